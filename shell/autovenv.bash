@@ -1,0 +1,298 @@
+# autovenv hook for bash: activates the right Python environment on every prompt after a cd.
+# Printed by `autovenv hook bash`; load it with  eval "$(autovenv hook bash)"  in ~/.bashrc.
+#
+# How it stays cheap: on a prompt where nothing changed it only compares strings and stats a few paths
+# (no process). When the directory changes it walks up looking for project markers with `-e` tests,
+# reads the cached answer for the nearest candidate directory, and applies it with string operations.
+# Only an unknown or changed directory runs `autovenv export bash --hook` (one lean Python process).
+#
+# Robustness rules followed throughout (each one fixes a real way hooks break users' shells):
+# - works under `set -u`, `set -e`, `set -o pipefail`, failglob/nullglob, any IFS: every expansion is
+#   quoted, there is no unquoted word splitting or globbing, no arithmetic command that can "fail";
+# - `\builtin` for commands users like to alias or wrap (printf, hash, unset, export, source);
+# - every name we define starts with __autovenv / AUTOVENV_, except `deactivate` while active;
+# - PROMPT_COMMAND as a string or an array (bash 5.1+) is extended, never replaced, and our hook goes
+#   last so prompt generators that rebuild PS1 from scratch do not drop the venv prefix;
+# - the exit status the user's prompt sees ($?) is preserved.
+
+__autovenv_export=(@AUTOVENV_EXPORT@)
+__autovenv_cache=@AUTOVENV_CACHE@
+__autovenv_markers=(@AUTOVENV_MARKERS@)
+__autovenv_deps=(@AUTOVENV_DEPS@)
+__autovenv_format=@AUTOVENV_FORMAT@
+__autovenv_pwd=
+__autovenv_c=$'\001'
+__autovenv_w=()
+__autovenv_stamp=
+__autovenv_quick=
+__autovenv_prefix=
+__autovenv_own_deactivate=
+__autovenv_broken=
+
+# Everything whose change could alter the answer or the transition, in one expansion (no loop).
+__autovenv_quicksig() {
+    __autovenv_sigv="${PWD-}"$'\037'"${VIRTUAL_ENV+1}${VIRTUAL_ENV-}"$'\037'"${AUTOVENV_KEY+1}${AUTOVENV_KEY-}"$'\037'"${AUTOVENV_PAUSED+1}${AUTOVENV_PAUSED-}"$'\037'@AUTOVENV_QUICKSIG@
+}
+
+__autovenv_hook() {
+    local __autovenv_status=$?
+    __autovenv_quicksig
+    if [[ $__autovenv_sigv == "$__autovenv_quick" ]] && __autovenv_fresh; then
+        __autovenv_decorate
+        return "$__autovenv_status"
+    fi
+    __autovenv_check
+    __autovenv_decorate
+    return "$__autovenv_status"
+}
+
+# True while no watched path was modified since our stamp (cheap: one stat pair per path).
+__autovenv_fresh() {
+    [[ -n $__autovenv_stamp ]] || return 0
+    [[ -d ${PWD-} ]] || return 1
+    local __autovenv_p
+    for __autovenv_p in "${__autovenv_w[@]}"; do
+        if [[ $__autovenv_p -nt $__autovenv_stamp ]]; then return 1; fi
+    done
+    return 0
+}
+
+# The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).
+__autovenv_sig() {
+    local __autovenv_n __autovenv_o __autovenv_s=
+    for __autovenv_n in "${__autovenv_deps[@]}"; do
+        __autovenv_o=$__autovenv_n
+        if [[ " ${AUTOVENV_SAVED-} " == *" $__autovenv_n "* ]]; then
+            __autovenv_o=AUTOVENV_OLD_$__autovenv_n
+        fi
+        if [[ -v $__autovenv_o ]]; then
+            __autovenv_s+="$__autovenv_n=${!__autovenv_o}"$'\037'
+        else
+            __autovenv_s+="$__autovenv_n!"$'\037'
+        fi
+    done
+    __autovenv_usersig=$__autovenv_s
+}
+
+__autovenv_check() {
+    __autovenv_stamp=$__autovenv_cache/stamps/bash-$$
+    { : >| "$__autovenv_stamp"; } 2>/dev/null || __autovenv_stamp=
+    local __autovenv_d=${PWD-/} __autovenv_m __autovenv_cand=
+    local -a __autovenv_walk=()
+    while :; do
+        for __autovenv_m in "${__autovenv_markers[@]}"; do
+            if [[ -e $__autovenv_d/$__autovenv_m || -L $__autovenv_d/$__autovenv_m ]]; then
+                __autovenv_cand=$__autovenv_d
+                break 2
+            fi
+        done
+        __autovenv_walk+=("$__autovenv_d")
+        [[ $__autovenv_d == / || -z $__autovenv_d ]] && break
+        __autovenv_d=${__autovenv_d%/*}
+        [[ -n $__autovenv_d ]] || __autovenv_d=/
+    done
+    __autovenv_sig
+    if [[ -z $__autovenv_cand ]]; then
+        __autovenv_clear_answer
+    elif ! __autovenv_load "$__autovenv_cand"; then
+        __autovenv_cold || return 0
+    fi
+    if [[ $__autovenv_cand != "$__autovenv_c" ]]; then
+        for __autovenv_m in "${__autovenv_e_notes[@]}"; do
+            \builtin printf 'autovenv: %s\n' "$__autovenv_m" >&2
+        done
+    fi
+    __autovenv_c=$__autovenv_cand
+    __autovenv_w=("${__autovenv_walk[@]}" "${__autovenv_e_watch[@]}")
+    __autovenv_transition
+    __autovenv_quicksig
+    __autovenv_quick=$__autovenv_sigv
+}
+
+__autovenv_clear_answer() {
+    __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
+    __autovenv_e_vprompt= __autovenv_e_prompt= __autovenv_e_pyver= __autovenv_e_path= __autovenv_e_msg=
+    __autovenv_e_quiet= __autovenv_e_sig=$__autovenv_usersig
+    __autovenv_e_notes=()
+    __autovenv_e_watch=()
+}
+
+# Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.
+__autovenv_load() {
+    local __autovenv_k=${1%/}
+    local __autovenv_f=$__autovenv_cache/bash${__autovenv_k//\//\/d}/d/e __autovenv_p
+    [[ -f $__autovenv_f && -O $__autovenv_f ]] || return 1
+    __autovenv_e_v=
+    \builtin source "$__autovenv_f" 2>/dev/null || return 1
+    [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
+    for __autovenv_p in "${__autovenv_e_watch[@]}"; do
+        [[ -e $__autovenv_p && ! $__autovenv_p -nt $__autovenv_f ]] || return 1
+    done
+    return 0
+}
+
+# Ask Python (once per new or changed directory); it also refreshes the cache entry.
+__autovenv_cold() {
+    local __autovenv_out __autovenv_rc=0
+    __autovenv_out=$("${__autovenv_export[@]}" export bash --hook) || __autovenv_rc=$?
+    if [[ ${__autovenv_rc-0} != 0 ]]; then
+        # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
+        if [[ -z $__autovenv_broken && $__autovenv_rc != [12] ]]; then
+            \builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' \
+                "${__autovenv_export[0]}" >&2
+            __autovenv_broken=1
+        fi
+        __autovenv_quicksig
+        __autovenv_quick=$__autovenv_sigv
+        return 1
+    fi
+    __autovenv_broken=
+    __autovenv_e_v=
+    eval "$__autovenv_out"
+    [[ $__autovenv_e_v == "$__autovenv_format" ]] || __autovenv_clear_answer
+    return 0
+}
+
+# Bring the environment to the answer in __autovenv_e_*, by DESIGN §4's rules (mirrors plan.py).
+__autovenv_transition() {
+    local __autovenv_key=$__autovenv_e_key __autovenv_msg=
+    if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then
+        # A venv activated by hand wins until it is deactivated.
+        [[ -v AUTOVENV_KEY ]] && __autovenv_unapply keep
+        return 0
+    fi
+    if [[ -v AUTOVENV_PAUSED ]]; then
+        if [[ -z $__autovenv_key || $__autovenv_e_root != "$AUTOVENV_PAUSED" ]]; then
+            \builtin unset -v AUTOVENV_PAUSED
+        else
+            __autovenv_key=
+        fi
+    fi
+    [[ ${AUTOVENV_KEY-} == "$__autovenv_key" ]] && return 0
+    if [[ -v AUTOVENV_KEY ]]; then
+        __autovenv_unapply
+        __autovenv_msg=deactivated
+    fi
+    if [[ -n $__autovenv_key ]]; then
+        __autovenv_apply
+        __autovenv_msg=$__autovenv_e_msg
+    fi
+    if [[ -n $__autovenv_msg && -z $__autovenv_e_quiet ]]; then
+        \builtin printf 'autovenv: %s\n' "$__autovenv_msg" >&2
+    fi
+    return 0
+}
+
+__autovenv_remove_path_entry() {
+    local __autovenv_p=":${PATH-}:"
+    if [[ $__autovenv_p == *":$1:"* ]]; then
+        __autovenv_p=${__autovenv_p/":$1:"/:}
+        __autovenv_p=${__autovenv_p#:}
+        PATH=${__autovenv_p%:}
+    fi
+}
+
+__autovenv_unapply() {
+    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_n __autovenv_o
+    if [[ -n $__autovenv_rest && -v PATH ]]; then
+        while [[ -n $__autovenv_rest ]]; do
+            __autovenv_remove_path_entry "${__autovenv_rest%%:*}"
+            if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
+        done
+    fi
+    __autovenv_rest="${AUTOVENV_SAVED-} "
+    while [[ $__autovenv_rest == *" "* ]]; do
+        __autovenv_n=${__autovenv_rest%% *}
+        __autovenv_rest=${__autovenv_rest#* }
+        [[ -n $__autovenv_n ]] || continue
+        __autovenv_o=AUTOVENV_OLD_$__autovenv_n
+        if [[ ${1-} == keep && ( $__autovenv_n == VIRTUAL_ENV || $__autovenv_n == VIRTUAL_ENV_PROMPT ) ]]; then
+            \builtin unset -v "$__autovenv_o"
+        elif [[ -v $__autovenv_o ]]; then
+            \builtin export "$__autovenv_n=${!__autovenv_o}"
+            \builtin unset -v "$__autovenv_o"
+        else
+            \builtin unset -v "$__autovenv_n"
+        fi
+    done
+    \builtin unset -v AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+    if [[ -n $__autovenv_prefix && ${PS1-} == "$__autovenv_prefix"* ]]; then
+        PS1=${PS1#"$__autovenv_prefix"}
+    fi
+    __autovenv_prefix=
+    if [[ -n $__autovenv_own_deactivate ]]; then
+        [[ ${1-} == keep ]] || \builtin unset -f deactivate
+        __autovenv_own_deactivate=
+    fi
+    \builtin hash -r 2>/dev/null || :
+}
+
+__autovenv_save() {
+    if [[ -v $1 ]]; then \builtin export "AUTOVENV_OLD_$1=${!1}"; fi
+}
+
+__autovenv_apply() {
+    if [[ -n $__autovenv_e_venv ]]; then
+        __autovenv_save VIRTUAL_ENV
+        __autovenv_save VIRTUAL_ENV_PROMPT
+        __autovenv_save PYTHONHOME
+        \builtin export VIRTUAL_ENV="$__autovenv_e_venv" VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
+        \builtin unset -v PYTHONHOME
+        \builtin export AUTOVENV_SAVED="VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME"
+        \builtin export AUTOVENV_VENV="$__autovenv_e_venv"
+    elif [[ -n $__autovenv_e_pyver ]]; then
+        __autovenv_save PYENV_VERSION
+        \builtin export PYENV_VERSION="$__autovenv_e_pyver" AUTOVENV_SAVED=PYENV_VERSION
+    else
+        \builtin export AUTOVENV_SAVED=
+    fi
+    if [[ -n $__autovenv_e_path ]]; then
+        \builtin export PATH="$__autovenv_e_path${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_e_path"
+    fi
+    \builtin export AUTOVENV_KEY="$__autovenv_e_key" AUTOVENV_ROOT="$__autovenv_e_root"
+    if [[ -n $__autovenv_e_prompt ]]; then \builtin export AUTOVENV_PROMPT="$__autovenv_e_prompt"; fi
+    \builtin hash -r 2>/dev/null || :
+}
+
+# Shell-local parts of an activation (prompt prefix, deactivate) that child shells must redo.
+__autovenv_decorate() {
+    [[ -v AUTOVENV_KEY ]] || return 0
+    if [[ -z $__autovenv_own_deactivate ]]; then
+        deactivate() { __autovenv_deactivate "$@"; }
+        __autovenv_own_deactivate=1
+    fi
+    if [[ -n ${AUTOVENV_PROMPT-} && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} ]]; then
+        [[ ${PS1-} == "$AUTOVENV_PROMPT"* ]] || PS1="$AUTOVENV_PROMPT${PS1-}"
+        __autovenv_prefix=$AUTOVENV_PROMPT
+    fi
+    return 0
+}
+
+# `deactivate`: undo and pause autovenv for this project until the user leaves it. A venv's own
+# activate script calls `deactivate nondestructive` before taking over: then we only step aside.
+__autovenv_deactivate() {
+    [[ -v AUTOVENV_KEY ]] || return 0
+    if [[ ${1-} == nondestructive ]]; then
+        __autovenv_unapply
+        return 0
+    fi
+    local __autovenv_root=${AUTOVENV_ROOT-}
+    __autovenv_unapply
+    \builtin export AUTOVENV_PAUSED="$__autovenv_root"
+    \builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    return 0
+}
+
+__autovenv_install() {
+    local __autovenv_cmd
+    for __autovenv_cmd in "${PROMPT_COMMAND[@]}"; do
+        [[ $__autovenv_cmd == __autovenv_hook ]] && return 0
+    done
+    PROMPT_COMMAND+=(__autovenv_hook)
+}
+
+if [[ -v PROMPT_COMMAND && ${PROMPT_COMMAND@a} == *a* ]]; then
+    __autovenv_install
+elif [[ $'\n'"${PROMPT_COMMAND-}"$'\n' != *[$'\n;']__autovenv_hook[$'\n;']* ]]; then
+    PROMPT_COMMAND="${PROMPT_COMMAND:+${PROMPT_COMMAND%[;$'\n']}$'\n'}__autovenv_hook"
+fi

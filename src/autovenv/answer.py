@@ -1,0 +1,117 @@
+"""The answer for one candidate directory, as the shell hooks consume it (from the cache or the cold path).
+
+It carries the target's fields flat (so a hook can apply it with string operations alone), the notes to
+show once when entering, the watch list (paths whose modification invalidates the answer) and ``sig``: the
+values of the environment variables resolution depended on, so an answer computed under another
+``PYENV_VERSION`` or ``WORKON_HOME`` is never reused.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.decide import Decision
+    from autovenv.resolve.project import Resolution
+
+#: Bumped when the fields change, so hooks ignore entries written by another version.
+FORMAT = "1"
+#: Environment variables resolution reads. The hooks compare the same list, in this order.
+ENV_DEPS = (
+    "HOME",
+    "PYENV_ROOT",
+    "PYENV_VERSION",
+    "WORKON_HOME",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "AUTOVENV_CONFIG_DIR",
+    "AUTOVENV_DATA_DIR",
+)
+SIG_SEP = "\x1f"
+
+
+def signature(view: Mapping[str, str]) -> str:
+    """``NAME=value`` or ``NAME!`` (unset) for each dependency, each followed by a unit separator."""
+    parts = []
+    for name in ENV_DEPS:
+        value = view.get(name)
+        parts.append(f"{name}!" if value is None else f"{name}={value}")
+        parts.append(SIG_SEP)
+    return "".join(parts)
+
+
+class Answer:
+    """Flat, shell-friendly fields of a decision (empty strings for "none")."""
+
+    __slots__ = (
+        "key",
+        "message",
+        "notes",
+        "path",
+        "prompt",
+        "pyenv_version",
+        "quiet",
+        "root",
+        "sig",
+        "venv",
+        "venv_prompt",
+        "watch",
+    )
+
+    def __init__(
+        self,
+        key: str = "",
+        root: str = "",
+        venv: str = "",
+        venv_prompt: str = "",
+        prompt: str = "",
+        pyenv_version: str = "",
+        path: str = "",
+        message: str = "",
+        quiet: bool = False,
+        notes: tuple[str, ...] = (),
+        watch: tuple[str, ...] = (),
+        sig: str = "",
+    ) -> None:
+        self.key = key
+        self.root = root
+        self.venv = venv
+        self.venv_prompt = venv_prompt
+        self.prompt = prompt
+        self.pyenv_version = pyenv_version
+        self.path = path
+        self.message = message
+        self.quiet = quiet
+        self.notes = notes
+        self.watch = watch
+        self.sig = sig
+
+    def __repr__(self) -> str:
+        return f"Answer(key={self.key!r}, notes={self.notes!r})"
+
+
+def build(
+    resolution: Resolution, decision: Decision, sig: str, extra_watch: tuple[str, ...], pathsep: str
+) -> Answer:
+    seen: dict[str, None] = {}
+    for path in (*resolution.watch, *extra_watch):
+        seen.setdefault(path, None)
+    target = decision.target
+    quiet = resolution.quiet
+    if target is None:
+        return Answer(quiet=quiet, notes=tuple(decision.notes), watch=tuple(seen), sig=sig)
+    return Answer(
+        key=target.key,
+        root=target.root,
+        venv=target.venv or "",
+        venv_prompt=target.venv_prompt or "",
+        prompt=target.prompt or "",
+        pyenv_version=target.pyenv_version or "",
+        path=pathsep.join(target.path_entries),
+        message=target.message,
+        quiet=quiet,
+        notes=tuple(decision.notes),
+        watch=tuple(seen),
+        sig=sig,
+    )

@@ -1,0 +1,115 @@
+"""``autovenv export SHELL``: the hot path the hooks call. Standard library only; no click, no daemon.
+
+Plain ``export`` prints the code that brings this shell's environment to the right state for the current
+directory (nothing when nothing changes), like ``direnv export``: literal values from the pure plan.
+``export --hook`` prints the answer for the directory in the hook's own variables instead, and the hook
+applies it with the same shell functions it uses for cached answers, so the cold and the fast path
+cannot disagree. Both refresh the cache entry. Problems become one stderr line; a crash becomes one line
+too, never a traceback in the user's prompt.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from autovenv import answer as answer_mod
+from autovenv import cache, dirs, plan, settings
+from autovenv.decide import decide
+from autovenv.resolve.project import resolve
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.shells.base import Adapter
+
+USAGE = "usage: autovenv export SHELL [--hook]"
+
+
+def current_directory(environ: Mapping[str, str]) -> str:
+    """The logical directory (``$PWD``, as the user typed it) when it is really where we are.
+
+    Symlinked project dirs resolve the same either way; ``$PWD`` keeps the user's paths in VIRTUAL_ENV.
+    A deleted working directory still has a ``$PWD``: resolution then walks up from there.
+    """
+    pwd = environ.get("PWD", "")
+    try:
+        here = os.stat(".")
+    except OSError:
+        return pwd or os.sep
+    if pwd and os.path.isabs(pwd):
+        try:
+            there = os.stat(pwd)
+            if (there.st_dev, there.st_ino) == (here.st_dev, here.st_ino):
+                return pwd
+        except OSError:
+            pass
+    try:
+        return os.getcwd()
+    except OSError:
+        return pwd or os.sep
+
+
+def _write(stream: object, text: str) -> None:
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(text.encode("utf-8", "surrogateescape"))
+        buffer.flush()
+    else:
+        stream.write(text)  # type: ignore[attr-defined]
+
+
+def compute(adapter: Adapter, environ: Mapping[str, str], directory: str) -> tuple[answer_mod.Answer, plan.Plan]:
+    """Resolve, decide and plan for ``directory``; refresh the cache entry on the way."""
+    started = time.time_ns()
+    user = settings.load(environ)
+    view = plan.user_view(environ, adapter.PATHSEP)
+    resolution = resolve(directory, view, user)
+    decision = decide(resolution, user, view)
+    if user.problem:
+        decision.notes.insert(0, user.problem)
+    base = dirs.cache_dir(environ)
+    extra: tuple[str, ...] = settings.watch_paths(environ)
+    try:
+        cache.ensure_dir(base)
+        extra = (*extra, cache.ensure_generation(base))
+    except OSError:
+        base = ""
+    result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP)
+    if base and resolution.candidate is not None:
+        try:
+            cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
+        except OSError:
+            pass
+    return result, plan.plan(environ, decision.target, adapter.PATHSEP)
+
+
+def main(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
+    from autovenv import shells
+
+    environ = os.environ if environ is None else environ
+    args = [a for a in argv if a != "--hook"]
+    if len(args) != 1:
+        _write(sys.stderr, f"autovenv: {USAGE}\n")
+        return 2
+    try:
+        adapter = shells.get(args[0])
+    except shells.UnknownShell as exc:
+        _write(sys.stderr, f"autovenv: {exc}\n")
+        return 2
+    try:
+        result, changes = compute(adapter, environ, current_directory(environ))
+    except Exception as exc:  # noqa: BLE001 - the prompt must survive anything; say it in one line
+        _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
+        return 1
+    if "--hook" in argv:
+        _write(sys.stdout, adapter.render_answer(result))
+        return 0
+    for note in result.notes:
+        _write(sys.stderr, f"autovenv: {note}\n")
+    _write(sys.stdout, adapter.render_plan(changes))
+    if changes.message and not result.quiet:
+        _write(sys.stderr, f"autovenv: {changes.message}\n")
+    return 0

@@ -1,0 +1,61 @@
+"""``autovenv hook SHELL``: print the hook for a shell, filled with this installation's paths."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from autovenv import answer, cache, dirs, settings
+from autovenv.resolve.finders import candidate_names
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+def export_command() -> list[str]:
+    """The lean command the hook runs: this interpreter, isolated, without site, importing only us.
+
+    ``-I`` keeps the user's PYTHONPATH and the current directory (a hostile checkout) off ``sys.path``;
+    ``-S`` skips site's start-up work. The directory holding our package is put on ``sys.path`` by hand.
+    """
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = f"import sys;sys.path.insert(0,{package_parent!r});from autovenv._entry import main;sys.exit(main())"
+    return [sys.executable, "-I", "-S", "-c", code]
+
+
+def hook_values(environ: Mapping[str, str]) -> dict[str, object]:
+    user = settings.load(environ)
+    base = dirs.cache_dir(environ)
+    try:
+        cache.ensure_dir(base)
+    except OSError as exc:
+        sys.stderr.write(f"autovenv: {exc}; working without a cache\n")
+    return {
+        "AUTOVENV_EXPORT": export_command(),
+        "AUTOVENV_CACHE": base,
+        "AUTOVENV_MARKERS": list(candidate_names(user.venv_dirs)),
+        "AUTOVENV_DEPS": list(answer.ENV_DEPS),
+        "AUTOVENV_FORMAT": answer.FORMAT,
+    }
+
+
+def render(shell: str, environ: Mapping[str, str] = os.environ) -> str:
+    from autovenv import shells
+
+    return shells.get(shell).render_hook(hook_values(environ))
+
+
+def main(argv: list[str]) -> int:
+    from autovenv import shells
+
+    if len(argv) != 1:
+        sys.stderr.write("autovenv: usage: autovenv hook SHELL\n")
+        return 2
+    try:
+        text = render(argv[0])
+    except shells.UnknownShell as exc:
+        sys.stderr.write(f"autovenv: {exc}\n")
+        return 2
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    return 0

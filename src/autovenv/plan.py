@@ -1,0 +1,216 @@
+"""The pure heart of activation: from the current environment and a target, the variables to change.
+
+State lives in exported variables (``AUTOVENV_*``) so child shells, tmux panes and ``exec bash`` see what
+their parent applied: ``AUTOVENV_PATH_ADD`` names exactly the PATH entries we added (removed wherever they
+are now, so entries the user added meanwhile survive), ``AUTOVENV_SAVED`` the variables we changed, whose
+previous values sit in ``AUTOVENV_OLD_<NAME>`` (absent when the variable was unset). Nothing here does I/O;
+the shell adapters render the resulting changes, and the hook templates implement the same rules in shell
+for cached answers (a differential test holds the two equal).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+KEY = "AUTOVENV_KEY"
+ROOT = "AUTOVENV_ROOT"
+VENV = "AUTOVENV_VENV"
+PATH_ADD = "AUTOVENV_PATH_ADD"
+SAVED = "AUTOVENV_SAVED"
+PROMPT = "AUTOVENV_PROMPT"
+PAUSED = "AUTOVENV_PAUSED"
+OLD_PREFIX = "AUTOVENV_OLD_"
+STATE_VARS = (KEY, ROOT, VENV, PATH_ADD, SAVED, PROMPT)
+#: Separates the fields of a target key; never part of a path we accept.
+KEY_SEP = "\x1f"
+
+
+class Target:
+    """What should be active for a project: a venv, or just an interpreter selected by version."""
+
+    __slots__ = ("message", "path_entries", "prompt", "pyenv_version", "root", "venv", "venv_prompt")
+
+    def __init__(
+        self,
+        root: str,
+        path_entries: tuple[str, ...],
+        venv: str | None = None,
+        venv_prompt: str | None = None,
+        prompt: str | None = None,
+        pyenv_version: str | None = None,
+        message: str = "",
+    ) -> None:
+        self.root = root
+        self.path_entries = path_entries
+        self.venv = venv
+        self.venv_prompt = venv_prompt
+        self.prompt = prompt
+        self.pyenv_version = pyenv_version
+        self.message = message
+
+    @property
+    def key(self) -> str:
+        """Equal keys mean nothing to do: the same environment applied the same way."""
+        return KEY_SEP.join(
+            (self.root, self.venv or "", "\x1e".join(self.path_entries), self.pyenv_version or "",
+             self.venv_prompt or "", self.prompt or "")
+        )
+
+    def changes(self) -> dict[str, str | None]:
+        """The variables this target sets (``None``: unsets), PATH aside."""
+        if self.venv is not None:
+            return {"VIRTUAL_ENV": self.venv, "VIRTUAL_ENV_PROMPT": self.venv_prompt or "", "PYTHONHOME": None}
+        if self.pyenv_version is not None:
+            return {"PYENV_VERSION": self.pyenv_version}
+        return {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Target) and other.key == self.key and other.message == self.message
+
+    def __repr__(self) -> str:
+        return f"Target(root={self.root!r}, venv={self.venv!r}, path={self.path_entries!r})"
+
+
+class Plan:
+    """Variables to set (str) or unset (None), whether to clear the command hash, and the line to print."""
+
+    __slots__ = ("changes", "message", "rehash")
+
+    def __init__(self, changes: dict[str, str | None], message: str | None, rehash: bool) -> None:
+        self.changes = changes
+        self.message = message
+        self.rehash = rehash
+
+    def __repr__(self) -> str:
+        return f"Plan({self.changes!r}, message={self.message!r}, rehash={self.rehash!r})"
+
+
+def remove_entry(path_value: str, entry: str, pathsep: str) -> str:
+    """Remove the first occurrence of ``entry`` from a PATH value, wherever it now stands."""
+    parts = path_value.split(pathsep)
+    if entry in parts:
+        parts.remove(entry)
+    return pathsep.join(parts)
+
+
+def is_active(environ: Mapping[str, str]) -> bool:
+    return KEY in environ
+
+
+def unapply(env: dict[str, str], pathsep: str, keep_venv: bool = False) -> None:
+    """Undo what the ``AUTOVENV_*`` state in ``env`` says we did; ``keep_venv`` spares VIRTUAL_ENV*.
+
+    ``keep_venv`` is for a venv activated by hand over ours without calling our ``deactivate``: its
+    variables are the user's now and must not be touched.
+    """
+    if KEY not in env:
+        return
+    added = env.get(PATH_ADD, "")
+    if added and "PATH" in env:
+        for entry in added.split(pathsep):
+            env["PATH"] = remove_entry(env["PATH"], entry, pathsep)
+    for name in env.get(SAVED, "").split():
+        old = OLD_PREFIX + name
+        if keep_venv and name in ("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT"):
+            env.pop(old, None)
+            continue
+        if old in env:
+            env[name] = env.pop(old)
+        else:
+            env.pop(name, None)
+    for name in STATE_VARS:
+        env.pop(name, None)
+
+
+def apply(env: dict[str, str], target: Target, pathsep: str) -> None:
+    """Activate ``target`` in ``env``, recording what is needed to undo it exactly."""
+    changes = target.changes()
+    for name, value in changes.items():
+        if name in env:
+            env[OLD_PREFIX + name] = env[name]
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    if target.path_entries:
+        current = env.get("PATH")
+        entries = pathsep.join(target.path_entries)
+        env["PATH"] = entries + pathsep + current if current else entries
+        env[PATH_ADD] = entries
+    env[SAVED] = " ".join(changes)
+    env[KEY] = target.key
+    env[ROOT] = target.root
+    if target.venv is not None:
+        env[VENV] = target.venv
+    if target.prompt:
+        env[PROMPT] = target.prompt
+
+
+def plan(
+    environ: Mapping[str, str],
+    target: Target | None,
+    pathsep: str = ":",
+    deactivate: bool = False,
+    pause: bool = False,
+) -> Plan:
+    """The changes that take ``environ`` to ``target`` (``None``: nothing active) under DESIGN §4's rules.
+
+    - A venv activated by hand (``VIRTUAL_ENV`` not ours) is never overridden: if it replaced ours, our
+      PATH entries and saved variables are cleaned up, and nothing else is done until it is deactivated.
+    - ``deactivate`` undoes the current activation; with ``pause`` the project stays off until left.
+    - A paused project stays paused while the target is still that project; leaving it clears the pause.
+    """
+    env = dict(environ)
+    active = KEY in env
+    message: str | None = None
+    foreign = "VIRTUAL_ENV" in env and env.get("VIRTUAL_ENV") != env.get(VENV)
+    if foreign:
+        if active:
+            unapply(env, pathsep, keep_venv=True)
+        return _diff(environ, env, None)
+    if deactivate:
+        if active:
+            if pause:
+                env[PAUSED] = env.get(ROOT, "")
+            unapply(env, pathsep)
+            message = "deactivated" + (" (paused here until you leave this project)" if pause else "")
+        return _diff(environ, env, message)
+    paused = env.get(PAUSED)
+    if paused is not None and (target is None or target.root != paused):
+        del env[PAUSED]
+        paused = None
+    if target is not None and target.root == paused:
+        target = None
+    if env.get(KEY) == (target.key if target else None):
+        return _diff(environ, env, None)
+    if active:
+        unapply(env, pathsep)
+        message = "deactivated"
+    if target is not None:
+        apply(env, target, pathsep)
+        message = target.message
+    return _diff(environ, env, message)
+
+
+def _diff(before: Mapping[str, str], after: Mapping[str, str], message: str | None) -> Plan:
+    changes: dict[str, str | None] = {}
+    for name, value in after.items():
+        if before.get(name) != value:
+            changes[name] = value
+    for name in before:
+        if name not in after:
+            changes[name] = None
+    rehash = "PATH" in changes
+    return Plan(dict(sorted(changes.items())), message, rehash)
+
+
+def user_view(environ: Mapping[str, str], pathsep: str = ":") -> dict[str, str]:
+    """The environment as the user had it before we changed anything: what resolution must look at.
+
+    Our own ``PYENV_VERSION`` must not count as the user's ``pyenv shell`` choice, for instance.
+    """
+    env = dict(environ)
+    unapply(env, pathsep)
+    return env

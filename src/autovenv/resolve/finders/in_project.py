@@ -1,0 +1,29 @@
+"""An in-project venv directory (``.venv``, ``venv``, ``env`` or the user's list), recognised by pyvenv.cfg."""
+
+from __future__ import annotations
+
+import os
+
+from autovenv.resolve.finders.base import FinderContext, Found
+
+NAME = "venv-dir"
+
+
+def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
+    return venv_dirs
+
+
+def find(directory: str, context: FinderContext) -> Found | None:
+    """The first listed venv dir that holds ``pyvenv.cfg``; a ``.venv`` *dir* without one is reported.
+
+    ``venv``/``env`` without pyvenv.cfg are ordinary folders (source trees use those names), so only the
+    unmistakable ``.venv`` name is reported as a broken venv rather than skipped.
+    """
+    for name in context.venv_dirs:
+        path = os.path.join(directory, name)
+        if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
+            return Found(NAME, path, venv=path)
+        if name == ".venv" and os.path.isdir(path) and not os.path.islink(os.path.join(path, "pyvenv.cfg")):
+            if not os.path.exists(os.path.join(path, "pyvenv.cfg")):
+                return Found(NAME, path, problem=f"{path} is not a virtual environment (no pyvenv.cfg)")
+    return None

@@ -1,0 +1,246 @@
+"""Walk up from a directory to the nearest project and decide its environment (DESIGN §3).
+
+Pure in the sense that matters: it reads files and the given environ, never runs a tool, never prints,
+and always returns a ``Resolution`` (problems are one-line strings inside it). The walk is linear in the
+directory depth and independent of how many projects exist.
+"""
+
+from __future__ import annotations
+
+import os
+
+from autovenv.resolve import pyenv
+from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
+from autovenv.resolve.finders import FINDERS, candidate_names
+from autovenv.resolve.finders.base import FinderContext, Found
+from autovenv.resolve.venv import VenvInfo, inspect_venv
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+
+class Settings:
+    """The user's settings that change resolution or activation (from their config file)."""
+
+    __slots__ = ("daemon", "problem", "prompt", "quiet", "stale_hint", "trust", "venv_dirs", "watch_roots")
+
+    def __init__(
+        self,
+        venv_dirs: tuple[str, ...] = DEFAULT_VENV_DIRS,
+        prompt: bool = True,
+        quiet: bool = False,
+        trust: str = "auto",
+        daemon: str = "off",
+        watch_roots: tuple[str, ...] = (),
+        stale_hint: bool = True,
+        problem: str | None = None,
+    ) -> None:
+        self.venv_dirs = venv_dirs
+        self.prompt = prompt
+        self.quiet = quiet
+        self.trust = trust
+        self.daemon = daemon
+        self.watch_roots = watch_roots
+        self.stale_hint = stale_hint
+        self.problem = problem
+
+    @classmethod
+    def from_config(cls, config: ConfigResult) -> Settings:
+        values = config.values
+        dirs = values.get("venv_dirs")
+        roots = values.get("watch_roots")
+        return cls(
+            venv_dirs=tuple(dirs) if isinstance(dirs, list) else DEFAULT_VENV_DIRS,
+            prompt=bool(values.get("prompt", True)),
+            quiet=bool(values.get("quiet", False)),
+            trust=str(values.get("trust", "auto")),
+            daemon=str(values.get("daemon", "off")),
+            watch_roots=tuple(str(r) for r in roots) if isinstance(roots, list) else (),
+            stale_hint=bool(values.get("stale_hint", True)),
+            problem=config.problem,
+        )
+
+
+class Resolution:
+    """The answer for one directory: the project root, what decided, and the environment it wants.
+
+    ``venv`` is set when a venv should be activated, ``python`` when only an interpreter is selected.
+    ``problems`` are one-line reports for the user; ``watch`` lists the paths whose modification could
+    change this answer (every directory walked, every file read) for the cache and the shell's fast path.
+    ``candidate`` is the nearest directory holding any file the finders look at: the cache key.
+    """
+
+    __slots__ = (
+        "candidate",
+        "config",
+        "directory",
+        "enabled",
+        "kind",
+        "pin",
+        "problems",
+        "prompt",
+        "python",
+        "quiet",
+        "root",
+        "source",
+        "venv",
+        "watch",
+    )
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.candidate: str | None = None
+        self.root: str | None = None
+        self.kind: str | None = None
+        self.source: str | None = None
+        self.config: ConfigResult | None = None
+        self.enabled = True
+        self.venv: VenvInfo | None = None
+        self.python: pyenv.PythonSelection | None = None
+        self.pin: pyenv.PythonSelection | None = None
+        self.prompt: str | bool = True
+        self.quiet = False
+        self.problems: list[str] = []
+        self.watch: list[str] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"Resolution(root={self.root!r}, kind={self.kind!r}, venv={self.venv!r}, "
+            f"python={self.python!r}, problems={self.problems!r})"
+        )
+
+
+def parent_dirs(directory: str) -> list[str]:
+    """``directory`` and each ancestor up to the filesystem root, nearest first (lexically: like ``$PWD``)."""
+    current = os.path.normpath(directory) if directory else os.sep
+    dirs = [current]
+    while True:
+        parent = os.path.dirname(current)
+        if parent == current:
+            return dirs
+        dirs.append(parent)
+        current = parent
+
+
+def present(directory: str, names: tuple[str, ...]) -> list[str]:
+    """Paths of the candidate files that exist in ``directory`` (each may change the answer when edited)."""
+    return [path for path in (os.path.join(directory, name) for name in names) if os.path.lexists(path)]
+
+
+def _apply_config(resolution: Resolution, config: ConfigResult, context: FinderContext) -> Found | None:
+    """Explicit config decides; keys it leaves out fall through to the finders in the same directory."""
+    root = resolution.root or ""
+    values = config.values
+    resolution.config = config
+    if config.problem:
+        resolution.problems.append(config.problem)
+    if values.get("enabled") is False:
+        resolution.enabled = False
+        return None
+    if "prompt" in values:
+        resolution.prompt = values["prompt"]  # type: ignore[assignment]
+    resolution.quiet = bool(values.get("quiet", False))
+    venv = values.get("venv")
+    if isinstance(venv, str):
+        path = os.path.normpath(os.path.join(root, os.path.expanduser(venv)))
+        return Found("config", config.path, venv=path, watch=(os.path.dirname(path),))
+    spec = values.get("python")
+    if isinstance(spec, str):
+        return Found("config", config.path, python=spec)
+    return None
+
+
+def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -> None:
+    assert found.venv is not None
+    info = inspect_venv(found.venv, context.windows)
+    resolution.venv = info
+    bin_dir = info.bin_dir
+    resolution.watch.extend((found.venv, os.path.join(found.venv, "pyvenv.cfg"), bin_dir))
+    if info.problem:
+        resolution.problems.append(info.problem)
+
+
+def _select_python(resolution: Resolution, directory: str, spec: str | None, context: FinderContext) -> None:
+    environ: Mapping[str, str] = context.environ
+    if spec is not None:
+        environ = dict(environ)
+        environ["PYENV_VERSION"] = spec  # type: ignore[index]
+    selection = pyenv.select_python(directory, environ)
+    resolution.python = selection
+    resolution.watch.extend(selection.watch_paths)
+    if selection.problem:
+        resolution.problems.append(selection.problem)
+
+
+def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -> None:
+    """A venv beside a ``.python-version`` that pins another version is worth one line."""
+    venv = resolution.venv
+    pin_file = os.path.join(directory, ".python-version")
+    if venv is None or venv.problem or not venv.version or not os.path.isfile(pin_file):
+        return
+    selection = pyenv.select_python(directory, context.environ)
+    resolution.pin = selection
+    resolution.watch.append(pin_file)
+    wanted = selection.version_name()
+    if not wanted or wanted == "system" or ":" in wanted:
+        return
+    if not (venv.version == wanted or venv.version.startswith(wanted + ".")):
+        resolution.problems.append(
+            f"{venv.path} runs Python {venv.version} but {pin_file} pins {wanted}; "
+            f"recreate it: python{wanted.rsplit('.', 1)[0] if wanted.count('.') > 1 else wanted} -m venv --clear {venv.path}"
+        )
+
+
+def resolve(directory: str, environ: Mapping[str, str], settings: Settings | None = None) -> Resolution:
+    """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment."""
+    settings = settings or Settings()
+    windows = os.name == "nt"
+    context = FinderContext(environ, settings.venv_dirs, windows)
+    names = candidate_names(settings.venv_dirs)
+    resolution = Resolution(directory)
+    resolution.prompt = settings.prompt
+    resolution.quiet = settings.quiet
+    for current in parent_dirs(directory):
+        markers = present(current, names)
+        if not markers:
+            if resolution.candidate is not None:
+                resolution.watch.append(current)
+            continue
+        if resolution.candidate is None:
+            resolution.candidate = current
+        resolution.watch.append(current)
+        resolution.watch.extend(markers)
+        found: Found | None = None
+        config = project_config(current)
+        if config is not None:
+            resolution.root = current
+            resolution.watch.append(config.path)
+            found = _apply_config(resolution, config, context)
+            if not resolution.enabled:
+                resolution.kind, resolution.source = "config", config.path
+                return resolution
+        if found is None:
+            for finder in FINDERS:
+                found = finder.find(current, context)
+                if found is not None:
+                    break
+        if found is None:
+            if resolution.root is not None:  # config without environment keys: nothing more to decide
+                resolution.kind, resolution.source = "config", resolution.config.path if resolution.config else None
+                return resolution
+            continue
+        resolution.root = current
+        resolution.kind = found.kind
+        resolution.source = found.source
+        resolution.watch.append(found.source)
+        resolution.watch.extend(found.watch)
+        if found.problem:
+            resolution.problems.append(found.problem)
+        elif found.venv is not None:
+            _select_venv(resolution, found, context)
+            _check_pin(resolution, current, context)
+        else:
+            _select_python(resolution, current, found.python, context)
+        return resolution
+    return resolution

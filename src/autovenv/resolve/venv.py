@@ -1,0 +1,166 @@
+"""Inspect a virtual environment on disk without running it: pyvenv.cfg, interpreter, prompt, origin.
+
+Everything here is read from files (a venv's interpreter is never started on the prompt path), and bad
+input yields a ``problem`` string instead of an exception, so the caller can print one line and move on.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: pyvenv.cfg is a few hundred bytes; anything much larger is not one.
+MAX_CFG_BYTES = 64 * 1024
+MAX_ACTIVATE_BYTES = 256 * 1024
+
+
+class VenvInfo:
+    """What a venv directory holds, as far as activation and trust care."""
+
+    __slots__ = ("bin_dir", "cfg", "created_at", "path", "problem", "prompt", "python", "version")
+
+    def __init__(
+        self,
+        path: str,
+        bin_dir: str,
+        python: str,
+        cfg: dict[str, str],
+        version: str | None,
+        prompt: str,
+        created_at: str | None,
+        problem: str | None,
+    ) -> None:
+        self.path = path
+        self.bin_dir = bin_dir
+        self.python = python
+        self.cfg = cfg
+        self.version = version
+        self.prompt = prompt
+        self.created_at = created_at
+        self.problem = problem
+
+    def __repr__(self) -> str:
+        return f"VenvInfo(path={self.path!r}, version={self.version!r}, problem={self.problem!r})"
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        parts: list[int] = []
+        for piece in (self.version or "").split(".")[:3]:
+            if not piece.isdigit():
+                break
+            parts.append(int(piece))
+        return tuple(parts)
+
+
+def bin_dir_name(windows: bool = os.name == "nt") -> str:
+    return "Scripts" if windows else "bin"
+
+
+def python_name(windows: bool = os.name == "nt") -> str:
+    return "python.exe" if windows else "python"
+
+
+def is_venv_dir(path: str) -> bool:
+    """A directory is a venv when it holds ``pyvenv.cfg`` (PEP 405)."""
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def parse_cfg(text: str) -> dict[str, str] | None:
+    """Parse pyvenv.cfg's ``key = value`` lines; ``None`` when the text is not such a file."""
+    values: dict[str, str] = {}
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            return None
+        values[key.strip().lower()] = value.strip()
+    return values
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def _read_limited(path: str, limit: int) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError:
+        return None
+    if len(data) > limit:
+        return None
+    return data.decode("utf-8", "surrogateescape")
+
+
+def recorded_location(venv_path: str, cfg: dict[str, str], windows: bool = os.name == "nt") -> str | None:
+    """Where the venv says it was created, or ``None`` when it does not say.
+
+    CPython 3.11+ records ``command = <python> -m venv <abs path>``; virtualenv, uv and older CPython
+    write the absolute path into ``bin/activate`` as ``VIRTUAL_ENV=...``. A venv copied or unpacked from
+    elsewhere still names its old location there, and its scripts' shebangs point at the old place too.
+    """
+    command = cfg.get("command")
+    if command and " -m venv " in command:
+        return _strip_venv_options(command.split(" -m venv ", 1)[1])
+    text = _read_limited(os.path.join(venv_path, bin_dir_name(windows), "activate"), MAX_ACTIVATE_BYTES)
+    if text is None:
+        return None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("export "):
+            line = line[len("export ") :].strip()
+        if not line.startswith("VIRTUAL_ENV="):
+            continue
+        value = line[len("VIRTUAL_ENV=") :].strip()
+        if len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0]:
+            literal = value[1:-1]
+            if literal.startswith("/") and "$" not in literal and "`" not in literal:
+                return literal
+    return None
+
+
+def _strip_venv_options(args: str) -> str:
+    """The target directory of a recorded ``-m venv`` command: what follows its ``--options``."""
+    rest = args.strip()
+    while rest.startswith("-"):
+        if rest.startswith('--prompt="'):
+            end = rest.find('" ', len('--prompt="'))
+            rest = rest[end + 2 :] if end >= 0 else ""
+        else:
+            _, _, rest = rest.partition(" ")
+        rest = rest.lstrip()
+    return rest
+
+
+def inspect_venv(path: str, windows: bool = os.name == "nt") -> VenvInfo:
+    """Read a venv's facts; ``problem`` says in one line why it cannot be activated, if it cannot."""
+    bin_dir = os.path.join(path, bin_dir_name(windows))
+    python = os.path.join(bin_dir, python_name(windows))
+    name = os.path.basename(path.rstrip("/\\")) or path
+    text = _read_limited(os.path.join(path, "pyvenv.cfg"), MAX_CFG_BYTES)
+    if text is None:
+        if not os.path.exists(os.path.join(path, "pyvenv.cfg")):
+            problem = f"{path} is not a virtual environment (no pyvenv.cfg)"
+        else:
+            problem = f"{path}/pyvenv.cfg is unreadable or too large"
+        return VenvInfo(path, bin_dir, python, {}, None, name, None, problem)
+    cfg = parse_cfg(text)
+    if cfg is None or "\x00" in text:
+        return VenvInfo(path, bin_dir, python, {}, None, name, None, f"{path}/pyvenv.cfg is corrupt")
+    version = cfg.get("version") or cfg.get("version_info")
+    if version:
+        version = ".".join(version.split(".")[:3])
+        if version.count(".") == 2 and not version.replace(".", "").isdigit():
+            version = ".".join(p for p in version.split(".") if p.isdigit()) or None
+    prompt = _unquote(cfg["prompt"]) if cfg.get("prompt") else name
+    created_at = recorded_location(path, cfg, windows)
+    problem = None
+    if not os.path.exists(python):  # follows symlinks: a dangling link means the base Python is gone
+        home = cfg.get("home", "?")
+        problem = f"{path} has no working interpreter ({python} is missing; base Python in {home} was removed?)"
+    elif os.pathsep in bin_dir:
+        problem = f"{path} contains {os.pathsep!r}, which cannot be put on PATH"
+    return VenvInfo(path, bin_dir, python, cfg, version, prompt, created_at, problem)

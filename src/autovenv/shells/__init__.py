@@ -1,0 +1,71 @@
+"""Shell adapters: one module per shell, each quoting and rendering for its own language (no I/O).
+
+An adapter module provides ``NAME``, ``ALIASES``, ``PATHSEP``, ``TEMPLATE`` (its hook file in the top-level
+``shell/`` folder), ``quote(value)``, ``render_plan(plan)``, ``render_answer(answer)`` and
+``render_hook(values)``. It is found by its module name, so adding a shell touches no shared registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.shells.base import Adapter
+
+
+class UnknownShell(ValueError):
+    """The named shell has no adapter."""
+
+
+def _module_names() -> list[str]:
+    here = os.path.dirname(__file__)
+    return sorted(
+        name[:-3]
+        for name in os.listdir(here)
+        if name.endswith(".py") and not name.startswith("_") and name not in ("base.py", "posix.py")
+    )
+
+
+def names() -> list[str]:
+    """Every supported shell name (without aliases)."""
+    return _module_names()
+
+
+def get(name: str) -> Adapter:
+    """The adapter for ``name`` (or one of its aliases, e.g. ``powershell`` for ``pwsh``)."""
+    if name.isidentifier() and name in _module_names():
+        module: Adapter = importlib.import_module(f"autovenv.shells.{name}")  # type: ignore[assignment]
+        return module
+    for candidate in _module_names():
+        module = importlib.import_module(f"autovenv.shells.{candidate}")  # type: ignore[assignment]
+        if name in module.ALIASES:
+            return module
+    raise UnknownShell(f"unknown shell {name!r}; supported: {', '.join(_module_names())}")
+
+
+def template_dir() -> str:
+    """The hook templates: shipped inside the package as ``autovenv/shell``; the checkout's ``shell/``."""
+    packaged = os.path.join(os.path.dirname(os.path.dirname(__file__)), "shell")
+    if os.path.isdir(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(packaged))), "shell")
+
+
+def fill(template: str, values: Mapping[str, str]) -> str:
+    """Replace each ``@NAME@`` placeholder; every value must already be quoted for the target shell."""
+    out = template
+    for name, value in values.items():
+        out = out.replace(f"@{name}@", value)
+    if "@AUTOVENV_" in out:
+        missing = out[out.index("@AUTOVENV_") :].split("@", 2)[1]
+        raise KeyError(f"unfilled placeholder {missing}")
+    return out
+
+
+def read_template(file_name: str) -> str:
+    with open(os.path.join(template_dir(), file_name), encoding="utf-8") as handle:
+        return handle.read()

@@ -1,0 +1,33 @@
+"""bash adapter: ``eval "$(autovenv hook bash)"`` in ~/.bashrc; the hook lives in shell/autovenv.bash."""
+
+from __future__ import annotations
+
+from autovenv.answer import FORMAT
+from autovenv.shells import fill, posix, read_template
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.answer import Answer
+    from autovenv.plan import Plan
+
+NAME = "bash"
+ALIASES: tuple[str, ...] = ()
+PATHSEP = ":"
+TEMPLATE = "autovenv.bash"
+HOOK_LINE = 'eval "$(autovenv hook bash)"'
+
+quote = posix.quote
+
+
+def render_plan(plan: Plan) -> str:
+    return posix.render_plan(plan, "\\builtin hash -r 2>/dev/null || :")
+
+
+def render_answer(answer: Answer) -> str:
+    return posix.render_answer(answer, FORMAT)
+
+
+def render_hook(values: Mapping[str, object]) -> str:
+    return fill(read_template(TEMPLATE), posix.hook_values(values))

@@ -1,0 +1,88 @@
+"""Quoting and rendering shared by the POSIX-family adapters (bash, zsh): same syntax for what we emit."""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from autovenv.answer import Answer
+    from autovenv.plan import Plan
+
+_PLAIN = frozenset(range(0x20, 0x7F)) - {ord("'")}
+
+
+def quote(value: str) -> str:
+    """A literal that reads back byte-identical in bash and zsh, whatever the bytes (NUL aside).
+
+    Printable ASCII goes in single quotes, where nothing is special; anything else uses ``$'...'`` with a
+    ``\\xHH`` escape per byte, so newlines, control characters, non-UTF-8 bytes (carried as surrogate
+    escapes) and the user's locale cannot change what the shell sees.
+    """
+    data = value.encode("utf-8", "surrogateescape")
+    if all(byte in _PLAIN for byte in data):
+        return "'" + value + "'"
+    out = ["$'"]
+    for byte in data:
+        if byte == ord("\\"):
+            out.append("\\\\")
+        elif byte in _PLAIN:
+            out.append(chr(byte))
+        else:
+            out.append(f"\\x{byte:02x}")
+    out.append("'")
+    return "".join(out)
+
+
+def quote_words(values: Iterable[str]) -> str:
+    return " ".join(quote(v) for v in values)
+
+
+def render_plan(plan: Plan, rehash: str) -> str:
+    lines = []
+    for name, value in plan.changes.items():
+        if value is None:
+            lines.append(f"\\builtin unset -v {name}")
+        else:
+            lines.append(f"\\builtin export {name}={quote(value)}")
+    if plan.rehash:
+        lines.append(rehash)
+    return "".join(line + "\n" for line in lines)
+
+
+def render_answer(answer: Answer, fmt: str) -> str:
+    scalars = (
+        ("v", fmt),
+        ("key", answer.key),
+        ("root", answer.root),
+        ("venv", answer.venv),
+        ("vprompt", answer.venv_prompt),
+        ("prompt", answer.prompt),
+        ("pyver", answer.pyenv_version),
+        ("path", answer.path),
+        ("msg", answer.message),
+        ("quiet", "1" if answer.quiet else ""),
+        ("sig", answer.sig),
+    )
+    lines = [f"__autovenv_e_{name}={quote(value)}" for name, value in scalars]
+    lines.append(f"__autovenv_e_notes=({quote_words(answer.notes)})")
+    lines.append(f"__autovenv_e_watch=({quote_words(answer.watch)})")
+    return "".join(line + "\n" for line in lines)
+
+
+def quicksig(deps: Iterable[str]) -> str:
+    """One expansion holding set-ness and value of each dependency: compared on every prompt, no loop."""
+    return "".join(f'"${{{name}+1}}${{{name}-}}"$\'\\037\'' for name in deps)
+
+
+def hook_values(values: Mapping[str, object]) -> dict[str, str]:
+    """Quote the hook's placeholder values: lists become word lists, strings single literals."""
+    out: dict[str, str] = {}
+    for name, value in values.items():
+        if isinstance(value, (list, tuple)):
+            out[name] = quote_words(str(v) for v in value)
+        else:
+            out[name] = quote(str(value))
+    deps = values.get("AUTOVENV_DEPS", ())
+    out["AUTOVENV_QUICKSIG"] = quicksig(str(d) for d in deps) if isinstance(deps, (list, tuple)) else ""
+    return out

@@ -1,0 +1,132 @@
+"""``autovenv status``: what would be active in a directory, why, and anything wrong with it."""
+
+from __future__ import annotations
+
+import os
+
+from autovenv import plan, settings, trust
+from autovenv.decide import decide
+from autovenv.resolve.project import resolve
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+KIND_TEXT = {
+    "config": "explicit config",
+    "venv-dir": "in-project venv directory",
+    "venv-file": ".venv file naming a venv",
+    "python-version": ".python-version (pyenv rules)",
+}
+
+
+def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
+    """A JSON-ready description of the answer for ``directory`` and of this shell's current state."""
+    user = settings.load(environ)
+    view = plan.user_view(environ)
+    resolution = resolve(directory, view, user)
+    decision = decide(resolution, user, view)
+    venv = resolution.venv
+    python = resolution.python
+    target = decision.target
+    data: dict[str, object] = {
+        "directory": directory,
+        "project_root": resolution.root,
+        "decided_by": {"kind": resolution.kind, "source": resolution.source} if resolution.kind else None,
+        "enabled": resolution.enabled,
+        "venv": None,
+        "python": None,
+        "would_activate": None,
+        "blocked": decision.blocked,
+        "problems": decision.notes,
+        "trust_mode": user.trust,
+        "active_now": {
+            "root": environ.get(plan.ROOT),
+            "venv": environ.get(plan.VENV),
+            "virtual_env": environ.get("VIRTUAL_ENV"),
+            "manual": "VIRTUAL_ENV" in environ and environ.get("VIRTUAL_ENV") != environ.get(plan.VENV),
+            "paused": environ.get(plan.PAUSED),
+        },
+    }
+    if venv is not None:
+        data["venv"] = {
+            "path": venv.path,
+            "python_version": venv.version,
+            "interpreter": venv.python,
+            "base_python": venv.cfg.get("home"),
+            "created_at": venv.created_at,
+            "trust": trust.stored(venv.path, environ),
+            "problem": venv.problem,
+        }
+    if python is not None:
+        data["python"] = {
+            "version": python.version_name() if python.ok else None,
+            "source": python.source,
+            "bin_dirs": list(python.bin_dirs),
+            "missing": list(python.missing),
+            "problem": python.problem,
+        }
+    if target is not None:
+        data["would_activate"] = {
+            "venv": target.venv,
+            "path_prepend": list(target.path_entries),
+            "pyenv_version": target.pyenv_version,
+            "prompt": target.prompt,
+        }
+    return data
+
+
+def format_text(data: Mapping[str, object]) -> str:
+    lines = [f"directory:     {data['directory']}"]
+    root = data["project_root"]
+    if root is None:
+        lines.append("project:       none (no project file found walking up)")
+    else:
+        decided = data["decided_by"]
+        assert isinstance(decided, dict)
+        kind = KIND_TEXT.get(str(decided.get("kind")), str(decided.get("kind")))
+        lines.append(f"project:       {root}")
+        lines.append(f"decided by:    {kind}: {decided.get('source')}")
+    if not data["enabled"]:
+        lines.append("autovenv:      disabled by the project's config (enabled = false)")
+    venv = data["venv"]
+    if isinstance(venv, dict):
+        version = venv.get("python_version") or "unknown version"
+        lines.append(f"venv:          {venv['path']} (Python {version})")
+        lines.append(f"interpreter:   {venv['interpreter']} (base: {venv.get('base_python') or '?'})")
+        if venv.get("trust"):
+            lines.append(f"trust:         {venv['trust']} (stored)")
+    python = data["python"]
+    if isinstance(python, dict):
+        shown = python.get("version") or "not installed"
+        lines.append(f"python:        {shown} (from {python.get('source')})")
+        for entry in python.get("bin_dirs") or []:
+            lines.append(f"               {entry}")
+    target = data["would_activate"]
+    if isinstance(target, dict):
+        lines.append("would apply:   " + " ".join(f"PATH+={p}" for p in target["path_prepend"]))
+        if target.get("pyenv_version"):
+            lines.append(f"               PYENV_VERSION={target['pyenv_version']}")
+    elif root is not None:
+        lines.append("would apply:   nothing")
+    if data.get("blocked"):
+        lines.append(f"blocked:       {data['blocked']}")
+    for problem in data["problems"] or []:  # type: ignore[attr-defined]
+        lines.append(f"problem:       {problem}")
+    active = data["active_now"]
+    assert isinstance(active, dict)
+    if active.get("manual"):
+        lines.append(f"this shell:    {active['virtual_env']} activated by hand (autovenv stays out of the way)")
+    elif active.get("root"):
+        lines.append(f"this shell:    active for {active['root']}")
+    if active.get("paused"):
+        lines.append(f"paused:        {active['paused']} (after deactivate; resumes when you leave it)")
+    return "\n".join(lines) + "\n"
+
+
+def directory_arg(path: str | None, environ: Mapping[str, str]) -> str:
+    if path is None:
+        from autovenv.export import current_directory
+
+        return current_directory(environ)
+    return os.path.abspath(os.path.expanduser(path))

@@ -1,0 +1,20 @@
+#!/bin/sh
+# The project's test command (README: "Run the tests"). Self-contained on a fresh machine: it builds the
+# wheel, installs it with the test dependencies into its own venv (.test-venv), and runs pytest against
+# the installed wheel, so the tests see exactly what users get (templates shipped inside the package).
+# Extra arguments go to pytest, e.g.  sh tests/run.sh -k bash -x
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+python=${AUTOVENV_TEST_PYTHON:-python3}
+venv=$here/.test-venv
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip build >/dev/null
+rm -rf "$here/.test-dist"
+"$venv/bin/python" -m pip wheel --quiet --disable-pip-version-check --no-deps -w "$here/.test-dist" "$here" >/dev/null
+wheel=$(ls "$here"/.test-dist/autovenv_shell-*.whl)
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel[test]"
+exec "$venv/bin/python" -m pytest "$@"

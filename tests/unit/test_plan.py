@@ -1,0 +1,98 @@
+"""The pure plan: activation, exact restore, pause, manual venvs (DESIGN §4) as tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from autovenv import plan
+from autovenv.plan import Target
+
+BASE = {"PATH": "/usr/bin:/bin", "HOME": "/home/u", "PYTHONHOME": "/opt/py"}
+VENV = Target(
+    root="/p",
+    path_entries=("/p/.venv/bin",),
+    venv="/p/.venv",
+    venv_prompt="(.venv) ",
+    prompt="(.venv) ",
+    message="activated .venv (Python 3.12.1)",
+)
+PIN = Target(root="/q", path_entries=("/pyenv/versions/3.11.7/bin",), pyenv_version="3.11.7", message="m")
+
+
+def applied(environ: dict[str, str], target: Target | None, **kwargs: bool) -> dict[str, str]:
+    env = dict(environ)
+    for name, value in plan.plan(environ, target, **kwargs).changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def test_activation_sets_what_activate_sets() -> None:
+    env = applied(BASE, VENV)
+    assert env["VIRTUAL_ENV"] == "/p/.venv"
+    assert env["VIRTUAL_ENV_PROMPT"] == "(.venv) "
+    assert env["PATH"] == "/p/.venv/bin:/usr/bin:/bin"
+    assert "PYTHONHOME" not in env
+    assert env[plan.OLD_PREFIX + "PYTHONHOME"] == "/opt/py"
+
+
+def test_leaving_restores_exactly_and_keeps_user_path_edits() -> None:
+    env = applied(BASE, VENV)
+    env["PATH"] = "/mine:" + env["PATH"] + ":/tail"
+    env = applied(env, None)
+    assert env == {**BASE, "PATH": "/mine:/usr/bin:/bin:/tail"}
+
+
+def test_switch_between_projects_leaves_no_trace() -> None:
+    env = applied(applied(applied(BASE, VENV), PIN), None)
+    assert env == BASE
+
+
+def test_pin_sets_and_restores_pyenv_version() -> None:
+    env = applied({**BASE, "PYENV_VERSION": "system"}, PIN)
+    assert env["PYENV_VERSION"] == "3.11.7"
+    assert applied(env, None) == {**BASE, "PYENV_VERSION": "system"}
+
+
+def test_same_target_changes_nothing() -> None:
+    env = applied(BASE, VENV)
+    result = plan.plan(env, VENV)
+    assert result.changes == {} and result.message is None
+
+
+def test_manual_venv_is_never_overridden() -> None:
+    env = {**BASE, "VIRTUAL_ENV": "/elsewhere/venv"}
+    assert plan.plan(env, VENV).changes == {}
+
+
+def test_manual_venv_over_ours_cleans_our_entries_only() -> None:
+    env = applied(BASE, VENV)
+    env["VIRTUAL_ENV"] = "/other"
+    env["PATH"] = "/other/bin:" + env["PATH"]
+    after = applied(env, VENV)
+    assert after["VIRTUAL_ENV"] == "/other"
+    assert after["PATH"] == "/other/bin:/usr/bin:/bin"
+    assert not any(name.startswith("AUTOVENV_") for name in after)
+
+
+def test_deactivate_pauses_until_the_project_is_left() -> None:
+    env = applied(applied(BASE, VENV), None, deactivate=True, pause=True)
+    assert env[plan.PAUSED] == "/p"
+    assert "VIRTUAL_ENV" not in env
+    assert plan.plan(env, VENV).changes == {}
+    left = applied(env, None)
+    assert plan.PAUSED not in left
+    assert applied(left, VENV)["VIRTUAL_ENV"] == "/p/.venv"
+
+
+@pytest.mark.parametrize("path", ["", "/p/.venv/bin", "/a::/b:"])
+def test_path_edge_values_round_trip(path: str) -> None:
+    env = {**BASE, "PATH": path}
+    assert applied(applied(env, VENV), None)["PATH"] == path
+
+
+def test_user_view_hides_our_pyenv_version() -> None:
+    env = applied(BASE, PIN)
+    assert "PYENV_VERSION" not in plan.user_view(env)

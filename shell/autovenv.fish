@@ -19,8 +19,10 @@ set -g __autovenv_quick ''
 set -g __autovenv_own_deactivate ''
 set -g __autovenv_broken ''
 
+# Careful: in fish a command substitution with no output empties the whole word it is part of, so
+# every substitution inside a concatenation below prints something in all cases.
 function __autovenv_quicksig
-    set -g __autovenv_sigv "$PWD"\x1f(set -q VIRTUAL_ENV; and echo 1)"$VIRTUAL_ENV"\x1f(set -q AUTOVENV_KEY; and echo 1)"$AUTOVENV_KEY"\x1f(set -q AUTOVENV_PAUSED; and echo 1)"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
+    set -g __autovenv_sigv "$PWD"\x1f(set -q VIRTUAL_ENV; and echo 1; or echo 0)"$VIRTUAL_ENV"\x1f(set -q AUTOVENV_KEY; and echo 1; or echo 0)"$AUTOVENV_KEY"\x1f(set -q AUTOVENV_PAUSED; and echo 1; or echo 0)"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
 end
 
 function __autovenv_hook --on-event fish_prompt
@@ -54,7 +56,7 @@ function __autovenv_sig
             set __autovenv_o AUTOVENV_OLD_$__autovenv_n
         end
         if set -q $__autovenv_o
-            set __autovenv_s "$__autovenv_s$__autovenv_n="(string join ' ' -- $$__autovenv_o)\x1f
+            set __autovenv_s "$__autovenv_s$__autovenv_n=$$__autovenv_o"\x1f
         else
             set __autovenv_s "$__autovenv_s$__autovenv_n!"\x1f
         end

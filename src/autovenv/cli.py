@@ -112,6 +112,15 @@ def trust_forget(directory: str | None) -> None:
     click.echo(f"autovenv: {'forgot' if removed else 'nothing stored for'} {venv}", err=True)
 
 
+def _register_extensions() -> None:
+    """Subcommands that live in their own modules (doctor, init, daemon) register here, one line each."""
+    # -- extension commands (keep one import + add_command per line) --
+    # -- end of extension commands --
+
+
+_register_extensions()
+
+
 def main(argv: list[str]) -> int:
     try:
         cli.main(args=argv, prog_name="autovenv", standalone_mode=False)

@@ -156,9 +156,13 @@ __autovenv_cold() {
 # Bring the environment to the answer in __autovenv_e_*, by DESIGN §4's rules (mirrors plan.py).
 __autovenv_transition() {
     local __autovenv_key=$__autovenv_e_key __autovenv_msg=
+    if [[ -v AUTOVENV_VENV && ! -v VIRTUAL_ENV ]]; then
+        # Our venv was deactivated behind our back (a hand-activated venv's deactivate restored its PATH
+        # snapshot, our entry included): tidy up silently, then decide afresh.
+        __autovenv_unapply
+    fi
     if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then
-        # A venv activated by hand wins until it is deactivated.
-        [[ -v AUTOVENV_KEY ]] && __autovenv_unapply keep
+        # A venv activated by hand wins; touch nothing until it is deactivated.
         return 0
     fi
     if [[ -v AUTOVENV_PAUSED ]]; then
@@ -206,9 +210,7 @@ __autovenv_unapply() {
         __autovenv_rest=${__autovenv_rest#* }
         [[ -n $__autovenv_n ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
-        if [[ ${1-} == keep && ( $__autovenv_n == VIRTUAL_ENV || $__autovenv_n == VIRTUAL_ENV_PROMPT ) ]]; then
-            \builtin unset -v "$__autovenv_o"
-        elif [[ -v $__autovenv_o ]]; then
+        if [[ -v $__autovenv_o ]]; then
             \builtin export "$__autovenv_n=${!__autovenv_o}"
             \builtin unset -v "$__autovenv_o"
         else
@@ -221,7 +223,7 @@ __autovenv_unapply() {
     fi
     __autovenv_prefix=
     if [[ -n $__autovenv_own_deactivate ]]; then
-        [[ ${1-} == keep ]] || \builtin unset -f deactivate
+        \builtin unset -f deactivate
         __autovenv_own_deactivate=
     fi
     \builtin hash -r 2>/dev/null || :
@@ -257,6 +259,7 @@ __autovenv_apply() {
 # Shell-local parts of an activation (prompt prefix, deactivate) that child shells must redo.
 __autovenv_decorate() {
     [[ -v AUTOVENV_KEY ]] || return 0
+    if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then return 0; fi
     if [[ -z $__autovenv_own_deactivate ]]; then
         deactivate() { __autovenv_deactivate "$@"; }
         __autovenv_own_deactivate=1

@@ -22,7 +22,7 @@ set -g __autovenv_broken ''
 # Careful: in fish a command substitution with no output empties the whole word it is part of, so
 # every substitution inside a concatenation below prints something in all cases.
 function __autovenv_quicksig
-    set -g __autovenv_sigv "$PWD"\x1f(set -q VIRTUAL_ENV; and echo 1; or echo 0)"$VIRTUAL_ENV"\x1f(set -q AUTOVENV_KEY; and echo 1; or echo 0)"$AUTOVENV_KEY"\x1f(set -q AUTOVENV_PAUSED; and echo 1; or echo 0)"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
+    set -g __autovenv_sigv "$PWD"\x1f(set -q VIRTUAL_ENV; and builtin echo 1; or builtin echo 0)"$VIRTUAL_ENV"\x1f(set -q AUTOVENV_KEY; and builtin echo 1; or builtin echo 0)"$AUTOVENV_KEY"\x1f(set -q AUTOVENV_PAUSED; and builtin echo 1; or builtin echo 0)"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
 end
 
 function __autovenv_hook --on-event fish_prompt
@@ -67,7 +67,7 @@ end
 function __autovenv_parent --argument-names dir
     set -l up (string replace -r '/[^/]*$' '' -- $dir)
     test -n "$up"; or set up /
-    echo $up
+    builtin echo $up
 end
 
 function __autovenv_check
@@ -75,7 +75,7 @@ function __autovenv_check
     if not test -d $__autovenv_cache/stamps; or not test -w $__autovenv_cache/stamps
         set -g __autovenv_stamp ''
     else
-        echo -n >$__autovenv_stamp
+        builtin echo -n >$__autovenv_stamp
     end
     set -l __autovenv_d $PWD
     set -l __autovenv_cand ''
@@ -100,7 +100,7 @@ function __autovenv_check
     end
     if test "$__autovenv_cand" != "$__autovenv_c"
         for __autovenv_note in $__autovenv_e_notes
-            printf 'autovenv: %s\n' $__autovenv_note >&2
+            builtin printf 'autovenv: %s\n' $__autovenv_note >&2
         end
     end
     set -g __autovenv_c $__autovenv_cand
@@ -139,7 +139,7 @@ function __autovenv_cold
     if test $rc -ne 0
         # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
         if test -z "$__autovenv_broken"; and not contains -- $rc 1 2
-            printf 'autovenv: the hook could not run %s; environments are left as they are\n' $__autovenv_export[1] >&2
+            builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' $__autovenv_export[1] >&2
             set -g __autovenv_broken 1
         end
         __autovenv_quicksig
@@ -156,8 +156,13 @@ end
 function __autovenv_transition
     set -l key "$__autovenv_e_key"
     set -l msg ''
+    if set -q AUTOVENV_VENV; and not set -q VIRTUAL_ENV
+        # Our venv was deactivated behind our back (a hand-activated venv's deactivate restored its PATH
+        # snapshot, our entry included): tidy up silently, then decide afresh.
+        __autovenv_unapply
+    end
     if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
-        set -q AUTOVENV_KEY; and __autovenv_unapply keep
+        # A venv activated by hand wins; touch nothing until it is deactivated.
         return 0
     end
     if set -q AUTOVENV_PAUSED
@@ -177,12 +182,12 @@ function __autovenv_transition
         set msg "$__autovenv_e_msg"
     end
     if test -n "$msg"; and test -z "$__autovenv_e_quiet"
-        printf 'autovenv: %s\n' $msg >&2
+        builtin printf 'autovenv: %s\n' $msg >&2
     end
     return 0
 end
 
-function __autovenv_unapply --argument-names mode
+function __autovenv_unapply
     if set -q AUTOVENV_PATH_ADD; and test -n "$AUTOVENV_PATH_ADD"
         for __autovenv_e in (string split : -- $AUTOVENV_PATH_ADD)
             set -l i (contains -i -- $__autovenv_e $PATH)
@@ -192,9 +197,7 @@ function __autovenv_unapply --argument-names mode
     for __autovenv_n in (string split ' ' -- "$AUTOVENV_SAVED")
         test -n "$__autovenv_n"; or continue
         set -l old AUTOVENV_OLD_$__autovenv_n
-        if test "$mode" = keep; and contains -- $__autovenv_n VIRTUAL_ENV VIRTUAL_ENV_PROMPT
-            set -e $old
-        else if set -q $old
+        if set -q $old
             set -gx $__autovenv_n $$old
             set -e $old
         else
@@ -203,7 +206,7 @@ function __autovenv_unapply --argument-names mode
     end
     set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
     if test -n "$__autovenv_own_deactivate"
-        test "$mode" = keep; or functions -e deactivate
+        functions -e deactivate
         set -g __autovenv_own_deactivate ''
     end
 end
@@ -248,6 +251,9 @@ end
 
 function __autovenv_decorate
     set -q AUTOVENV_KEY; or return 0
+    if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
+        return 0
+    end
     if test -z "$__autovenv_own_deactivate"
         function deactivate --description 'autovenv: deactivate and pause for this project'
             __autovenv_deactivate $argv
@@ -260,7 +266,7 @@ function __autovenv_decorate
         function fish_prompt
             set -l __autovenv_status $status
             if set -q AUTOVENV_PROMPT; and test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
-                printf '%s' "$AUTOVENV_PROMPT"
+                builtin printf '%s' "$AUTOVENV_PROMPT"
             end
             __autovenv_status_is $__autovenv_status
             __autovenv_orig_fish_prompt
@@ -278,6 +284,6 @@ function __autovenv_deactivate
     set -l root $AUTOVENV_ROOT
     __autovenv_unapply
     set -gx AUTOVENV_PAUSED $root
-    printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
     return 0
 end

@@ -115,6 +115,12 @@ def trust_forget(directory: str | None) -> None:
 def _register_extensions() -> None:
     """Subcommands that live in their own modules (doctor, init, daemon) register here, one line each."""
     # -- extension commands (keep one import + add_command per line) --
+    from autovenv import doctor
+    cli.add_command(doctor.command)
+    from autovenv import init
+    cli.add_command(init.command)
+    from autovenv.daemon.commands import daemon_group
+    cli.add_command(daemon_group)
     # -- end of extension commands --
 
 

@@ -77,8 +77,8 @@ def _python_target(resolution: Resolution, environ: Mapping[str, str], user_pyen
     root = resolution.root or ""
     assert selection is not None
     notes = list(resolution.problems)
-    if not selection.ok:
-        return Decision(None, notes)
+    if not selection.ok or selection.problem:
+        return Decision(None, notes)  # a pin with anything wrong changes nothing; its one line says why
     if user_pyenv is not None and resolution.kind != "config":
         return Decision(None, notes)  # `pyenv shell` outranks .python-version, exactly as in pyenv
     entries = tuple(selection.bin_dirs)

@@ -99,12 +99,8 @@ def is_active(environ: Mapping[str, str]) -> bool:
     return KEY in environ
 
 
-def unapply(env: dict[str, str], pathsep: str, keep_venv: bool = False) -> None:
-    """Undo what the ``AUTOVENV_*`` state in ``env`` says we did; ``keep_venv`` spares VIRTUAL_ENV*.
-
-    ``keep_venv`` is for a venv activated by hand over ours without calling our ``deactivate``: its
-    variables are the user's now and must not be touched.
-    """
+def unapply(env: dict[str, str], pathsep: str) -> None:
+    """Undo what the ``AUTOVENV_*`` state in ``env`` says we did."""
     if KEY not in env:
         return
     added = env.get(PATH_ADD, "")
@@ -113,9 +109,6 @@ def unapply(env: dict[str, str], pathsep: str, keep_venv: bool = False) -> None:
             env["PATH"] = remove_entry(env["PATH"], entry, pathsep)
     for name in env.get(SAVED, "").split():
         old = OLD_PREFIX + name
-        if keep_venv and name in ("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT"):
-            env.pop(old, None)
-            continue
         if old in env:
             env[name] = env.pop(old)
         else:
@@ -157,18 +150,21 @@ def plan(
 ) -> Plan:
     """The changes that take ``environ`` to ``target`` (``None``: nothing active) under DESIGN §4's rules.
 
-    - A venv activated by hand (``VIRTUAL_ENV`` not ours) is never overridden: if it replaced ours, our
-      PATH entries and saved variables are cleaned up, and nothing else is done until it is deactivated.
+    - A venv activated by hand (``VIRTUAL_ENV`` not ours) is never overridden, and nothing is touched
+      while it is active; once it is deactivated, our own leftovers are tidied and activation resumes.
     - ``deactivate`` undoes the current activation; with ``pause`` the project stays off until left.
     - A paused project stays paused while the target is still that project; leaving it clears the pause.
     """
     env = dict(environ)
-    active = KEY in env
     message: str | None = None
-    foreign = "VIRTUAL_ENV" in env and env.get("VIRTUAL_ENV") != env.get(VENV)
-    if foreign:
-        if active:
-            unapply(env, pathsep, keep_venv=True)
+    if VENV in env and "VIRTUAL_ENV" not in env:
+        # Our venv was deactivated behind our back (a hand-activated venv's `deactivate` restored its
+        # PATH snapshot, which holds our entry): tidy up silently, then decide afresh.
+        unapply(env, pathsep)
+    active = KEY in env
+    if "VIRTUAL_ENV" in env and env.get("VIRTUAL_ENV") != env.get(VENV):
+        # A venv activated by hand wins. Its activate saved PATH with our entry in it and will restore
+        # that on deactivate, so we touch nothing now and tidy up when it is gone.
         return _diff(environ, env, None)
     if deactivate:
         if active:

@@ -67,14 +67,17 @@ def test_manual_venv_is_never_overridden() -> None:
     assert plan.plan(env, VENV).changes == {}
 
 
-def test_manual_venv_over_ours_cleans_our_entries_only() -> None:
-    env = applied(BASE, VENV)
-    env["VIRTUAL_ENV"] = "/other"
-    env["PATH"] = "/other/bin:" + env["PATH"]
-    after = applied(env, VENV)
-    assert after["VIRTUAL_ENV"] == "/other"
-    assert after["PATH"] == "/other/bin:/usr/bin:/bin"
-    assert not any(name.startswith("AUTOVENV_") for name in after)
+def test_manual_venv_over_ours_is_left_alone_then_tidied_after_its_deactivate() -> None:
+    ours = applied(BASE, VENV)
+    theirs = {**ours, "VIRTUAL_ENV": "/other", "PATH": "/other/bin:" + ours["PATH"]}
+    assert plan.plan(theirs, None).changes == {}
+    # their deactivate restores the PATH snapshot (with our entry) and unsets VIRTUAL_ENV*
+    after_theirs = {k: v for k, v in ours.items() if not k.startswith("VIRTUAL_ENV")}
+    again = applied(after_theirs, VENV)
+    assert again["PATH"] == "/p/.venv/bin:/usr/bin:/bin"
+    assert again["VIRTUAL_ENV"] == "/p/.venv"
+    assert plan.plan(after_theirs, VENV).message == VENV.message
+    assert applied(after_theirs, None) == BASE
 
 
 def test_deactivate_pauses_until_the_project_is_left() -> None:

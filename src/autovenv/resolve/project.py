@@ -213,6 +213,12 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         resolution.watch.extend(markers)
         found: Found | None = None
         config = project_config(current)
+        if config is not None and config.problem:
+            # The config may have said `enabled = false` or named another venv: activate nothing.
+            resolution.root, resolution.kind, resolution.source = current, "config", config.path
+            resolution.config = config
+            resolution.problems.append(config.problem)
+            return resolution
         if config is not None:
             resolution.root = current
             resolution.watch.append(config.path)

@@ -551,38 +551,6 @@ def _glob(pattern: str, cwd: str) -> list[str]:
     return matches
 
 
-def _in_class(name: str, c: str) -> bool:
-    """POSIX character class membership in the C locale (unknown class: no match)."""
-    code = ord(c)
-    if name == "alnum":
-        return c.isascii() and c.isalnum()
-    if name == "alpha":
-        return c.isascii() and c.isalpha()
-    if name == "blank":
-        return c in " \t"
-    if name == "cntrl":
-        return code < 32 or code == 127
-    if name == "digit":
-        return c in _DIGITS
-    if name == "graph":
-        return 33 <= code <= 126
-    if name == "lower":
-        return "a" <= c <= "z"
-    if name == "print":
-        return 32 <= code <= 126
-    if name == "punct":
-        return 33 <= code <= 126 and not c.isalnum()
-    if name == "space":
-        return c in " \t\n\r\x0b\x0c"
-    if name == "upper":
-        return "A" <= c <= "Z"
-    if name == "word":
-        return c == "_" or (c.isascii() and c.isalnum())
-    if name == "xdigit":
-        return c in "0123456789abcdefABCDEF"
-    return False
-
-
 def _bracket(pattern: str, i: int, char: str) -> tuple[bool, int] | None:
     """Match ``char`` against the bracket expression starting at ``pattern[i] == '['``.
 
@@ -603,17 +571,14 @@ def _bracket(pattern: str, i: int, char: str) -> tuple[bool, int] | None:
         if c == "]" and not first:
             return (matched != negate), j + 1
         first = False
-        if c == "[" and j + 1 < n and pattern[j + 1] in ":=.":
+        # [:class:] cannot occur: the value was split on ':' before globbing.
+        if c == "[" and j + 1 < n and pattern[j + 1] in "=.":
             kind = pattern[j + 1]
             close = pattern.find(kind + "]", j + 2)
             if close >= 0:
-                name = pattern[j + 2 : close]
-                j = close + 2
-                if kind == ":":
-                    if _in_class(name, char):
-                        matched = True
-                elif name == char:
+                if pattern[j + 2 : close] == char:
                     matched = True
+                j = close + 2
                 continue
         if c == "\\" and j + 1 < n:
             j += 1
@@ -741,6 +706,35 @@ def _prerelease(name: str) -> bool:
     return len(stripped) < len(name) and stripped.endswith(("a", "b", "rc"))
 
 
+def _tail_match(name: str, start: int, suffix: str) -> bool:
+    """Does ``[-.].*<suffix>$`` match ``name`` at ``start``?"""
+    if start >= len(name) or name[start] not in "-.":
+        return False
+    return name.endswith(suffix) and len(name) - len(suffix) > start
+
+
+def _grep_latest(name: str, prefix: str, suffix: str) -> bool:
+    """``grep -Ee "^<prefix>[-.].*<suffix>$"`` with the prefix quoted literally.
+
+    A prefix containing newlines (only possible via PYENV_VERSION) makes several patterns: the
+    first anchored, the middle ones plain substrings, the last one unanchored with the tail.
+    """
+    lines = prefix.split("\n")
+    while len(lines) > 1 and not lines[-1]:  # $(sed ...) strips trailing newlines
+        lines.pop()
+    if len(lines) == 1:
+        return name.startswith(lines[0]) and _tail_match(name, len(lines[0]), suffix)
+    if name.startswith(lines[0]) or any(line in name for line in lines[1:-1]):
+        return True
+    last = lines[-1]
+    at = name.find(last)
+    while at >= 0:
+        if _tail_match(name, at + len(last), suffix):
+            return True
+        at = name.find(last, at + 1)
+    return False
+
+
 def _latest(root: str, args: list[str]) -> str | None:
     """``pyenv-latest <args>`` for installed versions: stdout if it exits 0, else None."""
     known = force = False
@@ -764,21 +758,18 @@ def _latest(root: str, args: list[str]) -> str | None:
     if _isdir(version_prefix(root, prefix)):
         return prefix
     candidates = installed_versions(root)
-    if not candidates:
-        # printf '%s\n' of an empty array prints one empty line, which `grep -x ""` matches
-        return prefix if not prefix or force else None
-    if prefix in candidates:
+    # `printf '%s\n' "${candidates[@]}" | grep -qxFe "$prefix"`: every line of the prefix is a
+    # fixed string; an empty array still prints one empty line.
+    listed = candidates or [""]
+    if any(line in listed for line in prefix.split("\n")):
         return prefix
     suffix = ""
     if len(prefix) >= 2 and prefix.endswith("t") and prefix[-2] in _DIGITS:
         suffix = "t"
         prefix = prefix[:-1]
-    plen = len(prefix)
     best: bytes | None = None
     for name in candidates:
-        if not (len(name) > plen and name.startswith(prefix) and name[plen] in "-."):
-            continue
-        if suffix and not (name.endswith("t") and len(name) >= plen + 2):
+        if not _grep_latest(name, prefix, suffix):
             continue
         if name.endswith(("-dev", "-src", "-latest")) or _prerelease(name):
             continue

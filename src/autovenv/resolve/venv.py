@@ -59,23 +59,40 @@ def python_name(windows: bool = os.name == "nt") -> str:
     return "python.exe" if windows else "python"
 
 
+def is_absolute(path: str, windows: bool = os.name == "nt") -> bool:
+    """An absolute path as a venv records it: ``/x`` on POSIX; ``C:\\x`` or ``\\\\srv\\share`` on Windows."""
+    if not windows:
+        return path.startswith("/")
+    return (len(path) >= 3 and path[0].isalpha() and path[1] == ":" and path[2] in "\\/") or path.startswith(
+        ("\\\\", "//")
+    )
+
+
 def is_venv_dir(path: str) -> bool:
     """A directory is a venv when it holds ``pyvenv.cfg`` (PEP 405)."""
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
 def parse_cfg(text: str) -> dict[str, str] | None:
-    """Parse pyvenv.cfg's ``key = value`` lines; ``None`` when the text is not such a file."""
+    """Parse pyvenv.cfg's ``key = value`` lines; ``None`` when the text is not such a file.
+
+    Like CPython's own reader, lines without ``=`` are not errors: a venv created in a directory whose
+    name holds a newline records ``command = ... -m venv /a/new`` + ``line/.venv``, so such a line
+    continues the previous value. No ``home`` key, or a NUL byte, means it is not a usable pyvenv.cfg.
+    """
+    if "\x00" in text:
+        return None
     values: dict[str, str] = {}
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
+    last: str | None = None
+    for raw in text.split("\n"):
+        line = raw.rstrip("\r")
         key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            return None
-        values[key.strip().lower()] = value.strip()
-    return values
+        if sep and key.strip() and "\n" not in key:
+            last = key.strip().lower()
+            values[last] = value.strip()
+        elif last is not None and line.strip():
+            values[last] += "\n" + line.rstrip()
+    return values if "home" in values else None
 
 
 def _unquote(value: str) -> str:
@@ -117,7 +134,7 @@ def recorded_location(venv_path: str, cfg: dict[str, str], windows: bool = os.na
         value = line[len("VIRTUAL_ENV=") :].strip()
         if len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0]:
             literal = value[1:-1]
-            if literal.startswith("/") and "$" not in literal and "`" not in literal:
+            if is_absolute(literal, windows) and "$" not in literal and "`" not in literal:
                 return literal
     return None
 
@@ -148,7 +165,7 @@ def inspect_venv(path: str, windows: bool = os.name == "nt") -> VenvInfo:
             problem = f"{path}/pyvenv.cfg is unreadable or too large"
         return VenvInfo(path, bin_dir, python, {}, None, name, None, problem)
     cfg = parse_cfg(text)
-    if cfg is None or "\x00" in text:
+    if cfg is None:
         return VenvInfo(path, bin_dir, python, {}, None, name, None, f"{path}/pyvenv.cfg is corrupt")
     version = cfg.get("version") or cfg.get("version_info")
     if version:

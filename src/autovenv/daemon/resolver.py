@@ -1,0 +1,118 @@
+"""Resolve one candidate directory for every shell and store the answers as ``export.compute`` does.
+
+Same steps as ``autovenv.export.compute`` (settings, user view, resolve, decide, build, render, store with
+the stamp taken before anything is read), resolved once per PATH separator instead of once per shell.
+A unit test holds the entries written here byte-equal to the cold path's. An entry whose text did not
+change only gets its new stamp (one ``utime``), so re-resolving after an unrelated change is cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from autovenv import answer as answer_mod
+from autovenv import cache, dirs, plan, settings, shells
+from autovenv.decide import decide
+from autovenv.resolve.finders import candidate_names
+from autovenv.resolve.project import present, resolve
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.decide import Decision
+    from autovenv.resolve.project import Resolution, Settings
+    from autovenv.shells.base import Adapter
+
+
+class Stored:
+    """What one resolution wrote: the candidate, its watch list, the entries' stamp, how many changed."""
+
+    __slots__ = ("candidate", "changed", "stamp_ns", "watch")
+
+    def __init__(self, candidate: str, watch: tuple[str, ...], stamp_ns: int, changed: int) -> None:
+        self.candidate = candidate
+        self.watch = watch
+        self.stamp_ns = stamp_ns
+        self.changed = changed
+
+    def __repr__(self) -> str:
+        return f"Stored({self.candidate!r}, changed={self.changed})"
+
+
+def adapters() -> list[Adapter]:
+    """Every shell adapter there is (a new adapter module is picked up without touching the daemon)."""
+    return [shells.get(name) for name in shells.names()]
+
+
+def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: int) -> bool:
+    """Write the entry, or only restamp it when its text is unchanged; True when the text changed."""
+    path = cache.entry_path(base, shell, candidate)
+    data = text.encode("utf-8", "surrogateescape")
+    try:
+        with open(path, "rb") as handle:
+            same = handle.read(len(data) + 1) == data
+    except OSError:
+        same = False
+    if same and os.stat(path).st_uid == os.getuid():
+        stamp = max(started_ns - cache.STAMP_SLACK_NS, 0)
+        os.utime(path, ns=(stamp, stamp))
+        return False
+    cache.store(base, shell, candidate, text, started_ns)
+    return True
+
+
+def resolve_and_store(
+    directory: str,
+    environ: Mapping[str, str],
+    user: Settings | None = None,
+    shell_adapters: list[Adapter] | None = None,
+) -> Stored | None:
+    """Resolve ``directory`` (a candidate directory) for each shell and store the answers.
+
+    ``None`` when it is no longer a candidate directory (its markers are gone) or there is no usable
+    cache. Raises ``OSError`` only for surprises worth logging.
+    """
+    started = time.time_ns()
+    user = settings.load(environ) if user is None else user
+    if not present(directory, candidate_names(user.venv_dirs)):
+        return None
+    base = dirs.cache_dir(environ)
+    extra: tuple[str, ...] = settings.watch_paths(environ)
+    try:
+        cache.ensure_dir(base)
+        extra = (*extra, cache.ensure_generation(base))
+    except OSError:
+        return None
+    changed = 0
+    watch: tuple[str, ...] = ()
+    done: dict[str, tuple[Resolution, Decision, dict[str, str]]] = {}
+    for adapter in adapters() if shell_adapters is None else shell_adapters:
+        sep = adapter.PATHSEP
+        if sep not in done:
+            view = plan.user_view(environ, sep)
+            resolution = resolve(directory, view, user)
+            decision = decide(resolution, user, view)
+            if user.problem:
+                decision.notes.insert(0, user.problem)
+            done[sep] = (resolution, decision, view)
+        resolution, decision, view = done[sep]
+        if resolution.candidate != directory:
+            return None
+        result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, sep)
+        watch = result.watch
+        if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
+            changed += 1
+    return Stored(directory, watch, max(started - cache.STAMP_SLACK_NS, 0), changed)
+
+
+def newest_change_ns(paths: tuple[str, ...]) -> int:
+    """The latest modification time among ``paths`` (as the hook's ``-nt`` sees them: symlinks followed)."""
+    newest = 0
+    for path in paths:
+        try:
+            newest = max(newest, os.stat(path).st_mtime_ns)
+        except OSError:
+            continue
+    return newest

@@ -1,0 +1,609 @@
+"""Drive real interactive bash, zsh and fish sessions through a pseudo-terminal.
+
+Why this exists: autovenv's hooks only do their job inside an *interactive* shell, between commands
+(bash ``PROMPT_COMMAND``, zsh ``precmd``, fish ``fish_prompt`` events).  ``bash -c`` never runs them, so
+the only faithful test is to type commands into a real shell on a real terminal, the way a user does,
+and read back what the terminal shows.  This module does exactly that with the standard library only
+(``os.openpty`` + ``subprocess`` + ``select``), so it works on any POSIX CI box with the shells installed.
+
+How a command is driven (see :meth:`InteractiveShell.run`):
+
+1. Wait until the shell sits in its line editor.  All three line editors switch the terminal to
+   non-canonical, no-echo mode while they read a line, so ``ICANON|ECHO`` both off on the pty is a
+   reliable "idle at the prompt" signal that needs no knowledge of the prompt text.
+2. Type the command and, right behind it, a *marker line* (type-ahead, exactly like a fast typist).
+   Because the terminal does not echo in that mode, the type-ahead stays invisible until the line
+   editor reads it, which only happens after the command finished, the prompt hooks ran and the next
+   prompt was drawn.  The marker line writes ``$?``/``$status`` (and, for bash/zsh, the expanded
+   prompt) to a private file, then prints a unique token that is spelled differently in its own echo.
+3. Everything between the echo of the command and the marker line's prompt row is the output.
+
+The marker lines start with a space (kept out of history where the shell honours that) and use
+``builtin printf`` so user functions or aliases named ``printf`` do not interfere.
+
+Limitations, by design:
+
+* A command must not read the terminal (``cat`` with no arguments, ``read``, a REPL): it would eat
+  the type-ahead marker line, and :meth:`InteractiveShell.run` times out.  Incomplete input
+  (``if true``, an unclosed quote) times out the same way.  After any timeout the session is marked
+  unusable; close it and start another.
+* Output printed after the next prompt (by a background job) shows up in a later ``run()``.
+* Escape sequences are removed from results; ``last_raw`` keeps the bytes.
+* fish's prompt is found from how fish paints it, not from its text (calling ``fish_prompt`` again
+  would run user code an extra time); a fish prompt containing a carriage return confuses that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import pathlib
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import termios
+import time
+import uuid
+from typing import Callable, Mapping, Union
+
+SHELLS = ("bash", "zsh", "fish")
+DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+#: Terminal size.  Wide enough that commands, prompts and hook messages never wrap, because wrapping
+#: makes the line editors redraw (bash scrolls horizontally) and the echo stops being the typed text.
+ROWS, COLUMNS = 50, 1000
+_SEARCH_PATH = "/usr/bin:/bin:/usr/local/bin"
+_POLL_SECONDS = 0.002
+_TAIL_BYTES = 3000
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: Bytes that may appear literally inside the quotes produced by :func:`quote` (printable ASCII minus
+#: the characters that are special inside ``$'...'`` or fish ``'...'`` or to history expansion).
+_LITERAL_BYTES = frozenset(b for b in range(0x20, 0x7F) if chr(b) not in "'\\!")
+#: Terminal control sequences: CSI (colours, bracketed-paste toggles), OSC (titles), and 2-byte ESC.
+_ESCAPE_RE = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    rb"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"  # OSC, BEL- or ST-terminated
+    rb"|\x1b[()][0-9A-Za-z]|\x1b[=>@-Z\\^_]"  # charset selection, other 2-byte sequences
+)
+_ESCAPE_OR_PAD = rb"(?:\x1b\[[0-?]*[ -/]*[@-~]|[\r ])*"
+#: "Missing newline" markers drawn before a prompt: zsh PROMPT_SP (``%``/``#`` + padding + ``\r \r``),
+#: fish (``⏎`` + padding + ``\r⏎ \r``).  Both exist so the prompt always starts on a fresh row.
+_INDICATOR_RE = {
+    "bash": None,
+    "zsh": re.compile(b"[%%#] {%d,%d}\r \r" % (COLUMNS - 3, COLUMNS)),
+    "fish": re.compile("⏎ {%d,%d}\r⏎ \r".encode() % (COLUMNS - 3, COLUMNS)),
+}
+StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+
+class ShellError(RuntimeError):
+    """The shell did something the harness cannot continue from; the message ends with the transcript tail."""
+
+
+class ShellTimeoutError(ShellError, TimeoutError):
+    """A wait ran out of time (command still running, incomplete input, shell stuck)."""
+
+
+class ShellExitedError(ShellError):
+    """The shell process went away while the harness was waiting for it."""
+
+
+def find_shell(shell: str) -> str | None:
+    """Absolute path of ``shell`` (looked up in the system directories), or None if it is not installed."""
+    return shutil.which(shell, path=_SEARCH_PATH)
+
+
+def _as_bytes(value: StrPath) -> bytes:
+    """Bytes of a str/bytes/path, with surrogateescape so ``os.fsdecode``'d names round-trip exactly."""
+    data = os.fsencode(value)
+    if b"\0" in data:
+        raise ValueError("a shell word cannot contain a NUL byte")
+    return data
+
+
+def quote(shell: str, value: StrPath) -> str:
+    """Return an ASCII-only literal that ``shell`` parses back to exactly the bytes of ``value``.
+
+    bash/zsh: ``$'...'`` with every byte outside printable ASCII (and ``'``, ``\\``, ``!``) as ``\\xNN``;
+    a fixed two-digit form, so a following hex digit is never swallowed.  fish: printable ASCII in
+    single quotes (where only ``\\'`` and ``\\\\`` are special) alternating with unquoted ``\\xNN``
+    escapes, which fish turns into raw bytes (0x80-0xff included) and joins into one word.  Being
+    ASCII-only, the result also cannot contain a control character that a line editor would act on.
+    """
+    data = _as_bytes(value)
+    if shell in ("bash", "zsh"):
+        return "$'" + "".join(chr(b) if b in _LITERAL_BYTES else f"\\x{b:02x}" for b in data) + "'"
+    if shell == "fish":
+        return _quote_fish(data)
+    raise ValueError(f"unsupported shell {shell!r}; expected one of {SHELLS}")
+
+
+def _quote_fish(data: bytes) -> str:
+    """fish literal: quoted runs of safe characters, unquoted ``\\xNN`` for everything else."""
+    if not data:
+        return "''"
+    parts: list[str] = []
+    run: list[str] = []
+    for byte in data:
+        if byte in _LITERAL_BYTES:
+            run.append(chr(byte))
+            continue
+        if run:
+            parts.append("'" + "".join(run) + "'")
+            run = []
+        parts.append(f"\\x{byte:02x}")
+    if run:
+        parts.append("'" + "".join(run) + "'")
+    return "".join(parts)
+
+
+def _validate_command(cmd: str) -> bytes:
+    """Encode ``cmd``; refuse control characters, which the line editor would interpret (Tab completes,
+    a newline would submit half a command and desynchronise the marker protocol)."""
+    bad = [ch for ch in cmd if ord(ch) < 0x20 or ord(ch) == 0x7F]
+    if bad:
+        raise ValueError(
+            f"command contains control character(s) {bad!r}; type one line and use quote() for arbitrary data"
+        )
+    return cmd.encode("utf-8", "surrogateescape")
+
+
+def _strip_escapes(data: bytes) -> bytes:
+    """Drop terminal control sequences; assertions are about text, not colours or mode switches."""
+    return _ESCAPE_RE.sub(b"", data)
+
+
+def _normalise_prompt(prompt: bytes) -> bytes:
+    """Render an expanded prompt the way it reaches the terminal: no readline ``\\001``/``\\002``
+    invisibility markers, no escapes, ``\\n`` line ends (the pty turns them into ``\\r\\n``)."""
+    return re.sub(rb"\r+\n", b"\n", _strip_escapes(prompt.replace(b"\x01", b"").replace(b"\x02", b"")))
+
+
+def _prompt_start(text: bytes, prompt: bytes | None, echo: bytes, paints_with_cr: bool) -> int:
+    """Index in ``text`` where the prompt in front of the marker line begins.
+
+    ``text`` ends with ``[output][prompt][echo of the marker line]``; the output may lack a final
+    newline, so the prompt can start mid-row.  Strategies, most exact first:
+
+    1. bash/zsh: the marker line recorded the expanded prompt, so strip ``prompt + echo`` as a suffix
+       (plus the carriage return zsh's PROMPT_CR puts in front of it).
+    2. fish (or zsh with a prompt that changed in between, e.g. a clock): line editors that return
+       to column 0 before drawing the prompt (fish on every redraw, zsh's PROMPT_CR) show it as
+       ``\\r<prompt><echo>`` last; the first place where that ``\\r<prompt>`` was painted is where the
+       prompt began.  This also copes with multi-line fish prompts, which fish repaints in full on a
+       dumb terminal.
+    3. Otherwise (bash) the prompt is assumed to occupy the last row.
+    """
+    if prompt is not None:
+        expected = _normalise_prompt(prompt) + echo
+        if text.endswith(expected):
+            return len(text[: len(text) - len(expected)].rstrip(b"\r"))
+    echo_at = text.rfind(echo) if echo and paints_with_cr else -1
+    paint_at = text.rfind(b"\r", 0, echo_at) if echo_at > 0 else -1
+    if paint_at >= 0:
+        return text.find(text[paint_at:echo_at])
+    return text.rfind(b"\n") + 1
+
+
+def _tail(transcript: bytes | bytearray) -> str:
+    """Last part of the raw transcript, printable, for error messages."""
+    return bytes(transcript[-_TAIL_BYTES:]).decode("utf-8", "backslashreplace")
+
+
+class InteractiveShell:
+    """One real interactive shell on a pseudo-terminal, with a fake HOME holding its startup file.
+
+    Attributes:
+        shell: "bash", "zsh" or "fish".
+        home: the fake HOME (the caller owns it; it is not deleted).
+        transcript: every byte the terminal received since start, unprocessed (for debugging).
+        startup_output: what was printed before the first prompt (rc output, first hook run), cleaned
+            like :meth:`run` output.
+        last_status: exit status reported by the last :meth:`run` (None before the first one).
+        last_raw: the unprocessed bytes behind the last :meth:`run` result (from just after the
+            command's echo to the end of the marker line's echo), for debugging and escape-sequence checks.
+    """
+
+    def __init__(
+        self,
+        shell: str,
+        home: pathlib.Path,
+        rc: str,
+        env: Mapping[str, str] | None = None,
+        cwd: pathlib.Path | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        if shell not in SHELLS:
+            raise ValueError(f"unsupported shell {shell!r}; expected one of {SHELLS}")
+        binary = find_shell(shell)
+        if binary is None:
+            raise FileNotFoundError(f"{shell} is not installed (looked in {_SEARCH_PATH})")
+        self.shell = shell
+        self.home = pathlib.Path(home)
+        self.transcript = bytearray()
+        self.startup_output = ""
+        self.last_status: int | None = None
+        self.last_raw = b""
+        self._buf = bytearray()
+        self._eof = False
+        self._usable = True
+        self._closed = False
+        self._fd = -1
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._private = pathlib.Path(tempfile.mkdtemp(prefix="pty-shell-"))
+        try:
+            self._write_rc(rc)
+            self._spawn(binary, self._build_env(env), pathlib.Path(cwd) if cwd else self.home)
+            self.startup_output = self._converse(None, timeout, "the first prompt")
+        except BaseException:
+            self.close(graceful=False)
+            raise
+
+    # -- setup ---------------------------------------------------------------------------------------
+
+    def _write_rc(self, rc: str) -> None:
+        """Put ``rc`` where this shell looks for the user's interactive startup file."""
+        if self.shell == "bash":
+            target = self.home / ".bashrc"
+        elif self.shell == "zsh":
+            target = self.home / ".zshrc"  # its existence also keeps zsh-newuser-install quiet
+        else:
+            fish_dir = self.home / ".config" / "fish"
+            # conf.d runs before config.fish, so config.fish stays byte-exact and may re-enable it.
+            (fish_dir / "conf.d").mkdir(parents=True, exist_ok=True)
+            (fish_dir / "conf.d" / "00-pty-shell-no-greeting.fish").write_text("set -g fish_greeting\n")
+            target = fish_dir / "config.fish"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(rc, encoding="utf-8", errors="surrogateescape")
+
+    def _build_env(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        """Minimal, deterministic environment: nothing leaks in from the test runner's own session.
+
+        TERM=dumb keeps the line editors from emitting cursor motions (bash and zsh also work with
+        xterm; fish does not).  LANG=C.UTF-8 so non-ASCII text is echoed as is.
+        """
+        env = {"HOME": str(self.home), "PATH": DEFAULT_PATH, "TERM": "dumb", "LANG": "C.UTF-8"}
+        if self.shell == "zsh":
+            env["ZDOTDIR"] = str(self.home)
+        elif self.shell == "fish":
+            env["XDG_CONFIG_HOME"] = str(self.home / ".config")
+        env.update(extra or {})
+        if self.shell == "fish" and env["TERM"] != "dumb":
+            # On a capable terminal fish redraws with cursor motions instead of plain rows.
+            raise ValueError("the fish harness needs TERM=dumb; its screen updates are only parsed for that")
+        return env
+
+    def _spawn(self, binary: str, env: dict[str, str], cwd: pathlib.Path) -> None:
+        """Start ``shell -i`` as a session leader whose controlling terminal is a fresh, wide pty."""
+        master, slave = os.openpty()
+        self._fd = master
+        try:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+            self._proc = subprocess.Popen(
+                [binary, "-i"],
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+                preexec_fn=_take_controlling_terminal,
+            )
+        finally:
+            os.close(slave)
+
+    # -- low-level I/O -------------------------------------------------------------------------------
+
+    def _read_some(self, timeout: float) -> None:
+        """Move whatever the terminal has (waiting at most ``timeout``) into the buffer and transcript."""
+        if self._eof:
+            time.sleep(timeout)
+            return
+        ready, _, _ = select.select([self._fd], [], [], max(timeout, 0.0))
+        if not ready:
+            return
+        try:
+            chunk = os.read(self._fd, 65536)
+        except OSError as exc:  # EIO: the slave side is gone, i.e. the shell exited
+            if exc.errno != errno.EIO:
+                raise
+            chunk = b""
+        if not chunk:
+            self._eof = True
+        self.transcript += chunk
+        self._buf += chunk
+
+    def _alive(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def _wait_until(self, ready: Callable[[], bool], deadline: float, what: str) -> None:
+        """Poll ``ready`` while draining output (a shell blocked on a full pty never gets anywhere)."""
+        while not ready():
+            if not self._alive():
+                self._read_some(0)  # collect any last words for the error message
+                self._usable = False
+                raise ShellExitedError(self._describe(f"{self.shell} exited while waiting for {what}"))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._usable = False
+                raise ShellTimeoutError(self._describe(f"timed out waiting for {what}"))
+            self._read_some(min(_POLL_SECONDS, remaining))
+
+    def _describe(self, message: str) -> str:
+        status = "running" if self._alive() else f"exit status {self._proc and self._proc.returncode}"
+        return f"{message} ({self.shell}, {status}); transcript tail:\n{_tail(self.transcript)}"
+
+    def _at_prompt(self) -> bool:
+        """True while a line editor is reading input: it has switched canonical mode and echo off."""
+        lflag = termios.tcgetattr(self._fd)[3]
+        return not lflag & (termios.ICANON | termios.ECHO)
+
+    # -- the marker protocol -------------------------------------------------------------------------
+
+    def _marker_line(self, token: str) -> bytes:
+        """The line typed after each command; see the module docstring for why it looks like this."""
+        target = quote(self.shell, os.fsencode(self._private / "status"))
+        announce = f"builtin printf '%s_%s\\n' AVT {token}"
+        if self.shell == "fish":
+            # ^U first: after a syntax error fish keeps the bad line in its buffer for editing.
+            return f"\x15 builtin printf '%s\\n' $status > {target}; {announce}".encode()
+        prompt = '"${PS1@P}"' if self.shell == "bash" else '"${(%%)PS1}"'
+        return f" builtin printf '%s\\n%s' \"$?\" {prompt} >| {target}; {announce}".encode()
+
+    def _converse(self, cmd: str | None, timeout: float, what: str) -> str:
+        """Type ``cmd`` (None: only the marker line) at the prompt; return its cleaned output."""
+        encoded = _validate_command(cmd) if cmd is not None else None
+        if not self._usable:
+            raise ShellError(self._describe("shell is closed, or unusable after an earlier failure"))
+        deadline = time.monotonic() + timeout
+        self._wait_until(self._at_prompt, deadline, f"the prompt before {what}")
+        marker, token = self._new_marker()
+        status_file = self._private / "status"
+        status_file.unlink(missing_ok=True)
+        sent_at = len(self._buf)
+        os.write(self._fd, (encoded + b"\r" if encoded is not None else b"") + marker + b"\r")
+        data = self._wait_for_token(token, sent_at, deadline, what)
+        status, prompt = self._read_status(status_file)
+        self.last_status = status
+        self.last_raw = data[self._output_start(data, encoded, sent_at) :]
+        return self._clean(self.last_raw, prompt, marker.lstrip(b"\x15"))
+
+    def _new_marker(self) -> tuple[bytes, bytes]:
+        token = uuid.uuid4().hex
+        return self._marker_line(token), f"AVT_{token}".encode()
+
+    def _wait_for_token(self, token: bytes, sent_at: int, deadline: float, what: str) -> bytes:
+        """Wait for the marker's own output line; return (and consume) everything received before it."""
+        done = re.compile(re.escape(token) + rb"\r*\n")
+        scanned = sent_at
+        found: list[re.Match[bytes]] = []
+
+        def token_seen() -> bool:
+            nonlocal scanned
+            match = done.search(self._buf, scanned)
+            scanned = max(scanned, len(self._buf) - len(token) - 8)  # never rescan old output
+            if match:
+                found.append(match)
+            return match is not None
+
+        self._wait_until(token_seen, deadline, what)
+        data = bytes(self._buf[: found[0].start()])
+        del self._buf[: found[0].end()]
+        return data
+
+    @staticmethod
+    def _output_start(data: bytes, encoded: bytes | None, sent_at: int) -> int:
+        """Index just past the echo of the typed command, i.e. where its output begins.
+
+        Only bytes that arrived after the keystrokes were sent can be the echo.  The echo is the
+        exact command, drawn after the prompt (so not at the start of a row, unlike the copy fish
+        quotes in a syntax error message), then the Enter newline; fish redraws first, zsh/fish toggle
+        bracketed paste.  If it is not found (a very long line scrolled, fish stopped redrawing to
+        report a syntax error), the first newline after the keystrokes is the Enter.
+        """
+        if encoded is None:
+            return 0
+        echo = re.compile(rb"(?<!\n)" + re.escape(encoded) + _ESCAPE_OR_PAD + rb"\n")
+        match = echo.search(data, sent_at)
+        if match:
+            return match.end()
+        newline = data.find(b"\n", sent_at)
+        return newline + 1 if newline >= 0 else len(data)
+
+    def _read_status(self, status_file: pathlib.Path) -> tuple[int, bytes | None]:
+        """Parse ``<status>\\n<expanded prompt>`` written by the marker line (fish: status only)."""
+        try:
+            raw = status_file.read_bytes()
+        except FileNotFoundError:
+            self._usable = False
+            raise ShellError(self._describe("the marker line did not write its status file")) from None
+        status, _, prompt = raw.partition(b"\n")
+        return int(status.strip() or b"-1"), (prompt if self.shell != "fish" else None)
+
+    def _clean(self, region: bytes, prompt: bytes | None, marker_echo: bytes) -> str:
+        """Turn the raw bytes between the command's echo and the marker's output into plain text."""
+        text = _strip_escapes(region)
+        indicator = _INDICATOR_RE[self.shell]
+        if indicator is not None:
+            text = indicator.sub(b"", text)
+        text = re.sub(rb"\r*\n\r*\Z", b"", text)  # the Enter that submitted the marker line
+        text = re.sub(rb"\r+\n", b"\n", text)
+        out = text[: _prompt_start(text, prompt, marker_echo, paints_with_cr=self.shell != "bash")]
+        out = re.sub(rb"(?m)^\r+", b"", out)  # a carriage return at column 0 shows nothing
+        return out.decode("utf-8", "surrogateescape")
+
+    # -- public API ----------------------------------------------------------------------------------
+
+    def run(self, cmd: str, timeout: float = 10.0) -> str:
+        """Type ``cmd`` + Enter at the prompt, wait until it finished *and* the next prompt was drawn.
+
+        Returns everything the terminal showed after the command's echo and before the next prompt:
+        the command's stdout and stderr (one stream on a terminal) followed by whatever the prompt
+        hooks printed, with terminal escape sequences removed, ``\\r\\n`` turned into ``\\n`` and the
+        shells' "missing newline" markers (zsh PROMPT_SP, fish ``⏎``) removed.  Output that does not
+        end in a newline is kept as is (the prompt after it is cut off).  Non-UTF-8 bytes come back as
+        surrogate escapes (``out.encode("utf-8", "surrogateescape")`` gives the exact bytes).
+
+        ``last_status`` is then ``$?``/``$status`` as seen by the next command line, i.e. after the
+        prompt hooks ran; all three shells preserve it across their hooks.  ``cmd`` must be one line
+        without control characters; embed arbitrary data with :func:`quote`.
+        """
+        return self._converse(cmd, timeout, f"command {cmd!r}")
+
+    def cd(self, path: StrPath, timeout: float = 10.0) -> str:
+        """``cd`` into ``path`` (any bytes) via :func:`quote`; returns :meth:`run`'s output (hook lines)."""
+        data = _as_bytes(path)
+        if data.startswith(b"-"):
+            data = b"./" + data  # never let a name be taken for an option
+        return self.run(f"cd {quote(self.shell, data)}", timeout)
+
+    def env(self, timeout: float = 10.0) -> dict[str, bytes]:
+        """The exported environment exactly as a child process sees it (``env -0``, parsed here).
+
+        Keys are decoded with surrogateescape, values are the raw bytes.  Like any child, ``env``
+        receives whatever ``_`` the shell sets.  Does not change ``last_status``.
+        """
+        target = self._private / "env"
+        redirect = ">" if self.shell == "fish" else ">|"
+        self._helper(f"command env -0 {redirect} {quote(self.shell, os.fsencode(target))}", timeout)
+        result: dict[str, bytes] = {}
+        for entry in target.read_bytes().split(b"\0"):
+            if entry:
+                key, _, value = entry.partition(b"=")
+                result[key.decode("utf-8", "surrogateescape")] = value
+        return result
+
+    def var(self, name: str, timeout: float = 10.0) -> str | None:
+        """Value of shell variable ``name`` (exported or not), or None if it is unset.
+
+        Exact for scalars, via ``printf '%s' "$name"`` into a file.  Arrays follow each shell's
+        double-quote rules: bash gives element 0, zsh joins with spaces, fish joins with spaces except
+        ``*PATH`` variables, which it joins with ``:``.  Decoded with surrogateescape.  Does not change
+        ``last_status``.
+        """
+        if not _NAME_RE.match(name):
+            raise ValueError(f"not a variable name: {name!r}")
+        target = self._private / "var"
+        quoted = quote(self.shell, os.fsencode(target))
+        if self.shell == "fish":
+            cmd = f"builtin printf '%s%s' (set -q {name}; and echo S) \"${name}\" > {quoted}"
+        else:
+            cmd = f'builtin printf \'%s%s\' "${{{name}+S}}" "${{{name}-}}" >| {quoted}'
+        self._helper(cmd, timeout)
+        raw = target.read_bytes()
+        return raw[1:].decode("utf-8", "surrogateescape") if raw.startswith(b"S") else None
+
+    def _helper(self, cmd: str, timeout: float) -> None:
+        """Run a harness command, failing loudly if it failed, without touching ``last_status``."""
+        saved = self.last_status
+        output = self.run(cmd, timeout)
+        status, self.last_status = self.last_status, saved
+        if status != 0:
+            raise ShellError(self._describe(f"helper command {cmd!r} failed with {status}: {output!r}"))
+
+    # -- shutdown ------------------------------------------------------------------------------------
+
+    def close(self, graceful: bool = True) -> None:
+        """Exit the shell (``exit`` at the prompt, if it is usable); kill it if it does not go.
+
+        Idempotent.  Then the terminal is hung up (the master closed: SIGHUP, as when a terminal
+        window is closed), the shell is SIGKILLed if it is still there after 2 s, and so is every
+        process left in its session (background jobs a normal ``exit`` leaves running).
+        """
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if graceful and self._usable and self._alive():
+                self._exit_gracefully()
+        finally:
+            self._usable = False
+            self._hang_up()
+            shutil.rmtree(self._private, ignore_errors=True)
+
+    def _exit_gracefully(self) -> None:
+        deadline = time.monotonic() + 3.0
+        try:
+            self._wait_until(self._at_prompt, deadline, "the prompt before exit")
+            # Twice: zsh and fish refuse the first exit while jobs are running, and say so.
+            os.write(self._fd, b"exit\rexit\r")
+            self._wait_until(lambda: not self._alive(), deadline, "the shell to exit")
+        except (ShellError, OSError):
+            pass
+
+    def _hang_up(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        proc = self._proc
+        if proc is None:
+            return
+        try:
+            proc.wait(timeout=2.0)
+        except subprocess.TimeoutExpired:
+            _kill(proc.pid)
+            proc.wait(timeout=5.0)
+        # Background jobs (``sleep 100 &``) sit in their own process groups but in the shell's session,
+        # and a shell that exits normally leaves them running: reap everything left in that session.
+        leftovers = _session_members(proc.pid)
+        for pid in leftovers:
+            _kill(pid)
+        deadline = time.monotonic() + 2.0
+        while leftovers and time.monotonic() < deadline:  # SIGKILL is asynchronous
+            leftovers = [pid for pid in leftovers if _running(pid)]
+            time.sleep(_POLL_SECONDS)
+
+    def __enter__(self) -> InteractiveShell:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self.close(graceful=exc_type is None)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _proc_stat(pid: int) -> list[bytes]:
+    """Fields of /proc/PID/stat after "pid (comm)": state, ppid, pgrp, session, ...; [] if gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read()
+    except OSError:
+        return []
+    return stat[stat.rindex(b")") + 2 :].split()
+
+
+def _running(pid: int) -> bool:
+    fields = _proc_stat(pid)
+    return bool(fields) and fields[0] != b"Z"
+
+
+def _session_members(sid: int) -> list[int]:
+    """Live PIDs whose session id is ``sid``, from /proc (empty where there is no /proc)."""
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    members = []
+    for entry in entries:
+        if entry.isdigit():
+            fields = _proc_stat(int(entry))
+            if len(fields) > 3 and fields[0] != b"Z" and int(fields[3]) == sid:
+                members.append(int(entry))
+    return members
+
+
+def _take_controlling_terminal() -> None:
+    """In the child, after setsid(): make the pty on stdin the controlling terminal.
+
+    Without one, bash and fish warn that job control is off and signals from the terminal (^C) do not
+    reach foreground jobs, which is not how a user's shell runs.
+    """
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)

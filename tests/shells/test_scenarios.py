@@ -1,0 +1,446 @@
+"""The shared scenarios: one list, run in real interactive bash, zsh and fish through a pseudo-terminal.
+
+Each scenario asserts what the shell itself sees after the prompt hooks ran: the exported environment
+(byte-exact), ``command -v python``, the interpreter's real ``sys.prefix`` and ``python --version``, and
+the one-line messages. The hook comes from the rc file, exactly as a user installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from tests.shells.conftest import BASE_PATH, PROMPT, PY_A, PY_B, PYENV_ROOT, World, autovenv_command, make_venv
+from tests.shells.pty_shell import InteractiveShell, quote
+
+pytestmark = pytest.mark.shell
+
+#: Variables a shell changes by itself between commands; never part of "the user's environment".
+VOLATILE = {"PWD", "OLDPWD", "_", "SHLVL"}
+
+
+def stable(env: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in env.items() if k not in VOLATILE}
+
+
+def setenv(shell: str, name: str, value: str) -> str:
+    if shell == "fish":
+        return f"set -gx {name} {quote(shell, value)}"
+    return f"export {name}={quote(shell, value)}"
+
+
+def python_facts(sh: InteractiveShell) -> tuple[str, str, str]:
+    """(command -v python, sys.prefix, python --version) as the shell sees them."""
+    where = sh.run("command -v python").strip()
+    prefix = sh.run("python -c 'import sys; print(sys.prefix)'").strip()
+    version = sh.run("python --version").strip()
+    return where, prefix, version
+
+
+def path_of(sh: InteractiveShell) -> str:
+    return sh.env()["PATH"].decode("utf-8", "surrogateescape")
+
+
+def project(world: World, name: str, version: str | None = PY_A, pin: str | None = None) -> pathlib.Path:
+    where = world.projects / name
+    where.mkdir(parents=True)
+    if version is not None:
+        make_venv(where / ".venv", version)
+    if pin is not None:
+        (where / ".python-version").write_text(pin + "\n")
+    return where
+
+
+# ---------------------------------------------------------------------------------------- activation
+
+
+def test_entering_a_project_activates_its_venv(world: World) -> None:
+    shop = project(world, "shop")
+    sh = world.start()
+    before = path_of(sh)
+    out = sh.cd(shop)
+    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    venv = shop / ".venv"
+    env = sh.env()
+    assert env["VIRTUAL_ENV"] == os.fsencode(venv)
+    assert path_of(sh) == f"{venv}/bin:{before}"
+    assert python_facts(sh) == (f"{venv}/bin/python", str(venv), f"Python {PY_A}")
+    assert "PYTHONHOME" not in env
+
+
+def test_subdirectories_keep_the_environment_silently(world: World) -> None:
+    shop = project(world, "shop")
+    (shop / "src" / "pkg").mkdir(parents=True)
+    sh = world.start()
+    sh.cd(shop)
+    env = stable(sh.env())
+    assert sh.cd(shop / "src" / "pkg") == ""
+    assert sh.run(":") == ""
+    assert stable(sh.env()) == env
+
+
+def test_leaving_restores_the_environment_exactly(world: World) -> None:
+    shop = project(world, "shop")
+    # Set after the hook line: a PYTHONHOME this odd would break any Python started without -I, pip's
+    # console scripts included (our hook's own process runs isolated and does not mind).
+    after = "; ".join(setenv(world.shell, n, v) for n, v in (("PYTHONHOME", "/opt/odd home"), ("VIRTUAL_ENV_PROMPT", "keep me")))
+    sh = world.start(after=after)
+    before = stable(sh.env())
+    sh.cd(shop)
+    assert "PYTHONHOME" not in sh.env()
+    out = sh.cd(world.projects)
+    assert out == "autovenv: deactivated\n"
+    assert stable(sh.env()) == before
+
+
+def test_switching_projects_switches_python(world: World) -> None:
+    shop = project(world, "shop")
+    blog = project(world, "blog", version=None, pin=PY_B)
+    sh = world.start()
+    sh.cd(shop)
+    out = sh.cd(blog)
+    assert out == f"autovenv: using Python {PY_B} (.python-version)\n"
+    env = sh.env()
+    assert "VIRTUAL_ENV" not in env
+    assert env["PYENV_VERSION"] == PY_B.encode()
+    bin_dir = PYENV_ROOT / "versions" / PY_B / "bin"
+    assert path_of(sh) == f"{bin_dir}:{BASE_PATH}"
+    assert python_facts(sh) == (f"{bin_dir}/python", str(PYENV_ROOT / "versions" / PY_B), f"Python {PY_B}")
+
+
+def test_nested_projects_nearest_wins(world: World) -> None:
+    outer = project(world, "outer", version=PY_A)
+    inner = outer / "libs" / "inner"
+    inner.mkdir(parents=True)
+    make_venv(inner / ".venv", PY_B)
+    sh = world.start()
+    sh.cd(outer)
+    assert sh.cd(inner) == f"autovenv: activated .venv (Python {PY_B})\n"
+    assert python_facts(sh)[1] == str(inner / ".venv")
+    assert path_of(sh) == f"{inner}/.venv/bin:{BASE_PATH}"
+    assert sh.cd(outer / "libs") == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert path_of(sh) == f"{outer}/.venv/bin:{BASE_PATH}"
+
+
+def test_pinned_version_that_is_not_installed_names_the_fix(world: World) -> None:
+    odd = project(world, "odd", version=None, pin="3.99.1")
+    sh = world.start()
+    before = stable(sh.env())
+    out = sh.cd(odd)
+    assert out.count("\n") == 1
+    assert "pyenv install 3.99.1" in out
+    assert stable(sh.env()) == before
+
+
+def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> None:
+    app = project(world, "app", version=None)
+    (app / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    sh = world.start()
+    assert sh.cd(app) == ""
+    python = PYENV_ROOT / "versions" / PY_A / "bin" / "python"
+    out = sh.run(f"{quote(world.shell, str(python))} -m venv --without-pip .venv")
+    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.env()["VIRTUAL_ENV"] == os.fsencode(app / ".venv")
+    assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"
+    assert "VIRTUAL_ENV" not in sh.env()
+    assert path_of(sh) == BASE_PATH
+
+
+def test_python_version_edited_while_inside_is_picked_up(world: World) -> None:
+    app = project(world, "app", version=None, pin=PY_B)
+    sh = world.start()
+    sh.cd(app)
+    out = sh.run(f"echo {PY_A} > .python-version")
+    assert out == f"autovenv: using Python {PY_A} (.python-version)\n"
+    assert sh.run("python --version").strip() == f"Python {PY_A}"
+
+
+def test_deactivate_pauses_until_the_project_is_left(world: World) -> None:
+    shop = project(world, "shop")
+    (shop / "sub").mkdir()
+    sh = world.start()
+    sh.cd(shop)
+    out = sh.run("deactivate")
+    assert "deactivated" in out
+    assert "VIRTUAL_ENV" not in sh.env() and path_of(sh) == BASE_PATH
+    assert sh.run(":") == "" and sh.cd(shop / "sub") == ""
+    assert "VIRTUAL_ENV" not in sh.env()
+    sh.cd(world.projects)
+    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+
+
+def test_child_shell_inherits_a_consistent_state(world: World) -> None:
+    shop = project(world, "shop")
+    sh = world.start()
+    sh.cd(shop)
+    assert sh.run(world.shell) == ""  # the child reads the same rc file: nothing to change, nothing said
+    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+    assert python_facts(sh)[1] == str(shop / ".venv")
+    assert "deactivated" in sh.run("deactivate")
+    assert path_of(sh) == BASE_PATH
+    sh.run("exit")
+    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+
+
+def test_manual_activation_is_never_overridden(world: World) -> None:
+    shop = project(world, "shop")
+    other = make_venv(world.root / "other", PY_B)
+    sh = world.start()
+    sh.cd(shop)
+    script = "activate.fish" if world.shell == "fish" else "activate"
+    sh.run(f"source {quote(world.shell, str(other / 'bin' / script))}")
+    sh.run(":")
+    assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
+    assert python_facts(sh)[1] == str(other)
+    # Untouched while it is active: exactly what its activate made of our PATH.
+    assert path_of(sh) == f"{other}/bin:{shop}/.venv/bin:{BASE_PATH}"
+    assert "(.venv)" not in (sh.var("PS1") or "").replace(f"(other) (.venv) {PROMPT}", "")
+    sh.cd(shop)
+    assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
+    out = sh.run("deactivate")
+    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+
+
+def test_path_entries_added_inside_survive_leaving(world: World) -> None:
+    shop = project(world, "shop")
+    sh = world.start()
+    sh.cd(shop)
+    sh.run(setenv(world.shell, "PATH", f"/mine:{path_of(sh)}:/tail"))
+    sh.cd(world.projects)
+    assert path_of(sh) == f"/mine:{BASE_PATH}:/tail"
+
+
+def test_prompt_prefix_comes_and_goes(world: World) -> None:
+    shop = project(world, "shop")
+    sh = world.start()
+    sh.cd(shop)
+    if world.shell == "fish":
+        assert sh.run("fish_prompt; echo") == f"(.venv) {PROMPT}\n"
+    else:
+        assert sh.var("PS1") == f"(.venv) {PROMPT}"
+    sh.cd(world.projects)
+    if world.shell == "fish":
+        assert sh.run("fish_prompt; echo") == f"{PROMPT}\n"
+    else:
+        assert sh.var("PS1") == PROMPT
+
+
+def test_prompt_prefix_is_off_with_virtual_env_disable_prompt(world: World) -> None:
+    shop = project(world, "shop")
+    sh = world.start(env={"VIRTUAL_ENV_DISABLE_PROMPT": "1"})
+    sh.cd(shop)
+    shown = sh.run("fish_prompt; echo") if world.shell == "fish" else sh.var("PS1")
+    assert "(.venv)" not in (shown or "")
+
+
+# ---------------------------------------------------------------------------------------- bad input
+
+HOSTILE = [
+    "with space",
+    "quote'single",
+    'quote"double',
+    "dollar$(touch CANARY)",
+    "back`touch CANARY`tick",
+    "semi;touch CANARY",
+    "new\nline",
+    "star*glob?[x]",
+    "-leading-dash",
+    "uni-èрт🚒",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_directory_names_activate_exactly_and_execute_nothing(world: World, name: str) -> None:
+    where = world.projects / name
+    where.mkdir()
+    make_venv(where / ".venv", PY_A)
+    sh = world.start()
+    sh.cd(world.projects)
+    out = sh.cd(where)
+    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.env()["VIRTUAL_ENV"] == os.fsencode(where / ".venv")
+    assert python_facts(sh)[1] == str(where / ".venv")
+    sh.cd(world.projects)
+    assert "VIRTUAL_ENV" not in sh.env()
+    assert not list(world.root.rglob("CANARY"))
+
+
+def test_non_utf8_directory_name(world: World) -> None:
+    """``python -m venv`` itself refuses such paths, so the project pins a version instead."""
+    where = os.fsencode(world.projects) + b"/bad-\xff\xfe-$(touch CANARY)"
+    os.mkdir(where)
+    with open(where + b"/.python-version", "w") as handle:
+        handle.write(PY_B + "\n")
+    sh = world.start()
+    assert sh.cd(where) == f"autovenv: using Python {PY_B} (.python-version)\n"
+    assert sh.env()["AUTOVENV_ROOT"] == where
+    assert sh.run("python --version").strip() == f"Python {PY_B}"
+    assert sh.cd(world.projects) == "autovenv: deactivated\n"
+    assert not list(world.root.rglob("CANARY"))
+
+
+def test_venv_path_with_colon_is_refused_in_one_line(world: World) -> None:
+    """``python -m venv`` refuses such paths too; a venv moved there is what users end up with."""
+    project(world, "ab")
+    where = world.projects / "a:b"
+    (world.projects / "ab").rename(where)
+    sh = world.start()
+    out = sh.cd(where)
+    assert out.count("\n") == 1 and "cannot be put on PATH" in out
+    assert "VIRTUAL_ENV" not in sh.env()
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["broken-toml", "config-is-dir", "interpreter-gone", "corrupt-cfg", "no-cfg", "huge-pin", "traversal"],
+)
+def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World, breakage: str) -> None:
+    where = world.projects / "bad"
+    where.mkdir()
+    if breakage == "broken-toml":
+        (where / ".autovenv.toml").write_text("venv = [unclosed\n")
+        make_venv(where / ".venv")
+    elif breakage == "config-is-dir":
+        (where / ".autovenv.toml").mkdir()
+        make_venv(where / ".venv")
+    elif breakage == "interpreter-gone":
+        make_venv(where / ".venv")
+        for python in (where / ".venv" / "bin").glob("python*"):
+            python.unlink()
+    elif breakage == "corrupt-cfg":
+        make_venv(where / ".venv")
+        (where / ".venv" / "pyvenv.cfg").write_bytes(b"\x00\xffgarbage without equals\n")
+    elif breakage == "no-cfg":
+        (where / ".venv" / "bin").mkdir(parents=True)
+    elif breakage == "huge-pin":
+        (where / ".python-version").write_bytes(b"x" * 5_000_000)
+    elif breakage == "traversal":
+        (where / ".python-version").write_text("../../../../usr\n")
+    sh = world.start()
+    before = stable(sh.env())
+    out = sh.cd(where)
+    assert out.count("\n") <= 1, out
+    assert "Traceback" not in out
+    assert "VIRTUAL_ENV" not in sh.env() and "PYENV_VERSION" not in sh.env()
+    assert sh.run("echo still-alive") == "still-alive\n"
+    sh.cd(world.projects)
+    assert stable(sh.env()) == before
+
+
+# ---------------------------------------------------------------------------------------- strict shells
+
+
+def test_strict_options_and_existing_prompt_hooks_keep_working(world: World) -> None:
+    shop = project(world, "shop")
+    if world.shell == "bash":
+        before = "set -u; set -o pipefail; shopt -s failglob nullglob extglob; PROMPT_COMMAND='__mine=ran'"
+        check = "echo $__mine"
+    elif world.shell == "zsh":
+        before = "setopt nounset ksh_arrays sh_word_split; precmd() { __mine=ran }"
+        check = "echo $__mine"
+    else:
+        before = "function __mine --on-event fish_prompt; set -g __mine ran; end"
+        check = "echo $__mine"
+    sh = world.start(before=before, after="IFS=:" if world.shell != "fish" else "")
+    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.run(check) == "ran\n"
+    sh.run("false")
+    assert sh.last_status == 1
+    sh.cd(world.projects)
+    assert path_of(sh) == BASE_PATH
+
+
+def test_bash_prompt_command_array_is_extended(world: World) -> None:
+    if world.shell != "bash":
+        pytest.skip("PROMPT_COMMAND arrays are a bash feature")
+    shop = project(world, "shop")
+    sh = world.start(before="PROMPT_COMMAND=('__one=1' '__two=2')")
+    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.run("echo $__one$__two") == "12\n"
+
+
+def test_aliased_and_wrapped_builtins_do_not_matter(world: World) -> None:
+    shop = project(world, "shop")
+    if world.shell == "fish":
+        # Defined after start-up; `echo` stays: fish's own `cd` function breaks without it.
+        wrap = "function printf; builtin echo WRAPPED; end"
+    else:
+        wrap = "alias printf='echo WRAPPED'; echo() { builtin printf 'WRAPPED\\n'; }; cd() { builtin cd \"$@\"; }"
+    sh = world.start(before="" if world.shell == "fish" else wrap)
+    if world.shell == "fish":
+        sh.run(wrap)
+    out = sh.cd(shop)
+    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+
+
+# ---------------------------------------------------------------------------------------- trust
+
+
+def test_group_writable_venv_is_blocked_until_allowed(world: World) -> None:
+    shop = project(world, "shop")
+    (shop / ".venv" / "bin").chmod(0o775)
+    sh = world.start()
+    out = sh.cd(shop)
+    assert out.count("\n") == 1 and "writable" in out and "autovenv allow" in out
+    assert "VIRTUAL_ENV" not in sh.env()
+    out = sh.run(f"{quote(world.shell, autovenv_command())} allow")
+    assert f"autovenv: activated .venv (Python {PY_A})" in out
+    assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
+
+
+def test_committed_venv_is_blocked(world: World) -> None:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    shop = project(world, "shop")
+    git = ["git", "-C", str(shop), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", ".venv/pyvenv.cfg"], check=True)
+    subprocess.run([*git, "commit", "-qm", "venv"], check=True)
+    sh = world.start()
+    out = sh.cd(shop)
+    assert "tracked by git" in out and "VIRTUAL_ENV" not in sh.env()
+
+
+def test_copied_venv_is_blocked(world: World) -> None:
+    original = project(world, "original")
+    copy = world.projects / "copy"
+    shutil.copytree(original, copy, symlinks=True)
+    sh = world.start()
+    out = sh.cd(copy)
+    assert "created at" in out and "VIRTUAL_ENV" not in sh.env()
+
+
+# ---------------------------------------------------------------------------------------- differential
+
+
+def test_activation_equals_the_venvs_own_activate(world: World) -> None:
+    """Same shell, same start: autovenv's environment equals ``source bin/activate``'s, bar documented noise."""
+    shop = project(world, "shop")
+    plain = InteractiveShell(
+        world.shell,
+        world.root / "plain-home",
+        f"set -g fish_greeting\nfunction fish_prompt; printf '%s' '{PROMPT}'; end\n"
+        if world.shell == "fish"
+        else f"PS1='{PROMPT}'\n",
+        env=world.env,
+        cwd=shop,
+    )
+    try:
+        script = "activate.fish" if world.shell == "fish" else "activate"
+        plain.run(f"source {quote(world.shell, str(shop / '.venv' / 'bin' / script))}")
+        theirs = stable(plain.env())
+    finally:
+        plain.close()
+    sh = world.start()
+    sh.cd(shop)
+    ours = stable(sh.env())
+    documented = {"PS1", "_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PS1", "_OLD_FISH_PROMPT_OVERRIDE"}
+    documented |= {"HOME", "ZDOTDIR", "XDG_CONFIG_HOME"}  # the two shells' own fake homes
+    ours = {k: v for k, v in ours.items() if not k.startswith("AUTOVENV_") and k not in documented}
+    theirs = {k: v for k, v in theirs.items() if k not in documented}
+    assert ours == theirs

@@ -28,6 +28,7 @@ __autovenv_quick=
 __autovenv_prefix=
 __autovenv_own_deactivate=
 __autovenv_broken=
+__autovenv_fresh_answer=
 
 # Everything whose change could alter the answer or the transition, in one expansion (no loop).
 __autovenv_quicksig() {
@@ -92,12 +93,14 @@ __autovenv_check() {
         [[ -n $__autovenv_d ]] || __autovenv_d=/
     done
     __autovenv_sig
+    __autovenv_fresh_answer=
     if [[ -z $__autovenv_cand ]]; then
         __autovenv_clear_answer
     elif ! __autovenv_load "$__autovenv_cand"; then
         __autovenv_cold || return 0
     fi
-    if [[ $__autovenv_cand != "$__autovenv_c" ]]; then
+    # Notes show when entering, and with every fresh answer (something it watched has changed).
+    if [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]]; then
         for __autovenv_m in "${__autovenv_e_notes[@]}"; do
             \builtin printf 'autovenv: %s\n' "$__autovenv_m" >&2
         done
@@ -148,6 +151,7 @@ __autovenv_cold() {
     fi
     __autovenv_broken=
     __autovenv_e_v=
+    __autovenv_fresh_answer=1
     eval "$__autovenv_out"
     [[ $__autovenv_e_v == "$__autovenv_format" ]] || __autovenv_clear_answer
     return 0

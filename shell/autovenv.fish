@@ -93,12 +93,14 @@ function __autovenv_check
         set __autovenv_d (__autovenv_parent $__autovenv_d)
     end
     __autovenv_sig
+    set -g __autovenv_fresh_answer ''
     if test -z "$__autovenv_cand"
         __autovenv_clear_answer
     else if not __autovenv_load $__autovenv_cand
         __autovenv_cold; or return 0
     end
-    if test "$__autovenv_cand" != "$__autovenv_c"
+    # Notes show when entering, and with every fresh answer (something it watched has changed).
+    if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
         for __autovenv_note in $__autovenv_e_notes
             builtin printf 'autovenv: %s\n' $__autovenv_note >&2
         end
@@ -148,6 +150,7 @@ function __autovenv_cold
     end
     set -g __autovenv_broken ''
     set -g __autovenv_e_v ''
+    set -g __autovenv_fresh_answer 1
     string join \n -- $out | source
     test "$__autovenv_e_v" = "$__autovenv_format"; or __autovenv_clear_answer
     return 0

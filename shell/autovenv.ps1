@@ -408,7 +408,7 @@ $global:__autovenv_prompt = {
     }
     $global:__autovenv_in_prompt = $true
     try {
-        __autovenv_safe_hook
+        $null = __autovenv_safe_hook
         if ($null -ne ${env:AUTOVENV_KEY} -and ${env:AUTOVENV_PROMPT} -and -not ${env:VIRTUAL_ENV_DISABLE_PROMPT}) {
             Microsoft.PowerShell.Utility\Write-Host -NoNewline ${env:AUTOVENV_PROMPT}
         }
@@ -432,7 +432,7 @@ if (-not $global:__autovenv_clm -and $null -ne $ExecutionContext.InvokeCommand.P
     if (-not (Microsoft.PowerShell.Utility\Get-Variable -Name __autovenv_on_location -Scope Global -ErrorAction Ignore)) {
         $global:__autovenv_on_location = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
             param($source, $change)
-            if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) { __autovenv_safe_hook }
+            if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) { $null = __autovenv_safe_hook }
         }
         $ExecutionContext.InvokeCommand.LocationChangedAction = [System.Delegate]::Combine(
             $ExecutionContext.InvokeCommand.LocationChangedAction, $global:__autovenv_on_location)

@@ -13,8 +13,11 @@ import os
 
 from autovenv.dirs import mirror_path
 
-#: How far back an entry's stamp is set: covers filesystems with coarse timestamps (1 s on some).
-STAMP_SLACK_NS = 1_000_000_000
+#: How far back an entry's stamp is set before resolution started. Linux stamps files from a coarse clock
+#: that lags the real one by up to a scheduler tick (a few ms): 50 ms covers it. Filesystems that keep
+#: whole seconds only (FAT keeps two) get more.
+STAMP_SLACK_NS = 50_000_000
+COARSE_SLACK_NS = 2_000_000_000
 GENERATION = "generation"
 
 
@@ -69,15 +72,24 @@ def bump_generation(base: str) -> None:
         pass
 
 
+def slack_for(directory: str) -> int:
+    """The stamp slack for files like ``directory``: whole-second mtimes mean a coarse filesystem."""
+    try:
+        fine = os.stat(directory).st_mtime_ns % 1_000_000_000 != 0
+    except OSError:
+        fine = False
+    return STAMP_SLACK_NS if fine else COARSE_SLACK_NS
+
+
 def store(base: str, shell: str, candidate: str, text: str, started_ns: int) -> str:
-    """Write ``text`` as the entry for ``candidate``; its mtime becomes ``started_ns`` minus the slack."""
+    """Write ``text`` as the entry for ``candidate``; its mtime is set to just before ``started_ns``."""
     path = entry_path(base, shell, candidate)
     directory = os.path.dirname(path)
     os.makedirs(directory, mode=0o700, exist_ok=True)
     temp = f"{path}.{os.getpid()}.tmp"
     with open(temp, "wb") as handle:
         handle.write(text.encode("utf-8", "surrogateescape"))
-    stamp = max(started_ns - STAMP_SLACK_NS, 0)
+    stamp = max(started_ns - slack_for(candidate), 0)
     os.utime(temp, ns=(stamp, stamp))
     os.replace(temp, path)
     return path

@@ -83,7 +83,49 @@ def compute(adapter: Adapter, environ: Mapping[str, str], directory: str) -> tup
             cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
         except OSError:
             pass
+    if resolution.hint and decision.target is not None:
+        # Shown by this fresh answer only, never from the cache: once per change.
+        result.notes = (*result.notes, resolution.hint)
     return result, plan.plan(environ, decision.target, adapter.PATHSEP)
+
+
+def compute_within(
+    adapter: Adapter, environ: Mapping[str, str], directory: str, seconds: float
+) -> tuple[answer_mod.Answer, plan.Plan] | None:
+    """``compute`` with a deadline: ``None`` when a hung filesystem holds it longer than ``seconds``.
+
+    The work runs in a thread (the builtin ``_thread``: no import cost); a thread stuck in a system call
+    cannot be cancelled, so the caller exits the process instead of waiting for it.
+    """
+    import _thread
+
+    done = _thread.allocate_lock()
+    done.acquire()
+    box: list[object] = []
+
+    def work() -> None:
+        try:
+            box.append(compute(adapter, environ, directory))
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            box.append(exc)
+        finally:
+            done.release()
+
+    _thread.start_new_thread(work, ())
+    if not done.acquire(timeout=seconds):
+        return None
+    outcome = box[0]
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome  # type: ignore[return-value]
+
+
+def deadline(environ: Mapping[str, str]) -> float:
+    """Seconds the cold path may take before it gives up (``AUTOVENV_TIMEOUT_MS``, default 200 ms)."""
+    try:
+        return max(int(environ.get("AUTOVENV_TIMEOUT_MS", "200")), 10) / 1000
+    except ValueError:
+        return 0.2
 
 
 def main(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
@@ -99,11 +141,22 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
     except shells.UnknownShell as exc:
         _write(sys.stderr, f"autovenv: {exc}\n")
         return 2
+    directory = current_directory(environ)
+    limit = deadline(environ)
     try:
-        result, changes = compute(adapter, environ, current_directory(environ))
+        outcome = compute_within(adapter, environ, directory, limit)
     except Exception as exc:  # noqa: BLE001 - the prompt must survive anything; say it in one line
         _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
         return 1
+    if outcome is None:
+        _write(
+            sys.stderr,
+            f"autovenv: gave up on {directory} after {int(limit * 1000)} ms (slow or hung filesystem?); "
+            "nothing changed\n",
+        )
+        sys.stderr.flush()
+        os._exit(1)
+    result, changes = outcome
     if "--hook" in argv:
         _write(sys.stdout, adapter.render_answer(result))
         return 0

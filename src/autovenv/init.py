@@ -140,8 +140,7 @@ def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "
 def hook_line(shell: str) -> str:
     from autovenv import shells
 
-    line: str = shells.get(shell).HOOK_LINE  # type: ignore[attr-defined]
-    return line
+    return shells.get(shell).HOOK_LINE
 
 
 def has_hook(text: str, shell: str) -> bool:
@@ -314,15 +313,21 @@ def run(
             out(f"autovenv: created {path} with the hook")
         out("autovenv: open a new shell to start using it")
     if shell == "pwsh":
-        return _policy_step(dry_run, fix_policy_flag, out)
+        return policy_step(dry_run, fix_policy_flag, out)
     return 0
 
 
-def _policy_step(dry_run: bool, fix: bool, out: Callable[[str], None]) -> int:
+def policy_step(
+    dry_run: bool,
+    fix: bool,
+    out: Callable[[str], None],
+    windows: bool = os.name == "nt",
+    exe: str | None = None,
+) -> int:
+    """After the profile edit: explain a blocking execution policy; with ``fix``, change CurrentUser only."""
     from autovenv import doctor
 
-    windows = os.name == "nt"
-    exe = powershell_exe()
+    exe = exe or powershell_exe()
     if exe is None or not windows:
         return 0
     probe = doctor.probe_powershell(exe)

@@ -446,3 +446,37 @@ def test_activation_equals_the_venvs_own_activate(world: World) -> None:
     ours = {k: v for k, v in ours.items() if not k.startswith("AUTOVENV_") and k not in documented}
     theirs = {k: v for k, v in theirs.items() if k not in documented}
     assert ours == theirs
+
+
+# ---------------------------------------------------------------------------------------- speed & hints
+
+
+def test_stale_venv_hint_shows_once_per_change(world: World) -> None:
+    shop = project(world, "shop")
+    requirements = shop / "requirements.txt"
+    requirements.write_text("requests\n")
+    site = next((shop / ".venv" / "lib").glob("python*/site-packages"))
+    os.utime(site, (1_000_000_000, 1_000_000_000))
+    hint = "autovenv: requirements.txt changed since .venv was last installed; run: pip install -r requirements.txt\n"
+    sh = world.start()
+    assert sh.cd(shop) == hint + f"autovenv: activated .venv (Python {PY_A})\n"
+    sh.cd(world.projects)
+    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.run("echo flask >> requirements.txt") == hint
+    assert sh.run(":") == ""
+    os.utime(site, None)  # "pip install" ran: the venv is newer than the requirements again
+    sh.cd(world.projects)
+    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+
+
+def test_a_hung_file_costs_at_most_the_deadline(world: World) -> None:
+    """A FIFO with no writer blocks any reader forever: the cold path gives up and says so once."""
+    hung = world.projects / "hung"
+    hung.mkdir()
+    os.mkfifo(hung / ".autovenv.toml")
+    sh = world.start()
+    before = stable(sh.env())
+    out = sh.cd(hung, timeout=5)
+    assert out.count("\n") == 1 and "gave up" in out
+    assert sh.run(":", timeout=5) == ""
+    assert stable(sh.env()) == before

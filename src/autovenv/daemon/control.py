@@ -187,6 +187,7 @@ def format_status(data: Mapping[str, object]) -> str:
         f"{counts.get('polled_dirs', 0)} polled directories, {counts.get('polled_files', 0)} polled files",
         f"  projects: {data.get('projects')} ({data.get('visited')} reported by shells); "
         f"{data.get('resolved')} resolutions, {data.get('written')} entries written, "
+        f"{data.get('restamped')} restamped, "
         f"{data.get('pending')} pending",
     ]
     if isinstance(roots, list) and roots:

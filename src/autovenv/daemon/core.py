@@ -163,21 +163,43 @@ class DependencyIndex:
                 if not users:
                     del self._by_path[path]
 
-    def affected(self, event: Event) -> set[str]:
-        """The candidates whose cached answers this event makes stale (or wrong)."""
+    def affected(self, event: Event) -> tuple[set[str], set[str]]:
+        """Whose cached answers this event makes stale: ``(changed, listed)``.
+
+        ``changed``: a path their answer watches was itself created, deleted, written or lost.
+        ``listed``: only a directory they watch changed its listing (so its mtime); see :func:`restamp_only`.
+        """
         if event.kind == OVERFLOW:
-            return set(self._deps)
-        found: set[str] = set()
+            return set(self._deps), set()
+        changed: set[str] = set()
         if event.name:
-            found |= self._by_path.get(event.path, set())
-        if event.kind in (CREATE, DELETE) or (event.kind == MODIFY and not event.name):
-            found |= self._by_path.get(event.directory, set())
+            changed |= self._by_path.get(event.path, set())
         if event.kind == GONE:
             prefix = event.directory.rstrip(os.sep) + os.sep
             for path, users in self._by_path.items():
                 if path == event.directory or path.startswith(prefix):
-                    found |= users
-        return found
+                    changed |= users
+        listed: set[str] = set()
+        if event.kind in (CREATE, DELETE) or (event.kind == MODIFY and not event.name):
+            listed = self._by_path.get(event.directory, set()) - changed
+        return changed, listed
+
+
+#: Names outside the candidate markers whose appearance next to a project may still matter (trust).
+ALSO_RELEVANT = frozenset({".git"})
+
+
+def restamp_only(event: Event, candidate: str, names: frozenset[str]) -> bool:
+    """True when the event cannot change ``candidate``'s answer, only its entry's freshness for the hook.
+
+    Resolution looks at a project directory and its ancestors only through the marker names (the
+    finders' files, ``.python-version``, config files): another name appearing or vanishing there (an
+    editor's temporary file, a shell's history file in ``$HOME``) changes the directory's mtime, which
+    the hook compares, but not the answer. Such an entry needs a new stamp, not a new resolution.
+    """
+    directory = event.directory.rstrip(os.sep) or os.sep
+    inside = candidate == directory or candidate.startswith(directory.rstrip(os.sep) + os.sep)
+    return inside and (not event.name or (event.name not in names and event.name not in ALSO_RELEVANT))
 
 
 #: A job: ``(kind, path)``.

@@ -27,15 +27,23 @@ if TYPE_CHECKING:
 
 
 class Stored:
-    """What one resolution wrote: the candidate, its watch list, the entries' stamp, how many changed."""
+    """What one resolution wrote: the candidate, its watch list, the entries (mtime = stamp), changes."""
 
-    __slots__ = ("candidate", "changed", "stamp_ns", "watch")
+    __slots__ = ("candidate", "changed", "entries", "stamp_ns", "watch")
 
-    def __init__(self, candidate: str, watch: tuple[str, ...], stamp_ns: int, changed: int) -> None:
+    def __init__(
+        self,
+        candidate: str,
+        watch: tuple[str, ...],
+        stamp_ns: int,
+        changed: int,
+        entries: tuple[str, ...] = (),
+    ) -> None:
         self.candidate = candidate
         self.watch = watch
         self.stamp_ns = stamp_ns
         self.changed = changed
+        self.entries = entries
 
     def __repr__(self) -> str:
         return f"Stored({self.candidate!r}, changed={self.changed})"
@@ -87,6 +95,7 @@ def resolve_and_store(
         return None
     changed = 0
     watch: tuple[str, ...] = ()
+    entries: list[str] = []
     done: dict[str, tuple[Resolution, Decision, dict[str, str]]] = {}
     for adapter in adapters() if shell_adapters is None else shell_adapters:
         sep = adapter.PATHSEP
@@ -104,7 +113,25 @@ def resolve_and_store(
         watch = result.watch
         if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
             changed += 1
-    return Stored(directory, watch, max(started - cache.STAMP_SLACK_NS, 0), changed)
+        entries.append(cache.entry_path(base, adapter.NAME, directory))
+    return Stored(directory, watch, max(started - cache.STAMP_SLACK_NS, 0), changed, tuple(entries))
+
+
+def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int) -> int | None:
+    """Give entries a new stamp when they still carry ``expected_ns`` (nobody rewrote them); the stamp.
+
+    ``None`` when an entry is missing or was rewritten by someone else (the caller re-resolves instead).
+    """
+    for path in entries:
+        try:
+            if os.stat(path).st_mtime_ns != expected_ns:
+                return None
+        except OSError:
+            return None
+    stamp = max(started_ns - cache.STAMP_SLACK_NS, 0)
+    for path in entries:
+        os.utime(path, ns=(stamp, stamp))
+    return stamp
 
 
 def newest_change_ns(paths: tuple[str, ...]) -> int:

@@ -17,7 +17,7 @@ import time
 
 from autovenv import cache, dirs, plan, settings
 from autovenv.daemon import core
-from autovenv.daemon.resolver import newest_change_ns, resolve_and_store
+from autovenv.daemon.resolver import newest_change_ns, resolve_and_store, restamp
 from autovenv.daemon.visit import FIFO, REPORTED, SOCKET
 from autovenv.resolve.finders import candidate_names
 
@@ -38,15 +38,18 @@ DEBOUNCE = cache.STAMP_SLACK_NS / 1e9 + 0.1
 #: A project that keeps changing is still re-resolved at least this often.
 MAX_WAIT = 10.0
 #: How long one round of jobs may run before the loop serves messages again.
-ROUND_BUDGET = 0.25
+ROUND_BUDGET = 0.05
 
 
 class Project:
-    __slots__ = ("env", "origin", "watched_dirs", "watched_files")
+    __slots__ = ("entries", "env", "origin", "stamp_ns", "watch", "watched_dirs", "watched_files")
 
     def __init__(self, origin: str, env: core.Env | None) -> None:
         self.origin = origin  # "tree" or "visit"
         self.env = env  # None: the default environment
+        self.watch: tuple[str, ...] = ()  # what its answer watches
+        self.entries: tuple[str, ...] = ()  # the cache entries written for it, all stamped stamp_ns
+        self.stamp_ns = -1
         self.watched_dirs: tuple[str, ...] = ()
         self.watched_files: tuple[str, ...] = ()
 
@@ -84,6 +87,7 @@ class State:
         self.notes: list[str] = []
         self.resolved = 0
         self.written = 0
+        self.restamped = 0
         self.last_error = ""
         self.stop_reason = ""
         self._dir_refs: dict[str, int] = {}
@@ -98,6 +102,10 @@ class State:
         if found is None:
             found = self._settings[env] = settings.load(core.environ_of(env))
         return found
+
+    def names_for(self, env: core.Env | None) -> frozenset[str]:
+        """The marker names resolution looks for, under the settings of ``env``."""
+        return frozenset(candidate_names(self.settings_for(env or self.default_env).venv_dirs))
 
     def configure(self) -> None:
         """(Re)read the user's config: watched roots and the names that mark a candidate directory."""
@@ -197,8 +205,14 @@ class State:
         ):
             self.stop_reason = f"{event.path} was removed"
             return
-        for candidate in self.deps.affected(event):
+        changed, listed = self.deps.affected(event)
+        for candidate in changed:
             self.jobs.touch(("resolve", candidate), now, DEBOUNCE, MAX_WAIT)
+        for candidate in listed:
+            project = self.projects.get(candidate)
+            names = self.names_for(project.env if project is not None else None)
+            kind = "restamp" if core.restamp_only(event, candidate, names) else "resolve"
+            self.jobs.touch((kind, candidate), now, DEBOUNCE, MAX_WAIT)
         path = event.path
         if path == self.config_file or (event.name and path == os.path.dirname(self.config_file)):
             self.jobs.touch(("configure", ""), now, 0.2)
@@ -248,6 +262,8 @@ class State:
             try:
                 if kind == "resolve":
                     self._resolve(path)
+                elif kind == "restamp":
+                    self._restamp(path)
                 elif kind == "scan":
                     self._scan(path)
                 elif kind == "classify":
@@ -279,14 +295,34 @@ class State:
             return
         self.written += stored.changed
         self.deps.assign(candidate, stored.watch)
-        self._set_watches(project, stored.watch)
-        newest = newest_change_ns(stored.watch)
+        new_watches = self._set_watches(project, stored.watch)
+        project.watch, project.entries, project.stamp_ns = stored.watch, stored.entries, stored.stamp_ns
+        if new_watches:
+            self._again_if_newer(candidate, stored.watch, stored.stamp_ns)
+
+    def _again_if_newer(self, candidate: str, watch: tuple[str, ...], stamp_ns: int) -> None:
+        """A path changed before its watch was in place and after the stamp: look again, once it is old
+        enough for a fresh stamp to be newer. (Later changes arrive as events and arm their own jobs.)"""
+        newest = newest_change_ns(watch)
         wall = time.time_ns()
-        if stored.stamp_ns < newest <= wall:  # changed while we resolved: again, once it is old enough
+        if stamp_ns < newest <= wall:
             wait = (newest + cache.STAMP_SLACK_NS - wall) / 1e9 + 0.05
             self.jobs.at_least(("resolve", candidate), self.clock() + max(wait, 0.05))
 
-    def _set_watches(self, project: Project, watch: tuple[str, ...]) -> None:
+    def _restamp(self, candidate: str) -> None:
+        """Only an unrelated name changed next to the project: same answer, new stamp (no resolution)."""
+        project = self.projects.get(candidate)
+        if project is None or ("resolve", candidate) in self.jobs:
+            return
+        stamp = restamp(project.entries, project.stamp_ns, time.time_ns()) if project.entries else None
+        if stamp is None:  # rewritten by someone else (another shell's environment), or gone
+            self.jobs.touch(("resolve", candidate), self.clock(), 0.0)
+            return
+        self.restamped += 1
+        project.stamp_ns = stamp
+
+    def _set_watches(self, project: Project, watch: tuple[str, ...]) -> int:
+        """Watch what ``watch`` needs (and stop watching what it no longer does); how many are new."""
         wanted_dirs: dict[str, None] = {}
         wanted_files: dict[str, None] = {}
         for path in watch:
@@ -303,8 +339,12 @@ class State:
             self._ref_dir(directory, -1)
         for path in project.watched_files:
             self._ref_file(path, -1)
+        new = len(set(wanted_dirs) - set(project.watched_dirs)) + len(
+            set(wanted_files) - set(project.watched_files)
+        )
         project.watched_dirs = tuple(wanted_dirs)
         project.watched_files = tuple(wanted_files)
+        return new
 
     def _drop_project(self, candidate: str) -> None:
         project = self.projects.pop(candidate, None)
@@ -440,6 +480,7 @@ class State:
             "pending": len(self.jobs),
             "resolved": self.resolved,
             "written": self.written,
+            "restamped": self.restamped,
             "last_error": self.last_error,
             "cache": dirs.cache_dir(env),
             "env": {name: env.get(name) for name in REPORTED if name in env},

@@ -13,6 +13,7 @@ from autovenv.resolve import pyenv
 from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
 from autovenv.resolve.finders.base import FinderContext, Found
+from autovenv.resolve.stale import stale_hint
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 
 TYPE_CHECKING = False
@@ -74,6 +75,7 @@ class Resolution:
     __slots__ = (
         "candidate",
         "config",
+        "hint",
         "directory",
         "enabled",
         "kind",
@@ -102,6 +104,7 @@ class Resolution:
         self.prompt: str | bool = True
         self.quiet = False
         self.problems: list[str] = []
+        self.hint: str | None = None
         self.watch: list[str] = []
 
     def __repr__(self) -> str:
@@ -159,6 +162,10 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
     resolution.watch.extend((found.venv, os.path.join(found.venv, "pyvenv.cfg"), bin_dir))
     if info.problem:
         resolution.problems.append(info.problem)
+    elif context.stale_hint and resolution.root is not None:
+        label = os.path.basename(found.venv.rstrip("/"))
+        resolution.hint, watch = stale_hint(resolution.root, found.venv, label, context.windows)
+        resolution.watch.extend(watch)
 
 
 def _select_python(resolution: Resolution, directory: str, spec: str | None, context: FinderContext) -> None:
@@ -196,7 +203,7 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
     """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment."""
     settings = settings or Settings()
     windows = os.name == "nt"
-    context = FinderContext(environ, settings.venv_dirs, windows)
+    context = FinderContext(environ, settings.venv_dirs, windows, settings.stale_hint)
     names = candidate_names(settings.venv_dirs)
     resolution = Resolution(directory)
     resolution.prompt = settings.prompt

@@ -97,17 +97,14 @@ def _version_key(name: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def resolve_name(name: str, installed: list[str]) -> str | None:
-    """The installed version ``name`` selects: itself, or the newest ``name.*`` (final releases first)."""
+    """The installed version ``name`` selects: itself, or the newest final release ``name.*``."""
     if name in installed:
         return name
     lowered = {v.lower(): v for v in installed}
     if name.lower() in lowered:  # NTFS names are case-insensitive
         return lowered[name.lower()]
-    matches = [
-        v for v in installed if v.startswith(name + ".") and v[len(name) + 1 :].split(".")[0].isdigit()
-    ]
-    finals = [v for v in matches if all(p.isdigit() for p in v.split("."))]
-    pool = finals or matches
+    # Like pyenv's `latest`: only final releases (every component a number) answer a prefix.
+    pool = [v for v in installed if v.startswith(name + ".") and all(p.isdigit() for p in v.split("."))]
     return max(pool, key=_version_key) if pool else None
 
 

@@ -7,7 +7,6 @@ An adapter module provides ``NAME``, ``ALIASES``, ``PATHSEP``, ``TEMPLATE`` (its
 
 from __future__ import annotations
 
-import importlib
 import os
 
 TYPE_CHECKING = False
@@ -38,13 +37,19 @@ def names() -> list[str]:
 def get(name: str) -> Adapter:
     """The adapter for ``name`` (or one of its aliases, e.g. ``powershell`` for ``pwsh``)."""
     if name.isidentifier() and name in _module_names():
-        module: Adapter = importlib.import_module(f"autovenv.shells.{name}")  # type: ignore[assignment]
-        return module
+        return _load(name)
     for candidate in _module_names():
-        module = importlib.import_module(f"autovenv.shells.{candidate}")  # type: ignore[assignment]
+        module = _load(candidate)
         if name in module.ALIASES:
             return module
     raise UnknownShell(f"unknown shell {name!r}; supported: {', '.join(_module_names())}")
+
+
+def _load(name: str) -> Adapter:
+    """Import an adapter module (``__import__``: importlib itself costs an import on the hot path)."""
+    package = __import__(f"autovenv.shells.{name}")
+    module: Adapter = getattr(package.shells, name)
+    return module
 
 
 def template_dir() -> str:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         ALIASES: tuple[str, ...]
         PATHSEP: str
         TEMPLATE: str
+        HOOK_LINE: str
 
         def quote(self, value: str) -> str: ...
 

@@ -20,12 +20,15 @@ if TYPE_CHECKING:
 class FinderContext:
     """What finders may consult besides the directory: the user's environment and settings."""
 
-    __slots__ = ("environ", "venv_dirs", "windows")
+    __slots__ = ("environ", "stale_hint", "venv_dirs", "windows")
 
-    def __init__(self, environ: Mapping[str, str], venv_dirs: tuple[str, ...], windows: bool) -> None:
+    def __init__(
+        self, environ: Mapping[str, str], venv_dirs: tuple[str, ...], windows: bool, stale_hint: bool = True
+    ) -> None:
         self.environ = environ
         self.venv_dirs = venv_dirs
         self.windows = windows
+        self.stale_hint = stale_hint
 
 
 class Found:

@@ -15,6 +15,8 @@
 #   last so prompt generators that rebuild PS1 from scratch do not drop the venv prefix;
 # - the exit status the user's prompt sees ($?) is preserved.
 
+# Tells `autovenv doctor` which shell (and process) runs the hook.
+\builtin export AUTOVENV_HOOK="bash:$$"
 __autovenv_export=(@AUTOVENV_EXPORT@)
 __autovenv_cache=@AUTOVENV_CACHE@
 __autovenv_markers=(@AUTOVENV_MARKERS@)

@@ -7,6 +7,8 @@
 # The prompt prefix comes from a wrapper around fish_prompt that reads $AUTOVENV_PROMPT each time, so a
 # child fish, or a prompt redefined later, still shows it; $status is handed through to the user's prompt.
 
+# Tells `autovenv doctor` which shell (and process) runs the hook.
+set -gx AUTOVENV_HOOK fish:$fish_pid
 set -g __autovenv_export @AUTOVENV_EXPORT@
 set -g __autovenv_cache @AUTOVENV_CACHE@
 set -g __autovenv_markers @AUTOVENV_MARKERS@

@@ -7,6 +7,8 @@
 # sh_word_split, err_exit, noclobber, ...) cannot change how it runs. Locals are declared once, at the
 # top of each function: a bare `local x` of an existing local would print it.
 
+# Tells `autovenv doctor` which shell (and process) runs the hook.
+builtin export AUTOVENV_HOOK="zsh:$$"
 __autovenv_export=(@AUTOVENV_EXPORT@)
 __autovenv_cache=@AUTOVENV_CACHE@
 __autovenv_markers=(@AUTOVENV_MARKERS@)

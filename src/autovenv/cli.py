@@ -71,7 +71,7 @@ def _venv_of(directory: str | None) -> tuple[str, str]:
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 def allow(directory: str | None) -> None:
     """Trust the venv of DIRECTORY's project (this venv only: a replaced venv needs a new allow)."""
-    root, venv = _venv_of(directory)
+    _, venv = _venv_of(directory)
     trust.record(venv, trust.ALLOW)
     cache.bump_generation(dirs.cache_dir())
     click.echo(f"autovenv: allowed {venv}", err=True)
@@ -81,7 +81,7 @@ def allow(directory: str | None) -> None:
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 def deny(directory: str | None) -> None:
     """Never activate the venv of DIRECTORY's project (until you allow it)."""
-    root, venv = _venv_of(directory)
+    _, venv = _venv_of(directory)
     trust.record(venv, trust.DENY)
     cache.bump_generation(dirs.cache_dir())
     click.echo(f"autovenv: denied {venv}", err=True)
@@ -116,10 +116,13 @@ def _register_extensions() -> None:
     """Subcommands that live in their own modules (doctor, init, daemon) register here, one line each."""
     # -- extension commands (keep one import + add_command per line) --
     from autovenv import doctor
+
     cli.add_command(doctor.command)
     from autovenv import init
+
     cli.add_command(init.command)
     from autovenv.daemon.commands import daemon_group
+
     cli.add_command(daemon_group)
     # -- end of extension commands --
 

@@ -92,7 +92,9 @@ def _python_target(resolution: Resolution, environ: Mapping[str, str], user_pyen
             return Decision(None, notes, verdict.reason)
     name = selection.version_name()
     source = os.path.basename(resolution.source or "") or "PYENV_VERSION"
-    target = Target(root=root, path_entries=entries, pyenv_version=name, message=f"using Python {name} ({source})")
+    target = Target(
+        root=root, path_entries=entries, pyenv_version=name, message=f"using Python {name} ({source})"
+    )
     return Decision(target, notes)
 
 

@@ -36,6 +36,8 @@ SIGN_FIX = (
     "-Certificate (Get-ChildItem Cert:\\CurrentUser\\My -CodeSigningCert)[0]"
 )
 PROBE_SEPARATOR = "----autovenv----"
+#: Hooks that export AUTOVENV_HOOK=<shell>:<pid>; for the others an unset value proves nothing yet.
+REPORTING_SHELLS = ("pwsh", "bash", "zsh", "fish")
 PROBE_COMMAND = (
     f"Get-ExecutionPolicy -List | Out-String -Width 200; '{PROBE_SEPARATOR}'; "
     f"$ExecutionContext.SessionState.LanguageMode; '{PROBE_SEPARATOR}'; $PROFILE"
@@ -232,6 +234,10 @@ def probe_powershell(exe: str) -> Probe | None:
 
 def hook_running(value: str | None, shell: str | None, ancestors: Iterable[int]) -> Finding:
     """Judge ``AUTOVENV_HOOK`` (``<shell>:<pid>``, exported by the hook) against this process's ancestry."""
+    if not value and shell not in REPORTING_SHELLS:
+        return Finding(
+            "info", f"whether the {shell} hook runs here cannot be told (it does not report itself)"
+        )
     if not value:
         return Finding(
             "warn", "the hook is not running in this shell", f"{_restart(shell)}   (after autovenv init)"

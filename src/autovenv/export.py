@@ -61,7 +61,9 @@ def _write(stream: object, text: str) -> None:
         stream.write(text)  # type: ignore[attr-defined]
 
 
-def compute(adapter: Adapter, environ: Mapping[str, str], directory: str) -> tuple[answer_mod.Answer, plan.Plan]:
+def compute(
+    adapter: Adapter, environ: Mapping[str, str], directory: str
+) -> tuple[answer_mod.Answer, plan.Plan]:
     """Resolve, decide and plan for ``directory``; refresh the cache entry on the way."""
     started = time.time_ns()
     user = settings.load(environ)
@@ -79,7 +81,7 @@ def compute(adapter: Adapter, environ: Mapping[str, str], directory: str) -> tup
         base = ""
     result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP)
     if base and resolution.candidate is not None:
-        try:
+        try:  # noqa: SIM105 - contextlib costs an import on the hot path
             cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
         except OSError:
             pass
@@ -106,7 +108,7 @@ def compute_within(
     def work() -> None:
         try:
             box.append(compute(adapter, environ, directory))
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        except BaseException as exc:
             box.append(exc)
         finally:
             done.release()
@@ -145,7 +147,7 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
     limit = deadline(environ)
     try:
         outcome = compute_within(adapter, environ, directory, limit)
-    except Exception as exc:  # noqa: BLE001 - the prompt must survive anything; say it in one line
+    except Exception as exc:
         _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
         return 1
     if outcome is None:

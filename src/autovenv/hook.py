@@ -20,7 +20,12 @@ def export_command() -> list[str]:
     ``-S`` skips site's start-up work. The directory holding our package is put on ``sys.path`` by hand.
     """
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    code = f"import sys;sys.path.insert(0,{package_parent!r});from autovenv._entry import main;sys.exit(main())"
+    # Hex, not a quoted literal: no quote character can reach a shell's or Windows' argument parser.
+    hexed = package_parent.encode("utf-8", "surrogateescape").hex()
+    code = (
+        f"import sys;sys.path.insert(0,bytes.fromhex('{hexed}').decode('utf-8','surrogateescape'));"
+        "from autovenv._entry import main;sys.exit(main())"
+    )
     return [sys.executable, "-I", "-S", "-c", code]
 
 

@@ -54,14 +54,24 @@ class Target:
     def key(self) -> str:
         """Equal keys mean nothing to do: the same environment applied the same way."""
         return KEY_SEP.join(
-            (self.root, self.venv or "", "\x1e".join(self.path_entries), self.pyenv_version or "",
-             self.venv_prompt or "", self.prompt or "")
+            (
+                self.root,
+                self.venv or "",
+                "\x1e".join(self.path_entries),
+                self.pyenv_version or "",
+                self.venv_prompt or "",
+                self.prompt or "",
+            )
         )
 
     def changes(self) -> dict[str, str | None]:
         """The variables this target sets (``None``: unsets), PATH aside."""
         if self.venv is not None:
-            return {"VIRTUAL_ENV": self.venv, "VIRTUAL_ENV_PROMPT": self.venv_prompt or "", "PYTHONHOME": None}
+            return {
+                "VIRTUAL_ENV": self.venv,
+                "VIRTUAL_ENV_PROMPT": self.venv_prompt or "",
+                "PYTHONHOME": None,
+            }
         if self.pyenv_version is not None:
             return {"PYENV_VERSION": self.pyenv_version}
         return {}

@@ -116,7 +116,9 @@ def format_text(data: Mapping[str, object]) -> str:
     active = data["active_now"]
     assert isinstance(active, dict)
     if active.get("manual"):
-        lines.append(f"this shell:    {active['virtual_env']} activated by hand (autovenv stays out of the way)")
+        lines.append(
+            f"this shell:    {active['virtual_env']} activated by hand (autovenv stays out of the way)"
+        )
     elif active.get("root"):
         lines.append(f"this shell:    active for {active['root']}")
     if active.get("paused"):

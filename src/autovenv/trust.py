@@ -123,10 +123,10 @@ def _owner_problem(path: str, what: str) -> str | None:
     uid = os.getuid() if hasattr(os, "getuid") else None
     if uid is not None and info.st_uid not in (uid, 0):
         return f"its {what} is owned by another user (uid {info.st_uid})"
-    if stat.S_ISDIR(info.st_mode) and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        if not info.st_mode & stat.S_ISVTX or info.st_mode & stat.S_IWGRP:
-            return f"its {what} is writable by {'others' if info.st_mode & stat.S_IWOTH else 'its group'}"
-    if stat.S_ISREG(info.st_mode) and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+    if os.name == "nt":
+        return None  # mode bits mean nothing there (every file reads 0o666); ACLs decide
+    # Sticky or not: whoever may create files here may add a `bin/git` of their own.
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return f"its {what} is writable by {'others' if info.st_mode & stat.S_IWOTH else 'its group'}"
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -19,7 +20,8 @@ MAX_CONFIG_BYTES = 1024 * 1024
 DEFAULT_VENV_DIRS = (".venv", "venv", "env")
 _SECTION_MARK = b"tool.autovenv"
 
-#: Keys a project may set, with their types. ``trust`` is the user's alone: a checkout may not vouch for itself.
+#: Keys a project may set, with their types. ``trust`` is the user's alone: a checkout may not vouch
+#: for itself.
 PROJECT_KEYS: dict[str, tuple[type, ...]] = {
     "venv": (str,),
     "python": (str,),
@@ -57,7 +59,8 @@ def _loads(data: bytes) -> dict[str, object]:
         import tomllib
     else:  # pragma: no cover - exercised on 3.9/3.10 only
         import tomli as tomllib
-    return tomllib.loads(data.decode("utf-8"))
+    document: dict[str, object] = tomllib.loads(data.decode("utf-8"))
+    return document
 
 
 def _read(path: str) -> bytes | str:

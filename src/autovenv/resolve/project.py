@@ -19,6 +19,12 @@ from autovenv.resolve.venv import VenvInfo, inspect_venv
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Protocol
+
+    class PyenvLayout(Protocol):
+        """A module that selects a Python like ``pyenv version-name`` (resolve.pyenv, resolve.pyenv_win)."""
+
+        def select_python(self, start_dir: str, environ: Mapping[str, str]) -> pyenv.PythonSelection: ...
 
 
 class Settings:
@@ -75,9 +81,9 @@ class Resolution:
     __slots__ = (
         "candidate",
         "config",
-        "hint",
         "directory",
         "enabled",
+        "hint",
         "kind",
         "pin",
         "problems",
@@ -154,6 +160,15 @@ def _apply_config(resolution: Resolution, config: ConfigResult, context: FinderC
     return None
 
 
+def _pyenv_for(context: FinderContext) -> PyenvLayout:
+    """pyenv's rules on POSIX, pyenv-win's on Windows (imported only there)."""
+    if context.windows:
+        from autovenv.resolve import pyenv_win
+
+        return pyenv_win
+    return pyenv
+
+
 def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -> None:
     assert found.venv is not None
     info = inspect_venv(found.venv, context.windows)
@@ -171,9 +186,9 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
 def _select_python(resolution: Resolution, directory: str, spec: str | None, context: FinderContext) -> None:
     environ: Mapping[str, str] = context.environ
     if spec is not None:
-        environ = dict(environ)
-        environ["PYENV_VERSION"] = spec  # type: ignore[index]
-    selection = pyenv.select_python(directory, environ)
+        environ = {**environ}
+        environ["PYENV_VERSION"] = spec
+    selection = _pyenv_for(context).select_python(directory, environ)
     resolution.python = selection
     resolution.watch.extend(selection.watch_paths)
     if selection.problem:
@@ -186,16 +201,17 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
     pin_file = os.path.join(directory, ".python-version")
     if venv is None or venv.problem or not venv.version or not os.path.isfile(pin_file):
         return
-    selection = pyenv.select_python(directory, context.environ)
+    selection = _pyenv_for(context).select_python(directory, context.environ)
     resolution.pin = selection
     resolution.watch.append(pin_file)
     wanted = selection.version_name()
     if not wanted or wanted == "system" or ":" in wanted:
         return
     if not (venv.version == wanted or venv.version.startswith(wanted + ".")):
+        minor = ".".join(wanted.split(".")[:2])
         resolution.problems.append(
             f"{venv.path} runs Python {venv.version} but {pin_file} pins {wanted}; "
-            f"recreate it: python{wanted.rsplit('.', 1)[0] if wanted.count('.') > 1 else wanted} -m venv --clear {venv.path}"
+            f"recreate it: python{minor} -m venv --clear {venv.path}"
         )
 
 
@@ -240,7 +256,10 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
                     break
         if found is None:
             if resolution.root is not None:  # config without environment keys: nothing more to decide
-                resolution.kind, resolution.source = "config", resolution.config.path if resolution.config else None
+                resolution.kind, resolution.source = (
+                    "config",
+                    resolution.config.path if resolution.config else None,
+                )
                 return resolution
             continue
         resolution.root = current

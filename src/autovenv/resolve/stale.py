@@ -64,7 +64,9 @@ def dependency_files(root: str) -> list[tuple[str, str]]:
     return found
 
 
-def stale_hint(root: str, venv: str, label: str, windows: bool = os.name == "nt") -> tuple[str | None, list[str]]:
+def stale_hint(
+    root: str, venv: str, label: str, windows: bool = os.name == "nt"
+) -> tuple[str | None, list[str]]:
     """(the hint or None, the paths to watch so an edit triggers a fresh check)."""
     site = site_packages(venv, windows)
     files = dependency_files(root)

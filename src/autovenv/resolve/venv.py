@@ -158,6 +158,7 @@ def inspect_venv(path: str, windows: bool = os.name == "nt") -> VenvInfo:
     python = os.path.join(bin_dir, python_name(windows))
     name = os.path.basename(path.rstrip("/\\")) or path
     text = _read_limited(os.path.join(path, "pyvenv.cfg"), MAX_CFG_BYTES)
+    problem: str | None = None
     if text is None:
         if not os.path.exists(os.path.join(path, "pyvenv.cfg")):
             problem = f"{path} is not a virtual environment (no pyvenv.cfg)"
@@ -167,17 +168,16 @@ def inspect_venv(path: str, windows: bool = os.name == "nt") -> VenvInfo:
     cfg = parse_cfg(text)
     if cfg is None:
         return VenvInfo(path, bin_dir, python, {}, None, name, None, f"{path}/pyvenv.cfg is corrupt")
-    version = cfg.get("version") or cfg.get("version_info")
-    if version:
-        version = ".".join(version.split(".")[:3])
-        if version.count(".") == 2 and not version.replace(".", "").isdigit():
-            version = ".".join(p for p in version.split(".") if p.isdigit()) or None
+    raw_version = cfg.get("version") or cfg.get("version_info") or ""
+    digits = [part for part in raw_version.split(".")[:3] if part.isdigit()]
+    version = ".".join(digits) or None
     prompt = _unquote(cfg["prompt"]) if cfg.get("prompt") else name
     created_at = recorded_location(path, cfg, windows)
-    problem = None
     if not os.path.exists(python):  # follows symlinks: a dangling link means the base Python is gone
         home = cfg.get("home", "?")
-        problem = f"{path} has no working interpreter ({python} is missing; base Python in {home} was removed?)"
+        problem = (
+            f"{path} has no working interpreter ({python} is missing; base Python in {home} was removed?)"
+        )
     elif os.pathsep in bin_dir:
         problem = f"{path} contains {os.pathsep!r}, which cannot be put on PATH"
     return VenvInfo(path, bin_dir, python, cfg, version, prompt, created_at, problem)

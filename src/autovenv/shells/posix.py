@@ -72,7 +72,7 @@ def render_answer(answer: Answer, fmt: str) -> str:
 
 def quicksig(deps: Iterable[str]) -> str:
     """One expansion holding set-ness and value of each dependency: compared on every prompt, no loop."""
-    return "".join(f'"${{{name}+1}}${{{name}-}}"$\'\\037\'' for name in deps)
+    return "".join(f"\"${{{name}+1}}${{{name}-}}\"$'\\037'" for name in deps)
 
 
 def hook_values(values: Mapping[str, object]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""An in-project venv directory (``.venv``, ``venv``, ``env`` or the user's list), recognised by pyvenv.cfg."""
+"""An in-project venv directory (``.venv``, ``venv``, ``env`` or the user's list), found by pyvenv.cfg."""
 
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ def find(directory: str, context: FinderContext) -> Found | None:
         path = os.path.join(directory, name)
         if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
             return Found(NAME, path, venv=path)
-        if name == ".venv" and os.path.isdir(path) and not os.path.islink(os.path.join(path, "pyvenv.cfg")):
-            if not os.path.exists(os.path.join(path, "pyvenv.cfg")):
-                return Found(NAME, path, problem=f"{path} is not a virtual environment (no pyvenv.cfg)")
+        if name == ".venv" and os.path.isdir(path) and not os.path.lexists(os.path.join(path, "pyvenv.cfg")):
+            return Found(NAME, path, problem=f"{path} is not a virtual environment (no pyvenv.cfg)")
     return None

@@ -91,12 +91,29 @@ class Answer:
         return f"Answer(key={self.key!r}, notes={self.notes!r})"
 
 
+def existing_ancestor(path: str) -> str:
+    """``path`` if it exists, else its nearest existing ancestor, whose mtime changes when it appears.
+
+    Hooks treat a watched path that does not exist as a change, so a missing one (``$PYENV_ROOT/versions``
+    before the first ``pyenv install``) would otherwise make every answer stale forever.
+    """
+    import os
+
+    current = path
+    while not os.path.lexists(current):
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return current
+
+
 def build(
     resolution: Resolution, decision: Decision, sig: str, extra_watch: tuple[str, ...], pathsep: str
 ) -> Answer:
     seen: dict[str, None] = {}
     for path in (*resolution.watch, *extra_watch):
-        seen.setdefault(path, None)
+        seen.setdefault(existing_ancestor(path), None)
     target = decision.target
     quiet = resolution.quiet
     if target is None:

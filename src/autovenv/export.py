@@ -16,6 +16,7 @@ import time
 
 from autovenv import answer as answer_mod
 from autovenv import cache, dirs, plan, settings
+from autovenv.daemon import visit as daemon_visit
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
 
@@ -80,6 +81,8 @@ def compute(
     except OSError:
         base = ""
     result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP)
+    daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps this project's entries fresh
+    daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it in the background, never wait
     if base and resolution.candidate is not None:
         try:  # noqa: SIM105 - contextlib costs an import on the hot path
             cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)

@@ -474,7 +474,7 @@ def test_a_hung_file_costs_at_most_the_deadline(world: World) -> None:
     hung = world.projects / "hung"
     hung.mkdir()
     os.mkfifo(hung / ".autovenv.toml")
-    sh = world.start()
+    sh = world.start(env={"AUTOVENV_TIMEOUT_MS": "200"})
     before = stable(sh.env())
     out = sh.cd(hung, timeout=5)
     assert out.count("\n") == 1 and "gave up" in out

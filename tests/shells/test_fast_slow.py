@@ -1,0 +1,106 @@
+"""Fast path = slow path: random trees, random edit sequences, and after every step the hook's answer (from
+the in-memory check, the cache, or a cold run, whichever the hook took) equals a full Python resolution.
+
+The model is the pure code: ``plan.user_view`` → ``resolve`` → ``decide`` on the same tree and the same
+environment the shell exports. The shell's answer is what it applied: ``AUTOVENV_KEY`` (absent when
+nothing is active). Deactivate and hand-activated venvs are the soak test's business.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import tempfile
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from autovenv import plan, settings as user_settings
+from autovenv.decide import decide
+from autovenv.resolve.project import resolve
+from tests.shells.conftest import PY_A, PY_B, SHELLS, World, make_venv
+from tests.shells.pty_shell import find_shell
+
+pytestmark = pytest.mark.shell
+
+DIRS = ("a", "a/sub", "a/sub/deep", "b", "b/inner", "c")
+PINS = (PY_A, PY_B, "3.12", "3.99.9", "system", "# only a comment", "garbage!!")
+
+step = st.one_of(
+    st.tuples(st.just("cd"), st.sampled_from(("", *DIRS))),
+    st.tuples(st.just("venv"), st.sampled_from(DIRS), st.sampled_from((PY_A, PY_B))),
+    st.tuples(st.just("rmvenv"), st.sampled_from(DIRS)),
+    st.tuples(st.just("pin"), st.sampled_from(DIRS), st.sampled_from(PINS)),
+    st.tuples(st.just("rmpin"), st.sampled_from(DIRS)),
+    st.tuples(st.just("config"), st.sampled_from(DIRS), st.sampled_from(("enabled = false", "quiet = true", "bad ="))),
+    st.tuples(st.just("rmconfig"), st.sampled_from(DIRS)),
+)
+
+
+def model_key(world_dir: pathlib.Path, env: dict[str, bytes]) -> str | None:
+    environ = {k: os.fsdecode(v) for k, v in env.items()}
+    view = plan.user_view(environ)
+    user = user_settings.load(view)
+    decision = decide(resolve(environ["PWD"], view, user), user, view)
+    return decision.target.key if decision.target else None
+
+
+def apply_step(root: pathlib.Path, action: tuple[str, ...], venvs_made: list[int]) -> str | None:
+    """Change the tree; returns a directory to cd into (relative), or None."""
+    kind, where = action[0], root / action[1]
+    if kind == "cd":
+        return action[1]
+    if kind == "venv":
+        if venvs_made[0] >= 2 or (where / ".venv").exists():
+            return None  # real venvs cost ~0.2 s each: two per sequence keep the run short
+        venvs_made[0] += 1
+        make_venv(where / ".venv", action[2])
+    elif kind == "rmvenv":
+        shutil.rmtree(where / ".venv", ignore_errors=True)
+    elif kind == "pin":
+        (where / ".python-version").write_text(action[2] + "\n")
+    elif kind == "rmpin":
+        (where / ".python-version").unlink(missing_ok=True)
+    elif kind == "config":
+        (where / ".autovenv.toml").write_text(action[2] + "\n")
+    elif kind == "rmconfig":
+        (where / ".autovenv.toml").unlink(missing_ok=True)
+    return None
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@settings(
+    max_examples=int(os.environ.get("AUTOVENV_FAST_SLOW_EXAMPLES", "6")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    derandomize=bool(os.environ.get("CI")),
+)
+@given(steps=st.lists(step, min_size=4, max_size=12))
+def test_fast_path_equals_full_resolution(shell: str, steps: list[tuple[str, ...]]) -> None:
+    if find_shell(shell) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{shell} is not installed, and CI must run every shell")
+        pytest.skip(f"{shell} is not installed")
+    base = pathlib.Path(tempfile.mkdtemp(prefix="fastslow-"))
+    world = World(shell, base)
+    try:
+        root = world.projects
+        for name in DIRS:
+            (root / name).mkdir(parents=True, exist_ok=True)
+        sh = world.start()
+        sh.cd(root)
+        venvs_made = [0]
+        for action in steps:
+            target = apply_step(root, action, venvs_made)
+            if target is not None:
+                sh.cd(root / target)
+            else:
+                sh.run(":")
+            env = sh.env()
+            shell_key = os.fsdecode(env[plan.KEY]) if plan.KEY in env else None
+            assert shell_key == model_key(root, env), (action, steps)
+    finally:
+        world.close()
+        shutil.rmtree(base, ignore_errors=True)

@@ -6,7 +6,6 @@ set -eu
 
 MARKER='# added by autovenv install.sh'
 LAUNCHER_TAG='written by autovenv install.sh'
-SHEBANG_MAX=127    # bytes; older Linux kernels cut the #! line at 127 bytes
 
 PROG='autovenv-install'
 
@@ -120,7 +119,7 @@ BIN_DIR=$(abspath "$BIN_DIR")
 VENV=$PREFIX/venv
 VENV_PY=$VENV/bin/python
 LAUNCHER=$BIN_DIR/autovenv
-LAUNCHER_PY=$PREFIX/launcher.py    # only used by the #!/bin/sh fallback launcher
+LAUNCHER_PY=$PREFIX/launcher.py    # the Python half of the launcher
 
 SHELL_FROM_ENV=0
 if [ -z "$SHELL_NAME" ]; then
@@ -346,43 +345,37 @@ write_launcher() {
     SITE_CODE=$(site_path_code) || die "could not ask $VENV_PY for its site-packages directory"
     mkdir -p "$BIN_DIR" || die "could not create $BIN_DIR"
     _tmp=$BIN_DIR/.autovenv.tmp.$$
-    _shebang="#!$VENV_PY -IS"
-    _fallback=0
-    case $VENV_PY in
-        *[!A-Za-z0-9._/+@%,:=~-]*) _fallback=1 ;;   # spaces, quotes, non-ASCII...
-    esac
-    if [ "$(printf '%s' "$_shebang" | wc -c)" -gt "$SHEBANG_MAX" ]; then
-        _fallback=1
-    fi
-    if [ "$_fallback" = 0 ]; then
-        {
-            printf '%s\n' "$_shebang"
-            printf '# autovenv launcher, %s\n' "$LAUNCHER_TAG"
-            printf 'import sys\n'
-            printf '%s\n' "$SITE_CODE"
-            printf 'from autovenv._entry import main\n'
-            printf 'raise SystemExit(main())\n'
-        } > "$_tmp" || die "could not write $_tmp"
-        rm -f "$LAUNCHER_PY"
-        LAUNCHER_KIND="#!$VENV_PY -IS"
-    else
-        _argv0=$("$VENV_PY" -I -c 'import sys; print(repr(sys.argv[1]))' "$LAUNCHER") \
-            || die "could not run $VENV_PY"
-        {
-            printf '# autovenv launcher code, %s; run by the autovenv command in the bin dir\n' "$LAUNCHER_TAG"
-            printf 'import sys\n'
-            printf 'sys.argv[0] = %s\n' "$_argv0"
-            printf '%s\n' "$SITE_CODE"
-            printf 'from autovenv._entry import main\n'
-            printf 'raise SystemExit(main())\n'
-        } > "$LAUNCHER_PY" || die "could not write $LAUNCHER_PY"
-        {
-            printf '#!/bin/sh\n'
-            printf '# autovenv launcher, %s\n' "$LAUNCHER_TAG"
-            printf 'exec %s -IS %s "$@"\n' "$(sh_quote "$VENV_PY")" "$(sh_quote "$LAUNCHER_PY")"
-        } > "$_tmp" || die "could not write $_tmp"
-        LAUNCHER_KIND="#!/bin/sh wrapper (interpreter path has spaces/special characters or is too long for #!)"
-    fi
+    _argv0=$("$VENV_PY" -I -c 'import sys; print(repr(sys.argv[1]))' "$LAUNCHER") \
+        || die "could not run $VENV_PY"
+    {
+        printf '# autovenv launcher code, %s; run by the autovenv command in the bin dir\n' "$LAUNCHER_TAG"
+        printf 'import sys\n'
+        printf 'sys.argv[0] = %s\n' "$_argv0"
+        printf '%s\n' "$SITE_CODE"
+        printf 'from autovenv._entry import main\n'
+        printf 'raise SystemExit(main())\n'
+    } > "$LAUNCHER_PY" || die "could not write $LAUNCHER_PY"
+    # The command is a small sh script. `autovenv hook SHELL` runs at every shell start, so it is served
+    # from the copy Python saved in the cache the last time (a few ms instead of a Python start), as long
+    # as that copy is newer than this installation and the user's config; anything else runs Python
+    # isolated (-I: no PYTHONPATH, no current directory on sys.path) and without site (-S: faster).
+    # shellcheck disable=SC2016  # the $ in these lines belong to the launcher, not to us
+    {
+        printf '#!/bin/sh\n'
+        printf '# autovenv launcher, %s\n' "$LAUNCHER_TAG"
+        printf 'if [ "$#" = 2 ] && [ "$1" = hook ]; then\n'
+        printf '    case $2 in bash|zsh|fish|pwsh)\n'
+        printf '        c=${AUTOVENV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/autovenv}/hook.$2\n'
+        printf '        g=${AUTOVENV_CONFIG_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/autovenv}/config.toml\n'
+        printf '        if [ -f "$c" ] && [ -O "$c" ] && [ "$c" -nt %s ] && { [ ! -e "$g" ] || [ "$c" -nt "$g" ]; }; then\n' \
+            "$(sh_quote "$LAUNCHER_PY")"
+        printf '            exec cat -- "$c"\n'
+        printf '        fi ;;\n'
+        printf '    esac\n'
+        printf 'fi\n'
+        printf 'exec %s -IS %s "$@"\n' "$(sh_quote "$VENV_PY")" "$(sh_quote "$LAUNCHER_PY")"
+    } > "$_tmp" || die "could not write $_tmp"
+    LAUNCHER_KIND="#!/bin/sh launcher running $VENV_PY -IS"
     chmod 755 "$_tmp"
     mv -f "$_tmp" "$LAUNCHER" || { rm -f "$_tmp"; die "could not create $LAUNCHER"; }
     say "installed command $LAUNCHER"

@@ -415,22 +415,38 @@ def test_package_is_installed_in_venv(main_install: Install) -> None:
     assert str(main_install.prefix / "venv") in res.stdout
 
 
-def test_launcher_is_shebang_script_not_symlink(main_install: Install) -> None:
+def test_launcher_is_a_small_sh_script_not_a_symlink(main_install: Install) -> None:
     launcher = main_install.launcher
     assert launcher.is_file() and not launcher.is_symlink()
     assert launcher.stat().st_mode & stat.S_IXUSR
-    lines = launcher.read_text().splitlines()
-    assert lines[0] == f"#!{main_install.venv_python} -IS"
+    text = launcher.read_text()
+    assert text.startswith("#!/bin/sh\n")
+    code = main_install.prefix / "launcher.py"
+    assert f'exec {sh_quote(str(main_install.venv_python))} -IS {sh_quote(str(code))} "$@"' in text
     purelib = subprocess.run(
         [str(main_install.venv_python), "-c", 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    text = "\n".join(lines)
-    assert repr(purelib) in text
-    assert "from autovenv._entry import main\nraise SystemExit(main())" in text
-    assert not (main_install.prefix / "launcher.py").exists()
+    assert repr(purelib) in code.read_text()
+    assert "from autovenv._entry import main\nraise SystemExit(main())" in code.read_text()
+
+
+def test_hook_is_served_from_the_cache_without_python(main_install: Install, tmp_path: Path) -> None:
+    """Shell start-up: the second `autovenv hook bash` prints the saved copy; a config edit refreshes it."""
+    env = {**main_install.env, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    first = subprocess.run([str(main_install.launcher), "hook", "bash"], env=env, capture_output=True, check=True)
+    saved = tmp_path / "cache" / "autovenv" / "hook.bash"
+    assert saved.read_bytes() == first.stdout
+    saved.write_bytes(first.stdout + b"# served from the cache\n")
+    second = subprocess.run([str(main_install.launcher), "hook", "bash"], env=env, capture_output=True, check=True)
+    assert second.stdout.endswith(b"# served from the cache\n")
+    config = tmp_path / "cfg" / "autovenv" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('venv_dirs = [".venv", "my-env"]\n')
+    third = subprocess.run([str(main_install.launcher), "hook", "bash"], env=env, capture_output=True, check=True)
+    assert b"served from the cache" not in third.stdout and b"'my-env'" in third.stdout
 
 
 def test_launcher_runs(main_install: Install) -> None:
@@ -512,7 +528,7 @@ def test_default_locations(defaults_no_modify: Install) -> None:
 # ------------------------------------------------------------------ spaces, uninstall
 
 
-def test_spaced_paths_use_sh_launcher(spaced: Install) -> None:
+def test_spaced_paths_work_in_the_sh_launcher(spaced: Install) -> None:
     text = spaced.extra["launcher_text"]
     assert isinstance(text, str)
     assert text.startswith("#!/bin/sh\n")

@@ -29,9 +29,18 @@ class Decision:
 
 
 def display_quote(value: str) -> str:
-    """POSIX single-quoting for commands shown to the user (no shlex: it imports re on the hot path)."""
-    safe = value and all(c.isalnum() or c in "/._-+:@%=," for c in value)
-    return value if safe else "'" + value.replace("'", "'\\''") + "'"
+    """Quote a path for a command shown to the user, so it can be pasted as it is (no shlex: it imports re).
+
+    Plain names stay bare; others get POSIX single quotes; a name holding control characters (a newline,
+    an ESC) gets ``$'...'`` escapes instead, so the message stays one printable line.
+    """
+    if value and all(c.isalnum() or c in "/._-+:@%=," for c in value):
+        return value
+    if all(ord(c) >= 0x20 and ord(c) != 0x7F and not 0xDC80 <= ord(c) <= 0xDCFF for c in value):
+        return "'" + value.replace("'", "'\\''") + "'"
+    from autovenv.shells.posix import quote
+
+    return quote(value)
 
 
 def venv_label(venv: str, root: str) -> str:

@@ -365,7 +365,7 @@ def rc_conflicts(text: str, path: str) -> list[Finding]:
                 "warn",
                 f"{path} loads `pyenv virtualenv-init`, which activates pyenv-virtualenv envs "
                 "on every prompt "
-                "and fights autovenv over VIRTUAL_ENV (autovenv already handles .python-version venv names)",
+                "and fights autovenv over VIRTUAL_ENV",
                 f"sed -i.bak '/pyenv virtualenv-init/d' {_sh(path)}",
             )
         )

@@ -58,9 +58,30 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("autovenv: usage: autovenv hook SHELL\n")
         return 2
     try:
-        text = render(argv[0])
+        adapter = shells.get(argv[0])
     except shells.UnknownShell as exc:
         sys.stderr.write(f"autovenv: {exc}\n")
         return 2
-    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    data = adapter.render_hook(hook_values(os.environ)).encode("utf-8", "surrogateescape")
+    save_copy(adapter.NAME, data, os.environ)
+    sys.stdout.buffer.write(data)
     return 0
+
+
+def save_copy(shell: str, data: bytes, environ: Mapping[str, str]) -> None:
+    """Keep the hook in the cache: install.sh's launcher prints it at the next shell start without Python.
+
+    The launcher uses the copy only while it is newer than the installation and the user's config, and
+    only from ``$XDG_CACHE_HOME`` (or ``~/.cache``) and the cache override; elsewhere Python answers.
+    """
+    path = os.path.join(dirs.cache_dir(environ), f"hook.{shell}")
+    temp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except OSError:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass

@@ -116,13 +116,20 @@ def stored(venv_path: str, environ: Mapping[str, str]) -> str | None:
 
 
 def _owner_problem(path: str, what: str) -> str | None:
+    """Owned by someone else, or writable by others: either could swap what runs from here.
+
+    A symlinked venv is judged by what it points to (a link's own mode bits are always 0777); the
+    link itself must still be ours, since whoever owns it decides where it points.
+    """
     try:
-        info = os.lstat(path) if what != "bin" else os.stat(path)
+        link = os.lstat(path)
+        info = os.stat(path)
     except OSError:
         return None
     uid = os.getuid() if hasattr(os, "getuid") else None
-    if uid is not None and info.st_uid not in (uid, 0):
-        return f"its {what} is owned by another user (uid {info.st_uid})"
+    for owner in (link.st_uid, info.st_uid):
+        if uid is not None and owner not in (uid, 0):
+            return f"its {what} is owned by another user (uid {owner})"
     if os.name == "nt":
         return None  # mode bits mean nothing there (every file reads 0o666); ACLs decide
     # Sticky or not: whoever may create files here may add a `bin/git` of their own.
@@ -162,8 +169,9 @@ def _git_dir(start: str) -> tuple[str, str] | None:
 def git_tracked(venv_path: str) -> bool:
     """True when git tracks files inside the venv (a committed venv: anyone who can push can change it).
 
-    The index is searched for the venv's relative path as bytes; only when that might match (or the index
-    uses v4 path compression, or is huge) is ``git ls-files`` asked, so the common case runs no process.
+    The index is read here, never through a ``git`` process: git would honour the repository's own
+    config, and a hostile checkout's ``core.fsmonitor`` names a command git runs. An index too large or
+    unreadable to parse counts as tracking it (the safe answer).
     """
     real = os.path.realpath(venv_path)
     found = _git_dir(os.path.dirname(real))
@@ -171,33 +179,63 @@ def git_tracked(venv_path: str) -> bool:
         return False
     work_tree, git_dir = found
     relative = os.path.relpath(real, os.path.realpath(work_tree)).replace(os.sep, "/")
-    needle = (relative + "/").encode("utf-8", "surrogateescape")
+    prefix = (relative + "/").encode("utf-8", "surrogateescape")
     try:
         with open(os.path.join(git_dir, "index"), "rb") as handle:
             data = handle.read(MAX_INDEX_BYTES + 1)
     except OSError:
         return False
-    if len(data) < 12 or data[:4] != b"DIRC":
-        return False
-    version = int.from_bytes(data[4:8], "big")
-    if version < 4 and len(data) <= MAX_INDEX_BYTES and needle not in data:
-        return False
-    return _ask_git(work_tree, relative)
-
-
-def _ask_git(work_tree: str, relative: str) -> bool:
-    import subprocess
-
+    if len(data) > MAX_INDEX_BYTES:
+        return True
     try:
-        result = subprocess.run(
-            ["git", "-C", work_tree, "ls-files", "--", relative],
-            capture_output=True,
-            timeout=2,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return True  # cannot tell: the index mentions it, so assume the worst
-    return bool(result.stdout.strip())
+        return any(path.startswith(prefix) for path in index_paths(data))
+    except ValueError:
+        return True
+
+
+def index_paths(data: bytes) -> list[bytes]:
+    """The paths in a git index file (versions 2, 3 and 4), in index order.
+
+    Each entry is 62 bytes of stat data, object id and flags (plus 2 bytes of extended flags in v3 when
+    flagged), then the path: NUL-terminated and padded to a multiple of 8 in v2/v3; in v4 a varint of how
+    many bytes to drop from the previous path, then the NUL-terminated rest. Raises ValueError when the
+    data is not such an index.
+    """
+    if len(data) < 12 or data[:4] != b"DIRC":
+        raise ValueError("not a git index")
+    version = int.from_bytes(data[4:8], "big")
+    count = int.from_bytes(data[8:12], "big")
+    if version not in (2, 3, 4):
+        raise ValueError(f"git index version {version}")
+    paths: list[bytes] = []
+    offset, previous = 12, b""
+    for _ in range(count):
+        start = offset
+        if offset + 62 > len(data):
+            raise ValueError("truncated git index")
+        flags = int.from_bytes(data[offset + 60 : offset + 62], "big")
+        offset += 62
+        if flags & 0x4000:
+            offset += 2
+        if version == 4:
+            drop, shift = 0, 0
+            while True:
+                byte = data[offset]
+                offset += 1
+                drop = (drop << 7) | (byte & 0x7F) if shift == 0 else ((drop + 1) << 7) | (byte & 0x7F)
+                shift += 1
+                if not byte & 0x80:
+                    break
+            end = data.index(b"\x00", offset)
+            path = previous[: len(previous) - drop] + data[offset:end]
+            offset = end + 1
+        else:
+            end = data.index(b"\x00", offset)
+            path = data[offset:end]
+            offset = start + ((end - start) // 8 + 1) * 8
+        paths.append(path)
+        previous = path
+    return paths
 
 
 def created_elsewhere(info: VenvInfo) -> str | None:
@@ -218,7 +256,11 @@ def check_venv(info: VenvInfo, mode: str, environ: Mapping[str, str]) -> Verdict
         return Verdict(False, "you denied it")
     if decision == ALLOW:
         return Verdict(True)
-    reason = ownership_problem(info.path, info.bin_dir)
+    reason = None
+    if info.interpreter_missing:
+        home = info.cfg.get("home", "?")
+        reason = f"its interpreter {info.python} is missing (was the base Python in {home} removed?)"
+    reason = reason or ownership_problem(info.path, info.bin_dir)
     if reason is None:
         elsewhere = created_elsewhere(info)
         if elsewhere is not None:

@@ -444,7 +444,7 @@ def test_activation_equals_the_venvs_own_activate(world: World) -> None:
     documented = {"PS1", "_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PS1", "_OLD_FISH_PROMPT_OVERRIDE"}
     documented |= {"HOME", "ZDOTDIR", "XDG_CONFIG_HOME"}  # the two shells' own fake homes
     ours = {k: v for k, v in ours.items() if not k.startswith("AUTOVENV_") and k not in documented}
-    theirs = {k: v for k, v in theirs.items() if k not in documented}
+    theirs = {k: v for k, v in theirs.items() if not k.startswith("AUTOVENV_") and k not in documented}
     assert ours == theirs
 
 

@@ -121,7 +121,9 @@ def run_plan(text: str, env: dict[str, str]) -> dict[str, str]:
             if not _NAME.fullmatch(name):
                 raise Unexpected(line)
             env.pop(name, None)
-        elif line.startswith(REMOVE_ITEM + " -LiteralPath ('Env:/' + ") and line.endswith(") -ErrorAction Ignore"):
+        elif line.startswith(REMOVE_ITEM + " -LiteralPath ('Env:/' + ") and line.endswith(
+            ") -ErrorAction Ignore"
+        ):
             inner = line[len(REMOVE_ITEM + " -LiteralPath ('Env:/' + ") : -len(") -ErrorAction Ignore")]
             name = whole(expr, inner)
             assert isinstance(name, str)
@@ -172,14 +174,16 @@ def test_evaluator_reads_what_powershell_reads(src: str, value: str) -> None:
     assert whole(expr, src) == value
 
 
-@pytest.mark.parametrize("src", ["'a", "'a' + 'b'", "('a')", "([char]0x0041)", "'a'b", "(\u2018a' + [char]0x41"])
+@pytest.mark.parametrize(
+    "src", ["'a", "'a' + 'b'", "('a')", "([char]0x0041)", "'a'b", "(\u2018a' + [char]0x41"]
+)
 def test_evaluator_refuses_what_we_never_emit(src: str) -> None:
     with pytest.raises(Unexpected):
         whole(expr, src)
 
 
 def test_curly_quote_ends_a_literal_like_in_powershell() -> None:
-    # 'a’b' in PowerShell is the string a followed by garbage: the curly quote closes the literal.
+    # 'a\u2019b' in PowerShell is 'a' then garbage: the curly quote closes the literal.
     with pytest.raises(Unexpected):
         whole(expr, "'a\u2019b'")
     assert whole(expr, "'a\u2019\u2019b'") == "a\u2019b"
@@ -202,13 +206,43 @@ def test_run_plan_forms() -> None:
 #: literal arguments, arrays and hashtables of constants) consists of. Anything else (an expandable
 #: string, a sub-expression, a script block, a member call) would mean a value escaped its quotes.
 DATA_NODES = frozenset(
-    """program statement_list pipeline pipeline_chain assignment_expression left_assignment_expression
-    unary_expression variable assignment_operator assignment_value parenthesized_expression
-    additive_expression string_literal verbatim_string_characters expression_with_unary_operator
-    cast_expression type_literal type_spec type_name type_identifier integer_literal
-    hexadecimal_integer_literal command command_name command_elements command_argument_sep
-    command_parameter generic_token array_expression array_literal_expression hash_literal_expression
-    hash_literal_body hash_entry key_expression simple_name""".split()
+    (
+        "program",
+        "statement_list",
+        "pipeline",
+        "pipeline_chain",
+        "assignment_expression",
+        "left_assignment_expression",
+        "unary_expression",
+        "variable",
+        "assignment_operator",
+        "assignment_value",
+        "parenthesized_expression",
+        "additive_expression",
+        "string_literal",
+        "verbatim_string_characters",
+        "expression_with_unary_operator",
+        "cast_expression",
+        "type_literal",
+        "type_spec",
+        "type_name",
+        "type_identifier",
+        "integer_literal",
+        "hexadecimal_integer_literal",
+        "command",
+        "command_name",
+        "command_elements",
+        "command_argument_sep",
+        "command_parameter",
+        "generic_token",
+        "array_expression",
+        "array_literal_expression",
+        "hash_literal_expression",
+        "hash_literal_body",
+        "hash_entry",
+        "key_expression",
+        "simple_name",
+    )
 )
 
 

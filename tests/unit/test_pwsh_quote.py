@@ -43,7 +43,11 @@ HOSTILE = [
 ]
 
 values = st.one_of(
-    st.text(alphabet=st.sampled_from(list("'\"$()`;\n\r%\\#@{}[]+, \u2018\u2019\u201a\u201b\u201c\u201d\u201eab\u00e9"))),
+    st.text(
+        alphabet=st.sampled_from(
+            list("'\"$()`;\n\r%\\#@{}[]+, \u2018\u2019\u201a\u201b\u201c\u201d\u201eab\u00e9")
+        )
+    ),
     st.binary().map(lambda b: b.decode("utf-8", "surrogateescape")),
     st.text(alphabet=st.characters(blacklist_categories=())),
 )

@@ -210,12 +210,15 @@ class Debouncer:
     """Jobs, each run once after things stay quiet for a while.
 
     ``touch`` (re)arms a job ``delay`` seconds from now, but never later than ``max_wait`` after it was
-    first armed, so a directory that never stops changing is still looked at now and then.
+    first armed, so a directory that never stops changing is still looked at now and then; and never
+    earlier than any ``not_before`` given for it since it last ran (an entry's stamp must end up newer
+    than the change, so some jobs must not run too soon, whatever else asks for them).
     """
 
     def __init__(self) -> None:
         self._due: dict[Job, float] = {}
         self._first: dict[Job, float] = {}
+        self._floor: dict[Job, float] = {}
 
     def __len__(self) -> int:
         return len(self._due)
@@ -223,18 +226,19 @@ class Debouncer:
     def __contains__(self, key: object) -> bool:
         return key in self._due
 
-    def touch(self, key: Job, now: float, delay: float, max_wait: float = 10.0) -> None:
+    def touch(
+        self, key: Job, now: float, delay: float, max_wait: float = 10.0, not_before: float = 0.0
+    ) -> None:
         first = self._first.setdefault(key, now)
-        self._due[key] = min(now + delay, first + max(max_wait, delay))
-
-    def at_least(self, key: Job, when: float) -> None:
-        """Arm ``key`` for ``when`` unless it is already armed for later (a fixed, non-debounced time)."""
-        self._first.setdefault(key, when)
-        self._due[key] = max(self._due.get(key, when), when)
+        floor = max(self._floor.get(key, 0.0), not_before)
+        if floor:
+            self._floor[key] = floor
+        self._due[key] = max(min(now + delay, first + max(max_wait, delay)), floor)
 
     def cancel(self, key: Job) -> None:
         self._due.pop(key, None)
         self._first.pop(key, None)
+        self._floor.pop(key, None)
 
     def next_due(self) -> float | None:
         return min(self._due.values()) if self._due else None

@@ -64,7 +64,7 @@ def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: in
     except OSError:
         same = False
     if same and os.stat(path).st_uid == os.getuid():
-        stamp = max(started_ns - cache.STAMP_SLACK_NS, 0)
+        stamp = max(started_ns - cache.slack_for(candidate), 0)
         os.utime(path, ns=(stamp, stamp))
         return False
     cache.store(base, shell, candidate, text, started_ns)
@@ -114,10 +114,11 @@ def resolve_and_store(
         if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
             changed += 1
         entries.append(cache.entry_path(base, adapter.NAME, directory))
-    return Stored(directory, watch, max(started - cache.STAMP_SLACK_NS, 0), changed, tuple(entries))
+    stamp = max(started - cache.slack_for(directory), 0)  # what cache.store set
+    return Stored(directory, watch, stamp, changed, tuple(entries))
 
 
-def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int) -> int | None:
+def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int, slack_ns: int) -> int | None:
     """Give entries a new stamp when they still carry ``expected_ns`` (nobody rewrote them); the stamp.
 
     ``None`` when an entry is missing or was rewritten by someone else (the caller re-resolves instead).
@@ -128,18 +129,20 @@ def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int) -> int 
                 return None
         except OSError:
             return None
-    stamp = max(started_ns - cache.STAMP_SLACK_NS, 0)
+    stamp = max(started_ns - slack_ns, 0)
     for path in entries:
         os.utime(path, ns=(stamp, stamp))
     return stamp
 
 
-def newest_change_ns(paths: tuple[str, ...]) -> int:
-    """The latest modification time among ``paths`` (as the hook's ``-nt`` sees them: symlinks followed)."""
-    newest = 0
+def newest_change(paths: tuple[str, ...]) -> tuple[int, str]:
+    """The latest modification time among ``paths`` (as the hook's ``-nt`` sees them), and whose."""
+    newest, which = 0, ""
     for path in paths:
         try:
-            newest = max(newest, os.stat(path).st_mtime_ns)
+            mtime = os.stat(path).st_mtime_ns
         except OSError:
             continue
-    return newest
+        if mtime > newest:
+            newest, which = mtime, path
+    return newest, which

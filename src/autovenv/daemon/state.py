@@ -6,8 +6,9 @@ a project created anywhere in them is seen. *Dependencies*: for every known proj
 found in a tree or reported by a shell's cold path) the paths its cached answer watches, so any change
 that makes the hook distrust an entry makes the daemon rewrite it. Jobs are debounced: a burst of events
 (``pip install`` writing ``bin/``) becomes one re-resolution, ``DEBOUNCE`` seconds after the burst ends;
-that also lets the entry's stamp (taken ``cache.STAMP_SLACK_NS`` before resolving) be newer than the
-change, or the hook would still see the entry as stale.
+and when a change is so recent that the entry's stamp (set ``cache.slack_for`` before resolving: 50 ms,
+2 s on filesystems with whole-second times) could not be newer than it, the job is run again later, or the
+hook would still see the entry as stale.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 
 from autovenv import cache, dirs, plan, settings
 from autovenv.daemon import core
-from autovenv.daemon.resolver import newest_change_ns, resolve_and_store, restamp
+from autovenv.daemon.resolver import newest_change, resolve_and_store, restamp
 from autovenv.daemon.visit import FIFO, REPORTED, SOCKET
 from autovenv.resolve.finders import candidate_names
 
@@ -33,8 +34,8 @@ if TYPE_CHECKING:
 MAX_DEPTH = 3
 #: Tree directories watched at most (a data directory with 100,000 subdirectories must not eat the limit).
 MAX_TREE_DIRS = 20_000
-#: Quiet time before re-resolving: more than the cache's stamp slack, so fresh entries validate.
-DEBOUNCE = cache.STAMP_SLACK_NS / 1e9 + 0.1
+#: Quiet time before re-resolving (a venv being created, ``pip install``: one resolution at the end).
+DEBOUNCE = 0.3
 #: A project that keeps changing is still re-resolved at least this often.
 MAX_WAIT = 10.0
 #: How long one round of jobs may run before the loop serves messages again.
@@ -91,8 +92,10 @@ class State:
         self.last_error = ""
         self.stop_reason = ""
         self._dir_refs: dict[str, int] = {}
+        self._dead: set[str] = set()  # referenced, but gone: not watched right now
         self._file_refs: dict[str, int] = {}
         self._settings: dict[core.Env, Settings] = {}
+        self._names: dict[core.Env, frozenset[str]] = {}
         self._base_watches: tuple[str, ...] = ()
 
     # -- configuration ---------------------------------------------------------------------------
@@ -105,11 +108,16 @@ class State:
 
     def names_for(self, env: core.Env | None) -> frozenset[str]:
         """The marker names resolution looks for, under the settings of ``env``."""
-        return frozenset(candidate_names(self.settings_for(env or self.default_env).venv_dirs))
+        key = env or self.default_env
+        found = self._names.get(key)
+        if found is None:
+            found = self._names[key] = frozenset(candidate_names(self.settings_for(key).venv_dirs))
+        return found
 
     def configure(self) -> None:
         """(Re)read the user's config: watched roots and the names that mark a candidate directory."""
         self._settings.clear()
+        self._names.clear()
         environ = core.environ_of(self.default_env)
         user = self.settings_for(self.default_env)
         names = frozenset(candidate_names(user.venv_dirs))
@@ -125,9 +133,10 @@ class State:
         self.config_file = dirs.user_config_file(environ)
         self._watch_base(environ)
         if rescan:
+            for root in self.roots:
+                self._drop_root(root)
             for directory in list(self.tree):
                 self._untree(directory)
-            self.missing_roots.clear()
             self.roots = ()
         for root in self.roots:
             if root not in roots_now:
@@ -214,6 +223,8 @@ class State:
             kind = "restamp" if core.restamp_only(event, candidate, names) else "resolve"
             self.jobs.touch((kind, candidate), now, DEBOUNCE, MAX_WAIT)
         path = event.path
+        if event.kind == core.CREATE and path in self.missing_roots:
+            self.check_missing_roots()
         if path == self.config_file or (event.name and path == os.path.dirname(self.config_file)):
             self.jobs.touch(("configure", ""), now, 0.2)
         if event.kind == core.GONE:
@@ -231,14 +242,15 @@ class State:
 
     def _gone(self, directory: str) -> None:
         """A watched directory vanished: stop watching it (and what was under it); roots wait to return."""
-        self.watcher.remove_dir(directory)
-        self._dir_refs.pop(directory, None)
+        if directory in self._dir_refs:
+            self.watcher.remove_dir(directory)
+            self._dead.add(directory)  # re-watched when something needs it again and it exists
         prefix = directory.rstrip(os.sep) + os.sep
         for path in [p for p in self.tree if p == directory or p.startswith(prefix)]:
             self._untree(path)
         for root in self.roots:
             if root == directory or root.startswith(prefix):
-                self.missing_roots.add(root)
+                self._root_missing(root)
         if directory in self.projects or any(c.startswith(prefix) for c in self.projects):
             now = self.clock()
             for candidate in [c for c in self.projects if c == directory or c.startswith(prefix)]:
@@ -256,7 +268,7 @@ class State:
         for key in self.jobs.pop_due(start):
             kind, path = key
             if self.clock() - start > budget:
-                self.jobs.at_least(key, start)  # still due: next round
+                self.jobs.touch(key, start, 0.0)  # still due: next round
                 continue
             ran += 1
             try:
@@ -275,10 +287,17 @@ class State:
                 self.log(self.last_error)
         return ran
 
+    def _root_missing(self, root: str) -> None:
+        """A watched root does not exist (yet, or any more): its parent's watch or a poll sees it return."""
+        if root not in self.missing_roots:
+            self.missing_roots.add(root)
+            self._ref_dir(os.path.dirname(root), +1)
+
     def check_missing_roots(self) -> None:
         for root in list(self.missing_roots):
             if os.path.isdir(root):
                 self.missing_roots.discard(root)
+                self._ref_dir(os.path.dirname(root), -1)
                 self.jobs.touch(("scan", root), self.clock(), 0.05)
 
     def _resolve(self, candidate: str) -> None:
@@ -295,34 +314,41 @@ class State:
             return
         self.written += stored.changed
         self.deps.assign(candidate, stored.watch)
-        new_watches = self._set_watches(project, stored.watch)
+        self._set_watches(project, stored.watch)
         project.watch, project.entries, project.stamp_ns = stored.watch, stored.entries, stored.stamp_ns
-        if new_watches:
-            self._again_if_newer(candidate, stored.watch, stored.stamp_ns)
+        self._again_if_newer(candidate, stored.watch, stored.stamp_ns)
 
     def _again_if_newer(self, candidate: str, watch: tuple[str, ...], stamp_ns: int) -> None:
-        """A path changed before its watch was in place and after the stamp: look again, once it is old
-        enough for a fresh stamp to be newer. (Later changes arrive as events and arm their own jobs.)"""
-        newest = newest_change_ns(watch)
+        """A watched path changed after the stamp (within its slack, or before its watch existed): the
+        hook would distrust the entry, so look again once the change is old enough for a newer stamp.
+        A change in the project's own directory or above only needs a restamp (its event, if it matters,
+        has armed a resolution, which a restamp always yields to)."""
+        newest, path = newest_change(watch)
         wall = time.time_ns()
-        if stamp_ns < newest <= wall:
-            wait = (newest + cache.STAMP_SLACK_NS - wall) / 1e9 + 0.05
-            self.jobs.at_least(("resolve", candidate), self.clock() + max(wait, 0.05))
+        if not stamp_ns < newest <= wall:
+            return
+        inside = candidate == path or candidate.startswith(path.rstrip(os.sep) + os.sep)
+        kind = "restamp" if inside else "resolve"
+        now = self.clock()
+        wait = (newest + cache.slack_for(candidate) - wall) / 1e9 + 0.05
+        self.jobs.touch((kind, candidate), now, DEBOUNCE, MAX_WAIT, not_before=now + wait)
 
     def _restamp(self, candidate: str) -> None:
         """Only an unrelated name changed next to the project: same answer, new stamp (no resolution)."""
         project = self.projects.get(candidate)
         if project is None or ("resolve", candidate) in self.jobs:
             return
-        stamp = restamp(project.entries, project.stamp_ns, time.time_ns()) if project.entries else None
+        started = time.time_ns()
+        slack = cache.slack_for(candidate)
+        stamp = restamp(project.entries, project.stamp_ns, started, slack) if project.entries else None
         if stamp is None:  # rewritten by someone else (another shell's environment), or gone
             self.jobs.touch(("resolve", candidate), self.clock(), 0.0)
             return
         self.restamped += 1
         project.stamp_ns = stamp
 
-    def _set_watches(self, project: Project, watch: tuple[str, ...]) -> int:
-        """Watch what ``watch`` needs (and stop watching what it no longer does); how many are new."""
+    def _set_watches(self, project: Project, watch: tuple[str, ...]) -> None:
+        """Watch what ``watch`` needs, and stop watching what it no longer does."""
         wanted_dirs: dict[str, None] = {}
         wanted_files: dict[str, None] = {}
         for path in watch:
@@ -339,12 +365,8 @@ class State:
             self._ref_dir(directory, -1)
         for path in project.watched_files:
             self._ref_file(path, -1)
-        new = len(set(wanted_dirs) - set(project.watched_dirs)) + len(
-            set(wanted_files) - set(project.watched_files)
-        )
         project.watched_dirs = tuple(wanted_dirs)
         project.watched_files = tuple(wanted_files)
-        return new
 
     def _drop_project(self, candidate: str) -> None:
         project = self.projects.pop(candidate, None)
@@ -370,7 +392,7 @@ class State:
             depth = parent - 1
         if not os.path.isdir(top):
             if top in self.roots:
-                self.missing_roots.add(top)
+                self._root_missing(top)
             return
         stack = [(top, depth)]
         while stack:
@@ -439,7 +461,9 @@ class State:
         prefix = root.rstrip(os.sep) + os.sep
         for path in [p for p in self.tree if p == root or p.startswith(prefix)]:
             self._untree(path)
-        self.missing_roots.discard(root)
+        if root in self.missing_roots:
+            self.missing_roots.discard(root)
+            self._ref_dir(os.path.dirname(root), -1)
 
     # -- watch reference counts ------------------------------------------------------------------
 
@@ -448,10 +472,16 @@ class State:
         if count > 0:
             if path not in self._dir_refs:
                 self.watcher.add_dir(path)
+            elif delta > 0 and path in self._dead and os.path.isdir(path):
+                self._dead.discard(path)
+                self.watcher.add_dir(path)
             self._dir_refs[path] = count
         elif path in self._dir_refs:
             del self._dir_refs[path]
-            self.watcher.remove_dir(path)
+            if path in self._dead:
+                self._dead.discard(path)
+            else:
+                self.watcher.remove_dir(path)
 
     def _ref_file(self, path: str, delta: int) -> None:
         count = self._file_refs.get(path, 0) + delta

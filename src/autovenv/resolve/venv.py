@@ -16,7 +16,17 @@ MAX_ACTIVATE_BYTES = 256 * 1024
 class VenvInfo:
     """What a venv directory holds, as far as activation and trust care."""
 
-    __slots__ = ("bin_dir", "cfg", "created_at", "path", "problem", "prompt", "python", "version")
+    __slots__ = (
+        "bin_dir",
+        "cfg",
+        "created_at",
+        "interpreter_missing",
+        "path",
+        "problem",
+        "prompt",
+        "python",
+        "version",
+    )
 
     def __init__(
         self,
@@ -37,6 +47,9 @@ class VenvInfo:
         self.prompt = prompt
         self.created_at = created_at
         self.problem = problem
+        #: the venv's python is gone (a dangling link: its base Python was removed or upgraded away);
+        #: a trust block rather than a problem, since the user may allow it and still use its tools
+        self.interpreter_missing = False
 
     def __repr__(self) -> str:
         return f"VenvInfo(path={self.path!r}, version={self.version!r}, problem={self.problem!r})"
@@ -121,6 +134,9 @@ def recorded_location(venv_path: str, cfg: dict[str, str], windows: bool = os.na
     """
     command = cfg.get("command")
     if command and " -m venv " in command:
+        here = (venv_path, os.path.realpath(venv_path))
+        if any(command.endswith(" " + path) for path in here):
+            return venv_path  # a --prompt="..." may hold anything, so match the end before parsing
         return _strip_venv_options(command.split(" -m venv ", 1)[1])
     text = _read_limited(os.path.join(venv_path, bin_dir_name(windows), "activate"), MAX_ACTIVATE_BYTES)
     if text is None:
@@ -173,11 +189,9 @@ def inspect_venv(path: str, windows: bool = os.name == "nt") -> VenvInfo:
     version = ".".join(digits) or None
     prompt = _unquote(cfg["prompt"]) if cfg.get("prompt") else name
     created_at = recorded_location(path, cfg, windows)
-    if not os.path.exists(python):  # follows symlinks: a dangling link means the base Python is gone
-        home = cfg.get("home", "?")
-        problem = (
-            f"{path} has no working interpreter ({python} is missing; base Python in {home} was removed?)"
-        )
-    elif os.pathsep in bin_dir:
+    missing = not os.path.exists(python)  # follows links: a dangling one means the base Python is gone
+    if os.pathsep in bin_dir:
         problem = f"{path} contains {os.pathsep!r}, which cannot be put on PATH"
-    return VenvInfo(path, bin_dir, python, cfg, version, prompt, created_at, problem)
+    info = VenvInfo(path, bin_dir, python, cfg, version, prompt, created_at, problem)
+    info.interpreter_missing = missing
+    return info

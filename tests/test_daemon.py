@@ -1,0 +1,299 @@
+"""The daemon for real: a ``autovenv daemon run`` process in a temporary HOME, runtime and cache directory.
+
+Every wait polls with a deadline (no fixed sleeps): the daemon rewrites an entry ``state.DEBOUNCE`` after
+the last change (later if needed for its stamp to be newer than the change, so the hook trusts it).
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import venv
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from autovenv import answer, cache, plan, shells
+from autovenv.daemon import control, visit
+
+BASH = shutil.which("bash")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "mkfifo") or BASH is None, reason="the daemon needs POSIX; entries are read by bash"
+)
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 10.0, what: str = "condition") -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+class Daemon:
+    def __init__(self, root: pathlib.Path, config: str = 'watch_roots = ["~/code"]\n', **extra: str) -> None:
+        self.home = root / "home"
+        self.code = self.home / "code"
+        self.code.mkdir(parents=True)
+        (self.home / ".config" / "autovenv").mkdir(parents=True)
+        (self.home / ".config" / "autovenv" / "config.toml").write_text(config)
+        (root / "run").mkdir(mode=0o700)
+        self.cache = str(root / "cache")
+        self.env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.home),
+            "XDG_RUNTIME_DIR": str(root / "run"),
+            "AUTOVENV_CACHE_DIR": self.cache,
+            **extra,
+        }
+        self.runtime = os.path.join(str(root / "run"), "autovenv")
+        self.root = str(root)
+        self.log = root / "daemon.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def run_command(self) -> list[str]:
+        return [sys.executable, "-m", "autovenv", "daemon", "run"]
+
+    def start(self) -> Daemon:
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(self.run_command(), env=self.env, stdout=log, stderr=log)
+        wait_for(
+            lambda: self.ping() or self.process is None or self.process.poll() is not None, what="the daemon"
+        )
+        assert self.process.poll() is None, self.log.read_text()
+        return self
+
+    def ping(self) -> bool:
+        return control.query(self.runtime, "ping", timeout=1.0) is not None
+
+    def status(self) -> dict[str, object]:
+        reply = control.query(self.runtime, "status", timeout=2.0)
+        assert reply is not None, self.log.read_text()
+        return reply
+
+    def stop(self) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=10)
+        finally:
+            self.process = None
+
+    def entry(self, shell: str, project: pathlib.Path) -> str:
+        return cache.entry_path(self.cache, shell, str(project))
+
+    def fresh(self, project: pathlib.Path, venv_path: str | None) -> bool:
+        """Every shell's entry exists and the bash hook would trust it: right venv, sig, stamps.
+
+        Directories above the test's own (``/tmp``, ``/``) are shared with everything else running on
+        the machine; their churn is the restamp rule's business (unit-tested), so they are not compared.
+        """
+        entries = [self.entry(name, project) for name in shells.names()]
+        if not all(os.path.exists(path) for path in entries):
+            return False
+        fields = read_bash_entry(entries[shells.names().index("bash")])
+        if fields is None:
+            return False
+        venv_found, sig, watch = fields
+        if venv_found != (venv_path or "") or sig != answer.signature(plan.user_view(self.env)):
+            return False
+        for path in entries:
+            stamp = os.stat(path).st_mtime_ns
+            for watched in watch:
+                if not watched.startswith(self.root):
+                    continue
+                try:
+                    if os.stat(watched).st_mtime_ns > stamp:
+                        return False
+                except OSError:
+                    return False
+        return True
+
+
+def read_bash_entry(path: str) -> tuple[str, str, list[str]] | None:
+    """(venv, sig, watch list) of a bash entry, read by bash itself."""
+    assert BASH is not None
+    script = (
+        'source "$1" || exit 1; '
+        'printf "%s\\0" "$__autovenv_e_venv" "$__autovenv_e_sig" "${__autovenv_e_watch[@]}"'
+    )
+    out = subprocess.run([BASH, "--norc", "-c", script, "_", path], capture_output=True, check=False)
+    if out.returncode != 0:
+        return None
+    venv_path, sig, *watch = os.fsdecode(out.stdout).split("\0")[:-1]
+    return venv_path, sig, watch
+
+
+def make_venv(where: pathlib.Path) -> str:
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(where)
+    return str(where)
+
+
+@pytest.fixture
+def daemon(tmp_path: pathlib.Path) -> Iterator[Daemon]:
+    running = Daemon(tmp_path).start()
+    yield running
+    if running.process is not None:
+        running.stop()
+
+
+def test_a_venv_created_under_a_watched_root_is_cached_without_export(daemon: Daemon) -> None:
+    project = daemon.code / "shop"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    venv_path = make_venv(project / ".venv")
+    wait_for(lambda: daemon.fresh(project, venv_path), what="fresh entries for every shell")
+    for shell in ("bash", "zsh", "fish"):
+        assert os.path.exists(daemon.entry(shell, project))
+    status = daemon.status()
+    assert status["projects"] == 1 and status["degraded"] == [] and status["backend"] == "inotify"
+
+    shutil.rmtree(venv_path)  # deleting the venv rewrites the entries: nothing to activate
+    wait_for(lambda: daemon.fresh(project, None), what="the entries rewritten without the venv")
+    make_venv(project / ".venv")  # and recreating it (new watches on the new directories)
+    wait_for(lambda: daemon.fresh(project, venv_path), what="the entries rewritten with the new venv")
+    venv.EnvBuilder(with_pip=False, symlinks=True, clear=True).create(venv_path)  # python -m venv --clear
+    (project / ".venv" / "bin" / "tool").write_text("")
+    wait_for(lambda: daemon.fresh(project, venv_path), what="the entries restamped after --clear")
+
+
+def test_the_bash_hook_enters_a_new_project_without_starting_python(daemon: Daemon) -> None:
+    project = daemon.code / "blog"
+    project.mkdir()
+    venv_path = make_venv(project / ".venv")
+    wait_for(lambda: daemon.fresh(project, venv_path), what="fresh entries")
+    hook = subprocess.run(
+        [sys.executable, "-m", "autovenv", "hook", "bash"], env=daemon.env, capture_output=True, check=True
+    ).stdout.decode()
+    script = (
+        hook + "\n__cold() { echo COLD >&2; return 1; }\n__autovenv_export=(__cold)\n"
+        f"cd {project} && __autovenv_hook\n"
+        'printf "%s\\n" "$VIRTUAL_ENV"\n'
+    )
+    out = subprocess.run(
+        [BASH, "--norc", "--noprofile", "-c", script], env=daemon.env, capture_output=True, check=False
+    )
+    assert "COLD" not in out.stderr.decode(), out.stderr
+    assert out.stdout.decode().strip() == venv_path
+
+
+def test_a_project_a_shell_reported_is_kept_fresh(daemon: Daemon, tmp_path: pathlib.Path) -> None:
+    project = tmp_path / "elsewhere" / "tool"  # not under a watched root
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    assert visit.notify(str(project), plan.user_view(daemon.env), daemon.env) == visit.SENT
+    wait_for(lambda: daemon.fresh(project, None), what="the reported project resolved")
+    assert daemon.status()["visited"] == 1
+    venv_path = make_venv(project / ".venv")
+    wait_for(lambda: daemon.fresh(project, venv_path), what="the entries rewritten with the new venv")
+
+
+def test_sigterm_leaves_no_socket_fifo_or_pid_and_one_instance_only(daemon: Daemon) -> None:
+    files = [os.path.join(daemon.runtime, name) for name in (visit.SOCKET, visit.FIFO, visit.PIDFILE)]
+    assert all(os.path.exists(path) for path in files)
+    assert daemon.process is not None
+    assert control.running_pid(daemon.runtime) == daemon.process.pid
+    second = subprocess.run(
+        daemon.run_command(), env=daemon.env, capture_output=True, timeout=10, check=False
+    )
+    assert second.returncode == 1 and b"already running" in second.stderr
+    assert daemon.ping()
+    assert daemon.stop() == 0
+    assert [path for path in files if os.path.exists(path)] == []
+    assert control.running_pid(daemon.runtime) is None
+    assert visit.notify("/x", daemon.env) == visit.NOT_RUNNING
+
+
+def test_the_daemon_survives_its_watched_root_being_deleted(daemon: Daemon) -> None:
+    project = daemon.code / "gone"
+    project.mkdir()
+    make_venv(project / ".venv")
+    wait_for(lambda: daemon.status()["projects"] == 1, what="the project")
+    shutil.rmtree(daemon.code)
+    wait_for(
+        lambda: daemon.status()["roots"] == [{"path": str(daemon.code), "exists": False}], what="root missing"
+    )
+    assert daemon.status()["projects"] == 0
+    project.mkdir(parents=True)  # the root comes back (a new checkout): found again
+    venv_path = make_venv(project / ".venv")
+    wait_for(lambda: daemon.fresh(project, venv_path), what="the recreated project")
+
+
+def test_polling_backend_works_too(tmp_path: pathlib.Path) -> None:
+    polling = Daemon(tmp_path, AUTOVENV_DAEMON_BACKEND="poll").start()
+    try:
+        assert polling.status()["backend"] == "poll"
+        project = polling.code / "polled"
+        project.mkdir()
+        venv_path = make_venv(project / ".venv")
+        wait_for(lambda: polling.fresh(project, venv_path), what="fresh entries by polling")
+    finally:
+        assert polling.stop() == 0
+
+
+def test_cli_start_status_stop(tmp_path: pathlib.Path) -> None:
+    setup = Daemon(tmp_path)
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "autovenv", "daemon", *args], env=setup.env, capture_output=True, text=True
+        )
+
+    assert cli("status").returncode == 3
+    started = cli("start")
+    assert started.returncode == 0 and "started (pid" in started.stderr
+    shown = cli("status")
+    assert shown.returncode == 0 and "running (pid" in shown.stdout and str(setup.code) in shown.stdout
+    assert "degraded: no" in shown.stdout and "RSS" in shown.stdout
+    stopped = cli("stop")
+    assert stopped.returncode == 0 and "stopped" in stopped.stderr
+    assert control.running_pid(setup.runtime) is None
+
+
+def test_autostart_starts_a_detached_daemon_without_waiting(tmp_path: pathlib.Path) -> None:
+    setup = Daemon(tmp_path)
+    visit._last.clear()
+    started = time.perf_counter()
+    assert visit.autostart(setup.env, "auto") is True
+    assert time.perf_counter() - started < 0.2
+    try:
+        wait_for(setup.ping, what="the auto-started daemon")
+        assert control.running_pid(setup.runtime) is not None
+    finally:
+        visit._last.clear()
+        assert control.stop(setup.env).startswith("stopped")
+
+
+def test_a_stuck_daemon_never_holds_anyone_up(daemon: Daemon) -> None:
+    assert daemon.process is not None
+    os.kill(daemon.process.pid, signal.SIGSTOP)
+    try:
+        started = time.perf_counter()
+        assert control.status(daemon.env)["state"] == "not-responding"
+        assert time.perf_counter() - started < control.QUERY_TIMEOUT + 0.15
+        started = time.perf_counter()
+        outcomes = {visit.notify(str(daemon.code / f"p{i}"), daemon.env) for i in range(1000)}
+        assert time.perf_counter() - started < 1.0 and visit.STUCK in outcomes
+    finally:
+        os.kill(daemon.process.pid, signal.SIGCONT)
+    wait_for(daemon.ping, what="the daemon to answer again")
+
+
+def test_after_sigkill_nothing_stale_gets_in_the_way(daemon: Daemon) -> None:
+    assert daemon.process is not None
+    daemon.process.kill()
+    daemon.process.wait(timeout=10)
+    daemon.process = None
+    assert control.running_pid(daemon.runtime) is None  # a pid file without a lock is not a daemon
+    assert visit.notify(str(daemon.code), daemon.env) == visit.NOT_RUNNING  # a FIFO without a reader
+    assert control.status(daemon.env)["state"] == "stopped"
+    daemon.start()
+    assert daemon.ping()

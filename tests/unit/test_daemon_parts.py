@@ -1,0 +1,297 @@
+"""The daemon's parts on a real filesystem: the visit FIFO, resolver = cold path, watch backends, trees."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import sys
+import time
+import venv
+
+import pytest
+
+from autovenv import cache, export, plan, shells
+from autovenv.daemon import control, core, resolver, visit
+from autovenv.daemon.core import CREATE, DELETE, GONE, MODIFY, Event
+from autovenv.daemon.state import State, default_env
+from autovenv.daemon.watch import Inotify, Poller, Watcher
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux-only")
+
+
+@pytest.fixture
+def env(tmp_path: pathlib.Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    (home / ".config" / "autovenv").mkdir(parents=True)
+    return {
+        "HOME": str(home),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "AUTOVENV_CACHE_DIR": str(tmp_path / "cache"),
+        "AUTOVENV_RUNTIME_DIR": str(tmp_path / "run"),
+    }
+
+
+def make_venv(where: pathlib.Path) -> pathlib.Path:
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(where)
+    return where
+
+
+# -- the visit FIFO ----------------------------------------------------------------------------------
+
+
+def test_notify_without_a_daemon_is_instant_and_harmless(env: dict[str, str]) -> None:
+    started = time.perf_counter()
+    assert visit.notify("/some/project", env) == visit.NOT_RUNNING
+    assert time.perf_counter() - started < 0.05
+    assert not os.path.exists(env["AUTOVENV_RUNTIME_DIR"])
+    assert visit.notify(None, env) == visit.NOT_RUNNING
+
+
+def fifo(env: dict[str, str], mode: int = 0o600) -> tuple[int, int]:
+    runtime = env["AUTOVENV_RUNTIME_DIR"]
+    visit.ensure_runtime_dir(runtime)
+    path = os.path.join(runtime, visit.FIFO)
+    os.mkfifo(path, mode)
+    os.chmod(path, mode)
+    read_fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    keep_fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    return read_fd, keep_fd
+
+
+def test_notify_delivers_a_message_the_daemon_decodes(env: dict[str, str]) -> None:
+    read_fd, keep_fd = fifo(env)
+    try:
+        assert visit.notify("/code/shop", {**env, "PYENV_VERSION": "3.12"}) == visit.SENT
+        (got,), rest = core.decode(os.read(read_fd, 65536))
+        assert got.directory == "/code/shop" and dict(got.env)["PYENV_VERSION"] == "3.12" and rest == b""
+    finally:
+        os.close(read_fd)
+        os.close(keep_fd)
+
+
+def test_notify_refuses_a_fifo_others_could_read(env: dict[str, str]) -> None:
+    read_fd, keep_fd = fifo(env, 0o622)
+    try:
+        assert visit.notify("/code/shop", env) == visit.UNSAFE
+    finally:
+        os.close(read_fd)
+        os.close(keep_fd)
+
+
+def test_a_stuck_daemon_costs_nothing_and_warns_once(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    read_fd, keep_fd = fifo(env)
+    try:
+        outcomes = set()
+        started = time.perf_counter()
+        for _ in range(2000):  # nobody reads: the pipe fills up
+            outcomes.add(visit.notify("/code/" + "x" * 200, env))
+        assert time.perf_counter() - started < 2.0
+        assert outcomes == {visit.SENT, visit.STUCK}
+        assert capsys.readouterr().err.count("not reading its messages") == 1
+    finally:
+        os.close(read_fd)
+        os.close(keep_fd)
+
+
+def test_autostart_only_when_asked_and_not_too_often(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spawned: list[list[str]] = []
+    monkeypatch.setattr(visit, "spawn_detached", lambda argv, environ, log: spawned.append(argv) or True)
+    visit._last.clear()
+    assert visit.autostart(env, "off") is False
+    assert visit.autostart(env, "auto") is True
+    assert visit.autostart(env, "auto") is False  # within AUTOSTART_INTERVAL
+    assert len(spawned) == 1 and spawned[0][:2] == [sys.executable, "-I"]
+    mark = os.path.join(env["AUTOVENV_RUNTIME_DIR"], visit.AUTOSTART_MARK)
+    os.utime(mark, (0, 0))
+    visit._last["state"] = visit.SENT  # a daemon answered the last notify: nothing to start
+    assert visit.autostart(env, "auto") is False
+    visit._last.clear()
+
+
+# -- the resolver writes what the cold path writes -----------------------------------------------------
+
+
+def test_resolver_entries_equal_the_cold_path(tmp_path: pathlib.Path, env: dict[str, str]) -> None:
+    project = tmp_path / "code" / "shop"
+    project.mkdir(parents=True)
+    make_venv(project / ".venv")
+    (project / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    reported = core.environ_of(core.env_of(plan.user_view(env)))
+    stored = resolver.resolve_and_store(str(project), reported)
+    assert stored is not None and stored.candidate == str(project)
+    ours = {}
+    for name in shells.names():
+        with open(cache.entry_path(env["AUTOVENV_CACHE_DIR"], name, str(project)), "rb") as handle:
+            ours[name] = handle.read()
+    cold_env = {**env, "AUTOVENV_CACHE_DIR": str(tmp_path / "cold")}
+    for name in shells.names():
+        export.compute(shells.get(name), cold_env, str(project))
+        with open(cache.entry_path(cold_env["AUTOVENV_CACHE_DIR"], name, str(project)), "rb") as handle:
+            cold = handle.read()
+        assert ours[name].replace(str(tmp_path / "cache").encode(), b"") == cold.replace(
+            str(tmp_path / "cold").encode(), b""
+        ), name
+        assert (
+            os.stat(cache.entry_path(env["AUTOVENV_CACHE_DIR"], name, str(project))).st_mtime_ns
+            == stored.stamp_ns
+        )
+
+
+def test_unchanged_entries_are_only_restamped(tmp_path: pathlib.Path, env: dict[str, str]) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("")
+    reported = core.environ_of(core.env_of(env))
+    first = resolver.resolve_and_store(str(project), reported)
+    assert first is not None and first.changed == len(shells.names())
+    second = resolver.resolve_and_store(str(project), reported)
+    assert second is not None and second.changed == 0 and second.stamp_ns >= first.stamp_ns
+    assert resolver.restamp(second.entries, first.stamp_ns, time.time_ns(), 0) is None  # not what is there
+    stamp = resolver.restamp(second.entries, second.stamp_ns, time.time_ns() + 10**9, 0)
+    assert stamp is not None and all(os.stat(e).st_mtime_ns == stamp for e in second.entries)
+    (project / "pyproject.toml").unlink()
+    assert resolver.resolve_and_store(str(project), reported) is None  # no longer a candidate
+
+
+# -- watch backends ----------------------------------------------------------------------------------
+
+
+def test_poller_reports_listing_and_file_changes(tmp_path: pathlib.Path) -> None:
+    poller = Poller()
+    (tmp_path / "cfg").write_text("a")
+    poller.add_dir(str(tmp_path))
+    poller.add_file(str(tmp_path / "cfg"))
+    assert poller.poll() == []
+    (tmp_path / "new").mkdir()
+    os.utime(tmp_path / "cfg", ns=(0, 10**9))
+    events = poller.poll()
+    assert Event(str(tmp_path), "new", CREATE, True) in events
+    assert Event(str(tmp_path), "cfg", MODIFY) in events
+    (tmp_path / "new").rmdir()
+    assert Event(str(tmp_path), "new", DELETE, True) in poller.poll()
+
+
+@linux_only
+def test_inotify_reports_creates_writes_deletes_and_gone(tmp_path: pathlib.Path) -> None:
+    watched = tmp_path / "w"
+    watched.mkdir()
+    inotify = Inotify()
+    try:
+        assert inotify.add(str(watched)) and len(inotify) == 1
+        assert inotify.add(str(tmp_path / "missing")) is False
+        (watched / "f").write_text("x")
+        (watched / "d").mkdir()
+        (watched / "f").unlink()
+        events = inotify.read()
+        assert Event(str(watched), "f", CREATE) in events
+        assert Event(str(watched), "f", MODIFY) in events
+        assert Event(str(watched), "d", CREATE, True) in events
+        assert Event(str(watched), "f", DELETE) in events
+        (watched / "d").rmdir()
+        watched.rmdir()
+        assert Event(str(watched), "", GONE, True) in inotify.read()
+        assert len(inotify) == 0
+    finally:
+        inotify.close()
+
+
+@linux_only
+def test_watch_limit_degrades_to_polling_and_says_so(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher = Watcher()
+    assert watcher.inotify is not None
+
+    def refuse(path: str) -> bool:
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(watcher.inotify, "add", refuse)
+    watcher.add_dir(str(tmp_path))
+    watcher.add_file(str(tmp_path / "x"))
+    assert watcher.counts() == {"inotify": 0, "polled_dirs": 1, "polled_files": 1}
+    assert len(watcher.degraded) == 1 and "max_user_watches" in watcher.degraded[0]
+    (tmp_path / "x").write_text("")
+    assert Event(str(tmp_path), "x", CREATE) in watcher.poll()
+    watcher.close()
+
+
+# -- the state: trees, projects, jobs ------------------------------------------------------------------
+
+
+def run_jobs(state: State, watcher: Watcher, until: float = 10.0) -> None:
+    deadline = time.monotonic() + until
+    while state.next_due() is not None and time.monotonic() < deadline:
+        state.handle(watcher.read())
+        state.handle(watcher.poll())
+        state.run_due(1.0)
+        time.sleep(0.01)
+
+
+def test_tree_scan_finds_projects_but_not_inside_venvs_or_hidden_dirs(
+    tmp_path: pathlib.Path, env: dict[str, str]
+) -> None:
+    code = tmp_path / "home" / "code"
+    for project in ("a", "org/b", "org/deep/er/c", ".hidden/d", "a/nested"):
+        (code / project).mkdir(parents=True)
+        (code / project / "pyproject.toml").write_text("")
+    (code / "org" / "venvlike").mkdir()
+    (code / "org" / "venvlike" / "pyvenv.cfg").write_text("")
+    (tmp_path / "home" / ".config" / "autovenv" / "config.toml").write_text('watch_roots = ["~/code"]\n')
+    calls: list[str] = []
+
+    def fake(directory: str, environ: object, user: object) -> resolver.Stored:
+        calls.append(directory)
+        return resolver.Stored(directory, (directory,), time.time_ns(), 1)
+
+    watcher = Watcher(use_inotify=False)
+    state = State(watcher, default_env(env), resolver=fake)
+    state.configure()
+    run_jobs(state, watcher)
+    assert sorted(calls) == [str(code / "a"), str(code / "org" / "b")]
+    assert state.report()["roots"] == [{"path": str(code), "exists": True}]
+    assert str(code / "org" / "venvlike") not in state.tree
+
+
+def test_visits_switch_the_default_environment(tmp_path: pathlib.Path, env: dict[str, str]) -> None:
+    watcher = Watcher(use_inotify=False)
+    seen: list[tuple[str, str | None]] = []
+
+    def fake(directory: str, environ: dict[str, str], user: object) -> resolver.Stored:
+        seen.append((directory, environ.get("PYENV_VERSION")))
+        return resolver.Stored(directory, (directory,), time.time_ns(), 1)
+
+    state = State(watcher, default_env(env), resolver=fake)  # type: ignore[arg-type]
+    state.configure()
+    other = core.env_of({**env, "PYENV_VERSION": "3.12"})
+    state.visit(core.Visit(str(tmp_path), other))
+    run_jobs(state, watcher)
+    assert seen == [(str(tmp_path), "3.12")]
+    state.visit(core.Visit(str(tmp_path), other))  # known, same environment: nothing to do
+    assert state.next_due() is None
+
+
+# -- service files -------------------------------------------------------------------------------------
+
+
+def test_systemd_unit_runs_this_interpreter_and_keeps_the_shell_environment() -> None:
+    text = control.systemd_unit({"HOME": "/h", "PYENV_ROOT": "/h/my pyenv", "AUTOVENV_RUNTIME_DIR": "/r%x"})
+    exec_start = text.split("ExecStart=", 1)[1].split("\n", 1)[0]
+    assert (
+        exec_start.endswith(" -I -m autovenv daemon run") and os.path.basename(sys.executable) in exec_start
+    )
+    assert 'Environment="PYENV_ROOT=/h/my pyenv"' in text
+    assert 'Environment="AUTOVENV_RUNTIME_DIR=/r%%x"' in text
+    assert "HOME=" not in text and "WantedBy=default.target" in text
+
+
+def test_launchd_plist_is_well_formed_xml() -> None:
+    import xml.dom.minidom
+
+    text = control.launchd_plist({"HOME": "/Users/u", "PYENV_ROOT": "/a&<b>"})
+    document = xml.dom.minidom.parseString(text)
+    strings = [node.firstChild.data for node in document.getElementsByTagName("string") if node.firstChild]
+    assert "/a&<b>" in strings and control.LAUNCHD_LABEL in strings and "run" in strings

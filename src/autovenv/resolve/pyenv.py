@@ -27,6 +27,13 @@ Emulated pyenv scripts (pyenv 2.6.x):
                          -k4,4nr`` ordering with GNU sort's whole-line last-resort comparison, and
                          the ``cut -d'|' -f2`` at the end.
 
+Surprising pyenv behaviours that are reproduced (all checked against pyenv 2.6.30): an empty,
+comment-only or unreadable ``.python-version`` means ``system`` (no fall-back to the global file);
+a word longer than 1024 bytes is cut into several "versions"; ``3.12.1/`` and ``/3.12.1`` are
+accepted and printed as written; ``a:..`` smuggles ``..`` past the traversal check; ``a::b`` keeps
+the empty name; a newline in ``PYENV_VERSION`` makes pyenv-latest's greps match several patterns;
+started in ``/`` itself, the root's file is reported as ``//.python-version``.
+
 pyenv-virtualenv needs no special code: ``versions/<env>`` is a symlink to
 ``versions/<ver>/envs/<env>`` and is therefore an installed directory like any other; the long
 form ``<ver>/envs/<env>`` passes ``is_version_safe``.  (The plugin installs no ``version-name``

@@ -20,6 +20,7 @@ import re
 import sys
 
 from autovenv import init as init_mod
+from autovenv import shells
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ SIGN_FIX = (
 )
 PROBE_SEPARATOR = "----autovenv----"
 #: Hooks that export AUTOVENV_HOOK=<shell>:<pid>; for the others an unset value proves nothing yet.
-REPORTING_SHELLS = ("pwsh", "bash", "zsh", "fish")
+#: Every shell with an adapter: each hook exports AUTOVENV_HOOK=<shell>:<pid> (no list to keep in sync).
+REPORTING_SHELLS = tuple(shells.names())
 PROBE_COMMAND = (
     f"Get-ExecutionPolicy -List | Out-String -Width 200; '{PROBE_SEPARATOR}'; "
     f"$ExecutionContext.SessionState.LanguageMode; '{PROBE_SEPARATOR}'; $PROFILE"

@@ -15,33 +15,65 @@ set -g __autovenv_markers @AUTOVENV_MARKERS@
 set -g __autovenv_deps @AUTOVENV_DEPS@
 set -g __autovenv_format @AUTOVENV_FORMAT@
 set -g __autovenv_c \x01
+set -g __autovenv_pwd ''
 set -g __autovenv_w
 set -g __autovenv_stamp ''
 set -g __autovenv_quick ''
 set -g __autovenv_own_deactivate ''
 set -g __autovenv_broken ''
 
-# Careful: in fish a command substitution with no output empties the whole word it is part of, so
-# every substitution inside a concatenation below prints something in all cases.
-function __autovenv_quicksig
-    set -g __autovenv_sigv "$PWD"\x1f(set -q VIRTUAL_ENV; and builtin echo 1; or builtin echo 0)"$VIRTUAL_ENV"\x1f(set -q AUTOVENV_KEY; and builtin echo 1; or builtin echo 0)"$AUTOVENV_KEY"\x1f(set -q AUTOVENV_PAUSED; and builtin echo 1; or builtin echo 0)"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
-end
+set -g __autovenv_stamps $__autovenv_cache/stamps/fish-$fish_pid
+set -g __autovenv_next ''
+set -g __autovenv_cand ''
+set -g __autovenv_walked
 
+# Everything besides the directory whose change could alter the answer or the transition. Plain
+# expansions only: each command substitution costs fish tens of microseconds. (Set-but-empty and unset
+# read the same here; resolution treats them alike too.)
 function __autovenv_hook --on-event fish_prompt
     set -l __autovenv_status $status
-    __autovenv_quicksig
-    if test "$__autovenv_sigv" = "$__autovenv_quick"; and __autovenv_fresh
-        __autovenv_decorate
-    else
-        __autovenv_check
-        __autovenv_decorate
+    set -g __autovenv_sigv "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
+    if test "$__autovenv_sigv" = "$__autovenv_quick"
+        if test "$PWD" = "$__autovenv_pwd"
+            # A prompt: only the stamps of what decided the answer can have changed.
+            if __autovenv_unchanged
+                set -q AUTOVENV_KEY; and __autovenv_decorate
+                return $__autovenv_status
+            end
+        else
+            # A cd within the same candidate directory, nothing changed on disk: same answer.
+            __autovenv_touch
+            if __autovenv_unchanged; and __autovenv_walk; and test "$__autovenv_cand" = "$__autovenv_c"
+                set -g __autovenv_stamp $__autovenv_next
+                set -g __autovenv_w $__autovenv_walked $__autovenv_e_watch
+                set -g __autovenv_pwd $PWD
+                set -q AUTOVENV_KEY; and __autovenv_decorate
+                return $__autovenv_status
+            end
+        end
     end
+    __autovenv_check
+    __autovenv_decorate
     return $__autovenv_status
 end
 
-function __autovenv_fresh
-    test -n "$__autovenv_stamp"; or return 0
+# Refresh the stamp file not in use (two alternate, so the one in use stays the reference).
+function __autovenv_touch
+    if string match -q -- '*-a' $__autovenv_stamp
+        set -g __autovenv_next $__autovenv_stamps-b
+    else
+        set -g __autovenv_next $__autovenv_stamps-a
+    end
+    if test -d $__autovenv_cache/stamps; and test -w $__autovenv_cache/stamps
+        builtin echo -n >$__autovenv_next
+    else
+        set -g __autovenv_next ''
+    end
+end
+
+function __autovenv_unchanged
     test -d "$PWD"; or return 1
+    test -n "$__autovenv_stamp"; or return 0
     for __autovenv_p in $__autovenv_w
         if test "$__autovenv_p" -nt "$__autovenv_stamp"
             return 1
@@ -50,11 +82,30 @@ function __autovenv_fresh
     return 0
 end
 
+function __autovenv_walk
+    set -l d $PWD
+    set -g __autovenv_cand ''
+    set -g __autovenv_walked
+    while true
+        for m in $__autovenv_markers
+            if test -e "$d/$m"; or test -L "$d/$m"
+                set -g __autovenv_cand $d
+                return 0
+            end
+        end
+        set -a __autovenv_walked $d
+        test "$d" = /; and return 0
+        set d (string replace -r '/[^/]*$' '' -- $d)
+        test -n "$d"; or set d /
+    end
+end
+
 function __autovenv_sig
     set -l __autovenv_s ''
+    set -l __autovenv_saved (string split ' ' -- "$AUTOVENV_SAVED")
     for __autovenv_n in $__autovenv_deps
         set -l __autovenv_o $__autovenv_n
-        if contains -- $__autovenv_n (string split ' ' -- "$AUTOVENV_SAVED")
+        if contains -- $__autovenv_n $__autovenv_saved
             set __autovenv_o AUTOVENV_OLD_$__autovenv_n
         end
         if set -q $__autovenv_o
@@ -66,34 +117,10 @@ function __autovenv_sig
     set -g __autovenv_usersig "$__autovenv_s"
 end
 
-function __autovenv_parent --argument-names dir
-    set -l up (string replace -r '/[^/]*$' '' -- $dir)
-    test -n "$up"; or set up /
-    builtin echo $up
-end
-
 function __autovenv_check
-    set -g __autovenv_stamp $__autovenv_cache/stamps/fish-$fish_pid
-    if not test -d $__autovenv_cache/stamps; or not test -w $__autovenv_cache/stamps
-        set -g __autovenv_stamp ''
-    else
-        builtin echo -n >$__autovenv_stamp
-    end
-    set -l __autovenv_d $PWD
-    set -l __autovenv_cand ''
-    set -l __autovenv_walk
-    while true
-        for __autovenv_m in $__autovenv_markers
-            if test -e "$__autovenv_d/$__autovenv_m"; or test -L "$__autovenv_d/$__autovenv_m"
-                set __autovenv_cand $__autovenv_d
-                break
-            end
-        end
-        test -n "$__autovenv_cand"; and break
-        set -a __autovenv_walk $__autovenv_d
-        test "$__autovenv_d" = /; and break
-        set __autovenv_d (__autovenv_parent $__autovenv_d)
-    end
+    __autovenv_touch
+    set -g __autovenv_stamp $__autovenv_next
+    __autovenv_walk
     __autovenv_sig
     set -g __autovenv_fresh_answer ''
     if test -z "$__autovenv_cand"
@@ -108,10 +135,10 @@ function __autovenv_check
         end
     end
     set -g __autovenv_c $__autovenv_cand
-    set -g __autovenv_w $__autovenv_walk $__autovenv_e_watch
+    set -g __autovenv_pwd $PWD
+    set -g __autovenv_w $__autovenv_walked $__autovenv_e_watch
     __autovenv_transition
-    __autovenv_quicksig
-    set -g __autovenv_quick "$__autovenv_sigv"
+    set -g __autovenv_quick "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
 end
 
 function __autovenv_clear_answer
@@ -146,8 +173,10 @@ function __autovenv_cold
             builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' $__autovenv_export[1] >&2
             set -g __autovenv_broken 1
         end
-        __autovenv_quicksig
+        # Retry when something here changes, not at every prompt.
         set -g __autovenv_quick "$__autovenv_sigv"
+        set -g __autovenv_pwd $PWD
+        set -g __autovenv_w $__autovenv_walked $__autovenv_cand
         return 1
     end
     set -g __autovenv_broken ''

@@ -26,36 +26,81 @@ __autovenv_own_deactivate=
 __autovenv_broken=
 __autovenv_fresh_answer=
 
-__autovenv_quicksig() {
-    __autovenv_sigv="${PWD-}"$'\037'"${VIRTUAL_ENV+1}${VIRTUAL_ENV-}"$'\037'"${AUTOVENV_KEY+1}${AUTOVENV_KEY-}"$'\037'"${AUTOVENV_PAUSED+1}${AUTOVENV_PAUSED-}"$'\037'@AUTOVENV_QUICKSIG@
-}
+__autovenv_stamps=$__autovenv_cache/stamps/zsh-$$
+__autovenv_next=
+__autovenv_cand=
+__autovenv_walked=()
 
 __autovenv_hook() {
     local __autovenv_status=$?
     emulate -L zsh
-    __autovenv_quicksig
-    if [[ $__autovenv_sigv == "$__autovenv_quick" ]] && __autovenv_fresh; then
-        __autovenv_decorate
-    else
-        __autovenv_check
-        __autovenv_decorate
-    fi
+    __autovenv_sigv="${VIRTUAL_ENV+1}${VIRTUAL_ENV-}"$'\037'"${AUTOVENV_KEY+1}${AUTOVENV_KEY-}"$'\037'"${AUTOVENV_PAUSED+1}${AUTOVENV_PAUSED-}"$'\037'@AUTOVENV_QUICKSIG@
     # Stay the last precmd hook, so prompt themes that rebuild PROMPT cannot drop the venv prefix.
     if [[ ${precmd_functions[-1]-} != __autovenv_hook ]]; then
         precmd_functions=(${precmd_functions:#__autovenv_hook} __autovenv_hook)
     fi
+    if [[ $__autovenv_sigv == "$__autovenv_quick" ]]; then
+        if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
+            # A prompt: only the stamps of what decided the answer can have changed.
+            if __autovenv_unchanged; then
+                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                return $__autovenv_status
+            fi
+        else
+            # A cd within the same candidate directory, nothing changed on disk: same answer.
+            __autovenv_touch
+            if __autovenv_unchanged && __autovenv_walk && [[ $__autovenv_cand == "$__autovenv_c" ]]; then
+                __autovenv_stamp=$__autovenv_next
+                __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
+                __autovenv_pwd=${PWD-}
+                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                return $__autovenv_status
+            fi
+        fi
+    fi
+    __autovenv_check
+    __autovenv_decorate
     return $__autovenv_status
 }
 
-__autovenv_fresh() {
+__autovenv_touch() {
+    emulate -L zsh
+    if [[ $__autovenv_stamp == *-a ]]; then
+        __autovenv_next=$__autovenv_stamps-b
+    else
+        __autovenv_next=$__autovenv_stamps-a
+    fi
+    { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
+}
+
+__autovenv_unchanged() {
     emulate -L zsh
     local __autovenv_p
-    [[ -n $__autovenv_stamp ]] || return 0
     [[ -d ${PWD-} ]] || return 1
+    [[ -n $__autovenv_stamp ]] || return 0
     for __autovenv_p in "${__autovenv_w[@]}"; do
         if [[ $__autovenv_p -nt $__autovenv_stamp ]]; then return 1; fi
     done
     return 0
+}
+
+__autovenv_walk() {
+    emulate -L zsh
+    local __autovenv_d=${PWD-/} __autovenv_m=
+    __autovenv_cand=
+    __autovenv_walked=()
+    while :; do
+        for __autovenv_m in "${__autovenv_markers[@]}"; do
+            if [[ -e $__autovenv_d/$__autovenv_m || -L $__autovenv_d/$__autovenv_m ]]; then
+                __autovenv_cand=$__autovenv_d
+                return 0
+            fi
+        done
+        __autovenv_walked+=("$__autovenv_d")
+        if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then return 0; fi
+        __autovenv_d=${__autovenv_d%/*}
+        [[ -n $__autovenv_d ]] || __autovenv_d=/
+    done
 }
 
 __autovenv_sig() {
@@ -77,23 +122,10 @@ __autovenv_sig() {
 
 __autovenv_check() {
     emulate -L zsh
-    local __autovenv_d=${PWD-/} __autovenv_m= __autovenv_cand=
-    local -a __autovenv_walk
-    __autovenv_walk=()
-    __autovenv_stamp=$__autovenv_cache/stamps/zsh-$$
-    { : >| "$__autovenv_stamp" } 2>/dev/null || __autovenv_stamp=
-    while :; do
-        for __autovenv_m in "${__autovenv_markers[@]}"; do
-            if [[ -e $__autovenv_d/$__autovenv_m || -L $__autovenv_d/$__autovenv_m ]]; then
-                __autovenv_cand=$__autovenv_d
-                break 2
-            fi
-        done
-        __autovenv_walk+=("$__autovenv_d")
-        [[ $__autovenv_d == / || -z $__autovenv_d ]] && break
-        __autovenv_d=${__autovenv_d%/*}
-        [[ -n $__autovenv_d ]] || __autovenv_d=/
-    done
+    local __autovenv_m=
+    __autovenv_touch
+    __autovenv_stamp=$__autovenv_next
+    __autovenv_walk
     __autovenv_sig
     __autovenv_fresh_answer=
     if [[ -z $__autovenv_cand ]]; then
@@ -108,9 +140,10 @@ __autovenv_check() {
         done
     fi
     __autovenv_c=$__autovenv_cand
-    __autovenv_w=("${__autovenv_walk[@]}" "${__autovenv_e_watch[@]}")
+    __autovenv_pwd=${PWD-}
+    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
     __autovenv_transition
-    __autovenv_quicksig
+    __autovenv_sigv="${VIRTUAL_ENV+1}${VIRTUAL_ENV-}"$'\037'"${AUTOVENV_KEY+1}${AUTOVENV_KEY-}"$'\037'"${AUTOVENV_PAUSED+1}${AUTOVENV_PAUSED-}"$'\037'@AUTOVENV_QUICKSIG@
     __autovenv_quick=$__autovenv_sigv
 }
 
@@ -147,8 +180,10 @@ __autovenv_cold() {
                 "${__autovenv_export[1]}" >&2
             __autovenv_broken=1
         fi
-        __autovenv_quicksig
+        # Retry when something here changes, not at every prompt.
         __autovenv_quick=$__autovenv_sigv
+        __autovenv_pwd=${PWD-}
+        __autovenv_w=("${__autovenv_walked[@]}" "$__autovenv_cand")
         return 1
     fi
     __autovenv_broken=

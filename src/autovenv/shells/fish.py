@@ -85,7 +85,7 @@ def render_answer(answer: Answer) -> str:
 
 
 def quicksig(deps: Iterable[str]) -> str:
-    return "".join(f'(set -q {name}; and builtin echo 1; or builtin echo 0)"${name}"\\x1f' for name in deps)
+    return "".join(f'"${name}"\\x1f' for name in deps)
 
 
 def render_hook(values: Mapping[str, object]) -> str:

@@ -34,7 +34,7 @@ __autovenv_own_deactivate=
 __autovenv_broken=
 __autovenv_fresh_answer=
 
-__autovenv_stamps=$__autovenv_cache/stamps/bash-$$
+__autovenv_stamps=@AUTOVENV_STAMPS@/bash-$$
 __autovenv_next=
 __autovenv_cand=
 __autovenv_walked=()
@@ -116,7 +116,7 @@ __autovenv_sig() {
     local __autovenv_n __autovenv_o __autovenv_s=
     for __autovenv_n in "${__autovenv_deps[@]}"; do
         __autovenv_o=$__autovenv_n
-        if [[ " ${AUTOVENV_SAVED-} " == *" $__autovenv_n "* ]]; then
+        if [[ " ${AUTOVENV_SAVED-} " == *" $__autovenv_n "* ]] && ! __autovenv_theirs "$__autovenv_n"; then
             __autovenv_o=AUTOVENV_OLD_$__autovenv_n
         fi
         if [[ -v $__autovenv_o ]]; then
@@ -204,14 +204,15 @@ __autovenv_cold() {
 # Bring the environment to the answer in __autovenv_e_*, by DESIGN §4's rules (mirrors plan.py).
 __autovenv_transition() {
     local __autovenv_key=$__autovenv_e_key __autovenv_msg=
-    if [[ -v AUTOVENV_VENV && ! -v VIRTUAL_ENV ]]; then
-        # Our venv was deactivated behind our back (a hand-activated venv's deactivate restored its PATH
-        # snapshot, our entry included): tidy up silently, then decide afresh.
-        __autovenv_unapply
-    fi
     if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return 0
+    fi
+    if [[ -v AUTOVENV_KEY ]] && __autovenv_disturbed; then
+        # Something we set was changed behind our back: a hand-activated venv's deactivate unset
+        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv shell`.
+        # Tidy up silently, keeping their values, then decide afresh.
+        __autovenv_unapply
     fi
     if [[ -v AUTOVENV_PAUSED ]]; then
         if [[ -z $__autovenv_key || $__autovenv_e_root != "$AUTOVENV_PAUSED" ]]; then
@@ -233,6 +234,37 @@ __autovenv_transition() {
         \builtin printf 'autovenv: %s\n' "$__autovenv_msg" >&2
     fi
     return 0
+}
+
+# True when NAME no longer holds what our activation set it to: the user changed it since, so it is
+# theirs now (read back from AUTOVENV_KEY: root, venv, PATH entries, PYENV_VERSION, VIRTUAL_ENV_PROMPT).
+__autovenv_theirs() {
+    local __autovenv_k=${AUTOVENV_KEY-} __autovenv_venv= __autovenv_pyver= __autovenv_vprompt=
+    __autovenv_k=${__autovenv_k#*$'\037'}
+    __autovenv_venv=${__autovenv_k%%$'\037'*}
+    __autovenv_k=${__autovenv_k#*$'\037'}
+    __autovenv_k=${__autovenv_k#*$'\037'}
+    __autovenv_pyver=${__autovenv_k%%$'\037'*}
+    __autovenv_k=${__autovenv_k#*$'\037'}
+    __autovenv_vprompt=${__autovenv_k%%$'\037'*}
+    case $1 in
+        PYTHONHOME) [[ -v PYTHONHOME ]] ;;
+        VIRTUAL_ENV) [[ ! -v VIRTUAL_ENV || $VIRTUAL_ENV != "$__autovenv_venv" ]] ;;
+        VIRTUAL_ENV_PROMPT) [[ ! -v VIRTUAL_ENV_PROMPT || $VIRTUAL_ENV_PROMPT != "$__autovenv_vprompt" ]] ;;
+        PYENV_VERSION) [[ ! -v PYENV_VERSION || $PYENV_VERSION != "$__autovenv_pyver" ]] ;;
+        *) return 1 ;;
+    esac
+}
+
+# True when any variable we set was changed behind our back.
+__autovenv_disturbed() {
+    local __autovenv_rest="${AUTOVENV_SAVED-} " __autovenv_n=
+    while [[ $__autovenv_rest == *" "* ]]; do
+        __autovenv_n=${__autovenv_rest%% *}
+        __autovenv_rest=${__autovenv_rest#* }
+        if [[ -n $__autovenv_n ]] && __autovenv_theirs "$__autovenv_n"; then return 0; fi
+    done
+    return 1
 }
 
 __autovenv_remove_path_entry() {
@@ -258,7 +290,9 @@ __autovenv_unapply() {
         __autovenv_rest=${__autovenv_rest#* }
         [[ -n $__autovenv_n ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
-        if [[ -v $__autovenv_o ]]; then
+        if __autovenv_theirs "$__autovenv_n"; then
+            \builtin unset -v "$__autovenv_o"
+        elif [[ -v $__autovenv_o ]]; then
             \builtin export "$__autovenv_n=${!__autovenv_o}"
             \builtin unset -v "$__autovenv_o"
         else

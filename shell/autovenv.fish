@@ -22,10 +22,14 @@ set -g __autovenv_quick ''
 set -g __autovenv_own_deactivate ''
 set -g __autovenv_broken ''
 
-set -g __autovenv_stamps $__autovenv_cache/stamps/fish-$fish_pid
+set -g __autovenv_stampdir @AUTOVENV_STAMPS@
+set -g __autovenv_stamps $__autovenv_stampdir/fish-$fish_pid
 set -g __autovenv_next ''
 set -g __autovenv_cand ''
 set -g __autovenv_walked
+
+# (Command substitutions split their output at newlines: any that carries a path ends in
+# `| string collect -N`, so a directory name holding a newline stays one word.)
 
 # Everything besides the directory whose change could alter the answer or the transition. Plain
 # expansions only: each command substitution costs fish tens of microseconds. (Set-but-empty and unset
@@ -64,7 +68,7 @@ function __autovenv_touch
     else
         set -g __autovenv_next $__autovenv_stamps-a
     end
-    if test -d $__autovenv_cache/stamps; and test -w $__autovenv_cache/stamps
+    if test -d $__autovenv_stampdir; and test -w $__autovenv_stampdir
         builtin echo -n >$__autovenv_next
     else
         set -g __autovenv_next ''
@@ -95,7 +99,7 @@ function __autovenv_walk
         end
         set -a __autovenv_walked $d
         test "$d" = /; and return 0
-        set d (string replace -r '/[^/]*$' '' -- $d)
+        set d (string replace -r '/[^/]*$' '' -- $d | string collect -N)
         test -n "$d"; or set d /
     end
 end
@@ -105,7 +109,7 @@ function __autovenv_sig
     set -l __autovenv_saved (string split ' ' -- "$AUTOVENV_SAVED")
     for __autovenv_n in $__autovenv_deps
         set -l __autovenv_o $__autovenv_n
-        if contains -- $__autovenv_n $__autovenv_saved
+        if contains -- $__autovenv_n $__autovenv_saved; and not __autovenv_theirs $__autovenv_n
             set __autovenv_o AUTOVENV_OLD_$__autovenv_n
         end
         if set -q $__autovenv_o
@@ -152,8 +156,8 @@ function __autovenv_clear_answer
 end
 
 function __autovenv_load --argument-names cand
-    set -l k (string replace -r '/$' '' -- $cand)
-    set -l f $__autovenv_cache/fish(string replace -a / /d -- $k)/d/e
+    set -l k (string replace -r '/$' '' -- $cand | string collect -N)
+    set -l f $__autovenv_cache/fish(string replace -a / /d -- $k | string collect -N)/d/e
     test -f "$f"; and test -O "$f"; or return 1
     set -g __autovenv_e_v ''
     source $f 2>/dev/null; or return 1
@@ -190,14 +194,15 @@ end
 function __autovenv_transition
     set -l key "$__autovenv_e_key"
     set -l msg ''
-    if set -q AUTOVENV_VENV; and not set -q VIRTUAL_ENV
-        # Our venv was deactivated behind our back (a hand-activated venv's deactivate restored its PATH
-        # snapshot, our entry included): tidy up silently, then decide afresh.
-        __autovenv_unapply
-    end
     if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return 0
+    end
+    if set -q AUTOVENV_KEY; and __autovenv_disturbed
+        # Something we set was changed behind our back: a hand-activated venv's deactivate unset
+        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv shell`.
+        # Tidy up silently, keeping their values, then decide afresh.
+        __autovenv_unapply
     end
     if set -q AUTOVENV_PAUSED
         if test -z "$key"; or test "$__autovenv_e_root" != "$AUTOVENV_PAUSED"
@@ -221,6 +226,31 @@ function __autovenv_transition
     return 0
 end
 
+# True when NAME no longer holds what our activation set it to: the user changed it since, so it is
+# theirs now (read back from AUTOVENV_KEY: root, venv, PATH entries, PYENV_VERSION, VIRTUAL_ENV_PROMPT).
+function __autovenv_theirs --argument-names name
+    set -l f (string split \x1f -- "$AUTOVENV_KEY") '' '' '' '' '' ''
+    switch $name
+        case PYTHONHOME
+            set -q PYTHONHOME
+        case VIRTUAL_ENV
+            not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" != "$f[2]"
+        case VIRTUAL_ENV_PROMPT
+            not set -q VIRTUAL_ENV_PROMPT; or test "$VIRTUAL_ENV_PROMPT" != "$f[5]"
+        case PYENV_VERSION
+            not set -q PYENV_VERSION; or test "$PYENV_VERSION" != "$f[4]"
+        case '*'
+            return 1
+    end
+end
+
+function __autovenv_disturbed
+    for n in (string split ' ' -- "$AUTOVENV_SAVED")
+        test -n "$n"; and __autovenv_theirs $n; and return 0
+    end
+    return 1
+end
+
 function __autovenv_unapply
     if set -q AUTOVENV_PATH_ADD; and test -n "$AUTOVENV_PATH_ADD"
         for __autovenv_e in (string split : -- $AUTOVENV_PATH_ADD)
@@ -231,7 +261,9 @@ function __autovenv_unapply
     for __autovenv_n in (string split ' ' -- "$AUTOVENV_SAVED")
         test -n "$__autovenv_n"; or continue
         set -l old AUTOVENV_OLD_$__autovenv_n
-        if set -q $old
+        if __autovenv_theirs $__autovenv_n
+            set -e $old
+        else if set -q $old
             set -gx $__autovenv_n $$old
             set -e $old
         else

@@ -115,7 +115,7 @@ function global:__autovenv_usersig {
     $s = [System.Text.StringBuilder]::new()
     foreach ($n in $global:__autovenv_deps) {
         $o = $n
-        if ($saved.Contains(' ' + $n + ' ')) { $o = 'AUTOVENV_OLD_' + $n }
+        if ($saved.Contains(' ' + $n + ' ') -and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }
         $v = [System.Environment]::GetEnvironmentVariable($o)
         if ($null -eq $v) { [void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }
         [void]$s.Append($global:__autovenv_us)
@@ -285,9 +285,13 @@ function global:__autovenv_transition {
     $key = $e['key']
     $msg = ''
     if ($null -ne ${env:VIRTUAL_ENV} -and ${env:VIRTUAL_ENV} -cne ${env:AUTOVENV_VENV}) {
-        # A venv activated by hand wins until it is deactivated.
-        if ($null -ne ${env:AUTOVENV_KEY}) { __autovenv_unapply -Keep }
+        # A venv activated by hand wins; touch nothing until it is deactivated.
         return
+    }
+    if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_disturbed)) {
+        # Something we set was changed behind our back (a hand-activated venv's deactivate, or
+        # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
+        __autovenv_unapply
     }
     if ($null -ne ${env:AUTOVENV_PAUSED}) {
         if (-not $key -or $e['root'] -cne ${env:AUTOVENV_PAUSED}) {
@@ -310,7 +314,26 @@ function global:__autovenv_transition {
     }
 }
 
-function global:__autovenv_unapply([switch]$Keep) {
+# True when NAME no longer holds what our activation set it to: the user changed it since, so it is
+# theirs now (read back from AUTOVENV_KEY: root, venv, PATH entries, PYENV_VERSION, VIRTUAL_ENV_PROMPT).
+function global:__autovenv_theirs([string]$name) {
+    $f = ([string]${env:AUTOVENV_KEY} + [string][char]0x1f * 6).Split([char]0x1f)
+    $cur = [System.Environment]::GetEnvironmentVariable($name)
+    if ($name -ceq 'PYTHONHOME') { return $null -ne $cur }
+    if ($name -ceq 'VIRTUAL_ENV') { return $null -eq $cur -or $cur -cne $f[1] }
+    if ($name -ceq 'VIRTUAL_ENV_PROMPT') { return $null -eq $cur -or $cur -cne $f[4] }
+    if ($name -ceq 'PYENV_VERSION') { return $null -eq $cur -or $cur -cne $f[3] }
+    $false
+}
+
+function global:__autovenv_disturbed {
+    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
+        if ($n -and (__autovenv_theirs $n)) { return $true }
+    }
+    $false
+}
+
+function global:__autovenv_unapply {
     $sep = $global:__autovenv_sep
     $add = [string]${env:AUTOVENV_PATH_ADD}
     if ($add -and $null -ne ${env:PATH}) {
@@ -322,7 +345,7 @@ function global:__autovenv_unapply([switch]$Keep) {
         if (-not $n) { continue }
         $o = 'AUTOVENV_OLD_' + $n
         $old = [System.Environment]::GetEnvironmentVariable($o)
-        if ($Keep -and ($n -ceq 'VIRTUAL_ENV' -or $n -ceq 'VIRTUAL_ENV_PROMPT')) {
+        if (__autovenv_theirs $n) {
             __autovenv_unset $o
         } elseif ($null -ne $old) {
             Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/' + $n) -Value $old
@@ -335,7 +358,7 @@ function global:__autovenv_unapply([switch]$Keep) {
         __autovenv_unset $n
     }
     if ($global:__autovenv_own_deactivate) {
-        if (-not $Keep) { Microsoft.PowerShell.Management\Remove-Item -LiteralPath Function:/deactivate -ErrorAction Ignore }
+        Microsoft.PowerShell.Management\Remove-Item -LiteralPath Function:/deactivate -ErrorAction Ignore
         $global:__autovenv_own_deactivate = $false
     }
 }

@@ -36,7 +36,7 @@ def display_quote(value: str) -> str:
     """
     if value and all(c.isalnum() or c in "/._-+:@%=," for c in value):
         return value
-    if all(ord(c) >= 0x20 and ord(c) != 0x7F and not 0xDC80 <= ord(c) <= 0xDCFF for c in value):
+    if value.isprintable():  # no C0/C1 controls, line separators or undecodable bytes (surrogates)
         return "'" + value.replace("'", "'\\''") + "'"
     from autovenv.shells.posix import quote
 

@@ -29,6 +29,25 @@ def export_command() -> list[str]:
     return [sys.executable, "-I", "-S", "-c", code]
 
 
+def stamp_dir(base: str) -> str:
+    """Where the hook keeps its stamp files: the cache's ``stamps/``, else a private directory in /tmp.
+
+    Stamps are how a hook notices, without a process, that a venv appeared while the user sat in a
+    directory; an unusable cache must cost the cache, not that.
+    """
+    preferred = os.path.join(base, "stamps")
+    if os.access(preferred, os.W_OK):
+        return preferred
+    import tempfile
+
+    fallback = os.path.join(tempfile.gettempdir(), f"autovenv-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    try:
+        cache.ensure_dir(fallback)
+    except OSError:
+        return preferred
+    return os.path.join(fallback, "stamps")
+
+
 def hook_values(environ: Mapping[str, str]) -> dict[str, object]:
     user = settings.load(environ)
     base = dirs.cache_dir(environ)
@@ -37,6 +56,7 @@ def hook_values(environ: Mapping[str, str]) -> dict[str, object]:
     except OSError as exc:
         sys.stderr.write(f"autovenv: {exc}; working without a cache\n")
     return {
+        "AUTOVENV_STAMPS": stamp_dir(base),
         "AUTOVENV_EXPORT": export_command(),
         "AUTOVENV_CACHE": base,
         "AUTOVENV_MARKERS": list(candidate_names(user.venv_dirs)),
@@ -81,7 +101,7 @@ def save_copy(shell: str, data: bytes, environ: Mapping[str, str]) -> None:
             handle.write(data)
         os.replace(temp, path)
     except OSError:
-        try:
+        try:  # noqa: SIM105 - contextlib costs an import at every shell start
             os.unlink(temp)
         except OSError:
             pass

@@ -109,17 +109,38 @@ def is_active(environ: Mapping[str, str]) -> bool:
     return KEY in environ
 
 
+def values_set(key: str) -> dict[str, str | None]:
+    """What an activation with this key set each variable to (``None``: unset), read back from the key."""
+    fields = [*key.split(KEY_SEP), "", "", "", "", "", ""]
+    if fields[1]:
+        return {"VIRTUAL_ENV": fields[1], "VIRTUAL_ENV_PROMPT": fields[4], "PYTHONHOME": None}
+    return {"PYENV_VERSION": fields[3]}
+
+
+def changed_by_user(env: Mapping[str, str]) -> list[str]:
+    """The variables we set that no longer hold what we set them to: the user changed them since."""
+    ours = values_set(env.get(KEY, ""))
+    return [name for name in env.get(SAVED, "").split() if name in ours and env.get(name) != ours[name]]
+
+
 def unapply(env: dict[str, str], pathsep: str) -> None:
-    """Undo what the ``AUTOVENV_*`` state in ``env`` says we did."""
+    """Undo what the ``AUTOVENV_*`` state in ``env`` says we did.
+
+    A variable the user changed after we set it is theirs now: it keeps its value, and our saved copy of
+    what was there before is dropped (``pyenv shell 3.12`` inside a pinned project outlives leaving it).
+    """
     if KEY not in env:
         return
+    theirs = changed_by_user(env)
     added = env.get(PATH_ADD, "")
     if added and "PATH" in env:
         for entry in added.split(pathsep):
             env["PATH"] = remove_entry(env["PATH"], entry, pathsep)
     for name in env.get(SAVED, "").split():
         old = OLD_PREFIX + name
-        if old in env:
+        if name in theirs:
+            env.pop(old, None)
+        elif old in env:
             env[name] = env.pop(old)
         else:
             env.pop(name, None)
@@ -167,15 +188,16 @@ def plan(
     """
     env = dict(environ)
     message: str | None = None
-    if VENV in env and "VIRTUAL_ENV" not in env:
-        # Our venv was deactivated behind our back (a hand-activated venv's `deactivate` restored its
-        # PATH snapshot, which holds our entry): tidy up silently, then decide afresh.
-        unapply(env, pathsep)
-    active = KEY in env
     if "VIRTUAL_ENV" in env and env.get("VIRTUAL_ENV") != env.get(VENV):
         # A venv activated by hand wins. Its activate saved PATH with our entry in it and will restore
         # that on deactivate, so we touch nothing now and tidy up when it is gone.
         return _diff(environ, env, None)
+    if KEY in env and changed_by_user(env):
+        # Something we set was changed behind our back: a hand-activated venv's `deactivate` unset
+        # VIRTUAL_ENV (and restored a PATH holding our entry), or the user ran `pyenv shell`. Tidy up
+        # silently, keeping their values, then decide afresh.
+        unapply(env, pathsep)
+    active = KEY in env
     if deactivate:
         if active:
             if pause:

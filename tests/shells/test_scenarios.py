@@ -455,6 +455,10 @@ def test_stale_venv_hint_shows_once_per_change(world: World) -> None:
     shop = project(world, "shop")
     requirements = shop / "requirements.txt"
     requirements.write_text("requests\n")
+    # Everything a few seconds old, as files are that were not written this very instant: otherwise the
+    # cache's 50 ms stamp slack (a guard for coarse clocks) would rightly refuse the first entry.
+    for path in (requirements, shop / ".venv" / "pyvenv.cfg", shop / ".venv" / "bin", shop / ".venv", shop):
+        os.utime(path, (os.path.getmtime(path) - 5,) * 2)
     site = next((shop / ".venv" / "lib").glob("python*/site-packages"))
     os.utime(site, (1_000_000_000, 1_000_000_000))
     hint = "autovenv: requirements.txt changed since .venv was last installed; run: pip install -r requirements.txt\n"

@@ -99,3 +99,20 @@ def test_path_edge_values_round_trip(path: str) -> None:
 def test_user_view_hides_our_pyenv_version() -> None:
     env = applied(BASE, PIN)
     assert "PYENV_VERSION" not in plan.user_view(env)
+
+
+def test_a_value_the_user_changed_inside_is_theirs_after_leaving() -> None:
+    env = applied({**BASE, "PYENV_VERSION": "system"}, PIN)
+    env["PYENV_VERSION"] = "3.12.1"  # pyenv shell 3.12.1
+    # Resolution sees their choice, which outranks the pin as in pyenv, so the target is None.
+    assert plan.user_view(env)["PYENV_VERSION"] == "3.12.1"
+    after = applied(env, None)
+    assert after["PYENV_VERSION"] == "3.12.1"
+    assert after["PATH"] == BASE["PATH"]
+    assert not any(name.startswith("AUTOVENV_") for name in after)
+
+
+def test_pythonhome_set_inside_a_venv_project_survives_leaving() -> None:
+    env = applied(BASE, VENV)
+    env["PYTHONHOME"] = "/mine"
+    assert applied(env, None)["PYTHONHOME"] == "/mine"

@@ -210,9 +210,10 @@ def test_hook_finds_the_entry_python_wrote_windows(
 def hook_usersig(env: dict[str, str]) -> str:
     """Python port of __autovenv_usersig."""
     saved = " " + env.get("AUTOVENV_SAVED", "") + " " if "AUTOVENV_KEY" in env else ""
+    theirs = plan.changed_by_user(env) if "AUTOVENV_KEY" in env else []  # port of __autovenv_theirs
     out = []
     for name in answer_mod.ENV_DEPS:
-        source = "AUTOVENV_OLD_" + name if f" {name} " in saved else name
+        source = "AUTOVENV_OLD_" + name if f" {name} " in saved and name not in theirs else name
         value = env.get(source)
         out.append(f"{name}!" if value is None else f"{name}={value}")
         out.append("\x1f")
@@ -222,7 +223,7 @@ def hook_usersig(env: dict[str, str]) -> str:
 def test_usersig_port_matches_the_template() -> None:
     body = TEMPLATE.split("function global:__autovenv_usersig", 1)[1].split("\n}\n", 1)[0]
     assert "if ($null -ne ${env:AUTOVENV_KEY}) { $saved = ' ' + ${env:AUTOVENV_SAVED} + ' ' }" in body
-    assert "$o = 'AUTOVENV_OLD_' + $n" in body
+    assert "-and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }" in body
     assert "[void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }" in body
 
 
@@ -235,6 +236,13 @@ def test_usersig_port_matches_the_template() -> None:
             "HOME": "/h",
             "PYENV_VERSION": "3.12.1",
             "AUTOVENV_KEY": "k",
+            "AUTOVENV_SAVED": "PYENV_VERSION",
+            "AUTOVENV_OLD_PYENV_VERSION": "system",
+        },
+        {  # still what we set: the user's own value is the saved one
+            "HOME": "/h",
+            "PYENV_VERSION": "3.12.1",
+            "AUTOVENV_KEY": "/p\x1f\x1f/v/bin\x1f3.12.1\x1f\x1f",
             "AUTOVENV_SAVED": "PYENV_VERSION",
             "AUTOVENV_OLD_PYENV_VERSION": "system",
         },

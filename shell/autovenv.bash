@@ -236,24 +236,15 @@ __autovenv_transition() {
     return 0
 }
 
-# True when NAME no longer holds what our activation set it to: the user changed it since, so it is
-# theirs now (read back from AUTOVENV_KEY: root, venv, PATH entries, PYENV_VERSION, VIRTUAL_ENV_PROMPT).
+# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
+# unset it): the user changed it since, so it is theirs now.
 __autovenv_theirs() {
-    local __autovenv_k=${AUTOVENV_KEY-} __autovenv_venv= __autovenv_pyver= __autovenv_vprompt=
-    __autovenv_k=${__autovenv_k#*$'\037'}
-    __autovenv_venv=${__autovenv_k%%$'\037'*}
-    __autovenv_k=${__autovenv_k#*$'\037'}
-    __autovenv_k=${__autovenv_k#*$'\037'}
-    __autovenv_pyver=${__autovenv_k%%$'\037'*}
-    __autovenv_k=${__autovenv_k#*$'\037'}
-    __autovenv_vprompt=${__autovenv_k%%$'\037'*}
-    case $1 in
-        PYTHONHOME) [[ -v PYTHONHOME ]] ;;
-        VIRTUAL_ENV) [[ ! -v VIRTUAL_ENV || $VIRTUAL_ENV != "$__autovenv_venv" ]] ;;
-        VIRTUAL_ENV_PROMPT) [[ ! -v VIRTUAL_ENV_PROMPT || $VIRTUAL_ENV_PROMPT != "$__autovenv_vprompt" ]] ;;
-        PYENV_VERSION) [[ ! -v PYENV_VERSION || $PYENV_VERSION != "$__autovenv_pyver" ]] ;;
-        *) return 1 ;;
-    esac
+    local __autovenv_set=AUTOVENV_SET_$1
+    if [[ -v $__autovenv_set ]]; then
+        [[ ! -v $1 || ${!1} != "${!__autovenv_set}" ]]
+    else
+        [[ -v $1 ]]
+    fi
 }
 
 # True when any variable we set was changed behind our back.
@@ -291,12 +282,12 @@ __autovenv_unapply() {
         [[ -n $__autovenv_n ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
         if __autovenv_theirs "$__autovenv_n"; then
-            \builtin unset -v "$__autovenv_o"
+            \builtin unset -v "$__autovenv_o" "AUTOVENV_SET_$__autovenv_n"
         elif [[ -v $__autovenv_o ]]; then
             \builtin export "$__autovenv_n=${!__autovenv_o}"
-            \builtin unset -v "$__autovenv_o"
+            \builtin unset -v "$__autovenv_o" "AUTOVENV_SET_$__autovenv_n"
         else
-            \builtin unset -v "$__autovenv_n"
+            \builtin unset -v "$__autovenv_n" "AUTOVENV_SET_$__autovenv_n"
         fi
     done
     \builtin unset -v AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
@@ -321,12 +312,15 @@ __autovenv_apply() {
         __autovenv_save VIRTUAL_ENV_PROMPT
         __autovenv_save PYTHONHOME
         \builtin export VIRTUAL_ENV="$__autovenv_e_venv" VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
+        \builtin export AUTOVENV_SET_VIRTUAL_ENV="$__autovenv_e_venv"
+        \builtin export AUTOVENV_SET_VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
         \builtin unset -v PYTHONHOME
         \builtin export AUTOVENV_SAVED="VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME"
         \builtin export AUTOVENV_VENV="$__autovenv_e_venv"
     elif [[ -n $__autovenv_e_pyver ]]; then
         __autovenv_save PYENV_VERSION
         \builtin export PYENV_VERSION="$__autovenv_e_pyver" AUTOVENV_SAVED=PYENV_VERSION
+        \builtin export AUTOVENV_SET_PYENV_VERSION="$__autovenv_e_pyver"
     else
         \builtin export AUTOVENV_SAVED=
     fi

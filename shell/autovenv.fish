@@ -29,7 +29,7 @@ set -g __autovenv_cand ''
 set -g __autovenv_walked
 
 # (Command substitutions split their output at newlines: any that carries a path ends in
-# `| string collect -N`, so a directory name holding a newline stays one word.)
+# `| string collect`, so a directory name holding a newline stays one word.)
 
 # Everything besides the directory whose change could alter the answer or the transition. Plain
 # expansions only: each command substitution costs fish tens of microseconds. (Set-but-empty and unset
@@ -86,22 +86,23 @@ function __autovenv_unchanged
     return 0
 end
 
+# Directories are written with a trailing slash here ("/a/b/", the root "/"): no path then ends in a
+# newline, so `string collect` (which trims trailing newlines) returns exactly one word.
 function __autovenv_walk
-    set -l d $PWD
+    set -l d (string replace -r '/*\z' / -- $PWD | string collect)
     set -g __autovenv_cand ''
     set -g __autovenv_walked
-    while true
+    while test -n "$d"
         for m in $__autovenv_markers
-            if test -e "$d/$m"; or test -L "$d/$m"
+            if test -e "$d$m"; or test -L "$d$m"
                 set -g __autovenv_cand $d
                 return 0
             end
         end
         set -a __autovenv_walked $d
-        test "$d" = /; and return 0
-        set d (string replace -r '/[^/]*$' '' -- $d | string collect -N)
-        test -n "$d"; or set d /
+        set d (string replace -r '[^/]*/\z' '' -- $d | string collect)
     end
+    return 0
 end
 
 function __autovenv_sig
@@ -156,8 +157,8 @@ function __autovenv_clear_answer
 end
 
 function __autovenv_load --argument-names cand
-    set -l k (string replace -r '/$' '' -- $cand | string collect -N)
-    set -l f $__autovenv_cache/fish(string replace -a / /d -- $k | string collect -N)/d/e
+    # "/a/b/" becomes ".../fish/da/db/d/e", as dirs.mirror_path does for "/a/b".
+    set -l f $__autovenv_cache/fish(string replace -a / /d -- $cand | string collect)/e
     test -f "$f"; and test -O "$f"; or return 1
     set -g __autovenv_e_v ''
     source $f 2>/dev/null; or return 1
@@ -226,21 +227,14 @@ function __autovenv_transition
     return 0
 end
 
-# True when NAME no longer holds what our activation set it to: the user changed it since, so it is
-# theirs now (read back from AUTOVENV_KEY: root, venv, PATH entries, PYENV_VERSION, VIRTUAL_ENV_PROMPT).
+# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
+# unset it): the user changed it since, so it is theirs now.
 function __autovenv_theirs --argument-names name
-    set -l f (string split \x1f -- "$AUTOVENV_KEY") '' '' '' '' '' ''
-    switch $name
-        case PYTHONHOME
-            set -q PYTHONHOME
-        case VIRTUAL_ENV
-            not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" != "$f[2]"
-        case VIRTUAL_ENV_PROMPT
-            not set -q VIRTUAL_ENV_PROMPT; or test "$VIRTUAL_ENV_PROMPT" != "$f[5]"
-        case PYENV_VERSION
-            not set -q PYENV_VERSION; or test "$PYENV_VERSION" != "$f[4]"
-        case '*'
-            return 1
+    set -l ours AUTOVENV_SET_$name
+    if set -q $ours
+        not set -q $name; or test "$$name" != "$$ours"
+    else
+        set -q $name
     end
 end
 
@@ -263,11 +257,14 @@ function __autovenv_unapply
         set -l old AUTOVENV_OLD_$__autovenv_n
         if __autovenv_theirs $__autovenv_n
             set -e $old
+            set -e AUTOVENV_SET_$__autovenv_n
         else if set -q $old
             set -gx $__autovenv_n $$old
             set -e $old
+            set -e AUTOVENV_SET_$__autovenv_n
         else
             set -e $__autovenv_n
+            set -e AUTOVENV_SET_$__autovenv_n
         end
     end
     set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
@@ -290,12 +287,15 @@ function __autovenv_apply
         __autovenv_save PYTHONHOME
         set -gx VIRTUAL_ENV $__autovenv_e_venv
         set -gx VIRTUAL_ENV_PROMPT $__autovenv_e_vprompt
+        set -gx AUTOVENV_SET_VIRTUAL_ENV $__autovenv_e_venv
+        set -gx AUTOVENV_SET_VIRTUAL_ENV_PROMPT $__autovenv_e_vprompt
         set -e PYTHONHOME
         set -gx AUTOVENV_SAVED 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
         set -gx AUTOVENV_VENV $__autovenv_e_venv
     else if test -n "$__autovenv_e_pyver"
         __autovenv_save PYENV_VERSION
         set -gx PYENV_VERSION $__autovenv_e_pyver
+        set -gx AUTOVENV_SET_PYENV_VERSION $__autovenv_e_pyver
         set -gx AUTOVENV_SAVED PYENV_VERSION
     else
         set -gx AUTOVENV_SAVED ''

@@ -314,16 +314,13 @@ function global:__autovenv_transition {
     }
 }
 
-# True when NAME no longer holds what our activation set it to: the user changed it since, so it is
-# theirs now (read back from AUTOVENV_KEY: root, venv, PATH entries, PYENV_VERSION, VIRTUAL_ENV_PROMPT).
+# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
+# unset it): the user changed it since, so it is theirs now.
 function global:__autovenv_theirs([string]$name) {
-    $f = ([string]${env:AUTOVENV_KEY} + [string][char]0x1f * 6).Split([char]0x1f)
     $cur = [System.Environment]::GetEnvironmentVariable($name)
-    if ($name -ceq 'PYTHONHOME') { return $null -ne $cur }
-    if ($name -ceq 'VIRTUAL_ENV') { return $null -eq $cur -or $cur -cne $f[1] }
-    if ($name -ceq 'VIRTUAL_ENV_PROMPT') { return $null -eq $cur -or $cur -cne $f[4] }
-    if ($name -ceq 'PYENV_VERSION') { return $null -eq $cur -or $cur -cne $f[3] }
-    $false
+    $ours = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SET_' + $name)
+    if ($null -eq $ours) { return $null -ne $cur }
+    $null -eq $cur -or $cur -cne $ours
 }
 
 function global:__autovenv_disturbed {
@@ -353,6 +350,7 @@ function global:__autovenv_unapply {
         } else {
             __autovenv_unset $n
         }
+        __autovenv_unset ('AUTOVENV_SET_' + $n)
     }
     foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
         __autovenv_unset $n
@@ -376,12 +374,15 @@ function global:__autovenv_apply {
         __autovenv_save PYTHONHOME
         $env:VIRTUAL_ENV = $e['venv']
         $env:VIRTUAL_ENV_PROMPT = $e['vprompt']
+        $env:AUTOVENV_SET_VIRTUAL_ENV = $e['venv']
+        $env:AUTOVENV_SET_VIRTUAL_ENV_PROMPT = $e['vprompt']
         __autovenv_unset PYTHONHOME
         $env:AUTOVENV_SAVED = 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
         $env:AUTOVENV_VENV = $e['venv']
     } elseif ($e['pyver']) {
         __autovenv_save PYENV_VERSION
         $env:PYENV_VERSION = $e['pyver']
+        $env:AUTOVENV_SET_PYENV_VERSION = $e['pyver']
         $env:AUTOVENV_SAVED = 'PYENV_VERSION'
     } else {
         __autovenv_unset AUTOVENV_SAVED

@@ -3,7 +3,8 @@
 State lives in exported variables (``AUTOVENV_*``) so child shells, tmux panes and ``exec bash`` see what
 their parent applied: ``AUTOVENV_PATH_ADD`` names exactly the PATH entries we added (removed wherever they
 are now, so entries the user added meanwhile survive), ``AUTOVENV_SAVED`` the variables we changed, whose
-previous values sit in ``AUTOVENV_OLD_<NAME>`` (absent when the variable was unset). Nothing here does I/O;
+previous values sit in ``AUTOVENV_OLD_<NAME>`` (absent when the variable was unset) and what we set them
+to in ``AUTOVENV_SET_<NAME>`` (absent when we unset them), so a value the user changed since is told apart. Nothing here does I/O;
 the shell adapters render the resulting changes, and the hook templates implement the same rules in shell
 for cached answers (a differential test holds the two equal).
 """
@@ -22,6 +23,7 @@ SAVED = "AUTOVENV_SAVED"
 PROMPT = "AUTOVENV_PROMPT"
 PAUSED = "AUTOVENV_PAUSED"
 OLD_PREFIX = "AUTOVENV_OLD_"
+SET_PREFIX = "AUTOVENV_SET_"
 STATE_VARS = (KEY, ROOT, VENV, PATH_ADD, SAVED, PROMPT)
 #: Separates the fields of a target key; never part of a path we accept.
 KEY_SEP = "\x1f"
@@ -109,18 +111,12 @@ def is_active(environ: Mapping[str, str]) -> bool:
     return KEY in environ
 
 
-def values_set(key: str) -> dict[str, str | None]:
-    """What an activation with this key set each variable to (``None``: unset), read back from the key."""
-    fields = [*key.split(KEY_SEP), "", "", "", "", "", ""]
-    if fields[1]:
-        return {"VIRTUAL_ENV": fields[1], "VIRTUAL_ENV_PROMPT": fields[4], "PYTHONHOME": None}
-    return {"PYENV_VERSION": fields[3]}
-
-
 def changed_by_user(env: Mapping[str, str]) -> list[str]:
-    """The variables we set that no longer hold what we set them to: the user changed them since."""
-    ours = values_set(env.get(KEY, ""))
-    return [name for name in env.get(SAVED, "").split() if name in ours and env.get(name) != ours[name]]
+    """The variables we set that no longer hold what we set them to: the user changed them since.
+
+    ``AUTOVENV_SET_<NAME>`` records the value we set (absent: we unset it).
+    """
+    return [name for name in env.get(SAVED, "").split() if env.get(name) != env.get(SET_PREFIX + name)]
 
 
 def unapply(env: dict[str, str], pathsep: str) -> None:
@@ -138,6 +134,7 @@ def unapply(env: dict[str, str], pathsep: str) -> None:
             env["PATH"] = remove_entry(env["PATH"], entry, pathsep)
     for name in env.get(SAVED, "").split():
         old = OLD_PREFIX + name
+        env.pop(SET_PREFIX + name, None)
         if name in theirs:
             env.pop(old, None)
         elif old in env:
@@ -157,7 +154,7 @@ def apply(env: dict[str, str], target: Target, pathsep: str) -> None:
         if value is None:
             env.pop(name, None)
         else:
-            env[name] = value
+            env[name] = env[SET_PREFIX + name] = value
     if target.path_entries:
         current = env.get("PATH")
         entries = pathsep.join(target.path_entries)

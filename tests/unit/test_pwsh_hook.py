@@ -243,6 +243,7 @@ def test_usersig_port_matches_the_template() -> None:
             "HOME": "/h",
             "PYENV_VERSION": "3.12.1",
             "AUTOVENV_KEY": "/p\x1f\x1f/v/bin\x1f3.12.1\x1f\x1f",
+            "AUTOVENV_SET_PYENV_VERSION": "3.12.1",
             "AUTOVENV_SAVED": "PYENV_VERSION",
             "AUTOVENV_OLD_PYENV_VERSION": "system",
         },

@@ -341,8 +341,18 @@ __autovenv_decorate() {
         __autovenv_own_deactivate=1
     fi
     if [[ -n ${AUTOVENV_PROMPT-} && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} ]]; then
-        [[ ${PS1-} == "$AUTOVENV_PROMPT"* ]] || PS1="$AUTOVENV_PROMPT${PS1-}"
-        __autovenv_prefix=$AUTOVENV_PROMPT
+        # The prefix enters PS1 as a reference, never as text: with promptvars (the default) bash runs
+        # $(...) and backticks found in PS1 at every prompt, and a venv's or a checkout's name is data.
+        # A value is not expanded again, nor are \u-style escapes in it. Without promptvars nothing
+        # expands, and only backslashes need doubling.
+        __autovenv_ptext=$AUTOVENV_PROMPT
+        if \builtin shopt -q promptvars; then
+            __autovenv_pref='${__autovenv_ptext}'
+        else
+            __autovenv_pref=${AUTOVENV_PROMPT//\\/\\\\}
+        fi
+        [[ ${PS1-} == "$__autovenv_pref"* ]] || PS1="$__autovenv_pref${PS1-}"
+        __autovenv_prefix=$__autovenv_pref
     fi
     return 0
 }

@@ -32,7 +32,8 @@ __autovenv_cand=
 __autovenv_walked=()
 
 __autovenv_hook() {
-    local __autovenv_status=$?
+    local __autovenv_status=$? __autovenv_psubst=0
+    [[ -o promptsubst ]] && __autovenv_psubst=1
     emulate -L zsh
     __autovenv_sigv="${VIRTUAL_ENV+1}${VIRTUAL_ENV-}"$'\037'"${AUTOVENV_KEY+1}${AUTOVENV_KEY-}"$'\037'"${AUTOVENV_PAUSED+1}${AUTOVENV_PAUSED-}"$'\037'@AUTOVENV_QUICKSIG@
     # Stay the last precmd hook, so prompt themes that rebuild PROMPT cannot drop the venv prefix.
@@ -340,8 +341,17 @@ __autovenv_decorate() {
         __autovenv_own_deactivate=1
     fi
     if [[ -n ${AUTOVENV_PROMPT-} && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} ]]; then
-        [[ ${PS1-} == "$AUTOVENV_PROMPT"* ]] || PS1="$AUTOVENV_PROMPT${PS1-}"
-        __autovenv_prefix=$AUTOVENV_PROMPT
+        # The prefix enters PS1 as data: every % doubled (zsh expands %n, %~ ... in prompts), and with
+        # the user's prompt_subst (checked before `emulate`) as a reference, since zsh would run $(...)
+        # and backticks found in PS1 at every prompt; a venv's or a checkout's name is data.
+        __autovenv_ptext=${AUTOVENV_PROMPT//\%/%%}
+        if [[ ${__autovenv_psubst-0} == 1 ]]; then
+            __autovenv_pref='${__autovenv_ptext}'
+        else
+            __autovenv_pref=$__autovenv_ptext
+        fi
+        [[ ${PS1-} == "$__autovenv_pref"* ]] || PS1="$__autovenv_pref${PS1-}"
+        __autovenv_prefix=$__autovenv_pref
     fi
     return 0
 }

@@ -8,6 +8,8 @@ values of the environment variables resolution depended on, so an answer compute
 
 from __future__ import annotations
 
+import os
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -91,29 +93,20 @@ class Answer:
         return f"Answer(key={self.key!r}, notes={self.notes!r})"
 
 
-def existing_ancestor(path: str) -> str:
-    """``path`` if it exists, else its nearest existing ancestor, whose mtime changes when it appears.
-
-    Hooks treat a watched path that does not exist as a change, so a missing one (``$PYENV_ROOT/versions``
-    before the first ``pyenv install``) would otherwise make every answer stale forever.
-    """
-    import os
-
-    current = path
-    while not os.path.lexists(current):
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    return current
-
-
 def build(
     resolution: Resolution, decision: Decision, sig: str, extra_watch: tuple[str, ...], pathsep: str
 ) -> Answer:
+    """The answer for a resolution; its watch list holds only paths that exist.
+
+    Hooks treat a watched path that does not exist as a change, so a missing one ($PYENV_ROOT/versions
+    before the first `pyenv install`) would make the answer stale forever; watching its nearest
+    existing ancestor instead ($HOME) would re-resolve at every file created there. Its appearance is
+    noticed at the next cd into the project.
+    """
     seen: dict[str, None] = {}
     for path in (*resolution.watch, *extra_watch):
-        seen.setdefault(existing_ancestor(path), None)
+        if os.path.lexists(path):
+            seen.setdefault(path, None)
     target = decision.target
     quiet = resolution.quiet
     if target is None:

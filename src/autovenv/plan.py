@@ -4,9 +4,9 @@ State lives in exported variables (``AUTOVENV_*``) so child shells, tmux panes a
 their parent applied: ``AUTOVENV_PATH_ADD`` names exactly the PATH entries we added (removed wherever they
 are now, so entries the user added meanwhile survive), ``AUTOVENV_SAVED`` the variables we changed, whose
 previous values sit in ``AUTOVENV_OLD_<NAME>`` (absent when the variable was unset) and what we set them
-to in ``AUTOVENV_SET_<NAME>`` (absent when we unset them), so a value the user changed since is told apart. Nothing here does I/O;
-the shell adapters render the resulting changes, and the hook templates implement the same rules in shell
-for cached answers (a differential test holds the two equal).
+to in ``AUTOVENV_SET_<NAME>`` (absent when we unset them), so a value the user changed since is told
+apart. Nothing here does I/O; the shell adapters render the resulting changes, and the hook templates
+implement the same rules in shell for cached answers (differential tests hold the two equal).
 """
 
 from __future__ import annotations

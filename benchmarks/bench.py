@@ -308,7 +308,7 @@ def install_launcher(root: Path) -> Path | None:
         env={**os.environ, "HOME": str(root / "install-home")},
     )
     if result.returncode != 0:
-        log(f"install.sh failed, start-up is measured with -I -S instead:\n{result.stderr[-500:]}")
+        print(f"bench: install.sh failed, using -I -S:\n{result.stderr[-500:]}", file=sys.stderr)
         return None
     return prefix / "bin" / "autovenv"
 

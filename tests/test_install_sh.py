@@ -435,17 +435,19 @@ def test_launcher_is_a_small_sh_script_not_a_symlink(main_install: Install) -> N
 
 def test_hook_is_served_from_the_cache_without_python(main_install: Install, tmp_path: Path) -> None:
     """Shell start-up: the second `autovenv hook bash` prints the saved copy; a config edit refreshes it."""
-    env = {**main_install.env, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    first = subprocess.run([str(main_install.launcher), "hook", "bash"], env=env, capture_output=True, check=True)
+    env = {**main_install.env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "c")
+    command = [str(main_install.launcher), "hook", "bash"]
+    first = subprocess.run(command, env=env, capture_output=True, check=True)
     saved = tmp_path / "cache" / "autovenv" / "hook.bash"
     assert saved.read_bytes() == first.stdout
     saved.write_bytes(first.stdout + b"# served from the cache\n")
-    second = subprocess.run([str(main_install.launcher), "hook", "bash"], env=env, capture_output=True, check=True)
+    second = subprocess.run(command, env=env, capture_output=True, check=True)
     assert second.stdout.endswith(b"# served from the cache\n")
-    config = tmp_path / "cfg" / "autovenv" / "config.toml"
+    config = tmp_path / "c" / "autovenv" / "config.toml"
     config.parent.mkdir(parents=True)
     config.write_text('venv_dirs = [".venv", "my-env"]\n')
-    third = subprocess.run([str(main_install.launcher), "hook", "bash"], env=env, capture_output=True, check=True)
+    third = subprocess.run(command, env=env, capture_output=True, check=True)
     assert b"served from the cache" not in third.stdout and b"'my-env'" in third.stdout
 
 

@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autovenv import plan, settings as user_settings
+from autovenv import plan
+from autovenv import settings as user_settings
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
 from tests.shells.conftest import PY_A, PY_B, SHELLS, World, make_venv
@@ -34,7 +35,11 @@ step = st.one_of(
     st.tuples(st.just("rmvenv"), st.sampled_from(DIRS)),
     st.tuples(st.just("pin"), st.sampled_from(DIRS), st.sampled_from(PINS)),
     st.tuples(st.just("rmpin"), st.sampled_from(DIRS)),
-    st.tuples(st.just("config"), st.sampled_from(DIRS), st.sampled_from(("enabled = false", "quiet = true", "bad ="))),
+    st.tuples(
+        st.just("config"),
+        st.sampled_from(DIRS),
+        st.sampled_from(("enabled = false", "quiet = true", "bad =")),
+    ),
     st.tuples(st.just("rmconfig"), st.sampled_from(DIRS)),
 )
 

@@ -14,7 +14,16 @@ import subprocess
 
 import pytest
 
-from tests.shells.conftest import BASE_PATH, PROMPT, PY_A, PY_B, PYENV_ROOT, World, autovenv_command, make_venv
+from tests.shells.conftest import (
+    BASE_PATH,
+    PROMPT,
+    PY_A,
+    PY_B,
+    PYENV_ROOT,
+    World,
+    autovenv_command,
+    make_venv,
+)
 from tests.shells.pty_shell import InteractiveShell, quote
 
 pytestmark = pytest.mark.shell
@@ -87,7 +96,10 @@ def test_leaving_restores_the_environment_exactly(world: World) -> None:
     shop = project(world, "shop")
     # Set after the hook line: a PYTHONHOME this odd would break any Python started without -I, pip's
     # console scripts included (our hook's own process runs isolated and does not mind).
-    after = "; ".join(setenv(world.shell, n, v) for n, v in (("PYTHONHOME", "/opt/odd home"), ("VIRTUAL_ENV_PROMPT", "keep me")))
+    after = "; ".join(
+        setenv(world.shell, n, v)
+        for n, v in (("PYTHONHOME", "/opt/odd home"), ("VIRTUAL_ENV_PROMPT", "keep me"))
+    )
     sh = world.start(after=after)
     before = stable(sh.env())
     sh.cd(shop)
@@ -221,7 +233,7 @@ def shown_prompt(sh: InteractiveShell) -> str:
         return sh.run("fish_prompt; echo")[:-1]
     if sh.shell == "bash":
         return sh.run("printf '%s\\n' \"${PS1@P}\"")[:-1]
-    return sh.run("print -r -- \"${(%)PS1}\"")[:-1]
+    return sh.run('print -r -- "${(%)PS1}"')[:-1]
 
 
 def test_prompt_prefix_comes_and_goes(world: World) -> None:
@@ -374,7 +386,10 @@ def test_aliased_and_wrapped_builtins_do_not_matter(world: World) -> None:
         # Defined after start-up; `echo` stays: fish's own `cd` function breaks without it.
         wrap = "function printf; builtin echo WRAPPED; end"
     else:
-        wrap = "alias printf='echo WRAPPED'; echo() { builtin printf 'WRAPPED\\n'; }; cd() { builtin cd \"$@\"; }"
+        wrap = (
+            "alias printf='echo WRAPPED'; echo() { builtin printf 'WRAPPED\\n'; }; "
+            'cd() { builtin cd "$@"; }'
+        )
     sh = world.start(before="" if world.shell == "fish" else wrap)
     if world.shell == "fish":
         sh.run(wrap)
@@ -425,7 +440,7 @@ def test_copied_venv_is_blocked(world: World) -> None:
 
 
 def test_activation_equals_the_venvs_own_activate(world: World) -> None:
-    """Same shell, same start: autovenv's environment equals ``source bin/activate``'s, bar documented noise."""
+    """autovenv's environment equals ``source bin/activate``'s in the same shell, bar documented ones."""
     shop = project(world, "shop")
     plain = InteractiveShell(
         world.shell,
@@ -465,7 +480,10 @@ def test_stale_venv_hint_shows_once_per_change(world: World) -> None:
         os.utime(path, (os.path.getmtime(path) - 5,) * 2)
     site = next((shop / ".venv" / "lib").glob("python*/site-packages"))
     os.utime(site, (1_000_000_000, 1_000_000_000))
-    hint = "autovenv: requirements.txt changed since .venv was last installed; run: pip install -r requirements.txt\n"
+    hint = (
+        "autovenv: requirements.txt changed since .venv was last installed; "
+        "run: pip install -r requirements.txt\n"
+    )
     sh = world.start()
     assert sh.cd(shop) == hint + f"autovenv: activated .venv (Python {PY_A})\n"
     sh.cd(world.projects)

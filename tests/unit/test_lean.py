@@ -13,7 +13,17 @@ import pytest
 
 from autovenv.hook import export_command
 
-FORBIDDEN = ("click", "watchdog", "platformdirs", "shellingham", "re", "pathlib", "typing", "dataclasses", "json")
+FORBIDDEN = (
+    "click",
+    "watchdog",
+    "platformdirs",
+    "shellingham",
+    "re",
+    "pathlib",
+    "typing",
+    "dataclasses",
+    "json",
+)
 
 
 def imported_modules(args: list[str], cwd: str) -> set[str]:
@@ -37,7 +47,9 @@ def imported_modules(args: list[str], cwd: str) -> set[str]:
 def test_hot_commands_import_nothing_heavy(tmp_path: os.PathLike[str], args: list[str]) -> None:
     project = os.path.join(str(tmp_path), "p")
     os.mkdir(project)
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", os.path.join(project, ".venv")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", os.path.join(project, ".venv")], check=True
+    )
     with open(os.path.join(project, ".python-version"), "w") as handle:
         handle.write("3.12\n")
     names = imported_modules(args, project)

@@ -92,6 +92,22 @@ class Answer:
     def __repr__(self) -> str:
         return f"Answer(key={self.key!r}, notes={self.notes!r})"
 
+    def scalars(self, fmt: str) -> tuple[tuple[str, str], ...]:
+        """(hook variable suffix, value) for each single-valued field, as every hook template reads them."""
+        return (
+            ("v", fmt),
+            ("key", self.key),
+            ("root", self.root),
+            ("venv", self.venv),
+            ("vprompt", self.venv_prompt),
+            ("prompt", self.prompt),
+            ("pyver", self.pyenv_version),
+            ("path", self.path),
+            ("msg", self.message),
+            ("quiet", "1" if self.quiet else ""),
+            ("sig", self.sig),
+        )
+
 
 def build(
     resolution: Resolution, decision: Decision, sig: str, extra_watch: tuple[str, ...], pathsep: str

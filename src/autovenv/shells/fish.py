@@ -65,20 +65,7 @@ def render_plan(plan: Plan) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    scalars = (
-        ("v", FORMAT),
-        ("key", answer.key),
-        ("root", answer.root),
-        ("venv", answer.venv),
-        ("vprompt", answer.venv_prompt),
-        ("prompt", answer.prompt),
-        ("pyver", answer.pyenv_version),
-        ("path", answer.path),
-        ("msg", answer.message),
-        ("quiet", "1" if answer.quiet else ""),
-        ("sig", answer.sig),
-    )
-    lines = [f"set -g __autovenv_e_{name} {quote(value)}" for name, value in scalars]
+    lines = [f"set -g __autovenv_e_{name} {quote(value)}" for name, value in answer.scalars(FORMAT)]
     lines.append(f"set -g __autovenv_e_notes {quote_words(answer.notes)}".rstrip())
     lines.append(f"set -g __autovenv_e_watch {quote_words(answer.watch)}".rstrip())
     return "".join(line + "\n" for line in lines)

@@ -51,20 +51,7 @@ def render_plan(plan: Plan, rehash: str) -> str:
 
 
 def render_answer(answer: Answer, fmt: str) -> str:
-    scalars = (
-        ("v", fmt),
-        ("key", answer.key),
-        ("root", answer.root),
-        ("venv", answer.venv),
-        ("vprompt", answer.venv_prompt),
-        ("prompt", answer.prompt),
-        ("pyver", answer.pyenv_version),
-        ("path", answer.path),
-        ("msg", answer.message),
-        ("quiet", "1" if answer.quiet else ""),
-        ("sig", answer.sig),
-    )
-    lines = [f"__autovenv_e_{name}={quote(value)}" for name, value in scalars]
+    lines = [f"__autovenv_e_{name}={quote(value)}" for name, value in answer.scalars(fmt)]
     lines.append(f"__autovenv_e_notes=({quote_words(answer.notes)})")
     lines.append(f"__autovenv_e_watch=({quote_words(answer.watch)})")
     return "".join(line + "\n" for line in lines)

@@ -33,6 +33,7 @@ HOOK_LINE = "Invoke-Expression (& autovenv hook pwsh | Out-String)"
 REMOVE_ITEM = "Microsoft.PowerShell.Management\\Remove-Item"
 SET_ITEM = "Microsoft.PowerShell.Management\\Set-Item"
 #: The answer's fields in the order they are written (the hook requires every one of them).
+#: The answer's fields in the order render_answer writes them (answer.Answer.scalars, then the lists).
 ANSWER_FIELDS = ("v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig")
 ANSWER_LISTS = ("notes", "watch")
 
@@ -132,21 +133,8 @@ def render_plan(plan: Plan) -> str:
 
 def render_answer(answer: Answer) -> str:
     """A hashtable literal of quoted strings, one field per line (the hook validates, then evaluates it)."""
-    scalars = (
-        FORMAT,
-        answer.key,
-        answer.root,
-        answer.venv,
-        answer.venv_prompt,
-        answer.prompt,
-        answer.pyenv_version,
-        answer.path,
-        answer.message,
-        "1" if answer.quiet else "",
-        answer.sig,
-    )
     lines = ["@{"]
-    lines.extend(f"{name} = {quote(value)}" for name, value in zip(ANSWER_FIELDS, scalars))
+    lines.extend(f"{name} = {quote(value)}" for name, value in answer.scalars(FORMAT))
     lines.append(f"notes = {quote_list(answer.notes)}")
     lines.append(f"watch = {quote_list(answer.watch)}")
     lines.append("}")

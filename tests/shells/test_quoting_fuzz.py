@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from autovenv import shells
 from autovenv.answer import Answer
 from autovenv.plan import Plan
+from tests.hostile import PIECES, env_safe
 from tests.shells.conftest import BASE_PATH, PY_A, PY_B, PYENV_ROOT, World, make_venv
 from tests.shells.pty_shell import find_shell
 
@@ -55,25 +56,6 @@ def profile(examples: int) -> settings:
 
 
 # ---------------------------------------------------------------------------------------- values
-
-PIECES = [
-    "'", '"', "$(", ")", "`", ";", "&", "|", "\n", "\r", "\\", "%", "!", "*", "?", "[", "]", "{", "}", "~",
-    "-", "$", "#", " ", "\t", "<", ">", "=", ",", "^", "@", "\x1b", "\x7f", "\x01", "\x1f", "é", "рт", "🚒",
-    "\u2028", "\uf6ff", "\udcff", "\udc80", "\udcc3", "$(touch CANARY)", "`touch CANARY`", "; touch CANARY",
-    "& touch CANARY", "| touch CANARY", "\ntouch CANARY\n", "'; touch CANARY; '", '"; touch CANARY; "',
-    "$'\\x27'; touch CANARY", "(touch CANARY)", "%n%s%(x.y.z)", "!!", "!-1", "${HOME}", "$((1+1))",
-    "\\x41", "\\X41", "\\'", "\\\n", "-n", "--", "-e", "a", "0",
-]  # fmt: skip
-
-
-def env_safe(value: str) -> bool:
-    """No NUL (an environment value cannot hold one); only surrogateescape's own surrogates."""
-    try:
-        value.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in value
-
 
 pieces = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 #: Weighted towards short hostile strings; one value in ten is very long (up to ~20,000 characters).

@@ -21,6 +21,7 @@ from autovenv.answer import Answer
 from autovenv.decide import display_quote
 from autovenv.plan import Plan
 from autovenv.shells import get
+from tests.hostile import PIECES, env_safe
 
 #: Pure checks; the >= 1,000-example round trips per shell are in tests/shells/test_quoting_fuzz.py.
 PROFILE = settings(
@@ -33,29 +34,12 @@ WHOLE = settings(PROFILE, max_examples=150)
 
 #: Pieces users and attackers put in names: shell syntax, prompt escapes, control characters,
 #: non-ASCII text and bytes that are not UTF-8 (as ``os.fsdecode`` hands them to Python).
-PIECES = [
-    "'", '"', "$(", ")", "`", ";", "&", "|", "\n", "\r", "\\", "%", "!", "*", "?", "[", "]", "{", "}", "~",
-    "-", "$", "#", " ", "\t", "<", ">", "=", ",", "^", "\x1b", "\x7f", "\x01", "\x1f", "é", "🚒", "\u2028",
-    "\udcff", "\udc80", "$(touch CANARY)", "`touch CANARY`", "; touch CANARY", "'; touch CANARY; '",
-    '"; touch CANARY; "', "$'\\x27'", "%n%s", "!!", "${HOME}", "$((1+1))", "\\x41", "\\X41", "\\'", "a", "0",
-]  # fmt: skip
-
-
-def no_nul_surrogateescape(value: str) -> bool:
-    """What an environment value or path can be: no NUL; only the surrogates surrogateescape makes."""
-    try:
-        value.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return False
-    return "\x00" not in value
-
-
 hostile = st.one_of(
     st.lists(st.sampled_from(PIECES), max_size=24).map("".join),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")),
     st.binary(max_size=64).map(lambda b: b.replace(b"\0", b"").decode("utf-8", "surrogateescape")),
     st.builds(lambda piece, n: piece * n, st.sampled_from(PIECES), st.integers(200, 3000)),
-).filter(no_nul_surrogateescape)
+).filter(env_safe)
 
 _POSIX_SINGLE = re.compile(r"'([^']*)'\Z")
 _POSIX_ANSI = re.compile(r"\$'((?:[\x20-\x26\x28-\x5b\x5d-\x7e]|\\\\|\\x[0-9a-f]{2})*)'\Z")

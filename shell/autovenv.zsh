@@ -22,6 +22,7 @@ __autovenv_quick=
 __autovenv_sigv=
 __autovenv_usersig=
 __autovenv_prefix=
+__autovenv_psubst_seen=
 __autovenv_own_deactivate=
 __autovenv_broken=
 __autovenv_fresh_answer=
@@ -31,21 +32,36 @@ __autovenv_next=
 __autovenv_cand=
 __autovenv_walked=()
 
+# The quick signature is compared on every prompt: see shell/autovenv.bash.
 __autovenv_hook() {
-    local __autovenv_status=$? __autovenv_psubst=0
+    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved=
     [[ -o promptsubst ]] && __autovenv_psubst=1
     emulate -L zsh
-    __autovenv_sigv="${VIRTUAL_ENV+1}${VIRTUAL_ENV-}"$'\037'"${AUTOVENV_KEY+1}${AUTOVENV_KEY-}"$'\037'"${AUTOVENV_PAUSED+1}${AUTOVENV_PAUSED-}"$'\037'@AUTOVENV_QUICKSIG@
     # Stay the last precmd hook, so prompt themes that rebuild PROMPT cannot drop the venv prefix.
     if [[ ${precmd_functions[-1]-} != __autovenv_hook ]]; then
         precmd_functions=(${precmd_functions:#__autovenv_hook} __autovenv_hook)
     fi
-    if [[ $__autovenv_sigv == "$__autovenv_quick" ]]; then
+    if [[ @AUTOVENV_QUICKSIG@ == "$__autovenv_quick" ]]; then
         if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
-            # A prompt: only the stamps of what decided the answer can have changed.
-            if __autovenv_unchanged; then
-                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
-                return $__autovenv_status
+            # A prompt: only the stamps of what decided the answer can have changed. This runs at every
+            # Enter, so the stamp loop is written out here rather than called.
+            if [[ -d ${PWD-} ]]; then
+                if [[ -n $__autovenv_stamp ]]; then
+                    for __autovenv_p in "${__autovenv_w[@]}"; do
+                        if [[ $__autovenv_p -nt $__autovenv_stamp ]]; then
+                            __autovenv_moved=1
+                            break
+                        fi
+                    done
+                fi
+                if [[ -z $__autovenv_moved ]]; then
+                    # Redecorate only when a theme rebuilt PROMPT, prompt_subst was switched, or a child
+                    # shell starts.
+                    if [[ -v AUTOVENV_KEY && ( -z $__autovenv_own_deactivate || $__autovenv_psubst != "$__autovenv_psubst_seen" || ${PS1-} != "$__autovenv_prefix"* ) ]]; then
+                        __autovenv_decorate
+                    fi
+                    return $__autovenv_status
+                fi
             fi
         else
             # A cd within the same candidate directory, nothing changed on disk: same answer.
@@ -59,6 +75,7 @@ __autovenv_hook() {
             fi
         fi
     fi
+    __autovenv_sigv=@AUTOVENV_QUICKSIG@
     __autovenv_check
     __autovenv_decorate
     return $__autovenv_status
@@ -144,8 +161,7 @@ __autovenv_check() {
     __autovenv_pwd=${PWD-}
     __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
     __autovenv_transition
-    __autovenv_sigv="${VIRTUAL_ENV+1}${VIRTUAL_ENV-}"$'\037'"${AUTOVENV_KEY+1}${AUTOVENV_KEY-}"$'\037'"${AUTOVENV_PAUSED+1}${AUTOVENV_PAUSED-}"$'\037'@AUTOVENV_QUICKSIG@
-    __autovenv_quick=$__autovenv_sigv
+    __autovenv_quick=@AUTOVENV_QUICKSIG@
 }
 
 __autovenv_clear_answer() {
@@ -202,6 +218,12 @@ __autovenv_transition() {
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return 0
     fi
+    if [[ -v AUTOVENV_KEY ]] && __autovenv_taken_over; then
+        # The venv's own activate ran over our activation of the same venv (`source .venv/bin/activate`
+        # out of habit): it is a venv activated by hand now. Hand it over and touch nothing more.
+        __autovenv_handover
+        return 0
+    fi
     if [[ -v AUTOVENV_KEY ]] && __autovenv_disturbed; then
         # Something we set was changed behind our back: a hand-activated venv's deactivate unset
         # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv shell`.
@@ -252,6 +274,48 @@ __autovenv_disturbed() {
         if [[ -n $__autovenv_n ]] && __autovenv_theirs "$__autovenv_n"; then return 0; fi
     done
     return 1
+}
+
+# True when a venv's activate script ran after we activated: it saved PATH, with our entries in it, in
+# _OLD_VIRTUAL_PATH (a leftover from before our activation holds no entry of ours).
+__autovenv_taken_over() {
+    emulate -L zsh
+    [[ -v _OLD_VIRTUAL_PATH && -n ${AUTOVENV_PATH_ADD-} && ":$_OLD_VIRTUAL_PATH:" == *":${AUTOVENV_PATH_ADD%%:*}:"* ]]
+}
+
+# Drop our part of an activation the venv's own activate took over (see shell/autovenv.bash), so that
+# its `deactivate` restores exactly what the user had before we activated.
+__autovenv_handover() {
+    emulate -L zsh
+    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_e= __autovenv_n= __autovenv_p=
+    while [[ -n $__autovenv_rest ]]; do
+        __autovenv_e=${__autovenv_rest%%:*}
+        __autovenv_remove_path_entry "$__autovenv_e"
+        __autovenv_p=":$_OLD_VIRTUAL_PATH:"
+        if [[ $__autovenv_p == *":$__autovenv_e:"* ]]; then
+            __autovenv_p=${__autovenv_p/":$__autovenv_e:"/:}
+            __autovenv_p=${__autovenv_p#:}
+            _OLD_VIRTUAL_PATH=${__autovenv_p%:}
+        fi
+        if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
+    done
+    if [[ -v AUTOVENV_OLD_PYTHONHOME && -z ${_OLD_VIRTUAL_PYTHONHOME-} ]]; then
+        _OLD_VIRTUAL_PYTHONHOME=$AUTOVENV_OLD_PYTHONHOME
+    fi
+    __autovenv_rest="${AUTOVENV_SAVED-} "
+    while [[ $__autovenv_rest == *" "* ]]; do
+        __autovenv_n=${__autovenv_rest%% *}
+        __autovenv_rest=${__autovenv_rest#* }
+        [[ -n $__autovenv_n ]] || continue
+        builtin unset "AUTOVENV_OLD_$__autovenv_n" "AUTOVENV_SET_$__autovenv_n"
+    done
+    builtin unset AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+    if [[ -n $__autovenv_prefix ]]; then
+        PS1=${PS1/"$__autovenv_prefix"/}
+        if [[ -v _OLD_VIRTUAL_PS1 ]]; then _OLD_VIRTUAL_PS1=${_OLD_VIRTUAL_PS1#"$__autovenv_prefix"}; fi
+    fi
+    __autovenv_prefix=
+    __autovenv_own_deactivate=
 }
 
 __autovenv_remove_path_entry() {
@@ -350,9 +414,17 @@ __autovenv_decorate() {
         else
             __autovenv_pref=$__autovenv_ptext
         fi
+        if [[ -n $__autovenv_prefix && $__autovenv_prefix != "$__autovenv_pref" && ${PS1-} == "$__autovenv_prefix"* ]]; then
+            PS1=${PS1#"$__autovenv_prefix"}
+        fi
         [[ ${PS1-} == "$__autovenv_pref"* ]] || PS1="$__autovenv_pref${PS1-}"
         __autovenv_prefix=$__autovenv_pref
+    elif [[ -n $__autovenv_prefix ]]; then
+        # VIRTUAL_ENV_DISABLE_PROMPT was set while the prefix showed: take it away again.
+        if [[ ${PS1-} == "$__autovenv_prefix"* ]]; then PS1=${PS1#"$__autovenv_prefix"}; fi
+        __autovenv_prefix=
     fi
+    __autovenv_psubst_seen=${__autovenv_psubst-0}
     return 0
 }
 

@@ -145,6 +145,43 @@ def unapply(env: dict[str, str], pathsep: str) -> None:
         env.pop(name, None)
 
 
+#: Where a venv's own activate script keeps the PATH it will restore on ``deactivate``.
+ACTIVATE_SAVED_PATH = "_OLD_VIRTUAL_PATH"
+
+
+def taken_over(env: Mapping[str, str], pathsep: str) -> bool:
+    """Whether a venv's activate script ran after we activated (``source .venv/bin/activate`` anyway).
+
+    It saved PATH, our entries in it, as ``_OLD_VIRTUAL_PATH``; a leftover from before our activation
+    holds no entry of ours.
+    """
+    added = env.get(PATH_ADD, "")
+    saved = env.get(ACTIVATE_SAVED_PATH)
+    if KEY not in env or not added or saved is None:
+        return False
+    return added.split(pathsep)[0] in saved.split(pathsep)
+
+
+def hand_over(env: dict[str, str], pathsep: str) -> None:
+    """Make an activation a venv's activate took over wholly the user's, as if they had activated by hand.
+
+    Our PATH entries leave PATH and the activate's saved copy, so its ``deactivate`` restores what the
+    user had before we activated; a PYTHONHOME we had set aside goes to the activate's own slot for it;
+    the values we set stay, as theirs.
+    """
+    for entry in env.get(PATH_ADD, "").split(pathsep):
+        for name in ("PATH", ACTIVATE_SAVED_PATH):
+            if name in env:
+                env[name] = remove_entry(env[name], entry, pathsep)
+    if OLD_PREFIX + "PYTHONHOME" in env and not env.get("_OLD_VIRTUAL_PYTHONHOME"):
+        env["_OLD_VIRTUAL_PYTHONHOME"] = env[OLD_PREFIX + "PYTHONHOME"]
+    for name in env.get(SAVED, "").split():
+        env.pop(OLD_PREFIX + name, None)
+        env.pop(SET_PREFIX + name, None)
+    for name in STATE_VARS:
+        env.pop(name, None)
+
+
 def apply(env: dict[str, str], target: Target, pathsep: str) -> None:
     """Activate ``target`` in ``env``, recording what is needed to undo it exactly."""
     changes = target.changes()
@@ -188,6 +225,10 @@ def plan(
     if "VIRTUAL_ENV" in env and env.get("VIRTUAL_ENV") != env.get(VENV):
         # A venv activated by hand wins. Its activate saved PATH with our entry in it and will restore
         # that on deactivate, so we touch nothing now and tidy up when it is gone.
+        return _diff(environ, env, None)
+    if taken_over(env, pathsep):
+        # The venv's own activate ran over our activation of that same venv: a hand activation now.
+        hand_over(env, pathsep)
         return _diff(environ, env, None)
     if KEY in env and changed_by_user(env):
         # Something we set was changed behind our back: a hand-activated venv's `deactivate` unset

@@ -122,3 +122,12 @@ def world(shell_name: str, tmp_path: pathlib.Path) -> Iterator[World]:
         yield w
     finally:
         w.close()
+
+
+def shown_prompt(sh: InteractiveShell) -> str:
+    """The prompt as the user sees it (PS1 after the shell's own prompt expansion)."""
+    if sh.shell == "fish":
+        return sh.run("fish_prompt; echo")[:-1]
+    if sh.shell == "bash":
+        return sh.run("printf '%s\\n' \"${PS1@P}\"")[:-1]
+    return sh.run('print -r -- "${(%)PS1}"')[:-1]

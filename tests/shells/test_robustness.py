@@ -40,6 +40,7 @@ from tests.shells.conftest import (
     autovenv_command,
     hook_rc,
     make_venv,
+    shown_prompt,
 )
 from tests.shells.pty_shell import InteractiveShell, quote
 
@@ -491,26 +492,35 @@ def test_block_line_is_once_per_visit(w: World) -> None:
 # ---------------------------------------------------------------------------------------- manual activation
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: sourcing the activate of the venv autovenv already activated leaves VIRTUAL_ENV equal to "
-    "AUTOVENV_VENV, so plan.plan and __autovenv_transition take it for their own: leaving the project "
-    "unapplies it (one of its two PATH entries stays), and __autovenv_unapply's `unset -f deactivate` "
-    "deletes the venv's own deactivate",
-)
 def test_sourcing_the_already_active_venvs_activate_is_a_manual_activation(w: World) -> None:
-    """DESIGN §4: a venv activated by hand is never overridden until the user deactivates it."""
+    """DESIGN §4: a venv activated by hand is never overridden until the user deactivates it.
+
+    ``source .venv/bin/activate`` out of habit, over autovenv's activation of that same venv: the venv
+    is the user's from then on (leaving the project keeps it), and its own ``deactivate`` brings back
+    exactly what the user had before entering the project, prompt included.
+    """
     shop = project(w, "shop")
     script = "activate.fish" if w.shell == "fish" else "activate"
     sh = w.start()
+    sh.run(setenv(w.shell, "PYTHONHOME", "/opt/mine"))  # set aside by activation, handed back after
+    before = real_env(sh)
+    prompt_before = shown_prompt(sh)
     assert sh.cd(shop) == f"{ACTIVATED}\n"
-    sh.run(f"source {quote(w.shell, str(shop / '.venv' / 'bin' / script))}")  # habit: activate anyway
+    sh.run(f"source {quote(w.shell, str(shop / '.venv' / 'bin' / script))}")
+    assert sh.run("command -v python").strip() == str(shop / ".venv" / "bin" / "python")
     sh.cd(w.projects)
-    assert real_env(sh).get("VIRTUAL_ENV") == os.fsencode(shop / ".venv")  # still the user's
+    env = real_env(sh)
+    assert env.get("VIRTUAL_ENV") == os.fsencode(shop / ".venv")  # still the user's
+    assert env["PATH"] == os.fsencode(f"{shop / '.venv' / 'bin'}:{BASE_PATH}")  # once, not twice
+    assert [k for k in env if k.startswith("AUTOVENV_") and k not in before] == []
     sh.run("deactivate")
     assert sh.last_status == 0
-    env = real_env(sh)
-    assert "VIRTUAL_ENV" not in env and env["PATH"] == os.fsencode(BASE_PATH)
+    after = stable(real_env(sh))
+    after.pop("PS1", None)  # the venv's own deactivate exports PS1; what it shows is checked next
+    assert after == stable(before)
+    assert shown_prompt(sh) == prompt_before
+    sh.cd(shop)  # autovenv takes over again on the next visit
+    assert real_env(sh).get("VIRTUAL_ENV") == os.fsencode(shop / ".venv")
 
 
 # ---------------------------------------------------------------------------------------- user variables

@@ -23,6 +23,7 @@ from tests.shells.conftest import (
     World,
     autovenv_command,
     make_venv,
+    shown_prompt,
 )
 from tests.shells.pty_shell import InteractiveShell, quote
 
@@ -227,15 +228,6 @@ def test_path_entries_added_inside_survive_leaving(world: World) -> None:
     assert path_of(sh) == f"/mine:{BASE_PATH}:/tail"
 
 
-def shown_prompt(sh: InteractiveShell) -> str:
-    """The prompt as the user sees it (PS1 after the shell's own prompt expansion)."""
-    if sh.shell == "fish":
-        return sh.run("fish_prompt; echo")[:-1]
-    if sh.shell == "bash":
-        return sh.run("printf '%s\\n' \"${PS1@P}\"")[:-1]
-    return sh.run('print -r -- "${(%)PS1}"')[:-1]
-
-
 def test_prompt_prefix_comes_and_goes(world: World) -> None:
     shop = project(world, "shop")
     sh = world.start()
@@ -252,6 +244,17 @@ def test_prompt_prefix_is_off_with_virtual_env_disable_prompt(world: World) -> N
     sh = world.start(env={"VIRTUAL_ENV_DISABLE_PROMPT": "1"})
     sh.cd(shop)
     assert "(.venv)" not in shown_prompt(sh)
+
+
+def test_prompt_prefix_follows_virtual_env_disable_prompt_while_active(world: World) -> None:
+    shop = project(world, "shop")
+    sh = world.start()
+    sh.cd(shop)
+    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
+    sh.run(setenv(world.shell, "VIRTUAL_ENV_DISABLE_PROMPT", "1"))
+    assert shown_prompt(sh) == PROMPT
+    sh.run(("set -e" if world.shell == "fish" else "unset") + " VIRTUAL_ENV_DISABLE_PROMPT")
+    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
 
 
 # ---------------------------------------------------------------------------------------- bad input

@@ -80,6 +80,47 @@ def test_manual_venv_over_ours_is_left_alone_then_tidied_after_its_deactivate() 
     assert applied(after_theirs, None) == BASE
 
 
+def activate_by_hand(env: dict[str, str], venv: str) -> dict[str, str]:
+    """What a venv's own activate script does to the exported environment (fish exports its saved PATH)."""
+    env = dict(env)
+    env.pop("VIRTUAL_ENV", None)
+    env.pop("VIRTUAL_ENV_PROMPT", None)
+    env["_OLD_VIRTUAL_PATH"] = env["PATH"]
+    if "PYTHONHOME" in env:
+        env["_OLD_VIRTUAL_PYTHONHOME"] = env.pop("PYTHONHOME")
+    env["VIRTUAL_ENV"] = venv
+    env["VIRTUAL_ENV_PROMPT"] = "(.venv) "
+    env["PATH"] = f"{venv}/bin:{env['PATH']}"
+    return env
+
+
+def deactivate_by_hand(env: dict[str, str]) -> dict[str, str]:
+    env = dict(env)
+    env["PATH"] = env.pop("_OLD_VIRTUAL_PATH")
+    if "_OLD_VIRTUAL_PYTHONHOME" in env:
+        env["PYTHONHOME"] = env.pop("_OLD_VIRTUAL_PYTHONHOME")
+    env.pop("VIRTUAL_ENV")
+    env.pop("VIRTUAL_ENV_PROMPT")
+    return env
+
+
+def test_activating_our_own_venv_by_hand_hands_it_over() -> None:
+    ours = applied(BASE, VENV)
+    theirs = applied(activate_by_hand(ours, "/p/.venv"), VENV)
+    assert theirs["PATH"] == "/p/.venv/bin:/usr/bin:/bin"  # once, not twice
+    assert not any(name.startswith("AUTOVENV_") for name in theirs)
+    assert applied(theirs, None) == theirs  # leaving keeps the user's venv
+    assert deactivate_by_hand(theirs) == BASE  # and its own deactivate restores everything
+    assert applied(BASE, VENV) == ours  # the next visit activates again
+
+
+def test_a_leftover_saved_path_is_not_a_hand_activation() -> None:
+    leftover = {**BASE, "_OLD_VIRTUAL_PATH": "/usr/bin:/bin"}
+    env = applied(leftover, VENV)
+    assert applied(env, VENV) == env
+    assert applied(env, None) == leftover
+
+
 def test_deactivate_pauses_until_the_project_is_left() -> None:
     env = applied(applied(BASE, VENV), None, deactivate=True, pause=True)
     assert env[plan.PAUSED] == "/p"

@@ -57,9 +57,27 @@ def render_answer(answer: Answer, fmt: str) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+#: What, besides the resolution's environment, decides the transition or the decoration of the prompt.
+#: _OLD_VIRTUAL_PATH appears when a venv's own activate script runs (it takes over our activation).
+QUICK_STATE = (
+    "VIRTUAL_ENV",
+    "AUTOVENV_KEY",
+    "AUTOVENV_PAUSED",
+    "VIRTUAL_ENV_DISABLE_PROMPT",
+    "_OLD_VIRTUAL_PATH",
+)
+
+
 def quicksig(deps: Iterable[str]) -> str:
-    """One expansion holding set-ness and value of each dependency: compared on every prompt, no loop."""
-    return "".join(f"\"${{{name}+1}}${{{name}-}}\"$'\\037'" for name in deps)
+    """One word holding set-ness and value of each variable the answer or the transition depends on.
+
+    Each name becomes ``${NAME-<RS>}<US>``: an unset variable reads as the record separator, which no
+    real value holds, so set-but-empty and unset differ, at the cost of one plain expansion (``${NAME+1}``
+    beside ``${NAME-}`` costs bash three times as much). The word is unquoted: it is only ever the left
+    side of ``[[ == ]]`` or an assignment, where neither shell splits or globs.
+    """
+    names = list(dict.fromkeys([*QUICK_STATE, *deps]))
+    return "".join(f"${{{name}-$'\\036'}}$'\\037'" for name in names)
 
 
 def hook_values(values: Mapping[str, object]) -> dict[str, str]:

@@ -62,7 +62,7 @@ if (-not $global:__autovenv_clm) {
 
 # Everything whose change could alter the answer or the transition, in one string (no loop).
 function global:__autovenv_quicksig {
-    @($global:__autovenv_loc, ${env:VIRTUAL_ENV}, ($null -eq ${env:VIRTUAL_ENV}), ${env:AUTOVENV_KEY}, ($null -eq ${env:AUTOVENV_KEY}), ${env:AUTOVENV_PAUSED}, ($null -eq ${env:AUTOVENV_PAUSED})@AUTOVENV_QUICKSIG@) -join $global:__autovenv_us
+    @($global:__autovenv_loc, ${env:VIRTUAL_ENV}, ($null -eq ${env:VIRTUAL_ENV}), ${env:AUTOVENV_KEY}, ($null -eq ${env:AUTOVENV_KEY}), ${env:AUTOVENV_PAUSED}, ($null -eq ${env:AUTOVENV_PAUSED}), ($null -eq ${env:_OLD_VIRTUAL_PATH})@AUTOVENV_QUICKSIG@) -join $global:__autovenv_us
 }
 
 function global:__autovenv_hook {
@@ -288,6 +288,12 @@ function global:__autovenv_transition {
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return
     }
+    if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_taken_over)) {
+        # The venv's own Activate.ps1 ran over our activation of the same venv (out of habit): it is a
+        # venv activated by hand now. Hand it over and touch nothing more.
+        __autovenv_handover
+        return
+    }
     if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_disturbed)) {
         # Something we set was changed behind our back (a hand-activated venv's deactivate, or
         # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
@@ -328,6 +334,44 @@ function global:__autovenv_disturbed {
         if ($n -and (__autovenv_theirs $n)) { return $true }
     }
     $false
+}
+
+# True when a venv's Activate.ps1 ran after we activated: it saved PATH, with our entries in it, in
+# $env:_OLD_VIRTUAL_PATH (a leftover from before our activation holds no entry of ours).
+function global:__autovenv_taken_over {
+    $add = [string]${env:AUTOVENV_PATH_ADD}
+    $saved = ${env:_OLD_VIRTUAL_PATH}
+    if (-not $add -or $null -eq $saved) { return $false }
+    $saved.Split($global:__autovenv_sep) -ccontains $add.Split($global:__autovenv_sep)[0]
+}
+
+# Drop our part of an activation the venv's own Activate.ps1 took over, so that its `deactivate`
+# restores exactly what the user had before we activated: our PATH entries leave PATH and its saved
+# copy, a PYTHONHOME we had set aside goes to the activate's own slot, the values we set are the user's.
+function global:__autovenv_handover {
+    $sep = $global:__autovenv_sep
+    $add = [string]${env:AUTOVENV_PATH_ADD}
+    foreach ($name in 'PATH', '_OLD_VIRTUAL_PATH') {
+        $value = [System.Environment]::GetEnvironmentVariable($name)
+        if ($null -eq $value) { continue }
+        $parts = [System.Collections.Generic.List[string]]::new([string[]]$value.Split($sep))
+        foreach ($entry in $add.Split($sep)) { [void]$parts.Remove($entry) }
+        Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/' + $name) -Value ($parts -join $sep)
+    }
+    $home_old = ${env:AUTOVENV_OLD_PYTHONHOME}
+    if ($null -ne $home_old -and -not ${env:_OLD_VIRTUAL_PYTHONHOME}) {
+        $env:_OLD_VIRTUAL_PYTHONHOME = $home_old
+    }
+    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
+        if (-not $n) { continue }
+        __autovenv_unset ('AUTOVENV_OLD_' + $n)
+        __autovenv_unset ('AUTOVENV_SET_' + $n)
+    }
+    foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
+        __autovenv_unset $n
+    }
+    # Their deactivate replaced ours: it stays.
+    $global:__autovenv_own_deactivate = $false
 }
 
 function global:__autovenv_unapply {

@@ -142,6 +142,39 @@ $r.again = Get-Env VIRTUAL_ENV
     assert r["again"] == str(project / ".venv")
 
 
+def test_activate_ps1_over_ours_hands_the_venv_over(home: Path) -> None:
+    """The venv's own Activate.ps1 over our activation of it: the user's venv from then on, and its
+    deactivate brings back exactly what the user had (a real venv: its real Activate.ps1)."""
+    project = home / "shop"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(project / ".venv")], check=True)
+    scripts = project / ".venv" / ("Scripts" if WINDOWS else "bin")
+    # The user's habit runs the script file, which Windows' default policy blocks: allow it here.
+    policy = "Set-ExecutionPolicy -Scope Process -ExecutionPolicy Bypass -Force" if WINDOWS else ""
+    body = f"""
+{policy}
+$env:PYTHONHOME = 'mine'
+$r.path0 = $env:PATH
+Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(project))}; $null = prompt
+. {q(str(scripts / "Activate.ps1"))}
+$null = prompt
+Microsoft.PowerShell.Management\\Set-Location -LiteralPath {q(str(home))}; $null = prompt
+$r.venv = Get-Env VIRTUAL_ENV
+$r.path = $env:PATH
+$r.key = Get-Env AUTOVENV_KEY
+deactivate
+$null = prompt
+$r.after_venv = Get-Env VIRTUAL_ENV
+$r.after_path = $env:PATH
+$r.after_home = Get-Env PYTHONHOME
+"""
+    r = run_ps(home, body)
+    assert r["venv"] == str(project / ".venv") and r["key"] is None
+    assert r["path"] == f"{scripts}{SEP}{r['path0']}"
+    assert r["after_venv"] is None
+    assert r["after_path"] == r["path0"]
+    assert r["after_home"] == "mine"
+
+
 def test_hostile_directory_name(home: Path) -> None:
     project = home / ODD
     make_venv(project / ".venv")

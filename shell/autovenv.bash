@@ -30,6 +30,8 @@ __autovenv_sigv=
 __autovenv_usersig=
 __autovenv_quick=
 __autovenv_prefix=
+__autovenv_applied=
+__autovenv_now=
 __autovenv_own_deactivate=
 __autovenv_broken=
 __autovenv_fresh_answer=
@@ -268,9 +270,19 @@ __autovenv_theirs() {
     fi
 }
 
+# What our activation set, in one word (every name an activation may set, and our state): taken right
+# after applying, so that a later look finds "nothing was disturbed" without a loop. Child shells have
+# no snapshot and look one by one.
+__autovenv_snapshot() {
+    __autovenv_now=${VIRTUAL_ENV-$'\036'}$'\037'${VIRTUAL_ENV_PROMPT-$'\036'}$'\037'${PYTHONHOME-$'\036'}$'\037'${PYENV_VERSION-$'\036'}$'\037'${AUTOVENV_SAVED-}$'\037'${AUTOVENV_KEY-}
+}
+
 # True when any variable we set was changed behind our back.
 __autovenv_disturbed() {
     local __autovenv_rest="${AUTOVENV_SAVED-} " __autovenv_n=
+    __autovenv_snapshot
+    # Unchanged since this shell applied it: nothing to look at one by one.
+    [[ -n $__autovenv_applied && $__autovenv_now == "$__autovenv_applied" ]] && return 1
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
@@ -319,6 +331,7 @@ __autovenv_handover() {
     fi
     __autovenv_prefix=
     __autovenv_own_deactivate=
+    __autovenv_applied=
 }
 
 __autovenv_remove_path_entry() {
@@ -363,6 +376,7 @@ __autovenv_unapply() {
         __autovenv_own_deactivate=
     fi
     \builtin hash -r 2>/dev/null || :
+    __autovenv_applied=
 }
 
 __autovenv_save() {
@@ -393,6 +407,8 @@ __autovenv_apply() {
     \builtin export AUTOVENV_KEY="$__autovenv_e_key" AUTOVENV_ROOT="$__autovenv_e_root"
     if [[ -n $__autovenv_e_prompt ]]; then \builtin export AUTOVENV_PROMPT="$__autovenv_e_prompt"; fi
     \builtin hash -r 2>/dev/null || :
+    __autovenv_snapshot
+    __autovenv_applied=$__autovenv_now
 }
 
 # Shell-local parts of an activation (prompt prefix, deactivate) that child shells must redo.

@@ -22,6 +22,8 @@ __autovenv_quick=
 __autovenv_sigv=
 __autovenv_usersig=
 __autovenv_prefix=
+__autovenv_applied=
+__autovenv_now=
 __autovenv_psubst_seen=
 __autovenv_own_deactivate=
 __autovenv_broken=
@@ -265,9 +267,20 @@ __autovenv_theirs() {
 }
 
 # True when any variable we set was changed behind our back.
+# What our activation set, in one word (every name an activation may set, and our state): taken right
+# after applying, so that a later look finds "nothing was disturbed" without a loop. Child shells have
+# no snapshot and look one by one.
+__autovenv_snapshot() {
+    emulate -L zsh
+    __autovenv_now=${VIRTUAL_ENV-$'\036'}$'\037'${VIRTUAL_ENV_PROMPT-$'\036'}$'\037'${PYTHONHOME-$'\036'}$'\037'${PYENV_VERSION-$'\036'}$'\037'${AUTOVENV_SAVED-}$'\037'${AUTOVENV_KEY-}
+}
+
 __autovenv_disturbed() {
     emulate -L zsh
     local __autovenv_rest="${AUTOVENV_SAVED-} " __autovenv_n=
+    __autovenv_snapshot
+    # Unchanged since this shell applied it: nothing to look at one by one.
+    [[ -n $__autovenv_applied && $__autovenv_now == "$__autovenv_applied" ]] && return 1
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
@@ -316,6 +329,7 @@ __autovenv_handover() {
     fi
     __autovenv_prefix=
     __autovenv_own_deactivate=
+    __autovenv_applied=
 }
 
 __autovenv_remove_path_entry() {
@@ -362,6 +376,7 @@ __autovenv_unapply() {
         __autovenv_own_deactivate=
     fi
     builtin rehash
+    __autovenv_applied=
 }
 
 __autovenv_save() {
@@ -394,6 +409,8 @@ __autovenv_apply() {
     builtin export AUTOVENV_KEY="$__autovenv_e_key" AUTOVENV_ROOT="$__autovenv_e_root"
     if [[ -n $__autovenv_e_prompt ]]; then builtin export AUTOVENV_PROMPT="$__autovenv_e_prompt"; fi
     builtin rehash
+    __autovenv_snapshot
+    __autovenv_applied=$__autovenv_now
 }
 
 __autovenv_decorate() {

@@ -126,6 +126,11 @@ __autovenv_walk() {
 __autovenv_sig() {
     emulate -L zsh
     local __autovenv_n __autovenv_o __autovenv_s=
+    if @AUTOVENV_NONE_OURS@; then
+        # No dependency holds a value of ours: the environment as it is, in one word.
+        __autovenv_usersig=@AUTOVENV_USERSIG@
+        return 0
+    fi
     for __autovenv_n in "${__autovenv_deps[@]}"; do
         __autovenv_o=$__autovenv_n
         if [[ " ${AUTOVENV_SAVED-} " == *" $__autovenv_n "* ]] && ! __autovenv_theirs "$__autovenv_n"; then

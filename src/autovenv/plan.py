@@ -25,6 +25,8 @@ PAUSED = "AUTOVENV_PAUSED"
 OLD_PREFIX = "AUTOVENV_OLD_"
 SET_PREFIX = "AUTOVENV_SET_"
 STATE_VARS = (KEY, ROOT, VENV, PATH_ADD, SAVED, PROMPT)
+#: Every variable an activation may set or unset besides PATH (``Target.changes``).
+ACTIVATION_VARS = ("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME", "PYENV_VERSION")
 #: Separates the fields of a target key; never part of a path we accept.
 KEY_SEP = "\x1f"
 

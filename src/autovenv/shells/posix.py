@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from autovenv.plan import ACTIVATION_VARS
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -80,6 +82,21 @@ def quicksig(deps: Iterable[str]) -> str:
     return "".join(f"${{{name}-$'\\036'}}$'\\037'" for name in names)
 
 
+def usersig(deps: Iterable[str]) -> str:
+    """The resolution signature (``answer.signature``) of the environment as it is, in one word.
+
+    ``NAME=value`` or ``NAME!`` per dependency, each followed by a unit separator, from two plain
+    expansions per name: the hook's cheap case, when no dependency holds a value of ours.
+    """
+    return "".join(f"${{{name}+{name}=}}${{{name}-{name}!}}$'\\037'" for name in deps)
+
+
+def ours_among(deps: Iterable[str]) -> str:
+    """A test, true when none of the dependencies an activation may set is in ``AUTOVENV_SAVED`` now."""
+    tests = [f'" ${{AUTOVENV_SAVED-}} " != *" {name} "*' for name in deps if name in ACTIVATION_VARS]
+    return "[[ " + " && ".join(tests) + " ]]" if tests else "true"
+
+
 def hook_values(values: Mapping[str, object]) -> dict[str, str]:
     """Quote the hook's placeholder values: lists become word lists, strings single literals."""
     out: dict[str, str] = {}
@@ -89,5 +106,8 @@ def hook_values(values: Mapping[str, object]) -> dict[str, str]:
         else:
             out[name] = quote(str(value))
     deps = values.get("AUTOVENV_DEPS", ())
-    out["AUTOVENV_QUICKSIG"] = quicksig(str(d) for d in deps) if isinstance(deps, (list, tuple)) else ""
+    names = [str(d) for d in deps] if isinstance(deps, (list, tuple)) else []
+    out["AUTOVENV_QUICKSIG"] = quicksig(names)
+    out["AUTOVENV_USERSIG"] = usersig(names)
+    out["AUTOVENV_NONE_OURS"] = ours_among(names)
     return out

@@ -46,7 +46,7 @@ __autovenv_walked=()
 # VIRTUAL_ENV_DISABLE_PROMPT, _OLD_VIRTUAL_PATH (a venv's activate ran) and the resolution's environment
 # (HOME, PYENV_VERSION, ...). It is compared on every prompt, with no loop and no function call.
 __autovenv_hook() {
-    local __autovenv_status=$? __autovenv_p __autovenv_moved=
+    local __autovenv_status=$? __autovenv_p __autovenv_moved= __autovenv_done=
     if [[ @AUTOVENV_QUICKSIG@ == "$__autovenv_quick" ]]; then
         if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
             # A prompt: only the stamps of what decided the answer can have changed. This runs at every
@@ -71,13 +71,19 @@ __autovenv_hook() {
         else
             # A cd: when nothing changed on disk and the nearest candidate directory is the same,
             # the answer is the same; only the directories between here and there are new to watch.
+            # (__autovenv_done tells __autovenv_check what is done already: the stamp, the walk.)
             __autovenv_touch
-            if __autovenv_unchanged && __autovenv_walk && [[ $__autovenv_cand == "$__autovenv_c" ]]; then
-                __autovenv_stamp=$__autovenv_next
-                __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
-                __autovenv_pwd=${PWD-}
-                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
-                return "$__autovenv_status"
+            __autovenv_done=t
+            if __autovenv_unchanged; then
+                __autovenv_walk
+                __autovenv_done=tw
+                if [[ $__autovenv_cand == "$__autovenv_c" ]]; then
+                    __autovenv_stamp=$__autovenv_next
+                    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
+                    __autovenv_pwd=${PWD-}
+                    if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                    return "$__autovenv_status"
+                fi
             fi
         fi
     fi
@@ -153,9 +159,9 @@ __autovenv_sig() {
 
 __autovenv_check() {
     local __autovenv_m
-    __autovenv_touch
+    [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
     __autovenv_stamp=$__autovenv_next
-    __autovenv_walk
+    [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
     __autovenv_sig
     __autovenv_fresh_answer=
     if [[ -z $__autovenv_cand ]]; then
@@ -349,7 +355,9 @@ __autovenv_remove_path_entry() {
 }
 
 __autovenv_unapply() {
-    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_n __autovenv_o
+    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_n __autovenv_o __autovenv_intact=
+    __autovenv_snapshot
+    [[ -z $__autovenv_applied || $__autovenv_now != "$__autovenv_applied" ]] || __autovenv_intact=1
     if [[ -n $__autovenv_rest && -v PATH ]]; then
         while [[ -n $__autovenv_rest ]]; do
             __autovenv_remove_path_entry "${__autovenv_rest%%:*}"
@@ -362,7 +370,7 @@ __autovenv_unapply() {
         __autovenv_rest=${__autovenv_rest#* }
         [[ -n $__autovenv_n ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
-        if __autovenv_theirs "$__autovenv_n"; then
+        if [[ -z $__autovenv_intact ]] && __autovenv_theirs "$__autovenv_n"; then
             \builtin unset -v "$__autovenv_o" "AUTOVENV_SET_$__autovenv_n"
         elif [[ -v $__autovenv_o ]]; then
             \builtin export "$__autovenv_n=${!__autovenv_o}"
@@ -384,15 +392,11 @@ __autovenv_unapply() {
     __autovenv_applied=
 }
 
-__autovenv_save() {
-    if [[ -v $1 ]]; then \builtin export "AUTOVENV_OLD_$1=${!1}"; fi
-}
-
 __autovenv_apply() {
     if [[ -n $__autovenv_e_venv ]]; then
-        __autovenv_save VIRTUAL_ENV
-        __autovenv_save VIRTUAL_ENV_PROMPT
-        __autovenv_save PYTHONHOME
+        if [[ -v VIRTUAL_ENV ]]; then \builtin export AUTOVENV_OLD_VIRTUAL_ENV="${VIRTUAL_ENV}"; fi
+        if [[ -v VIRTUAL_ENV_PROMPT ]]; then \builtin export AUTOVENV_OLD_VIRTUAL_ENV_PROMPT="${VIRTUAL_ENV_PROMPT}"; fi
+        if [[ -v PYTHONHOME ]]; then \builtin export AUTOVENV_OLD_PYTHONHOME="${PYTHONHOME}"; fi
         \builtin export VIRTUAL_ENV="$__autovenv_e_venv" VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
         \builtin export AUTOVENV_SET_VIRTUAL_ENV="$__autovenv_e_venv"
         \builtin export AUTOVENV_SET_VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
@@ -400,7 +404,7 @@ __autovenv_apply() {
         \builtin export AUTOVENV_SAVED="VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME"
         \builtin export AUTOVENV_VENV="$__autovenv_e_venv"
     elif [[ -n $__autovenv_e_pyver ]]; then
-        __autovenv_save PYENV_VERSION
+        if [[ -v PYENV_VERSION ]]; then \builtin export AUTOVENV_OLD_PYENV_VERSION="${PYENV_VERSION}"; fi
         \builtin export PYENV_VERSION="$__autovenv_e_pyver" AUTOVENV_SAVED=PYENV_VERSION
         \builtin export AUTOVENV_SET_PYENV_VERSION="$__autovenv_e_pyver"
     else

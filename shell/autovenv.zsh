@@ -36,7 +36,7 @@ __autovenv_walked=()
 
 # The quick signature is compared on every prompt: see shell/autovenv.bash.
 __autovenv_hook() {
-    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved=
+    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved= __autovenv_done=
     [[ -o promptsubst ]] && __autovenv_psubst=1
     emulate -L zsh
     # Stay the last precmd hook, so prompt themes that rebuild PROMPT cannot drop the venv prefix.
@@ -67,13 +67,19 @@ __autovenv_hook() {
             fi
         else
             # A cd within the same candidate directory, nothing changed on disk: same answer.
+            # (__autovenv_done tells __autovenv_check what is done already: the stamp, the walk.)
             __autovenv_touch
-            if __autovenv_unchanged && __autovenv_walk && [[ $__autovenv_cand == "$__autovenv_c" ]]; then
-                __autovenv_stamp=$__autovenv_next
-                __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
-                __autovenv_pwd=${PWD-}
-                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
-                return $__autovenv_status
+            __autovenv_done=t
+            if __autovenv_unchanged; then
+                __autovenv_walk
+                __autovenv_done=tw
+                if [[ $__autovenv_cand == "$__autovenv_c" ]]; then
+                    __autovenv_stamp=$__autovenv_next
+                    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
+                    __autovenv_pwd=${PWD-}
+                    if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                    return $__autovenv_status
+                fi
             fi
         fi
     fi
@@ -148,9 +154,9 @@ __autovenv_sig() {
 __autovenv_check() {
     emulate -L zsh
     local __autovenv_m=
-    __autovenv_touch
+    [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
     __autovenv_stamp=$__autovenv_next
-    __autovenv_walk
+    [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
     __autovenv_sig
     __autovenv_fresh_answer=
     if [[ -z $__autovenv_cand ]]; then
@@ -349,7 +355,9 @@ __autovenv_remove_path_entry() {
 
 __autovenv_unapply() {
     emulate -L zsh
-    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_n= __autovenv_o=
+    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_n= __autovenv_o= __autovenv_intact=
+    __autovenv_snapshot
+    [[ -z $__autovenv_applied || $__autovenv_now != "$__autovenv_applied" ]] || __autovenv_intact=1
     if [[ -n $__autovenv_rest && -v PATH ]]; then
         while [[ -n $__autovenv_rest ]]; do
             __autovenv_remove_path_entry "${__autovenv_rest%%:*}"
@@ -362,7 +370,7 @@ __autovenv_unapply() {
         __autovenv_rest=${__autovenv_rest#* }
         [[ -n $__autovenv_n ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
-        if __autovenv_theirs "$__autovenv_n"; then
+        if [[ -z $__autovenv_intact ]] && __autovenv_theirs "$__autovenv_n"; then
             builtin unset $__autovenv_o AUTOVENV_SET_$__autovenv_n
         elif [[ -v $__autovenv_o ]]; then
             builtin export "$__autovenv_n=${(P)__autovenv_o}"
@@ -384,17 +392,12 @@ __autovenv_unapply() {
     __autovenv_applied=
 }
 
-__autovenv_save() {
-    emulate -L zsh
-    if [[ -v $1 ]]; then builtin export "AUTOVENV_OLD_$1=${(P)1}"; fi
-}
-
 __autovenv_apply() {
     emulate -L zsh
     if [[ -n $__autovenv_e_venv ]]; then
-        __autovenv_save VIRTUAL_ENV
-        __autovenv_save VIRTUAL_ENV_PROMPT
-        __autovenv_save PYTHONHOME
+        if [[ -v VIRTUAL_ENV ]]; then builtin export AUTOVENV_OLD_VIRTUAL_ENV="${VIRTUAL_ENV}"; fi
+        if [[ -v VIRTUAL_ENV_PROMPT ]]; then builtin export AUTOVENV_OLD_VIRTUAL_ENV_PROMPT="${VIRTUAL_ENV_PROMPT}"; fi
+        if [[ -v PYTHONHOME ]]; then builtin export AUTOVENV_OLD_PYTHONHOME="${PYTHONHOME}"; fi
         builtin export VIRTUAL_ENV="$__autovenv_e_venv" VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
         builtin export AUTOVENV_SET_VIRTUAL_ENV="$__autovenv_e_venv"
         builtin export AUTOVENV_SET_VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
@@ -402,7 +405,7 @@ __autovenv_apply() {
         builtin export AUTOVENV_SAVED="VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME"
         builtin export AUTOVENV_VENV="$__autovenv_e_venv"
     elif [[ -n $__autovenv_e_pyver ]]; then
-        __autovenv_save PYENV_VERSION
+        if [[ -v PYENV_VERSION ]]; then builtin export AUTOVENV_OLD_PYENV_VERSION="${PYENV_VERSION}"; fi
         builtin export PYENV_VERSION="$__autovenv_e_pyver" AUTOVENV_SAVED=PYENV_VERSION
         builtin export AUTOVENV_SET_PYENV_VERSION="$__autovenv_e_pyver"
     else

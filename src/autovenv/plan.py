@@ -152,14 +152,14 @@ ACTIVATE_SAVED_PATH = "_OLD_VIRTUAL_PATH"
 
 
 def taken_over(env: Mapping[str, str], pathsep: str) -> bool:
-    """Whether a venv's activate script ran after we activated (``source .venv/bin/activate`` anyway).
+    """Whether the activate script of our venv ran after we activated it (``source .venv/bin/activate``).
 
     It saved PATH, our entries in it, as ``_OLD_VIRTUAL_PATH``; a leftover from before our activation
     holds no entry of ours.
     """
     added = env.get(PATH_ADD, "")
     saved = env.get(ACTIVATE_SAVED_PATH)
-    if KEY not in env or not added or saved is None:
+    if KEY not in env or not added or saved is None or env.get("VIRTUAL_ENV") != env.get(VENV):
         return False
     return added.split(pathsep)[0] in saved.split(pathsep)
 

@@ -314,10 +314,8 @@ class Soak:
         self.run(f"pin {pin}: {cmd}", cmd, lambda: None)
 
     def step_manual_activate(self) -> None:
-        # Not the venv autovenv has active right now: that case is a known bug, proved by
-        # test_robustness.py::test_sourcing_the_already_active_venvs_activate_is_a_manual_activation.
-        ours = self.frame.env.get(plan_mod.VENV)
-        candidates = [s for s in self.slots if s.path.exists() and str(s.path) != ours]
+        # Any venv, the one autovenv has active included (a habit: the hook then hands it over).
+        candidates = [s for s in self.slots if s.path.exists()]
         if not candidates:
             return self.step_cd()
         slot = self.rng.choice(candidates)
@@ -339,6 +337,12 @@ class Soak:
             env["PATH"] = f"{venv}/bin:{env.get('PATH', '')}"
             assert "PYTHONHOME" not in env  # the soak never sets one (it breaks every python)
             env["VIRTUAL_ENV_PROMPT"] = f"({slot.name}) "
+            if self.shell != "fish":
+                env["_OLD_VIRTUAL_PATH"] = frame.old_path or ""
+            if plan_mod.taken_over(env, ":"):
+                plan_mod.hand_over(env, ":")  # what the hook does at the next prompt
+            if self.shell != "fish":
+                frame.old_path = env.pop("_OLD_VIRTUAL_PATH")
             frame.manual = venv
             frame.entries_since_manual = []
 

@@ -6,225 +6,554 @@
 # unknown or changed directories. PATH is handled as fish's list, exported joined by ':' as usual.
 # The prompt prefix comes from a wrapper around fish_prompt that reads $AUTOVENV_PROMPT each time, so a
 # child fish, or a prompt redefined later, still shows it; $status is handed through to the user's prompt.
+#
+# What keeps it cheap in fish, where each command costs microseconds and each command substitution, even
+# of a builtin, tens of them (the prompt, cd-within-a-project, switch and enter/leave paths run none):
+# - a prompt where nothing changed runs one `test` over every watched path; its arguments (`-a ! PATH
+#   -nt STAMP` each) are built when the directory or the answer changes, not at each prompt;
+# - the walk up tests all markers of a directory with one `path is`, and takes the ancestors of a
+#   directory from one `path normalize`, remembered for a few directories (a string function of $PWD);
+# - answers this shell has read stay in memory, in a few slots, and are used again while the cache entry
+#   was neither removed nor rewritten and nothing they watch changed since the slot's own stamp file,
+#   which is touched before the entry is read (so no change slips in between);
+# - a cache entry's first two lines hold the whole answer and are read with `read --tokenize`, not
+#   sourced (see shells/fish.py);
+# - activation and deactivation read the known shapes of our own state directly; a state the user
+#   changed takes the general path;
+# - the common paths run inside __autovenv_hook itself, and the hot functions come first: fish counts
+#   the lines of a function's source from the top at each call (for its stack of line numbers), so each
+#   call costs in proportion to how far down the hook the function is defined. For the same reason
+#   shells/fish.py prints this file without comment lines and indentation.
 
-# Tells `autovenv doctor` which shell (and process) runs the hook.
-set -gx AUTOVENV_HOOK fish:$fish_pid
-set -g __autovenv_export @AUTOVENV_EXPORT@
-set -g __autovenv_cache @AUTOVENV_CACHE@
-set -g __autovenv_markers @AUTOVENV_MARKERS@
-set -g __autovenv_deps @AUTOVENV_DEPS@
-set -g __autovenv_format @AUTOVENV_FORMAT@
-set -g __autovenv_c \x01
-set -g __autovenv_pwd ''
-set -g __autovenv_w
-set -g __autovenv_stamp ''
-set -g __autovenv_quick ''
-set -g __autovenv_own_deactivate ''
-set -g __autovenv_broken ''
-
-set -g __autovenv_stampdir @AUTOVENV_STAMPS@
-set -g __autovenv_stamps $__autovenv_stampdir/fish-$fish_pid
-set -g __autovenv_next ''
-set -g __autovenv_cand ''
-set -g __autovenv_walked
-
-# (Command substitutions split their output at newlines: any that carries a path ends in
-# `| string collect`, so a directory name holding a newline stays one word.)
-
-# Everything besides the directory whose change could alter the answer or the transition. Plain
-# expansions only: each command substitution costs fish tens of microseconds. (Set-but-empty and unset
-# read the same here; resolution treats them alike too.)
-function __autovenv_hook --on-event fish_prompt
-    set -l __autovenv_status $status
-    set -g __autovenv_sigv "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
-    if test "$__autovenv_sigv" = "$__autovenv_quick"
-        if test "$PWD" = "$__autovenv_pwd"
-            # A prompt: only the stamps of what decided the answer can have changed.
-            if __autovenv_unchanged
-                set -q AUTOVENV_KEY; and __autovenv_decorate
-                return $__autovenv_status
-            end
-        else
-            # A cd within the same candidate directory, nothing changed on disk: same answer.
-            __autovenv_touch
-            if __autovenv_unchanged; and __autovenv_walk; and test "$__autovenv_cand" = "$__autovenv_c"
-                set -g __autovenv_stamp $__autovenv_next
-                set -g __autovenv_w $__autovenv_walked $__autovenv_e_watch
-                set -g __autovenv_pwd $PWD
-                set -q AUTOVENV_KEY; and __autovenv_decorate
-                return $__autovenv_status
-            end
-        end
+# Shell-local parts of an activation (`deactivate`, the prompt prefix) that child shells must redo.
+# __autovenv_deco is set once nothing is left to do until the next check, so a prompt skips the call.
+function __autovenv_decorate
+    set -g __autovenv_deco 1
+    set -q AUTOVENV_KEY; or return 0
+    if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
+        return 0
     end
-    __autovenv_check
-    __autovenv_decorate
-    return $__autovenv_status
+    set -g __autovenv_deco ''
+    if test -z "$__autovenv_own_deactivate"
+        function deactivate --description 'autovenv: deactivate and pause for this project'
+            __autovenv_deactivate $argv
+        end
+        set -g __autovenv_own_deactivate 1
+    end
+    # Wrap fish_prompt once; the wrapper prints the prefix only while one is wanted (an unset
+    # AUTOVENV_PROMPT prints nothing).
+    if test -z "$__autovenv_wrapped"; and set -q AUTOVENV_PROMPT; and functions -q fish_prompt
+        functions -c fish_prompt __autovenv_orig_fish_prompt
+        function fish_prompt
+            __autovenv_prefix $status
+            __autovenv_orig_fish_prompt
+        end
+        set -g __autovenv_wrapped 1
+    end
+    test -n "$__autovenv_wrapped"; and set -g __autovenv_deco 1
+    return 0
 end
 
-# Refresh the stamp file not in use (two alternate, so the one in use stays the reference).
-function __autovenv_touch
-    if string match -q -- '*-a' $__autovenv_stamp
-        set -g __autovenv_next $__autovenv_stamps-b
-    else
-        set -g __autovenv_next $__autovenv_stamps-a
+# Print the prompt prefix while one is wanted (an unset AUTOVENV_PROMPT prints nothing), and return
+# STATUS, so the user's prompt still sees the command's.
+function __autovenv_prefix
+    test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and builtin printf '%s' "$AUTOVENV_PROMPT"
+    return $argv[1]
+end
+
+# Everything besides the directory whose change could alter the answer or the transition. Plain
+# expansions only. (Set-but-empty and unset read the same here; resolution treats them alike too.)
+# fish restores $status after event handlers, so the user's prompt still sees the command's.
+function __autovenv_hook --on-event fish_prompt
+    set -g __autovenv_sigv "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+    if test "$__autovenv_sigv" = "$__autovenv_quick"
+        if test "$PWD" != "$__autovenv_pwd"
+            # (A new variable is the function's, not the block's.)
+            set __autovenv_hook_cd 1
+        else if test -d "$PWD" $__autovenv_t
+            # A prompt where none of the stamps of what decided the answer changed.
+            test -n "$__autovenv_deco"; or __autovenv_decorate
+            return 0
+        end
     end
-    if test -d $__autovenv_stampdir; and test -w $__autovenv_stampdir
+
+    # Refresh the stamp file not in use (two alternate, so the one in use stays the reference; each
+    # touched is taken into use below); __autovenv_next is empty when the stamps cannot be written.
+    set -g __autovenv_ab $__autovenv_ab[2] $__autovenv_ab[1]
+    if test -d $__autovenv_stampdir -a -w $__autovenv_stampdir
+        set -g __autovenv_next $__autovenv_ab[1]
         builtin echo -n >$__autovenv_next
     else
         set -g __autovenv_next ''
     end
-end
 
-function __autovenv_unchanged
-    test -d "$PWD"; or return 1
-    test -n "$__autovenv_stamp"; or return 0
-    for __autovenv_p in $__autovenv_w
-        if test "$__autovenv_p" -nt "$__autovenv_stamp"
-            return 1
-        end
-    end
-    return 0
-end
-
-# Directories are written with a trailing slash here ("/a/b/", the root "/"): no path then ends in a
-# newline, so `string collect` (which trims trailing newlines) returns exactly one word.
-function __autovenv_walk
-    set -l d (string replace -r '/*\z' / -- $PWD | string collect)
+    # Walk up from $PWD to the nearest directory holding a marker: __autovenv_cand, written with a
+    # trailing slash ("/a/b/", the root "/"), empty when there is none; a marker counts if it exists
+    # or is a symbolic link, dangling or not. The directories passed on the way, which a new marker
+    # could change, go to __autovenv_tw.
     set -g __autovenv_cand ''
-    set -g __autovenv_walked
-    while test -n "$d"
-        for m in $__autovenv_markers
-            if test -e "$d$m"; or test -L "$d$m"
-                set -g __autovenv_cand $d
+    set -g __autovenv_tw
+    set -l __autovenv_ds $PWD
+    set -l __autovenv_first 1
+    while true
+        for d in $__autovenv_ds
+            if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+                test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
+                break
+            end
+            set -a __autovenv_tw -a ! $d -nt $__autovenv_next
+            test "$d" = /; and break
+        end
+        test -n "$__autovenv_cand" -o "$d" = /; and break
+        # The ancestors, nearest first: remembered for a few directories, as they depend on $PWD alone.
+        if test -n "$__autovenv_first"; and contains -- $PWD $__autovenv_wk
+            for __autovenv_i in $__autovenv_wfree[-1..1]
+                if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
+                    set -l __autovenv_w __autovenv_wa$__autovenv_i
+                    set __autovenv_ds $$__autovenv_w
+                    break
+                end
+            end
+        else
+            __autovenv_ancestors $d "$__autovenv_first"
+            set __autovenv_ds $__autovenv_up
+            set -q __autovenv_ds[1]; or break
+        end
+        set __autovenv_first ''
+    end
+
+    # A cd that changed neither the nearest candidate directory nor anything its answer watches keeps
+    # the answer; only the directories walked to it are new to watch. (Those walked from the old
+    # directory were walked again just now.)
+    if test -n "$__autovenv_hook_cd"; and test "$__autovenv_cand" = "$__autovenv_c"
+        and test -d "$PWD" $__autovenv_ta
+        set -g __autovenv_stamp $__autovenv_next
+        set -g __autovenv_pwd $PWD
+        test -n "$__autovenv_stamp"; and set -g __autovenv_t $__autovenv_tw $__autovenv_ta
+        or set -g __autovenv_t
+        test -n "$__autovenv_deco"; or __autovenv_decorate
+        return 0
+    end
+
+    set -g __autovenv_stamp $__autovenv_next
+    set -g __autovenv_fresh_answer ''
+    # Whether every variable our activation saved still holds what we set, PYTHONHOME still unset (the
+    # usual case, told without a loop): then none of them is the user's.
+    set -l __autovenv_intact ''
+    switch "$AUTOVENV_SAVED"
+        case 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
+            set -q VIRTUAL_ENV VIRTUAL_ENV_PROMPT AUTOVENV_SET_VIRTUAL_ENV AUTOVENV_SET_VIRTUAL_ENV_PROMPT
+            and test "$VIRTUAL_ENV" = "$AUTOVENV_SET_VIRTUAL_ENV"
+            and test "$VIRTUAL_ENV_PROMPT" = "$AUTOVENV_SET_VIRTUAL_ENV_PROMPT"
+            and not set -q PYTHONHOME
+            and not set -q AUTOVENV_SET_PYTHONHOME
+            and set __autovenv_intact 1
+        case PYENV_VERSION
+            set -q PYENV_VERSION AUTOVENV_SET_PYENV_VERSION
+            and test "$PYENV_VERSION" = "$AUTOVENV_SET_PYENV_VERSION"
+            and set __autovenv_intact 1
+        case ''
+            set __autovenv_intact 1
+    end
+
+    # The answer for the candidate directory (none without one).
+    if test -z "$__autovenv_cand"
+        set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
+        set -g __autovenv_an
+        set -g __autovenv_ap
+        set -g __autovenv_ta
+    else
+        # The resolution signature of the user's environment: a dependency our activation set, and
+        # that still holds our value, counts with the user's value (kept in AUTOVENV_OLD_<NAME>).
+        set -l __autovenv_g @AUTOVENV_SIGVALUES@
+        # The unset ones are `NAME!`: at the positions found last time, while the pattern of set and
+        # unset dependencies still holds (one `set -q` tells, see __autovenv_sig_pattern). PYENV_VERSION,
+        # which our activation sets and unsets, is not part of the pattern.
+        set -q $__autovenv_sq
+        test $status -eq $__autovenv_nunset; or __autovenv_sig_pattern
+        set __autovenv_g["$__autovenv_sidx"] $__autovenv_sbang
+        set -q PYENV_VERSION; or set __autovenv_g[$__autovenv_pyenv_at] 'PYENV_VERSION!'
+        if test -z "$AUTOVENV_SAVED"
+        else if test -n "$__autovenv_intact"; and test "$AUTOVENV_SAVED" = PYENV_VERSION
+            set -q AUTOVENV_OLD_PYENV_VERSION
+            and set __autovenv_g[$__autovenv_pyenv_at] "PYENV_VERSION=$AUTOVENV_OLD_PYENV_VERSION"
+            or set __autovenv_g[$__autovenv_pyenv_at] 'PYENV_VERSION!'
+
+        else if test -z "$__autovenv_intact"; or set -q __autovenv_venv_deps[1]
+            __autovenv_sig_saved
+        end
+        set -g __autovenv_usersig @AUTOVENV_SIGJOIN@
+
+        # From memory while it still holds: same signature, its cache entry neither removed nor
+        # rewritten (a rewrite renames a new file into its directory), every watched path still there
+        # and unchanged since the slot's stamp. Else from the cache entry or Python.
+        set -l __autovenv_i
+        if contains -- $__autovenv_cand $__autovenv_mc
+            # (A short loop costs less than the command substitution `contains -i` needs.)
+            for __autovenv_j in $__autovenv_mfree[-1..1]
+                test "$__autovenv_mc[$__autovenv_j]" = "$__autovenv_cand"; and set __autovenv_i $__autovenv_j
+                and break
+            end
+            set -l __autovenv_v __autovenv_ms$__autovenv_i __autovenv_mn$__autovenv_i __autovenv_mp$__autovenv_i \
+                __autovenv_mw$__autovenv_i __autovenv_mq$__autovenv_i
+            if test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
+                and not path filter -vq -- $__autovenv_mdir[$__autovenv_i]/e $$__autovenv_v[4]
+                and test ! $__autovenv_mdir[$__autovenv_i] -nt $__autovenv_stamps-m$__autovenv_i $$__autovenv_v[5]
+                set -g __autovenv_a $$__autovenv_v[1]
+                set -g __autovenv_an $$__autovenv_v[2]
+                set -g __autovenv_ap $$__autovenv_v[3]
+                set -g __autovenv_ta $$__autovenv_v[5]
+            else if not __autovenv_load $__autovenv_i
+                __autovenv_decorate
+                return 0
+            end
+        else
+            set __autovenv_i $__autovenv_mfree[1]
+            set -g __autovenv_mfree $__autovenv_mfree[2..-1] $__autovenv_i
+            if not __autovenv_load $__autovenv_i
+                __autovenv_decorate
                 return 0
             end
         end
-        set -a __autovenv_walked $d
-        set d (string replace -r '[^/]*/\z' '' -- $d | string collect)
     end
-    return 0
-end
 
-function __autovenv_sig
-    set -l __autovenv_s ''
-    set -l __autovenv_saved (string split ' ' -- "$AUTOVENV_SAVED")
-    for __autovenv_n in $__autovenv_deps
-        set -l __autovenv_o $__autovenv_n
-        if contains -- $__autovenv_n $__autovenv_saved; and not __autovenv_theirs $__autovenv_n
-            set __autovenv_o AUTOVENV_OLD_$__autovenv_n
-        end
-        if set -q $__autovenv_o
-            set __autovenv_s "$__autovenv_s$__autovenv_n=$$__autovenv_o"\x1f
-        else
-            set __autovenv_s "$__autovenv_s$__autovenv_n!"\x1f
-        end
-    end
-    set -g __autovenv_usersig "$__autovenv_s"
-end
-
-function __autovenv_check
-    __autovenv_touch
-    set -g __autovenv_stamp $__autovenv_next
-    __autovenv_walk
-    __autovenv_sig
-    set -g __autovenv_fresh_answer ''
-    if test -z "$__autovenv_cand"
-        __autovenv_clear_answer
-    else if not __autovenv_load $__autovenv_cand
-        __autovenv_cold; or return 0
-    end
     # Notes show when entering, and with every fresh answer (something it watched has changed).
-    if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
-        for __autovenv_note in $__autovenv_e_notes
-            builtin printf 'autovenv: %s\n' $__autovenv_note >&2
+    if set -q __autovenv_an[1]
+        if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
+            for __autovenv_note in $__autovenv_an
+                builtin printf 'autovenv: %s\n' $__autovenv_note >&2
+            end
         end
     end
     set -g __autovenv_c $__autovenv_cand
     set -g __autovenv_pwd $PWD
-    set -g __autovenv_w $__autovenv_walked $__autovenv_e_watch
-    __autovenv_transition
-    set -g __autovenv_quick "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f@AUTOVENV_QUICKSIG@
-end
+    test -n "$__autovenv_stamp"; and set -g __autovenv_t $__autovenv_tw $__autovenv_ta
+    or set -g __autovenv_t
 
-function __autovenv_clear_answer
-    set -g __autovenv_e_v $__autovenv_format
-    for __autovenv_n in key root venv vprompt prompt pyver path msg quiet
-        set -g __autovenv_e_$__autovenv_n ''
-    end
-    set -g __autovenv_e_sig "$__autovenv_usersig"
-    set -g __autovenv_e_notes
-    set -g __autovenv_e_watch
-end
-
-function __autovenv_load --argument-names cand
-    # "/a/b/" becomes ".../fish/da/db/d/e", as dirs.mirror_path does for "/a/b".
-    set -l f $__autovenv_cache/fish(string replace -a / /d -- $cand | string collect)/e
-    test -f "$f"; and test -O "$f"; or return 1
-    set -g __autovenv_e_v ''
-    source $f 2>/dev/null; or return 1
-    test "$__autovenv_e_v" = "$__autovenv_format"; and test "$__autovenv_e_sig" = "$__autovenv_usersig"; or return 1
-    for __autovenv_p in $__autovenv_e_watch
-        test -e "$__autovenv_p"; and not test "$__autovenv_p" -nt "$f"; or return 1
-    end
-    return 0
-end
-
-function __autovenv_cold
-    set -l out ($__autovenv_export export fish --hook)
-    set -l rc $status
-    if test $rc -ne 0
-        # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
-        if test -z "$__autovenv_broken"; and not contains -- $rc 1 2
-            builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' $__autovenv_export[1] >&2
-            set -g __autovenv_broken 1
+    # Bring the environment to the answer, by DESIGN §4's rules (mirrors plan.py). A venv activated by
+    # hand wins: touch nothing until it is deactivated. The venv's own activate.fish run over our
+    # activation of that same venv (out of habit) makes it one: hand it over.
+    if set -q _OLD_VIRTUAL_PATH AUTOVENV_KEY VIRTUAL_ENV; and test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
+        and __autovenv_taken_over
+        __autovenv_handover
+    else if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
+        set -l __autovenv_key $__autovenv_a[2]
+        if set -q AUTOVENV_KEY; and test -z "$__autovenv_intact"; and __autovenv_disturbed
+            # Something we set was changed behind our back: a hand-activated venv's deactivate unset
+            # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv
+            # shell`. Tidy up silently, keeping their values, then decide afresh.
+            __autovenv_unapply
         end
-        # Retry when something here changes, not at every prompt.
-        set -g __autovenv_quick "$__autovenv_sigv"
-        set -g __autovenv_pwd $PWD
-        set -g __autovenv_w $__autovenv_walked $__autovenv_cand
-        return 1
+        if set -q AUTOVENV_PAUSED
+            if test -z "$__autovenv_key"; or test "$__autovenv_a[3]" != "$AUTOVENV_PAUSED"
+                set -e AUTOVENV_PAUSED
+            else
+                set __autovenv_key ''
+            end
+        end
+        if test "$AUTOVENV_KEY" != "$__autovenv_key"; and test -n "$__autovenv_intact"
+            and test -n "$__autovenv_key"; and test -n "$__autovenv_a[4]"
+            and test "$AUTOVENV_SAVED" = 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
+            # From one of our venvs straight to another: what unapply and apply would do, less what
+            # they would undo and redo (the saved previous values stay, PYTHONHOME stays unset).
+            # `deactivate` is defined afresh, as unapply and __autovenv_decorate would: a venv's own
+            # activate.fish may have replaced ours without calling it.
+            function deactivate --description 'autovenv: deactivate and pause for this project'
+                __autovenv_deactivate $argv
+            end
+            set -g __autovenv_own_deactivate 1
+            set -l __autovenv_adds $__autovenv_addl
+            test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path __autovenv_adds $AUTOVENV_PATH_ADD
+            test -n "$AUTOVENV_PATH_ADD"; or set __autovenv_adds
+            for __autovenv_e in $__autovenv_adds
+                if test "$PATH[1]" = "$__autovenv_e"
+                    set -e PATH[1]
+                else
+                    set -l __autovenv_x (contains -i -- $__autovenv_e $PATH)
+                    and set -e PATH[$__autovenv_x[1]]
+                end
+            end
+            set -gx VIRTUAL_ENV $__autovenv_a[4]
+            set -gx VIRTUAL_ENV_PROMPT $__autovenv_a[5]
+            set -gx AUTOVENV_SET_VIRTUAL_ENV $__autovenv_a[4]
+            set -gx AUTOVENV_SET_VIRTUAL_ENV_PROMPT $__autovenv_a[5]
+            set -gx AUTOVENV_VENV $__autovenv_a[4]
+            if test -n "$__autovenv_a[8]"
+                set -gx PATH $__autovenv_ap $PATH
+                set -gx AUTOVENV_PATH_ADD $__autovenv_a[8]
+                set -g __autovenv_add $__autovenv_a[8]
+                set -g __autovenv_addl $__autovenv_ap
+            else
+                set -e AUTOVENV_PATH_ADD
+            end
+            set -gx AUTOVENV_KEY $__autovenv_key
+            set -gx AUTOVENV_ROOT $__autovenv_a[3]
+            test -n "$__autovenv_a[6]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[6]; or set -e AUTOVENV_PROMPT
+            test -n "$__autovenv_a[9]"; and test -z "$__autovenv_a[10]"
+            and builtin printf 'autovenv: %s\n' $__autovenv_a[9] >&2
+        else if test "$AUTOVENV_KEY" != "$__autovenv_key"
+            set -l __autovenv_msg ''
+            if set -q AUTOVENV_KEY
+                if test -n "$__autovenv_intact"
+                    # Our PATH entries, usually still first as we put them; the saved variables back.
+                    set -l __autovenv_adds $__autovenv_addl
+                    test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path __autovenv_adds $AUTOVENV_PATH_ADD
+                    test -n "$AUTOVENV_PATH_ADD"; or set __autovenv_adds
+                    for __autovenv_e in $__autovenv_adds
+                        if test "$PATH[1]" = "$__autovenv_e"
+                            set -e PATH[1]
+                        else
+                            set -l __autovenv_x (contains -i -- $__autovenv_e $PATH)
+                            and set -e PATH[$__autovenv_x[1]]
+                        end
+                    end
+                    if test "$AUTOVENV_SAVED" = PYENV_VERSION
+                        set -q AUTOVENV_OLD_PYENV_VERSION; and set -gx PYENV_VERSION $AUTOVENV_OLD_PYENV_VERSION
+                        or set -e PYENV_VERSION
+                        set -e AUTOVENV_OLD_PYENV_VERSION AUTOVENV_SET_PYENV_VERSION
+                    else if test -n "$AUTOVENV_SAVED"
+                        set -q AUTOVENV_OLD_VIRTUAL_ENV; and set -gx VIRTUAL_ENV $AUTOVENV_OLD_VIRTUAL_ENV
+                        or set -e VIRTUAL_ENV
+                        set -q AUTOVENV_OLD_VIRTUAL_ENV_PROMPT
+                        and set -gx VIRTUAL_ENV_PROMPT $AUTOVENV_OLD_VIRTUAL_ENV_PROMPT
+                        or set -e VIRTUAL_ENV_PROMPT
+                        set -q AUTOVENV_OLD_PYTHONHOME; and set -gx PYTHONHOME $AUTOVENV_OLD_PYTHONHOME
+                        set -e AUTOVENV_OLD_VIRTUAL_ENV AUTOVENV_OLD_VIRTUAL_ENV_PROMPT AUTOVENV_OLD_PYTHONHOME \
+                            AUTOVENV_SET_VIRTUAL_ENV AUTOVENV_SET_VIRTUAL_ENV_PROMPT
+                    end
+                    set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+                    if test -n "$__autovenv_own_deactivate"
+                        functions -e deactivate
+                        set -g __autovenv_own_deactivate ''
+                    end
+                else
+                    __autovenv_unapply
+                end
+                set __autovenv_msg deactivated
+            end
+            if test -n "$__autovenv_key"
+                # Apply: save what we change (absent stays absent), set, record what we set.
+                if test -n "$__autovenv_a[4]"
+                    set -q VIRTUAL_ENV; and set -gx AUTOVENV_OLD_VIRTUAL_ENV $VIRTUAL_ENV
+                    set -q VIRTUAL_ENV_PROMPT; and set -gx AUTOVENV_OLD_VIRTUAL_ENV_PROMPT $VIRTUAL_ENV_PROMPT
+                    set -q PYTHONHOME; and set -gx AUTOVENV_OLD_PYTHONHOME $PYTHONHOME; and set -e PYTHONHOME
+                    set -gx VIRTUAL_ENV $__autovenv_a[4]
+                    set -gx VIRTUAL_ENV_PROMPT $__autovenv_a[5]
+                    set -gx AUTOVENV_SET_VIRTUAL_ENV $__autovenv_a[4]
+                    set -gx AUTOVENV_SET_VIRTUAL_ENV_PROMPT $__autovenv_a[5]
+                    set -gx AUTOVENV_SAVED 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
+                    set -gx AUTOVENV_VENV $__autovenv_a[4]
+                else if test -n "$__autovenv_a[7]"
+                    set -q PYENV_VERSION; and set -gx AUTOVENV_OLD_PYENV_VERSION $PYENV_VERSION
+                    set -gx PYENV_VERSION $__autovenv_a[7]
+                    set -gx AUTOVENV_SET_PYENV_VERSION $__autovenv_a[7]
+                    set -gx AUTOVENV_SAVED PYENV_VERSION
+                else
+                    set -gx AUTOVENV_SAVED ''
+                end
+                if test -n "$__autovenv_a[8]"
+                    set -gx PATH $__autovenv_ap $PATH
+                    set -gx AUTOVENV_PATH_ADD $__autovenv_a[8]
+                    set -g __autovenv_add $__autovenv_a[8]
+                    set -g __autovenv_addl $__autovenv_ap
+                end
+                set -gx AUTOVENV_KEY $__autovenv_key
+                set -gx AUTOVENV_ROOT $__autovenv_a[3]
+                test -n "$__autovenv_a[6]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[6]
+                set __autovenv_msg $__autovenv_a[9]
+                # `deactivate`, as __autovenv_decorate would define it (here, not later: a call costs).
+                if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
+                    function deactivate --description 'autovenv: deactivate and pause for this project'
+                        __autovenv_deactivate $argv
+                    end
+                    set -g __autovenv_own_deactivate 1
+                end
+            end
+            test -n "$__autovenv_msg"; and test -z "$__autovenv_a[10]"
+            and builtin printf 'autovenv: %s\n' $__autovenv_msg >&2
+        end
     end
-    set -g __autovenv_broken ''
-    set -g __autovenv_e_v ''
-    set -g __autovenv_fresh_answer 1
-    string join \n -- $out | source
-    test "$__autovenv_e_v" = "$__autovenv_format"; or __autovenv_clear_answer
-    return 0
+    set -g __autovenv_quick "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+    # Decorate, unless it is plain that there is nothing to do (no activation, or one whose `deactivate`
+    # and prompt wrapper are in place).
+    if set -q AUTOVENV_KEY; and test "$__autovenv_own_deactivate$__autovenv_wrapped" != 11
+        __autovenv_decorate
+    else
+        set -g __autovenv_deco 1
+    end
 end
 
-function __autovenv_transition
-    set -l key "$__autovenv_e_key"
-    set -l msg ''
-    if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
-        # A venv activated by hand wins; touch nothing until it is deactivated.
+# (What a wrapper made by an earlier version of this hook calls, should the hook be loaded again.)
+function __autovenv_status_is --argument-names code
+    return $code
+end
+
+# The rest is off the common paths.
+
+# The ancestors of DIR, nearest first, into __autovenv_up; ".." resolved lexically, as cd and $PWD do.
+# FIRST: DIR is $PWD, whose list is kept for the next time.
+function __autovenv_ancestors --argument-names dir first
+    set -g __autovenv_up (path normalize -- $dir$__autovenv_ups)
+    test -n "$first"; and set -q __autovenv_up[1]; or return 0
+    set -l i $__autovenv_wfree[1]
+    set -g __autovenv_wfree $__autovenv_wfree[2..-1] $i
+    set -g __autovenv_wk[$i] $PWD
+    set -g __autovenv_wa$i $__autovenv_up
+end
+
+# The answer for $__autovenv_cand, from its cache entry (ours, current and unchanged), else from Python,
+# kept in slot I when there are stamps. Fails only when Python could not answer.
+function __autovenv_load --argument-names i
+    set -g __autovenv_mc[$i] ''
+    # "/a/b/" becomes ".../fish/da/db/d/e", as dirs.mirror_path does for "/a/b". `string collect`
+    # keeps a name holding a newline whole; it doubles the cost, so only such a name gets it.
+    set -l m
+    if string match -q -- "*"\n"*" $__autovenv_cand
+        set m (string replace -a / /d -- $__autovenv_cand | string collect)
+    else
+        set m (string replace -a / /d -- $__autovenv_cand)
+    end
+    set -l dir $__autovenv_cache/fish$m
+    set -l f $dir/e
+    # The slot's stamp is taken before anything is read: whatever changes from now on is newer.
+    set -l stamp ''
+    if test -n "$__autovenv_stamp"
+        set stamp $__autovenv_stamps-m$i
+        builtin echo -n >$stamp
+    end
+    set -l l1
+    set -l l2
+    set -l w
+    set -l ok ''
+    set -g __autovenv_ta
+    if test -f $f -a -O $f
+        begin
+            read -ta l1
+            read -ta l2
+        end <$f
+        # Its two lines: `set -g __autovenv_e FIELDS... WATCH...` and `set -g __autovenv_en NOTES...`.
+        # Ours and current (one comparison: the fields are \x1f-joined), every watched path there and
+        # no newer than the entry.
+        if test "$l1[3]"\x1f"$l2[3]"\x1f"$l1[4]"\x1f"$l1[14]" = __autovenv_e\x1f__autovenv_en\x1f"$__autovenv_format"\x1f"$__autovenv_usersig"
+            and not path filter -vq -- $l1[15..-1]
+            set -l v
+            for p in $l1[15..-1]
+                set -a v -a ! $p -nt $f
+                set -a __autovenv_ta -a ! $p -nt $stamp
+            end
+            if test -z '' $v
+                set -g __autovenv_a $l1[4..14]
+                set -g __autovenv_an $l2[4..-1]
+                set w $l1[15..-1]
+                set ok 1
+            end
+        end
+    end
+    if test -z "$ok"
+        # Ask Python (once per new or changed directory); it also refreshes the cache entry.
+        set -l out ($__autovenv_export export fish --hook)
+        set -l rc $status
+        if test $rc -ne 0
+            # 1 and 2: export already said what went wrong, in one line; anything else: it could not
+            # start.
+            if test -z "$__autovenv_broken"; and not contains -- $rc 1 2
+                builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' $__autovenv_export[1] >&2
+                set -g __autovenv_broken 1
+            end
+            # Retry when something here changes, not at every prompt.
+            set -g __autovenv_quick "$__autovenv_sigv"
+            set -g __autovenv_pwd $PWD
+            if test -n "$__autovenv_stamp"
+                set -g __autovenv_ta -a ! $__autovenv_cand -nt $__autovenv_stamp
+                set -g __autovenv_t $__autovenv_tw $__autovenv_ta
+            else
+                set -g __autovenv_ta
+                set -g __autovenv_t
+            end
+            return 1
+        end
+        set -g __autovenv_broken ''
+        set -g __autovenv_fresh_answer 1
+        set -g __autovenv_e
+        set -g __autovenv_en
+        string join \n -- $out | source
+        if test "$__autovenv_e[1]" != "$__autovenv_format"
+            set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
+            set -g __autovenv_an
+            set -g __autovenv_ap
+            set -g __autovenv_ta
+            return 0
+        end
+        set -g __autovenv_a $__autovenv_e[1..11]
+        set -g __autovenv_an $__autovenv_en
+        set -g __autovenv_ta
+        for p in $__autovenv_e[12..-1]
+            set -a __autovenv_ta -a ! $p -nt $stamp
+        end
+        set w $__autovenv_e[12..-1]
+    end
+    # The answer's PATH entries (a path variable splits at ':', as `string split :` would), and the
+    # answer into its slot, with the directory of its cache entry and its watch list.
+    set -g --path __autovenv_ap $__autovenv_a[8]
+    test -n "$__autovenv_a[8]"; or set -g __autovenv_ap
+    if test -z "$stamp"
+        set -g __autovenv_ta
         return 0
     end
-    if set -q AUTOVENV_KEY; and __autovenv_disturbed
-        # Something we set was changed behind our back: a hand-activated venv's deactivate unset
-        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv shell`.
-        # Tidy up silently, keeping their values, then decide afresh.
-        __autovenv_unapply
-    end
-    if set -q AUTOVENV_PAUSED
-        if test -z "$key"; or test "$__autovenv_e_root" != "$AUTOVENV_PAUSED"
-            set -e AUTOVENV_PAUSED
+    set -g __autovenv_mc[$i] $__autovenv_cand
+    set -g __autovenv_msig[$i] $__autovenv_a[11]
+    set -g __autovenv_mdir[$i] $dir
+    set -g __autovenv_ms$i $__autovenv_a
+    set -g __autovenv_mn$i $__autovenv_an
+    set -g __autovenv_mp$i $__autovenv_ap
+    set -g __autovenv_mw$i $w
+    set -g __autovenv_mq$i $__autovenv_ta
+    return 0
+end
+
+# The signature entries (in the caller's __autovenv_g) of dependencies in AUTOVENV_SAVED that still hold
+# the value our activation set: the user's value instead.
+function __autovenv_sig_saved --no-scope-shadowing
+    for __autovenv_n in (string split ' ' -- "$AUTOVENV_SAVED")
+        set -l __autovenv_i (contains -i -- $__autovenv_n $__autovenv_deps); or continue
+        __autovenv_theirs $__autovenv_n; and continue
+        set -l __autovenv_o AUTOVENV_OLD_$__autovenv_n
+        if set -q $__autovenv_o
+            set __autovenv_g[$__autovenv_i[1]] "$__autovenv_n=$$__autovenv_o"
         else
-            set key ''
+            set __autovenv_g[$__autovenv_i[1]] "$__autovenv_n!"
         end
     end
-    test "$AUTOVENV_KEY" = "$key"; and return 0
-    if set -q AUTOVENV_KEY
-        __autovenv_unapply
-        set msg deactivated
+end
+
+# The pattern of set and unset dependencies, for the signature: the unset ones' positions in
+# __autovenv_deps (__autovenv_sidx) and entries (`NAME!`, __autovenv_sbang), with a spare position past the
+# end so the lists are never empty. `set -q $__autovenv_sq` returns __autovenv_nunset while the pattern
+# holds: __autovenv_sq names the unset ones (and a variable never set) once and the set ones (and one
+# always set) N times, N exceeding the number of unset ones, so no mix of changes adds up to it.
+function __autovenv_sig_pattern
+    set -l unset __autovenv_never_set
+    set -l isset __autovenv_deps
+    set -g __autovenv_sidx
+    set -g __autovenv_sbang
+    for i in (seq (count $__autovenv_deps))
+        set -l n $__autovenv_deps[$i]
+        if test $n = PYENV_VERSION
+        else if set -q $n
+            set -a isset $n
+        else
+            set -a unset $n
+            set -a __autovenv_sidx $i
+            set -a __autovenv_sbang "$n!"
+        end
     end
-    if test -n "$key"
-        __autovenv_apply
-        set msg "$__autovenv_e_msg"
+    set -a __autovenv_sidx (math (count $__autovenv_deps) + 1)
+    set -a __autovenv_sbang ''
+    set -g __autovenv_nunset (count $unset)
+    set -g __autovenv_sq $unset
+    for i in (seq $__autovenv_nunset)
+        set -a __autovenv_sq $isset
     end
-    if test -n "$msg"; and test -z "$__autovenv_e_quiet"
-        builtin printf 'autovenv: %s\n' $msg >&2
-    end
-    return 0
 end
 
 # True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
@@ -238,6 +567,7 @@ function __autovenv_theirs --argument-names name
     end
 end
 
+# True when any variable we set was changed behind our back.
 function __autovenv_disturbed
     for n in (string split ' ' -- "$AUTOVENV_SAVED")
         test -n "$n"; and __autovenv_theirs $n; and return 0
@@ -245,10 +575,12 @@ function __autovenv_disturbed
     return 1
 end
 
+# Undo our activation, whatever the user changed since (what is theirs stays).
 function __autovenv_unapply
-    if set -q AUTOVENV_PATH_ADD; and test -n "$AUTOVENV_PATH_ADD"
-        for __autovenv_e in (string split : -- $AUTOVENV_PATH_ADD)
-            set -l i (contains -i -- $__autovenv_e $PATH)
+    if test -n "$AUTOVENV_PATH_ADD"
+        set -l --path add $AUTOVENV_PATH_ADD
+        for e in $add
+            set -l i (contains -i -- $e $PATH)
             and set -e PATH[$i[1]]
         end
     end
@@ -274,73 +606,40 @@ function __autovenv_unapply
     end
 end
 
-function __autovenv_save --argument-names name
-    if set -q $name
-        set -gx AUTOVENV_OLD_$name $$name
-    end
+# True when the activate.fish of our venv ran after we activated: it saved PATH, with our entries in
+# it, in _OLD_VIRTUAL_PATH (a leftover from before our activation holds no entry of ours).
+function __autovenv_taken_over
+    test -n "$AUTOVENV_PATH_ADD"; or return 1
+    set -l --path add $AUTOVENV_PATH_ADD
+    contains -- $add[1] $_OLD_VIRTUAL_PATH
 end
 
-function __autovenv_apply
-    if test -n "$__autovenv_e_venv"
-        __autovenv_save VIRTUAL_ENV
-        __autovenv_save VIRTUAL_ENV_PROMPT
-        __autovenv_save PYTHONHOME
-        set -gx VIRTUAL_ENV $__autovenv_e_venv
-        set -gx VIRTUAL_ENV_PROMPT $__autovenv_e_vprompt
-        set -gx AUTOVENV_SET_VIRTUAL_ENV $__autovenv_e_venv
-        set -gx AUTOVENV_SET_VIRTUAL_ENV_PROMPT $__autovenv_e_vprompt
-        set -e PYTHONHOME
-        set -gx AUTOVENV_SAVED 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
-        set -gx AUTOVENV_VENV $__autovenv_e_venv
-    else if test -n "$__autovenv_e_pyver"
-        __autovenv_save PYENV_VERSION
-        set -gx PYENV_VERSION $__autovenv_e_pyver
-        set -gx AUTOVENV_SET_PYENV_VERSION $__autovenv_e_pyver
-        set -gx AUTOVENV_SAVED PYENV_VERSION
-    else
-        set -gx AUTOVENV_SAVED ''
+# Drop our part of an activation the venv's own activate.fish took over, so that its `deactivate`
+# restores exactly what the user had before we activated: our PATH entries leave PATH and its saved
+# copy, a PYTHONHOME we had set aside goes to the activate's own slot for it, the values we set are
+# the user's now, and its `deactivate` stays. (The prompt prefix goes with AUTOVENV_PROMPT.)
+function __autovenv_handover
+    set -l --path add $AUTOVENV_PATH_ADD
+    for e in $add
+        set -l i (contains -i -- $e $PATH)
+        and set -e PATH[$i[1]]
+        set -l j (contains -i -- $e $_OLD_VIRTUAL_PATH)
+        and set -e _OLD_VIRTUAL_PATH[$j[1]]
     end
-    if test -n "$__autovenv_e_path"
-        set -gx PATH (string split : -- $__autovenv_e_path) $PATH
-        set -gx AUTOVENV_PATH_ADD $__autovenv_e_path
+    if set -q AUTOVENV_OLD_PYTHONHOME; and test -z "$_OLD_VIRTUAL_PYTHONHOME"
+        set -gx _OLD_VIRTUAL_PYTHONHOME $AUTOVENV_OLD_PYTHONHOME
     end
-    set -gx AUTOVENV_KEY $__autovenv_e_key
-    set -gx AUTOVENV_ROOT $__autovenv_e_root
-    if test -n "$__autovenv_e_prompt"
-        set -gx AUTOVENV_PROMPT $__autovenv_e_prompt
+    for n in (string split ' ' -- "$AUTOVENV_SAVED")
+        test -n "$n"; or continue
+        set -e AUTOVENV_OLD_$n
+        set -e AUTOVENV_SET_$n
     end
+    set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+    set -g __autovenv_own_deactivate ''
 end
 
-function __autovenv_status_is --argument-names code
-    return $code
-end
-
-function __autovenv_decorate
-    set -q AUTOVENV_KEY; or return 0
-    if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
-        return 0
-    end
-    if test -z "$__autovenv_own_deactivate"
-        function deactivate --description 'autovenv: deactivate and pause for this project'
-            __autovenv_deactivate $argv
-        end
-        set -g __autovenv_own_deactivate 1
-    end
-    # Wrap fish_prompt once; the wrapper prints the prefix only while one is wanted.
-    if set -q AUTOVENV_PROMPT; and not functions -q __autovenv_orig_fish_prompt; and functions -q fish_prompt
-        functions -c fish_prompt __autovenv_orig_fish_prompt
-        function fish_prompt
-            set -l __autovenv_status $status
-            if set -q AUTOVENV_PROMPT; and test -z "$VIRTUAL_ENV_DISABLE_PROMPT"
-                builtin printf '%s' "$AUTOVENV_PROMPT"
-            end
-            __autovenv_status_is $__autovenv_status
-            __autovenv_orig_fish_prompt
-        end
-    end
-    return 0
-end
-
+# `deactivate`: undo and pause autovenv for this project until the user leaves it. A venv's own
+# activate script calls `deactivate nondestructive` before taking over: then we only step aside.
 function __autovenv_deactivate
     set -q AUTOVENV_KEY; or return 0
     if test "$argv[1]" = nondestructive
@@ -353,3 +652,92 @@ function __autovenv_deactivate
     builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
     return 0
 end
+
+# The hook's state (after the functions, which are cheaper to call the nearer the top they are).
+
+# Tells `autovenv doctor` which shell (and process) runs the hook.
+set -gx AUTOVENV_HOOK fish:$fish_pid
+set -g __autovenv_export @AUTOVENV_EXPORT@
+set -g __autovenv_cache @AUTOVENV_CACHE@
+set -g __autovenv_markers @AUTOVENV_MARKERS@
+set -g __autovenv_deps @AUTOVENV_DEPS@
+# The marker names in the order the walk tries them (see shells/fish.py).
+set -g __autovenv_probes @AUTOVENV_PROBES@
+# The signature's pattern of set and unset dependencies; never holds before it is first found.
+set -g __autovenv_sq __autovenv_never_set
+set -g __autovenv_nunset 0
+set -g __autovenv_sidx
+set -g __autovenv_sbang
+set -g __autovenv_format @AUTOVENV_FORMAT@
+set -g __autovenv_c \x01
+set -g __autovenv_pwd ''
+set -g __autovenv_stamp ''
+set -g __autovenv_quick ''
+set -g __autovenv_own_deactivate ''
+set -g __autovenv_deco ''
+set -g __autovenv_broken ''
+# Whether fish_prompt is wrapped already: a flag, so the prompt path need not ask `functions -q`.
+if functions -q __autovenv_orig_fish_prompt
+    set -g __autovenv_wrapped 1
+else
+    set -g __autovenv_wrapped ''
+end
+
+set -g __autovenv_stampdir @AUTOVENV_STAMPS@
+set -g __autovenv_stamps $__autovenv_stampdir/fish-$fish_pid
+# The two stamp files, the next one to touch last (the hook swaps them first).
+set -g __autovenv_ab $__autovenv_stamps-b $__autovenv_stamps-a
+set -g __autovenv_next ''
+set -g __autovenv_cand ''
+# What the prompt tests, as `-a ! PATH -nt STAMP` after `-d $PWD`: the walked directories
+# (__autovenv_tw, against the stamp taken before the walk) and the answer's watch list (__autovenv_ta,
+# against the stamp of its slot). Empty without stamps, where the bash hook compares nothing either.
+set -g __autovenv_t
+set -g __autovenv_tw
+set -g __autovenv_ta
+# Suffixes that make `path normalize` list a directory's ancestors, 16 at a time.
+set -g __autovenv_ups /.. /../.. /../../.. /../../../.. /../../../../.. /../../../../../.. \
+    /../../../../../../.. /../../../../../../../.. /../../../../../../../../.. \
+    /../../../../../../../../../.. /../../../../../../../../../../.. /../../../../../../../../../../../.. \
+    /../../../../../../../../../../../../.. /../../../../../../../../../../../../../.. \
+    /../../../../../../../../../../../../../../.. /../../../../../../../../../../../../../../../..
+set -g __autovenv_up
+# Ancestors of a few directories walked from: __autovenv_wa<i> for __autovenv_wk[i]; __autovenv_wfree
+# lists the slots, the next one to reuse first.
+set -g __autovenv_wk '' '' '' '' '' '' '' ''
+set -g __autovenv_wfree 1 2 3 4 5 6 7 8
+
+# The current answer. Its single-valued fields in one list, in the order of Answer.scalars: 1 v, 2 key,
+# 3 root, 4 venv, 5 vprompt, 6 prompt, 7 pyver, 8 path, 9 msg, 10 quiet, 11 sig. __autovenv_an holds its
+# notes, __autovenv_ap its PATH entries as a list.
+set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
+set -g __autovenv_an
+set -g __autovenv_ap
+# The AUTOVENV_PATH_ADD this shell applied, and its entries: leaving needs no splitting then.
+set -g __autovenv_add ''
+set -g __autovenv_addl
+
+# Answers in memory, one slot each: candidate directory (__autovenv_mc), signature (__autovenv_msig) and
+# cache entry directory (__autovenv_mdir) of slot i; its fields, notes, PATH entries, watch list and
+# prompt test in __autovenv_ms<i>, _mn<i>, _mp<i>, _mw<i>, _mq<i>; its stamp file $__autovenv_stamps-m<i>.
+# A new answer takes the slot filled longest ago (__autovenv_mfree, first).
+set -g __autovenv_mc '' '' '' '' '' '' '' ''
+set -g __autovenv_msig '' '' '' '' '' '' '' ''
+set -g __autovenv_mdir '' '' '' '' '' '' '' ''
+set -g __autovenv_mfree 1 2 3 4 5 6 7 8
+
+# Deps our own activation may change (it then keeps the user's value in AUTOVENV_OLD_<NAME>): the position
+# of PYENV_VERSION in __autovenv_deps (if it is none, a spare position past the end, which the signature
+# ignores), and which of VIRTUAL_ENV, VIRTUAL_ENV_PROMPT and PYTHONHOME are dependencies (none: the
+# usual case skips them).
+set -g __autovenv_pyenv_at (contains -i -- PYENV_VERSION $__autovenv_deps)
+or set -g __autovenv_pyenv_at (math (count $__autovenv_deps) + 1)
+set -g __autovenv_venv_deps
+for __autovenv_n in VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME
+    contains -- $__autovenv_n $__autovenv_deps; and set -a __autovenv_venv_deps $__autovenv_n
+end
+set -e __autovenv_n
+
+# (Command substitutions split their output at newlines: any that carries a path ends in
+# `| string collect` or comes from `path`, whose output fish keeps whole, so a directory name holding a
+# newline stays one word.)

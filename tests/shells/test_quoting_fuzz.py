@@ -354,6 +354,50 @@ def test_render_answer_round_trips_through_the_real_shell(reader: ShellReader) -
     check()
 
 
+def check_fish_entry_head(
+    reader: ShellReader, fields: list[str], notes: list[str], watch: list[str], quiet: bool
+) -> None:
+    """The fish hook reads a cache entry's first two lines with `read --tokenize` instead of sourcing it:
+    every field, watched path and note must come back exactly, and nothing may run."""
+    values = dict(zip(SCALARS, fields))
+    answer = Answer(
+        key=values["key"], root=values["root"], venv=values["venv"], venv_prompt=values["vprompt"],
+        prompt=values["prompt"], pyenv_version=values["pyver"], path=values["path"], message=values["msg"],
+        quiet=quiet, notes=tuple(notes), watch=tuple(watch), sig=fields[-1],
+    )  # fmt: skip
+    entry = reader.work / "entry"
+    entry.write_bytes(raw(shells.get("fish").render_answer(answer)))
+    q = shells.get("fish").quote
+    lines = [
+        "set -g __l1",
+        "set -g __l2",
+        f"begin; read -ta __l1; read -ta __l2; end <{q(str(entry))}",
+        dump_list("fish", "__l1", "l1", reader.out),
+        dump_list("fish", "__l2", "l2", reader.out),
+    ]
+    reader.source("\n".join(lines) + "\n")
+    scalars = [value for _, value in answer.scalars("1")]
+    assert read_list(reader, "l1") == [b"set", b"-g", b"__autovenv_e", *(raw(v) for v in (*scalars, *watch))]
+    assert read_list(reader, "l2") == [b"set", b"-g", b"__autovenv_en", *(raw(n) for n in notes)]
+
+
+def test_fish_entry_head_round_trips_through_read_tokenize(reader: ShellReader) -> None:
+    if reader.shell != "fish":
+        pytest.skip("the fish hook's own way of reading a cache entry")
+
+    @profile(RENDER_EXAMPLES)
+    @given(
+        st.lists(hostile, min_size=len(SCALARS) + 1, max_size=len(SCALARS) + 1),
+        st.lists(hostile, max_size=3),
+        st.lists(hostile, max_size=4),
+        st.booleans(),
+    )
+    def check(fields: list[str], notes: list[str], watch: list[str], quiet: bool) -> None:
+        check_fish_entry_head(reader, fields, notes, watch, quiet)
+
+    check()
+
+
 # ---------------------------------------------------------------------------------------- render_hook
 
 path_component = hostile.map(lambda v: v.replace("/", "_")[:200]).filter(lambda v: v not in ("", ".", ".."))

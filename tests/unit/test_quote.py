@@ -234,6 +234,18 @@ def test_render_answer_is_one_assignment_per_field(shell: str) -> None:
     def check(fields: list[str], notes: list[str], watch: list[str]) -> None:
         answer = Answer(*fields[:7], message=fields[7], notes=tuple(notes), watch=tuple(watch))
         lines = adapter.render_answer(answer).split("\n")[:-1]
+        if shell == "fish":
+            # Two lines the hook reads first (every field, then the watch list; the notes), then the
+            # one-assignment-per-field form that hooks of earlier versions source.
+            head, notes_head = "set -g __autovenv_e ", "set -g __autovenv_en"
+            assert lines[0].startswith(head) and lines[1].startswith(notes_head)
+            scalars = [value for _, value in answer.scalars("1")]
+            expected_words = [value.encode("utf-8", "surrogateescape") for value in [*scalars, *watch]]
+            assert decode_fish_words(lines[0][len(head) :]) == expected_words
+            rest = lines[1][len(notes_head) :].removeprefix(" ")
+            got_notes = decode_fish_words(rest) if notes else ([] if rest == "" else [b"?"])
+            assert got_notes == [note.encode("utf-8", "surrogateescape") for note in notes]
+            lines = lines[2:]
         assert len(lines) == 13
         expected = ["v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig",
                     "notes", "watch"]  # fmt: skip

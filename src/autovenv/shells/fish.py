@@ -65,7 +65,20 @@ def render_plan(plan: Plan) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    lines = [f"set -g __autovenv_e_{name} {quote(value)}" for name, value in answer.scalars(FORMAT)]
+    """The answer as fish code; its first two lines are what the hook reads.
+
+    Line 1 sets ``__autovenv_e`` to the fields of ``Answer.scalars`` in order, then the watch list; line 2
+    sets ``__autovenv_en`` to the notes. The hook reads a cache entry's two lines with ``read --tokenize``
+    (which undoes this quoting exactly, without running anything) instead of sourcing the whole file,
+    a fraction of the cost. One assignment per field follows, for hooks of shells started before an
+    upgrade, which source the file and read those.
+    """
+    scalars = [value for _, value in answer.scalars(FORMAT)]
+    lines = [
+        f"set -g __autovenv_e {quote_words([*scalars, *answer.watch])}",
+        f"set -g __autovenv_en {quote_words(answer.notes)}".rstrip(),
+    ]
+    lines += [f"set -g __autovenv_e_{name} {quote(value)}" for name, value in answer.scalars(FORMAT)]
     lines.append(f"set -g __autovenv_e_notes {quote_words(answer.notes)}".rstrip())
     lines.append(f"set -g __autovenv_e_watch {quote_words(answer.watch)}".rstrip())
     return "".join(line + "\n" for line in lines)
@@ -73,6 +86,36 @@ def render_answer(answer: Answer) -> str:
 
 def quicksig(deps: Iterable[str]) -> str:
     return "".join(f'"${name}"\\x1f' for name in deps)
+
+
+def marker_order(markers: Iterable[str]) -> list[str]:
+    """The marker names in the order the walk tries them (any order gives the same answer).
+
+    ``path is`` stops at the first that exists: venv directories and .python-version, what most projects
+    have, come before the two config files that lead the list.
+    """
+    names = list(markers)
+    fixed = (".autovenv.toml", "pyproject.toml")
+    return [m for m in names if m not in fixed] + [m for m in names if m in fixed]
+
+
+def link_test(markers: Iterable[str]) -> str:
+    """Arguments for one ``test``, true when directory ``$d`` holds a marker that is a symbolic link.
+
+    ``path is`` follows links, so it misses a dangling one, which counts as a marker (``os.path.lexists``).
+    """
+    return " -o ".join(f"-L $d/{quote(m)}" for m in markers)
+
+
+def sig_values(deps: list[str]) -> str:
+    """Arguments setting the hook's ``__autovenv_g`` to ``NAME=value`` for every dependency."""
+    return " ".join(f'"{name}=${name}"' for name in deps)
+
+
+def sig_join(count: int) -> str:
+    """The hook's ``__autovenv_g`` (one ``NAME=value`` / ``NAME!`` per dependency) as one string, each
+    followed by a unit separator: an expansion, exact even for values ending in newlines."""
+    return "".join(f'"$__autovenv_g[{i}]"\\x1f' for i in range(1, count + 1)) or "''"
 
 
 def render_hook(values: Mapping[str, object]) -> str:
@@ -83,5 +126,28 @@ def render_hook(values: Mapping[str, object]) -> str:
         else:
             quoted[name] = quote(str(value))
     deps = values.get("AUTOVENV_DEPS", ())
-    quoted["AUTOVENV_QUICKSIG"] = quicksig(deps if isinstance(deps, (list, tuple)) else ())
-    return fill(read_template(TEMPLATE), quoted)
+    dep_names = [str(d) for d in deps] if isinstance(deps, (list, tuple)) else []
+    markers = values.get("AUTOVENV_MARKERS", ())
+    marker_names = [str(m) for m in markers] if isinstance(markers, (list, tuple)) else []
+    quoted["AUTOVENV_QUICKSIG"] = quicksig(dep_names)
+    quoted["AUTOVENV_SIGVALUES"] = sig_values(dep_names)
+    quoted["AUTOVENV_SIGJOIN"] = sig_join(len(dep_names))
+    quoted["AUTOVENV_PROBES"] = quote_words(marker_order(marker_names))
+    quoted["AUTOVENV_LINKTEST"] = link_test(marker_order(marker_names))
+    return compact(fill(read_template(TEMPLATE), quoted))
+
+
+def compact(text: str) -> str:
+    """The hook as fish reads it: without comment lines, blank lines and indentation.
+
+    At each call of a function, fish counts the lines of the function's source from its top (for its
+    stack of line numbers), so every character above a function is paid at every call; the documented
+    source is shell/autovenv.fish. No line of the hook starts with ``#`` inside a string: values are
+    quoted on the line that sets them, and quoting turns newlines (and every other control
+    character) into escapes.
+    """
+    # Only "\n" ends a line and only the template's own spaces indent one: str.splitlines() and strip()
+    # would also cut at characters such as U+0085 inside a quoted value.
+    lines = (line.lstrip(" ") for line in text.split("\n"))
+    kept = "".join(line + "\n" for line in lines if line and not line.startswith("#"))
+    return "# autovenv hook for fish; its documented source is shell/autovenv.fish\n" + kept

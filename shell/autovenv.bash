@@ -54,7 +54,7 @@ __autovenv_hook() {
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
                     for __autovenv_p in "${__autovenv_w[@]}"; do
-                        if [[ $__autovenv_p -nt $__autovenv_stamp ]]; then
+                        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
                             __autovenv_moved=1
                             break
                         fi
@@ -104,13 +104,15 @@ __autovenv_touch() {
     { : >| "$__autovenv_next"; } 2>/dev/null || __autovenv_next=
 }
 
-# True while no watched path was modified since the stamp (one stat pair per path, no process).
+# True while no watched path was modified since the stamp (one stat pair per path, no process). "The
+# stamp is newer", not "the path is not newer": where file times tick coarsely (a few ms on Linux before
+# 6.13), a change made in the stamp's own tick must count as a change, and costs at most one more check.
 __autovenv_unchanged() {
     [[ -d ${PWD-} ]] || return 1
     [[ -n $__autovenv_stamp ]] || return 0
     local __autovenv_p
     for __autovenv_p in "${__autovenv_w[@]}"; do
-        if [[ $__autovenv_p -nt $__autovenv_stamp ]]; then return 1; fi
+        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then return 1; fi
     done
     return 0
 }

@@ -9,8 +9,8 @@
 #
 # What keeps it cheap in fish, where each command costs microseconds and each command substitution, even
 # of a builtin, tens of them (the prompt, cd-within-a-project, switch and enter/leave paths run none):
-# - a prompt where nothing changed runs one `test` over every watched path; its arguments (`-a ! PATH
-#   -nt STAMP` each) are built when the directory or the answer changes, not at each prompt;
+# - a prompt where nothing changed runs one `test` over every watched path; its arguments (`-a STAMP
+#   -nt PATH` each) are built when the directory or the answer changes, not at each prompt;
 # - the walk up tests all markers of a directory with one `path is`, and takes the ancestors of a
 #   directory from one `path normalize`, remembered for a few directories (a string function of $PWD);
 # - answers this shell has read stay in memory, in a few slots, and are used again while the cache entry
@@ -101,7 +101,7 @@ function __autovenv_hook --on-event fish_prompt
                 test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
                 break
             end
-            set -a __autovenv_tw -a ! $d -nt $__autovenv_next
+            set -a __autovenv_tw -a $__autovenv_next -nt $d
             test "$d" = /; and break
         end
         test -n "$__autovenv_cand" -o "$d" = /; and break
@@ -198,7 +198,7 @@ function __autovenv_hook --on-event fish_prompt
                 __autovenv_mw$__autovenv_i __autovenv_mq$__autovenv_i
             if test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
                 and not path filter -vq -- $__autovenv_mdir[$__autovenv_i]/e $$__autovenv_v[4]
-                and test ! $__autovenv_mdir[$__autovenv_i] -nt $__autovenv_stamps-m$__autovenv_i $$__autovenv_v[5]
+                and test $__autovenv_stamps-m$__autovenv_i -nt $__autovenv_mdir[$__autovenv_i] $$__autovenv_v[5]
                 set -g __autovenv_a $$__autovenv_v[1]
                 set -g __autovenv_an $$__autovenv_v[2]
                 set -g __autovenv_ap $$__autovenv_v[3]
@@ -439,7 +439,7 @@ function __autovenv_load --argument-names i
             set -l v
             for p in $l1[15..-1]
                 set -a v -a ! $p -nt $f
-                set -a __autovenv_ta -a ! $p -nt $stamp
+                set -a __autovenv_ta -a $stamp -nt $p
             end
             if test -z '' $v
                 set -g __autovenv_a $l1[4..14]
@@ -464,7 +464,7 @@ function __autovenv_load --argument-names i
             set -g __autovenv_quick "$__autovenv_sigv"
             set -g __autovenv_pwd $PWD
             if test -n "$__autovenv_stamp"
-                set -g __autovenv_ta -a ! $__autovenv_cand -nt $__autovenv_stamp
+                set -g __autovenv_ta -a $__autovenv_stamp -nt $__autovenv_cand
                 set -g __autovenv_t $__autovenv_tw $__autovenv_ta
             else
                 set -g __autovenv_ta
@@ -488,7 +488,7 @@ function __autovenv_load --argument-names i
         set -g __autovenv_an $__autovenv_en
         set -g __autovenv_ta
         for p in $__autovenv_e[12..-1]
-            set -a __autovenv_ta -a ! $p -nt $stamp
+            set -a __autovenv_ta -a $stamp -nt $p
         end
         set w $__autovenv_e[12..-1]
     end
@@ -689,7 +689,7 @@ set -g __autovenv_stamps $__autovenv_stampdir/fish-$fish_pid
 set -g __autovenv_ab $__autovenv_stamps-b $__autovenv_stamps-a
 set -g __autovenv_next ''
 set -g __autovenv_cand ''
-# What the prompt tests, as `-a ! PATH -nt STAMP` after `-d $PWD`: the walked directories
+# What the prompt tests, as `-a STAMP -nt PATH` after `-d $PWD`: the walked directories
 # (__autovenv_tw, against the stamp taken before the walk) and the answer's watch list (__autovenv_ta,
 # against the stamp of its slot). Empty without stamps, where the bash hook compares nothing either.
 set -g __autovenv_t

@@ -50,7 +50,7 @@ __autovenv_hook() {
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
                     for __autovenv_p in "${__autovenv_w[@]}"; do
-                        if [[ $__autovenv_p -nt $__autovenv_stamp ]]; then
+                        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
                             __autovenv_moved=1
                             break
                         fi
@@ -105,7 +105,7 @@ __autovenv_unchanged() {
     [[ -d ${PWD-} ]] || return 1
     [[ -n $__autovenv_stamp ]] || return 0
     for __autovenv_p in "${__autovenv_w[@]}"; do
-        if [[ $__autovenv_p -nt $__autovenv_stamp ]]; then return 1; fi
+        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then return 1; fi
     done
     return 0
 }

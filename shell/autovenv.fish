@@ -536,8 +536,10 @@ function __autovenv_sig_pattern
     set -l isset __autovenv_deps
     set -g __autovenv_sidx
     set -g __autovenv_sbang
-    for i in (seq (count $__autovenv_deps))
-        set -l n $__autovenv_deps[$i]
+    # (A counter, not `seq`: that is an external command in fish.)
+    set -l i 0
+    for n in $__autovenv_deps
+        set i (math $i + 1)
         if test $n = PYENV_VERSION
         else if set -q $n
             set -a isset $n
@@ -551,7 +553,7 @@ function __autovenv_sig_pattern
     set -a __autovenv_sbang ''
     set -g __autovenv_nunset (count $unset)
     set -g __autovenv_sq $unset
-    for i in (seq $__autovenv_nunset)
+    for i in $unset
         set -a __autovenv_sq $isset
     end
 end

@@ -7,13 +7,17 @@ the one-line messages. The hook comes from the rc file, exactly as a user instal
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pathlib
 import shutil
+import struct
 import subprocess
+import termios
 
 import pytest
 
+from tests.shells import pty_shell
 from tests.shells.conftest import (
     BASE_PATH,
     PROMPT,
@@ -22,6 +26,7 @@ from tests.shells.conftest import (
     PYENV_ROOT,
     World,
     autovenv_command,
+    hook_rc,
     make_venv,
     shown_prompt,
 )
@@ -509,3 +514,56 @@ def test_a_hung_file_costs_at_most_the_deadline(world: World) -> None:
     assert out.count("\n") == 1 and "gave up" in out
     assert sh.run(":", timeout=5) == ""
     assert stable(sh.env()) == before
+
+
+class TracedShell(InteractiveShell):
+    """The harness's shell run under ``strace -f -e trace=execve``: every process it starts is logged."""
+
+    def __init__(self, *args: object, log: pathlib.Path, **kwargs: object) -> None:
+        self._log = log
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def _spawn(self, binary: str, env: dict[str, str], cwd: pathlib.Path) -> None:
+        master, slave = os.openpty()
+        self._fd = master
+        try:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 1000, 0, 0))
+            strace = shutil.which("strace")
+            assert strace is not None
+            self._proc = subprocess.Popen(
+                [strace, "-f", "-qq", "-e", "trace=execve", "-o", str(self._log), binary, "-i"],
+                stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
+                start_new_session=True, preexec_fn=pty_shell._take_controlling_terminal,
+            )  # fmt: skip
+        finally:
+            os.close(slave)
+
+
+def test_known_projects_cost_no_process(world: World) -> None:
+    """DESIGN §6: a prompt, a cd within a project, a switch and leaving spawn nothing once answers are
+    cached (the rc file's own `autovenv hook` aside)."""
+    if shutil.which("strace") is None:
+        if os.environ.get("CI"):
+            pytest.fail("strace is not installed, and CI must count processes")
+        pytest.skip("strace is not installed")
+    shop, tools = project(world, "shop"), project(world, "tools", version=PY_B)
+    (shop / "src").mkdir()
+    warm = world.start()
+    for where in (shop, tools, shop / "src", world.projects):
+        warm.cd(where)
+    warm.close()
+    log = world.root / "execve.log"
+    sh = TracedShell(
+        world.shell, world.home, hook_rc(world.shell), env=world.env, cwd=world.home, timeout=30, log=log
+    )
+    try:
+        sh.run(":")
+        start_up = log.read_text(errors="replace").count("execve(")  # the shell's own, the hook line's
+        for where in (shop, shop / "src", tools, shop, world.projects, tools):
+            sh.cd(where)
+            sh.run(":")
+        assert sh.run("builtin echo $VIRTUAL_ENV").strip() == str(tools / ".venv")
+    finally:
+        sh.close()
+    started = [line for line in log.read_text(errors="replace").splitlines() if "execve(" in line]
+    assert started[start_up:] == []

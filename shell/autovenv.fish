@@ -65,8 +65,7 @@ end
 # expansions only. (Set-but-empty and unset read the same here; resolution treats them alike too.)
 # fish restores $status after event handlers, so the user's prompt still sees the command's.
 function __autovenv_hook --on-event fish_prompt
-    set -g __autovenv_sigv "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
-    if test "$__autovenv_sigv" = "$__autovenv_quick"
+    if test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quick"
         if test "$PWD" != "$__autovenv_pwd"
             # (A new variable is the function's, not the block's.)
             set __autovenv_hook_cd 1
@@ -76,6 +75,9 @@ function __autovenv_hook --on-event fish_prompt
             return 0
         end
     end
+
+    # The signature as it was when this check began (a failed cold run waits for it to change).
+    set -g __autovenv_sigv "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
 
     # Refresh the stamp file not in use (two alternate, so the one in use stays the reference; each
     # touched is taken into use below); __autovenv_next is empty when the stamps cannot be written.

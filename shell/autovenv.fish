@@ -61,23 +61,21 @@ function __autovenv_prefix
     return $argv[1]
 end
 
-# Everything besides the directory whose change could alter the answer or the transition. Plain
-# expansions only. (Set-but-empty and unset read the same here; resolution treats them alike too.)
-# fish restores $status after event handlers, so the user's prompt still sees the command's.
+# __autovenv_quicks: everything besides the directory whose change could alter the answer or the
+# transition, as of the last check; __autovenv_quick: the directory too (one comparison on a prompt).
+# Plain expansions only. (Set-but-empty and unset read the same here; resolution treats them alike
+# too.) fish restores $status after event handlers, so the user's prompt still sees the command's.
 function __autovenv_hook --on-event fish_prompt
-    if test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quick"
-        if test "$PWD" != "$__autovenv_pwd"
-            # (A new variable is the function's, not the block's.)
-            set __autovenv_hook_cd 1
-        else if test -d "$PWD" $__autovenv_t
-            # A prompt where none of the stamps of what decided the answer changed.
-            test -n "$__autovenv_deco"; or __autovenv_decorate
-            return 0
-        end
+    if test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quick"
+        and test -d "$PWD" $__autovenv_t
+        # A prompt where none of the stamps of what decided the answer changed.
+        test -n "$__autovenv_deco"; or __autovenv_decorate
+        return 0
     end
-
-    # The signature as it was when this check began (a failed cold run waits for it to change).
-    set -g __autovenv_sigv "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+    if test "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quicks"
+        # A cd, nothing else changed. (A new variable is the function's, not the block's.)
+        set __autovenv_hook_cd 1
+    end
 
     # Refresh the stamp file not in use (two alternate, so the one in use stays the reference; each
     # touched is taken into use below); __autovenv_next is empty when the stamps cannot be written.
@@ -95,20 +93,16 @@ function __autovenv_hook --on-event fish_prompt
     # could change, go to __autovenv_tw.
     set -g __autovenv_cand ''
     set -g __autovenv_tw
-    set -l __autovenv_ds $PWD
-    set -l __autovenv_first 1
-    while true
-        for d in $__autovenv_ds
-            if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
-                test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
-                break
-            end
-            set -a __autovenv_tw -a $__autovenv_next -nt $d
-            test "$d" = /; and break
-        end
-        test -n "$__autovenv_cand" -o "$d" = /; and break
-        # The ancestors, nearest first: remembered for a few directories, as they depend on $PWD alone.
-        if test -n "$__autovenv_first"; and contains -- $PWD $__autovenv_wk
+    # $PWD itself first, without the loop (the usual case after a cd), then its ancestors, nearest first
+    # (remembered for a few directories: they depend on $PWD alone).
+    set -l d $PWD
+    if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+        test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
+    else
+        set -a __autovenv_tw -a $__autovenv_next -nt $d
+        set -l __autovenv_ds
+        if test "$d" = /
+        else if contains -- $PWD $__autovenv_wk
             for __autovenv_i in $__autovenv_wfree[-1..1]
                 if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
                     set -l __autovenv_w __autovenv_wa$__autovenv_i
@@ -117,11 +111,23 @@ function __autovenv_hook --on-event fish_prompt
                 end
             end
         else
-            __autovenv_ancestors $d "$__autovenv_first"
+            __autovenv_ancestors $d 1
             set __autovenv_ds $__autovenv_up
-            set -q __autovenv_ds[1]; or break
         end
-        set __autovenv_first ''
+        while set -q __autovenv_ds[1]
+            for d in $__autovenv_ds
+                if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+                    test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
+                    break
+                end
+                set -a __autovenv_tw -a $__autovenv_next -nt $d
+                test "$d" = /; and break
+            end
+            test -n "$__autovenv_cand" -o "$d" = /; and break
+            # Deeper than the list reaches: on from its last.
+            __autovenv_ancestors $d ''
+            set __autovenv_ds $__autovenv_up
+        end
     end
 
     # A cd that changed neither the nearest candidate directory nor anything its answer watches keeps
@@ -131,6 +137,7 @@ function __autovenv_hook --on-event fish_prompt
         and test -d "$PWD" $__autovenv_ta
         set -g __autovenv_stamp $__autovenv_next
         set -g __autovenv_pwd $PWD
+        set -g __autovenv_quick "$PWD"\x1f"$__autovenv_quicks"
         test -n "$__autovenv_stamp"; and set -g __autovenv_t $__autovenv_tw $__autovenv_ta
         or set -g __autovenv_t
         test -n "$__autovenv_deco"; or __autovenv_decorate
@@ -375,7 +382,8 @@ function __autovenv_hook --on-event fish_prompt
             and builtin printf 'autovenv: %s\n' $__autovenv_msg >&2
         end
     end
-    set -g __autovenv_quick "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+    set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+    set -g __autovenv_quick "$PWD"\x1f"$__autovenv_quicks"
     # Decorate, unless it is plain that there is nothing to do (no activation, or one whose `deactivate`
     # and prompt wrapper are in place).
     if set -q AUTOVENV_KEY; and test "$__autovenv_own_deactivate$__autovenv_wrapped" != 11
@@ -408,24 +416,17 @@ end
 function __autovenv_load --argument-names i
     set -g __autovenv_mc[$i] ''
     # "/a/b/" becomes ".../fish/da/db/d/e", as dirs.mirror_path does for "/a/b". `string collect`
-    # keeps a name holding a newline whole; it doubles the cost, so only such a name gets it.
-    set -l m
-    if string match -q -- "*"\n"*" $__autovenv_cand
-        set m (string replace -a / /d -- $__autovenv_cand | string collect)
-    else
-        set m (string replace -a / /d -- $__autovenv_cand)
-    end
+    # keeps a name holding a newline whole; it doubles the cost, so only such a name (which the
+    # substitution splits) gets it.
+    set -l m (string replace -a / /d -- $__autovenv_cand)
+    set -q m[2]; and set m (string replace -a / /d -- $__autovenv_cand | string collect)
     set -l dir $__autovenv_cache/fish$m
     set -l f $dir/e
     # The slot's stamp is taken before anything is read: whatever changes from now on is newer.
-    set -l stamp ''
-    if test -n "$__autovenv_stamp"
-        set stamp $__autovenv_stamps-m$i
-        builtin echo -n >$stamp
-    end
+    set -l stamp $__autovenv_stamps-m$i
+    test -n "$__autovenv_stamp"; and builtin echo -n >$stamp; or set stamp ''
     set -l l1
     set -l l2
-    set -l w
     set -l ok ''
     set -g __autovenv_ta
     if test -f $f -a -O $f
@@ -446,7 +447,7 @@ function __autovenv_load --argument-names i
             if test -z '' $v
                 set -g __autovenv_a $l1[4..14]
                 set -g __autovenv_an $l2[4..-1]
-                set w $l1[15..-1]
+                set -g __autovenv_aw $l1[15..-1]
                 set ok 1
             end
         end
@@ -462,8 +463,10 @@ function __autovenv_load --argument-names i
                 builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' $__autovenv_export[1] >&2
                 set -g __autovenv_broken 1
             end
-            # Retry when something here changes, not at every prompt.
-            set -g __autovenv_quick "$__autovenv_sigv"
+            # Retry when something here changes, not at every prompt. (Nothing the signature reads has
+            # changed since the check began.)
+            set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+            set -g __autovenv_quick "$PWD"\x1f"$__autovenv_quicks"
             set -g __autovenv_pwd $PWD
             if test -n "$__autovenv_stamp"
                 set -g __autovenv_ta -a $__autovenv_stamp -nt $__autovenv_cand
@@ -492,7 +495,7 @@ function __autovenv_load --argument-names i
         for p in $__autovenv_e[12..-1]
             set -a __autovenv_ta -a $stamp -nt $p
         end
-        set w $__autovenv_e[12..-1]
+        set -g __autovenv_aw $__autovenv_e[12..-1]
     end
     # The answer's PATH entries (a path variable splits at ':', as `string split :` would), and the
     # answer into its slot, with the directory of its cache entry and its watch list.
@@ -508,7 +511,7 @@ function __autovenv_load --argument-names i
     set -g __autovenv_ms$i $__autovenv_a
     set -g __autovenv_mn$i $__autovenv_an
     set -g __autovenv_mp$i $__autovenv_ap
-    set -g __autovenv_mw$i $w
+    set -g __autovenv_mw$i $__autovenv_aw
     set -g __autovenv_mq$i $__autovenv_ta
     return 0
 end
@@ -677,6 +680,7 @@ set -g __autovenv_c \x01
 set -g __autovenv_pwd ''
 set -g __autovenv_stamp ''
 set -g __autovenv_quick ''
+set -g __autovenv_quicks ''
 set -g __autovenv_own_deactivate ''
 set -g __autovenv_deco ''
 set -g __autovenv_broken ''
@@ -717,6 +721,8 @@ set -g __autovenv_wfree 1 2 3 4 5 6 7 8
 set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
 set -g __autovenv_an
 set -g __autovenv_ap
+# The watch list of the answer __autovenv_load last found (for its slot).
+set -g __autovenv_aw
 # The AUTOVENV_PATH_ADD this shell applied, and its entries: leaving needs no splitting then.
 set -g __autovenv_add ''
 set -g __autovenv_addl

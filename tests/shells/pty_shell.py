@@ -278,6 +278,10 @@ class InteractiveShell:
             raise ValueError("the fish harness needs TERM=dumb; its screen updates are only parsed for that")
         return env
 
+    def _command(self, binary: str) -> list[str]:
+        """The command line that starts the interactive shell (a subclass may wrap it)."""
+        return [binary, "-i"]
+
     def _spawn(self, binary: str, env: dict[str, str], cwd: pathlib.Path) -> None:
         """Start ``shell -i`` as a session leader whose controlling terminal is a fresh, wide pty."""
         master, slave = os.openpty()
@@ -285,7 +289,7 @@ class InteractiveShell:
         try:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
             self._proc = subprocess.Popen(
-                [binary, "-i"],
+                self._command(binary),
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,

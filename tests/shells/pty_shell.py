@@ -238,7 +238,9 @@ class InteractiveShell:
         self._private = pathlib.Path(tempfile.mkdtemp(prefix="pty-shell-"))
         try:
             self._write_rc(rc)
-            self._spawn(binary, self._build_env(env), pathlib.Path(cwd) if cwd else self.home)
+            full_env = self._build_env(env)
+            self._skip_fish_background_job(full_env)
+            self._spawn(binary, full_env, pathlib.Path(cwd) if cwd else self.home)
             self.startup_output = self._converse(None, timeout, "the first prompt")
         except BaseException:
             self.close(graceful=False)
@@ -260,6 +262,18 @@ class InteractiveShell:
             target = fish_dir / "config.fish"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(rc, encoding="utf-8", errors="surrogateescape")
+
+    def _skip_fish_background_job(self, env: Mapping[str, str]) -> None:
+        """Keep fish from starting its man-page completion generator in the background.
+
+        A fish whose data dir has no ``generated_completions`` yet starts Python behind the first prompt,
+        and that job runs ``man --path`` at a moment of its own. It competes for the CPU with the test and
+        shows up among the processes a test counts, so the directory is made before fish starts.
+        """
+        if self.shell != "fish":
+            return
+        data_home = pathlib.Path(env.get("XDG_DATA_HOME") or self.home / ".local" / "share")
+        (data_home / "fish" / "generated_completions").mkdir(parents=True, exist_ok=True)
 
     def _build_env(self, extra: Mapping[str, str] | None) -> dict[str, str]:
         """Minimal, deterministic environment: nothing leaks in from the test runner's own session.

@@ -4,8 +4,9 @@
 # Same design as the bash hook (see shell/autovenv.bash): on a prompt where nothing changed only string
 # comparisons and `test -nt` (builtins, no process); cached answers applied with builtins; Python only for
 # unknown or changed directories. PATH is handled as fish's list, exported joined by ':' as usual.
-# The prompt prefix comes from a wrapper around fish_prompt that reads $AUTOVENV_PROMPT each time, so a
-# child fish, or a prompt redefined later, still shows it; $status is handed through to the user's prompt.
+# The prompt prefix comes from a wrapper around fish_prompt that prints what $AUTOVENV_PROMPT asks for
+# (a child fish works it out from the inherited value), so a prompt redefined later still shows it;
+# $status is handed through to the user's prompt.
 #
 # What keeps it cheap in fish, where each command costs microseconds and each command substitution, even
 # of a builtin, tens of them (the prompt, cd-within-a-project, switch and enter/leave paths run none):
@@ -50,23 +51,26 @@ function __autovenv_decorate
         end
         set -g __autovenv_wrapped 1
     end
-    test -n "$__autovenv_wrapped"; and set -g __autovenv_deco 1
+    # Done, unless the prompt is still to be wrapped (no prompt function yet); without a prefix to show
+    # there is nothing to wrap until an activation brings one, and that decorates again.
+    test -n "$__autovenv_wrapped"; or not set -q AUTOVENV_PROMPT; and set -g __autovenv_deco 1
     return 0
 end
 
-# Print the prompt prefix while one is wanted (an unset AUTOVENV_PROMPT prints nothing), and return
-# STATUS, so the user's prompt still sees the command's.
+# Print the prompt prefix (__autovenv_pfx, kept by __autovenv_pfx_changed), and return STATUS, so the
+# user's prompt still sees the command's.
 function __autovenv_prefix
-    test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and builtin printf '%s' "$AUTOVENV_PROMPT"
+    builtin printf '%s' "$__autovenv_pfx"
     return $argv[1]
 end
 
 # __autovenv_quicks: everything besides the directory whose change could alter the answer or the
-# transition, as of the last check; __autovenv_quick: the directory too (one comparison on a prompt).
+# transition, as of the last check. __autovenv_quick: the directory and our own variables, for the one
+# comparison on a prompt; the dependencies are left to __autovenv_dep_changed, which empties it.
 # Plain expansions only. (Set-but-empty and unset read the same here; resolution treats them alike
 # too.) fish restores $status after event handlers, so the user's prompt still sees the command's.
 function __autovenv_hook --on-event fish_prompt
-    if test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quick"
+    if test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick"
         and test -d "$PWD" $__autovenv_t
         # A prompt where none of the stamps of what decided the answer changed.
         test -n "$__autovenv_deco"; or __autovenv_decorate
@@ -137,7 +141,7 @@ function __autovenv_hook --on-event fish_prompt
         and test -d "$PWD" $__autovenv_ta
         set -g __autovenv_stamp $__autovenv_next
         set -g __autovenv_pwd $PWD
-        set -g __autovenv_quick "$PWD"\x1f"$__autovenv_quicks"
+        set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
         test -n "$__autovenv_stamp"; and set -g __autovenv_t $__autovenv_tw $__autovenv_ta
         or set -g __autovenv_t
         test -n "$__autovenv_deco"; or __autovenv_decorate
@@ -383,7 +387,7 @@ function __autovenv_hook --on-event fish_prompt
         end
     end
     set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
-    set -g __autovenv_quick "$PWD"\x1f"$__autovenv_quicks"
+    set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
     # Decorate, unless it is plain that there is nothing to do (no activation, or one whose `deactivate`
     # and prompt wrapper are in place).
     if set -q AUTOVENV_KEY; and test "$__autovenv_own_deactivate$__autovenv_wrapped" != 11
@@ -466,7 +470,7 @@ function __autovenv_load --argument-names i
             # Retry when something here changes, not at every prompt. (Nothing the signature reads has
             # changed since the check began.)
             set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
-            set -g __autovenv_quick "$PWD"\x1f"$__autovenv_quicks"
+            set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
             set -g __autovenv_pwd $PWD
             if test -n "$__autovenv_stamp"
                 set -g __autovenv_ta -a $__autovenv_stamp -nt $__autovenv_cand
@@ -673,6 +677,21 @@ set -g __autovenv_probes @AUTOVENV_PROBES@
 # The signature's pattern of set and unset dependencies; never holds before it is first found.
 set -g __autovenv_sq __autovenv_never_set
 set -g __autovenv_nunset 0
+# The prompt prefix, worked out when AUTOVENV_PROMPT or VIRTUAL_ENV_DISABLE_PROMPT is set or erased (in
+# this fish, or as a universal variable by another) rather than at each prompt: the prefix while one is
+# wanted and the venv's own prompt is not disabled, else nothing.
+function __autovenv_pfx_changed --on-variable AUTOVENV_PROMPT --on-variable VIRTUAL_ENV_DISABLE_PROMPT
+    set -g __autovenv_pfx ''
+    test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and set -g __autovenv_pfx "$AUTOVENV_PROMPT"
+end
+__autovenv_pfx_changed
+
+# A dependency of the answer (HOME, PYENV_VERSION, ...) set or erased, here or as a universal variable
+# by another fish: the next prompt checks everything, not just the directory and our own variables.
+function __autovenv_dep_changed @AUTOVENV_ONDEPS@
+    set -g __autovenv_quick ''
+end
+
 set -g __autovenv_sidx
 set -g __autovenv_sbang
 set -g __autovenv_format @AUTOVENV_FORMAT@

@@ -173,6 +173,25 @@ def test_python_version_edited_while_inside_is_picked_up(world: World) -> None:
     assert sh.run("python --version").strip() == f"Python {PY_A}"
 
 
+def test_a_dependency_variable_set_at_the_prompt_is_picked_up(world: World) -> None:
+    """WORKON_HOME decides where a `.venv` file's name points. Setting it while inside the project takes
+    effect at the next prompt, with no cd; fish learns of it from a variable event, not a comparison."""
+    envs_a, envs_b = world.root / "envs-a", world.root / "envs-b"
+    envs_a.mkdir()
+    make_venv(envs_b / "named", PY_B)
+    app = world.projects / "app"
+    app.mkdir()
+    (app / ".venv").write_text("named\n")
+    sh = world.start(env={"WORKON_HOME": str(envs_a)})
+    sh.cd(app)
+    assert "VIRTUAL_ENV" not in sh.env()
+    sh.run(setenv(world.shell, "WORKON_HOME", str(envs_b)))
+    assert sh.env().get("VIRTUAL_ENV") == str(envs_b / "named").encode()
+    assert python_facts(sh)[2] == f"Python {PY_B}"
+    sh.run(setenv(world.shell, "WORKON_HOME", str(envs_a)))
+    assert "VIRTUAL_ENV" not in sh.env()
+
+
 def test_deactivate_pauses_until_the_project_is_left(world: World) -> None:
     shop = project(world, "shop")
     (shop / "sub").mkdir()

@@ -88,6 +88,11 @@ def quicksig(deps: Iterable[str]) -> str:
     return "".join(f'"${name}"\\x1f' for name in deps)
 
 
+def on_variables(deps: Iterable[str]) -> str:
+    """``--on-variable NAME`` for every dependency: the hook's handler that notices one being set."""
+    return " ".join(f"--on-variable {quote(name)}" for name in deps)
+
+
 def marker_order(markers: Iterable[str]) -> list[str]:
     """The marker names in the order the walk tries them (any order gives the same answer).
 
@@ -130,6 +135,7 @@ def render_hook(values: Mapping[str, object]) -> str:
     markers = values.get("AUTOVENV_MARKERS", ())
     marker_names = [str(m) for m in markers] if isinstance(markers, (list, tuple)) else []
     quoted["AUTOVENV_QUICKSIG"] = quicksig(dep_names)
+    quoted["AUTOVENV_ONDEPS"] = on_variables(dep_names)
     quoted["AUTOVENV_SIGVALUES"] = sig_values(dep_names)
     quoted["AUTOVENV_SIGJOIN"] = sig_join(len(dep_names))
     quoted["AUTOVENV_PROBES"] = quote_words(marker_order(marker_names))

@@ -65,7 +65,9 @@ IMPORT_RUNS = 9
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 COLD_BUDGET_RATIO = 2.0
 BASE, AUTOVENV, LEAN, DIRENV = "baseline", "autovenv", "autovenv (install.sh launcher)", "direnv"
-SLUG = {BASE: "base", AUTOVENV: "autovenv", LEAN: "lean", DIRENV: "direnv"}
+#: The pip console script behind the start line `autovenv init` writes (it sources the saved start file).
+START = "autovenv (start line)"
+SLUG = {BASE: "base", AUTOVENV: "autovenv", LEAN: "lean", DIRENV: "direnv", START: "start"}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -364,9 +366,14 @@ class Workspace:
             env["ZDOTDIR"] = str(home)
         return env
 
-    def hook_line(self, shell: str, config: str) -> str:
+    def hook_line(self, shell: str, config: str, home: Path | None = None) -> str:
         if config == BASE:
             return ""
+        if config == START and home is not None:  # as `autovenv init` writes it (autovenv.shells.*)
+            start = quote(shell, str(self.cache_dir(home) / f"start.{shell}"))
+            if shell == "fish":
+                return f"test -O {start}; and source {start}; or autovenv hook fish | source"
+            return f'[ -O {start} ] && . {start} || eval "$(autovenv hook {shell})"'
         if config == AUTOVENV:
             cmd = "autovenv"
         elif config == LEAN and self.launcher is not None:  # the README's install: install.sh's command
@@ -378,7 +385,7 @@ class Workspace:
         return f"{cmd} hook fish | source" if shell == "fish" else f'eval "$({cmd} hook {shell})"'
 
     def write_rc(self, shell: str, home: Path, config: str) -> None:
-        hook = self.hook_line(shell, config)
+        hook = self.hook_line(shell, config, home)
         if shell == "bash":
             (home / ".bashrc").write_text(f"PS1='{PROMPT}'\n{hook}\n")
         elif shell == "zsh":
@@ -906,7 +913,7 @@ def run_shell(
     elif args.strace:
         notes.append("strace not found: processes per command not counted (apt-get install strace)")
 
-    startup_configs = [BASE, AUTOVENV, LEAN] + ([DIRENV] if args.direnv else [])
+    startup_configs = [BASE, AUTOVENV, START, LEAN] + ([DIRENV] if args.direnv else [])
     startups, startup_cpu = time_startups(shell, ws, startup_configs, args.samples, args.starts)
     log(f"  {shell} start-up timed")
 
@@ -970,6 +977,7 @@ def startup_rows(
     rows = []
     for config, label in (
         (AUTOVENV, "shell start-up (ms, pip script)"),
+        (START, "shell start-up (ms, start line)"),
         (LEAN, "shell start-up (ms, install.sh)"),
     ):
         value = med(startups[config])
@@ -1149,7 +1157,11 @@ def budget_lines(
             f"{judge(proc if counted else None, 0.005)}"
         )
     med = statistics.median
-    for config, label in ((AUTOVENV, "start-up (pip)"), (LEAN, "start-up (install.sh)")):
+    for config, label in (
+        (AUTOVENV, "start-up (pip)"),
+        (START, "start-up (start line)"),
+        (LEAN, "start-up (install.sh)"),
+    ):
         wall = med(startups[config]) - med(startups[BASE])
         cpu = med(cpus[config]) - med(cpus[BASE])
         lines.append(

@@ -15,9 +15,14 @@ PIECES = [
 
 
 def env_safe(value: str) -> bool:
-    """No NUL (an environment value cannot hold one); only surrogateescape's own surrogates."""
+    """No NUL (an environment value cannot hold one), and a string Python could have read from one.
+
+    Only surrogateescape's own surrogates, and only where they stand for bytes that are not UTF-8:
+    joined pieces like "\\udcc3\\udc80" encode to the bytes of "À", which read back as "À", so no
+    environment can hand Python that string.
+    """
     try:
-        value.encode("utf-8", "surrogateescape")
+        data = value.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
         return False
-    return "\x00" not in value
+    return "\x00" not in value and data.decode("utf-8", "surrogateescape") == value

@@ -1,14 +1,16 @@
 """``autovenv doctor``: is the hook installed and running, and is anything fighting it? Each finding
 names the exact command that fixes it.
 
-Checks, for every shell: which shell this is (shellingham), the hook line in its startup file, the hook
-running in this very shell (the hooks export ``AUTOVENV_HOOK=<shell>:<pid>``; a value inherited from a
-parent shell names another process), the ``autovenv`` command on PATH, PATH order (pyenv shims or conda's
-base ahead of the active venv), and other auto-activators (direnv ``layout python``, ``pyenv
-virtualenv-init``, conda ``auto_activate_base``). For PowerShell: the execution policy of every scope,
-read with ``powershell -NoProfile -Command Get-ExecutionPolicy -List`` (the policy governs script files,
-never ``-Command``), scopes set by Group Policy (explained, never overridden), a profile marked as
-downloaded (Mark of the Web), and ConstrainedLanguage mode. PowerShell is only probed where it exists.
+Checks, for every shell: which shell this is (shellingham), the hook line in its startup file (for bash,
+zsh and fish also whether it starts Python at every shell start: the plain line with a pip console script
+does, the start line ``autovenv init`` writes does not), the hook running in this very shell (the hooks
+export ``AUTOVENV_HOOK=<shell>:<pid>``; a value inherited from a parent shell names another process), the
+``autovenv`` command on PATH, PATH order (pyenv shims or conda's base ahead of the active venv), and other
+auto-activators (direnv ``layout python``, ``pyenv virtualenv-init``, conda ``auto_activate_base``). For
+PowerShell: the execution policy of every scope, read with ``powershell -NoProfile -Command
+Get-ExecutionPolicy -List`` (the policy governs script files, never ``-Command``), scopes set by Group
+Policy (explained, never overridden), a profile marked as downloaded (Mark of the Web), and
+ConstrainedLanguage mode. PowerShell is only probed where it exists.
 
 The parsing and judging are pure functions over recorded text, tested without PowerShell.
 """
@@ -37,6 +39,8 @@ SIGN_FIX = (
     "-Certificate (Get-ChildItem Cert:\\CurrentUser\\My -CodeSigningCert)[0]"
 )
 PROBE_SEPARATOR = "----autovenv----"
+#: In the command install.sh writes: it serves ``autovenv hook SHELL`` from a saved copy, without Python.
+LAUNCHER_TAG = "written by autovenv install.sh"
 #: Hooks that export AUTOVENV_HOOK=<shell>:<pid>; for the others an unset value proves nothing yet.
 #: Every shell with an adapter: each hook exports AUTOVENV_HOOK=<shell>:<pid> (no list to keep in sync).
 REPORTING_SHELLS = tuple(shells.names())
@@ -422,6 +426,52 @@ def envrc_findings(directory: str, read: Callable[[str], str | None]) -> list[Fi
         current = parent
 
 
+def start_finding(
+    rc_text: str,
+    shell: str,
+    environ: Mapping[str, str],
+    command: str | None,
+    read: Callable[[str], str | None],
+) -> Finding | None:
+    """What the hook line costs at shell start: the start line runs no Python while nothing changed; the
+    plain line runs ``command`` at every start, which costs a Python start unless ``command`` is
+    install.sh's launcher (it serves a saved copy). ``None`` when there is nothing to say."""
+    if not hasattr(shells.get(shell), "start_line"):
+        return None
+    current = init_mod.hook_line(shell, environ)
+    lines = [line.strip() for line in rc_text.splitlines() if not line.lstrip().startswith("#")]
+    if current in lines and not installed_from_wheel():
+        return Finding(
+            "info",
+            "this autovenv is a source checkout or an editable install: it writes no start file, so every "
+            "shell start runs Python",
+        )
+    if current in lines:
+        return Finding("ok", "the hook line sources the start file: no Python at a shell start")
+    if any(init_mod.is_start_line(line, shell) for line in lines):
+        return Finding(
+            "info",
+            "the hook line names a start file where autovenv no longer writes it, so every shell start "
+            "runs Python",
+            f"autovenv init {shell}",
+        )
+    if command is None or LAUNCHER_TAG in (read(command) or "")[:1024]:
+        return None
+    fix = (
+        f"autovenv init {shell}"
+        if any(init_mod.replaceable(line, shell) for line in lines)
+        else f"use this line instead: {current}"
+    )
+    return Finding("info", "the hook line starts Python at every shell start (10-20 ms)", fix)
+
+
+def installed_from_wheel() -> bool:
+    """Does this installation get start files (a dist-info beside the package: autovenv.start)?"""
+    from autovenv import start
+
+    return start.record_file(os.path.dirname(os.path.dirname(os.path.abspath(start.__file__)))) is not None
+
+
 def _sh(value: str) -> str:
     from autovenv.decide import display_quote
 
@@ -447,6 +497,7 @@ def collect(
     import shutil
 
     findings: list[Finding] = []
+    command = shutil.which("autovenv")
     how = "given"
     if shell is None:
         shell, how = init_mod.detect_shell(environ)
@@ -470,11 +521,14 @@ def collect(
         rc_text = _read_text(path) or ""
         if init_mod.has_hook(rc_text, shell):
             findings.append(Finding("ok", f"{path} loads the hook"))
+            start = start_finding(rc_text, shell, environ, command, _read_text)
+            if start is not None:
+                findings.append(start)
         else:
             findings.append(Finding("error", f"{path} does not load the hook", f"autovenv init {shell}"))
         findings.append(hook_running(environ.get("AUTOVENV_HOOK"), shell, ancestor_pids()))
         findings.extend(rc_conflicts(rc_text, path))
-    if shutil.which("autovenv") is None:
+    if command is None:
         findings.append(
             Finding(
                 "warn",

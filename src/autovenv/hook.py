@@ -1,9 +1,11 @@
-"""``autovenv hook SHELL``: print the hook for a shell, filled with this installation's paths."""
+"""``autovenv hook SHELL``: print the hook for a shell, filled with this installation's paths, and keep the
+copies a shell can start from without Python (``hook.SHELL`` for install.sh's launcher, the start file)."""
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 
 from autovenv import answer, cache, dirs, settings
 from autovenv.resolve.finders import candidate_names
@@ -11,6 +13,8 @@ from autovenv.resolve.finders import candidate_names
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from autovenv.shells.base import Adapter
 
 
 def export_command() -> list[str]:
@@ -82,8 +86,12 @@ def main(argv: list[str]) -> int:
     except shells.UnknownShell as exc:
         sys.stderr.write(f"autovenv: {exc}\n")
         return 2
-    data = adapter.render_hook(hook_values(os.environ)).encode("utf-8", "surrogateescape")
+    started_ns = time.time_ns()
+    values = hook_values(os.environ)
+    text = adapter.render_hook(values)
+    data = text.encode("utf-8", "surrogateescape")
     save_copy(adapter.NAME, data, os.environ)
+    save_start(adapter, values, text, os.environ, started_ns)
     sys.stdout.buffer.write(data)
     return 0
 
@@ -94,11 +102,46 @@ def save_copy(shell: str, data: bytes, environ: Mapping[str, str]) -> None:
     The launcher uses the copy only while it is newer than the installation and the user's config, and
     only from ``$XDG_CACHE_HOME`` (or ``~/.cache``) and the cache override; elsewhere Python answers.
     """
-    path = os.path.join(dirs.cache_dir(environ), f"hook.{shell}")
+    write_file(os.path.join(dirs.cache_dir(environ), f"hook.{shell}"), data)
+
+
+def save_start(
+    adapter: Adapter,
+    values: Mapping[str, object],
+    hook: str,
+    environ: Mapping[str, str],
+    started_ns: int,
+) -> None:
+    """Keep the start file beside the copy: the line ``autovenv init`` writes sources it without Python
+    while its guard holds (see autovenv.start). Its mtime is set to just before rendering started (as
+    cache entries are), so a config edited or a package installed while it rendered makes it stale. A
+    hook that gets none removes a stale one, which would otherwise go on serving another installation's."""
+    from autovenv import start
+
+    cache = values.get("AUTOVENV_CACHE")
+    if not hasattr(adapter, "render_start") or not isinstance(cache, str) or not start.usable_cache(values):
+        return
+    where = start.path(adapter.NAME, cache)
+    found = start.render(adapter, values, hook, environ)
+    if found is not None:
+        content, checks = found
+        write_file(where, content.encode("utf-8", "surrogateescape"), start.stamp(checks, started_ns))
+        return
+    try:  # noqa: SIM105 - contextlib costs an import at every shell start
+        os.unlink(where)
+    except OSError:
+        pass
+
+
+def write_file(path: str, data: bytes, mtime_ns: int | None = None) -> None:
+    """Replace ``path`` whole (a shell starting meanwhile reads the old file or the new, never half);
+    failures are silent: the copies only save time."""
     temp = f"{path}.{os.getpid()}.tmp"
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
+        if mtime_ns is not None:
+            os.utime(temp, ns=(mtime_ns, mtime_ns))
         os.replace(temp, path)
     except OSError:
         try:  # noqa: SIM105 - contextlib costs an import at every shell start

@@ -3,10 +3,16 @@
 The shell is detected with shellingham (the process tree), falling back to ``$SHELL`` and, on Windows,
 to PowerShell when ``PSModulePath`` says we run under it or ``COMSPEC``. The startup file is ``~/.bashrc``,
 ``${ZDOTDIR:-~}/.zshrc``, fish's ``config.fish`` or PowerShell's ``$PROFILE`` (asked from PowerShell
-itself when it is installed, since Documents may be redirected, else computed), created if missing. A
-file that already runs ``autovenv hook SHELL`` is left alone; otherwise the file is copied to
-``FILE.autovenv-backup`` first and two lines are appended: a marker comment and the hook line. Encoding
-and line endings of the file are kept (Windows PowerShell 5.1 profiles are often UTF-16).
+itself when it is installed, since Documents may be redirected, else computed), created if missing. The
+file is copied to ``FILE.autovenv-backup`` first and two lines are appended: a marker comment and the hook
+line. Encoding and line endings of the file are kept (Windows PowerShell 5.1 profiles are often UTF-16).
+
+For bash, zsh and fish the hook line is the start line: it sources the start file (autovenv.start) by its
+absolute path and runs ``autovenv hook SHELL`` only when that file is missing or stale, so a pip, pipx or
+uv install starts no Python at a shell start where nothing changed. A file that already runs ``autovenv
+hook SHELL`` gets no second line: the documented plain line (``eval "$(autovenv hook bash)"``) and a start
+line naming another path are replaced by the current start line, anything else is left alone, and so is
+the line below install.sh's marker (its launcher serves the hook without Python already).
 
 For PowerShell, ``--fix-policy`` (and only that) runs ``Set-ExecutionPolicy -Scope CurrentUser
 RemoteSigned``: never another scope, and never when Group Policy decides the policy.
@@ -26,6 +32,7 @@ if TYPE_CHECKING:
     import click
 
 MARKER = "# added by autovenv init"
+INSTALL_SH_MARKER = "# added by autovenv install.sh"
 SHELLS = ("bash", "zsh", "fish", "pwsh")
 BACKUP_SUFFIX = ".autovenv-backup"
 
@@ -137,20 +144,56 @@ def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "
     raise ValueError(f"unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
 
 
-def hook_line(shell: str) -> str:
-    from autovenv import shells
+def hook_line(shell: str, environ: Mapping[str, str] = os.environ) -> str:
+    """The line to add: for bash, zsh and fish the start line (autovenv.start) with the start file's path
+    in this environment's cache; for PowerShell, or a cache path that is not absolute, the plain line."""
+    from autovenv import dirs, shells, start
 
-    return shells.get(shell).HOOK_LINE
+    adapter = shells.get(shell)
+    line_for: Callable[[str], str] | None = getattr(adapter, "start_line", None)
+    cache = dirs.cache_dir(environ)
+    if line_for is None or not os.path.isabs(cache):
+        return adapter.HOOK_LINE
+    return line_for(start.path(adapter.NAME, cache))
 
 
 def has_hook(text: str, shell: str) -> bool:
     """Does the file already run ``autovenv hook SHELL`` (any spelling of the command, outside comments)?"""
     names = "pwsh|powershell" if shell == "pwsh" else re.escape(shell)
     pattern = rf"^[^#\n]*autovenv(?:\.exe)?['\"]?\s+hook\s+(?:{names})\b"
-    return (
-        re.search(pattern, text, re.MULTILINE | re.IGNORECASE if shell == "pwsh" else re.MULTILINE)
-        is not None
-    )
+    found = re.search(pattern, text, re.MULTILINE | re.IGNORECASE if shell == "pwsh" else re.MULTILINE)
+    return found is not None or any(is_start_line(line.strip(), shell) for line in text.splitlines())
+
+
+def is_start_line(line: str, shell: str) -> bool:
+    """Is ``line`` a start line as ``autovenv init`` writes it, for any start file path?"""
+    shape = _start_shape(shell)
+    if shape is None:
+        return False
+    head, tail = shape
+    return len(line) > len(head) + len(tail) and line.startswith(head) and line.endswith(tail)
+
+
+_SHAPES: dict[str, tuple[str, str] | None] = {}
+
+
+def _start_shape(shell: str) -> tuple[str, str] | None:
+    """What a start line of ``shell`` holds before its first path and after its last (None: it has none)."""
+    if shell not in _SHAPES:
+        from autovenv import shells
+
+        adapter = shells.get(shell)
+        line_for: Callable[[str], str] | None = getattr(adapter, "start_line", None)
+        pieces = line_for("@").split(adapter.quote("@")) if line_for is not None else None
+        _SHAPES[shell] = (pieces[0], pieces[-1]) if pieces is not None else None
+    return _SHAPES[shell]
+
+
+def replaceable(line: str, shell: str) -> bool:
+    """A line ``init`` may swap for the current start line: the documented plain line, or a start line."""
+    from autovenv import shells
+
+    return line.strip() == shells.get(shell).HOOK_LINE or is_start_line(line.strip(), shell)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -199,13 +242,18 @@ class Change:
 
 
 def with_hook(before: bytes | None, shell: str, line: str) -> bytes | None:
-    """The file's new bytes with the marker and hook line appended; ``None`` if it already has the hook."""
+    """The file's new bytes with the marker and hook line appended; ``None`` if it already has the hook.
+
+    A file that has it through a line of the shape ``replaceable`` names gets that line swapped for
+    ``line`` instead (the plain line becomes the start line; a start line whose path moved is updated),
+    except right below install.sh's marker: its launcher serves the hook without Python already.
+    """
     if before is None:
         text, encoding = "", "utf-8"
     else:
         text, encoding = decode(before)
     if has_hook(text, shell):
-        return None
+        return upgraded(text, encoding, shell, line)
     newline = "\r\n" if "\r\n" in text or (before is None and shell == "pwsh" and os.name == "nt") else "\n"
     if text and not text.endswith("\n"):
         text += newline
@@ -213,13 +261,29 @@ def with_hook(before: bytes | None, shell: str, line: str) -> bytes | None:
     return encode(text, encoding)
 
 
-def plan(shell: str, path: str) -> Change:
+def upgraded(text: str, encoding: str, shell: str, line: str) -> bytes | None:
+    """``text`` with every replaceable hook line made ``line``; ``None`` when none differs from it."""
+    lines = text.splitlines(keepends=True)
+    changed = False
+    for i, old in enumerate(lines):
+        body = old.rstrip("\r\n")
+        if body.strip() == line or not replaceable(body, shell):
+            continue
+        if i > 0 and lines[i - 1].rstrip("\r\n") == INSTALL_SH_MARKER:
+            continue
+        indent = body[: len(body) - len(body.lstrip())]
+        lines[i] = indent + line + old[len(body) :]
+        changed = True
+    return encode("".join(lines), encoding) if changed else None
+
+
+def plan(shell: str, path: str, environ: Mapping[str, str] = os.environ) -> Change:
     try:
         with open(path, "rb") as handle:
             before: bytes | None = handle.read()
     except FileNotFoundError:
         before = None
-    return Change(shell, path, before, with_hook(before, shell, hook_line(shell)))
+    return Change(shell, path, before, with_hook(before, shell, hook_line(shell, environ)))
 
 
 def backup_path(path: str, exists: Callable[[str], bool] = os.path.lexists) -> str:
@@ -297,7 +361,7 @@ def run(
     if fix_policy_flag and shell != "pwsh":
         raise AutovenvError("--fix-policy is for PowerShell only")
     path = rc_file(shell, environ)
-    change = plan(shell, path)
+    change = plan(shell, path, environ)
     if how != "given":
         out(f"autovenv: shell {shell} (detected by {how})")
     if change.after is None:
@@ -307,7 +371,9 @@ def run(
         out(change.diff().rstrip("\n"))
     else:
         backup = apply(change)
-        if backup:
+        if backup and has_hook(decode(change.before or b"")[0], shell):
+            out(f"autovenv: updated the hook line in {path} to the start line (backup: {backup})")
+        elif backup:
             out(f"autovenv: added the hook to {path} (backup: {backup})")
         else:
             out(f"autovenv: created {path} with the hook")

@@ -210,3 +210,34 @@ def test_collect_without_powershell(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     report = doctor.format_report(got)
     assert "fix: autovenv init pwsh" in report
     assert doctor.exit_code(got) == 1
+
+
+def test_start_line_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start line runs no Python at a shell start; the plain line with pip's console script does (the
+    fix is init, or the line itself when init would not touch the user's spelling); install.sh's
+    launcher serves a saved copy, so its plain line is fine."""
+    env = {"HOME": "/h", "XDG_CACHE_HOME": "/c"}
+    line = init_mod.hook_line("bash", env)
+    files = {
+        "/v/bin/autovenv": "#!/v/bin/python\nimport sys\nfrom autovenv._entry import main\n",
+        "/l/autovenv": "#!/bin/sh\n# autovenv launcher, written by autovenv install.sh\n",
+    }
+    pip = ("/v/bin/autovenv", files.get)
+    monkeypatch.setattr(doctor, "installed_from_wheel", lambda: False)
+    editable = doctor.start_finding(f"{line}\n", "bash", env, *pip)
+    assert editable is not None and editable.level == "info" and "editable" in editable.text
+    monkeypatch.setattr(doctor, "installed_from_wheel", lambda: True)
+    got = doctor.start_finding(f"{line}\n", "bash", env, *pip)
+    assert got is not None and got.level == "ok" and "no Python" in got.text
+    plain = doctor.start_finding('eval "$(autovenv hook bash)"\n', "bash", env, *pip)
+    assert plain is not None and plain.level == "info" and plain.fix == "autovenv init bash"
+    launcher = ("/l/autovenv", files.get)
+    assert doctor.start_finding('eval "$(autovenv hook bash)"\n', "bash", env, *launcher) is None
+    custom = doctor.start_finding('eval "$(/v/bin/autovenv hook bash)"\n', "bash", env, *pip)
+    assert custom is not None and custom.fix == f"use this line instead: {line}"
+    moved = init_mod.hook_line("bash", {"HOME": "/h", "XDG_CACHE_HOME": "/old"})
+    stale = doctor.start_finding(f"{moved}\n", "bash", env, *pip)
+    assert stale is not None and "no longer" in stale.text and stale.fix == "autovenv init bash"
+    pwsh = "Invoke-Expression (& autovenv hook pwsh | Out-String)\n"
+    assert doctor.start_finding(pwsh, "pwsh", env, *pip) is None
+    assert doctor.exit_code([f for f in (editable, got, plain, custom, stale) if f is not None]) == 0

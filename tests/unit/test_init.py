@@ -90,8 +90,55 @@ LINE = init_mod.hook_line("pwsh")
 
 
 def test_hook_lines_come_from_the_adapters() -> None:
-    assert init_mod.hook_line("bash") == 'eval "$(autovenv hook bash)"'
+    env = {"HOME": "/h", "XDG_CACHE_HOME": "/c"}
+    assert init_mod.hook_line("bash", env) == (
+        "[ -O '/c/autovenv/start.bash' ] && . '/c/autovenv/start.bash' || eval \"$(autovenv hook bash)\""
+    )
+    assert init_mod.hook_line("zsh", env) == (
+        "[ -O '/c/autovenv/start.zsh' ] && . '/c/autovenv/start.zsh' || eval \"$(autovenv hook zsh)\""
+    )
+    assert init_mod.hook_line("fish", env) == (
+        "test -O '/c/autovenv/start.fish'; and source '/c/autovenv/start.fish'; "
+        "or autovenv hook fish | source"
+    )
     assert LINE == "Invoke-Expression (& autovenv hook pwsh | Out-String)"
+    # A cache path that is not absolute would name another file in every directory: the plain line.
+    assert init_mod.hook_line("bash", {"AUTOVENV_CACHE_DIR": "rel"}) == 'eval "$(autovenv hook bash)"'
+
+
+START_ENV = {"HOME": "/h", "XDG_CACHE_HOME": "/h/#c a$b"}
+PLAIN = 'eval "$(autovenv hook bash)"'
+
+
+def test_start_lines_are_recognised_whatever_their_path() -> None:
+    line = init_mod.hook_line("bash", START_ENV)
+    assert "#" in line and init_mod.has_hook(line + "\n", "bash")
+    assert init_mod.is_start_line(line, "bash") and init_mod.replaceable(line, "bash")
+    assert not init_mod.is_start_line(PLAIN, "bash") and init_mod.replaceable(PLAIN, "bash")
+    fish = init_mod.hook_line("fish", START_ENV)
+    assert init_mod.has_hook(fish + "\n", "fish") and not init_mod.has_hook(fish + "\n", "bash")
+    assert not init_mod.replaceable('eval "$(/opt/autovenv hook bash)"', "bash")  # the user's own spelling
+
+
+def test_plain_and_moved_start_lines_are_upgraded_in_place() -> None:
+    line = init_mod.hook_line("bash", START_ENV)
+    before = f"a=1\n{init_mod.MARKER}\n{PLAIN}\nb=2\n".encode()
+    after = init_mod.with_hook(before, "bash", line)
+    assert after == f"a=1\n{init_mod.MARKER}\n{line}\nb=2\n".encode()
+    assert init_mod.with_hook(after, "bash", line) is None
+    moved = init_mod.hook_line("bash", {"HOME": "/h", "XDG_CACHE_HOME": "/elsewhere"})
+    assert init_mod.with_hook(after, "bash", moved) == f"a=1\n{init_mod.MARKER}\n{moved}\nb=2\n".encode()
+    own = f"if true; then\n  {PLAIN}\nfi\r\n".encode()  # the user's own plain line, indented, CRLF after
+    assert init_mod.with_hook(own, "bash", line) == f"if true; then\n  {line}\nfi\r\n".encode()
+
+
+def test_install_sh_block_and_other_spellings_are_left_alone() -> None:
+    line = init_mod.hook_line("bash", START_ENV)
+    install_sh = f"{init_mod.INSTALL_SH_MARKER}\n{PLAIN}\n".encode()
+    assert init_mod.with_hook(install_sh, "bash", line) is None
+    custom = b'eval "$(~/bin/autovenv hook bash)"\n'
+    assert init_mod.with_hook(custom, "bash", line) is None
+    assert init_mod.with_hook(f"{LINE}\n".encode(), "pwsh", LINE) is None
 
 
 def test_with_hook_appends_once_keeping_newlines_and_encoding() -> None:
@@ -114,7 +161,7 @@ def test_apply_backs_up_and_is_idempotent(tmp_path: Path) -> None:
     backup = init_mod.apply(change)
     assert backup == str(rc) + ".autovenv-backup"
     assert Path(backup).read_text() == "# mine caf\u00e9\n"
-    assert rc.read_text().endswith('eval "$(autovenv hook bash)"\n')
+    assert rc.read_text().endswith('|| eval "$(autovenv hook bash)"\n')
     again = init_mod.plan("bash", str(rc))
     assert again.after is None and init_mod.apply(again) is None
     assert init_mod.backup_path(str(rc)) == str(rc) + ".autovenv-backup.1"
@@ -175,3 +222,19 @@ def test_policy_step_asks_for_consent(monkeypatch: pytest.MonkeyPatch) -> None:
     assert init_mod.policy_step(False, True, lines.append, windows=True, exe="powershell") == 0
     assert len(calls) == 1
     assert init_mod.policy_step(False, True, print, windows=False, exe="powershell") == 0
+
+
+def test_run_upgrades_a_plain_line_and_dry_run_shows_it(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    rc = tmp_path / ".bashrc"
+    rc.write_text(f"{init_mod.MARKER}\n{PLAIN}\n")
+    line = init_mod.hook_line("bash", env)
+    lines: list[str] = []
+    assert init_mod.run("bash", True, False, env, lines.append) == 0
+    assert f"-{PLAIN}" in lines[-1] and f"+{line}" in lines[-1]
+    assert rc.read_text() == f"{init_mod.MARKER}\n{PLAIN}\n"
+    assert init_mod.run("bash", False, False, env, lines.append) == 0
+    assert "updated the hook line" in lines[-2]
+    assert rc.read_text() == f"{init_mod.MARKER}\n{line}\n"
+    assert init_mod.run("bash", False, False, env, lines.append) == 0
+    assert "already loads the hook" in lines[-1]

@@ -3,6 +3,8 @@
 An adapter module provides ``NAME``, ``ALIASES``, ``PATHSEP``, ``TEMPLATE`` (its hook file in the top-level
 ``shell/`` folder), ``quote(value)``, ``render_plan(plan)``, ``render_answer(answer)`` and
 ``render_hook(values)``. It is found by its module name, so adding a shell touches no shared registry.
+An adapter may also provide ``start_line(path)`` and ``render_start(checks, hook)`` (autovenv.start):
+bash, zsh and fish do; a shell without them gets the plain ``HOOK_LINE`` and no start file.
 """
 
 from __future__ import annotations

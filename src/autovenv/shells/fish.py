@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from autovenv.answer import Answer
     from autovenv.plan import Plan
+    from autovenv.start import Checks
 
 NAME = "fish"
 ALIASES: tuple[str, ...] = ()
@@ -157,3 +158,32 @@ def compact(text: str) -> str:
     lines = (line.lstrip(" ") for line in text.split("\n"))
     kept = "".join(line + "\n" for line in lines if line and not line.startswith("#"))
     return "# autovenv hook for fish; its documented source is shell/autovenv.fish\n" + kept
+
+
+def start_line(path: str) -> str:
+    """The line ``autovenv init`` writes: the start file at ``path`` (see autovenv.start), else HOOK_LINE.
+
+    fish's ``and``/``or`` each look at the status of the job before them: a failed ``test`` skips the
+    ``source`` and keeps status 1, so the fallback runs; a start file that loaded ends with status 0.
+    """
+    where = quote(path)
+    return f"test -O {where}; and source {where}; or {HOOK_LINE}"
+
+
+def render_start(checks: Checks, hook: str) -> str:
+    """Guard, hook, and a final status 0. The guard: ``test``s of the files, ``set -qx`` (set-ness, as
+    exported to the Python that rendered it) of each variable, and their values compared as one word;
+    ``return`` at the top level of a sourced file ends it (fish 3.0 and later)."""
+    own, python, record = quote(checks.own), quote(checks.python), quote(checks.record)
+    config = quote(checks.config)
+    tests = [f"test -O {own}", f"test -f {python} -a -x {python}", f"test -f {record}"]
+    tests.append(f"test {own} -nt {record}")
+    if checks.config_exists:
+        tests.append(f"test -e {config} -a {own} -nt {config}")
+    else:
+        tests.append(f"not test -e {config}")
+    tests += [("set -qx " if v is not None else "not set -qx ") + name for name, v in checks.env]
+    value = "".join((v or "") + "\x1f" for _, v in checks.env)
+    tests.append(f"test x{quicksig(name for name, _ in checks.env)} = {quote('x' + value)}")
+    guard = "; and ".join(tests) + "; or return 1\n"
+    return guard + hook + ("" if hook.endswith("\n") else "\n") + "return 0\n"

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
     from autovenv.answer import Answer
     from autovenv.plan import Plan
+    from autovenv.start import Checks
 
 _PLAIN = frozenset(range(0x20, 0x7F)) - {ord("'")}
 
@@ -111,3 +112,34 @@ def hook_values(values: Mapping[str, object]) -> dict[str, str]:
     out["AUTOVENV_USERSIG"] = usersig(names)
     out["AUTOVENV_NONE_OURS"] = ours_among(names)
     return out
+
+
+def start_line(path: str, hook_line: str) -> str:
+    """The startup-file line: source the start file at ``path`` when the user owns it, else run ``hook_line``.
+
+    A start file that loaded ends with status 0, so the fallback runs only when it is missing, someone
+    else's, or its guard returned 1.
+    """
+    where = quote(path)
+    return f"[ -O {where} ] && . {where} || {hook_line}"
+
+
+def start_guard(checks: Checks) -> str:
+    """The start file's first line: ``return 1`` unless everything the hook was made from is unchanged.
+
+    One ``[[ ]]`` of file tests, then the variables of ``checks.env`` as one word compared with their
+    values at render (an unset variable reads as the record separator, as in ``quicksig``).
+    """
+    own, python, record = quote(checks.own), quote(checks.python), quote(checks.record)
+    config = quote(checks.config)
+    tests = [f"-O {own}", f"-f {python}", f"-x {python}", f"-f {record}", f"{own} -nt {record}"]
+    tests += [f"-e {config}", f"{own} -nt {config}"] if checks.config_exists else [f"! -e {config}"]
+    word = "".join(f"${{{name}-$'\\036'}}$'\\037'" for name, _ in checks.env)
+    value = "".join(("\x1e" if v is None else v) + "\x1f" for _, v in checks.env)
+    tests.append(f"{word} == {quote(value)}")
+    return "[[ " + " && ".join(tests) + " ]] || \\builtin return 1\n"
+
+
+def render_start(checks: Checks, hook: str) -> str:
+    """Guard, hook, and a final status 0 (the line's fallback runs on any other)."""
+    return start_guard(checks) + hook + ("" if hook.endswith("\n") else "\n") + "\\builtin return 0\n"

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
     from autovenv.answer import Answer
     from autovenv.plan import Plan
+    from autovenv.start import Checks
 
 NAME = "zsh"
 ALIASES: tuple[str, ...] = ()
@@ -31,3 +32,12 @@ def render_answer(answer: Answer) -> str:
 
 def render_hook(values: Mapping[str, object]) -> str:
     return fill(read_template(TEMPLATE), posix.hook_values(values))
+
+
+def start_line(path: str) -> str:
+    """The line ``autovenv init`` writes: the start file at ``path`` (see autovenv.start), else HOOK_LINE."""
+    return posix.start_line(path, HOOK_LINE)
+
+
+def render_start(checks: Checks, hook: str) -> str:
+    return posix.render_start(checks, hook)

@@ -469,7 +469,7 @@ def installed_from_wheel() -> bool:
     """Does this installation get start files (a dist-info beside the package: autovenv.start)?"""
     from autovenv import start
 
-    return start.record_file(os.path.dirname(os.path.dirname(os.path.abspath(start.__file__)))) is not None
+    return start.installed_record() is not None
 
 
 def _sh(value: str) -> str:

@@ -88,6 +88,11 @@ def record_file(package_parent: str) -> str | None:
     return record if os.path.isfile(record) else None
 
 
+def installed_record() -> str | None:
+    """``RECORD`` of this installation (``record_file`` of the directory holding our package)."""
+    return record_file(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
 def usable_cache(values: Mapping[str, object]) -> bool:
     """Did the hook rendered from ``values`` use its cache, and is that cache this user's? Otherwise (no
     cache; another user's, as under ``sudo`` keeping HOME) its start file is left alone."""
@@ -102,16 +107,19 @@ def usable_cache(values: Mapping[str, object]) -> bool:
 
 
 def checks(values: Mapping[str, object], environ: Mapping[str, str], own: str) -> Checks | None:
-    """The guard's values for a hook rendered from ``values``; ``None`` when it gets no start file."""
+    """The guard's values for a hook rendered from ``values``; ``None`` when it gets no start file.
+
+    The caller (hook.save_start) has checked ``usable_cache`` already: an unusable cache keeps its file.
+    """
     from autovenv.dirs import user_config_file
 
     export = values.get("AUTOVENV_EXPORT")
-    if not usable_cache(values) or not os.path.isabs(own):
+    if not os.path.isabs(own):
         return None
     python = export[0] if isinstance(export, list) and export else ""
     if not isinstance(python, str) or not os.path.isabs(python):
         return None
-    record = record_file(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    record = installed_record()
     if record is None:
         return None
     config = user_config_file(environ)

@@ -97,6 +97,10 @@ class World:
             cwd=self.home,
             timeout=20,
         )
+        return self.track(session)
+
+    def track(self, session: InteractiveShell) -> InteractiveShell:
+        """Close ``session`` with the world (for shells a test starts its own way)."""
         self._open.append(session)
         return session
 

@@ -69,17 +69,14 @@ class Starts:
 
     def _record(self) -> pathlib.Path:
         """RECORD of the wheel under test (the tests import the very package the shells run)."""
-        parent = os.path.dirname(os.path.dirname(os.path.abspath(start.__file__)))
-        record = start.record_file(parent)
+        record = start.installed_record()
         if record is None:
             pytest.skip("autovenv is not installed from a wheel here: no start file to test")
         return pathlib.Path(record)
 
     def start(self, env: dict[str, str] | None = None) -> InteractiveShell:
         home, env = self.world.home, {**self.env, **(env or {})}
-        session = InteractiveShell(self.shell, home, self.rc, env=env, cwd=home, timeout=30)
-        self.world._open.append(session)
-        return session
+        return self.world.track(InteractiveShell(self.shell, home, self.rc, env=env, cwd=home, timeout=30))
 
     def traced(self, env: dict[str, str] | None = None) -> tuple[InteractiveShell, pathlib.Path]:
         """A shell under strace, and its log; the log holds the start-up once the first prompt is up."""
@@ -94,7 +91,7 @@ class Starts:
             timeout=30,
             log=log,
         )
-        self.world._open.append(session)
+        self.world.track(session)
         return session, log
 
 

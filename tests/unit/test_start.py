@@ -116,8 +116,7 @@ def test_record_file_needs_exactly_one_dist_info(tmp_path: pathlib.Path) -> None
 
 def test_installed_wheel_has_a_record() -> None:
     """The test venv holds the built wheel, as a pip/pipx/uv user has it: the start file exists there."""
-    parent = os.path.dirname(os.path.dirname(os.path.abspath(start.__file__)))
-    record = start.record_file(parent)
+    record = start.installed_record()
     if record is None:
         pytest.skip("autovenv is not installed from a wheel here (source checkout or editable install)")
     assert os.path.basename(os.path.dirname(record)).startswith(start.DIST_PREFIX)

@@ -404,8 +404,9 @@ class Workspace:
         return home / ".cache" / "autovenv"
 
     def cache_entry(self, home: Path, shell: str, directory: Path) -> Path:
-        """Where the hooks look for ``directory``'s answer (autovenv.dirs.mirror_path + "e")."""
-        return Path(str(self.cache_dir(home) / shell) + str(directory).replace("/", "/d") + "/d/e")
+        """Where the hooks look for ``directory``'s answer (autovenv.cache.entry_path)."""
+        escaped = str(directory).rstrip("/").replace("/%", "/%%")
+        return Path(str(self.cache_dir(home) / shell) + escaped + "/%")
 
     # -- projects -------------------------------------------------------------------------------------
 
@@ -1268,7 +1269,7 @@ def run_scale_projects(ws: Workspace, args: argparse.Namespace, log: Callable[[s
         with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
             list(pool.map(visit, jobs))
         populate = time.monotonic() - started
-        counts = [sum(1 for _ in (ws.cache_dir(h) / shell).rglob("e")) for h in (few_home, many_home)]
+        counts = [sum(1 for _ in (ws.cache_dir(h) / shell).rglob("%")) for h in (few_home, many_home)]
         log(f"  cached {counts[0]} and {counts[1]} answers with {len(jobs)} processes in {populate:.0f} s")
         few_key, many_key = f"{counts[0]} cached", f"{counts[1]} cached"
 

@@ -79,7 +79,7 @@ __autovenv_hook() {
                 __autovenv_done=tw
                 if [[ $__autovenv_cand == "$__autovenv_c" ]]; then
                     __autovenv_stamp=$__autovenv_next
-                    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
+                    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
                     __autovenv_pwd=${PWD-}
                     if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
                     return "$__autovenv_status"
@@ -179,7 +179,7 @@ __autovenv_check() {
     fi
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
-    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_watch[@]}")
+    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
     __autovenv_transition
     __autovenv_quick=@AUTOVENV_QUICKSIG@
 }
@@ -190,14 +190,17 @@ __autovenv_clear_answer() {
     __autovenv_e_quiet= __autovenv_e_sig=$__autovenv_usersig
     __autovenv_e_notes=()
     __autovenv_e_watch=()
+    __autovenv_e_pwatch=()
 }
 
 # Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.
 __autovenv_load() {
     local __autovenv_k=${1%/}
-    local __autovenv_f=$__autovenv_cache/bash${__autovenv_k//\//\/d}/d/e __autovenv_p
+    # cache.entry_path: the directory as it is, a component led by % with one more.
+    local __autovenv_f=$__autovenv_cache/bash${__autovenv_k//\/%/\/%%}/% __autovenv_p
     [[ -f $__autovenv_f && -O $__autovenv_f ]] || return 1
     __autovenv_e_v=
+    __autovenv_e_pwatch=()
     \builtin source "$__autovenv_f" 2>/dev/null || return 1
     [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do

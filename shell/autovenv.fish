@@ -10,15 +10,18 @@
 #
 # What keeps it cheap in fish, where each command costs microseconds and each command substitution, even
 # of a builtin, tens of them (the prompt, cd-within-a-project, switch and enter/leave paths run none):
-# - a prompt where nothing changed runs one `test` over every watched path; its arguments (`-a STAMP
-#   -nt PATH` each) are built when the directory or the answer changes, not at each prompt;
+# - a prompt where nothing changed runs one `test`, of our variables and every watched path; its
+#   arguments (`-a STAMP -nt PATH` each) are built when the directory or the answer changes, not at each
+#   prompt; the prompt wrapper calls nothing after a command that succeeded;
 # - the walk up tests all markers of a directory with one `path is`, and takes the ancestors of a
 #   directory from one `path normalize`, remembered for a few directories (a string function of $PWD);
 # - answers this shell has read stay in memory, in a few slots, and are used again while the cache entry
 #   was neither removed nor rewritten and nothing they watch changed since the slot's own stamp file,
 #   which is touched before the entry is read (so no change slips in between);
-# - a cache entry's first two lines hold the whole answer and are read with `read --tokenize`, not
-#   sourced (see shells/fish.py);
+# - a cache entry's first four lines hold the whole answer and are read with `read --tokenize`, not
+#   sourced; two of them list the positions that build the entry's `test` arguments from one list, with
+#   no loop over the watched paths (see shells/fish.py);
+# - an entry's path is the directory's own with `%` appended (cache.entry_path), no substitution;
 # - activation and deactivation read the known shapes of our own state directly; a state the user
 #   changed takes the general path;
 # - the common paths run inside __autovenv_hook itself, and the hot functions come first: fish counts
@@ -45,8 +48,14 @@ function __autovenv_decorate
     # AUTOVENV_PROMPT prints nothing).
     if test -z "$__autovenv_wrapped"; and set -q AUTOVENV_PROMPT; and functions -q fish_prompt
         functions -c fish_prompt __autovenv_orig_fish_prompt
+        # `switch` keeps $status; after a command that succeeded, the prefix needs no call.
         function fish_prompt
-            __autovenv_prefix $status
+            switch $status
+                case 0
+                    builtin printf '%s' "$__autovenv_pfx"
+                case '*'
+                    __autovenv_prefix $status
+            end
             __autovenv_orig_fish_prompt
         end
         set -g __autovenv_wrapped 1
@@ -70,10 +79,14 @@ end
 # Plain expansions only. (Set-but-empty and unset read the same here; resolution treats them alike
 # too.) fish restores $status after event handlers, so the user's prompt still sees the command's.
 function __autovenv_hook --on-event fish_prompt
-    if test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick"
-        and test -d "$PWD" $__autovenv_t
-        # A prompt where none of the stamps of what decided the answer changed.
-        test -n "$__autovenv_deco"; or __autovenv_decorate
+    # A prompt where nothing changed: one `test` (each costs), of the directory and our variables, that
+    # nothing is left to decorate, and that none of the stamps of what decided the answer changed.
+    # (The strings come first: `-a` stops at the first false, and the joined string starts with "/".)
+    if test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" -a -d "$PWD" $__autovenv_t
+        return 0
+    end
+    if test -z "$__autovenv_deco"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -d "$PWD" $__autovenv_t
+        __autovenv_decorate
         return 0
     end
     if test "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quicks"
@@ -210,7 +223,7 @@ function __autovenv_hook --on-event fish_prompt
             set -l __autovenv_v __autovenv_ms$__autovenv_i __autovenv_mn$__autovenv_i __autovenv_mp$__autovenv_i \
                 __autovenv_mw$__autovenv_i __autovenv_mq$__autovenv_i
             if test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
-                and not path filter -vq -- $__autovenv_mdir[$__autovenv_i]/e $$__autovenv_v[4]
+                and not path filter -vq -- $__autovenv_mdir[$__autovenv_i]% $$__autovenv_v[4]
                 and test $__autovenv_stamps-m$__autovenv_i -nt $__autovenv_mdir[$__autovenv_i] $$__autovenv_v[5]
                 set -g __autovenv_a $$__autovenv_v[1]
                 set -g __autovenv_an $$__autovenv_v[2]
@@ -419,39 +432,42 @@ end
 # kept in slot I when there are stamps. Fails only when Python could not answer.
 function __autovenv_load --argument-names i
     set -g __autovenv_mc[$i] ''
-    # "/a/b/" becomes ".../fish/da/db/d/e", as dirs.mirror_path does for "/a/b". `string collect`
-    # keeps a name holding a newline whole; it doubles the cost, so only such a name (which the
-    # substitution splits) gets it.
-    set -l m (string replace -a / /d -- $__autovenv_cand)
-    set -q m[2]; and set m (string replace -a / /d -- $__autovenv_cand | string collect)
-    set -l dir $__autovenv_cache/fish$m
-    set -l f $dir/e
+    # "/a/b/" becomes ".../fish/a/b/%", as cache.entry_path places it: a component led by % gets one
+    # more, which takes a command substitution (`string collect` keeps a name holding a newline whole).
+    set -l dir $__autovenv_cache/fish$__autovenv_cand
+    string match -q -- '*/%*' $__autovenv_cand
+    and set dir $__autovenv_cache/fish(string replace -a /% /%% -- $__autovenv_cand | string collect)
+    set -l f $dir%
     # The slot's stamp is taken before anything is read: whatever changes from now on is newer.
     set -l stamp $__autovenv_stamps-m$i
     test -n "$__autovenv_stamp"; and builtin echo -n >$stamp; or set stamp ''
     set -l l1
     set -l l2
+    set -l l3
+    set -l l4
     set -l ok ''
     set -g __autovenv_ta
     if test -f $f -a -O $f
         begin
             read -ta l1
             read -ta l2
+            read -ta l3
+            read -ta l4
         end <$f
-        # Its two lines: `set -g __autovenv_e FIELDS... WATCH...` and `set -g __autovenv_en NOTES...`.
-        # Ours and current (one comparison: the fields are \x1f-joined), every watched path there and
-        # no newer than the entry.
-        if test "$l1[3]"\x1f"$l2[3]"\x1f"$l1[4]"\x1f"$l1[14]" = __autovenv_e\x1f__autovenv_en\x1f"$__autovenv_format"\x1f"$__autovenv_usersig"
+        # Its four lines: `set -g __autovenv_e FIELDS... WATCHED...`, `set -g __autovenv_en NOTES...`
+        # and the positions in the pieces list below that spell the `test` arguments (shells/fish.py,
+        # test_positions): `-a ! PATH -nt ENTRY` for each watched path, `-a STAMP -nt PATH` for those a
+        # prompt checks. Ours and current (one comparison: the fields are \x1f-joined), positions that
+        # are numbers, every watched path there and no newer than the entry.
+        if test "$l1[3]"\x1f"$l2[3]"\x1f"$l3[3]"\x1f"$l4[3]"\x1f"$l1[4]"\x1f"$l1[14]" = __autovenv_e\x1f__autovenv_en\x1f__autovenv_ev\x1f__autovenv_ep\x1f"$__autovenv_format"\x1f"$__autovenv_usersig"
+            and not string match -qrv -- '^[1-9][0-9]{0,4}$' $l3[4..-1] $l4[4..-1]
             and not path filter -vq -- $l1[15..-1]
-            set -l v
-            for p in $l1[15..-1]
-                set -a v -a ! $p -nt $f
-                set -a __autovenv_ta -a $stamp -nt $p
-            end
-            if test -z '' $v
+            set -l pieces -a $stamp -nt ! $f $l1[15..-1]
+            if test -z '' $pieces[$l3[4..-1]]
                 set -g __autovenv_a $l1[4..14]
                 set -g __autovenv_an $l2[4..-1]
                 set -g __autovenv_aw $l1[15..-1]
+                set -g __autovenv_ta $pieces[$l4[4..-1]]
                 set ok 1
             end
         end
@@ -485,6 +501,7 @@ function __autovenv_load --argument-names i
         set -g __autovenv_fresh_answer 1
         set -g __autovenv_e
         set -g __autovenv_en
+        set -g __autovenv_ep
         string join \n -- $out | source
         if test "$__autovenv_e[1]" != "$__autovenv_format"
             set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
@@ -495,10 +512,8 @@ function __autovenv_load --argument-names i
         end
         set -g __autovenv_a $__autovenv_e[1..11]
         set -g __autovenv_an $__autovenv_en
-        set -g __autovenv_ta
-        for p in $__autovenv_e[12..-1]
-            set -a __autovenv_ta -a $stamp -nt $p
-        end
+        set -l pieces -a $stamp -nt ! $f $__autovenv_e[12..-1]
+        set -g __autovenv_ta $pieces[$__autovenv_ep]
         set -g __autovenv_aw $__autovenv_e[12..-1]
     end
     # The answer's PATH entries (a path variable splits at ':', as `string split :` would), and the

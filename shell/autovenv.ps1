@@ -187,15 +187,19 @@ function global:__autovenv_parse([string]$text) {
     $e
 }
 
-# The cache entry of a candidate directory: <cache>/pwsh/<dirs.mirror_path of the directory>/d/e.
+# The cache entry of a candidate directory, as cache.entry_path places it: <cache>/pwsh/<the directory>/%,
+# a component led by % with one more; C:\x as /C/x and \\server\share as /%unc/server/share.
 function global:__autovenv_entry([string]$cand) {
     $k = $cand
+    $unc = $false
     if ($global:__autovenv_windows) {
         $k = $k.Replace([string][char]0x5C, '/')
         if ($k.Length -ge 2 -and $k[1] -eq ':') { $k = '/' + $k[0] + $k.Substring(2) }
+        elseif ($k.StartsWith('//')) { $k = $k.Substring(1); $unc = $true }
     }
-    $k = $k.TrimEnd('/')
-    [System.IO.Path]::Combine($global:__autovenv_cache, 'pwsh') + $k.Replace('/', '/d') + '/d/e'
+    $k = $k.TrimEnd('/').Replace('/%', '/%%')
+    if ($unc) { $k = '/%unc' + $k }
+    [System.IO.Path]::Combine($global:__autovenv_cache, 'pwsh') + $k + '/%'
 }
 
 # Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.

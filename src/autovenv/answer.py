@@ -1,9 +1,14 @@
 """The answer for one candidate directory, as the shell hooks consume it (from the cache or the cold path).
 
 It carries the target's fields flat (so a hook can apply it with string operations alone), the notes to
-show once when entering, the watch list (paths whose modification invalidates the answer) and ``sig``: the
+show once when entering, the watch lists (paths whose modification invalidates the answer) and ``sig``: the
 values of the environment variables resolution depended on, so an answer computed under another
 ``PYENV_VERSION`` or ``WORKON_HOME`` is never reused.
+
+There are two watch lists because a prompt pays for every path it checks. ``watch`` is what a prompt
+checks; ``entry_watch`` is checked only when a cache entry is read: the cache's generation file, which
+``autovenv allow``/``deny`` touch. Those commands also delete every shell's stamp files, and a prompt
+whose stamp is gone checks again, so a prompt need not look at the generation file itself.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Answer:
     """Flat, shell-friendly fields of a decision (empty strings for "none")."""
 
     __slots__ = (
+        "entry_watch",
         "key",
         "message",
         "notes",
@@ -75,6 +81,7 @@ class Answer:
         notes: tuple[str, ...] = (),
         watch: tuple[str, ...] = (),
         sig: str = "",
+        entry_watch: tuple[str, ...] = (),
     ) -> None:
         self.key = key
         self.root = root
@@ -88,9 +95,15 @@ class Answer:
         self.notes = notes
         self.watch = watch
         self.sig = sig
+        self.entry_watch = entry_watch
 
     def __repr__(self) -> str:
         return f"Answer(key={self.key!r}, notes={self.notes!r})"
+
+    @property
+    def all_watch(self) -> tuple[str, ...]:
+        """Every path a cache entry is checked against: ``watch``, then ``entry_watch``."""
+        return (*self.watch, *self.entry_watch)
 
     def scalars(self, fmt: str) -> tuple[tuple[str, str], ...]:
         """(hook variable suffix, value) for each single-valued field, as every hook template reads them."""
@@ -110,9 +123,14 @@ class Answer:
 
 
 def build(
-    resolution: Resolution, decision: Decision, sig: str, extra_watch: tuple[str, ...], pathsep: str
+    resolution: Resolution,
+    decision: Decision,
+    sig: str,
+    extra_watch: tuple[str, ...],
+    pathsep: str,
+    entry_watch: tuple[str, ...] = (),
 ) -> Answer:
-    """The answer for a resolution; its watch list holds only paths that exist.
+    """The answer for a resolution; its watch lists hold only paths that exist.
 
     Hooks treat a watched path that does not exist as a change, so a missing one ($PYENV_ROOT/versions
     before the first `pyenv install`) would make the answer stale forever; watching its nearest
@@ -123,10 +141,12 @@ def build(
     for path in (*resolution.watch, *extra_watch):
         if os.path.lexists(path):
             seen.setdefault(path, None)
+    on_entry = tuple(p for p in dict.fromkeys(entry_watch) if p not in seen and os.path.lexists(p))
     target = decision.target
     quiet = resolution.quiet
     if target is None:
-        return Answer(quiet=quiet, notes=tuple(decision.notes), watch=tuple(seen), sig=sig)
+        notes = tuple(decision.notes)
+        return Answer(quiet=quiet, notes=notes, watch=tuple(seen), sig=sig, entry_watch=on_entry)
     return Answer(
         key=target.key,
         root=target.root,
@@ -140,4 +160,5 @@ def build(
         notes=tuple(decision.notes),
         watch=tuple(seen),
         sig=sig,
+        entry_watch=on_entry,
     )

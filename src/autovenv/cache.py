@@ -1,9 +1,9 @@
 """Per-directory answers on disk, one small file per (shell, candidate directory), for the hooks to source.
 
-Layout: ``<cache dir>/<shell>/<mirror of the directory>/d/e`` (see ``dirs.mirror_path``), so a lookup is
-one path open, whatever the number of cached projects, and the hooks compute the same path without a
-process. Each entry is written atomically (rename) and its mtime set to just before resolution started:
-a watched path modified later is "newer" than the entry, which is how the hooks see an entry is stale.
+Layout: ``<cache dir>/<shell><the directory>/%`` (see ``entry_path``), so a lookup is one path open,
+whatever the number of cached projects, and the hooks compute the same path without a process. Each
+entry is written atomically (rename) and its mtime set to just before resolution started: a watched
+path modified later is "newer" than the entry, which is how the hooks see an entry is stale.
 The cache directory is the user's alone: created 0700, and not used if another user owns it.
 """
 
@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 
-from autovenv.dirs import mirror_path
-
 #: How far back an entry's stamp is set before resolution started. Linux stamps files from a coarse clock
 #: that lags the real one by up to a scheduler tick (a few ms): 50 ms covers it. Filesystems that keep
 #: whole seconds only (FAT keeps two) get more.
 STAMP_SLACK_NS = 50_000_000
 COARSE_SLACK_NS = 2_000_000_000
 GENERATION = "generation"
+#: Where the hooks keep their stamp files (see ``bump_generation``).
+STAMPS = "stamps"
 
 
 class CacheUnusable(OSError):
@@ -38,16 +38,39 @@ def ensure_dir(base: str) -> None:
         raise CacheUnusable(f"{base} belongs to another user; not using it")
     if info.st_mode & 0o077:
         os.chmod(base, 0o700)
-    for sub in ("stamps",):
+    for sub in (STAMPS,):
         os.makedirs(os.path.join(base, sub), mode=0o700, exist_ok=True)
 
 
+#: The name of an entry file. A directory's components keep their names, except that one starting with
+#: ``%`` gets another: so no component is ever named ``%`` and no entry collides with a directory.
+ENTRY = "%"
+
+
 def entry_path(base: str, shell: str, candidate: str) -> str:
-    return os.path.join(mirror_path(os.path.join(base, shell), candidate), "e")
+    """Where the answer for ``candidate`` lives: ``/a/b`` maps to ``base/shell/a/b/%``.
+
+    Components are kept as they are (``%``-led ones get one more ``%``), so the fish hook, which would
+    pay a command substitution (tens of microseconds) for a per-component rewrite, usually only appends
+    the directory; the others rewrite with one parameter expansion either way. On Windows, ``C:\\x``
+    maps like ``/C/x`` and ``\\\\server\\share`` like ``/%unc/server/share``.
+    """
+    cleaned, unc = candidate, False
+    if os.name == "nt":
+        cleaned = cleaned.replace("\\", "/")
+        if len(cleaned) >= 2 and cleaned[1] == ":":
+            cleaned = "/" + cleaned[0] + cleaned[2:]
+        elif cleaned.startswith("//"):
+            cleaned, unc = cleaned[1:], True
+    cleaned = cleaned.rstrip("/").replace("/%", "/%%")
+    if unc:
+        cleaned = "/%unc" + cleaned
+    return os.path.join(base, shell) + cleaned + "/" + ENTRY
 
 
 def generation_file(base: str) -> str:
-    """A file every answer watches: touching it (allow, deny, config edits) invalidates them all."""
+    """A file every cache entry is checked against when read: touching it (allow, deny, forget)
+    invalidates them all."""
     return os.path.join(base, GENERATION)
 
 
@@ -60,8 +83,21 @@ def ensure_generation(base: str) -> str:
     return path
 
 
+def fallback_stamps() -> str:
+    """Where hooks keep their stamp files when the cache's ``stamps/`` cannot be written."""
+    import tempfile
+
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return os.path.join(tempfile.gettempdir(), f"autovenv-{uid}", STAMPS)
+
+
 def bump_generation(base: str) -> None:
-    """Invalidate every cached answer and every shell's in-memory answer at its next prompt."""
+    """Invalidate every cached answer and every shell's in-memory answer at its next prompt.
+
+    The entries are invalidated by the generation file's new mtime. Shells do not look at that file at
+    each prompt (it would cost every prompt a check); instead their stamp files are deleted, after the
+    touch, and a prompt whose stamp is gone checks again, reading entries that are now stale.
+    """
     try:
         ensure_dir(base)
         path = generation_file(base)
@@ -70,6 +106,16 @@ def bump_generation(base: str) -> None:
         os.utime(path, None)
     except OSError:
         pass
+    for stamps in (os.path.join(base, STAMPS), fallback_stamps()):
+        try:
+            names = os.listdir(stamps)
+        except OSError:
+            continue
+        for name in names:
+            try:  # noqa: SIM105 - contextlib costs an import
+                os.unlink(os.path.join(stamps, name))
+            except OSError:
+                pass
 
 
 def slack_for(directory: str) -> int:

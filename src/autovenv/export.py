@@ -75,12 +75,15 @@ def compute(
         decision.notes.insert(0, user.problem)
     base = dirs.cache_dir(environ)
     extra: tuple[str, ...] = settings.watch_paths(environ)
+    generation: tuple[str, ...] = ()
     try:
         cache.ensure_dir(base)
-        extra = (*extra, cache.ensure_generation(base))
+        generation = (cache.ensure_generation(base),)
     except OSError:
         base = ""
-    result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP)
+    result = answer_mod.build(
+        resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
+    )
     daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps this project's entries fresh
     daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it in the background, never wait
     if base and resolution.candidate is not None:

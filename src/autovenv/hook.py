@@ -39,17 +39,15 @@ def stamp_dir(base: str) -> str:
     Stamps are how a hook notices, without a process, that a venv appeared while the user sat in a
     directory; an unusable cache must cost the cache, not that.
     """
-    preferred = os.path.join(base, "stamps")
+    preferred = os.path.join(base, cache.STAMPS)
     if os.access(preferred, os.W_OK):
         return preferred
-    import tempfile
-
-    fallback = os.path.join(tempfile.gettempdir(), f"autovenv-{os.getuid() if hasattr(os, 'getuid') else 0}")
+    fallback = cache.fallback_stamps()
     try:
-        cache.ensure_dir(fallback)
+        cache.ensure_dir(os.path.dirname(fallback))
     except OSError:
         return preferred
-    return os.path.join(fallback, "stamps")
+    return fallback
 
 
 def hook_values(environ: Mapping[str, str]) -> dict[str, object]:
@@ -90,19 +88,24 @@ def main(argv: list[str]) -> int:
     values = hook_values(os.environ)
     text = adapter.render_hook(values)
     data = text.encode("utf-8", "surrogateescape")
-    save_copy(adapter.NAME, data, os.environ)
+    save_copy(adapter.NAME, data, values)
     save_start(adapter, values, text, os.environ, started_ns)
     sys.stdout.buffer.write(data)
     return 0
 
 
-def save_copy(shell: str, data: bytes, environ: Mapping[str, str]) -> None:
+def save_copy(shell: str, data: bytes, values: Mapping[str, object]) -> None:
     """Keep the hook in the cache: install.sh's launcher prints it at the next shell start without Python.
 
     The launcher uses the copy only while it is newer than the installation and the user's config, and
     only from ``$XDG_CACHE_HOME`` (or ``~/.cache``) and the cache override; elsewhere Python answers.
+    Nothing is written into a cache that is not this user's (``sudo`` keeping HOME, for one).
     """
-    write_file(os.path.join(dirs.cache_dir(environ), f"hook.{shell}"), data)
+    from autovenv import start
+
+    cache = values.get("AUTOVENV_CACHE")
+    if isinstance(cache, str) and start.usable_cache(values):
+        write_file(os.path.join(cache, f"hook.{shell}"), data)
 
 
 def save_start(

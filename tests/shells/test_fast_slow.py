@@ -11,17 +11,18 @@ from __future__ import annotations
 import os
 import pathlib
 import shutil
+import subprocess
 import tempfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from autovenv import plan
 from autovenv import settings as user_settings
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
-from tests.shells.conftest import PY_A, PY_B, SHELLS, World, make_venv
+from tests.shells.conftest import PY_A, PY_B, SHELLS, World, autovenv_command, make_venv
 from tests.shells.pty_shell import find_shell
 
 pytestmark = pytest.mark.shell
@@ -41,6 +42,9 @@ step = st.one_of(
         st.sampled_from(("enabled = false", "quiet = true", "bad =")),
     ),
     st.tuples(st.just("rmconfig"), st.sampled_from(DIRS)),
+    # Trust decisions change no file the prompt checks: the shell learns of them from its deleted stamps.
+    st.tuples(st.just("deny"), st.sampled_from(DIRS)),
+    st.tuples(st.just("forget"), st.sampled_from(DIRS)),
 )
 
 
@@ -52,8 +56,10 @@ def model_key(world_dir: pathlib.Path, env: dict[str, bytes]) -> str | None:
     return decision.target.key if decision.target else None
 
 
-def apply_step(root: pathlib.Path, action: tuple[str, ...], venvs_made: list[int]) -> str | None:
-    """Change the tree; returns a directory to cd into (relative), or None."""
+def apply_step(
+    root: pathlib.Path, action: tuple[str, ...], venvs_made: list[int], env: dict[str, str]
+) -> str | None:
+    """Change the tree or the trust store; returns a directory to cd into (relative), or None."""
     kind, where = action[0], root / action[1]
     if kind == "cd":
         return action[1]
@@ -72,6 +78,11 @@ def apply_step(root: pathlib.Path, action: tuple[str, ...], venvs_made: list[int
         (where / ".autovenv.toml").write_text(action[2] + "\n")
     elif kind == "rmconfig":
         (where / ".autovenv.toml").unlink(missing_ok=True)
+    elif kind == "deny":
+        subprocess.run([autovenv_command(), "deny", str(where)], env=env, capture_output=True, check=False)
+    elif kind == "forget":
+        command = [autovenv_command(), "trust", "forget", str(where)]
+        subprocess.run(command, env=env, capture_output=True, check=False)
     return None
 
 
@@ -83,6 +94,7 @@ def apply_step(root: pathlib.Path, action: tuple[str, ...], venvs_made: list[int
     derandomize=bool(os.environ.get("CI")),
 )
 @given(steps=st.lists(step, min_size=4, max_size=12))
+@example(steps=[("venv", "a", PY_A), ("cd", "a/sub"), ("deny", "a"), ("pin", "c", PY_B), ("forget", "a")])
 def test_fast_path_equals_full_resolution(shell: str, steps: list[tuple[str, ...]]) -> None:
     if find_shell(shell) is None:
         if os.environ.get("CI"):
@@ -96,9 +108,10 @@ def test_fast_path_equals_full_resolution(shell: str, steps: list[tuple[str, ...
             (root / name).mkdir(parents=True, exist_ok=True)
         sh = world.start()
         sh.cd(root)
+        cli_env = {k: os.fsdecode(v) for k, v in sh.env().items()}
         venvs_made = [0]
         for action in steps:
-            target = apply_step(root, action, venvs_made)
+            target = apply_step(root, action, venvs_made, cli_env)
             if target is not None:
                 sh.cd(root / target)
             else:

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from autovenv import cache as cache_mod
+from autovenv import dirs as dirs_mod
 from autovenv import plan as plan_mod
 from autovenv import settings as settings_mod
 from autovenv.decide import decide
@@ -435,7 +437,8 @@ def test_unusable_cache_works_without_it_and_warns_at_most_once(w: World, how: s
         "autovenv: deactivated\n", f"{ACTIVATED}\n",
     ]  # fmt: skip
     if how == "cache-dir-of-another-user":
-        assert list((w.home / ".cache" / "autovenv").rglob("e")) == []  # nothing written into it
+        written = [p for p in (w.home / ".cache" / "autovenv").rglob("*") if p.is_file()]
+        assert written == []
 
 
 def test_block_line_is_once_per_visit_even_without_a_cache(w: World) -> None:
@@ -463,6 +466,33 @@ def test_unusable_cache_still_picks_up_changes_while_inside(w: World) -> None:
     python = quote(w.shell, str(PYENV_ROOT / "versions" / PY_A / "bin" / "python"))
     assert sh.run(f"{python} -m venv --without-pip .venv") == f"{ACTIVATED}\n"
     assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bad-positions"])
+def test_damaged_cache_entry_is_ignored_silently_and_rewritten(w: World, damage: str) -> None:
+    """A cache entry cut short (a full disk) or with `test` positions that are not numbers (fish reads
+    them into a list index, where anything else is an error message) costs one Python start, no output."""
+    if damage == "bad-positions" and w.shell != "fish":
+        pytest.skip("only the fish hook reads positions from its entries")
+    shop = project(w, "shop")
+    first = w.start()
+    assert first.cd(shop) == f"{ACTIVATED}\n"
+    first.close()
+    env = {k: os.fsdecode(v) if isinstance(v, bytes) else v for k, v in w.env.items()}
+    entry = pathlib.Path(cache_mod.entry_path(dirs_mod.cache_dir(env), w.shell, str(shop)))
+    good = entry.read_bytes()
+    if damage == "truncated":
+        damaged = good[: good.index(b"'", good.index(b".venv")) + 3]  # inside a quoted word
+    else:
+        lines = good.split(b"\n")
+        assert lines[2].startswith(b"set -g __autovenv_ev ") and lines[3].startswith(b"set -g __autovenv_ep ")
+        lines[2], lines[3] = b"set -g __autovenv_ev 1 x 3", b"set -g __autovenv_ep 0 -1"
+        damaged = b"\n".join(lines)
+    entry.write_bytes(damaged)
+    sh = w.start()
+    assert sh.cd(shop) == f"{ACTIVATED}\n"
+    assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
+    assert entry.read_bytes() == good
 
 
 def test_pin_note_is_not_repeated_when_home_changes(w: World) -> None:

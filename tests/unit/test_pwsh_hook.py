@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autovenv import answer as answer_mod
-from autovenv import cache, dirs, hook, plan
+from autovenv import cache, hook, plan
 from autovenv.answer import Answer
 from autovenv.shells import pwsh, read_template
 from tests.unit.test_pwsh_eval import data_only_problems, expr, expr_list, parse_errors, parser, whole
@@ -164,25 +164,32 @@ def test_answer_validator_accepts_the_good_one() -> None:
 def hook_entry(cache_dir: str, cand: str, windows: bool) -> str:
     """Python port of __autovenv_entry in shell/autovenv.ps1 (checked against the template below)."""
     k = cand
+    unc = False
     if windows:
         k = k.replace("\\", "/")
         if len(k) >= 2 and k[1] == ":":
             k = "/" + k[0] + k[2:]
-    k = k.rstrip("/")
-    return (cache_dir.rstrip("/\\") + ("\\" if windows else "/") + "pwsh") + k.replace("/", "/d") + "/d/e"
+        elif k.startswith("//"):
+            k, unc = k[1:], True
+    k = k.rstrip("/").replace("/%", "/%%")
+    if unc:
+        k = "/%unc" + k
+    return (cache_dir.rstrip("/\\") + ("\\" if windows else "/") + "pwsh") + k + "/%"
 
 
 def test_entry_port_matches_the_template() -> None:
     body = TEMPLATE.split("function global:__autovenv_entry", 1)[1].split("\n}\n", 1)[0]
     assert "$k.Replace([string][char]0x5C, '/')" in body
     assert "$k = '/' + $k[0] + $k.Substring(2)" in body
-    assert "$k = $k.TrimEnd('/')" in body
-    assert (
-        "[System.IO.Path]::Combine($global:__autovenv_cache, 'pwsh') + $k.Replace('/', '/d') + '/d/e'" in body
-    )
+    assert "elseif ($k.StartsWith('//')) { $k = $k.Substring(1); $unc = $true }" in body
+    assert "$k = $k.TrimEnd('/').Replace('/%', '/%%')" in body
+    assert "if ($unc) { $k = '/%unc' + $k }" in body
+    assert "[System.IO.Path]::Combine($global:__autovenv_cache, 'pwsh') + $k + '/%'" in body
 
 
-@pytest.mark.parametrize("cand", ["/", "/home/u/shop", "/home/u/shop/", "/a b/c\u00e9", "/x\\y"])
+@pytest.mark.parametrize(
+    "cand", ["/", "/home/u/shop", "/home/u/shop/", "/a b/c\u00e9", "/x\\y", "/%a/b%/%%c"]
+)
 def test_hook_finds_the_entry_python_wrote_posix(cand: str) -> None:
     assert os.path.normpath(hook_entry("/c", cand, False)) == os.path.normpath(
         cache.entry_path("/c", "pwsh", cand)
@@ -192,18 +199,19 @@ def test_hook_finds_the_entry_python_wrote_posix(cand: str) -> None:
 @pytest.mark.parametrize(
     ("cand", "expected"),
     [
-        ("C:\\Users\\me\\shop", "C:\\cache\\pwsh/dC/dUsers/dme/dshop/d/e"),
-        ("C:\\", "C:\\cache\\pwsh/dC/d/e"),
-        ("D:\\a b\\caf\u00e9", "C:\\cache\\pwsh/dD/da b/dcaf\u00e9/d/e"),
-        ("\\\\server\\share\\proj", "C:\\cache\\pwsh/d/dserver/dshare/dproj/d/e"),
+        ("C:\\Users\\me\\shop", "C:\\cache\\pwsh/C/Users/me/shop/%"),
+        ("C:\\", "C:\\cache\\pwsh/C/%"),
+        ("D:\\a b\\caf\u00e9\\%x", "C:\\cache\\pwsh/D/a b/caf\u00e9/%%x/%"),
+        ("\\\\server\\share\\proj", "C:\\cache\\pwsh/%unc/server/share/proj/%"),
+        ("\\\\server\\%unc", "C:\\cache\\pwsh/%unc/server/%%unc/%"),
     ],
 )
 def test_hook_finds_the_entry_python_wrote_windows(
     cand: str, expected: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert hook_entry("C:\\cache", cand, True) == expected
-    monkeypatch.setattr(dirs.os, "name", "nt")
-    python_side = dirs.mirror_path("C:\\cache\\pwsh", cand) + "/e"
+    monkeypatch.setattr(cache.os, "name", "nt")
+    python_side = cache.entry_path("C:\\cache", "pwsh", cand)
     assert python_side.replace("\\", "/") == expected.replace("\\", "/")
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from autovenv.answer import Answer
 from autovenv.decide import display_quote
 from autovenv.plan import Plan
-from autovenv.shells import get
+from autovenv.shells import fish, get
 from tests.hostile import PIECES, env_safe
 
 #: Pure checks; the >= 1,000-example round trips per shell are in tests/shells/test_quoting_fuzz.py.
@@ -230,32 +230,43 @@ def test_render_answer_is_one_assignment_per_field(shell: str) -> None:
         st.lists(hostile, min_size=8, max_size=8),
         st.lists(hostile, max_size=3),
         st.lists(hostile, max_size=3),
+        st.lists(hostile, max_size=2),
     )
-    def check(fields: list[str], notes: list[str], watch: list[str]) -> None:
-        answer = Answer(*fields[:7], message=fields[7], notes=tuple(notes), watch=tuple(watch))
+    def check(fields: list[str], notes: list[str], watch: list[str], entry_watch: list[str]) -> None:
+        given_lists = {"notes": tuple(notes), "watch": tuple(watch), "entry_watch": tuple(entry_watch)}
+        answer = Answer(*fields[:7], message=fields[7], **given_lists)
+        everything = [*watch, *entry_watch]
         lines = adapter.render_answer(answer).split("\n")[:-1]
         if shell == "fish":
-            # Two lines the hook reads first (every field, then the watch list; the notes), then the
-            # one-assignment-per-field form that hooks of earlier versions source.
+            # Four lines the hook reads first (every field, then every watched path; the notes; the
+            # positions of the test arguments), then the one-assignment-per-field form that hooks of
+            # earlier versions source.
             head, notes_head = "set -g __autovenv_e ", "set -g __autovenv_en"
             assert lines[0].startswith(head) and lines[1].startswith(notes_head)
             scalars = [value for _, value in answer.scalars("1")]
-            expected_words = [value.encode("utf-8", "surrogateescape") for value in [*scalars, *watch]]
+            expected_words = [value.encode("utf-8", "surrogateescape") for value in [*scalars, *everything]]
             assert decode_fish_words(lines[0][len(head) :]) == expected_words
             rest = lines[1][len(notes_head) :].removeprefix(" ")
             got_notes = decode_fish_words(rest) if notes else ([] if rest == "" else [b"?"])
             assert got_notes == [note.encode("utf-8", "surrogateescape") for note in notes]
-            lines = lines[2:]
-        assert len(lines) == 13
+            checked, on_prompt = fish.test_positions(len(everything), len(watch))
+            assert lines[2].split() == ["set", "-g", "__autovenv_ev", *map(str, checked)]
+            assert lines[3].split() == ["set", "-g", "__autovenv_ep", *map(str, on_prompt)]
+            lines = lines[4:]
+            assert len(lines) == 13
+        else:
+            assert len(lines) == 14
         expected = ["v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig",
-                    "notes", "watch"]  # fmt: skip
+                    "notes", "watch", "pwatch"]  # fmt: skip
         values = [*fields[:7], fields[7], "", ""]
         for line, field, value in zip(lines[1:], expected[1:], values):
             head = f"set -g __autovenv_e_{field} " if shell == "fish" else f"__autovenv_e_{field}="
             assert line.startswith(head)
             if field not in ("quiet", "sig"):
                 assert DECODERS[shell](line[len(head) :]) == value.encode("utf-8", "surrogateescape")
-        for line, field, items in zip(lines[11:], ("notes", "watch"), (notes, watch)):
+        # Entries are checked against every watched path; a prompt, in bash and zsh, against the first.
+        lists = [("notes", notes), ("watch", everything), ("pwatch", watch)][: len(lines) - 11]
+        for line, (field, items) in zip(lines[11:], lists):
             if shell == "fish":
                 head = f"set -g __autovenv_e_{field}"
                 assert line.startswith(head)

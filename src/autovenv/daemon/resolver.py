@@ -90,7 +90,7 @@ def resolve_and_store(
     extra: tuple[str, ...] = settings.watch_paths(environ)
     try:
         cache.ensure_dir(base)
-        extra = (*extra, cache.ensure_generation(base))
+        generation = (cache.ensure_generation(base),)
     except OSError:
         return None
     changed = 0
@@ -109,8 +109,8 @@ def resolve_and_store(
         resolution, decision, view = done[sep]
         if resolution.candidate != directory:
             return None
-        result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, sep)
-        watch = result.watch
+        result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, sep, generation)
+        watch = result.all_watch
         if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
             changed += 1
         entries.append(cache.entry_path(base, adapter.NAME, directory))

@@ -66,23 +66,49 @@ def render_plan(plan: Plan) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """The answer as fish code; its first two lines are what the hook reads.
+    """The answer as fish code; its first four lines are what the hook reads.
 
-    Line 1 sets ``__autovenv_e`` to the fields of ``Answer.scalars`` in order, then the watch list; line 2
-    sets ``__autovenv_en`` to the notes. The hook reads a cache entry's two lines with ``read --tokenize``
-    (which undoes this quoting exactly, without running anything) instead of sourcing the whole file,
-    a fraction of the cost. One assignment per field follows, for hooks of shells started before an
-    upgrade, which source the file and read those.
+    Line 1 sets ``__autovenv_e`` to the fields of ``Answer.scalars`` in order, then every watched path
+    (``Answer.all_watch``); line 2 sets ``__autovenv_en`` to the notes; lines 3 and 4 the positions that
+    turn the watch list into ``test`` arguments (see ``test_positions``). The hook reads a cache entry's
+    lines with ``read --tokenize`` (which undoes this quoting exactly, without running anything) instead
+    of sourcing the whole file, a fraction of the cost. One assignment per field follows, for hooks of
+    shells started before an upgrade, which source the file and read those.
     """
     scalars = [value for _, value in answer.scalars(FORMAT)]
+    checked, on_prompt = test_positions(len(answer.all_watch), len(answer.watch))
     lines = [
-        f"set -g __autovenv_e {quote_words([*scalars, *answer.watch])}",
+        f"set -g __autovenv_e {quote_words([*scalars, *answer.all_watch])}",
         f"set -g __autovenv_en {quote_words(answer.notes)}".rstrip(),
+        f"set -g __autovenv_ev {' '.join(map(str, checked))}".rstrip(),
+        f"set -g __autovenv_ep {' '.join(map(str, on_prompt))}".rstrip(),
     ]
     lines += [f"set -g __autovenv_e_{name} {quote(value)}" for name, value in answer.scalars(FORMAT)]
     lines.append(f"set -g __autovenv_e_notes {quote_words(answer.notes)}".rstrip())
-    lines.append(f"set -g __autovenv_e_watch {quote_words(answer.watch)}".rstrip())
+    lines.append(f"set -g __autovenv_e_watch {quote_words(answer.all_watch)}".rstrip())
     return "".join(line + "\n" for line in lines)
+
+
+#: The hook's list of pieces for building ``test`` arguments: ``-a STAMP -nt ! ENTRY WATCHED...``.
+PIECES = ("-a", "STAMP", "-nt", "!", "ENTRY")
+
+
+def test_positions(watched: int, on_prompt: int) -> tuple[list[int], list[int]]:
+    """Positions in the hook's pieces list (``PIECES`` followed by the watched paths) that spell
+    ``-a ! PATH -nt ENTRY`` for every watched path (is the cache entry current?) and ``-a STAMP -nt
+    PATH`` for the first ``on_prompt`` (has anything changed since the stamp?).
+
+    One list expansion builds either, where a loop over the paths would cost a command per path, and
+    fish charges microseconds per command.
+    """
+    first = len(PIECES) + 1
+    checked: list[int] = []
+    for k in range(watched):
+        checked += [1, 4, first + k, 3, 5]
+    prompt: list[int] = []
+    for k in range(on_prompt):
+        prompt += [1, 2, 3, first + k]
+    return checked, prompt
 
 
 def quicksig(deps: Iterable[str]) -> str:

@@ -56,7 +56,9 @@ def render_plan(plan: Plan, rehash: str) -> str:
 def render_answer(answer: Answer, fmt: str) -> str:
     lines = [f"__autovenv_e_{name}={quote(value)}" for name, value in answer.scalars(fmt)]
     lines.append(f"__autovenv_e_notes=({quote_words(answer.notes)})")
-    lines.append(f"__autovenv_e_watch=({quote_words(answer.watch)})")
+    # All of them are checked when an entry is read; a prompt checks the first ones (see Answer).
+    lines.append(f"__autovenv_e_watch=({quote_words(answer.all_watch)})")
+    lines.append(f"__autovenv_e_pwatch=({quote_words(answer.watch)})")
     return "".join(line + "\n" for line in lines)
 
 

@@ -136,7 +136,9 @@ def render_answer(answer: Answer) -> str:
     lines = ["@{"]
     lines.extend(f"{name} = {quote(value)}" for name, value in answer.scalars(FORMAT))
     lines.append(f"notes = {quote_list(answer.notes)}")
-    lines.append(f"watch = {quote_list(answer.watch)}")
+    # PowerShell keeps its stamp's time in memory, so deleted stamps tell it nothing: every prompt checks
+    # every watched path, the generation file too.
+    lines.append(f"watch = {quote_list(answer.all_watch)}")
     lines.append("}")
     return "".join(line + "\n" for line in lines)
 

@@ -73,6 +73,17 @@ function __autovenv_prefix
     return $argv[1]
 end
 
+# Print "autovenv: " and each argument on a line of its own, to stderr. fish hands a builtin's output
+# redirected to a file descriptor (`>&2`) to a thread of its own, tens of microseconds each time; a
+# file it opens is written at once. So /dev/stderr is opened where that works (see the end), else `>&2`.
+function __autovenv_say
+    if test -n "$__autovenv_err"
+        builtin printf 'autovenv: %s\n' $argv >>$__autovenv_err
+    else
+        builtin printf 'autovenv: %s\n' $argv >&2
+    end
+end
+
 # __autovenv_quicks: everything besides the directory whose change could alter the answer or the
 # transition, as of the last check. __autovenv_quick: the directory and our own variables, for the one
 # comparison on a prompt; the dependencies are left to __autovenv_dep_changed, which empties it.
@@ -246,9 +257,7 @@ function __autovenv_hook --on-event fish_prompt
     # Notes show when entering, and with every fresh answer (something it watched has changed).
     if set -q __autovenv_an[1]
         if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
-            for __autovenv_note in $__autovenv_an
-                builtin printf 'autovenv: %s\n' $__autovenv_note >&2
-            end
+            __autovenv_say $__autovenv_an
         end
     end
     set -g __autovenv_c $__autovenv_cand
@@ -316,7 +325,7 @@ function __autovenv_hook --on-event fish_prompt
             set -gx AUTOVENV_ROOT $__autovenv_a[3]
             test -n "$__autovenv_a[6]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[6]; or set -e AUTOVENV_PROMPT
             test -n "$__autovenv_a[9]"; and test -z "$__autovenv_a[10]"
-            and builtin printf 'autovenv: %s\n' $__autovenv_a[9] >&2
+            and __autovenv_say $__autovenv_a[9]
         else if test "$AUTOVENV_KEY" != "$__autovenv_key"
             set -l __autovenv_msg ''
             if set -q AUTOVENV_KEY
@@ -396,7 +405,7 @@ function __autovenv_hook --on-event fish_prompt
                 end
             end
             test -n "$__autovenv_msg"; and test -z "$__autovenv_a[10]"
-            and builtin printf 'autovenv: %s\n' $__autovenv_msg >&2
+            and __autovenv_say $__autovenv_msg
         end
     end
     set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
@@ -776,6 +785,10 @@ set -g __autovenv_mfree 1 2 3 4 5 6 7 8
 # usual case skips them).
 set -g __autovenv_pyenv_at (contains -i -- PYENV_VERSION $__autovenv_deps)
 or set -g __autovenv_pyenv_at (math (count $__autovenv_deps) + 1)
+# Where __autovenv_say writes: /dev/stderr, where that is this shell's stderr as a terminal, pipe or
+# file that may be opened (not a socket, not someone else's terminal after `su`); else `>&2`.
+set -g __autovenv_err /dev/stderr
+test -w /dev/stderr -a \( -c /dev/stderr -o -p /dev/stderr -o -f /dev/stderr \); or set -g __autovenv_err ''
 set -g __autovenv_venv_deps
 for __autovenv_n in VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME
     contains -- $__autovenv_n $__autovenv_deps; and set -a __autovenv_venv_deps $__autovenv_n

@@ -8,11 +8,12 @@
 # (a child fish works it out from the inherited value), so a prompt redefined later still shows it;
 # $status is handed through to the user's prompt.
 #
-# What keeps it cheap in fish, where each command costs microseconds and each command substitution, even
-# of a builtin, tens of them (the prompt, cd-within-a-project, switch and enter/leave paths run none):
-# - a prompt where nothing changed runs one `test`, of our variables and every watched path; its
-#   arguments (`-a STAMP -nt PATH` each) are built when the directory or the answer changes, not at each
-#   prompt; the prompt wrapper calls nothing after a command that succeeded;
+# What keeps it cheap in fish, where each command costs microseconds (tens of thousands of instructions,
+# whatever it does) and each command substitution, even of a builtin, tens of them (the prompt,
+# cd-within-a-project, switch and enter/leave paths run none):
+# - a prompt where nothing changed runs one command, a `test` of our variables and every watched path;
+#   its arguments (`-a STAMP -nt PATH` each) are built when the directory or the answer changes, not at
+#   each prompt; the prompt wrapper calls nothing after a command that succeeded;
 # - the walk up tests all markers of a directory with one `path is`, and takes the ancestors of a
 #   directory from one `path normalize`, remembered for a few directories (a string function of $PWD);
 # - answers this shell has read stay in memory, in a few slots, and are used again while the cache entry
@@ -24,7 +25,7 @@
 # - an entry's path is the directory's own with `%` appended (cache.entry_path), no substitution;
 # - activation and deactivation read the known shapes of our own state directly; a state the user
 #   changed takes the general path;
-# - the common paths run inside __autovenv_hook itself, and the hot functions come first: fish counts
+# - the common paths run inside __autovenv_check itself, and the hot functions come first: fish counts
 #   the lines of a function's source from the top at each call (for its stack of line numbers), so each
 #   call costs in proportion to how far down the hook the function is defined. For the same reason
 #   shells/fish.py prints this file without comment lines and indentation.
@@ -89,14 +90,34 @@ end
 # comparison on a prompt; the dependencies are left to __autovenv_dep_changed, which empties it.
 # Plain expansions only. (Set-but-empty and unset read the same here; resolution treats them alike
 # too.) fish restores $status after event handlers, so the user's prompt still sees the command's.
+#
+# A prompt where nothing changed runs one command (each costs fish tens of thousands of instructions): a
+# `test` of the directory and our variables, that nothing is left to decorate, and that none of the
+# stamps of what decided the answer changed (__autovenv_t, which also tests that $PWD is a directory
+# when it is the candidate directory; below it, a deleted $PWD changes a watched parent). The strings
+# come first: `-a` stops at the first false, and the joined string starts with "/". Anything else is
+# __autovenv_check's.
 function __autovenv_hook --on-event fish_prompt
-    # A prompt where nothing changed: one `test` (each costs), of the directory and our variables, that
-    # nothing is left to decorate, and that none of the stamps of what decided the answer changed.
-    # (The strings come first: `-a` stops at the first false, and the joined string starts with "/".)
-    if test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" -a -d "$PWD" $__autovenv_t
-        return 0
+    test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" $__autovenv_t
+    or __autovenv_check
+end
+
+# The arguments a prompt's `test` adds (__autovenv_t): the stamps of the directories walked and of what
+# the answer watches; and, in the candidate directory itself (nothing walked), that $PWD is still a
+# directory, since no watched directory holds it. Without stamps, only that.
+function __autovenv_prompt_test
+    if test -z "$__autovenv_stamp"
+        set -g __autovenv_t -a -d $PWD
+    else if set -q __autovenv_tw[1]
+        set -g __autovenv_t $__autovenv_tw $__autovenv_ta
+    else
+        set -g __autovenv_t -a -d $PWD $__autovenv_ta
     end
-    if test -z "$__autovenv_deco"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -d "$PWD" $__autovenv_t
+end
+
+# What the prompt's one `test` did not settle: decorating, a cd, a change.
+function __autovenv_check
+    if test -z "$__autovenv_deco"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" $__autovenv_t
         __autovenv_decorate
         return 0
     end
@@ -166,8 +187,7 @@ function __autovenv_hook --on-event fish_prompt
         set -g __autovenv_stamp $__autovenv_next
         set -g __autovenv_pwd $PWD
         set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
-        test -n "$__autovenv_stamp"; and set -g __autovenv_t $__autovenv_tw $__autovenv_ta
-        or set -g __autovenv_t
+        __autovenv_prompt_test
         test -n "$__autovenv_deco"; or __autovenv_decorate
         return 0
     end
@@ -262,8 +282,7 @@ function __autovenv_hook --on-event fish_prompt
     end
     set -g __autovenv_c $__autovenv_cand
     set -g __autovenv_pwd $PWD
-    test -n "$__autovenv_stamp"; and set -g __autovenv_t $__autovenv_tw $__autovenv_ta
-    or set -g __autovenv_t
+    __autovenv_prompt_test
 
     # Bring the environment to the answer, by DESIGN §4's rules (mirrors plan.py). A venv activated by
     # hand wins: touch nothing until it is deactivated. The venv's own activate.fish run over our
@@ -497,13 +516,9 @@ function __autovenv_load --argument-names i
             set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
             set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
             set -g __autovenv_pwd $PWD
-            if test -n "$__autovenv_stamp"
-                set -g __autovenv_ta -a $__autovenv_stamp -nt $__autovenv_cand
-                set -g __autovenv_t $__autovenv_tw $__autovenv_ta
-            else
-                set -g __autovenv_ta
-                set -g __autovenv_t
-            end
+            set -g __autovenv_ta
+            test -n "$__autovenv_stamp"; and set -g __autovenv_ta -a $__autovenv_stamp -nt $__autovenv_cand
+            __autovenv_prompt_test
             return 1
         end
         set -g __autovenv_broken ''

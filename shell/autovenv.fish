@@ -74,7 +74,7 @@ function __autovenv_prefix
     return $argv[1]
 end
 
-# Print "autovenv: " and each argument on a line of its own, to stderr. fish hands a builtin's output
+# Print "autovenv: " and each argument on a line of its own, to stderr (every message of the hook). fish hands a builtin's output
 # redirected to a file descriptor (`>&2`) to a thread of its own, tens of microseconds each time; a
 # file it opens is written at once. So /dev/stderr is opened where that works (see the end), else `>&2`.
 function __autovenv_say
@@ -508,7 +508,7 @@ function __autovenv_load --argument-names i
             # 1 and 2: export already said what went wrong, in one line; anything else: it could not
             # start.
             if test -z "$__autovenv_broken"; and not contains -- $rc 1 2
-                builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' $__autovenv_export[1] >&2
+                __autovenv_say "the hook could not run $__autovenv_export[1]; environments are left as they are"
                 set -g __autovenv_broken 1
             end
             # Retry when something here changes, not at every prompt. (Nothing the signature reads has
@@ -699,7 +699,7 @@ function __autovenv_deactivate
     set -l root $AUTOVENV_ROOT
     __autovenv_unapply
     set -gx AUTOVENV_PAUSED $root
-    builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    __autovenv_say 'deactivated; paused for this project until you leave it'
     return 0
 end
 

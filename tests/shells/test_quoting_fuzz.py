@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from autovenv import shells
 from autovenv.answer import Answer
 from autovenv.plan import Plan
+from autovenv.shells import fish as fish_shell
 from tests.hostile import PIECES, env_safe
 from tests.shells.conftest import BASE_PATH, PY_A, PY_B, PYENV_ROOT, World, make_venv
 from tests.shells.pty_shell import find_shell
@@ -357,8 +358,8 @@ def test_render_answer_round_trips_through_the_real_shell(reader: ShellReader) -
 def check_fish_entry_head(
     reader: ShellReader, fields: list[str], notes: list[str], watch: list[str], quiet: bool
 ) -> None:
-    """The fish hook reads a cache entry's first two lines with `read --tokenize` instead of sourcing it:
-    every field, watched path and note must come back exactly, and nothing may run."""
+    """The fish hook reads a cache entry's first four lines with `read --tokenize` instead of sourcing it:
+    every field, watched path, note and test position must come back exactly, and nothing may run."""
     values = dict(zip(SCALARS, fields))
     answer = Answer(
         key=values["key"], root=values["root"], venv=values["venv"], venv_prompt=values["vprompt"],
@@ -371,14 +372,18 @@ def check_fish_entry_head(
     lines = [
         "set -g __l1",
         "set -g __l2",
-        f"begin; read -ta __l1; read -ta __l2; end <{q(str(entry))}",
-        dump_list("fish", "__l1", "l1", reader.out),
-        dump_list("fish", "__l2", "l2", reader.out),
+        "set -g __l3",
+        "set -g __l4",
+        f"begin; read -ta __l1; read -ta __l2; read -ta __l3; read -ta __l4; end <{q(str(entry))}",
+        *(dump_list("fish", f"__l{i}", f"l{i}", reader.out) for i in range(1, 5)),
     ]
     reader.source("\n".join(lines) + "\n")
     scalars = [value for _, value in answer.scalars("1")]
     assert read_list(reader, "l1") == [b"set", b"-g", b"__autovenv_e", *(raw(v) for v in (*scalars, *watch))]
     assert read_list(reader, "l2") == [b"set", b"-g", b"__autovenv_en", *(raw(n) for n in notes)]
+    checked, on_prompt = fish_shell.test_positions(len(watch), len(watch))
+    assert read_list(reader, "l3") == [b"set", b"-g", b"__autovenv_ev", *(str(i).encode() for i in checked)]
+    assert read_list(reader, "l4") == [b"set", b"-g", b"__autovenv_ep", *(str(i).encode() for i in on_prompt)]
 
 
 def test_fish_entry_head_round_trips_through_read_tokenize(reader: ShellReader) -> None:

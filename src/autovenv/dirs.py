@@ -3,7 +3,9 @@
 The export path runs on a prompt and may not pay for imports it does not need, so these functions mirror
 platformdirs' answers (``user_cache_dir`` / ``user_data_dir`` / ``user_config_dir`` / ``user_runtime_dir``
 for app name "autovenv", no author) for Linux, macOS and Windows; a unit test holds them equal to
-platformdirs itself. ``AUTOVENV_CACHE_DIR`` / ``AUTOVENV_DATA_DIR`` / ``AUTOVENV_CONFIG_DIR`` override.
+platformdirs itself. Like platformdirs 4, an ``XDG_*`` variable counts on Linux and macOS when it holds an
+absolute path, and is ignored otherwise. ``AUTOVENV_CACHE_DIR`` / ``AUTOVENV_DATA_DIR`` /
+``AUTOVENV_CONFIG_DIR`` override.
 """
 
 from __future__ import annotations
@@ -16,15 +18,21 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 APP = "autovenv"
+MAC_SUPPORT = os.path.join("Library", "Application Support")
 
 
 def _home(environ: Mapping[str, str]) -> str:
     return environ.get("HOME") or os.path.expanduser("~")
 
 
+def _xdg_set(environ: Mapping[str, str], name: str) -> str | None:
+    """An XDG variable's value when it is an absolute path; the spec says to ignore anything else."""
+    value = environ.get(name, "")
+    return value if value.startswith("/") else None
+
+
 def _xdg(environ: Mapping[str, str], name: str, default: str) -> str:
-    value = environ.get(name, "").strip()
-    return value if value else os.path.join(_home(environ), default)
+    return _xdg_set(environ, name) or os.path.join(_home(environ), default)
 
 
 def _windows_local(environ: Mapping[str, str]) -> str:
@@ -39,7 +47,7 @@ def cache_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platf
     if platform == "win32":
         return os.path.join(_windows_local(environ), APP, "Cache")
     if platform == "darwin":
-        return os.path.join(_home(environ), "Library", "Caches", APP)
+        return os.path.join(_xdg(environ, "XDG_CACHE_HOME", os.path.join("Library", "Caches")), APP)
     return os.path.join(_xdg(environ, "XDG_CACHE_HOME", ".cache"), APP)
 
 
@@ -51,7 +59,7 @@ def data_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platfo
     if platform == "win32":
         return os.path.join(_windows_local(environ), APP)
     if platform == "darwin":
-        return os.path.join(_home(environ), "Library", "Application Support", APP)
+        return os.path.join(_xdg(environ, "XDG_DATA_HOME", MAC_SUPPORT), APP)
     return os.path.join(_xdg(environ, "XDG_DATA_HOME", os.path.join(".local", "share")), APP)
 
 
@@ -63,7 +71,7 @@ def config_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.plat
     if platform == "win32":
         return os.path.join(_windows_local(environ), APP)
     if platform == "darwin":
-        return os.path.join(_home(environ), "Library", "Application Support", APP)
+        return os.path.join(_xdg(environ, "XDG_CONFIG_HOME", MAC_SUPPORT), APP)
     return os.path.join(_xdg(environ, "XDG_CONFIG_HOME", ".config"), APP)
 
 
@@ -76,7 +84,7 @@ def runtime_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.pla
         return os.path.join(_windows_local(environ), "Temp", APP)
     if platform == "darwin":
         return os.path.join(_home(environ), "Library", "Caches", "TemporaryItems", APP)
-    base = environ.get("XDG_RUNTIME_DIR", "").strip()
+    base = _xdg_set(environ, "XDG_RUNTIME_DIR") or ""
     if not base:
         base = os.path.join("/run/user", str(os.getuid())) if hasattr(os, "getuid") else ""
         if not os.path.isdir(base):

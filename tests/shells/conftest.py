@@ -20,7 +20,8 @@ from tests.shells.pty_shell import InteractiveShell, find_shell, quote
 
 SHELLS = ("bash", "zsh", "fish")
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
-PYENV_ROOT = pathlib.Path(os.environ.get("PYENV_ROOT", str(pathlib.Path.home() / ".pyenv")))
+#: The real pyenv (tests/conftest.py found it before it replaced HOME with a sandbox).
+PYENV_ROOT = pathlib.Path(os.environ.get("PYENV_ROOT") or "/nonexistent-pyenv-root")
 #: Two installed CPython versions the scenarios switch between (pyenv on the test machine).
 PY_A, PY_B = "3.12.1", "3.11.7"
 PROMPT = "$ "
@@ -56,6 +57,8 @@ def hook_rc(shell: str, before: str = "", after: str = "") -> str:
 def python_of(version: str) -> pathlib.Path:
     path = PYENV_ROOT / "versions" / version / "bin" / "python"
     if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"pyenv Python {version} is not installed under {PYENV_ROOT}, and CI must have it")
         pytest.skip(f"pyenv Python {version} is not installed under {PYENV_ROOT}")
     return path
 

@@ -11,10 +11,14 @@ from autovenv import dirs
 HOME = "/home/someone"
 
 
-@pytest.mark.parametrize(
-    "environ",
-    [{"HOME": HOME}, {"HOME": HOME, "XDG_CACHE_HOME": "/c", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/e"}],
-)
+ENVIRONS = [
+    {"HOME": HOME},
+    {"HOME": HOME, "XDG_CACHE_HOME": "/c", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/e"},
+    {"HOME": HOME, "XDG_CACHE_HOME": "relative", "XDG_DATA_HOME": " ", "XDG_CONFIG_HOME": ""},
+]
+
+
+@pytest.mark.parametrize("environ", ENVIRONS)
 def test_linux_dirs_equal_platformdirs(monkeypatch: pytest.MonkeyPatch, environ: dict[str, str]) -> None:
     for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.delenv(name, raising=False)
@@ -27,13 +31,17 @@ def test_linux_dirs_equal_platformdirs(monkeypatch: pytest.MonkeyPatch, environ:
     assert dirs.config_dir(environ, "linux") == expected.user_config_dir
 
 
-def test_macos_dirs_equal_platformdirs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", HOME)
+@pytest.mark.parametrize("environ", ENVIRONS)
+def test_macos_dirs_equal_platformdirs(monkeypatch: pytest.MonkeyPatch, environ: dict[str, str]) -> None:
+    for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setattr("os.path.expanduser", lambda p: p.replace("~", HOME, 1))
     expected = MacOS(appname="autovenv")
-    environ = {"HOME": HOME}
     assert dirs.cache_dir(environ, "darwin") == expected.user_cache_dir
     assert dirs.data_dir(environ, "darwin") == expected.user_data_dir
+    assert dirs.config_dir(environ, "darwin") == expected.user_config_dir
 
 
 def test_overrides_win() -> None:

@@ -22,7 +22,7 @@ from autovenv.decide import Decision, decide, display_quote
 from autovenv.resolve.project import Resolution, Settings, resolve
 from autovenv.resolve.venv import inspect_venv
 
-PYENV_ROOT = pathlib.Path(os.environ.get("PYENV_ROOT", str(pathlib.Path.home() / ".pyenv")))
+PYENV_ROOT = pathlib.Path(os.environ.get("PYENV_ROOT") or "/nonexistent-pyenv-root")
 NOBODY = 65534
 IS_ROOT = hasattr(os, "getuid") and os.getuid() == 0
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="changing a file's owner to another user needs root")

@@ -4,7 +4,8 @@ Imported by pytest before any test module, so every later ``os.environ`` read, e
 shell a test starts sees a throw-away HOME, ``XDG_*`` and ``AUTOVENV_*_DIR``. The real pyenv is found
 first (``PYENV_ROOT``, ``pyenv root``, ``~/.pyenv``) and kept in ``PYENV_ROOT``, read-only, for the tests
 that need real interpreters. At the end of the session the real cache, config, data and runtime
-directories and the real rc files are compared with a snapshot taken here: any change fails the run.
+directories, the real rc files and the temporary directory's autovenv files are compared with a snapshot
+taken here: any change fails the run.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def _real_pyenv_root() -> str | None:
 _PYENV_ROOT = _real_pyenv_root()
 _REAL = real_locations(dict(os.environ), REAL_HOME)
 _SNAPSHOT = Snapshot.take(_REAL)
-_SANDBOX = pathlib.Path(tempfile.mkdtemp(prefix="autovenv-tests-"))
+_SANDBOX = pathlib.Path(tempfile.mkdtemp(prefix="av"))  # short: AF_UNIX paths are limited to 107 bytes
+_SANDBOX.chmod(0o755)  # tests that run as an unprivileged account must reach their tmp_path
 _FAKE_HOME = _SANDBOX / "home"
 _FAKE_HOME.mkdir()
 
@@ -57,10 +59,15 @@ os.environ.update(
         "XDG_DATA_HOME": str(_FAKE_HOME / ".local" / "share"),
         "XDG_STATE_HOME": str(_FAKE_HOME / ".local" / "state"),
         "XDG_RUNTIME_DIR": str(_SANDBOX / "run"),
+        # the hooks' fallback stamps live in the temporary directory (cache.fallback_stamps)
+        "TMPDIR": str(_SANDBOX / "t"),
         "AUTOVENV_REAL_HOME_FOR_TESTS": REAL_HOME,
     }
 )
 (_SANDBOX / "run").mkdir(mode=0o700)
+(_SANDBOX / "t").mkdir()
+(_SANDBOX / "t").chmod(0o1777)  # like /tmp: every account may create its own files there
+tempfile.tempdir = None  # computed again from TMPDIR
 if _PYENV_ROOT is not None:
     os.environ["PYENV_ROOT"] = _PYENV_ROOT
 else:

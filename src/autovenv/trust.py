@@ -13,6 +13,7 @@ import os
 import stat
 
 from autovenv.dirs import data_dir, mirror_path
+from autovenv.files import read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -152,8 +153,7 @@ def _git_dir(start: str) -> tuple[str, str] | None:
             return current, dot_git
         if os.path.isfile(dot_git):
             try:
-                with open(dot_git, encoding="utf-8", errors="replace") as handle:
-                    line = handle.readline().strip()
+                line = read_regular(dot_git, 4096).decode("utf-8", "replace").partition("\n")[0].strip()
             except OSError:
                 return None
             if line.startswith("gitdir:"):
@@ -181,10 +181,11 @@ def git_tracked(venv_path: str) -> bool:
     relative = os.path.relpath(real, os.path.realpath(work_tree)).replace(os.sep, "/")
     prefix = (relative + "/").encode("utf-8", "surrogateescape")
     try:
-        with open(os.path.join(git_dir, "index"), "rb") as handle:
-            data = handle.read(MAX_INDEX_BYTES + 1)
-    except OSError:
+        data = read_regular(os.path.join(git_dir, "index"), MAX_INDEX_BYTES)
+    except FileNotFoundError:
         return False
+    except OSError:
+        return True  # an index that cannot be read may list anything
     if len(data) > MAX_INDEX_BYTES:
         return True
     try:

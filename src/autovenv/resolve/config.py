@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
+from autovenv.files import NotARegularFile, read_regular
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -66,10 +68,9 @@ def _loads(data: bytes) -> dict[str, object]:
 def _read(path: str) -> bytes | str:
     """File bytes, or a problem string (a directory, unreadable, or too large to be a config file)."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
-    except IsADirectoryError:
-        return f"{path} is a directory, not a config file"
+        data = read_regular(path, MAX_CONFIG_BYTES)
+    except NotARegularFile as exc:
+        return f"{path} is {exc.kind}, not a config file"
     except OSError as exc:
         return f"cannot read {path}: {exc.strerror or exc}"
     if len(data) > MAX_CONFIG_BYTES:

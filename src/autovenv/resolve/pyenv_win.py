@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 
+from autovenv.files import read_regular
 from autovenv.resolve.pyenv import PythonSelection
 
 TYPE_CHECKING = False
@@ -123,8 +124,7 @@ def _listdir(path: str) -> list[str]:
 
 def _read(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as handle:
-            return handle.read(MAX_VERSION_FILE_BYTES)
+        return read_regular(path, MAX_VERSION_FILE_BYTES)[:MAX_VERSION_FILE_BYTES]
     except OSError:
         return None
 

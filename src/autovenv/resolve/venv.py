@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from autovenv.files import read_regular
+
 #: pyvenv.cfg is a few hundred bytes; anything much larger is not one.
 MAX_CFG_BYTES = 64 * 1024
 MAX_ACTIVATE_BYTES = 256 * 1024
@@ -116,8 +118,7 @@ def _unquote(value: str) -> str:
 
 def _read_limited(path: str, limit: int) -> str | None:
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        data = read_regular(path, limit)
     except OSError:
         return None
     if len(data) > limit:

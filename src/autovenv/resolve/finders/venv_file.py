@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from autovenv.files import read_regular
 from autovenv.resolve.finders.base import FinderContext, Found
 
 TYPE_CHECKING = False
@@ -31,8 +32,7 @@ def find(directory: str, context: FinderContext) -> Found | None:
     if not os.path.isfile(path):
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES)
     except OSError as exc:
         return Found(NAME, path, problem=f"cannot read {path}: {exc.strerror or exc}")
     text = data.decode("utf-8", "replace")

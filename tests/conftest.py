@@ -48,8 +48,10 @@ _SANDBOX.chmod(0o755)  # tests that run as an unprivileged account must reach th
 _FAKE_HOME = _SANDBOX / "home"
 _FAKE_HOME.mkdir()
 
+#: Kept: where PowerShell is (tests/shells/pty_shell.py), and the golden files' regeneration switch.
+_KEEP = ("AUTOVENV_TEST_PWSH", "AUTOVENV_UPDATE_GOLDEN")
 for _name in list(os.environ):
-    if _name.startswith(("XDG_", "AUTOVENV_")) and _name != "AUTOVENV_TEST_PWSH":
+    if _name.startswith(("XDG_", "AUTOVENV_")) and _name not in _KEEP:
         del os.environ[_name]
 os.environ.update(
     {

@@ -4,81 +4,124 @@
 #     Invoke-Expression (& autovenv hook pwsh | Out-String)
 #
 # Same algorithm and state as shell/autovenv.bash (read its comments): on a prompt where nothing changed it
-# compares one string and reads a few timestamps (no process, no cmdlet); after a directory change it walks
-# up testing for project markers, loads the cached answer for the nearest candidate directory and applies
-# it; only an unknown or changed directory starts `autovenv export pwsh --hook` (one Python process, which
-# costs tens of milliseconds on Windows). State lives in the same exported AUTOVENV_* variables, so a
-# pwsh started from bash (or the other way round) agrees with its parent.
+# compares the location, a few environment values and a few timestamps (no process, no cmdlet, no function
+# call); after a directory change it walks up testing for project markers, loads the cached answer for the
+# nearest candidate directory and applies it; only an unknown or changed directory starts
+# `autovenv export pwsh --hook` (one Python process, which costs tens of milliseconds on Windows). State
+# lives in the same exported AUTOVENV_* variables, so a pwsh started from bash (or the other way round)
+# agrees with its parent.
 #
 # PowerShell-specific rules, each for a reason:
-# - Activation only assigns $env: variables and removes them (Remove-Item -LiteralPath Env:/NAME). It never
-#   dot-sources a venv's Activate.ps1 or imports a module, so it needs no script execution beyond $PROFILE.
+# - Speed: in PowerShell 7 a function call costs ~20 us, a cmdlet ~20 us, reading $env:X ~5 us, while a
+#   .NET call such as [Environment]::GetEnvironmentVariable or [IO.Directory]::Exists costs under 1 us.
+#   So the prompt's fast path is written out inside the prompt wrapper, environment variables are read and
+#   written through [System.Environment], and cmdlets appear only where something changes.
+# - Activation only assigns and removes environment variables. It never dot-sources a venv's Activate.ps1
+#   or imports a module, so it needs no script execution beyond $PROFILE.
 # - An answer (cache entry, or the output of `export pwsh --hook`) is a hashtable literal of single-quoted
 #   ASCII strings and [char]0xNNNN casts. It is matched against a regular expression that admits nothing
 #   else before PowerShell evaluates it, so a tampered cache file cannot run code.
+# - Inherited state is data: AUTOVENV_SAVED may only name the variables an activation sets (any other
+#   name in it is ignored), nothing from the environment is ever evaluated, and text from a file, a name
+#   or the environment reaches the console only through __autovenv_printable (no control sequences).
 # - Cmdlets are called by their module-qualified names, so an alias or function named Remove-Item or
 #   Write-Host in the user's profile cannot intercept them.
-# - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): no unset variable is read.
+# - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): the prompt reads no unset
+#   variable, and the slow path turns strict mode off in its own scope.
 # - The prompt the user's own prompt function sees keeps its $? and $LASTEXITCODE.
-# - Directory changes are noticed by wrapping `prompt` (every version). On 6.1+ LocationChangedAction is a
-#   fallback for when a prompt theme loaded later replaced our wrapper; both run the same check, and the
-#   quick signature makes the second run for one change a string comparison.
+# - Directory changes are noticed by wrapping `prompt` (every version). On 7.1+ LocationChangedAction is a
+#   fallback for when a prompt theme loaded later replaced our wrapper.
 # - Loading this twice (a re-run $PROFILE) wraps nothing twice.
 # - In ConstrainedLanguage mode .NET methods are off limits: the hook then runs `autovenv export pwsh` on
 #   each directory change and applies its output ($env: assignments only), with no cache and no deactivate.
 
 $global:__autovenv_export = @AUTOVENV_EXPORT@
 $global:__autovenv_cache = @AUTOVENV_CACHE@
+$global:__autovenv_stamps = @AUTOVENV_STAMPS@
 $global:__autovenv_markers = @AUTOVENV_MARKERS@
 $global:__autovenv_deps = @AUTOVENV_DEPS@
 $global:__autovenv_format = @AUTOVENV_FORMAT@
 $global:__autovenv_sep = @AUTOVENV_PATHSEP@
+# The variables an activation sets or unsets besides PATH: all an inherited AUTOVENV_SAVED may name.
+$global:__autovenv_activation = @AUTOVENV_ACTIVATION_VARS@
+# What a prompt compares besides the location and the watched paths: the resolution's environment and
+# the variables that decide the transition (shells/posix.py QUICK_STATE).
+$global:__autovenv_qn = @AUTOVENV_QUICKNAMES@
 $global:__autovenv_us = [string][char]0x1F
 $global:__autovenv_c = [string][char]0x01
+$global:__autovenv_ready = $false
+$global:__autovenv_where = ''
 $global:__autovenv_loc = ''
+$global:__autovenv_qv = @()
 $global:__autovenv_w = @()
-$global:__autovenv_stamp = ''
-$global:__autovenv_stamp_time = $null
-$global:__autovenv_quick = ''
+$global:__autovenv_t = $null
+$global:__autovenv_e = $null
+$global:__autovenv_fresh_answer = $false
 $global:__autovenv_broken = $false
 $global:__autovenv_failed = $false
 $global:__autovenv_busy = $false
 $global:__autovenv_in_prompt = $false
 $global:__autovenv_own_deactivate = $false
-$global:__autovenv_e = $null
+$global:__autovenv_praw = ''
+$global:__autovenv_pshow = ''
 $global:__autovenv_clm = $ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage'
 $global:__autovenv_clm_last = $null
+$global:__autovenv_cache_ok = $false
+# What removes an environment variable when passed to [Environment]::SetEnvironmentVariable: PowerShell
+# turns a plain $null passed for a string into '', which sets the variable to nothing instead.
+$global:__autovenv_none = [System.Management.Automation.Language.NullString]::Value
 $env:AUTOVENV_HOOK = 'pwsh:' + $PID
 
 if (-not $global:__autovenv_clm) {
     $global:__autovenv_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]0x5C
+    $global:__autovenv_t = [System.DateTime]::MinValue
     # The only text an answer may be: see render_answer in src/autovenv/shells/pwsh.py.
     $global:__autovenv_answer_re = & {
         $l = "'(?:[ -&(-~]|'')*'"
         $q = "(?:$l|\($l(?: \+ (?:\[char\]0x[0-9A-F]{4}|$l))+\))"
         [regex]::new("\A@\{\n(?:[a-z]+ = (?:$q|@\((?:$q(?:, $q)*)?\))\n)+\}\n?\z")
     }
+    # What Python's str.isprintable refuses (autovenv's messages escape the same): controls, format
+    # characters (bidi overrides), separators other than the space, private use, unassigned, lone halves.
+    $global:__autovenv_unprintable = [regex]::new(
+        '[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}-[ ]]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]')
+    # Cached answers are read only from a cache directory that is this user's and no one else can write
+    # to (Python made it so; checked once here, because reading a file's owner costs a cmdlet).
+    try {
+        $__autovenv_dir = Microsoft.PowerShell.Management\Get-Item -LiteralPath $global:__autovenv_cache -Force -ErrorAction Stop
+        $global:__autovenv_cache_ok = $__autovenv_dir -is [System.IO.DirectoryInfo] -and -not $__autovenv_dir.Attributes.HasFlag([System.IO.FileAttributes]::ReparsePoint)
+        # PowerShell 7.1+ on Linux and macOS shows owner and mode ('drwx------'): group and others must
+        # not write. (Windows: the cache is under the user's own LOCALAPPDATA.)
+        $__autovenv_user = $__autovenv_dir.PSObject.Properties['User']
+        $__autovenv_mode = $__autovenv_dir.PSObject.Properties['UnixMode']
+        if ($global:__autovenv_cache_ok -and $__autovenv_user -and $__autovenv_mode) {
+            $global:__autovenv_cache_ok = $__autovenv_user.Value -ceq [System.Environment]::UserName -and $__autovenv_mode.Value -cmatch '^d.{4}[^w].{2}[^w]'
+        }
+    } catch {
+        $global:__autovenv_cache_ok = $false
+    }
+    Microsoft.PowerShell.Utility\Remove-Variable -Name __autovenv_dir, __autovenv_user, __autovenv_mode -ErrorAction Ignore
 }
 
-# Everything whose change could alter the answer or the transition, in one string (no loop).
-function global:__autovenv_quicksig {
-    @($global:__autovenv_loc, ${env:VIRTUAL_ENV}, ($null -eq ${env:VIRTUAL_ENV}), ${env:AUTOVENV_KEY}, ($null -eq ${env:AUTOVENV_KEY}), ${env:AUTOVENV_PAUSED}, ($null -eq ${env:AUTOVENV_PAUSED}), ($null -eq ${env:_OLD_VIRTUAL_PATH})@AUTOVENV_QUICKSIG@) -join $global:__autovenv_us
+# Text from a file, a name or the environment as one printable line (control characters as \xNN, \uNNNN).
+function global:__autovenv_printable([string]$text) {
+    if (-not $global:__autovenv_unprintable.IsMatch($text)) { return $text }
+    $global:__autovenv_unprintable.Replace($text, [System.Text.RegularExpressions.MatchEvaluator] {
+        param($m)
+        $code = [int][char]$m.Value
+        if ($code -lt 0x100) { '\x{0:x2}' -f $code } else { '\u{0:x4}' -f $code }
+    })
 }
 
-function global:__autovenv_hook {
-    $loc = $ExecutionContext.SessionState.Path.CurrentLocation
-    if ($loc.Provider.Name -ne 'FileSystem') { return }
-    $global:__autovenv_loc = $loc.ProviderPath
-    if ($global:__autovenv_clm) {
-        __autovenv_clm_check
-        return
+# One line to the user. A prompt that wraps ours and writes before calling it (a venv's own Activate.ps1
+# writes its "(name) ") leaves the cursor mid-row: start the line over rather than after that text.
+function global:__autovenv_say([string]$text) {
+    $start = ''
+    if (-not $global:__autovenv_clm) {
+        $text = __autovenv_printable $text
+        try { if ($Host.UI.RawUI.CursorPosition.X -gt 0) { $start = [string][char]13 } } catch { }
     }
-    if ((__autovenv_quicksig) -ceq $global:__autovenv_quick -and (__autovenv_fresh)) {
-        __autovenv_decorate
-        return
-    }
-    __autovenv_check
-    __autovenv_decorate
+    Microsoft.PowerShell.Utility\Write-Host ($start + 'autovenv: ' + $text)
 }
 
 # Never let a failure break the prompt: say it once, then stay quiet.
@@ -86,36 +129,125 @@ function global:__autovenv_safe_hook {
     if ($global:__autovenv_busy) { return }
     $global:__autovenv_busy = $true
     try {
+        Microsoft.PowerShell.Core\Set-StrictMode -Off
+        $ErrorActionPreference = 'Continue'
         __autovenv_hook
     } catch {
         if (-not $global:__autovenv_failed) {
             $global:__autovenv_failed = $true
-            Microsoft.PowerShell.Utility\Write-Host ('autovenv: the hook failed (' + $_ + '); environments are left as they are')
+            __autovenv_say ('the hook failed (' + $_ + '); environments are left as they are')
         }
     } finally {
         $global:__autovenv_busy = $false
     }
 }
 
-# True while no watched path was modified since our stamp (one timestamp read per path).
-function global:__autovenv_fresh {
-    if (-not $global:__autovenv_stamp) { return $true }
+# Something changed since the last check (or a cd): find out what, and act on it.
+function global:__autovenv_hook {
+    $l = $ExecutionContext.SessionState.Path.CurrentLocation
+    $global:__autovenv_where = $l.Path
+    if ($global:__autovenv_clm) {
+        if ($l.Provider.Name -eq 'FileSystem') { __autovenv_clm_check $l.ProviderPath }
+        return
+    }
+    if ($l.Provider.Name -ne 'FileSystem') {
+        # Env:, Function:, a registry drive: nothing to decide; look again when the location changes.
+        $global:__autovenv_loc = ''
+        __autovenv_snapshot
+        $global:__autovenv_ready = $true
+        return
+    }
+    $loc = $l.ProviderPath
+    $stamp = $false
+    if ($global:__autovenv_ready -and $global:__autovenv_loc -and $loc -cne $global:__autovenv_loc -and (__autovenv_same)) {
+        # A cd while nothing changed on disk or in the environment: when the nearest candidate directory
+        # is the same, so is the answer; only the directories between here and there are new to watch.
+        $t = __autovenv_touch
+        $stamp = $true
+        $walk = __autovenv_walk $loc
+        if ($walk.cand -ceq $global:__autovenv_c) {
+            $global:__autovenv_t = $t
+            $global:__autovenv_loc = $loc
+            $global:__autovenv_w = @($walk.walked) + @($global:__autovenv_e['watch'])
+            __autovenv_decorate
+            return
+        }
+        __autovenv_check $loc $t $walk
+        return
+    }
+    __autovenv_check $loc $null $null
+}
+
+# True while the environment holds what it held at the last check and no watched path changed since.
+function global:__autovenv_same {
+    $i = 0
+    foreach ($n in $global:__autovenv_qn) {
+        if ([System.Environment]::GetEnvironmentVariable($n) -cne $global:__autovenv_qv[$i]) { return $false }
+        $i++
+    }
     if (-not [System.IO.Directory]::Exists($global:__autovenv_loc)) { return $false }
-    $t = $global:__autovenv_stamp_time
     foreach ($p in $global:__autovenv_w) {
-        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $t) { return $false }
+        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $global:__autovenv_t) { return $false }
     }
     $true
 }
 
+function global:__autovenv_snapshot {
+    $v = [object[]]::new($global:__autovenv_qn.Count)
+    for ($i = 0; $i -lt $v.Count; $i++) { $v[$i] = [System.Environment]::GetEnvironmentVariable($global:__autovenv_qn[$i]) }
+    $global:__autovenv_qv = $v
+}
+
+# A new stamp time: the modification time the file system gives our stamp file now, so that a change made
+# after this moment is newer, whatever the granularity of file times. A stamp that cannot be written
+# costs precision, not correctness: the clock, less a slack for coarse file times.
+function global:__autovenv_touch {
+    try {
+        $f = [System.IO.Path]::Combine($global:__autovenv_stamps, 'pwsh-' + $PID)
+        [System.IO.File]::WriteAllText($f, '')
+        return [System.IO.File]::GetLastWriteTimeUtc($f)
+    } catch {
+        return [System.DateTime]::UtcNow.AddMilliseconds(-100)
+    }
+}
+
+# Walk up to the nearest directory holding a marker: .cand ('' when none) and .walked, the directories
+# passed on the way, which a new marker could change.
+function global:__autovenv_walk([string]$d) {
+    $walked = [System.Collections.Generic.List[string]]::new()
+    while ($d) {
+        foreach ($m in $global:__autovenv_markers) {
+            $p = [System.IO.Path]::Combine($d, $m)
+            if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p)) {
+                return @{ cand = $d; walked = $walked }
+            }
+        }
+        $walked.Add($d)
+        $d = [System.IO.Path]::GetDirectoryName($d)
+    }
+    @{ cand = ''; walked = $walked }
+}
+
+# The names an inherited AUTOVENV_SAVED holds that an activation may set (anything else is ignored).
+function global:__autovenv_saved {
+    $out = [System.Collections.Generic.List[string]]::new()
+    $v = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SAVED')
+    if ($v) {
+        foreach ($n in $v.Split(' ')) {
+            if ($n -and $global:__autovenv_activation -ccontains $n -and -not $out.Contains($n)) { $out.Add($n) }
+        }
+    }
+    , $out
+}
+
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).
 function global:__autovenv_usersig {
-    $saved = ''
-    if ($null -ne ${env:AUTOVENV_KEY}) { $saved = ' ' + ${env:AUTOVENV_SAVED} + ' ' }
+    $saved = @()
+    if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { $saved = __autovenv_saved }
     $s = [System.Text.StringBuilder]::new()
     foreach ($n in $global:__autovenv_deps) {
         $o = $n
-        if ($saved.Contains(' ' + $n + ' ') -and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }
+        if ($saved -ccontains $n -and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }
         $v = [System.Environment]::GetEnvironmentVariable($o)
         if ($null -eq $v) { [void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }
         [void]$s.Append($global:__autovenv_us)
@@ -123,47 +255,37 @@ function global:__autovenv_usersig {
     $s.ToString()
 }
 
-function global:__autovenv_check {
-    $ErrorActionPreference = 'Continue'
-    $stamp = [System.IO.Path]::Combine($global:__autovenv_cache, 'stamps', 'pwsh-' + $PID)
-    try {
-        [System.IO.File]::WriteAllText($stamp, '')
-        [System.IO.File]::SetLastWriteTimeUtc($stamp, [System.DateTime]::UtcNow)
-        $global:__autovenv_stamp_time = [System.IO.File]::GetLastWriteTimeUtc($stamp)
-        $global:__autovenv_stamp = $stamp
-    } catch {
-        $global:__autovenv_stamp = ''
-    }
-    $d = $global:__autovenv_loc
-    $cand = ''
-    $walk = [System.Collections.Generic.List[string]]::new()
-    while ($d) {
-        foreach ($m in $global:__autovenv_markers) {
-            $p = [System.IO.Path]::Combine($d, $m)
-            if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p)) {
-                $cand = $d
-                break
-            }
-        }
-        if ($cand) { break }
-        $walk.Add($d)
-        $d = [System.IO.Path]::GetDirectoryName($d)
-    }
+function global:__autovenv_check([string]$loc, $t, $walk) {
+    if ($null -eq $t) { $t = __autovenv_touch }
+    if ($null -eq $walk) { $walk = __autovenv_walk $loc }
+    $cand = $walk.cand
     $usersig = __autovenv_usersig
+    $global:__autovenv_fresh_answer = $false
     if (-not $cand) {
         __autovenv_clear_answer $usersig
     } elseif (-not (__autovenv_load $cand $usersig)) {
-        if (-not (__autovenv_cold)) { return }
-    }
-    if ($cand -cne $global:__autovenv_c) {
-        foreach ($n in $global:__autovenv_e['notes']) {
-            Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $n)
+        if (-not (__autovenv_cold $loc)) {
+            # Try again when something here changes, not at every prompt.
+            $global:__autovenv_t = $t
+            $global:__autovenv_loc = $loc
+            $global:__autovenv_w = @($walk.walked) + @($cand)
+            __autovenv_snapshot
+            $global:__autovenv_ready = $true
+            return
         }
     }
+    # Notes show when entering, and with every fresh answer (something it watched has changed).
+    if ($cand -cne $global:__autovenv_c -or $global:__autovenv_fresh_answer) {
+        foreach ($n in $global:__autovenv_e['notes']) { __autovenv_say $n }
+    }
     $global:__autovenv_c = $cand
-    $global:__autovenv_w = @($walk) + @($global:__autovenv_e['watch'])
+    $global:__autovenv_t = $t
+    $global:__autovenv_loc = $loc
+    $global:__autovenv_w = @($walk.walked) + @($global:__autovenv_e['watch'])
     __autovenv_transition
-    $global:__autovenv_quick = __autovenv_quicksig
+    __autovenv_decorate
+    __autovenv_snapshot
+    $global:__autovenv_ready = $true
 }
 
 function global:__autovenv_clear_answer([string]$usersig) {
@@ -204,11 +326,16 @@ function global:__autovenv_entry([string]$cand) {
 
 # Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.
 function global:__autovenv_load([string]$cand, [string]$usersig) {
+    if (-not $global:__autovenv_cache_ok) { return $false }
     $f = __autovenv_entry $cand
-    if (-not [System.IO.File]::Exists($f)) { return $false }
-    $e = __autovenv_parse ([System.IO.File]::ReadAllText($f))
+    try {
+        if (-not [System.IO.File]::Exists($f)) { return $false }
+        $ft = [System.IO.File]::GetLastWriteTimeUtc($f)
+        $e = __autovenv_parse ([System.IO.File]::ReadAllText($f))
+    } catch {
+        return $false
+    }
     if ($null -eq $e -or $e['sig'] -cne $usersig) { return $false }
-    $ft = [System.IO.File]::GetLastWriteTimeUtc($f)
     foreach ($p in $e['watch']) {
         if (-not ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p))) { return $false }
         if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $ft) { return $false }
@@ -217,17 +344,70 @@ function global:__autovenv_load([string]$cand, [string]$usersig) {
     $true
 }
 
-# Run `autovenv export pwsh [--hook]` in the current directory; keeps the user's $LASTEXITCODE.
-# $env:PWD tells it the logical path (PowerShell does not keep one; symlinked dirs stay as typed).
-function global:__autovenv_run([string[]]$more) {
+# Run `autovenv export pwsh [--hook]` for $loc, with $env:PWD telling it the logical path (PowerShell
+# keeps none; symlinked dirs stay as typed). The process is started with .NET, not as a native command,
+# so the user's $LASTEXITCODE and $PSNativeCommand* preferences have no part in it, PWD is set for the
+# child alone, and the working directory is exactly the one given.
+function global:__autovenv_run([string]$loc, [string[]]$more) {
+    if ($global:__autovenv_clm) { return __autovenv_run_clm $loc $more }
+    $a = @($global:__autovenv_export) + @('export', 'pwsh') + @($more)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new()
+    $psi.FileName = $a[0]
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.StandardOutputEncoding = [System.Text.UTF8Encoding]::new($false)
+    if ($null -ne $psi.PSObject.Properties['ArgumentList']) {
+        foreach ($arg in $a[1..($a.Count - 1)]) { $psi.ArgumentList.Add($arg) }
+    } else {
+        # Windows PowerShell 5.1 (.NET Framework): one command line, quoted the way programs split it.
+        $words = [System.Collections.Generic.List[string]]::new()
+        foreach ($arg in $a[1..($a.Count - 1)]) { $words.Add((__autovenv_argv_quote $arg)) }
+        $psi.Arguments = [string]::Join(' ', $words)
+    }
+    $psi.Environment['PWD'] = $loc
+    # A directory deleted under us cannot be a working directory; the nearest one still there is where
+    # resolution from the deleted one arrives too.
+    $cwd = $loc
+    while ($cwd -and -not [System.IO.Directory]::Exists($cwd)) { $cwd = [System.IO.Path]::GetDirectoryName($cwd) }
+    if ($cwd) { $psi.WorkingDirectory = $cwd }
+    try {
+        $p = [System.Diagnostics.Process]::Start($psi)
+        $text = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        $rc = $p.ExitCode
+        $p.Dispose()
+    } catch {
+        return @{ rc = 127; text = '' }
+    }
+    @{ rc = $rc; text = $text.Replace("`r`n", "`n") }
+}
+
+# One argument of a Windows command line, as CommandLineToArgvW reads it back.
+function global:__autovenv_argv_quote([string]$arg) {
+    if ($arg -and $arg.IndexOfAny([char[]]" `t`n`v`"") -lt 0) { return $arg }
+    $out = [System.Text.StringBuilder]::new('"')
+    $slashes = 0
+    foreach ($c in $arg.ToCharArray()) {
+        if ($c -eq [char]0x5C) { $slashes++; continue }
+        if ($c -eq [char]0x22) { [void]$out.Append([string][char]0x5C * (2 * $slashes + 1)) } else { [void]$out.Append([string][char]0x5C * $slashes) }
+        $slashes = 0
+        [void]$out.Append($c)
+    }
+    [void]$out.Append([string][char]0x5C * (2 * $slashes)).Append('"')
+    $out.ToString()
+}
+
+# ConstrainedLanguage mode allows no .NET process: run it as a native command, keeping $LASTEXITCODE.
+function global:__autovenv_run_clm([string]$loc, [string[]]$more) {
     $ErrorActionPreference = 'Continue'
+    $PSNativeCommandUseErrorActionPreference = $false
     $a = @($global:__autovenv_export)
     $exe = $a[0]
     $rest = @()
     if ($a.Count -gt 1) { $rest = $a[1..($a.Count - 1)] }
     $had = Microsoft.PowerShell.Utility\Get-Variable -Name LASTEXITCODE -Scope Global -ErrorAction Ignore
-    $oldpwd = ${env:PWD}
-    $env:PWD = $global:__autovenv_loc
+    $oldpwd = $env:PWD
+    $env:PWD = $loc
     try {
         $out = & $exe @rest export pwsh @more
         $rc = $global:LASTEXITCODE
@@ -235,11 +415,7 @@ function global:__autovenv_run([string[]]$more) {
         $out = $null
         $rc = 127
     } finally {
-        if ($null -eq $oldpwd) {
-            Microsoft.PowerShell.Management\Remove-Item -LiteralPath Env:/PWD -ErrorAction Ignore
-        } else {
-            $env:PWD = $oldpwd
-        }
+        if ($null -eq $oldpwd) { Microsoft.PowerShell.Management\Remove-Item -LiteralPath Env:/PWD -ErrorAction Ignore } else { $env:PWD = $oldpwd }
         if ($had) {
             $global:LASTEXITCODE = $had.Value
         } else {
@@ -250,36 +426,30 @@ function global:__autovenv_run([string[]]$more) {
 }
 
 # Ask Python (once per new or changed directory); it also refreshes the cache entry.
-function global:__autovenv_cold {
-    $r = __autovenv_run @('--hook')
+function global:__autovenv_cold([string]$loc) {
+    $r = __autovenv_run $loc @('--hook')
     if ($r['rc'] -ne 0) {
         # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
         if (-not $global:__autovenv_broken -and $r['rc'] -ne 1 -and $r['rc'] -ne 2) {
-            Microsoft.PowerShell.Utility\Write-Host ('autovenv: the hook could not run ' + @($global:__autovenv_export)[0] + '; environments are left as they are')
+            __autovenv_say ('the hook could not run ' + @($global:__autovenv_export)[0] + '; environments are left as they are')
             $global:__autovenv_broken = $true
         }
-        $global:__autovenv_quick = __autovenv_quicksig
         return $false
     }
     $global:__autovenv_broken = $false
+    $global:__autovenv_fresh_answer = $true
     $e = __autovenv_parse $r['text']
     if ($null -eq $e) { __autovenv_clear_answer (__autovenv_usersig) } else { $global:__autovenv_e = $e }
     $true
 }
 
 # ConstrainedLanguage mode: no cache, no .NET; apply `export pwsh` output when the directory changes.
-function global:__autovenv_clm_check {
-    if ($global:__autovenv_loc -ceq $global:__autovenv_clm_last) { return }
-    $global:__autovenv_clm_last = $global:__autovenv_loc
-    $r = __autovenv_run @()
+function global:__autovenv_clm_check([string]$loc) {
+    if ($loc -ceq $global:__autovenv_clm_last) { return }
+    $global:__autovenv_clm_last = $loc
+    $r = __autovenv_run $loc @()
     if ($r['rc'] -eq 0 -and $r['text'].Trim()) {
         Microsoft.PowerShell.Utility\Invoke-Expression $r['text']
-    }
-}
-
-function global:__autovenv_unset([string]$name) {
-    if ($null -ne [System.Environment]::GetEnvironmentVariable($name)) {
-        Microsoft.PowerShell.Management\Remove-Item -LiteralPath ('Env:/' + $name) -ErrorAction Ignore
     }
 }
 
@@ -288,30 +458,34 @@ function global:__autovenv_transition {
     $e = $global:__autovenv_e
     $key = $e['key']
     $msg = ''
-    if ($null -ne ${env:VIRTUAL_ENV} -and ${env:VIRTUAL_ENV} -cne ${env:AUTOVENV_VENV}) {
+    $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    $active = $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')
+    if ($null -ne $venv -and $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) {
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return
     }
-    if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_taken_over)) {
+    if ($active -and (__autovenv_taken_over)) {
         # The venv's own Activate.ps1 ran over our activation of the same venv (out of habit): it is a
         # venv activated by hand now. Hand it over and touch nothing more.
         __autovenv_handover
         return
     }
-    if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_disturbed)) {
+    if ($active -and (__autovenv_disturbed)) {
         # Something we set was changed behind our back (a hand-activated venv's deactivate, or
         # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
         __autovenv_unapply
+        $active = $false
     }
-    if ($null -ne ${env:AUTOVENV_PAUSED}) {
-        if (-not $key -or $e['root'] -cne ${env:AUTOVENV_PAUSED}) {
-            __autovenv_unset AUTOVENV_PAUSED
+    $paused = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PAUSED')
+    if ($null -ne $paused) {
+        if (-not $key -or $e['root'] -cne $paused) {
+            [System.Environment]::SetEnvironmentVariable('AUTOVENV_PAUSED', $global:__autovenv_none)
         } else {
             $key = ''
         }
     }
-    if ([string]${env:AUTOVENV_KEY} -ceq $key) { return }
-    if ($null -ne ${env:AUTOVENV_KEY}) {
+    if ([string][System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -ceq $key) { return }
+    if ($active) {
         __autovenv_unapply
         $msg = 'deactivated'
     }
@@ -319,9 +493,7 @@ function global:__autovenv_transition {
         __autovenv_apply
         $msg = $e['msg']
     }
-    if ($msg -and -not $e['quiet']) {
-        Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $msg)
-    }
+    if ($msg -and -not $e['quiet']) { __autovenv_say $msg }
 }
 
 # True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
@@ -334,8 +506,8 @@ function global:__autovenv_theirs([string]$name) {
 }
 
 function global:__autovenv_disturbed {
-    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
-        if ($n -and (__autovenv_theirs $n)) { return $true }
+    foreach ($n in (__autovenv_saved)) {
+        if (__autovenv_theirs $n) { return $true }
     }
     $false
 }
@@ -343,66 +515,65 @@ function global:__autovenv_disturbed {
 # True when a venv's Activate.ps1 ran after we activated: it saved PATH, with our entries in it, in
 # $env:_OLD_VIRTUAL_PATH (a leftover from before our activation holds no entry of ours).
 function global:__autovenv_taken_over {
-    $add = [string]${env:AUTOVENV_PATH_ADD}
-    $saved = ${env:_OLD_VIRTUAL_PATH}
-    if (-not $add -or $null -eq $saved) { return $false }
+    $add = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PATH_ADD')
+    $saved = [System.Environment]::GetEnvironmentVariable('_OLD_VIRTUAL_PATH')
+    $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    if (-not $add -or $null -eq $saved -or $null -eq $venv -or $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) { return $false }
     $saved.Split($global:__autovenv_sep) -ccontains $add.Split($global:__autovenv_sep)[0]
+}
+
+# Remove our PATH entries (AUTOVENV_PATH_ADD) from a PATH-like variable, wherever they now are.
+function global:__autovenv_drop_entries([string]$name) {
+    $value = [System.Environment]::GetEnvironmentVariable($name)
+    $add = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PATH_ADD')
+    if ($null -eq $value -or -not $add) { return }
+    $sep = $global:__autovenv_sep
+    $parts = [System.Collections.Generic.List[string]]::new([string[]]$value.Split($sep))
+    foreach ($entry in $add.Split($sep)) { [void]$parts.Remove($entry) }
+    [System.Environment]::SetEnvironmentVariable($name, [string]::Join($sep, $parts))
+}
+
+function global:__autovenv_forget_state {
+    foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
+        [System.Environment]::SetEnvironmentVariable($n, $global:__autovenv_none)
+    }
 }
 
 # Drop our part of an activation the venv's own Activate.ps1 took over, so that its `deactivate`
 # restores exactly what the user had before we activated: our PATH entries leave PATH and its saved
 # copy, a PYTHONHOME we had set aside goes to the activate's own slot, the values we set are the user's.
 function global:__autovenv_handover {
-    $sep = $global:__autovenv_sep
-    $add = [string]${env:AUTOVENV_PATH_ADD}
-    foreach ($name in 'PATH', '_OLD_VIRTUAL_PATH') {
-        $value = [System.Environment]::GetEnvironmentVariable($name)
-        if ($null -eq $value) { continue }
-        $parts = [System.Collections.Generic.List[string]]::new([string[]]$value.Split($sep))
-        foreach ($entry in $add.Split($sep)) { [void]$parts.Remove($entry) }
-        Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/' + $name) -Value ($parts -join $sep)
+    __autovenv_drop_entries 'PATH'
+    __autovenv_drop_entries '_OLD_VIRTUAL_PATH'
+    $home_old = [System.Environment]::GetEnvironmentVariable('AUTOVENV_OLD_PYTHONHOME')
+    if ($null -ne $home_old -and -not [System.Environment]::GetEnvironmentVariable('_OLD_VIRTUAL_PYTHONHOME')) {
+        [System.Environment]::SetEnvironmentVariable('_OLD_VIRTUAL_PYTHONHOME', $home_old)
     }
-    $home_old = ${env:AUTOVENV_OLD_PYTHONHOME}
-    if ($null -ne $home_old -and -not ${env:_OLD_VIRTUAL_PYTHONHOME}) {
-        $env:_OLD_VIRTUAL_PYTHONHOME = $home_old
+    foreach ($n in (__autovenv_saved)) {
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $n, $global:__autovenv_none)
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_' + $n, $global:__autovenv_none)
     }
-    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
-        if (-not $n) { continue }
-        __autovenv_unset ('AUTOVENV_OLD_' + $n)
-        __autovenv_unset ('AUTOVENV_SET_' + $n)
-    }
-    foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
-        __autovenv_unset $n
-    }
+    __autovenv_forget_state
     # Their deactivate replaced ours: it stays.
     $global:__autovenv_own_deactivate = $false
 }
 
 function global:__autovenv_unapply {
-    $sep = $global:__autovenv_sep
-    $add = [string]${env:AUTOVENV_PATH_ADD}
-    if ($add -and $null -ne ${env:PATH}) {
-        $parts = [System.Collections.Generic.List[string]]::new([string[]]${env:PATH}.Split($sep))
-        foreach ($entry in $add.Split($sep)) { [void]$parts.Remove($entry) }
-        $env:PATH = $parts -join $sep
-    }
-    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
-        if (-not $n) { continue }
+    __autovenv_drop_entries 'PATH'
+    foreach ($n in (__autovenv_saved)) {
         $o = 'AUTOVENV_OLD_' + $n
         $old = [System.Environment]::GetEnvironmentVariable($o)
         if (__autovenv_theirs $n) {
-            __autovenv_unset $o
+            # Theirs now: it keeps its value, and what we had saved is dropped.
         } elseif ($null -ne $old) {
-            Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/' + $n) -Value $old
-            __autovenv_unset $o
+            [System.Environment]::SetEnvironmentVariable($n, $old)
         } else {
-            __autovenv_unset $n
+            [System.Environment]::SetEnvironmentVariable($n, $global:__autovenv_none)
         }
-        __autovenv_unset ('AUTOVENV_SET_' + $n)
+        [System.Environment]::SetEnvironmentVariable($o, $global:__autovenv_none)
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_' + $n, $global:__autovenv_none)
     }
-    foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
-        __autovenv_unset $n
-    }
+    __autovenv_forget_state
     if ($global:__autovenv_own_deactivate) {
         Microsoft.PowerShell.Management\Remove-Item -LiteralPath Function:/deactivate -ErrorAction Ignore
         $global:__autovenv_own_deactivate = $false
@@ -411,7 +582,7 @@ function global:__autovenv_unapply {
 
 function global:__autovenv_save([string]$name) {
     $v = [System.Environment]::GetEnvironmentVariable($name)
-    if ($null -ne $v) { Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/AUTOVENV_OLD_' + $name) -Value $v }
+    if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $name, $v) }
 }
 
 function global:__autovenv_apply {
@@ -420,33 +591,37 @@ function global:__autovenv_apply {
         __autovenv_save VIRTUAL_ENV
         __autovenv_save VIRTUAL_ENV_PROMPT
         __autovenv_save PYTHONHOME
-        $env:VIRTUAL_ENV = $e['venv']
-        $env:VIRTUAL_ENV_PROMPT = $e['vprompt']
-        $env:AUTOVENV_SET_VIRTUAL_ENV = $e['venv']
-        $env:AUTOVENV_SET_VIRTUAL_ENV_PROMPT = $e['vprompt']
-        __autovenv_unset PYTHONHOME
-        $env:AUTOVENV_SAVED = 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
-        $env:AUTOVENV_VENV = $e['venv']
+        [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV', $e['venv'])
+        [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV_PROMPT', $e['vprompt'])
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_VIRTUAL_ENV', $e['venv'])
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_VIRTUAL_ENV_PROMPT', $e['vprompt'])
+        [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $global:__autovenv_none)
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME')
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_VENV', $e['venv'])
     } elseif ($e['pyver']) {
         __autovenv_save PYENV_VERSION
-        $env:PYENV_VERSION = $e['pyver']
-        $env:AUTOVENV_SET_PYENV_VERSION = $e['pyver']
-        $env:AUTOVENV_SAVED = 'PYENV_VERSION'
+        [System.Environment]::SetEnvironmentVariable('PYENV_VERSION', $e['pyver'])
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_PYENV_VERSION', $e['pyver'])
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', 'PYENV_VERSION')
     } else {
-        __autovenv_unset AUTOVENV_SAVED
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', '')
     }
     if ($e['path']) {
-        if (${env:PATH}) { $env:PATH = $e['path'] + $global:__autovenv_sep + ${env:PATH} } else { $env:PATH = $e['path'] }
-        $env:AUTOVENV_PATH_ADD = $e['path']
+        $path = [System.Environment]::GetEnvironmentVariable('PATH')
+        if ($path) { $path = $e['path'] + $global:__autovenv_sep + $path } else { $path = $e['path'] }
+        [System.Environment]::SetEnvironmentVariable('PATH', $path)
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_PATH_ADD', $e['path'])
     }
-    $env:AUTOVENV_KEY = $e['key']
-    $env:AUTOVENV_ROOT = $e['root']
-    if ($e['prompt']) { $env:AUTOVENV_PROMPT = $e['prompt'] }
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_KEY', $e['key'])
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_ROOT', $e['root'])
+    if ($e['prompt']) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_PROMPT', $e['prompt']) }
 }
 
 # Session-local parts of an activation that a child pwsh must redo: the deactivate function.
 function global:__autovenv_decorate {
-    if ($null -eq ${env:AUTOVENV_KEY} -or $global:__autovenv_own_deactivate) { return }
+    if ($global:__autovenv_own_deactivate -or $null -eq [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { return }
+    $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    if ($null -ne $venv -and $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) { return }
     function global:deactivate {
         param([switch]$NonDestructive)
         __autovenv_deactivate -NonDestructive:$NonDestructive
@@ -457,20 +632,21 @@ function global:__autovenv_decorate {
 # `deactivate`: undo and pause autovenv for this project until the user leaves it. A venv's own
 # Activate.ps1 calls `deactivate -NonDestructive` before taking over: then we only step aside.
 function global:__autovenv_deactivate([switch]$NonDestructive) {
-    if ($null -eq ${env:AUTOVENV_KEY}) { return }
+    if ($null -eq [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { return }
+    Microsoft.PowerShell.Core\Set-StrictMode -Off
     if ($NonDestructive) {
         __autovenv_unapply
         return
     }
-    $root = ${env:AUTOVENV_ROOT}
+    $root = [System.Environment]::GetEnvironmentVariable('AUTOVENV_ROOT')
     __autovenv_unapply
-    $env:AUTOVENV_PAUSED = $root
-    Microsoft.PowerShell.Utility\Write-Host 'autovenv: deactivated; paused for this project until you leave it'
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_PAUSED', $root)
+    __autovenv_say 'deactivated; paused for this project until you leave it'
 }
 
-# The prompt wrapper: run the check, show the prefix the way Activate.ps1 does, then the user's prompt
-# with the user's $? (a failing Write-Error makes it $false again). The marker comment below is how a
-# second load recognises the wrapper. __autovenv_prompt_wrapper
+# The prompt wrapper: the check (its common case written out: see the header), the prefix the way
+# Activate.ps1 shows it, then the user's prompt with the user's $? (a failing Write-Error makes it $false
+# again). The marker comment below is how a second load recognises the wrapper. __autovenv_prompt_wrapper
 $global:__autovenv_prompt = {
     # __autovenv_prompt_wrapper
     $__autovenv_ok = $?
@@ -480,9 +656,51 @@ $global:__autovenv_prompt = {
     }
     $global:__autovenv_in_prompt = $true
     try {
-        $null = __autovenv_safe_hook
-        if ($null -ne ${env:AUTOVENV_KEY} -and ${env:AUTOVENV_PROMPT} -and -not ${env:VIRTUAL_ENV_DISABLE_PROMPT}) {
-            Microsoft.PowerShell.Utility\Write-Host -NoNewline ${env:AUTOVENV_PROMPT}
+        if ($global:__autovenv_clm) {
+            $null = __autovenv_safe_hook
+            if ($null -ne $env:AUTOVENV_KEY -and $env:AUTOVENV_PROMPT -and -not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
+                Microsoft.PowerShell.Utility\Write-Host -NoNewline $env:AUTOVENV_PROMPT
+            }
+        } else {
+            $__autovenv_same = $global:__autovenv_ready -and $PWD.Path -ceq $global:__autovenv_where
+            if ($__autovenv_same) {
+                $__autovenv_i = 0
+                foreach ($__autovenv_n in $global:__autovenv_qn) {
+                    if ([System.Environment]::GetEnvironmentVariable($__autovenv_n) -cne $global:__autovenv_qv[$__autovenv_i]) {
+                        $__autovenv_same = $false
+                        break
+                    }
+                    $__autovenv_i++
+                }
+            }
+            if ($__autovenv_same -and $global:__autovenv_loc) {
+                if ([System.IO.Directory]::Exists($global:__autovenv_loc)) {
+                    foreach ($__autovenv_n in $global:__autovenv_w) {
+                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -gt $global:__autovenv_t) {
+                            $__autovenv_same = $false
+                            break
+                        }
+                    }
+                } else {
+                    $__autovenv_same = $false
+                }
+            }
+            if (-not $__autovenv_same) {
+                $null = __autovenv_safe_hook
+            } elseif (-not $global:__autovenv_own_deactivate -and $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) {
+                # A child pwsh, or our deactivate was removed: define it again.
+                $null = __autovenv_decorate
+            }
+            if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -and -not [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV_DISABLE_PROMPT')) {
+                $__autovenv_n = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PROMPT')
+                if ($__autovenv_n) {
+                    if ($__autovenv_n -cne $global:__autovenv_praw) {
+                        $global:__autovenv_pshow = __autovenv_printable $__autovenv_n
+                        $global:__autovenv_praw = $__autovenv_n
+                    }
+                    try { $Host.UI.Write($global:__autovenv_pshow) } catch { }
+                }
+            }
         }
         $__autovenv_orig = $global:__autovenv_orig_prompt
         if ($null -eq $__autovenv_orig) {

@@ -56,6 +56,7 @@ def cases() -> dict[str, str]:
     hook_values = {
         "AUTOVENV_EXPORT": ["C:\\Python312\\python.exe", "-I", "-S", "-c", "import sys"],
         "AUTOVENV_CACHE": "C:\\Users\\x\\AppData\\Local\\autovenv\\Cache",
+        "AUTOVENV_STAMPS": "C:\\Users\\x\\AppData\\Local\\autovenv\\Cache\\stamps",
         "AUTOVENV_MARKERS": [".autovenv.toml", "pyproject.toml", ".venv", "venv", "env", ".python-version"],
         "AUTOVENV_DEPS": list(answer_mod.ENV_DEPS),
         "AUTOVENV_FORMAT": answer_mod.FORMAT,

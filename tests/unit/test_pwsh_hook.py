@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from autovenv import answer as answer_mod
 from autovenv import cache, hook, plan
 from autovenv.answer import Answer
-from autovenv.shells import pwsh, read_template
+from autovenv.shells import posix, pwsh, read_template
 from tests.unit.test_pwsh_eval import data_only_problems, expr, expr_list, parse_errors, parser, whole
 
 HOSTILE_DIR = "/tmp/it's \u2018q\u2019 $(x) `y` caf\u00e9 \U0001f692"
@@ -28,6 +28,7 @@ def values(cache_dir: str = HOSTILE_DIR) -> dict[str, object]:
     return {
         "AUTOVENV_EXPORT": ["/opt/py\u2019/bin/python", "-I", "-S", "-c", "import sys;print('x')"],
         "AUTOVENV_CACHE": cache_dir,
+        "AUTOVENV_STAMPS": cache_dir + "/stamps",
         "AUTOVENV_MARKERS": [".autovenv.toml", "pyproject.toml", ".venv", "venv", "env", ".python-version"],
         "AUTOVENV_DEPS": list(answer_mod.ENV_DEPS),
         "AUTOVENV_FORMAT": answer_mod.FORMAT,
@@ -56,8 +57,7 @@ def test_real_hook_output_parses() -> None:
 
 def test_template_alone_parses() -> None:
     # Placeholders stand where a value goes; filled with '' the raw template must parse too.
-    filled = re.sub(r"@AUTOVENV_QUICKSIG@", "", TEMPLATE)
-    filled = re.sub(r"@AUTOVENV_[A-Z]+@", "''", filled)
+    filled = re.sub(r"@AUTOVENV_[A-Z_]+@", "''", TEMPLATE)
     assert parse_errors(parser(), filled) == []
 
 
@@ -70,15 +70,17 @@ def test_placeholders_carry_exact_values(windows: bool) -> None:
     assert whole(expr_list, assigned(text, "__autovenv_markers")) == given_values["AUTOVENV_MARKERS"]
     assert whole(expr_list, assigned(text, "__autovenv_deps")) == list(answer_mod.ENV_DEPS)
     assert whole(expr, assigned(text, "__autovenv_sep")) == (";" if windows else ":")
-    for name in answer_mod.ENV_DEPS:
-        assert f"${{env:{name}}}, ($null -eq ${{env:{name}}})" in text
+    assert whole(expr, assigned(text, "__autovenv_stamps")) == HOSTILE_DIR + "/stamps"
+    assert whole(expr_list, assigned(text, "__autovenv_activation")) == list(plan.ACTIVATION_VARS)
+    quick = whole(expr_list, assigned(text, "__autovenv_qn"))
+    assert quick == list(dict.fromkeys([*posix.QUICK_STATE, *answer_mod.ENV_DEPS]))
     assert data_only_problems(parser(), f"$env:X = {assigned(text, '__autovenv_cache')}\n") == []
 
 
 def test_cmdlets_are_fully_qualified_and_no_script_is_run() -> None:
     code = "\n".join(line for line in TEMPLATE.splitlines() if not line.lstrip().startswith("#"))
     for cmdlet in re.findall(r"(\S*)\b((?:Remove|Set|Get|Write|Invoke)-[A-Za-z]+)", code):
-        assert cmdlet[0].endswith(("Management\\", "Utility\\")), cmdlet
+        assert cmdlet[0].endswith(("Management\\", "Utility\\", "Core\\")), cmdlet
     assert "Activate.ps1" not in code
     assert "Import-Module" not in code
     assert re.search(r"^\s*\. ", code, re.MULTILINE) is None  # no dot-sourcing
@@ -216,12 +218,13 @@ def test_hook_finds_the_entry_python_wrote_windows(
 
 
 def hook_usersig(env: dict[str, str]) -> str:
-    """Python port of __autovenv_usersig."""
-    saved = " " + env.get("AUTOVENV_SAVED", "") + " " if "AUTOVENV_KEY" in env else ""
+    """Python port of __autovenv_usersig (with __autovenv_saved: only activation variables count)."""
+    saved = env.get("AUTOVENV_SAVED", "").split(" ") if "AUTOVENV_KEY" in env else []
+    saved = [name for name in saved if name in plan.ACTIVATION_VARS]
     theirs = plan.changed_by_user(env) if "AUTOVENV_KEY" in env else []  # port of __autovenv_theirs
     out = []
     for name in answer_mod.ENV_DEPS:
-        source = "AUTOVENV_OLD_" + name if f" {name} " in saved and name not in theirs else name
+        source = "AUTOVENV_OLD_" + name if name in saved and name not in theirs else name
         value = env.get(source)
         out.append(f"{name}!" if value is None else f"{name}={value}")
         out.append("\x1f")
@@ -230,9 +233,12 @@ def hook_usersig(env: dict[str, str]) -> str:
 
 def test_usersig_port_matches_the_template() -> None:
     body = TEMPLATE.split("function global:__autovenv_usersig", 1)[1].split("\n}\n", 1)[0]
-    assert "if ($null -ne ${env:AUTOVENV_KEY}) { $saved = ' ' + ${env:AUTOVENV_SAVED} + ' ' }" in body
-    assert "-and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }" in body
+    key_set = "if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY'))"
+    assert key_set + " { $saved = __autovenv_saved }" in body
+    assert "if ($saved -ccontains $n -and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }" in body
     assert "[void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }" in body
+    saved = TEMPLATE.split("function global:__autovenv_saved", 1)[1].split("\n}\n", 1)[0]
+    assert "$global:__autovenv_activation -ccontains $n" in saved
 
 
 @pytest.mark.parametrize(

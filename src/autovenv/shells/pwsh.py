@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 
 from autovenv.answer import FORMAT
+from autovenv.plan import ACTIVATION_VARS
 from autovenv.shells import fill, read_template
+from autovenv.shells.posix import QUICK_STATE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,7 +34,6 @@ HOOK_LINE = "Invoke-Expression (& autovenv hook pwsh | Out-String)"
 #: Fully qualified, so a user's alias or function of the same name cannot intercept us.
 REMOVE_ITEM = "Microsoft.PowerShell.Management\\Remove-Item"
 SET_ITEM = "Microsoft.PowerShell.Management\\Set-Item"
-#: The answer's fields in the order they are written (the hook requires every one of them).
 #: The answer's fields in the order render_answer writes them (answer.Answer.scalars, then the lists).
 ANSWER_FIELDS = ("v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig")
 ANSWER_LISTS = ("notes", "watch")
@@ -143,14 +144,10 @@ def render_answer(answer: Answer) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def quicksig(deps: Iterable[str]) -> str:
-    """Value and set-ness of each dependency, as further elements of the hook's ``-join`` list."""
-    out = []
-    for name in deps:
-        if not _is_name(name):
-            raise ValueError(f"not an environment variable name: {name!r}")
-        out.append(f", ${{env:{name}}}, ($null -eq ${{env:{name}}})")
-    return "".join(out)
+def quick_names(deps: Iterable[str]) -> list[str]:
+    """The variables a prompt compares with their values at the last check, in one list: what decides
+    the transition (the same as bash's and zsh's, posix.QUICK_STATE) and the resolution's environment."""
+    return list(dict.fromkeys([*QUICK_STATE, *deps]))
 
 
 def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
@@ -161,7 +158,9 @@ def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
         else:
             quoted[name] = quote(str(value))
     deps = values.get("AUTOVENV_DEPS", ())
-    quoted["AUTOVENV_QUICKSIG"] = quicksig(str(d) for d in deps) if isinstance(deps, (list, tuple)) else ""
+    names = [str(d) for d in deps] if isinstance(deps, (list, tuple)) else []
+    quoted["AUTOVENV_QUICKNAMES"] = quote_list(quick_names(names))
+    quoted["AUTOVENV_ACTIVATION_VARS"] = quote_list(ACTIVATION_VARS)
     quoted["AUTOVENV_PATHSEP"] = quote(pathsep(windows))
     return quoted
 

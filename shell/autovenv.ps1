@@ -67,12 +67,12 @@ $global:__autovenv_pshow = ''
 $global:__autovenv_clm = $ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage'
 $global:__autovenv_clm_last = $null
 $global:__autovenv_cache_ok = $false
-# What removes an environment variable when passed to [Environment]::SetEnvironmentVariable: PowerShell
-# turns a plain $null passed for a string into '', which sets the variable to nothing instead.
-$global:__autovenv_none = [System.Management.Automation.Language.NullString]::Value
 $env:AUTOVENV_HOOK = 'pwsh:' + $PID
 
 if (-not $global:__autovenv_clm) {
+    # What removes an environment variable when passed to [Environment]::SetEnvironmentVariable:
+    # PowerShell turns a plain $null passed for a string into '', which sets the variable to nothing.
+    $global:__autovenv_none = [System.Management.Automation.Language.NullString]::Value
     $global:__autovenv_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]0x5C
     $global:__autovenv_t = [System.DateTime]::MinValue
     # The only text an answer may be: see render_answer in src/autovenv/shells/pwsh.py.

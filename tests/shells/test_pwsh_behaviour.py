@@ -27,8 +27,8 @@ from autovenv import answer as answer_mod
 from autovenv import cache, hook, plan
 from autovenv.answer import Answer
 from autovenv.shells import pwsh
-from tests.shells.conftest import PY_A, World, make_venv, noop, not_installed, shown_prompt
-from tests.shells.pty_shell import find_shell, pwsh_home, quote
+from tests.shells.conftest import PY_A, World, autovenv_command, make_venv, noop, not_installed, shown_prompt
+from tests.shells.pty_shell import InteractiveShell, find_shell, pwsh_home, quote
 
 pytestmark = pytest.mark.shell
 
@@ -407,3 +407,29 @@ def test_constrained_language_mode_falls_back_to_export(pw: World) -> None:
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(project / ".venv")
     sh.cd(pw.projects)
     assert "VIRTUAL_ENV" not in sh.env()
+
+
+def test_init_writes_the_profile_line_a_new_pwsh_loads_and_doctor_approves(pw: World) -> None:
+    """`autovenv init` run in PowerShell writes the README's line into $PROFILE; the next pwsh loads it
+    and activates; `autovenv doctor` there finds the hook running and, PowerShell on Linux not enforcing
+    execution policies, gives no advice about them."""
+    bin_dir = pw.root / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "autovenv").symlink_to(autovenv_command())
+    env = {**pw.env, "PATH": f"{bin_dir}:{pw.path}"}
+    profile = pw.home / ".config" / "powershell" / "Microsoft.PowerShell_profile.ps1"
+    plain = pw.track(InteractiveShell("pwsh", pw.home, "function prompt { '$ ' }\n", env=env, cwd=pw.home))
+    out = plain.run("autovenv init")
+    assert f"added the hook to {profile}" in out and plain.last_status == 0
+    plain.close()
+    assert profile.read_text().endswith(f"\n{pwsh.HOOK_LINE}\n")
+    project = pw.projects / "shop"
+    make_venv(project / ".venv", PY_A)
+    sh = pw.track(InteractiveShell("pwsh", pw.home, profile.read_text(), env=env, cwd=pw.home))
+    assert sh.cd(project) == f"autovenv: activated .venv (Python {PY_A})\n"
+    report = sh.run("autovenv doctor")
+    assert sh.last_status == 0, report
+    assert "the pwsh hook is running" in report
+    assert "execution policies are not enforced on this system" in report
+    assert "Set-ExecutionPolicy" not in report and "fix:" not in report
+    assert "nothing to change" in sh.run("autovenv init pwsh --fix-policy")

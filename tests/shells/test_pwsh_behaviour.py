@@ -433,3 +433,24 @@ def test_init_writes_the_profile_line_a_new_pwsh_loads_and_doctor_approves(pw: W
     assert "execution policies are not enforced on this system" in report
     assert "Set-ExecutionPolicy" not in report and "fix:" not in report
     assert "nothing to change" in sh.run("autovenv init pwsh --fix-policy")
+
+
+def test_no_variable_of_the_users_is_touched(powershell: str, home: Path) -> None:
+    """Loading the hook and every path through it (cold, cached, cd within, switch, leave, deactivate)
+    leave the user's variables alone, those named like the hook's own locals included."""
+    project, other = home / "a", home / "b"
+    fake_venv(project / ".venv")
+    (project / "src").mkdir()
+    other.mkdir()
+    (other / ".python-version").write_text("system\n")
+    names = "n i p d m f t e l q v s o a key venv loc cand walked same ours plain line text start old root"
+    names = names.split()
+    before = "".join(f"$global:{name} = 'mine-{name}'\n" for name in names)
+    before += "$global:ErrorActionPreference = 'Stop'\n"
+    steps = [project, project / "src", other, project, "deactivate", home, project]
+    body = "\n".join(step if isinstance(step, str) else cd(step) for step in steps)
+    body += "\n" + "".join(f"$r.{name} = $global:{name}\n" for name in names)
+    body += "$r.eap = [string]$global:ErrorActionPreference\n"
+    r = run_ps(powershell, home, body, before=before)
+    assert {name: r[name] for name in names} == {name: f"mine-{name}" for name in names}
+    assert r["eap"] == "Stop"

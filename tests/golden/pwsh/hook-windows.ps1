@@ -56,7 +56,6 @@ $global:__autovenv_qv = @()
 $global:__autovenv_w = @()
 $global:__autovenv_t = $null
 $global:__autovenv_e = $null
-$global:__autovenv_fresh_answer = $false
 $global:__autovenv_broken = $false
 $global:__autovenv_failed = $false
 $global:__autovenv_busy = $false
@@ -70,6 +69,11 @@ $global:__autovenv_cache_ok = $false
 $env:AUTOVENV_HOOK = 'pwsh:' + $PID
 
 if (-not $global:__autovenv_clm) {
+    # Answers read from the cache, by candidate directory (ordinal: paths differing in case are others).
+    $global:__autovenv_memo = [System.Collections.Generic.Dictionary[string, object]]::new([System.StringComparer]::Ordinal)
+    # The dependencies an activation may set itself (PYENV_VERSION): while one of ours, the user's value
+    # is the one we saved.
+    $global:__autovenv_deps_ours = @(& { foreach ($n in $global:__autovenv_deps) { if ($global:__autovenv_activation -ccontains $n) { $n } } })
     # What removes an environment variable when passed to [Environment]::SetEnvironmentVariable:
     # PowerShell turns a plain $null passed for a string into '', which sets the variable to nothing.
     $global:__autovenv_none = [System.Management.Automation.Language.NullString]::Value
@@ -114,24 +118,97 @@ function global:__autovenv_printable([string]$text) {
 }
 
 # One line to the user. A prompt that wraps ours and writes before calling it (a venv's own Activate.ps1
-# writes its "(name) ") leaves the cursor mid-row: start the line over rather than after that text.
+# writes its "(name) ") leaves the cursor mid-row: then the line starts the row over.
 function global:__autovenv_say([string]$text) {
-    $start = ''
-    if (-not $global:__autovenv_clm) {
-        $text = __autovenv_printable $text
-        try { if ($Host.UI.RawUI.CursorPosition.X -gt 0) { $start = [string][char]13 } } catch { }
+    if ($global:__autovenv_clm) {
+        Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $text)
+        return
     }
-    Microsoft.PowerShell.Utility\Write-Host ($start + 'autovenv: ' + $text)
+    $line = 'autovenv: ' + (__autovenv_printable $text)
+    try {
+        if (-not [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt) -and $Host.UI.RawUI.CursorPosition.X -gt 0) {
+            $line = [string][char]13 + $line
+        }
+        $Host.UI.WriteLine($line)
+    } catch {
+        Microsoft.PowerShell.Utility\Write-Host $line
+    }
 }
 
-# Never let a failure break the prompt: say it once, then stay quiet.
+# Something changed since the last check, or the location did. Never lets a failure break the prompt:
+# says it once, then stays quiet. Its common case, a cd within the project with nothing else changed, is
+# written out here (each function call costs more than that whole case).
 function global:__autovenv_safe_hook {
     if ($global:__autovenv_busy) { return }
     $global:__autovenv_busy = $true
     try {
-        Microsoft.PowerShell.Core\Set-StrictMode -Off
         $ErrorActionPreference = 'Continue'
-        __autovenv_hook
+        $l = $ExecutionContext.SessionState.Path.CurrentLocation
+        $global:__autovenv_where = $l.Path
+        if ($l.Provider.Name -ne 'FileSystem') {
+            # Env:, Function:, a registry drive: nothing to decide; look again when the location changes.
+            $global:__autovenv_loc = ''
+            __autovenv_snapshot
+            $global:__autovenv_ready = $true
+            return
+        }
+        $loc = $l.ProviderPath
+        if ($global:__autovenv_clm) {
+            __autovenv_clm_check $loc
+            return
+        }
+        $same = $global:__autovenv_ready -and $global:__autovenv_loc -and $loc -cne $global:__autovenv_loc
+        if ($same) {
+            # A cd while nothing changed on disk or in the environment: when the nearest candidate
+            # directory is the same, so is the answer; only the directories between are new to watch.
+            $i = 0
+            foreach ($n in $global:__autovenv_qn) {
+                if ([System.Environment]::GetEnvironmentVariable($n) -cne $global:__autovenv_qv[$i]) { $same = $false; break }
+                $i++
+            }
+            if ($same -and [System.IO.Directory]::Exists($global:__autovenv_loc)) {
+                foreach ($p in $global:__autovenv_w) {
+                    if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $global:__autovenv_t) { $same = $false; break }
+                }
+            } else {
+                $same = $false
+            }
+        }
+        # A new stamp time: what the file system gives our stamp file now, so that whatever changes after
+        # this moment is newer, at any granularity of file times. Without a stamp file, the clock less a
+        # slack for coarse file times: that costs precision, not correctness.
+        try {
+            $f = [System.IO.Path]::Combine($global:__autovenv_stamps, 'pwsh-' + $PID)
+            [System.IO.File]::WriteAllText($f, '')
+            $t = [System.IO.File]::GetLastWriteTimeUtc($f)
+        } catch {
+            $t = [System.DateTime]::UtcNow.AddMilliseconds(-100)
+        }
+        # Walk up to the nearest directory holding a marker ($cand, '' when none), listing the directories
+        # passed on the way, which a new marker could change.
+        $walked = [System.Collections.Generic.List[string]]::new()
+        $cand = ''
+        $d = $loc
+        while ($d -and -not $cand) {
+            foreach ($m in $global:__autovenv_markers) {
+                $p = [System.IO.Path]::Combine($d, $m)
+                if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p)) { $cand = $d; break }
+            }
+            if (-not $cand) {
+                $walked.Add($d)
+                $d = [System.IO.Path]::GetDirectoryName($d)
+            }
+        }
+        if ($same -and $cand -ceq $global:__autovenv_c) {
+            $global:__autovenv_t = $t
+            $global:__autovenv_loc = $loc
+            $global:__autovenv_w = @($walked) + $global:__autovenv_e['watch']
+            return
+        }
+        # The rest is long: a user's strict mode stays out of it (reading an unset variable tells whether
+        # it is on, for less than the cmdlet that turns it off costs).
+        try { $null = $__autovenv_unset_probe } catch { Microsoft.PowerShell.Core\Set-StrictMode -Off }
+        __autovenv_check $loc $t $walked $cand
     } catch {
         if (-not $global:__autovenv_failed) {
             $global:__autovenv_failed = $true
@@ -142,90 +219,10 @@ function global:__autovenv_safe_hook {
     }
 }
 
-# Something changed since the last check (or a cd): find out what, and act on it.
-function global:__autovenv_hook {
-    $l = $ExecutionContext.SessionState.Path.CurrentLocation
-    $global:__autovenv_where = $l.Path
-    if ($global:__autovenv_clm) {
-        if ($l.Provider.Name -eq 'FileSystem') { __autovenv_clm_check $l.ProviderPath }
-        return
-    }
-    if ($l.Provider.Name -ne 'FileSystem') {
-        # Env:, Function:, a registry drive: nothing to decide; look again when the location changes.
-        $global:__autovenv_loc = ''
-        __autovenv_snapshot
-        $global:__autovenv_ready = $true
-        return
-    }
-    $loc = $l.ProviderPath
-    $stamp = $false
-    if ($global:__autovenv_ready -and $global:__autovenv_loc -and $loc -cne $global:__autovenv_loc -and (__autovenv_same)) {
-        # A cd while nothing changed on disk or in the environment: when the nearest candidate directory
-        # is the same, so is the answer; only the directories between here and there are new to watch.
-        $t = __autovenv_touch
-        $stamp = $true
-        $walk = __autovenv_walk $loc
-        if ($walk.cand -ceq $global:__autovenv_c) {
-            $global:__autovenv_t = $t
-            $global:__autovenv_loc = $loc
-            $global:__autovenv_w = @($walk.walked) + @($global:__autovenv_e['watch'])
-            __autovenv_decorate
-            return
-        }
-        __autovenv_check $loc $t $walk
-        return
-    }
-    __autovenv_check $loc $null $null
-}
-
-# True while the environment holds what it held at the last check and no watched path changed since.
-function global:__autovenv_same {
-    $i = 0
-    foreach ($n in $global:__autovenv_qn) {
-        if ([System.Environment]::GetEnvironmentVariable($n) -cne $global:__autovenv_qv[$i]) { return $false }
-        $i++
-    }
-    if (-not [System.IO.Directory]::Exists($global:__autovenv_loc)) { return $false }
-    foreach ($p in $global:__autovenv_w) {
-        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $global:__autovenv_t) { return $false }
-    }
-    $true
-}
-
 function global:__autovenv_snapshot {
     $v = [object[]]::new($global:__autovenv_qn.Count)
     for ($i = 0; $i -lt $v.Count; $i++) { $v[$i] = [System.Environment]::GetEnvironmentVariable($global:__autovenv_qn[$i]) }
     $global:__autovenv_qv = $v
-}
-
-# A new stamp time: the modification time the file system gives our stamp file now, so that a change made
-# after this moment is newer, whatever the granularity of file times. A stamp that cannot be written
-# costs precision, not correctness: the clock, less a slack for coarse file times.
-function global:__autovenv_touch {
-    try {
-        $f = [System.IO.Path]::Combine($global:__autovenv_stamps, 'pwsh-' + $PID)
-        [System.IO.File]::WriteAllText($f, '')
-        return [System.IO.File]::GetLastWriteTimeUtc($f)
-    } catch {
-        return [System.DateTime]::UtcNow.AddMilliseconds(-100)
-    }
-}
-
-# Walk up to the nearest directory holding a marker: .cand ('' when none) and .walked, the directories
-# passed on the way, which a new marker could change.
-function global:__autovenv_walk([string]$d) {
-    $walked = [System.Collections.Generic.List[string]]::new()
-    while ($d) {
-        foreach ($m in $global:__autovenv_markers) {
-            $p = [System.IO.Path]::Combine($d, $m)
-            if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p)) {
-                return @{ cand = $d; walked = $walked }
-            }
-        }
-        $walked.Add($d)
-        $d = [System.IO.Path]::GetDirectoryName($d)
-    }
-    @{ cand = ''; walked = $walked }
 }
 
 # The names an inherited AUTOVENV_SAVED holds that an activation may set (anything else is ignored).
@@ -238,6 +235,15 @@ function global:__autovenv_saved {
         }
     }
     , $out
+}
+
+# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
+# unset it): the user changed it since, so it is theirs now.
+function global:__autovenv_theirs([string]$name) {
+    $cur = [System.Environment]::GetEnvironmentVariable($name)
+    $ours = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SET_' + $name)
+    if ($null -eq $ours) { return $null -ne $cur }
+    $null -eq $cur -or $cur -cne $ours
 }
 
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).
@@ -255,41 +261,64 @@ function global:__autovenv_usersig {
     $s.ToString()
 }
 
-function global:__autovenv_check([string]$loc, $t, $walk) {
-    if ($null -eq $t) { $t = __autovenv_touch }
-    if ($null -eq $walk) { $walk = __autovenv_walk $loc }
-    $cand = $walk.cand
-    $usersig = __autovenv_usersig
-    $global:__autovenv_fresh_answer = $false
+# The full check: the nearest candidate directory's answer (in memory, the cache, or from Python), its
+# notes, and the transition to it; the stamp time $t, the walk and $cand come from __autovenv_safe_hook.
+function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
+    # The resolution signature: the environment as it is, unless a dependency holds a value of ours.
+    $plain = $true
+    $ours = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SAVED')
+    if ($ours -and $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) {
+        foreach ($n in $global:__autovenv_deps_ours) { if ($ours.Contains($n)) { $plain = $false } }
+    }
+    if ($plain) {
+        $s = [System.Text.StringBuilder]::new()
+        foreach ($n in $global:__autovenv_deps) {
+            $v = [System.Environment]::GetEnvironmentVariable($n)
+            if ($null -eq $v) { [void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }
+            [void]$s.Append($global:__autovenv_us)
+        }
+        $usersig = $s.ToString()
+    } else {
+        $usersig = __autovenv_usersig
+    }
+    $fresh = $false
+    $e = $null
     if (-not $cand) {
-        __autovenv_clear_answer $usersig
-    } elseif (-not (__autovenv_load $cand $usersig)) {
-        if (-not (__autovenv_cold $loc)) {
-            # Try again when something here changes, not at every prompt.
-            $global:__autovenv_t = $t
-            $global:__autovenv_loc = $loc
-            $global:__autovenv_w = @($walk.walked) + @($cand)
-            __autovenv_snapshot
-            $global:__autovenv_ready = $true
-            return
+        $e = __autovenv_empty_answer $usersig
+    } else {
+        $e = __autovenv_load $cand $usersig
+        if ($null -eq $e) {
+            $e = __autovenv_cold $loc $usersig
+            if ($null -eq $e) {
+                # Try again when something here changes, not at every prompt.
+                $global:__autovenv_t = $t
+                $global:__autovenv_loc = $loc
+                $global:__autovenv_w = @($walked) + @($cand)
+                __autovenv_snapshot
+                $global:__autovenv_ready = $true
+                return
+            }
+            $fresh = $true
         }
     }
+    $global:__autovenv_e = $e
     # Notes show when entering, and with every fresh answer (something it watched has changed).
-    if ($cand -cne $global:__autovenv_c -or $global:__autovenv_fresh_answer) {
-        foreach ($n in $global:__autovenv_e['notes']) { __autovenv_say $n }
+    if ($cand -cne $global:__autovenv_c -or $fresh) {
+        foreach ($n in $e['notes']) { __autovenv_say $n }
     }
     $global:__autovenv_c = $cand
     $global:__autovenv_t = $t
     $global:__autovenv_loc = $loc
-    $global:__autovenv_w = @($walk.walked) + @($global:__autovenv_e['watch'])
-    __autovenv_transition
+    $global:__autovenv_w = @($walked) + $e['watch']
+    __autovenv_transition $e
+    # Session-local parts of an activation that a child pwsh must redo: our deactivate, while ours.
     __autovenv_decorate
     __autovenv_snapshot
     $global:__autovenv_ready = $true
 }
 
-function global:__autovenv_clear_answer([string]$usersig) {
-    $global:__autovenv_e = @{
+function global:__autovenv_empty_answer([string]$usersig) {
+    @{
         v = $global:__autovenv_format; key = ''; root = ''; venv = ''; vprompt = ''; prompt = ''
         pyver = ''; path = ''; msg = ''; quiet = ''; sig = $usersig; notes = @(); watch = @()
     }
@@ -324,24 +353,33 @@ function global:__autovenv_entry([string]$cand) {
     [System.IO.Path]::Combine($global:__autovenv_cache, 'pwsh') + $k + '/%'
 }
 
-# Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.
+# The cached answer for a candidate directory, or $null unless it is ours, current and unchanged. Entries
+# read once stay in memory while their file keeps its time (switching between projects reads nothing).
 function global:__autovenv_load([string]$cand, [string]$usersig) {
-    if (-not $global:__autovenv_cache_ok) { return $false }
-    $f = __autovenv_entry $cand
+    if (-not $global:__autovenv_cache_ok) { return $null }
+    $m = $null
     try {
-        if (-not [System.IO.File]::Exists($f)) { return $false }
-        $ft = [System.IO.File]::GetLastWriteTimeUtc($f)
-        $e = __autovenv_parse ([System.IO.File]::ReadAllText($f))
+        if ($global:__autovenv_memo.TryGetValue($cand, [ref]$m) -and [System.IO.File]::GetLastWriteTimeUtc($m.f) -eq $m.t) {
+            $e = $m.e
+            $ft = $m.t
+        } else {
+            $f = __autovenv_entry $cand
+            if (-not [System.IO.File]::Exists($f)) { return $null }
+            $ft = [System.IO.File]::GetLastWriteTimeUtc($f)
+            $e = __autovenv_parse ([System.IO.File]::ReadAllText($f))
+            if ($null -eq $e) { return $null }
+            if ($global:__autovenv_memo.Count -ge 256) { $global:__autovenv_memo.Clear() }
+            $global:__autovenv_memo[$cand] = @{ f = $f; t = $ft; e = $e }
+        }
     } catch {
-        return $false
+        return $null
     }
-    if ($null -eq $e -or $e['sig'] -cne $usersig) { return $false }
+    if ($e['sig'] -cne $usersig) { return $null }
     foreach ($p in $e['watch']) {
-        if (-not ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p))) { return $false }
-        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $ft) { return $false }
+        if (-not ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p))) { return $null }
+        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $ft) { return $null }
     }
-    $global:__autovenv_e = $e
-    $true
+    $e
 }
 
 # Run `autovenv export pwsh [--hook]` for $loc, with $env:PWD telling it the logical path (PowerShell
@@ -425,8 +463,9 @@ function global:__autovenv_run_clm([string]$loc, [string[]]$more) {
     @{ rc = $rc; text = (@($out) -join "`n") + "`n" }
 }
 
-# Ask Python (once per new or changed directory); it also refreshes the cache entry.
-function global:__autovenv_cold([string]$loc) {
+# Ask Python (once per new or changed directory); it also refreshes the cache entry. The answer, or $null
+# when Python could not give one.
+function global:__autovenv_cold([string]$loc, [string]$usersig) {
     $r = __autovenv_run $loc @('--hook')
     if ($r['rc'] -ne 0) {
         # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
@@ -434,13 +473,12 @@ function global:__autovenv_cold([string]$loc) {
             __autovenv_say ('the hook could not run ' + @($global:__autovenv_export)[0] + '; environments are left as they are')
             $global:__autovenv_broken = $true
         }
-        return $false
+        return $null
     }
     $global:__autovenv_broken = $false
-    $global:__autovenv_fresh_answer = $true
     $e = __autovenv_parse $r['text']
-    if ($null -eq $e) { __autovenv_clear_answer (__autovenv_usersig) } else { $global:__autovenv_e = $e }
-    $true
+    if ($null -eq $e) { $e = __autovenv_empty_answer $usersig }
+    $e
 }
 
 # ConstrainedLanguage mode: no cache, no .NET; apply `export pwsh` output when the directory changes.
@@ -453,28 +491,31 @@ function global:__autovenv_clm_check([string]$loc) {
     }
 }
 
-# Bring the environment to the answer in $__autovenv_e, by DESIGN section 4's rules (mirrors plan.py).
-function global:__autovenv_transition {
-    $e = $global:__autovenv_e
+# Bring the environment to the answer $e, by DESIGN section 4's rules (mirrors plan.py).
+function global:__autovenv_transition($e) {
     $key = $e['key']
-    $msg = ''
     $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
     $active = $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')
     if ($null -ne $venv -and $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) {
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return
     }
-    if ($active -and (__autovenv_taken_over)) {
+    if ($active -and $null -ne [System.Environment]::GetEnvironmentVariable('_OLD_VIRTUAL_PATH') -and (__autovenv_taken_over)) {
         # The venv's own Activate.ps1 ran over our activation of the same venv (out of habit): it is a
         # venv activated by hand now. Hand it over and touch nothing more.
         __autovenv_handover
         return
     }
-    if ($active -and (__autovenv_disturbed)) {
-        # Something we set was changed behind our back (a hand-activated venv's deactivate, or
-        # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
-        __autovenv_unapply
-        $active = $false
+    if ($active) {
+        foreach ($n in (__autovenv_saved)) {
+            if (__autovenv_theirs $n) {
+                # Something we set was changed behind our back (a hand-activated venv's deactivate, or
+                # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
+                __autovenv_unapply
+                $active = $false
+                break
+            }
+        }
     }
     $paused = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PAUSED')
     if ($null -ne $paused) {
@@ -485,31 +526,16 @@ function global:__autovenv_transition {
         }
     }
     if ([string][System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -ceq $key) { return }
+    $msg = ''
     if ($active) {
         __autovenv_unapply
         $msg = 'deactivated'
     }
     if ($key) {
-        __autovenv_apply
+        __autovenv_apply $e
         $msg = $e['msg']
     }
     if ($msg -and -not $e['quiet']) { __autovenv_say $msg }
-}
-
-# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
-# unset it): the user changed it since, so it is theirs now.
-function global:__autovenv_theirs([string]$name) {
-    $cur = [System.Environment]::GetEnvironmentVariable($name)
-    $ours = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SET_' + $name)
-    if ($null -eq $ours) { return $null -ne $cur }
-    $null -eq $cur -or $cur -cne $ours
-}
-
-function global:__autovenv_disturbed {
-    foreach ($n in (__autovenv_saved)) {
-        if (__autovenv_theirs $n) { return $true }
-    }
-    $false
 }
 
 # True when a venv's Activate.ps1 ran after we activated: it saved PATH, with our entries in it, in
@@ -558,39 +584,29 @@ function global:__autovenv_handover {
     $global:__autovenv_own_deactivate = $false
 }
 
+# Undo what the AUTOVENV_* state says we did: our PATH entries leave, saved variables come back unless the
+# user changed them since (then they are theirs and keep their value).
 function global:__autovenv_unapply {
     __autovenv_drop_entries 'PATH'
     foreach ($n in (__autovenv_saved)) {
         $o = 'AUTOVENV_OLD_' + $n
         $old = [System.Environment]::GetEnvironmentVariable($o)
-        if (__autovenv_theirs $n) {
-            # Theirs now: it keeps its value, and what we had saved is dropped.
-        } elseif ($null -ne $old) {
+        if (-not (__autovenv_theirs $n)) {
+            if ($null -eq $old) { $old = $global:__autovenv_none }
             [System.Environment]::SetEnvironmentVariable($n, $old)
-        } else {
-            [System.Environment]::SetEnvironmentVariable($n, $global:__autovenv_none)
         }
         [System.Environment]::SetEnvironmentVariable($o, $global:__autovenv_none)
         [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_' + $n, $global:__autovenv_none)
     }
     __autovenv_forget_state
-    if ($global:__autovenv_own_deactivate) {
-        Microsoft.PowerShell.Management\Remove-Item -LiteralPath Function:/deactivate -ErrorAction Ignore
-        $global:__autovenv_own_deactivate = $false
-    }
 }
 
-function global:__autovenv_save([string]$name) {
-    $v = [System.Environment]::GetEnvironmentVariable($name)
-    if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $name, $v) }
-}
-
-function global:__autovenv_apply {
-    $e = $global:__autovenv_e
+function global:__autovenv_apply($e) {
     if ($e['venv']) {
-        __autovenv_save VIRTUAL_ENV
-        __autovenv_save VIRTUAL_ENV_PROMPT
-        __autovenv_save PYTHONHOME
+        foreach ($n in 'VIRTUAL_ENV', 'VIRTUAL_ENV_PROMPT', 'PYTHONHOME') {
+            $v = [System.Environment]::GetEnvironmentVariable($n)
+            if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $n, $v) }
+        }
         [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV', $e['venv'])
         [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV_PROMPT', $e['vprompt'])
         [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_VIRTUAL_ENV', $e['venv'])
@@ -599,7 +615,8 @@ function global:__autovenv_apply {
         [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME')
         [System.Environment]::SetEnvironmentVariable('AUTOVENV_VENV', $e['venv'])
     } elseif ($e['pyver']) {
-        __autovenv_save PYENV_VERSION
+        $v = [System.Environment]::GetEnvironmentVariable('PYENV_VERSION')
+        if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_PYENV_VERSION', $v) }
         [System.Environment]::SetEnvironmentVariable('PYENV_VERSION', $e['pyver'])
         [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_PYENV_VERSION', $e['pyver'])
         [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', 'PYENV_VERSION')
@@ -617,9 +634,19 @@ function global:__autovenv_apply {
     if ($e['prompt']) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_PROMPT', $e['prompt']) }
 }
 
-# Session-local parts of an activation that a child pwsh must redo: the deactivate function.
+# Our `deactivate` exists while an activation of ours does (a child pwsh defines it again), and goes with
+# it; a venv's own Activate.ps1 brings its own.
 function global:__autovenv_decorate {
-    if ($global:__autovenv_own_deactivate -or $null -eq [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { return }
+    $key = [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')
+    if ($null -eq $key) {
+        if ($global:__autovenv_own_deactivate) {
+            # The provider's own call: the Remove-Item cmdlet costs four times as much.
+            try { $ExecutionContext.SessionState.InvokeProvider.Item.Remove('Function:\deactivate', $false) } catch { }
+            $global:__autovenv_own_deactivate = $false
+        }
+        return
+    }
+    if ($global:__autovenv_own_deactivate) { return }
     $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
     if ($null -ne $venv -and $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) { return }
     function global:deactivate {
@@ -634,12 +661,10 @@ function global:__autovenv_decorate {
 function global:__autovenv_deactivate([switch]$NonDestructive) {
     if ($null -eq [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { return }
     Microsoft.PowerShell.Core\Set-StrictMode -Off
-    if ($NonDestructive) {
-        __autovenv_unapply
-        return
-    }
     $root = [System.Environment]::GetEnvironmentVariable('AUTOVENV_ROOT')
     __autovenv_unapply
+    __autovenv_decorate
+    if ($NonDestructive) { return }
     [System.Environment]::SetEnvironmentVariable('AUTOVENV_PAUSED', $root)
     __autovenv_say 'deactivated; paused for this project until you leave it'
 }
@@ -713,16 +738,18 @@ $global:__autovenv_prompt = {
     }
 }
 
+# Loaded again, the new wrapper takes the place of the old one and wraps the same prompt: the hook and the
+# LocationChangedAction fallback tell ours by identity.
 if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) {
     $global:__autovenv_orig_prompt = ${function:prompt}
-    ${function:global:prompt} = $global:__autovenv_prompt
 }
+${function:global:prompt} = $global:__autovenv_prompt
 
 if (-not $global:__autovenv_clm -and $null -ne $ExecutionContext.InvokeCommand.PSObject.Properties['LocationChangedAction']) {
     if (-not (Microsoft.PowerShell.Utility\Get-Variable -Name __autovenv_on_location -Scope Global -ErrorAction Ignore)) {
         $global:__autovenv_on_location = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
             param($source, $change)
-            if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) { $null = __autovenv_safe_hook }
+            if (-not [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt)) { $null = __autovenv_safe_hook }
         }
         $ExecutionContext.InvokeCommand.LocationChangedAction = [System.Delegate]::Combine(
             $ExecutionContext.InvokeCommand.LocationChangedAction, $global:__autovenv_on_location)

@@ -79,12 +79,8 @@ if (-not $global:__autovenv_clm) {
     $global:__autovenv_none = [System.Management.Automation.Language.NullString]::Value
     $global:__autovenv_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]0x5C
     $global:__autovenv_t = [System.DateTime]::MinValue
-    # The only text an answer may be: see render_answer in src/autovenv/shells/pwsh.py.
-    $global:__autovenv_answer_re = & {
-        $l = "'(?:[ -&(-~]|'')*'"
-        $q = "(?:$l|\($l(?: \+ (?:\[char\]0x[0-9A-F]{4}|$l))+\))"
-        [regex]::new("\A@\{\n(?:[a-z]+ = (?:$q|@\((?:$q(?:, $q)*)?\))\n)+\}\n?\z")
-    }
+    # The only text an answer may be: see __autovenv_parse.
+    $global:__autovenv_answer_text = [regex]::new('\Aa=[A-Za-z0-9+/]*={0,2}\n?\z')
     # What Python's str.isprintable refuses (autovenv's messages escape the same): controls, format
     # characters (bidi overrides), separators other than the space, private use, unassigned, lone halves.
     $global:__autovenv_unprintable = [regex]::new(
@@ -324,18 +320,31 @@ function global:__autovenv_empty_answer([string]$usersig) {
     }
 }
 
-# Validate an answer's text and evaluate it: a hashtable of strings, or $null.
+# Decode an answer (render_answer in src/autovenv/shells/pwsh.py): `a=` and base64 of the UTF-16 code
+# units of its fields joined by NUL: the scalars, the count of notes and the notes, the count of watched
+# paths and the paths. A hashtable of strings and string arrays, or $null for anything else. Nothing in it
+# is ever evaluated.
 function global:__autovenv_parse([string]$text) {
-    if (-not $global:__autovenv_answer_re.IsMatch($text)) { return $null }
-    $e = & ([scriptblock]::Create($text))
-    if ($e -isnot [hashtable]) { return $null }
-    foreach ($n in 'v', 'key', 'root', 'venv', 'vprompt', 'prompt', 'pyver', 'path', 'msg', 'quiet', 'sig', 'notes', 'watch') {
-        if (-not $e.ContainsKey($n)) { return $null }
+    if (-not $global:__autovenv_answer_text.IsMatch($text)) { return $null }
+    try {
+        $bytes = [System.Convert]::FromBase64String($text.Substring(2).TrimEnd([char]10))
+        if ($bytes.Length % 2) { return $null }
+        $chars = [char[]]::new($bytes.Length / 2)
+        [System.Buffer]::BlockCopy($bytes, 0, $chars, 0, $bytes.Length)
+        $f = [string]::new($chars).Split([char]0)
+        $notes = [string[]]::new([int]::Parse($f[11], [System.Globalization.CultureInfo]::InvariantCulture))
+        [System.Array]::Copy($f, 12, $notes, 0, $notes.Length)
+        $at = 12 + $notes.Length
+        $watch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
+        [System.Array]::Copy($f, $at + 1, $watch, 0, $watch.Length)
+        if ($f.Length -ne $at + 1 + $watch.Length -or $f[0] -cne $global:__autovenv_format) { return $null }
+    } catch {
+        return $null
     }
-    if ($e['v'] -cne $global:__autovenv_format) { return $null }
-    $e['notes'] = @($e['notes'])
-    $e['watch'] = @($e['watch'])
-    $e
+    @{
+        v = $f[0]; key = $f[1]; root = $f[2]; venv = $f[3]; vprompt = $f[4]; prompt = $f[5]; pyver = $f[6]
+        path = $f[7]; msg = $f[8]; quiet = $f[9]; sig = $f[10]; notes = $notes; watch = $watch
+    }
 }
 
 # The cache entry of a candidate directory, as cache.entry_path places it: <cache>/pwsh/<the directory>/%,

@@ -162,15 +162,12 @@ def parse_errors(powershell: str, texts: dict[str, str], tmp_path: Path) -> dict
 
 
 def test_powershell_parses_everything_autovenv_emits(powershell: str, tmp_path: Path) -> None:
-    """The hook (rendered for Linux and for Windows, and the template with its placeholders filled with
-    empty values), every golden file, an answer and a plan full of hostile text: no parse error."""
+    """The hook (rendered for Linux and for Windows), every golden PowerShell file and a plan full of
+    hostile text: no parse error. (An answer is data the hook decodes, not PowerShell.)"""
     values = hook.hook_values(os.environ)
-    hostile = Answer(key=ODD, root=ODD, venv=ODD, path=ODD, message=ODD, notes=(ODD, "\x1b]0;t\x07"),
-                     watch=(ODD,), sig=ODD)  # fmt: skip
     texts = {
         "hook-linux": pwsh.render_hook_for(values, windows=False),
         "hook-windows": pwsh.render_hook_for(values, windows=True),
-        "answer": pwsh.render_answer(hostile),
         "plan": pwsh.render_plan(plan.Plan({"VIRTUAL_ENV": ODD, "PYTHONHOME": None, "A-B": ODD}, None, True)),
         **{path.stem: path.read_text(encoding="ascii") for path in sorted(GOLDEN.glob("*.ps1"))},
     }
@@ -323,11 +320,14 @@ $r.key = Get-Env AUTOVENV_KEY
         "@{{\nv = '1'\nkey = ('k' + (New-Item {canary}))\n}}\n",
         "@{{\nv = '1'\nkey = \u2019k\u2019\nroot = $(New-Item {canary})\n}}\n",
         "$(New-Item {canary})\n",
+        "a=$(New-Item {canary})\n",
+        "a=QQBBAA==\n",  # base64, but not an answer's fields
+        "a=QQBBAA==\n$(New-Item {canary})\n",
     ],
 )
 def test_a_tampered_cache_entry_runs_nothing(powershell: str, home: Path, entry: str) -> None:
-    """A cache entry that holds anything but data is refused before PowerShell evaluates it; the answer
-    then comes from Python and the entry is rewritten."""
+    """A cache entry that is not an answer is refused (an answer is never evaluated, only decoded); the
+    answer then comes from Python and the entry is rewritten."""
     project = home / "shop"
     fake_venv(project / ".venv")
     canary = home / "CANARY"
@@ -337,7 +337,26 @@ def test_a_tampered_cache_entry_runs_nothing(powershell: str, home: Path, entry:
     r = run_ps(powershell, home, f"{cd(project)}\n$r.venv = Get-Env VIRTUAL_ENV")
     assert not canary.exists()
     assert r["venv"] == str(project / ".venv")
-    assert where.read_text().startswith("@{\nv = '1'\n")
+    assert pwsh.read_answer(where.read_text())["venv"] == str(project / ".venv")
+
+
+def test_an_answer_holding_code_is_only_ever_data(powershell: str, home: Path) -> None:
+    """Values full of PowerShell syntax, in an answer that is well formed: the hook sets them as they are
+    and runs none of it."""
+    canary = home / "CANARY"
+    code = f"$(New-Item {canary}); `New-Item {canary}`; \u2019; New-Item {canary}; \u2018"
+    project = home / "p"
+    project.mkdir()
+    (project / ".python-version").write_text("3.12.1\n")
+    sig = answer_mod.signature(plan.user_view({**ps_env(home), "HOME": str(home)}, ":"))
+    hostile = Answer(key=code, root=str(project), pyenv_version=code, message=code, notes=(code,), sig=sig)
+    where = Path(cache.entry_path(str(home / "cache"), "pwsh", str(project)))
+    where.parent.mkdir(parents=True)
+    where.write_text(pwsh.render_answer(hostile))
+    os.utime(where, (os.path.getmtime(project) + 5,) * 2)
+    r = run_ps(powershell, home, f"{cd(project)}\n$r.pin = Get-Env PYENV_VERSION")
+    assert r["pin"] == code
+    assert not canary.exists()
 
 
 def test_printable_escapes_what_pythons_isprintable_refuses(powershell: str, home: Path) -> None:

@@ -529,7 +529,9 @@ def test_damaged_cache_entry_is_ignored_silently_and_rewritten(w: World, damage:
     env = {k: os.fsdecode(v) if isinstance(v, bytes) else v for k, v in w.env.items()}
     entry = pathlib.Path(cache_mod.entry_path(dirs_mod.cache_dir(env), w.shell, str(shop)))
     good = entry.read_bytes()
-    if damage == "truncated":
+    if damage == "truncated" and w.shell == "pwsh":
+        damaged = good[: len(good) // 2]  # its answer is one line of base64
+    elif damage == "truncated":
         damaged = good[: good.index(b"'", good.index(b".venv")) + 3]  # inside a quoted word
     else:
         lines = good.split(b"\n")

@@ -7,12 +7,17 @@ curly quotes U+2018-U+201B as ``'`` and U+201C-U+201E as ``"``, but they never a
 backticks and ``$()`` are inert inside single quotes. ``[char]`` casts and string ``+`` are allowed in
 ConstrainedLanguage mode, so ``autovenv export pwsh`` output works there too.
 
-``render_answer`` writes a hashtable literal of such strings only (data, not code); the hook checks it
-against a regular expression admitting nothing else before evaluating it (see shell/autovenv.ps1).
+``render_answer`` writes no code at all: one line, ``a=`` and the base64 of the UTF-16 code units of the
+answer's fields joined by NUL (which no path, environment value or message holds): the scalars in
+``ANSWER_FIELDS`` order, then the count of notes and the notes, then the count of watched paths and the
+paths. The hook decodes it with a handful of .NET calls and evaluates nothing, where parsing a
+PowerShell literal would cost PowerShell's parser milliseconds for every answer it has not seen before
+(shell/autovenv.ps1, ``__autovenv_parse``).
 """
 
 from __future__ import annotations
 
+import base64
 import os
 
 from autovenv.answer import FORMAT
@@ -133,15 +138,33 @@ def render_plan(plan: Plan) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """A hashtable literal of quoted strings, one field per line (the hook validates, then evaluates it)."""
-    lines = ["@{"]
-    lines.extend(f"{name} = {quote(value)}" for name, value in answer.scalars(FORMAT))
-    lines.append(f"notes = {quote_list(answer.notes)}")
+    """The answer as data the hook decodes (see the module docstring)."""
+    fields = [value for _, value in answer.scalars(FORMAT)]
     # PowerShell keeps its stamp's time in memory, so deleted stamps tell it nothing: every prompt checks
     # every watched path, the generation file too.
-    lines.append(f"watch = {quote_list(answer.all_watch)}")
-    lines.append("}")
-    return "".join(line + "\n" for line in lines)
+    for items in (answer.notes, answer.all_watch):
+        fields += [str(len(items)), *items]
+    text = "\0".join(field.replace("\0", "\ufffd") for field in fields)
+    return "a=" + base64.b64encode(text.encode("utf-16-le", "surrogatepass")).decode("ascii") + "\n"
+
+
+def read_answer(text: str) -> dict[str, str | list[str]]:
+    """What the hook reads from ``render_answer``'s text: its Python twin, for tests and tools."""
+    try:
+        if not text.startswith("a=") or not text.endswith("\n"):
+            raise ValueError("no answer line")
+        fields = base64.b64decode(text[2:-1], validate=True).decode("utf-16-le", "surrogatepass").split("\0")
+        out: dict[str, str | list[str]] = dict(zip(ANSWER_FIELDS, fields))
+        at = len(ANSWER_FIELDS)
+        for name in ANSWER_LISTS:
+            count = int(fields[at])
+            out[name] = fields[at + 1 : at + 1 + count]
+            at += 1 + count
+        if at != len(fields) or count < 0:
+            raise ValueError("fields left over")
+    except (ValueError, IndexError, UnicodeDecodeError) as exc:  # binascii.Error is a ValueError
+        raise ValueError(f"not an answer: {exc}") from None
+    return out
 
 
 def quick_names(deps: Iterable[str]) -> list[str]:

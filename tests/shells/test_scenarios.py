@@ -294,6 +294,7 @@ HOSTILE = [
     "star*glob?[x]",
     "-leading-dash",
     "uni-èрт🚒",
+    "curly-\u2018single\u2019-\u201cdouble\u201d-\u201elow\u201d",  # PowerShell reads these as quotes
 ]
 
 

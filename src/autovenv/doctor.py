@@ -133,15 +133,30 @@ def _restart(shell: str | None) -> str:
     )
 
 
-def ancestor_pids(limit: int = 4) -> list[int]:
-    """Parent, grandparent, ... of this process (Linux /proc, else ``ps``; on Windows only the parent)."""
+def ancestor_pids(limit: int = 4, windows: bool = os.name == "nt") -> list[int]:
+    """Parent, grandparent, ... of this process (Linux /proc, else ``ps``; Windows: a process snapshot).
+
+    On Windows a pip or pipx ``autovenv.exe`` is a launcher that starts Python as its child, so the
+    PowerShell that runs the hook is the grandparent: the parent alone would call every hook inherited.
+    """
+    parents = _windows_parents() if windows else None
     pids = [os.getppid()]
     while len(pids) < limit:
-        parent = _parent_of(pids[-1])
+        parent = parents.get(pids[-1]) if parents is not None else _parent_of(pids[-1])
         if parent is None or parent <= 1 or parent in pids:
             break
         pids.append(parent)
     return pids
+
+
+def _windows_parents() -> dict[int, int]:
+    """pid -> parent pid of every process, from the Toolhelp snapshot shellingham already reads."""
+    try:
+        from shellingham import nt  # type: ignore[import-untyped]
+
+        return {entry.th32ProcessID: entry.th32ParentProcessID for entry in nt._iter_processes()}
+    except Exception:
+        return {}
 
 
 def _parent_of(pid: int) -> int | None:
@@ -150,8 +165,6 @@ def _parent_of(pid: int) -> int | None:
             return int(handle.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         pass
-    if os.name == "nt":
-        return None
     import subprocess
 
     try:
@@ -481,9 +494,11 @@ def _profile_finding(host: pwsh_policy.Host | None, path: str, text: str, hooked
             )
         return Finding("ok", f"{who}{path} loads the hook")
     if hooked_here:
-        return Finding("info", f"{who}{path} does not load the hook", "autovenv init pwsh")
+        return Finding("info", f"{who}{path} does not load the hook")
     if host is not None and host.blocks_profile and pwsh_policy.group_policy_scope(host.policies):
-        return Finding("error", f"{who}{path} does not load the hook", pwsh_policy.TERMINAL_ROUTE)
+        # Its policy is the finding; a profile that could not run anyway is no second one.
+        text = f"{who}{path} does not load the hook (and could not run here)"
+        return Finding("info", text, pwsh_policy.TERMINAL_ROUTE)
     return Finding("error", f"{who}{path} does not load the hook", "autovenv init pwsh")
 
 

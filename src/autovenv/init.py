@@ -381,17 +381,16 @@ def terminal_step(
 
 
 def _autovenv_path(which: Callable[[str], str | None]) -> str | None:
-    """None when ``autovenv`` on PATH is this installation's command (the command line then names it as
-    the README's profile line does), else the path of this installation's command, if it has one."""
+    """None when an ``autovenv`` is on PATH (the command line then names it as the README's profile line
+    does, so an upgrade or a move of the installation keeps working), else this installation's command,
+    if it has one."""
     import sys
 
-    found = which("autovenv")
+    if which("autovenv") is not None:
+        return None
     scripts = os.path.dirname(sys.executable)
     own = [os.path.join(scripts, name) for name in ("autovenv.exe", "autovenv")]
-    mine = next((path for path in own if os.path.isfile(path)), None)
-    if found is not None and (mine is None or os.path.normcase(found) == os.path.normcase(mine)):
-        return None
-    return mine
+    return next((path for path in own if os.path.isfile(path)), None)
 
 
 def run(

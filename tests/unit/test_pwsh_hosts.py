@@ -317,6 +317,7 @@ def test_doctor_recognises_a_session_started_by_a_terminal_profile() -> None:
     (running,) = [f for f in got if "hook is running" in f.text]
     assert running.level == "ok" and "command line this session was started with" in running.text
     assert levels(got, "does not load the hook") == ["info", "info"]
+    assert all(f.fix is None for f in got if "does not load the hook" in f.text)
 
 
 def test_doctor_with_a_host_that_does_not_answer_and_none_at_all(tmp_path: Path) -> None:
@@ -548,3 +549,17 @@ def test_init_terminal_off_windows_and_for_other_shells(tmp_path: Path) -> None:
         init_mod.run(
             "pwsh", False, False, {"HOME": str(tmp_path)}, print, terminal=True, windows=True, hosts=[]
         )
+
+
+def test_doctor_on_windows_looks_past_the_autovenv_exe_launcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip's and pipx's autovenv.exe start Python as their child: the PowerShell whose hook exported
+    AUTOVENV_HOOK is Python's grandparent, found in the process snapshot."""
+    import os
+
+    launcher, powershell = os.getppid(), 4242
+    monkeypatch.setattr(doctor, "_windows_parents", lambda: {launcher: powershell, powershell: 77})
+    pids = doctor.ancestor_pids(windows=True)
+    assert pids == [launcher, powershell, 77]
+    assert doctor.hook_running(f"pwsh:{powershell}", "pwsh", pids).level == "ok"
+    monkeypatch.setattr(doctor, "_windows_parents", lambda: {})
+    assert doctor.ancestor_pids(windows=True) == [launcher]

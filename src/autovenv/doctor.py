@@ -7,12 +7,13 @@ does, the start line ``autovenv init`` writes does not), the hook running in thi
 export ``AUTOVENV_HOOK=<shell>:<pid>``; a value inherited from a parent shell names another process), the
 ``autovenv`` command on PATH, PATH order (pyenv shims or conda's base ahead of the active venv), and other
 auto-activators (direnv ``layout python``, ``pyenv virtualenv-init``, conda ``auto_activate_base``). For
-PowerShell: the execution policy of every scope, read with ``powershell -NoProfile -Command
-Get-ExecutionPolicy -List`` (the policy governs script files, never ``-Command``), scopes set by Group
-Policy (explained, never overridden), a profile marked as downloaded (Mark of the Web), and
-ConstrainedLanguage mode. PowerShell is only probed where it exists.
+PowerShell, every installed host (Windows PowerShell 5.1, PowerShell 7) on its own, as autovenv.pwsh_policy
+asks it: its profile, the execution policy of every scope and the one in effect (the policy governs
+script files, never ``-Command``), scopes set by Group Policy (explained, never overridden, with the
+script-free routes offered), a profile marked as downloaded (Mark of the Web), and ConstrainedLanguage
+mode; a session whose hook came from its command line (a terminal profile) counts as hooked.
 
-The parsing and judging are pure functions over recorded text, tested without PowerShell.
+The judging is pure functions over recorded answers, tested without PowerShell.
 """
 
 from __future__ import annotations

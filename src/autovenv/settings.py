@@ -18,9 +18,14 @@ def load(environ: Mapping[str, str]) -> Settings:
 
 
 def watch_paths(environ: Mapping[str, str]) -> tuple[str, ...]:
-    """What to watch for config edits: the file when it exists, else its directory when that exists."""
+    """What to watch for config edits: the file when it exists, else the nearest of its directory and
+    that directory's parent that exists (``~/.config``: a first ``mkdir ~/.config/autovenv`` counts). Not
+    further up: a change anywhere in HOME would make every cached answer stale."""
     path = user_config_file(environ)
-    if os.path.exists(path):
+    if os.path.lexists(path):
         return (path,)
     parent = os.path.dirname(path)
-    return (parent,) if os.path.isdir(parent) else ()
+    for directory in (parent, os.path.dirname(parent)):
+        if os.path.isdir(directory):
+            return (directory,)
+    return ()

@@ -564,7 +564,7 @@ def test_a_project_cannot_vouch_for_itself(tmp_path: pathlib.Path, environ: dict
     (project / ".autovenv.toml").write_text('trust = "auto"\n')
     _, decision = decision_for(project, environ, Settings(trust="ask"))
     assert decision.target is None
-    assert any("unknown setting 'trust'" in note for note in decision.notes)
+    assert any("'trust' is a setting of your own config.toml" in note for note in decision.notes)
 
 
 # ------------------------------------------------------------------------------------ venvs named by config

@@ -28,9 +28,23 @@ if TYPE_CHECKING:
 
 
 class Settings:
-    """The user's settings that change resolution or activation (from their config file)."""
+    """The user's settings that change resolution or activation (from their config file).
 
-    __slots__ = ("daemon", "problem", "prompt", "quiet", "stale_hint", "trust", "venv_dirs", "watch_roots")
+    ``problems`` has one line per thing in the file that was ignored (shown with every project's answer
+    until it is fixed); ``path`` is the file they came from.
+    """
+
+    __slots__ = (
+        "daemon",
+        "path",
+        "problems",
+        "prompt",
+        "quiet",
+        "stale_hint",
+        "trust",
+        "venv_dirs",
+        "watch_roots",
+    )
 
     def __init__(
         self,
@@ -41,7 +55,8 @@ class Settings:
         daemon: str = "off",
         watch_roots: tuple[str, ...] = (),
         stale_hint: bool = True,
-        problem: str | None = None,
+        problems: tuple[str, ...] = (),
+        path: str = "",
     ) -> None:
         self.venv_dirs = venv_dirs
         self.prompt = prompt
@@ -50,22 +65,25 @@ class Settings:
         self.daemon = daemon
         self.watch_roots = watch_roots
         self.stale_hint = stale_hint
-        self.problem = problem
+        self.problems = problems
+        self.path = path
 
     @classmethod
     def from_config(cls, config: ConfigResult) -> Settings:
+        """Settings from a validated file: what it left out, or got wrong, is the default."""
         values = config.values
         dirs = values.get("venv_dirs")
         roots = values.get("watch_roots")
         return cls(
-            venv_dirs=tuple(dirs) if isinstance(dirs, list) else DEFAULT_VENV_DIRS,
+            venv_dirs=tuple(str(d) for d in dirs) if isinstance(dirs, list) else DEFAULT_VENV_DIRS,
             prompt=bool(values.get("prompt", True)),
             quiet=bool(values.get("quiet", False)),
             trust=str(values.get("trust", "auto")),
             daemon=str(values.get("daemon", "off")),
             watch_roots=tuple(str(r) for r in roots) if isinstance(roots, list) else (),
             stale_hint=bool(values.get("stale_hint", True)),
-            problem=config.problem,
+            problems=tuple(config.problems),
+            path=config.path,
         )
 
 
@@ -142,14 +160,13 @@ def _apply_config(resolution: Resolution, config: ConfigResult, context: FinderC
     root = resolution.root or ""
     values = config.values
     resolution.config = config
-    if config.problem:
-        resolution.problems.append(config.problem)
     if values.get("enabled") is False:
         resolution.enabled = False
         return None
     if "prompt" in values:
         resolution.prompt = values["prompt"]  # type: ignore[assignment]
-    resolution.quiet = bool(values.get("quiet", False))
+    if "quiet" in values:
+        resolution.quiet = bool(values["quiet"])
     venv = values.get("venv")
     if isinstance(venv, str):
         path = os.path.normpath(os.path.join(root, os.path.expanduser(venv)))
@@ -236,13 +253,10 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         resolution.watch.extend(markers)
         found: Found | None = None
         config = project_config(current)
-        if config is not None and config.problem:
-            # The config may have said `enabled = false` or named another venv: activate nothing.
-            resolution.root, resolution.kind, resolution.source = current, "config", config.path
-            resolution.config = config
-            resolution.problems.append(config.problem)
-            return resolution
         if config is not None:
+            # Each line says what was ignored; a file that cannot be used at all is as if absent.
+            resolution.problems.extend(config.problems)
+        if config is not None and config.usable:
             resolution.root = current
             resolution.watch.append(config.path)
             found = _apply_config(resolution, config, context)

@@ -142,13 +142,23 @@ def test_nested_projects_nearest_wins(world: World) -> None:
 
 
 def test_pinned_version_that_is_not_installed_names_the_fix(world: World) -> None:
-    odd = project(world, "odd", version=None, pin="3.99.1")
+    odd = project(world, "odd", version=None, pin="3.5.10")  # pyenv knows it; the machine lacks it
     sh = world.start()
     before = stable(sh.env())
     out = sh.cd(odd)
     assert out.count("\n") == 1
-    assert "pyenv install 3.99.1" in out
+    assert "run: pyenv install 3.5.10" in out
     assert stable(sh.env()) == before
+
+
+def test_pinned_version_that_exists_nowhere_is_not_sent_to_pyenv_install(world: World) -> None:
+    odd = project(world, "odd", version=None, pin="3.99")
+    sh = world.start()
+    out = sh.cd(odd)
+    assert out == (
+        f"autovenv: Python 3.99 from {odd / '.python-version'} is not installed; "
+        "pyenv has no version 3.99 to install (see: pyenv install --list)\n"
+    )
 
 
 def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import sys
 
 
-def main(argv: list[str] | None = None, hook_markers: str | None = None) -> int:
-    """``hook_markers``: the marker names a hook looks for, NUL-joined, when a hook runs us (hook.py)."""
+def main(argv: list[str] | None = None, hook_venv_dirs: str | None = None) -> int:
+    """``hook_venv_dirs``: the ``venv_dirs`` a hook looks for, "/"-joined, when a hook runs us (hook.py)."""
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["export"] and "--help" not in args and "-h" not in args:
         from autovenv import export
 
-        return export.main(args[1:], hook_markers=hook_markers)
+        return export.main(args[1:], hook_venv_dirs=hook_venv_dirs)
     if args[:1] == ["hook"] and len(args) == 2 and not args[1].startswith("-"):
         from autovenv import hook
 

@@ -18,7 +18,6 @@ from autovenv import answer as answer_mod
 from autovenv import cache, dirs, plan, settings
 from autovenv.daemon import visit as daemon_visit
 from autovenv.decide import decide
-from autovenv.resolve.finders import candidate_names
 from autovenv.resolve.project import resolve
 
 TYPE_CHECKING = False
@@ -64,12 +63,13 @@ def _write(stream: object, text: str) -> None:
 
 
 def compute(
-    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_markers: str | None = None
+    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_venv_dirs: str | None = None
 ) -> tuple[answer_mod.Answer, plan.Plan]:
     """Resolve, decide and plan for ``directory``; refresh the cache entry on the way.
 
-    ``hook_markers`` (NUL-joined) is what the calling hook walks up looking for; when the user's
-    ``venv_dirs`` changed since that hook was loaded, the fresh answer says to open a new shell.
+    ``hook_venv_dirs`` ("/"-joined) are the venv directory names the calling hook walks up looking for;
+    when the user's ``venv_dirs`` changed since that hook was loaded, the fresh answer says to open a new
+    shell.
     """
     started = time.time_ns()
     user = settings.load(environ)
@@ -82,7 +82,7 @@ def compute(
     generation: tuple[str, ...] = ()
     try:
         cache.ensure_dir(base)
-        generation = (cache.ensure_generation(base),)
+        generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
     except OSError:
         base = ""
     result = answer_mod.build(
@@ -98,7 +98,7 @@ def compute(
     if resolution.hint and decision.target is not None:
         # Shown by this fresh answer only, never from the cache: once per change.
         result.notes = (*result.notes, resolution.hint)
-    if hook_markers is not None and hook_markers != "\0".join(candidate_names(user.venv_dirs)):
+    if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
         # Not cached either: only shells started before the edit have the old list.
         result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
     return result, plan.plan(environ, decision.target, adapter.PATHSEP)
@@ -118,7 +118,7 @@ def compute_within(
     environ: Mapping[str, str],
     directory: str,
     seconds: float,
-    hook_markers: str | None = None,
+    hook_venv_dirs: str | None = None,
 ) -> tuple[answer_mod.Answer, plan.Plan] | None:
     """``compute`` with a deadline: ``None`` when a hung filesystem holds it longer than ``seconds``.
 
@@ -133,7 +133,7 @@ def compute_within(
 
     def work() -> None:
         try:
-            box.append(compute(adapter, environ, directory, hook_markers))
+            box.append(compute(adapter, environ, directory, hook_venv_dirs))
         except BaseException as exc:
             box.append(exc)
         finally:
@@ -156,7 +156,7 @@ def deadline(environ: Mapping[str, str]) -> float:
         return 0.2
 
 
-def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_markers: str | None = None) -> int:
+def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_dirs: str | None = None) -> int:
     from autovenv import shells
 
     environ = os.environ if environ is None else environ
@@ -172,7 +172,7 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_markers
     directory = current_directory(environ)
     limit = deadline(environ)
     try:
-        outcome = compute_within(adapter, environ, directory, limit, hook_markers)
+        outcome = compute_within(adapter, environ, directory, limit, hook_venv_dirs)
     except Exception as exc:
         _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
         return 1

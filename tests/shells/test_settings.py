@@ -85,16 +85,20 @@ def test_an_invalid_trust_blocks_and_says_why_at_every_entry(world: World) -> No
 
 def test_a_venv_dirs_edit_reaches_running_shells(world: World) -> None:
     project = world.projects / "shop"
-    make_venv(project / "virtualenv")
+    project.mkdir()
     (project / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    make_venv(project / "virtualenv")  # after pyproject.toml: no "changed since last installed" hint
     (world.home / ".config").mkdir(exist_ok=True)  # the first config.toml goes into an existing ~/.config
     sh = world.start()
     assert sh.cd(project) == ""
     config = user_config(world, 'venv_dirs = ["virtualenv", ".venv"]\n')
     again = {"bash": "exec bash", "zsh": "exec zsh", "fish": "exec fish"}[world.shell]
-    out = sh.run(":")
+    sh.cd(world.projects)  # a first config.toml is noticed at the next project entered
+    out = sh.cd(project)
     assert f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; " in out
     assert f"(or run: {again}) for it to look for the new names" in out
+    config.write_text('venv_dirs = ["virtualenv"]\n')  # an existing config edited: the next prompt
+    assert f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; " in sh.run(":")
     fresh = world.start()
     assert fresh.cd(project) == f"autovenv: activated virtualenv (Python {PY_A})\n"
     assert virtual_env(world, fresh) == str(project / "virtualenv")

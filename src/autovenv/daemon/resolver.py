@@ -97,7 +97,7 @@ def resolve_and_store(
     extra: tuple[str, ...] = settings.watch_paths(environ)
     try:
         cache.ensure_dir(base)
-        generation = (cache.ensure_generation(base),)
+        generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
     except OSError:
         return None
     changed = 0

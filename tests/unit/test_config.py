@@ -177,9 +177,21 @@ def test_a_broken_user_file_means_defaults_but_trust_only_as_safe_as_it_can_be(
 
 def test_an_unreadable_user_file_fails_closed(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "config.toml"
-    os.mkfifo(path)
+    path.write_text('trust = "ask"\n')
+    path.chmod(0)
+    if os.access(path, os.R_OK):  # root reads it anyway: make it unreadable by size instead
+        path.chmod(0o600)
+        path.write_bytes(b"#" * (2 * 1024 * 1024))
     got = Settings.from_config(user_config(str(path)))
-    assert got.trust == "ask" and "is a FIFO" in got.problems[0]
+    assert got.trust == "ask" and 'with trust = "ask" until it can be read' in got.problems[0]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_user_config_that_is_no_file_holds_no_settings(tmp_path: pathlib.Path, kind: str) -> None:
+    path = tmp_path / "config.toml"
+    os.mkfifo(path) if kind == "fifo" else path.mkdir()
+    got = Settings.from_config(user_config(str(path)))
+    assert got.trust == "auto" and got.problems[0].endswith(", not a config file; using the default settings")
 
 
 def test_settings_load_keeps_the_path_and_every_problem(tmp_path: pathlib.Path) -> None:

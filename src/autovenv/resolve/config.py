@@ -140,12 +140,19 @@ def user_config(path: str) -> ConfigResult:
     """The user's settings; a missing file means defaults.
 
     A file that cannot be used leaves every setting at its default except ``trust``, which is ``"ask"``
-    whenever the file might have set it (its bytes mention it, or they could not be read at all).
+    whenever the file might have set it: its bytes mention it, or a file whose bytes could not be read
+    at all (a directory or a FIFO holds no settings: defaults).
     """
     if not os.path.lexists(path):
         return ConfigResult(path, {})
     data = _read(path)
     if isinstance(data, str):
+        try:
+            holds_data = os.path.isfile(path)  # unreadable or too large: it may set trust
+        except ValueError:
+            holds_data = False
+        if not holds_data:
+            return ConfigResult(path, {}, [f"{data}; using the default settings"], usable=False)
         return ConfigResult(
             path,
             {"trust": TRUST_FALLBACK},

@@ -102,3 +102,17 @@ def test_a_venv_dirs_edit_reaches_running_shells(world: World) -> None:
     fresh = world.start()
     assert fresh.cd(project) == f"autovenv: activated virtualenv (Python {PY_A})\n"
     assert virtual_env(world, fresh) == str(project / "virtualenv")
+
+
+def test_a_broken_config_outside_any_project_says_so_once_per_visit(world: World) -> None:
+    lone = world.projects / "lone"
+    lone.mkdir()
+    (lone / ".autovenv.toml").write_text("venv = [\n")
+    sh = world.start()
+    line = f"autovenv: {lone / '.autovenv.toml'} is not valid TOML"
+    out = sh.cd(lone)
+    assert out.startswith(line) and out.count("\n") == 1
+    (world.projects / "unrelated").write_text("")  # churn above it (HOME, /tmp) is no news
+    (world.root / "unrelated").write_text("")
+    assert sh.run(":") == ""
+    assert sh.cd(world.projects) == "" and sh.cd(lone).startswith(line)  # each visit says it again

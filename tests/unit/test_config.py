@@ -198,3 +198,11 @@ def test_settings_load_keeps_the_path_and_every_problem(tmp_path: pathlib.Path) 
     write(tmp_path / "cfg" / "config.toml", "quiet = 1\nprompt = 2\n")
     loaded = settings.load({"AUTOVENV_CONFIG_DIR": str(tmp_path / "cfg")})
     assert loaded.path == str(tmp_path / "cfg" / "config.toml") and len(loaded.problems) == 2
+
+
+def test_a_broken_file_outside_any_project_is_not_refreshed_by_churn_above(tmp_path: pathlib.Path) -> None:
+    lone = write(tmp_path / "a" / "lone" / ".autovenv.toml", "venv = [").parent
+    resolution = resolve(str(lone), {})
+    assert resolution.root is None and len(resolution.problems) == 1
+    assert str(tmp_path / "a") not in resolution.watch and str(tmp_path / "a") in resolution.entry_watch
+    assert str(lone) in resolution.watch  # its own directory and files still are

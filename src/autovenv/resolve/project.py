@@ -94,6 +94,7 @@ class Resolution:
     ``problems`` are one-line reports for the user; ``watch`` lists the paths whose modification could
     change this answer (every directory walked, every file read) for the cache and the shell's fast path.
     ``candidate`` is the nearest directory holding any file the finders look at: the cache key.
+    ``entry_watch`` are paths checked only when a cached answer is read (at a cd), not at every prompt.
     """
 
     __slots__ = (
@@ -101,6 +102,7 @@ class Resolution:
         "config",
         "directory",
         "enabled",
+        "entry_watch",
         "hint",
         "kind",
         "pin",
@@ -130,6 +132,7 @@ class Resolution:
         self.problems: list[str] = []
         self.hint: str | None = None
         self.watch: list[str] = []
+        self.entry_watch: list[str] = []
 
     def __repr__(self) -> str:
         return (
@@ -241,11 +244,13 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
     resolution = Resolution(directory)
     resolution.prompt = settings.prompt
     resolution.quiet = settings.quiet
+    above: list[str] = []  # directories without markers walked past the candidate
     for current in parent_dirs(directory):
         markers = present(current, names)
         if not markers:
             if resolution.candidate is not None:
                 resolution.watch.append(current)
+                above.append(current)
             continue
         if resolution.candidate is None:
             resolution.candidate = current
@@ -289,4 +294,10 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         else:
             _select_python(resolution, current, found.python, context)
         return resolution
+    if resolution.problems and above:
+        # No project, only lines to show (a config file ignored on the way): a file created in HOME or
+        # /tmp must not re-resolve at a prompt and repeat them; a project appearing above is seen at a cd.
+        walked = set(above)
+        resolution.watch = [path for path in resolution.watch if path not in walked]
+        resolution.entry_watch.extend(above)
     return resolution

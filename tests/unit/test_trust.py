@@ -54,6 +54,7 @@ def environ(tmp_path: pathlib.Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_CACHE_HOME": str(home / ".cache"),
+        "TMPDIR": os.environ["TMPDIR"],  # allow/deny clear the fallback stamps there: the sandbox's
     }
 
 

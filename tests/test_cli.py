@@ -313,3 +313,15 @@ def test_the_pwsh_completion_script_parses_in_powershell(tmp_path: pathlib.Path)
         timeout=120,
     )
     assert out.stdout.strip() == "0", out.stdout + out.stderr
+
+
+def test_a_fifo_in_the_trust_store_holds_nothing_up(tmp_path: pathlib.Path, env: dict[str, str]) -> None:
+    project = tmp_path / "shop"
+    make_venv(project / ".venv")
+    assert run("allow", str(project), **env).returncode == 0
+    (record,) = (tmp_path / "data" / "trust").rglob("allow")
+    record.unlink()
+    os.mkfifo(record)
+    shown = run("status", "--json", str(project), timeout=10, **env)
+    assert json.loads(shown.stdout)["venv"]["trust"] is None
+    assert run("trust", "list", timeout=10, **env).stdout == f"allow  (stale) {project / '.venv'}\n"

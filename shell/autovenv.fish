@@ -213,9 +213,10 @@ function __autovenv_check
             set __autovenv_intact 1
     end
 
-    # The answer for the candidate directory (none without one).
+    # The answer for the candidate directory (none without one: then the user's own `quiet` decides
+    # whether leaving a project says "deactivated").
     if test -z "$__autovenv_cand"
-        set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
+        set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' @AUTOVENV_QUIET@ ''
         set -g __autovenv_an
         set -g __autovenv_ap
         set -g __autovenv_ta

@@ -180,7 +180,8 @@ __autovenv_check() {
 __autovenv_clear_answer() {
     __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
     __autovenv_e_vprompt= __autovenv_e_prompt= __autovenv_e_pyver= __autovenv_e_path= __autovenv_e_msg=
-    __autovenv_e_quiet= __autovenv_e_sig=$__autovenv_usersig
+    # No project here: the user's own `quiet` decides whether leaving one says "deactivated".
+    __autovenv_e_quiet=@AUTOVENV_QUIET@ __autovenv_e_sig=$__autovenv_usersig
     __autovenv_e_notes=()
     __autovenv_e_watch=()
     __autovenv_e_pwatch=()

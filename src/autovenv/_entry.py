@@ -1,7 +1,7 @@
 """The ``autovenv`` command's entry point: the hot subcommands skip click entirely.
 
 ``export`` runs on the shell's cold path and ``hook`` at every shell start, so they are dispatched here
-with the standard library only; every other subcommand goes through the click CLI.
+with the standard library only; every other subcommand, and ``--help`` for any, goes through the click CLI.
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 import sys
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, hook_venv_dirs: str | None = None) -> int:
+    """``hook_venv_dirs``: the ``venv_dirs`` a hook looks for, "/"-joined, when a hook runs us (hook.py)."""
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["export"]:
+    if args[:1] == ["export"] and "--help" not in args and "-h" not in args:
         from autovenv import export
 
-        return export.main(args[1:])
+        return export.main(args[1:], hook_venv_dirs=hook_venv_dirs)
     if args[:1] == ["hook"] and len(args) == 2 and not args[1].startswith("-"):
         from autovenv import hook
 

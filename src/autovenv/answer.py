@@ -141,7 +141,8 @@ def build(
     for path in (*resolution.watch, *extra_watch):
         if os.path.lexists(path):
             seen.setdefault(path, None)
-    on_entry = tuple(p for p in dict.fromkeys(entry_watch) if p not in seen and os.path.lexists(p))
+    wanted = dict.fromkeys((*entry_watch, *resolution.entry_watch))
+    on_entry = tuple(p for p in wanted if p not in seen and os.path.lexists(p))
     target = decision.target
     quiet = resolution.quiet
     if target is None:

@@ -1,15 +1,32 @@
-"""The ``autovenv`` command line (click): a thin layer over the typed core; errors become one line."""
+"""The ``autovenv`` command line (click): a thin layer over the typed core; errors become one line.
+
+Exit codes are the same everywhere: 0 when all is well, 1 when the command found something to fix (or
+could not do its job), 2 for a usage error (an unknown command, option or shell, a directory that does
+not exist). Each command's ``short_help`` is written to fit ``autovenv --help`` whole: click would cut a
+long first sentence with "...".
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
 
 import click
 
-from autovenv import __version__, cache, dirs, settings, trust
+from autovenv import __version__, cache, dirs, settings, shells, trust
 from autovenv.errors import AutovenvError
+
+SHELL_NAMES = ("bash", "zsh", "fish", "pwsh")
+
+
+def _complete_shell(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return [name for name in SHELL_NAMES if name.startswith(incomplete)]
+
+
+def _existing_directory() -> click.Path:
+    return click.Path(exists=True, file_okay=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,34 +34,43 @@ from autovenv.errors import AutovenvError
 def cli() -> None:
     """Activate the right Python environment on every cd, in bash, zsh, fish and PowerShell.
 
-    Add one line to your shell's startup file, e.g. eval "$(autovenv hook bash)".
+    Add one line to your shell's startup file (autovenv init does it), e.g. eval "$(autovenv hook bash)".
+    Exit status: 0 all is well, 1 something needs fixing, 2 a usage error.
     """
 
 
-@cli.command()
-@click.argument("shell")
+@cli.command(short_help="Print the hook for SHELL: bash, zsh, fish or pwsh.")
+@click.argument("shell", shell_complete=_complete_shell)
 def hook(shell: str) -> None:
-    """Print the hook for SHELL (bash, zsh, fish, pwsh)."""
+    """Print the hook for SHELL (bash, zsh, fish, pwsh) for your startup file to load."""
     from autovenv import hook as hook_mod
 
     raise SystemExit(hook_mod.main([shell]))
 
 
-@cli.command(context_settings={"ignore_unknown_options": True})
-@click.argument("shell")
+@cli.command(short_help="Print what to change here (the hooks run it).")
+@click.argument("shell", shell_complete=_complete_shell)
 @click.option("--hook", "hook_mode", is_flag=True, help="Print the answer in the hook's own variables.")
 def export(shell: str, hook_mode: bool) -> None:
-    """Print the code that brings this shell's environment to the right state for the current directory."""
+    """Print the code that brings this shell's environment to the right state for the current directory.
+
+    Like direnv export: nothing when nothing changes. The hooks run it (with --hook) when they meet a
+    directory they have no cached answer for; you rarely need it yourself.
+    """
     from autovenv import export as export_mod
 
     raise SystemExit(export_mod.main([shell, *(["--hook"] if hook_mode else [])]))
 
 
-@cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@cli.command(short_help="Show what would be active in DIRECTORY, and why.")
+@click.argument("directory", required=False, type=_existing_directory())
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def status(directory: str | None, as_json: bool) -> None:
-    """Show what would be active in DIRECTORY (default: here) and why."""
+    """Show what would be active in DIRECTORY (default: here) and why.
+
+    Exit status 1 when anything is reported under "problem" (your config, the project's config, the
+    venv or the Python), 2 when DIRECTORY does not exist.
+    """
     from autovenv import status as status_mod
 
     data = status_mod.report(status_mod.directory_arg(directory, os.environ), os.environ)
@@ -52,6 +78,8 @@ def status(directory: str | None, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2, default=str))
     else:
         click.echo(status_mod.format_text(data), nl=False)
+    if data["problems"]:
+        raise SystemExit(1)
 
 
 def _venv_of(directory: str | None) -> tuple[str, str]:
@@ -67,8 +95,8 @@ def _venv_of(directory: str | None) -> tuple[str, str]:
     return resolution.root or where, resolution.venv.path
 
 
-@cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@cli.command(short_help="Trust the venv of DIRECTORY's project.")
+@click.argument("directory", required=False, type=_existing_directory())
 def allow(directory: str | None) -> None:
     """Trust the venv of DIRECTORY's project (this venv only: a replaced venv needs a new allow)."""
     _, venv = _venv_of(directory)
@@ -77,8 +105,8 @@ def allow(directory: str | None) -> None:
     click.echo(f"autovenv: allowed {venv}", err=True)
 
 
-@cli.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@cli.command(short_help="Never activate the venv of DIRECTORY's project.")
+@click.argument("directory", required=False, type=_existing_directory())
 def deny(directory: str | None) -> None:
     """Never activate the venv of DIRECTORY's project (until you allow it)."""
     _, venv = _venv_of(directory)
@@ -87,14 +115,14 @@ def deny(directory: str | None) -> None:
     click.echo(f"autovenv: denied {venv}", err=True)
 
 
-@cli.group(name="trust")
+@cli.group(name="trust", short_help="List or forget stored allow/deny decisions.")
 def trust_group() -> None:
     """Inspect stored allow/deny decisions."""
 
 
-@trust_group.command(name="list")
+@trust_group.command(name="list", short_help='List stored decisions ("stale": venv replaced).')
 def trust_list() -> None:
-    """List stored decisions; "stale" means the venv was replaced since it was allowed."""
+    """List stored decisions; "stale" means the venv was replaced or removed since it was allowed."""
     rows = trust.records()
     if not rows:
         click.echo("no stored decisions")
@@ -102,19 +130,69 @@ def trust_list() -> None:
         click.echo(f"{kind:5}  {'' if matches else '(stale) '}{venv}")
 
 
-@trust_group.command(name="forget")
+def _stored_under(where: str) -> list[str]:
+    """Venvs with a stored decision at ``where`` or below it (as given and with symlinks resolved)."""
+    prefixes = {os.path.abspath(where), os.path.realpath(where)}
+    found = []
+    for venv, _kind, _matches in trust.records():
+        if any(venv == p or venv.startswith(p.rstrip(os.sep) + os.sep) for p in prefixes):
+            found.append(venv)
+    return found
+
+
+@trust_group.command(name="forget", short_help="Remove stored decisions for DIRECTORY.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
-def trust_forget(directory: str | None) -> None:
-    """Remove any stored decision for DIRECTORY's venv."""
-    _, venv = _venv_of(directory)
-    removed = trust.forget(venv)
-    cache.bump_generation(dirs.cache_dir())
-    click.echo(f"autovenv: {'forgot' if removed else 'nothing stored for'} {venv}", err=True)
+@click.option("--stale", is_flag=True, help="Forget every decision whose venv was replaced or removed.")
+def trust_forget(directory: str | None, stale: bool) -> None:
+    """Remove the stored decisions for DIRECTORY's venv, or for any venv at or below DIRECTORY.
+
+    DIRECTORY may be a project (its venv's decision is forgotten), or a path as "autovenv trust list"
+    shows it: a moved or deleted project or venv is forgotten by its old path.
+    """
+    from autovenv import status as status_mod
+
+    if stale and directory is not None:
+        raise click.UsageError("give DIRECTORY or --stale, not both")
+    if stale:
+        targets = [venv for venv, _kind, matches in trust.records() if not matches]
+        where = "stale decisions"
+    else:
+        where = status_mod.directory_arg(directory, os.environ)
+        targets = []
+        if os.path.isdir(where):
+            with contextlib.suppress(AutovenvError):  # a project whose venv is gone: its old path below
+                targets.append(_venv_of(where)[1])
+        targets.extend(_stored_under(where))
+    removed = [venv for venv in dict.fromkeys(targets) if trust.forget(venv)]
+    if removed:
+        cache.bump_generation(dirs.cache_dir())
+        for venv in removed:
+            click.echo(f"autovenv: forgot {venv}", err=True)
+    else:
+        click.echo(f"autovenv: nothing stored for {where}", err=True)
+
+
+@cli.command(short_help="Print shell completion for SHELL: bash, zsh, fish or pwsh.")
+@click.argument("shell", shell_complete=_complete_shell)
+def completion(shell: str) -> None:
+    """Print the tab completion script for SHELL (bash, zsh, fish, pwsh).
+
+    \b
+    bash:  eval "$(autovenv completion bash)"         in ~/.bashrc
+    zsh:   eval "$(autovenv completion zsh)"          in ~/.zshrc, after compinit
+    fish:  autovenv completion fish > ~/.config/fish/completions/autovenv.fish
+    pwsh:  autovenv completion pwsh | Out-String | Invoke-Expression   in $PROFILE
+    """
+    from autovenv import completion as completion_mod
+
+    click.echo(completion_mod.source(cli, shells.get(shell).NAME), nl=False)
 
 
 def _register_extensions() -> None:
     """Subcommands that live in their own modules (doctor, init, daemon) register here, one line each."""
     # -- extension commands (keep one import + add_command per line) --
+    from autovenv import completion  # noqa: F401, I001 - registers the PowerShell completer click may lack
+
     from autovenv import doctor
 
     cli.add_command(doctor.command)
@@ -139,6 +217,9 @@ def main(argv: list[str]) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
+    except shells.UnknownShell as exc:
+        click.echo(f"autovenv: {exc}", err=True)
+        return 2
     except AutovenvError as exc:
         click.echo(f"autovenv: {exc}", err=True)
         return exc.exit_code

@@ -63,22 +63,26 @@ def _write(stream: object, text: str) -> None:
 
 
 def compute(
-    adapter: Adapter, environ: Mapping[str, str], directory: str
+    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_venv_dirs: str | None = None
 ) -> tuple[answer_mod.Answer, plan.Plan]:
-    """Resolve, decide and plan for ``directory``; refresh the cache entry on the way."""
+    """Resolve, decide and plan for ``directory``; refresh the cache entry on the way.
+
+    ``hook_venv_dirs`` ("/"-joined) are the venv directory names the calling hook walks up looking for;
+    when the user's ``venv_dirs`` changed since that hook was loaded, the fresh answer says to open a new
+    shell.
+    """
     started = time.time_ns()
     user = settings.load(environ)
     view = plan.user_view(environ, adapter.PATHSEP)
     resolution = resolve(directory, view, user)
     decision = decide(resolution, user, view)
-    if user.problem:
-        decision.notes.insert(0, user.problem)
+    decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
     base = dirs.cache_dir(environ)
     extra: tuple[str, ...] = settings.watch_paths(environ)
     generation: tuple[str, ...] = ()
     try:
         cache.ensure_dir(base)
-        generation = (cache.ensure_generation(base),)
+        generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
     except OSError:
         base = ""
     result = answer_mod.build(
@@ -94,11 +98,27 @@ def compute(
     if resolution.hint and decision.target is not None:
         # Shown by this fresh answer only, never from the cache: once per change.
         result.notes = (*result.notes, resolution.hint)
+    if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
+        # Not cached either: only shells started before the edit have the old list.
+        result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
     return result, plan.plan(environ, decision.target, adapter.PATHSEP)
 
 
+def outdated_hook_note(shell: str, config: str) -> str:
+    """The line for a shell whose hook walks up looking for another ``venv_dirs`` than the config's."""
+    again = ". $PROFILE" if shell == "pwsh" else f"exec {shell}"
+    return (
+        f"venv_dirs in {config} changed after this shell loaded autovenv; "
+        f"open a new shell (or run: {again}) for it to look for the new names"
+    )
+
+
 def compute_within(
-    adapter: Adapter, environ: Mapping[str, str], directory: str, seconds: float
+    adapter: Adapter,
+    environ: Mapping[str, str],
+    directory: str,
+    seconds: float,
+    hook_venv_dirs: str | None = None,
 ) -> tuple[answer_mod.Answer, plan.Plan] | None:
     """``compute`` with a deadline: ``None`` when a hung filesystem holds it longer than ``seconds``.
 
@@ -113,7 +133,7 @@ def compute_within(
 
     def work() -> None:
         try:
-            box.append(compute(adapter, environ, directory))
+            box.append(compute(adapter, environ, directory, hook_venv_dirs))
         except BaseException as exc:
             box.append(exc)
         finally:
@@ -136,7 +156,7 @@ def deadline(environ: Mapping[str, str]) -> float:
         return 0.2
 
 
-def main(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
+def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_dirs: str | None = None) -> int:
     from autovenv import shells
 
     environ = os.environ if environ is None else environ
@@ -152,7 +172,7 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
     directory = current_directory(environ)
     limit = deadline(environ)
     try:
-        outcome = compute_within(adapter, environ, directory, limit)
+        outcome = compute_within(adapter, environ, directory, limit, hook_venv_dirs)
     except Exception as exc:
         _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
         return 1

@@ -17,18 +17,24 @@ if TYPE_CHECKING:
     from autovenv.shells.base import Adapter
 
 
-def export_command() -> list[str]:
+def export_command(venv_dirs: tuple[str, ...] | None = None) -> list[str]:
     """The lean command the hook runs: this interpreter, isolated, without site, importing only us.
 
     ``-I`` keeps the user's PYTHONPATH and the current directory (a hostile checkout) off ``sys.path``;
     ``-S`` skips site's start-up work. The directory holding our package is put on ``sys.path`` by hand.
+    ``venv_dirs`` are the user's part of the names the hook walks up looking for (baked into its text):
+    the command passes them on, so ``export`` can tell a shell whose list is out of date.
     """
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # Hex, not a quoted literal: no quote character can reach a shell's or Windows' argument parser.
     hexed = package_parent.encode("utf-8", "surrogateescape").hex()
+    given = ""
+    if venv_dirs is not None:  # names hold no "/"; hex, as above (and short: it is in every hook's text)
+        hexed_dirs = "/".join(venv_dirs).encode("utf-8", "surrogateescape").hex()
+        given = f"hook_venv_dirs=bytes.fromhex('{hexed_dirs}').decode('utf-8','surrogateescape')"
     code = (
         f"import sys;sys.path.insert(0,bytes.fromhex('{hexed}').decode('utf-8','surrogateescape'));"
-        "from autovenv._entry import main;sys.exit(main())"
+        f"from autovenv._entry import main;sys.exit(main({given}))"
     )
     return [sys.executable, "-I", "-S", "-c", code]
 
@@ -59,9 +65,10 @@ def hook_values(environ: Mapping[str, str]) -> dict[str, object]:
         sys.stderr.write(f"autovenv: {exc}; working without a cache\n")
     return {
         "AUTOVENV_STAMPS": stamp_dir(base),
-        "AUTOVENV_EXPORT": export_command(),
+        "AUTOVENV_EXPORT": export_command(user.venv_dirs),
         "AUTOVENV_CACHE": base,
         "AUTOVENV_MARKERS": list(candidate_names(user.venv_dirs)),
+        "AUTOVENV_QUIET": "1" if user.quiet else "",
         "AUTOVENV_DEPS": list(answer.ENV_DEPS),
         "AUTOVENV_FORMAT": answer.FORMAT,
     }

@@ -277,12 +277,20 @@ def upgraded(text: str, encoding: str, shell: str, line: str) -> bytes | None:
     return encode("".join(lines), encoding) if changed else None
 
 
+#: A startup file larger than this is not one init should rewrite.
+MAX_RC_BYTES = 16 * 1024 * 1024
+
+
 def plan(shell: str, path: str, environ: Mapping[str, str] = os.environ) -> Change:
+    """What init would do to ``path``; a startup file that is a FIFO or device is refused (OSError)."""
+    from autovenv.files import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            before: bytes | None = handle.read()
+        before: bytes | None = read_regular(path, MAX_RC_BYTES)
     except FileNotFoundError:
         before = None
+    if before is not None and len(before) > MAX_RC_BYTES:
+        raise OSError(f"{path} is larger than {MAX_RC_BYTES // 1024 // 1024} MiB; add the hook line yourself")
     return Change(shell, path, before, with_hook(before, shell, hook_line(shell, environ)))
 
 
@@ -354,10 +362,10 @@ def run(
         if shell is None:
             raise AutovenvError("cannot tell which shell you use; name it: autovenv init bash|zsh|fish|pwsh")
     else:
-        named = canonical_shell(shell)
-        if named is None:
-            raise AutovenvError(f"unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
-        shell = named
+        from autovenv import shells
+
+        # An unknown name raises shells.UnknownShell: one line and exit status 2, as `hook` and `doctor`.
+        shell = canonical_shell(shell) or shells.get(shell).NAME
     if fix_policy_flag and shell != "pwsh":
         raise AutovenvError("--fix-policy is for PowerShell only")
     path = rc_file(shell, environ)
@@ -423,7 +431,7 @@ def policy_step(
 def _click_command() -> click.Command:
     import click
 
-    @click.command(name="init")
+    @click.command(name="init", short_help="Add the hook line to your shell's startup file.")
     @click.argument("shell", required=False)
     @click.option("--dry-run", is_flag=True, help="Show the change to the startup file; change nothing.")
     @click.option(

@@ -38,8 +38,10 @@ def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
         "python": None,
         "would_activate": None,
         "blocked": decision.blocked,
-        "problems": decision.notes,
+        # Your own config's mistakes first: they change what every project gets.
+        "problems": [*user.problems, *decision.notes],
         "trust_mode": user.trust,
+        "user_config": {"path": user.path, "problems": list(user.problems)},
         "active_now": {
             "root": environ.get(plan.ROOT),
             "venv": environ.get(plan.VENV),

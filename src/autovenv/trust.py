@@ -59,11 +59,11 @@ def _record_path(venv_path: str, kind: str, environ: Mapping[str, str]) -> str:
 
 
 def _read_record(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            return handle.read(4096).strip()
+    try:  # without blocking, and only a regular file: `status` and `allow` read these
+        data = read_regular(path, 4096, follow_symlinks=False)[:4096]
     except OSError:
         return None
+    return data.decode("utf-8", "surrogateescape").strip()
 
 
 def record(venv_path: str, kind: str, environ: Mapping[str, str] = os.environ) -> str:

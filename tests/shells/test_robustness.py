@@ -683,6 +683,7 @@ class Unprivileged:
             "XDG_DATA_HOME": str(self.home / ".local" / "share"),
             "XDG_CONFIG_HOME": str(self.home / ".config"),
             "AUTOVENV_TIMEOUT_MS": "10000",
+            "TMPDIR": os.environ["TMPDIR"],  # the sandbox's (every account may use it): fallback stamps
         }
         self.sessions: list[InteractiveShell] = []
 

@@ -142,13 +142,23 @@ def test_nested_projects_nearest_wins(world: World) -> None:
 
 
 def test_pinned_version_that_is_not_installed_names_the_fix(world: World) -> None:
-    odd = project(world, "odd", version=None, pin="3.99.1")
+    odd = project(world, "odd", version=None, pin="3.5.10")  # pyenv knows it; the machine lacks it
     sh = world.start()
     before = stable(sh.env())
     out = sh.cd(odd)
     assert out.count("\n") == 1
-    assert "pyenv install 3.99.1" in out
+    assert "run: pyenv install 3.5.10" in out
     assert stable(sh.env()) == before
+
+
+def test_pinned_version_that_exists_nowhere_is_not_sent_to_pyenv_install(world: World) -> None:
+    odd = project(world, "odd", version=None, pin="3.99")
+    sh = world.start()
+    out = sh.cd(odd)
+    assert out == (
+        f"autovenv: Python 3.99 from {odd / '.python-version'} is not installed; "
+        "pyenv has no version 3.99 to install (see: pyenv install --list)\n"
+    )
 
 
 def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> None:
@@ -364,8 +374,17 @@ def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World, break
     sh = world.start()
     before = stable(sh.env())
     out = sh.cd(where)
-    assert out.count("\n") <= 1, out
     assert "Traceback" not in out
+    if breakage in ("broken-toml", "config-is-dir"):
+        # A config file that cannot be used is ignored as its line says: the venv beside it activates.
+        problem, activated = out.splitlines()
+        assert problem.endswith("; ignored, as if it were not there")
+        assert activated == f"autovenv: activated .venv (Python {PY_A})"
+        assert sh.env().get("VIRTUAL_ENV") == os.fsencode(where / ".venv")
+        sh.cd(world.projects)
+        assert stable(sh.env()) == before
+        return
+    assert out.count("\n") <= 1, out
     assert "VIRTUAL_ENV" not in sh.env() and "PYENV_VERSION" not in sh.env()
     assert sh.run("echo still-alive") == "still-alive\n"
     sh.cd(world.projects)
@@ -522,14 +541,18 @@ def test_stale_venv_hint_shows_once_per_change(world: World) -> None:
 def test_a_fifo_config_is_one_line_and_never_blocks(world: World) -> None:
     """A FIFO with no writer would block a plain reader forever: it is refused at once, in one line.
     (A hung filesystem is the deadline's job: tests/unit/test_files.py.)"""
-    hung = world.projects / "hung"
-    hung.mkdir()
+    hung = project(world, "hung")
     os.mkfifo(hung / ".autovenv.toml")
     sh = world.start(env={"AUTOVENV_TIMEOUT_MS": "200"})
     before = stable(sh.env())
     out = sh.cd(hung, timeout=5)
-    assert out.count("\n") == 1 and "is a FIFO, not a config file" in out
+    assert out == (
+        f"autovenv: {hung / '.autovenv.toml'} is a FIFO, not a config file; "
+        "ignored, as if it were not there\n"
+        f"autovenv: activated .venv (Python {PY_A})\n"
+    )
     assert sh.run(":", timeout=5) == ""
+    sh.cd(world.projects)
     assert stable(sh.env()) == before
 
 

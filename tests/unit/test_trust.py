@@ -54,6 +54,7 @@ def environ(tmp_path: pathlib.Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_CACHE_HOME": str(home / ".cache"),
+        "TMPDIR": os.environ["TMPDIR"],  # allow/deny clear the fallback stamps there: the sandbox's
     }
 
 
@@ -564,7 +565,7 @@ def test_a_project_cannot_vouch_for_itself(tmp_path: pathlib.Path, environ: dict
     (project / ".autovenv.toml").write_text('trust = "auto"\n')
     _, decision = decision_for(project, environ, Settings(trust="ask"))
     assert decision.target is None
-    assert any("unknown setting 'trust'" in note for note in decision.notes)
+    assert any("'trust' is a setting of your own config.toml" in note for note in decision.notes)
 
 
 # ------------------------------------------------------------------------------------ venvs named by config

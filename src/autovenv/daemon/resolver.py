@@ -14,6 +14,7 @@ import time
 from autovenv import answer as answer_mod
 from autovenv import cache, dirs, plan, settings, shells
 from autovenv.decide import decide
+from autovenv.files import read_regular
 from autovenv.resolve.finders import candidate_names
 from autovenv.resolve.project import present, resolve
 
@@ -50,8 +51,15 @@ class Stored:
 
 
 def adapters() -> list[Adapter]:
-    """Every shell adapter there is (a new adapter module is picked up without touching the daemon)."""
-    return [shells.get(name) for name in shells.names()]
+    """Every shell adapter there is (a new adapter module is picked up without touching the daemon).
+
+    None at all means the package's files are gone (uninstalled under a running daemon): an error, not
+    a resolution that quietly writes nothing.
+    """
+    found = [shells.get(name) for name in shells.names()]
+    if not found:
+        raise RuntimeError(f"no shell adapters in {os.path.dirname(shells.__file__)} (package removed?)")
+    return found
 
 
 def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: int) -> bool:
@@ -59,8 +67,7 @@ def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: in
     path = cache.entry_path(base, shell, candidate)
     data = text.encode("utf-8", "surrogateescape")
     try:
-        with open(path, "rb") as handle:
-            same = handle.read(len(data) + 1) == data
+        same = read_regular(path, len(data), follow_symlinks=False) == data
     except OSError:
         same = False
     if same and os.stat(path).st_uid == os.getuid():
@@ -90,7 +97,7 @@ def resolve_and_store(
     extra: tuple[str, ...] = settings.watch_paths(environ)
     try:
         cache.ensure_dir(base)
-        generation = (cache.ensure_generation(base),)
+        generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
     except OSError:
         return None
     changed = 0
@@ -103,8 +110,7 @@ def resolve_and_store(
             view = plan.user_view(environ, sep)
             resolution = resolve(directory, view, user)
             decision = decide(resolution, user, view)
-            if user.problem:
-                decision.notes.insert(0, user.problem)
+            decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
             done[sep] = (resolution, decision, view)
         resolution, decision, view = done[sep]
         if resolution.candidate != directory:

@@ -28,7 +28,7 @@ import sys
 import time
 
 from autovenv.answer import ENV_DEPS
-from autovenv.dirs import runtime_dir
+from autovenv.dirs import cache_dir, runtime_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,6 +55,31 @@ SENT, NOT_RUNNING, STUCK, UNSAFE = "sent", "not-running", "stuck", "unsafe"
 _last: dict[str, str] = {}
 
 
+def served_cache(environ: Mapping[str, str]) -> str:
+    """The cache directory a daemon started with ``environ`` writes answers to: what it is *for*."""
+    return os.path.normpath(os.path.abspath(cache_dir(environ)))
+
+
+def config_key(cache: str) -> str:
+    """12 hex digits naming the daemon of one cache directory: 64-bit FNV-1a (no import on the hot path),
+    cut short because a socket's whole path must fit in 107 bytes. A collision could only make two of
+    one user's configurations share a lock; the daemon still serves its own cache alone."""
+    value = 0xCBF29CE484222325
+    for byte in os.fsencode(cache):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"[:12]
+
+
+def daemon_dir(environ: Mapping[str, str]) -> str:
+    """Where the daemon for this configuration keeps its lock, FIFO, socket and log.
+
+    One daemon per user configuration, i.e. per cache directory it serves: shells of another HOME or
+    another ``XDG_CACHE_HOME``/``AUTOVENV_CACHE_DIR`` of the same user talk to their own daemon (or
+    none) and can neither feed nor stop this one. The daemon also refuses visits for another cache.
+    """
+    return os.path.join(runtime_dir(environ), "d" + config_key(served_cache(environ)))
+
+
 def encode(kind: str, directory: str, view: Mapping[str, str]) -> bytes:
     """One message; ``view`` is the user's view of the environment (``plan.user_view``)."""
     fields = [MAGIC, kind.encode(), os.fsencode(directory)]
@@ -65,7 +90,7 @@ def encode(kind: str, directory: str, view: Mapping[str, str]) -> bytes:
 
 
 def ensure_runtime_dir(path: str) -> None:
-    """Create the runtime directory 0700 if needed; refuse one that is not plainly this user's own."""
+    """Create ``path`` 0700 if needed; refuse it when it is not plainly this user's own directory."""
     os.makedirs(path, mode=0o700, exist_ok=True)
     info = os.lstat(path)
     if not os.path.isdir(path) or os.path.islink(path):
@@ -74,6 +99,14 @@ def ensure_runtime_dir(path: str) -> None:
         raise PermissionError(f"{path} belongs to another user")
     if info.st_mode & 0o077:
         os.chmod(path, 0o700)
+
+
+def ensure_daemon_dir(environ: Mapping[str, str]) -> str:
+    """``daemon_dir(environ)``, made (with autovenv's runtime directory above it) and checked."""
+    ensure_runtime_dir(runtime_dir(environ))
+    path = daemon_dir(environ)
+    ensure_runtime_dir(path)
+    return path
 
 
 def _open_fifo(path: str) -> int | str:
@@ -93,12 +126,12 @@ def _open_fifo(path: str) -> int | str:
 def notify(candidate: str | None, view: Mapping[str, str], environ: Mapping[str, str] | None = None) -> str:
     """Tell a running daemon that a shell visited ``candidate``; returns one of the outcomes above.
 
-    Never raises, never waits. ``environ`` (default: ``view``) locates the runtime directory.
+    Never raises, never waits. ``environ`` (default: ``view``) locates the daemon (``daemon_dir``).
     """
     if not candidate or not hasattr(os, "O_NONBLOCK"):
         return NOT_RUNNING
     try:
-        base = runtime_dir(view if environ is None else environ)
+        base = daemon_dir(view if environ is None else environ)
         opened = _open_fifo(os.path.join(base, FIFO))
         if isinstance(opened, str):
             _last["state"] = opened
@@ -155,7 +188,7 @@ def autostart(environ: Mapping[str, str], mode: str) -> bool:
     if mode != "auto" or not hasattr(os, "posix_spawn") or not sys.executable:
         return False
     try:
-        base = runtime_dir(environ)
+        base = daemon_dir(environ)
         state = _last.get("state")
         if state is None:
             opened = _open_fifo(os.path.join(base, FIFO))
@@ -165,7 +198,7 @@ def autostart(environ: Mapping[str, str], mode: str) -> bool:
             state = opened
         if state != NOT_RUNNING:
             return False
-        ensure_runtime_dir(base)
+        ensure_daemon_dir(environ)
         mark = os.path.join(base, AUTOSTART_MARK)
         try:
             if time.time() - os.stat(mark).st_mtime < AUTOSTART_INTERVAL:

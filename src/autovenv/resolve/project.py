@@ -28,9 +28,23 @@ if TYPE_CHECKING:
 
 
 class Settings:
-    """The user's settings that change resolution or activation (from their config file)."""
+    """The user's settings that change resolution or activation (from their config file).
 
-    __slots__ = ("daemon", "problem", "prompt", "quiet", "stale_hint", "trust", "venv_dirs", "watch_roots")
+    ``problems`` has one line per thing in the file that was ignored (shown with every project's answer
+    until it is fixed); ``path`` is the file they came from.
+    """
+
+    __slots__ = (
+        "daemon",
+        "path",
+        "problems",
+        "prompt",
+        "quiet",
+        "stale_hint",
+        "trust",
+        "venv_dirs",
+        "watch_roots",
+    )
 
     def __init__(
         self,
@@ -41,7 +55,8 @@ class Settings:
         daemon: str = "off",
         watch_roots: tuple[str, ...] = (),
         stale_hint: bool = True,
-        problem: str | None = None,
+        problems: tuple[str, ...] = (),
+        path: str = "",
     ) -> None:
         self.venv_dirs = venv_dirs
         self.prompt = prompt
@@ -50,22 +65,25 @@ class Settings:
         self.daemon = daemon
         self.watch_roots = watch_roots
         self.stale_hint = stale_hint
-        self.problem = problem
+        self.problems = problems
+        self.path = path
 
     @classmethod
     def from_config(cls, config: ConfigResult) -> Settings:
+        """Settings from a validated file: what it left out, or got wrong, is the default."""
         values = config.values
         dirs = values.get("venv_dirs")
         roots = values.get("watch_roots")
         return cls(
-            venv_dirs=tuple(dirs) if isinstance(dirs, list) else DEFAULT_VENV_DIRS,
+            venv_dirs=tuple(str(d) for d in dirs) if isinstance(dirs, list) else DEFAULT_VENV_DIRS,
             prompt=bool(values.get("prompt", True)),
             quiet=bool(values.get("quiet", False)),
             trust=str(values.get("trust", "auto")),
             daemon=str(values.get("daemon", "off")),
             watch_roots=tuple(str(r) for r in roots) if isinstance(roots, list) else (),
             stale_hint=bool(values.get("stale_hint", True)),
-            problem=config.problem,
+            problems=tuple(config.problems),
+            path=config.path,
         )
 
 
@@ -76,6 +94,7 @@ class Resolution:
     ``problems`` are one-line reports for the user; ``watch`` lists the paths whose modification could
     change this answer (every directory walked, every file read) for the cache and the shell's fast path.
     ``candidate`` is the nearest directory holding any file the finders look at: the cache key.
+    ``entry_watch`` are paths checked only when a cached answer is read (at a cd), not at every prompt.
     """
 
     __slots__ = (
@@ -83,6 +102,7 @@ class Resolution:
         "config",
         "directory",
         "enabled",
+        "entry_watch",
         "hint",
         "kind",
         "pin",
@@ -112,6 +132,7 @@ class Resolution:
         self.problems: list[str] = []
         self.hint: str | None = None
         self.watch: list[str] = []
+        self.entry_watch: list[str] = []
 
     def __repr__(self) -> str:
         return (
@@ -142,14 +163,13 @@ def _apply_config(resolution: Resolution, config: ConfigResult, context: FinderC
     root = resolution.root or ""
     values = config.values
     resolution.config = config
-    if config.problem:
-        resolution.problems.append(config.problem)
     if values.get("enabled") is False:
         resolution.enabled = False
         return None
     if "prompt" in values:
         resolution.prompt = values["prompt"]  # type: ignore[assignment]
-    resolution.quiet = bool(values.get("quiet", False))
+    if "quiet" in values:
+        resolution.quiet = bool(values["quiet"])
     venv = values.get("venv")
     if isinstance(venv, str):
         path = os.path.normpath(os.path.join(root, os.path.expanduser(venv)))
@@ -224,11 +244,13 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
     resolution = Resolution(directory)
     resolution.prompt = settings.prompt
     resolution.quiet = settings.quiet
+    above: list[str] = []  # directories without markers walked past the candidate
     for current in parent_dirs(directory):
         markers = present(current, names)
         if not markers:
             if resolution.candidate is not None:
                 resolution.watch.append(current)
+                above.append(current)
             continue
         if resolution.candidate is None:
             resolution.candidate = current
@@ -236,13 +258,10 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         resolution.watch.extend(markers)
         found: Found | None = None
         config = project_config(current)
-        if config is not None and config.problem:
-            # The config may have said `enabled = false` or named another venv: activate nothing.
-            resolution.root, resolution.kind, resolution.source = current, "config", config.path
-            resolution.config = config
-            resolution.problems.append(config.problem)
-            return resolution
         if config is not None:
+            # Each line says what was ignored; a file that cannot be used at all is as if absent.
+            resolution.problems.extend(config.problems)
+        if config is not None and config.usable:
             resolution.root = current
             resolution.watch.append(config.path)
             found = _apply_config(resolution, config, context)
@@ -275,4 +294,10 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         else:
             _select_python(resolution, current, found.python, context)
         return resolution
+    if resolution.problems and above:
+        # No project, only lines to show (a config file ignored on the way): a file created in HOME or
+        # /tmp must not re-resolve at a prompt and repeat them; a project appearing above is seen at a cd.
+        walked = set(above)
+        resolution.watch = [path for path in resolution.watch if path not in walked]
+        resolution.entry_watch.extend(above)
     return resolution

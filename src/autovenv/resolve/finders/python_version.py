@@ -16,6 +16,8 @@ def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
 
 def find(directory: str, context: FinderContext) -> Found | None:
     path = os.path.join(directory, FILE)
-    if not os.path.lexists(path):
+    if not os.path.isfile(path):
+        # pyenv reads it only when `[ -f ]` holds, and walks on up otherwise (a FIFO, a directory, a
+        # dangling link): so does the walk here, and no version is ever credited to it.
         return None
     return Found(NAME, path)

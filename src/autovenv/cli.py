@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from autovenv import __version__, cache, dirs, settings, trust
+from autovenv import __version__, cache, dirs, display, settings, trust
 from autovenv.errors import AutovenvError
 
 
@@ -63,7 +63,7 @@ def _venv_of(directory: str | None) -> tuple[str, str]:
     where = status_mod.directory_arg(directory, os.environ)
     resolution = resolve(where, plan.user_view(os.environ), settings.load(os.environ))
     if resolution.venv is None:
-        raise AutovenvError(f"no virtual environment found for {where}")
+        raise AutovenvError(f"no virtual environment found for {display.text(where)}")
     return resolution.root or where, resolution.venv.path
 
 
@@ -74,7 +74,7 @@ def allow(directory: str | None) -> None:
     _, venv = _venv_of(directory)
     trust.record(venv, trust.ALLOW)
     cache.bump_generation(dirs.cache_dir())
-    click.echo(f"autovenv: allowed {venv}", err=True)
+    click.echo(f"autovenv: allowed {display.text(venv)}", err=True)
 
 
 @cli.command()
@@ -84,7 +84,7 @@ def deny(directory: str | None) -> None:
     _, venv = _venv_of(directory)
     trust.record(venv, trust.DENY)
     cache.bump_generation(dirs.cache_dir())
-    click.echo(f"autovenv: denied {venv}", err=True)
+    click.echo(f"autovenv: denied {display.text(venv)}", err=True)
 
 
 @cli.group(name="trust")
@@ -99,7 +99,7 @@ def trust_list() -> None:
     if not rows:
         click.echo("no stored decisions")
     for venv, kind, matches in rows:
-        click.echo(f"{kind:5}  {'' if matches else '(stale) '}{venv}")
+        click.echo(f"{kind:5}  {'' if matches else '(stale) '}{display.text(venv)}")
 
 
 @trust_group.command(name="forget")
@@ -109,7 +109,7 @@ def trust_forget(directory: str | None) -> None:
     _, venv = _venv_of(directory)
     removed = trust.forget(venv)
     cache.bump_generation(dirs.cache_dir())
-    click.echo(f"autovenv: {'forgot' if removed else 'nothing stored for'} {venv}", err=True)
+    click.echo(f"autovenv: {'forgot' if removed else 'nothing stored for'} {display.text(venv)}", err=True)
 
 
 def _register_extensions() -> None:
@@ -140,12 +140,13 @@ def main(argv: list[str]) -> int:
         exc.show()
         return exc.exit_code
     except AutovenvError as exc:
-        click.echo(f"autovenv: {exc}", err=True)
+        click.echo(display.text(f"autovenv: {exc}"), err=True)
         return exc.exit_code
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     except OSError as exc:
-        click.echo(f"autovenv: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        shown = f"autovenv: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        click.echo(display.text(shown), err=True)
         return 1
     return 0
 

@@ -15,7 +15,6 @@ still honoured, since refusing is the safe side.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import stat
 
@@ -56,6 +55,7 @@ def fingerprint(venv: str, bin_dir: str) -> str:
 
 def bin_changes(allowed: str, now: str) -> list[str]:
     """Names of ``bin/`` entries added, replaced or changed since ``allowed`` (both ``fingerprint`` texts)."""
+
     def entries(text: str) -> dict[str, str]:
         found = {}
         for line in text.splitlines():
@@ -156,8 +156,10 @@ def record(venv: str, kind: str, environ: Mapping[str, str] = os.environ) -> str
     path = _record_path(real, kind, environ)
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
     temp = f"{path}.{os.getpid()}.tmp"
-    with contextlib.suppress(FileNotFoundError):
+    try:  # noqa: SIM105 - contextlib costs the hot path an import (allowstore is imported there)
         os.unlink(temp)
+    except FileNotFoundError:
+        pass
     write_new(temp, content.encode("utf-8", "surrogateescape"))
     os.replace(temp, path)
     other = _record_path(real, DENY if kind == ALLOW else ALLOW, environ)

@@ -113,12 +113,15 @@ def ewah_bits(data: bytes) -> tuple[set[int], int]:
     return {b for b in bits if b < size}, end
 
 
-def parse(data: bytes, hash_size: int = 20) -> Index:
+def parse(data: bytes, hash_size: int = 20, prefix: bytes = b"") -> Index:
     """Parse an index file (versions 2, 3, 4); raises ValueError when it is not one.
 
     Entry layout: 40 bytes of stat data (the mode at offset 24), the object id, 2 bytes of flags
     (2 more of extended flags in v3+ when flagged), then the path: NUL-terminated and padded to a multiple
     of 8 in v2/v3; in v4 a varint of how many bytes to drop from the previous path, then the rest.
+
+    With ``prefix``, only entries whose path starts with it are kept (every entry is still read, so a
+    broken index still raises): all a question about one directory needs, at a fraction of the cost.
     """
     if len(data) < 12 + hash_size or data[:4] != b"DIRC":
         raise ValueError("not a git index")
@@ -135,8 +138,9 @@ def parse(data: bytes, hash_size: int = 20) -> Index:
             start = offset
             if offset + fixed > end:
                 raise ValueError("truncated git index")
-            mode = int.from_bytes(data[offset + 24 : offset + 28], "big")
-            flags = int.from_bytes(data[offset + fixed - 2 : offset + fixed], "big")
+            # The mode's type and permission bits are its last two bytes; the flags are big-endian.
+            mode = data[offset + 26] << 8 | data[offset + 27]
+            flags = data[offset + fixed - 2] << 8 | data[offset + fixed - 1]
             offset += fixed
             if flags & 0x4000:
                 if version < 3:
@@ -150,10 +154,17 @@ def parse(data: bytes, hash_size: int = 20) -> Index:
                 path = previous[: len(previous) - drop] + data[offset:stop]
                 offset = stop + 1
             else:
-                stop = data.index(b"\x00", offset, end)
-                path = data[offset:stop]
+                # The flags hold the path's length (0xFFF: that long or longer); its NUL must follow.
+                begin, length = offset, flags & 0xFFF
+                stop = begin + length if length < 0xFFF else data.index(b"\x00", begin, end)
+                if stop >= end or data[stop] != 0 or data.find(b"\x00", begin, stop) >= 0:
+                    raise ValueError("bad path in git index")
                 offset = start + ((stop - start) // 8 + 1) * 8
-            entries.append(Entry(path, mode))
+                if prefix and not data.startswith(prefix, begin):
+                    continue  # not one that matters; v2/v3 paths do not depend on the previous one
+                path = data[begin:stop]
+            if not prefix or path.startswith(prefix):
+                entries.append(Entry(path, mode))
             previous = path
     except IndexError as exc:
         raise ValueError("truncated git index") from exc
@@ -294,9 +305,14 @@ def read_entries(git_dir: str, rel: bytes = b"") -> list[Entry] | None:
     found = _scan(data, rel) if size == 20 else None
     if found is not None:
         return found
-    index = parse(data, size)
+    # Every entry that matters to rel starts with its first component (rel itself, below it, an
+    # ancestor gitlink or sparse directory); a split index needs them all (its bitmaps count them).
+    first = b"" if _FOLD else rel.split(b"/", 1)[0]
+    index = parse(data, size, first)
     if index.link is None:
         return index.entries
+    index = parse(data, size)
+    assert index.link is not None
     shared_name = "sharedindex." + index.link[0].hex()
     shared_data = read_regular(os.path.join(git_dir, shared_name), MAX_INDEX_BYTES)
     if len(shared_data) > MAX_INDEX_BYTES:
@@ -393,9 +409,14 @@ def _tracking(entries: list[Entry], rel: bytes, work_tree: str, roots: set[str])
         if path == rel or path.startswith(inside):
             kind = "as a submodule" if entry.mode == GITLINK and path == rel else "(a committed venv)"
             return f"it is tracked by {where} {kind}"
-        submodule = os.path.join(work_tree, os.fsdecode(entry.path))
-        if entry.mode == GITLINK and rel.startswith(path + b"/") and submodule not in roots:
+        below = rel.startswith(path + b"/")
+        if entry.mode == GITLINK and below and not _checked_out(work_tree, entry, roots):
             return f"it lies in a submodule of {where} that is not checked out there"
         if entry.mode == SPARSE_DIR and inside.startswith(path.rstrip(b"/") + b"/"):
             return f"it lies in a directory {where} tracks in its sparse index"
     return None
+
+
+def _checked_out(work_tree: str, entry: Entry, roots: set[str]) -> bool:
+    """Whether the submodule at ``entry`` has its own repository there (found lower on the way up)."""
+    return os.path.join(work_tree, os.fsdecode(entry.path)) in roots

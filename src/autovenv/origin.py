@@ -64,7 +64,7 @@ def decode_literal(value: str) -> str | None:
         if end < 0:
             return None
         piece = rest[1:end]
-        if quote == '"' and any(c in piece for c in '$`\\'):
+        if quote == '"' and any(c in piece for c in "$`\\"):
             return None
         out.append(piece)
         rest = rest[end + 1 :]

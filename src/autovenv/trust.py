@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import os
 
-from autovenv import allowstore, gitindex, origin
+from autovenv import gitindex, origin
+from autovenv.dirs import data_dir, mirror_path
 from autovenv.safepath import Resolved, Walker, current_uid
 
 TYPE_CHECKING = False
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 
     from autovenv.resolve.venv import VenvInfo
 
-ALLOW = allowstore.ALLOW
-DENY = allowstore.DENY
+ALLOW = "allow"
+DENY = "deny"
 #: Remedies a block line may offer (decide.py words them for the user's shell).
 RECREATE = "recreate"
 TRUST = "allow"
@@ -40,12 +41,44 @@ UNDENY = "undeny"
 CHMOD = "chmod"
 NO_REMEDY = ""
 
-# Kept for the CLI and status: the store's functions under their old names.
-store_dir = allowstore.store_dir
-record = allowstore.record
-forget = allowstore.forget
-records = allowstore.records
-stored = allowstore.stored
+
+
+# The store's functions, for the CLI and status (allowstore is imported only when it is needed: a venv
+# that breaks no rule, the common case, costs the cold path no import of it).
+def store_dir(environ: Mapping[str, str] = os.environ) -> str:
+    from autovenv import allowstore
+
+    return allowstore.store_dir(environ)
+
+
+def record(venv_path: str, kind: str, environ: Mapping[str, str] = os.environ) -> str:
+    from autovenv import allowstore
+
+    return allowstore.record(venv_path, kind, environ)
+
+
+def forget(venv_path: str, environ: Mapping[str, str] = os.environ) -> bool:
+    from autovenv import allowstore
+
+    return allowstore.forget(venv_path, environ)
+
+
+def records(environ: Mapping[str, str] = os.environ) -> list[tuple[str, str, bool]]:
+    from autovenv import allowstore
+
+    return allowstore.records(environ)
+
+
+def stored(venv_path: str, environ: Mapping[str, str]) -> str | None:
+    from autovenv import allowstore
+
+    return allowstore.stored(venv_path, environ)
+
+
+def denied(venv: str, environ: Mapping[str, str]) -> bool:
+    """Whether the user denied the venv at ``venv`` (resolved path): one ``lstat``, no import."""
+    store = os.path.join(data_dir(environ), "trust")
+    return os.path.lexists(os.path.join(mirror_path(store, venv), DENY))
 
 
 class Verdict:
@@ -138,13 +171,17 @@ def check_venv(info: VenvInfo, mode: str, environ: Mapping[str, str]) -> Verdict
     bin_dir = walker.resolve(info.bin_dir, "dir")
     if venv.real is None or bin_dir.real is None:
         return Verdict(False, text(venv.problem or bin_dir.problem or "its bin cannot be reached"), RECREATE)
-    decision = allowstore.lookup(venv.real, environ)
-    if decision.kind == DENY:
+    if denied(venv.real, environ):
         return Verdict(False, "you denied it", UNDENY)
     broken = _rules(info, walker, venv, bin_dir, mode)
     shown = info.path if venv.problem is None else venv.real
     if broken is None:
         return Verdict(True, bin_dir=bin_dir.real, venv=shown)
+    from autovenv import allowstore
+
+    decision = allowstore.lookup(venv.real, environ)
+    if decision.kind == DENY:
+        return Verdict(False, "you denied it", UNDENY)
     if decision.kind == ALLOW:
         try:
             now = allowstore.fingerprint(venv.real, bin_dir.real)

@@ -37,4 +37,6 @@ def test_leaving_a_forged_activation_never_restores_a_chosen_path() -> None:
 def test_every_hook_carries_the_list_of_savable_names(shell: str) -> None:
     values = hook.hook_values({"HOME": "/nonexistent-home"})
     text = shells.get(shell).render_hook(values)
-    assert "VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME PYENV_VERSION" in text.replace("' '", " ").replace("'", "")
+    assert "VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME PYENV_VERSION" in text.replace("' '", " ").replace(
+        "'", ""
+    )

@@ -76,7 +76,13 @@ def word(value: str, shell: str = "bash") -> str:
     or an expression joining ``[char]`` codes.
     """
     bare = _BARE - {","} if shell == "pwsh" else _BARE  # a comma makes PowerShell pass an array
-    if value and all(c in bare for c in value) and not value.startswith(("@", "%", "=")):
+    # PowerShell reads a bare word that starts like a number as one (0x10, 1kb): only names starting
+    # with a letter, "/", "." or "_" stay bare there.
+    if shell == "pwsh":
+        lead = value[:1].isalpha() or value[:1] in "/._"
+    else:
+        lead = not value.startswith(("@", "%", "="))
+    if value and lead and all(c in bare for c in value):
         return value
     if shell == "fish":
         return _fish_word(value)
@@ -99,13 +105,10 @@ def _fish_word(value: str) -> str:
                 out.append("'")
                 quoted = True
         else:
-            code = ord(char)
-            if 0xDC80 <= code <= 0xDCFF:
-                piece = f"\\X{code - 0xDC00:02x}"
-            elif code < 0x80:
-                piece = f"\\x{code:02x}"
-            else:
-                piece = f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+            # Raw bytes (\XHH), not \u escapes: fish keeps a private-use range for its own use and
+            # refuses \uf6xx; the bytes of the character's UTF-8 form read back as that character.
+            data = char.encode("utf-8", "surrogateescape")
+            piece = "".join(f"\\x{b:02x}" if b < 0x80 else f"\\X{b:02x}" for b in data)
             if quoted:
                 out.append("'")
                 quoted = False

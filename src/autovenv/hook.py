@@ -34,9 +34,10 @@ def export_command() -> list[str]:
     return [sys.executable, "-I", "-S", "-c", code]
 
 
-#: Where the hooks look when there is no directory they may use: no file can be made under /dev/null, by
-#: anyone, root included, so a hook's ``-f`` tests fail and its stamp files cannot be written.
-NOWHERE = "/dev/null"
+#: Where the hooks look when there is no directory they may use: no file can be made under /dev/null (or
+#: Windows' NUL device), by anyone, root included, so a hook's ``-f`` tests fail and its stamp files
+#: cannot be written.
+NOWHERE = "\\\\.\\NUL" if os.name == "nt" else "/dev/null"
 
 
 def stamp_dir(base: str | None) -> str:

@@ -132,15 +132,28 @@ def _loose(info: os.stat_result, uid: int) -> bool:
     return bool(mode & stat.S_IWGRP) and not private_group(info.st_gid, uid)
 
 
+def fix_for(path: str, info: os.stat_result, uid: int) -> tuple[str, str] | None:
+    """The ``chmod`` mode that makes ``path`` safe when the user owns it and a write bit is the problem."""
+    if info.st_uid != uid:
+        return None
+    who = ""
+    if info.st_mode & stat.S_IWGRP and (not private_group(info.st_gid, uid) or has_acl(path)):
+        who += "g"
+    if info.st_mode & stat.S_IWOTH:
+        who += "o"
+    return (who + "-w", path) if who else None
+
+
 class Resolved:
-    """A path resolved component by component: ``real`` (None when it could not be resolved) and the
-    first ``problem`` met on the way (None: safe)."""
+    """A path resolved component by component: ``real`` (None when it could not be resolved), the first
+    ``problem`` met on the way (None: safe) and, when the user can fix it, the ``chmod`` that does."""
 
-    __slots__ = ("problem", "real")
+    __slots__ = ("fix", "problem", "real")
 
-    def __init__(self, real: str | None, problem: str | None) -> None:
+    def __init__(self, real: str | None, problem: str | None, fix: tuple[str, str] | None = None) -> None:
         self.real = real
         self.problem = problem
+        self.fix = fix
 
     def __repr__(self) -> str:
         return f"Resolved({self.real!r}, {self.problem!r})"
@@ -174,6 +187,7 @@ class Walker:
         current = "/"
         links = 0
         problem: str | None = None
+        fix: tuple[str, str] | None = None
         kind = "dir"
         try:
             info = self.lstat("/")
@@ -205,6 +219,7 @@ class Walker:
                     last = not pending
                     if problem is None:
                         problem = dir_problem(entry, info, self.uid, strict=last and final == "dir")
+                        fix = fix_for(entry, info, self.uid) if problem else None
                     current = entry
                     kind = "dir"
                     continue
@@ -220,7 +235,8 @@ class Walker:
                 return Resolved(None, f"{current} is a directory")
             folder = os.path.dirname(current)
             problem = dir_problem(folder, self.lstat(folder), self.uid, strict=True)
-        return Resolved(current, problem)
+            fix = fix_for(folder, self.lstat(folder), self.uid) if problem else None
+        return Resolved(current, problem, fix)
 
 
 def ensure_private_dir(path: str, create: bool = True) -> str:

@@ -23,7 +23,7 @@ import os
 
 from autovenv import gitindex, origin
 from autovenv.dirs import data_dir, mirror_path
-from autovenv.safepath import Resolved, Walker, current_uid
+from autovenv.safepath import Resolved, Walker
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -45,12 +45,6 @@ NO_REMEDY = ""
 
 # The store's functions, for the CLI and status (allowstore is imported only when it is needed: a venv
 # that breaks no rule, the common case, costs the cold path no import of it).
-def store_dir(environ: Mapping[str, str] = os.environ) -> str:
-    from autovenv import allowstore
-
-    return allowstore.store_dir(environ)
-
-
 def record(venv_path: str, kind: str, environ: Mapping[str, str] = os.environ) -> str:
     from autovenv import allowstore
 
@@ -112,25 +106,10 @@ class Verdict:
 
 
 def _path_rule(found: Resolved, what: str) -> tuple[str, str, tuple[str, str] | None]:
-    """(reason, remedy, chmod fix) for a path ``safepath`` found unsafe."""
+    """(reason, remedy, chmod fix) for a path ``safepath`` found unsafe: the ``chmod`` when the user
+    owns the directory at fault, else ``allow`` (trusting whoever can write it is the only other way)."""
     problem = found.problem or f"its {what} cannot be reached"
-    reason = f"{problem}, so others could swap its {what}"
-    fix = _chmod_fix(problem)
-    return reason, (CHMOD if fix else TRUST), fix
-
-
-def _chmod_fix(problem: str) -> tuple[str, str] | None:
-    """``chmod`` mode and directory for "DIR is writable by ..." when the user owns DIR (they can fix it)."""
-    for phrase, mode in ((" is writable by others", "o-w"), (" is writable by group ", "g-w")):
-        if phrase in problem:
-            path = problem.split(phrase, 1)[0]
-            try:
-                if os.lstat(path).st_uid == current_uid():
-                    return mode, path
-            except OSError:
-                return None
-            return None
-    return None
+    return f"{problem}, so others could swap its {what}", (CHMOD if found.fix else TRUST), found.fix
 
 
 def _rules(info: VenvInfo, walker: Walker, venv: Resolved, bin_dir: Resolved, mode: str) -> Verdict | None:
@@ -214,22 +193,3 @@ def check_python_dir(bin_dir: str) -> Verdict:
         reason, remedy, fix = _path_rule(found, "bin")
         return Verdict(False, text(reason), remedy, fix=fix)
     return Verdict(True, bin_dir=found.real)
-
-
-def created_elsewhere(info: VenvInfo) -> str | None:
-    """Where ``info`` records it was made, when that is not where it is (``status`` shows it)."""
-    made = origin.origin(info, os.path.realpath(info.path))
-    prefix = "it was made at "
-    if made.reason and made.reason.startswith(prefix):
-        return made.reason[len(prefix) :].rsplit(" (", 1)[0]
-    return None
-
-
-def git_tracked(venv_path: str) -> bool:
-    """Whether a git repository containing ``venv_path`` tracks it (or may: an unreadable index)."""
-    return gitindex.tracked_by(os.path.realpath(venv_path)) is not None
-
-
-def index_paths(data: bytes) -> list[bytes]:
-    """The paths of an index file, in index order (for tests holding the parser to ``git ls-files``)."""
-    return [entry.path for entry in gitindex.parse(data).entries]

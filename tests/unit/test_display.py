@@ -71,7 +71,8 @@ def read_back(shell: str, words: list[str]) -> list[bytes]:
         exe = pwsh()
         if exe is None:
             pytest.skip("no pwsh here")
-        lines = ["function show { [Console]::Out.Write($args[0] + [char]0) }", *(f"show {w}" for w in words)]
+        show = "function show { [Console]::Out.Write([string]$args[0] + [char]0) }"
+        lines = [show, *(f"show {w}" for w in words)]
         with tempfile.TemporaryDirectory() as folder:
             script = os.path.join(folder, "words.ps1")
             with open(script, "w", encoding="utf-8-sig") as handle:

@@ -7,6 +7,8 @@ inherited state are in tests/security.
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 from autovenv import hook, plan, shells
@@ -34,8 +36,8 @@ def test_leaving_a_forged_activation_never_restores_a_chosen_path() -> None:
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_every_hook_carries_the_list_of_savable_names(shell: str) -> None:
-    values = hook.hook_values({"HOME": "/nonexistent-home"})
+def test_every_hook_carries_the_list_of_savable_names(shell: str, tmp_path: pathlib.Path) -> None:
+    values = hook.hook_values({"HOME": str(tmp_path)})
     text = shells.get(shell).render_hook(values)
     assert "VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME PYENV_VERSION" in text.replace("' '", " ").replace(
         "'", ""

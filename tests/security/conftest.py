@@ -136,6 +136,7 @@ class Lab:
             "UV_CACHE_DIR": str(home / ".uv-cache"),
             "UV_PYTHON_DOWNLOADS": "never",
             "GIT_CONFIG_NOSYSTEM": "1",
+            "TMPDIR": os.environ.get("TMPDIR", "/tmp"),
             **extra,
         }
 

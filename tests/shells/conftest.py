@@ -88,6 +88,9 @@ class World:
             # A loaded CI box can take longer than the real 200 ms deadline for a cold Python start; the
             # deadline itself has its own test, which sets it back.
             "AUTOVENV_TIMEOUT_MS": "10000",
+            # The hooks' fallback stamps, and `autovenv allow` deleting every shell's: the sandbox's
+            # temporary directory (tests/conftest.py), never the machine's.
+            "TMPDIR": os.environ.get("TMPDIR", "/tmp"),
         }
         self._open: list[InteractiveShell] = []
 

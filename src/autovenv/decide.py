@@ -83,6 +83,9 @@ def _venv_target(
     if not verdict.allowed or verdict.bin_dir is None:
         notes.append(f"not activating {label}: {verdict.reason}{remedy(verdict, info, root, shell)}")
         return Decision(None, notes, verdict.reason)
+    if os.pathsep in verdict.bin_dir:  # the resolved path, which is what goes on PATH
+        notes.append(f"{display.text(verdict.bin_dir)} contains {os.pathsep!r}, which cannot be put on PATH")
+        return Decision(None, notes)
     # Text from a project's config or a venv's pyvenv.cfg: shown escaped, never as terminal controls.
     name = display.text(resolution.prompt if isinstance(resolution.prompt, str) else info.prompt)
     prompt = f"({name}) " if resolution.prompt is not False else None

@@ -744,3 +744,19 @@ def test_cli_allow_through_a_symlinked_project_covers_the_physical_path(
     assert cli(environ, tmp_path, "allow", str(tmp_path / "link")).returncode == 0
     _, decision = decision_for(real, environ)
     assert decision.target is not None and decision.target.venv == str(venv)
+
+
+def test_a_resolved_bin_holding_the_path_separator_is_not_activated(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    """The logical path is fine, but the resolved one goes on PATH, where ':' would split it."""
+    venv = make_venv(tmp_path / "real" / ".venv")
+    os.rename(tmp_path / "real", tmp_path / "a:b")
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / ".venv").symlink_to(tmp_path / "a:b" / ".venv")
+    trust.record(str(tmp_path / "a:b" / ".venv"), trust.ALLOW, environ)
+    _, decision = decision_for(project, environ)
+    assert decision.target is None
+    assert decision.notes == [f"{tmp_path}/a:b/.venv/bin contains ':', which cannot be put on PATH"]
+    assert venv.name == ".venv"

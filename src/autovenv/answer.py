@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 
+from autovenv import display
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -145,8 +147,9 @@ def build(
     on_entry = tuple(p for p in wanted if p not in seen and os.path.lexists(p))
     target = decision.target
     quiet = resolution.quiet
+    # Every line a hook prints comes from here: one printable line each, whatever a file or name held.
+    notes = display.lines(decision.notes)
     if target is None:
-        notes = tuple(decision.notes)
         return Answer(quiet=quiet, notes=notes, watch=tuple(seen), sig=sig, entry_watch=on_entry)
     return Answer(
         key=target.key,
@@ -156,9 +159,9 @@ def build(
         prompt=target.prompt or "",
         pyenv_version=target.pyenv_version or "",
         path=pathsep.join(target.path_entries),
-        message=target.message,
+        message=display.text(target.message),
         quiet=quiet,
-        notes=tuple(decision.notes),
+        notes=notes,
         watch=tuple(seen),
         sig=sig,
         entry_watch=on_entry,

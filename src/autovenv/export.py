@@ -15,7 +15,7 @@ import sys
 import time
 
 from autovenv import answer as answer_mod
-from autovenv import cache, dirs, plan, settings
+from autovenv import cache, dirs, display, plan, settings
 from autovenv.daemon import visit as daemon_visit
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
@@ -75,7 +75,7 @@ def compute(
     user = settings.load(environ)
     view = plan.user_view(environ, adapter.PATHSEP)
     resolution = resolve(directory, view, user)
-    decision = decide(resolution, user, view)
+    decision = decide(resolution, user, view, adapter.NAME)
     decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
     base = dirs.cache_dir(environ)
     extra: tuple[str, ...] = settings.watch_paths(environ)
@@ -97,7 +97,8 @@ def compute(
             pass
     if resolution.hint and decision.target is not None:
         # Shown by this fresh answer only, never from the cache: once per change.
-        result.notes = (*result.notes, resolution.hint)
+        lead, words = resolution.hint
+        result.notes = (*result.notes, display.text(f"{lead} {display.command(words, adapter.NAME)}"))
     if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
         # Not cached either: only shells started before the edit have the old list.
         result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
@@ -174,13 +175,14 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_di
     try:
         outcome = compute_within(adapter, environ, directory, limit, hook_venv_dirs)
     except Exception as exc:
-        _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
+        shown = display.text(f"internal error ({type(exc).__name__}: {exc})")
+        _write(sys.stderr, f"autovenv: {shown}; nothing changed\n")
         return 1
     if outcome is None:
         _write(
             sys.stderr,
-            f"autovenv: gave up on {directory} after {int(limit * 1000)} ms (slow or hung filesystem?); "
-            "nothing changed\n",
+            f"autovenv: gave up on {display.text(directory)} after {int(limit * 1000)} ms "
+            "(slow or hung filesystem?); nothing changed\n",
         )
         sys.stderr.flush()
         os._exit(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from autovenv import plan, settings, trust
+from autovenv import display, plan, settings, trust
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
 
@@ -125,7 +125,8 @@ def format_text(data: Mapping[str, object]) -> str:
         lines.append(f"this shell:    active for {active['root']}")
     if active.get("paused"):
         lines.append(f"paused:        {active['paused']} (after deactivate; resumes when you leave it)")
-    return "\n".join(lines) + "\n"
+    # Paths and names are data: one printable line each, whatever the directory is called.
+    return "".join(display.text(line) + "\n" for line in lines)
 
 
 def directory_arg(path: str | None, environ: Mapping[str, str]) -> str:

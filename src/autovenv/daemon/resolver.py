@@ -22,7 +22,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from autovenv.decide import Decision
     from autovenv.resolve.project import Resolution, Settings
     from autovenv.shells.base import Adapter
 
@@ -103,16 +102,15 @@ def resolve_and_store(
     changed = 0
     watch: tuple[str, ...] = ()
     entries: list[str] = []
-    done: dict[str, tuple[Resolution, Decision, dict[str, str]]] = {}
+    done: dict[str, tuple[Resolution, dict[str, str]]] = {}
     for adapter in adapters() if shell_adapters is None else shell_adapters:
         sep = adapter.PATHSEP
         if sep not in done:
             view = plan.user_view(environ, sep)
-            resolution = resolve(directory, view, user)
-            decision = decide(resolution, user, view)
-            decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
-            done[sep] = (resolution, decision, view)
-        resolution, decision, view = done[sep]
+            done[sep] = (resolve(directory, view, user), view)
+        resolution, view = done[sep]
+        decision = decide(resolution, user, view, adapter.NAME)  # its commands quoted for that shell
+        decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
         if resolution.candidate != directory:
             return None
         result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, sep, generation)

@@ -90,15 +90,11 @@ def encode(kind: str, directory: str, view: Mapping[str, str]) -> bytes:
 
 
 def ensure_runtime_dir(path: str) -> None:
-    """Create ``path`` 0700 if needed; refuse it when it is not plainly this user's own directory."""
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    info = os.lstat(path)
-    if not os.path.isdir(path) or os.path.islink(path):
-        raise OSError(f"{path} is not a directory")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise PermissionError(f"{path} belongs to another user")
-    if info.st_mode & 0o077:
-        os.chmod(path, 0o700)
+    """Create the runtime directory 0700 if needed; refuse one that is not plainly this user's own (owned
+    by them, and no one else able to write it or swap a directory on the way: autovenv.safepath)."""
+    from autovenv.safepath import ensure_private_dir
+
+    ensure_private_dir(path)
 
 
 def ensure_daemon_dir(environ: Mapping[str, str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from autovenv import display
 from autovenv.resolve import pyenv
 from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
@@ -130,7 +131,8 @@ class Resolution:
         self.prompt: str | bool = True
         self.quiet = False
         self.problems: list[str] = []
-        self.hint: str | None = None
+        #: (what changed, the command that fixes it as words): shown once, quoted for the user's shell
+        self.hint: tuple[str, tuple[str, ...]] | None = None
         self.watch: list[str] = []
         self.entry_watch: list[str] = []
 
@@ -230,8 +232,10 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
     if not (venv.version == wanted or venv.version.startswith(wanted + ".")):
         minor = ".".join(wanted.split(".")[:2])
         resolution.problems.append(
-            f"{venv.path} runs Python {venv.version} but {pin_file} pins {wanted}; "
-            f"recreate it: python{minor} -m venv --clear {venv.path}"
+            f"{venv.path} runs Python {venv.version} but {pin_file} pins {wanted}; recreate it: "
+            + display.command(
+                [f"python{minor}", "-m", "venv", "--clear", venv.path], display.user_shell(context.environ)
+            )
         )
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 
-#: (file name, command) in order of preference; requirements files are found by pattern.
-LOCKS = (
-    ("uv.lock", "uv sync"),
-    ("poetry.lock", "poetry install"),
-    ("pdm.lock", "pdm install"),
-    ("Pipfile.lock", "pipenv sync"),
+#: (file name, command words) in order of preference; requirements files are found by pattern.
+LOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("uv.lock", ("uv", "sync")),
+    ("poetry.lock", ("poetry", "install")),
+    ("pdm.lock", ("pdm", "install")),
+    ("Pipfile.lock", ("pipenv", "sync")),
 )
 MAX_REQUIREMENT_FILES = 20
 
@@ -43,9 +43,9 @@ def _mtime(path: str) -> int | None:
         return None
 
 
-def dependency_files(root: str) -> list[tuple[str, str]]:
-    """(path, command) for each dependency file present, the lock-file ones first."""
-    found: list[tuple[str, str]] = []
+def dependency_files(root: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(path, command words) for each dependency file present, the lock-file ones first."""
+    found: list[tuple[str, tuple[str, ...]]] = []
     for name, command in LOCKS:
         path = os.path.join(root, name)
         if os.path.isfile(path):
@@ -57,17 +57,21 @@ def dependency_files(root: str) -> list[tuple[str, str]]:
     except OSError:
         names = []
     for name in names[:MAX_REQUIREMENT_FILES]:
-        found.append((os.path.join(root, name), f"pip install -r {name}"))
+        found.append((os.path.join(root, name), ("pip", "install", "-r", name)))
     pyproject = os.path.join(root, "pyproject.toml")
     if not found and os.path.isfile(pyproject):
-        found.append((pyproject, "pip install -e ."))
+        found.append((pyproject, ("pip", "install", "-e", ".")))
     return found
 
 
 def stale_hint(
     root: str, venv: str, label: str, windows: bool = os.name == "nt"
-) -> tuple[str | None, list[str]]:
-    """(the hint or None, the paths to watch so an edit triggers a fresh check)."""
+) -> tuple[tuple[str, tuple[str, ...]] | None, list[str]]:
+    """(the hint or None, the paths to watch so an edit triggers a fresh check).
+
+    The hint is (what changed, the command that fixes it, as words): a file name is data, so it is
+    escaped in the text and quoted for the user's shell in the command when the hint is shown.
+    """
     site = site_packages(venv, windows)
     files = dependency_files(root)
     watch = [path for path, _ in files]
@@ -80,5 +84,5 @@ def stale_hint(
         changed = _mtime(path)
         if changed is not None and changed > installed:
             name = os.path.basename(path)
-            return f"{name} changed since {label} was last installed; run: {command}", [*watch, site]
+            return (f"{name} changed since {label} was last installed; run:", command), [*watch, site]
     return None, [*watch, site]

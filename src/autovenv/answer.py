@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 
+from autovenv.resolve.finders import env_deps
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -24,17 +26,9 @@ if TYPE_CHECKING:
 
 #: Bumped when the fields change, so hooks ignore entries written by another version.
 FORMAT = "1"
-#: Environment variables resolution reads. The hooks compare the same list, in this order.
-ENV_DEPS = (
-    "HOME",
-    "PYENV_ROOT",
-    "PYENV_VERSION",
-    "WORKON_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    "AUTOVENV_CONFIG_DIR",
-    "AUTOVENV_DATA_DIR",
-)
+#: Environment variables resolution reads, as the finders declare them (``finders.env_deps``). The hooks
+#: compare the same list, in this order.
+ENV_DEPS = env_deps()
 SIG_SEP = "\x1f"
 
 

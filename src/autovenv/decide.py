@@ -43,6 +43,10 @@ def display_quote(value: str) -> str:
     return quote(value)
 
 
+#: Finders named in the message (``activated blog-Xk3v9aQ2-py3.11 (poetry, Python 3.11.7)``).
+TOOL_KINDS = frozenset(("uv", "poetry", "pdm", "pipenv", "hatch", "pyenv-virtualenv"))
+
+
 def venv_label(venv: str, root: str) -> str:
     parent = os.path.dirname(venv.rstrip("/"))
     return os.path.basename(venv.rstrip("/")) if parent == root.rstrip("/") else venv
@@ -69,14 +73,17 @@ def _venv_target(resolution: Resolution, settings: Settings, environ: Mapping[st
         return Decision(None, notes, verdict.reason)
     name = resolution.prompt if isinstance(resolution.prompt, str) else info.prompt
     prompt = f"({name}) " if resolution.prompt is not False else None
-    version = f" (Python {info.version})" if info.version else ""
+    version = [f"Python {info.version}"] if info.version else []
+    tool = [resolution.kind] if resolution.kind in TOOL_KINDS else []
+    label = os.path.basename(info.path.rstrip("/")) if tool else venv_label(info.path, root)
+    details = ", ".join((*tool, *version))
     target = Target(
         root=root,
         path_entries=(info.bin_dir,),
         venv=info.path,
         venv_prompt=_prompt_values(name, info.version_tuple),
         prompt=prompt,
-        message=f"activated {venv_label(info.path, root)}{version}",
+        message=f"activated {label}" + (f" ({details})" if details else ""),
     )
     return Decision(target, notes)
 

@@ -268,6 +268,8 @@ def check_venv(info: VenvInfo, mode: str, environ: Mapping[str, str]) -> Verdict
             reason = f"it was created at {elsewhere} (copied or unpacked here?)"
     if reason is None and git_tracked(info.path):
         reason = "it is tracked by git (a committed venv)"
+    if reason is None and info.named_by is not None:
+        reason = f"only {info.named_by} points there, outside the project (a project file is not enough)"
     if reason is None and mode == "ask":
         reason = 'trust = "ask" and it is not allowed yet'
     return Verdict(reason is None, reason)

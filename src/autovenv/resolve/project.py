@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 
-from autovenv.resolve import pyenv
+from autovenv.resolve import pyenv, pyenv_virtualenv
 from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
-from autovenv.resolve.finders.base import FinderContext, Found
+from autovenv.resolve.finders.base import FinderContext, Found, is_venv
 from autovenv.resolve.stale import stale_hint
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 
@@ -76,6 +76,8 @@ class Resolution:
     ``problems`` are one-line reports for the user; ``watch`` lists the paths whose modification could
     change this answer (every directory walked, every file read) for the cache and the shell's fast path.
     ``candidate`` is the nearest directory holding any file the finders look at: the cache key.
+    ``kind`` names the finder that decided (``poetry``, ``venv-dir``, ``pyenv-virtualenv``, …), ``source``
+    the file that marks the project, ``setting`` in words which file or setting placed the env there.
     """
 
     __slots__ = (
@@ -91,6 +93,7 @@ class Resolution:
         "python",
         "quiet",
         "root",
+        "setting",
         "source",
         "venv",
         "watch",
@@ -102,6 +105,7 @@ class Resolution:
         self.root: str | None = None
         self.kind: str | None = None
         self.source: str | None = None
+        self.setting: str | None = None
         self.config: ConfigResult | None = None
         self.enabled = True
         self.venv: VenvInfo | None = None
@@ -172,6 +176,8 @@ def _pyenv_for(context: FinderContext) -> PyenvLayout:
 def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -> None:
     assert found.venv is not None
     info = inspect_venv(found.venv, context.windows)
+    if found.pointer is not None and not _in_store(found):
+        info.named_by = found.pointer
     resolution.venv = info
     bin_dir = info.bin_dir
     resolution.watch.extend((found.venv, os.path.join(found.venv, "pyvenv.cfg"), bin_dir))
@@ -183,14 +189,26 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
         resolution.watch.extend(watch)
 
 
+def _in_store(found: Found) -> bool:
+    """The env lies in the directory the user's own tool configuration keeps envs in."""
+    return found.store is not None and found.venv is not None and os.path.dirname(found.venv) == found.store
+
+
 def _select_python(resolution: Resolution, directory: str, spec: str | None, context: FinderContext) -> None:
     environ: Mapping[str, str] = context.environ
     if spec is not None:
         environ = {**environ}
         environ["PYENV_VERSION"] = spec
     selection = _pyenv_for(context).select_python(directory, environ)
-    resolution.python = selection
     resolution.watch.extend(selection.watch_paths)
+    if spec is None and not context.windows:
+        env = pyenv_virtualenv.env_for(selection)
+        if env is not None:
+            resolution.kind = pyenv_virtualenv.NAME
+            resolution.setting = pyenv_virtualenv.describe(selection)
+            _select_venv(resolution, Found(pyenv_virtualenv.NAME, resolution.source or "", venv=env), context)
+            return
+    resolution.python = selection
     if selection.problem:
         resolution.problems.append(selection.problem)
 
@@ -249,11 +267,19 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
             if not resolution.enabled:
                 resolution.kind, resolution.source = "config", config.path
                 return resolution
+        pending: Found | None = None
         if found is None:
             for finder in FINDERS:
                 found = finder.find(current, context)
+                if found is not None and found.install and found.venv and not is_venv(found.venv):
+                    pending = pending or found  # the tool's env is not there yet: others may have one
+                    found = None
                 if found is not None:
                     break
+        resolution.watch.extend(context.read)
+        context.read.clear()
+        if found is None and pending is not None:
+            found = pending
         if found is None:
             if resolution.root is not None:  # config without environment keys: nothing more to decide
                 resolution.kind, resolution.source = (
@@ -265,14 +291,26 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         resolution.root = current
         resolution.kind = found.kind
         resolution.source = found.source
+        resolution.setting = found.setting
         resolution.watch.append(found.source)
         resolution.watch.extend(found.watch)
-        if found.problem:
+        if pending is not None:
+            resolution.watch.extend(pending.watch)
+        if found is pending:
+            resolution.problems.append(missing_line(found))
+        elif found.problem:
             resolution.problems.append(found.problem)
         elif found.venv is not None:
             _select_venv(resolution, found, context)
             _check_pin(resolution, current, context)
         else:
             _select_python(resolution, current, found.python, context)
+            if pending is not None and resolution.venv is None:
+                resolution.problems.append(missing_line(pending))
         return resolution
     return resolution
+
+
+def missing_line(found: Found) -> str:
+    """One line for a tool whose env for the project does not exist yet, naming the tool's own command."""
+    return f"{found.kind} has no env for this project yet ({found.venv}); create it: {found.install}"

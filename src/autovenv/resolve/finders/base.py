@@ -1,26 +1,47 @@
-"""The contract every environment finder module fulfils."""
+"""The contract every environment finder module fulfils, and what finders share.
+
+A finder is a module (see ``Finder``) asked, directory by directory, whether that directory decides an
+environment. Besides files it may read only the environment variables it declares in ``ENV``: the
+hooks compare exactly those (``finders.env_deps``) to know when a cached answer no longer holds, so a
+variable read but not declared would leave a stale answer active.
+"""
 
 from __future__ import annotations
+
+import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Protocol
 
+    from autovenv.resolve.tomlfile import TomlFile
+
     class Finder(Protocol):
         """A module that can tell whether a directory decides the environment."""
 
+        #: short name shown in ``status`` and messages (``poetry``, ``venv-dir``, …)
         NAME: str
+        #: every environment variable ``find`` may read, each with why (``{"WORKON_HOME": "…"}``)
+        ENV: dict[str, str]
 
-        def markers(self, venv_dirs: tuple[str, ...]) -> tuple[str, ...]: ...
+        def markers(self, venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
+            """File names whose presence in a directory makes it worth asking this finder about."""
+            ...
 
-        def find(self, directory: str, context: FinderContext) -> Found | None: ...
+        def find(self, directory: str, context: FinderContext) -> Found | None:
+            """The environment ``directory`` decides, or ``None`` to let the next finder answer."""
+            ...
 
 
 class FinderContext:
-    """What finders may consult besides the directory: the user's environment and settings."""
+    """What finders may consult besides the directory: the user's environment and settings.
 
-    __slots__ = ("environ", "stale_hint", "venv_dirs", "windows")
+    ``toml`` reads a TOML file once per resolution (several finders look at the same pyproject.toml),
+    and records it to watch: a project file edited while the user sits in the project changes the answer.
+    """
+
+    __slots__ = ("_toml", "environ", "read", "stale_hint", "venv_dirs", "windows")
 
     def __init__(
         self, environ: Mapping[str, str], venv_dirs: tuple[str, ...], windows: bool, stale_hint: bool = True
@@ -29,12 +50,53 @@ class FinderContext:
         self.venv_dirs = venv_dirs
         self.windows = windows
         self.stale_hint = stale_hint
+        self._toml: dict[str, TomlFile] = {}
+        #: every file a finder read (or looked for), for the watch list
+        self.read: list[str] = []
+
+    def toml(self, path: str) -> TomlFile:
+        found = self._toml.get(path)
+        if found is None:
+            from autovenv.resolve import tomlfile
+
+            found = self._toml[path] = tomlfile.read(path)
+            self.read.append(path)
+        return found
+
+    def home(self) -> str:
+        return self.environ.get("HOME") or os.path.expanduser("~")
+
+    def expand(self, path: str) -> str:
+        """``~`` expanded against *this* environment's HOME (not the process's)."""
+        if path == "~" or path.startswith("~/"):
+            return self.home() + path[1:]
+        return path
 
 
 class Found:
-    """A finder's answer: what decided (``source``), the venv to activate or the Python spec to select."""
+    """A finder's answer: what decided, and the venv to activate or the Python spec to select.
 
-    __slots__ = ("kind", "problem", "python", "source", "venv", "watch")
+    ``kind`` is the finder (``poetry``, ``venv-dir``, …) and ``source`` the file that marks the project;
+    ``setting`` says in words which file or setting placed the env there (``envs.toml entry``,
+    ``POETRY_VIRTUALENVS_PATH``), for ``status``. ``install`` is the tool's own command that creates a
+    missing env: such an answer (``venv`` set, but no venv there yet) lets later finders try, and is
+    reported only when none of them finds a venv. ``store`` is the directory the tool keeps its envs in,
+    as the user configured it: an env there is where the user's tool put it; ``pointer`` is a project
+    file that names an env outside the project (a repository's word, which trust does not take).
+    """
+
+    __slots__ = (
+        "install",
+        "kind",
+        "pointer",
+        "problem",
+        "python",
+        "setting",
+        "source",
+        "store",
+        "venv",
+        "watch",
+    )
 
     def __init__(
         self,
@@ -44,6 +106,10 @@ class Found:
         python: str | None = None,
         problem: str | None = None,
         watch: tuple[str, ...] = (),
+        setting: str | None = None,
+        install: str | None = None,
+        store: str | None = None,
+        pointer: str | None = None,
     ) -> None:
         self.kind = kind
         self.source = source
@@ -51,6 +117,78 @@ class Found:
         self.python = python
         self.problem = problem
         self.watch = watch
+        self.setting = setting
+        self.install = install
+        self.store = store
+        self.pointer = pointer
 
     def __repr__(self) -> str:
         return f"Found({self.kind!r}, {self.source!r}, venv={self.venv!r}, problem={self.problem!r})"
+
+
+def is_venv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def urlsafe_hash(algorithm: str, data: bytes, width: int) -> str:
+    """The first ``width`` characters of ``urlsafe_b64encode(<algorithm>(data).digest())``, as the tools
+    name their envs. The builtin hash modules cost nothing to import; ``hashlib`` (OpenSSL) would."""
+    digest = _digest(algorithm, data)
+    import binascii
+
+    text = binascii.b2a_base64(digest, newline=False).decode("ascii")
+    return text.replace("+", "-").replace("/", "_")[:width]
+
+
+def _digest(algorithm: str, data: bytes) -> bytes:
+    try:
+        if algorithm == "md5":
+            import _md5  # type: ignore[import-not-found]
+
+            return _md5.md5(data).digest()  # type: ignore[no-any-return]
+        try:
+            import _sha2 as module  # type: ignore[import-not-found]  # 3.12 and later
+        except ImportError:
+            import _sha256 as module  # type: ignore[import-not-found,unused-ignore]
+        return module.sha256(data).digest()  # type: ignore[no-any-return]
+    except (ImportError, AttributeError, ValueError):  # a build without them (FIPS): OpenSSL's
+        import hashlib
+
+        return hashlib.new(algorithm, data).digest()
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalisation (runs of ``-``, ``_``, ``.`` become one ``-``; lower case), without ``re``."""
+    out: list[str] = []
+    for char in name.lower():
+        if char in "-_.":
+            if not out or out[-1] != "-":
+                out.append("-")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def env_flag(value: str | None, true: tuple[str, ...], false: tuple[str, ...]) -> bool | None:
+    """A boolean environment variable as a tool reads it: ``None`` when unset or neither."""
+    if value is None:
+        return None
+    lowered = value.strip().lower()
+    if lowered in true:
+        return True
+    if lowered in false:
+        return False
+    return None
+
+
+def within(path: str, directory: str) -> bool:
+    """``path`` is ``directory`` or below it (lexically, after normalising both)."""
+    path, directory = os.path.normpath(path), os.path.normpath(directory)
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def project_name(context: FinderContext, directory: str) -> tuple[str | None, str]:
+    """``[project].name`` of the pyproject.toml in ``directory`` and the file (for watching)."""
+    path = os.path.join(directory, "pyproject.toml")
+    name = context.toml(path).get("project", "name")
+    return (name if isinstance(name, str) else None), path

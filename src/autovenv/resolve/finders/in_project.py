@@ -7,6 +7,7 @@ import os
 from autovenv.resolve.finders.base import FinderContext, Found
 
 NAME = "venv-dir"
+ENV: dict[str, str] = {}
 
 
 def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""``.python-version`` alone: select that interpreter, no venv (pyenv's semantics, see resolve.pyenv)."""
+"""``.python-version``: select that interpreter (pyenv's semantics, see resolve.pyenv), or activate the
+pyenv-virtualenv env it names as a venv (resolve.project)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from autovenv.resolve.finders.base import FinderContext, Found
 
 NAME = "python-version"
 FILE = ".python-version"
+ENV = {
+    "PYENV_VERSION": "pyenv's own choice (`pyenv shell`), over every .python-version",
+    "PYENV_ROOT": "where pyenv's versions (and pyenv-virtualenv's envs) are",
+    "PYENV_DIR": "where pyenv starts looking for .python-version",
+    "HOME": "the default PYENV_ROOT (~/.pyenv)",
+}
 
 
 def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:

@@ -95,6 +95,7 @@ class Resolution:
         "root",
         "setting",
         "source",
+        "tool_dirs",
         "venv",
         "watch",
     )
@@ -116,6 +117,10 @@ class Resolution:
         self.problems: list[str] = []
         self.hint: str | None = None
         self.watch: list[str] = []
+        #: where a tool keeps or will make the env (its store, the env's parent), existing or not: the
+        #: daemon watches these (or their nearest existing ancestor) so a `poetry install` made
+        #: elsewhere lands in the cache without a Python start
+        self.tool_dirs: list[str] = []
 
     def __repr__(self) -> str:
         return (
@@ -296,6 +301,9 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         resolution.watch.extend(found.watch)
         if pending is not None:
             resolution.watch.extend(pending.watch)
+        for tool in (found, pending):
+            if tool is not None and tool.install and tool.venv:
+                resolution.tool_dirs.extend(p for p in (tool.store, os.path.dirname(tool.venv)) if p)
         if found is pending:
             resolution.problems.append(missing_line(found))
         elif found.problem:

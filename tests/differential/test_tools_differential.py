@@ -188,3 +188,29 @@ def test_no_tool_is_ever_run_on_a_cd(world: World, tools: ToolWorld) -> None:
     programs = [line.split('execve("', 1)[1].split('"', 1)[0] for line in started if 'execve("' in line]
     assert [p for p in programs if os.path.basename(p) in TOOL_COMMANDS] == []
     assert any(p.endswith(("python", "python3")) or "python3." in p for p in programs)  # the traced starts
+
+
+def test_poetry_env_use_inside_the_project_is_picked_up_at_the_next_prompt(
+    world: World, tmp_path: pathlib.Path
+) -> None:
+    """Entering before the env exists names Poetry's own command; `poetry install` and then `poetry env
+    use` typed inside the project switch the env at the next prompt (Poetry writes envs.toml)."""
+    poetry = tool_world.tool_bin("poetry")
+    old, new = tool_world.python(tool_world.PY_OLD), tool_world.python(tool_world.PY)
+    project = world.projects / "blog"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        tool_world.PLAIN.format(name="blog") + "\n[tool.poetry]\npackage-mode = false\n"
+    )
+    sh = world.start(env={"PATH": f"{poetry.parent}:{world.env['PATH']}"})
+    entered = sh.cd(project)
+    assert "poetry has no env for this project yet" in entered and "poetry install" in entered
+    assert "VIRTUAL_ENV" not in sh.env()
+    sh.run(f"poetry env use {quote(world.shell, old)} >/dev/null 2>&1")
+    first = sh.run("builtin echo $VIRTUAL_ENV").strip()
+    assert first.endswith("-py3.11") and os.path.isfile(os.path.join(first, "pyvenv.cfg"))
+    sh.run(f"poetry env use {quote(world.shell, new)} >/dev/null 2>&1")
+    second = sh.run("builtin echo $VIRTUAL_ENV").strip()
+    assert second == first[: -len("3.11")] + "3.12"
+    assert sh.run("python -c 'import sys; print(sys.prefix)'").strip() == second
+    assert sh.run("poetry env info -p").strip() == second

@@ -304,6 +304,8 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
         for tool in (found, pending):
             if tool is not None and tool.install and tool.venv:
                 resolution.tool_dirs.extend(p for p in (tool.store, os.path.dirname(tool.venv)) if p)
+        if pending is not None and pending.venv is not None:
+            resolution.watch.extend(_nearest_below_home(os.path.dirname(pending.venv), context))
         if found is pending:
             resolution.problems.append(missing_line(found))
         elif found.problem:
@@ -317,6 +319,20 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
                 resolution.problems.append(missing_line(pending))
         return resolution
     return resolution
+
+
+def _nearest_below_home(path: str, context: FinderContext) -> tuple[str, ...]:
+    """The nearest existing ancestor of a tool env that is not there yet, for the prompt to watch, so a
+    `poetry install` typed inside the project activates at the next prompt. Only strictly below
+    ``$HOME``: in ``$HOME`` itself (history files, editors) or in shared places such as ``/tmp``, files
+    come and go all the time and each would cost a Python start; there the next cd or the daemon
+    notices."""
+    home = os.path.normpath(context.home())
+    current = path
+    while not os.path.isdir(current) and os.path.dirname(current) != current:
+        current = os.path.dirname(current)
+    inside = home != os.sep and current.startswith(home.rstrip(os.sep) + os.sep)
+    return (current,) if inside else ()
 
 
 def missing_line(found: Found) -> str:

@@ -139,7 +139,10 @@ def test_poetry_settings_precedence(tmp_path: pathlib.Path, home: pathlib.Path) 
     assert venv_of(resolve(str(where), env_for(home))) == from_config
     (where / "poetry.toml").write_text('[virtualenvs]\npath = "{cache-dir}/local"\n')
     local = fake_venv(home / ".cache" / "pypoetry" / "local" / f"{base}-py3.12")
-    assert venv_of(resolve(str(where), env_for(home))) == local
+    resolution = resolve(str(where), env_for(home))
+    assert venv_of(resolution) == local
+    # the project's own file put the store outside the project: its word is not enough for trust
+    assert resolution.venv is not None and resolution.venv.named_by == str(where / "poetry.toml")
     env_var = fake_venv(home / "var" / f"{base}-py3.12")
     assert venv_of(resolve(str(where), env_for(home, POETRY_VIRTUALENVS_PATH=str(home / "var")))) == env_var
 

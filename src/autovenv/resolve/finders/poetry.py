@@ -147,6 +147,7 @@ def find(directory: str, context: FinderContext) -> Found | None:
     base = env_name(canonical_name(name), directory)
     where = f"virtualenvs.path from {store_origin}" if store_origin else "Poetry's cache dir"
     pointer = store_origin if store_origin == config.local.path and not within(store, directory) else None
+    users = None if pointer else store  # a store the project's own file names is not the user's
     watch = (store,)
     envs = context.toml(os.path.join(store, "envs.toml"))
     minor = envs.get(base, "minor")
@@ -159,14 +160,14 @@ def find(directory: str, context: FinderContext) -> Found | None:
             venv=venv,
             setting=setting,
             install=INSTALL,
-            store=store,
+            store=users,
             pointer=pointer,
             watch=watch,
         )
     candidates = _existing(store, base)
     if not candidates:
-        venv = os.path.join(store, f"{base}-py?")
-        return Found(NAME, source, venv=venv, setting=where, install=INSTALL, store=store, watch=watch)
+        venv = os.path.join(store, f"{base}-pyX.Y")
+        return Found(NAME, source, venv=venv, setting=where, install=INSTALL, store=users, watch=watch)
     _version, venv = candidates[-1]
     setting = (
         f"{where}; the only env Poetry made for it"
@@ -176,7 +177,7 @@ def find(directory: str, context: FinderContext) -> Found | None:
         )
     )
     return Found(
-        NAME, source, venv=venv, setting=setting, install=INSTALL, store=store, pointer=pointer, watch=watch
+        NAME, source, venv=venv, setting=setting, install=INSTALL, store=users, pointer=pointer, watch=watch
     )
 
 

@@ -295,3 +295,11 @@ def test_launchd_plist_is_well_formed_xml() -> None:
     document = xml.dom.minidom.parseString(text)
     strings = [node.firstChild.data for node in document.getElementsByTagName("string") if node.firstChild]
     assert "/a&<b>" in strings and control.LAUNCHD_LABEL in strings and "run" in strings
+
+
+def test_export_looks_for_the_daemons_fifo_by_its_name() -> None:
+    """export checks for the FIFO before importing the daemon's module: the names must agree."""
+    from autovenv import export
+    from autovenv.daemon import visit
+
+    assert export.DAEMON_FIFO == visit.FIFO

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from autovenv.resolve import pyenv, pyenv_virtualenv
+from autovenv.resolve import pyenv
 from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
 from autovenv.resolve.finders.base import FinderContext, Found, is_venv
@@ -194,6 +194,15 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
         resolution.watch.extend(watch)
 
 
+def _names_a_venv(selection: pyenv.PythonSelection) -> bool:
+    """A version file that names one version holding a pyvenv.cfg (a pyenv-virtualenv env): the cheap
+    test before importing the module that activates it."""
+    names = [name for name in selection.resolved if name is not None]
+    if selection.source_kind != "local" or len(names) != 1 or names[0] == "system":
+        return False
+    return is_venv(pyenv.version_prefix(selection.root, names[0]))
+
+
 def _in_store(found: Found) -> bool:
     """The env lies in the directory the user's own tool configuration keeps envs in."""
     return found.store is not None and found.venv is not None and os.path.dirname(found.venv) == found.store
@@ -206,7 +215,9 @@ def _select_python(resolution: Resolution, directory: str, spec: str | None, con
         environ["PYENV_VERSION"] = spec
     selection = _pyenv_for(context).select_python(directory, environ)
     resolution.watch.extend(selection.watch_paths)
-    if spec is None and not context.windows:
+    if spec is None and not context.windows and _names_a_venv(selection):
+        from autovenv.resolve import pyenv_virtualenv
+
         env = pyenv_virtualenv.env_for(selection)
         if env is not None:
             resolution.kind = pyenv_virtualenv.NAME
@@ -274,8 +285,10 @@ def resolve(directory: str, environ: Mapping[str, str], settings: Settings | Non
                 return resolution
         pending: Found | None = None
         if found is None:
-            for finder in FINDERS:
-                found = finder.find(current, context)
+            for spec in FINDERS:
+                if not spec.gate(current, context):
+                    continue
+                found = spec.finder().find(current, context)
                 if found is not None and found.install and found.venv and not is_venv(found.venv):
                     pending = pending or found  # the tool's env is not there yet: others may have one
                     found = None

@@ -9,29 +9,67 @@ variable read but not declared would leave a stale answer active.
 from __future__ import annotations
 
 import os
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Protocol
 
     from autovenv.resolve.tomlfile import TomlFile
 
     class Finder(Protocol):
-        """A module that can tell whether a directory decides the environment."""
+        """A finder module: tells whether a directory decides the environment, and which."""
 
-        #: short name shown in ``status`` and messages (``poetry``, ``venv-dir``, …)
+        #: short name shown in ``status`` and messages (``poetry``, ``venv-dir``, …); the spec's name
         NAME: str
-        #: every environment variable ``find`` may read, each with why (``{"WORKON_HOME": "…"}``)
-        ENV: dict[str, str]
-
-        def markers(self, venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-            """File names whose presence in a directory makes it worth asking this finder about."""
-            ...
 
         def find(self, directory: str, context: FinderContext) -> Found | None:
             """The environment ``directory`` decides, or ``None`` to let the next finder answer."""
             ...
+
+
+class FinderSpec:
+    """What the registry (``finders.FINDERS``) knows of a finder without importing its module.
+
+    A module import costs a cold start about 0.4 M instructions whatever its size, and a first visit
+    may spend only one Python start; so a finder's module is imported only when ``gate`` says the
+    directory may be its (a Pipfile for Pipenv, ``poetry`` in pyproject.toml for Poetry, …), and what
+    every answer must know without asking any finder is declared here.
+    """
+
+    __slots__ = ("_module", "env", "gate", "markers", "module", "name")
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        env: Mapping[str, str],
+        markers: Callable[[tuple[str, ...]], tuple[str, ...]],
+        gate: Callable[[str, FinderContext], bool],
+    ) -> None:
+        #: the finder's name (= its module's ``NAME``)
+        self.name = name
+        #: the module under ``autovenv.resolve.finders`` holding ``find``
+        self.module = module
+        #: every environment variable the finder may read, each with why; the answer's signature and
+        #: the hooks compare exactly the union of these (``finders.env_deps``), so a variable read but
+        #: not declared here would leave a stale answer active when the user changes it
+        self.env = env
+        #: file names whose presence makes a directory a candidate (the hooks' walk tests these)
+        self.markers = markers
+        #: cheap test (a stat, a look at bytes already read) that the directory may be this finder's
+        self.gate = gate
+        self._module: Finder | None = None
+
+    def finder(self) -> Finder:
+        if self._module is None:  # __import__: importlib's package would be one more import
+            self._module = __import__(f"autovenv.resolve.finders.{self.module}", fromlist=["find"])
+        assert self._module is not None
+        return self._module
+
+    def __repr__(self) -> str:
+        return f"FinderSpec({self.name!r})"
 
 
 class FinderContext:
@@ -41,7 +79,7 @@ class FinderContext:
     and records it to watch: a project file edited while the user sits in the project changes the answer.
     """
 
-    __slots__ = ("_toml", "environ", "read", "stale_hint", "venv_dirs", "windows")
+    __slots__ = ("_raw", "_toml", "environ", "read", "stale_hint", "venv_dirs", "windows")
 
     def __init__(
         self, environ: Mapping[str, str], venv_dirs: tuple[str, ...], windows: bool, stale_hint: bool = True
@@ -51,6 +89,7 @@ class FinderContext:
         self.windows = windows
         self.stale_hint = stale_hint
         self._toml: dict[str, TomlFile] = {}
+        self._raw: dict[str, bytes] = {}
         #: every file a finder read (or looked for), for the watch list
         self.read: list[str] = []
 
@@ -61,6 +100,19 @@ class FinderContext:
 
             found = self._toml[path] = tomlfile.read(path)
             self.read.append(path)
+        return found
+
+    def raw(self, path: str) -> bytes:
+        """A small project file's bytes (empty when missing or unreadable), read once: gates look at it."""
+        found = self._raw.get(path)
+        if found is None:
+            from autovenv.files import read_regular
+
+            try:
+                found = read_regular(path, 1024 * 1024)
+            except OSError:
+                found = b""
+            self._raw[path] = found
         return found
 
     def home(self) -> str:
@@ -192,3 +244,65 @@ def project_name(context: FinderContext, directory: str) -> tuple[str | None, st
     path = os.path.join(directory, "pyproject.toml")
     name = context.toml(path).get("project", "name")
     return (name if isinstance(name, str) else None), path
+
+
+# ------------------------------------------------------------------------ the tools' own directories
+# platformdirs' answers for another application's name (``pypoetry``, ``pdm``, ``hatch``), without
+# importing it, as ``autovenv.dirs`` does for ours.
+
+#: What the tool directory functions below read; finders that call them declare the ones they use.
+PLACES_ENV = {
+    "HOME": "the default base of every directory",
+    "XDG_CONFIG_HOME": "Linux and macOS: base of the tools' config dirs when absolute",
+    "XDG_CACHE_HOME": "Linux and macOS: base of the tools' cache dirs (Poetry's envs) when absolute",
+    "XDG_DATA_HOME": "Linux and macOS: base of the tools' data dirs (PDM, Hatch, Pipenv) when absolute",
+    "APPDATA": "Windows: roaming config and data dirs",
+    "LOCALAPPDATA": "Windows: local cache, config and data dirs",
+}
+
+
+def _home(environ: Mapping[str, str]) -> str:
+    return environ.get("HOME") or os.path.expanduser("~")
+
+
+def _xdg(environ: Mapping[str, str], name: str, default: str) -> str:
+    value = environ.get(name, "")
+    return value if value.startswith("/") else os.path.join(_home(environ), default)
+
+
+def _windows(environ: Mapping[str, str], roaming: bool) -> str:
+    name = "APPDATA" if roaming else "LOCALAPPDATA"
+    fallback = ("AppData", "Roaming") if roaming else ("AppData", "Local")
+    return environ.get(name) or os.path.join(_home(environ), *fallback)
+
+
+def cache_dir(app: str, environ: Mapping[str, str], platform: str = sys.platform) -> str:
+    if platform == "win32":
+        return os.path.join(_windows(environ, False), app, "Cache")
+    if platform == "darwin":
+        return os.path.join(_xdg(environ, "XDG_CACHE_HOME", os.path.join("Library", "Caches")), app)
+    return os.path.join(_xdg(environ, "XDG_CACHE_HOME", ".cache"), app)
+
+
+def config_dir(
+    app: str, environ: Mapping[str, str], roaming: bool = False, platform: str = sys.platform
+) -> str:
+    if platform == "win32":
+        return os.path.join(_windows(environ, roaming), app)
+    if platform == "darwin":
+        return os.path.join(
+            _xdg(environ, "XDG_CONFIG_HOME", os.path.join("Library", "Application Support")), app
+        )
+    return os.path.join(_xdg(environ, "XDG_CONFIG_HOME", ".config"), app)
+
+
+def data_dir(
+    app: str, environ: Mapping[str, str], roaming: bool = False, platform: str = sys.platform
+) -> str:
+    if platform == "win32":
+        return os.path.join(_windows(environ, roaming), app)
+    if platform == "darwin":
+        return os.path.join(
+            _xdg(environ, "XDG_DATA_HOME", os.path.join("Library", "Application Support")), app
+        )
+    return os.path.join(_xdg(environ, "XDG_DATA_HOME", os.path.join(".local", "share")), app)

@@ -9,12 +9,7 @@ from autovenv.files import read_regular
 from autovenv.resolve.finders.base import FinderContext, Found
 
 NAME = "conda"
-ENV: dict[str, str] = {}
 FILES = ("environment.yml", "environment.yaml")
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return (*FILES, "conda-meta")
 
 
 def _env_name(path: str) -> str | None:

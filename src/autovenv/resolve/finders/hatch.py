@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 
-from autovenv.resolve.finders import places
 from autovenv.resolve.finders.base import (
     FinderContext,
     Found,
     canonical_name,
+    config_dir,
+    data_dir,
     is_venv,
     project_name,
     urlsafe_hash,
@@ -28,19 +29,6 @@ from autovenv.resolve.finders.base import (
 
 NAME = "hatch"
 INSTALL = "hatch env create"
-ENV = {
-    "HATCH_DATA_DIR": "Hatch's data dir, the default parent of its envs",
-    "HATCH_CONFIG": "Hatch's config file (dirs.env.virtual, dirs.data)",
-    "HATCH_ENV_TYPE_VIRTUAL_PATH": "the default env's explicit path",
-    "HOME": places.ENV["HOME"],
-    "XDG_CONFIG_HOME": places.ENV["XDG_CONFIG_HOME"],
-    "XDG_DATA_HOME": places.ENV["XDG_DATA_HOME"],
-    "LOCALAPPDATA": places.ENV["LOCALAPPDATA"],
-}
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return ()  # beside a pyproject.toml, which marks the directory already
 
 
 def _expand(value: str, context: FinderContext) -> str:
@@ -65,7 +53,7 @@ def _env_config(directory: str, context: FinderContext) -> tuple[dict[str, objec
 def env_dir(directory: str, context: FinderContext) -> tuple[str, str]:
     """(the directory Hatch keeps virtual envs in for this project, what set it)."""
     config_file = context.environ.get("HATCH_CONFIG") or os.path.join(
-        places.config_dir("hatch", context.environ), "config.toml"
+        config_dir("hatch", context.environ), "config.toml"
     )
     config = context.toml(config_file)
     configured = config.get("dirs", "env", "virtual")
@@ -80,7 +68,7 @@ def env_dir(directory: str, context: FinderContext) -> tuple[str, str]:
             (value, f"dirs.data in {config_file}") if isinstance(value, str) and value else (None, "")
         )
     if not data:
-        data, origin = places.data_dir("hatch", context.environ), "Hatch's data dir"
+        data, origin = data_dir("hatch", context.environ), "Hatch's data dir"
     return os.path.join(os.path.abspath(_expand(data, context)), "env", "virtual"), origin
 
 

@@ -7,11 +7,6 @@ import os
 from autovenv.resolve.finders.base import FinderContext, Found
 
 NAME = "venv-dir"
-ENV: dict[str, str] = {}
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return venv_dirs
 
 
 def find(directory: str, context: FinderContext) -> Found | None:

@@ -13,26 +13,21 @@ from __future__ import annotations
 import os
 
 from autovenv.files import read_regular
-from autovenv.resolve.finders import places
-from autovenv.resolve.finders.base import FinderContext, Found, env_flag, is_venv, urlsafe_hash, within
+from autovenv.resolve.finders.base import (
+    FinderContext,
+    Found,
+    config_dir,
+    data_dir,
+    env_flag,
+    is_venv,
+    urlsafe_hash,
+    within,
+)
 
 NAME = "pdm"
 INSTALL = "pdm install"
-ENV = {
-    "PDM_PYTHON": "the interpreter PDM uses, over .pdm-python",
-    "PDM_IGNORE_SAVED_PYTHON": "true: PDM ignores .pdm-python",
-    "PDM_CONFIG_FILE": "PDM's global config file (venv.location)",
-    "HOME": places.ENV["HOME"],
-    "XDG_CONFIG_HOME": places.ENV["XDG_CONFIG_HOME"],
-    "XDG_DATA_HOME": places.ENV["XDG_DATA_HOME"],
-    "LOCALAPPDATA": places.ENV["LOCALAPPDATA"],
-}
 SAVED = ".pdm-python"
 _TRUE = ("1", "true", "yes", "on")
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return ()  # beside a pyproject.toml, which marks the directory already
 
 
 def is_project(directory: str, context: FinderContext) -> bool:
@@ -58,12 +53,12 @@ def venv_of(interpreter: str) -> str | None:
 def venv_location(context: FinderContext) -> tuple[str, str | None]:
     """(``venv.location``, the config file that set it or ``None`` for PDM's default)."""
     config = context.environ.get("PDM_CONFIG_FILE") or os.path.join(
-        places.config_dir("pdm", context.environ), "config.toml"
+        config_dir("pdm", context.environ), "config.toml"
     )
     value = context.toml(config).get("venv", "location")
     if isinstance(value, str) and value:
         return os.path.abspath(context.expand(value)), config
-    return os.path.join(places.data_dir("pdm", context.environ), "venvs"), None
+    return os.path.join(data_dir("pdm", context.environ), "venvs"), None
 
 
 def _saved(directory: str, context: FinderContext) -> tuple[str | None, str | None]:

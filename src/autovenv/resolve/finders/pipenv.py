@@ -15,28 +15,13 @@ from __future__ import annotations
 
 import os
 
-from autovenv.resolve.finders import places
 from autovenv.resolve.finders.base import FinderContext, Found, env_flag, urlsafe_hash, within
 
 NAME = "pipenv"
 INSTALL = "pipenv install"
-ENV = {
-    "WORKON_HOME": "where Pipenv (and virtualenvwrapper) keep named envs",
-    "PIPENV_VENV_IN_PROJECT": "1: the env is the project's .venv; 0: an in-project .venv is ignored",
-    "PIPENV_NO_VENV_IN_PROJECT": "the negation Pipenv also reads for PIPENV_VENV_IN_PROJECT",
-    "PIPENV_CUSTOM_VENV_NAME": "the env's whole name under WORKON_HOME",
-    "PIPENV_PIPFILE": "the Pipfile to use instead of the nearest one",
-    "PIPENV_PYTHON": "adds -<python> to the env's name",
-    "HOME": places.ENV["HOME"],
-    "XDG_DATA_HOME": "base of Pipenv's default WORKON_HOME (raw, as Pipenv reads it)",
-}
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 _SPECIAL = frozenset(' &$`!*@"()[]\\\r\n\t')
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return ("Pipfile",)
 
 
 def workon_home(context: FinderContext) -> str:

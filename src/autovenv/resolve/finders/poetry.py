@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 
-from autovenv.resolve.finders import places
 from autovenv.resolve.finders.base import (
     FinderContext,
     Found,
+    cache_dir,
     canonical_name,
+    config_dir,
     is_venv,
     project_name,
     urlsafe_hash,
@@ -28,23 +29,7 @@ from autovenv.resolve.finders.base import (
 
 NAME = "poetry"
 INSTALL = "poetry install"
-ENV = {
-    "POETRY_VIRTUALENVS_PATH": "where Poetry keeps its envs (virtualenvs.path)",
-    "POETRY_VIRTUALENVS_IN_PROJECT": "false: Poetry ignores an in-project .venv (virtualenvs.in-project)",
-    "POETRY_VIRTUALENVS_CREATE": "false: Poetry uses no env at all (virtualenvs.create)",
-    "POETRY_CACHE_DIR": "Poetry's cache dir, the default parent of its envs (cache-dir)",
-    "POETRY_CONFIG_DIR": "where Poetry's config.toml is",
-    "HOME": places.ENV["HOME"],
-    "XDG_CACHE_HOME": places.ENV["XDG_CACHE_HOME"],
-    "XDG_CONFIG_HOME": places.ENV["XDG_CONFIG_HOME"],
-    "APPDATA": places.ENV["APPDATA"],
-    "LOCALAPPDATA": places.ENV["LOCALAPPDATA"],
-}
 _SPECIAL = frozenset(' $`!*@"\\\r\n\t')
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return ()  # beside a pyproject.toml, which marks the directory already
 
 
 def is_project(directory: str, context: FinderContext) -> bool:
@@ -76,10 +61,10 @@ class _Config:
     def __init__(self, directory: str, context: FinderContext) -> None:
         self.context = context
         self.local = context.toml(os.path.join(directory, "poetry.toml"))
-        config_dir = context.environ.get("POETRY_CONFIG_DIR") or places.config_dir(
+        where = context.environ.get("POETRY_CONFIG_DIR") or config_dir(
             "pypoetry", context.environ, roaming=True
         )
-        self.user = context.toml(os.path.join(config_dir, "config.toml"))
+        self.user = context.toml(os.path.join(where, "config.toml"))
 
     def get(self, *keys: str) -> tuple[object, str | None]:
         """(value, where it came from) for a setting; where is ``None`` for Poetry's default."""
@@ -118,7 +103,7 @@ class _Config:
 
     def cache_dir(self) -> str:
         value, _ = self.path("cache-dir")
-        return value or places.cache_dir("pypoetry", self.context.environ)
+        return value or cache_dir("pypoetry", self.context.environ)
 
 
 def find(directory: str, context: FinderContext) -> Found | None:

@@ -9,16 +9,6 @@ from autovenv.resolve.finders.base import FinderContext, Found
 
 NAME = "python-version"
 FILE = ".python-version"
-ENV = {
-    "PYENV_VERSION": "pyenv's own choice (`pyenv shell`), over every .python-version",
-    "PYENV_ROOT": "where pyenv's versions (and pyenv-virtualenv's envs) are",
-    "PYENV_DIR": "where pyenv starts looking for .python-version",
-    "HOME": "the default PYENV_ROOT (~/.pyenv)",
-}
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return (FILE,)
 
 
 def find(directory: str, context: FinderContext) -> Found | None:

@@ -16,11 +16,6 @@ from autovenv.resolve.pyenv import _match
 
 NAME = "uv"
 INSTALL = "uv sync"
-ENV = {"UV_PROJECT_ENVIRONMENT": "the project env's path (absolute, or relative to the workspace root)"}
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return ()  # beside a pyproject.toml, which marks the directory already
 
 
 def _workspace(directory: str, context: FinderContext) -> tuple[object, str] | None:

@@ -18,15 +18,6 @@ from autovenv.resolve.finders.base import FinderContext, Found, is_venv, within
 
 NAME = "venv-file"
 MAX_BYTES = 4096
-ENV = {
-    "WORKON_HOME": "where a bare name in the file is looked up",
-    "XDG_DATA_HOME": "base of Pipenv's default WORKON_HOME",
-    "HOME": "base of the default WORKON_HOMEs; a path starting with ~",
-}
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return (".venv",)
 
 
 def workon_homes(context: FinderContext) -> list[str]:

@@ -433,3 +433,24 @@ def test_every_variable_resolution_reads_is_declared(tmp_path: pathlib.Path, hom
         environ = Recording(env_for(home))
         resolve(str(where), environ)
         assert environ.read - declared == set(), where
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["$HOME/e", "${HOME}/e", "$NOPE/x", "${NOPE}", "a$", "$", "${HOME", "$A_B$HOME", "é$HOME", "$$HOME"],
+)
+def test_variables_in_tool_paths_expand_from_the_given_environment(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As os.path.expandvars does, but from the environment resolution is given (the daemon resolves
+    for shells whose environment is not its own)."""
+    from autovenv.resolve.finders.base import FinderContext
+
+    given = {"HOME": "/h", "A_B": "x"}
+    for name in list(os.environ):
+        monkeypatch.delenv(name)
+    for name, text in given.items():
+        monkeypatch.setenv(name, text)
+    expected = os.path.expandvars(value)
+    monkeypatch.setenv("HOME", "/elsewhere")
+    assert FinderContext(given, (), False).expand_vars(value) == expected

@@ -118,6 +118,31 @@ class FinderContext:
     def home(self) -> str:
         return self.environ.get("HOME") or os.path.expanduser("~")
 
+    def expand_vars(self, value: str) -> str:
+        """``$NAME`` and ``${NAME}`` from *this* environment, as ``os.path.expandvars`` does from the
+        process's (the daemon resolves for shells whose environment is not its own); unknown ones stay."""
+        out: list[str] = []
+        i = 0
+        while True:
+            start = value.find("$", i)
+            if start < 0:
+                out.append(value[i:])
+                return "".join(out)
+            out.append(value[i:start])
+            braced = value.startswith("{", start + 1)
+            j = start + 2 if braced else start + 1
+            k = j
+            while k < len(value) and (value[k].isalnum() or value[k] == "_") and value[k].isascii():
+                k += 1
+            name = value[j:k]
+            closed = not braced or value.startswith("}", k)
+            end = k + 1 if braced and closed else k
+            if name and closed and name in self.environ:
+                out.append(self.environ[name])
+            else:
+                out.append(value[start:end])
+            i = end if end > start else start + 1
+
     def expand(self, path: str) -> str:
         """``~`` expanded against *this* environment's HOME (not the process's)."""
         if path == "~" or path.startswith("~/"):

@@ -33,7 +33,7 @@ INSTALL = "hatch env create"
 
 def _expand(value: str, context: FinderContext) -> str:
     """Hatch's ``Path.expand``: variables, then ``~``."""
-    return context.expand(os.path.expandvars(value) if "$" in value else value)
+    return context.expand(context.expand_vars(value) if "$" in value else value)
 
 
 def _env_config(directory: str, context: FinderContext) -> tuple[dict[str, object] | None, str | None, bool]:

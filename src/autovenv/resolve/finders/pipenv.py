@@ -31,7 +31,7 @@ def workon_home(context: FinderContext) -> str:
     if not value:
         base = context.environ.get("XDG_DATA_HOME") or "~/.local/share"
         value = os.path.join(base, "virtualenvs")
-    value = os.path.expandvars(value) if "$" in value else value
+    value = context.expand_vars(value) if "$" in value else value
     return os.path.abspath(context.expand(value))
 
 

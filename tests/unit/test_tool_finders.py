@@ -454,3 +454,35 @@ def test_variables_in_tool_paths_expand_from_the_given_environment(
     expected = os.path.expandvars(value)
     monkeypatch.setenv("HOME", "/elsewhere")
     assert FinderContext(given, (), False).expand_vars(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        '[other-abc]\nminor = "3.11"\n',
+        '[a-1]\nminor = "3.10"\npatch = "3.10.1"\n\n[blog-XyZ_-12]\nminor = "3.12"\npatch = "3.12.1"\n'
+        '\n[z]\nminor = "3.9"\n',
+        '["blog-XyZ_-12"]\nminor = "3.13" # chosen\n',
+        '[blog-XyZ_-12]\nminor = """3.11"""\n',
+        '[blog-XyZ_-12]\nminor = "3.11"\n[blog-XyZ_-12]\nminor = "3.12"\n',
+        '[blog-XyZ_-12-other]\nminor = "3.11"\n',
+        '[blog-XyZ_-12]\npatch = "3.12.1"\n',
+        "[blog-XyZ_-12]\nminor = 3\n",
+        "[blog-XyZ_-12\nminor = '3.12'\n",
+    ],
+)
+def test_envs_toml_entries_read_alone_agree_with_the_whole_file(tmp_path: pathlib.Path, text: str) -> None:
+    """Reading only the project's table of a long envs.toml gives what parsing all of it gives."""
+    from autovenv.resolve.finders.base import FinderContext
+    from autovenv.resolve.tomlfile import loads
+
+    path = tmp_path / "envs.toml"
+    path.write_text(text)
+    try:
+        whole = loads(text).get("blog-XyZ_-12", {})
+        expected = whole.get("minor") if isinstance(whole, dict) else None
+    except ValueError:
+        expected = None
+    got = poetry.recorded_minor(FinderContext({}, (), False), str(path), "blog-XyZ_-12")
+    assert got == (expected if isinstance(expected, str) else None)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from autovenv.start import Checks
 
 _PLAIN = frozenset(range(0x20, 0x7F)) - {ord("'")}
+_PLAIN_BYTES = bytes(sorted(_PLAIN))
 #: Each byte as it is written inside ``$'...'``.
 _ESCAPED = tuple("\\\\" if b == 0x5C else chr(b) if b in _PLAIN else f"\\x{b:02x}" for b in range(256))
 
@@ -25,7 +26,7 @@ def quote(value: str) -> str:
     escapes) and the user's locale cannot change what the shell sees.
     """
     data = value.encode("utf-8", "surrogateescape")
-    if all(byte in _PLAIN for byte in data):
+    if not data.translate(None, _PLAIN_BYTES):  # nothing left once the plain bytes are deleted
         return "'" + value + "'"
     # map over a table: no Python-level step per byte (an answer's signature is hundreds of bytes)
     return "$'" + "".join(map(_ESCAPED.__getitem__, data)) + "'"

@@ -223,10 +223,10 @@ def _digest(algorithm: str, data: bytes) -> bytes:
             import _md5  # type: ignore[import-not-found]
 
             return _md5.md5(data).digest()  # type: ignore[no-any-return]
-        try:
-            import _sha2 as module  # type: ignore[import-not-found]  # 3.12 and later
-        except ImportError:
-            import _sha256 as module  # type: ignore[import-not-found,unused-ignore]
+        if sys.version_info >= (3, 12):  # a failed import searches all of sys.path: choose, do not try
+            import _sha2 as module  # type: ignore[import-not-found,unused-ignore]
+        else:
+            import _sha256 as module  # type: ignore[import-not-found,no-redef,unused-ignore]
         return module.sha256(data).digest()  # type: ignore[no-any-return]
     except (ImportError, AttributeError, ValueError):  # a build without them (FIPS): OpenSSL's
         import hashlib

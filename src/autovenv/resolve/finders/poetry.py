@@ -134,11 +134,11 @@ def find(directory: str, context: FinderContext) -> Found | None:
     pointer = store_origin if store_origin == config.local.path and not within(store, directory) else None
     users = None if pointer else store  # a store the project's own file names is not the user's
     watch = (store,)
-    envs = context.toml(os.path.join(store, "envs.toml"))
-    minor = envs.get(base, "minor")
+    envs_file = os.path.join(store, "envs.toml")
+    minor = recorded_minor(context, envs_file, base)
     if isinstance(minor, str):
         venv = os.path.join(store, f"{base}-py{minor.strip()}")
-        setting = f"{where}; Python {minor.strip()} from `poetry env use` ({envs.path})"
+        setting = f"{where}; Python {minor.strip()} from `poetry env use` ({envs_file})"
         return Found(
             NAME,
             source,
@@ -164,6 +164,49 @@ def find(directory: str, context: FinderContext) -> Found | None:
     return Found(
         NAME, source, venv=venv, setting=setting, install=INSTALL, store=users, pointer=pointer, watch=watch
     )
+
+
+def recorded_minor(context: FinderContext, path: str, base: str) -> str | None:
+    """The ``minor`` that ``poetry env use`` recorded for ``base`` in envs.toml, if any.
+
+    envs.toml holds one small table per env Poetry ever switched, so with many projects it is long,
+    and every first visit of any of them would parse all of it: a file that does not mention ``base``
+    has no entry, and one whose table for it is a plain ``[base]`` block has that block parsed alone.
+    Anything else is parsed whole.
+    """
+    from autovenv.resolve import tomlfile
+
+    raw = context.raw(path)
+    context.read.append(path)
+    if base.encode("utf-8", "surrogateescape") not in raw:
+        return None
+    block = _table_block(raw, base)
+    table = tomlfile.loads_lean(block) if block is not None else None
+    if table is None:
+        minor = context.toml(path).get(base, "minor")
+    else:
+        entry = table.get(base)
+        minor = entry.get("minor") if isinstance(entry, dict) else None
+    return minor if isinstance(minor, str) else None
+
+
+def _table_block(raw: bytes, base: str) -> str | None:
+    """The lines of the ``[base]`` table alone, when the file is plain enough to cut it out safely."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if '"""' in text or "'''" in text:
+        return None  # a multi-line string could hold anything, headers too
+    lines = text.splitlines(keepends=True)
+    headers = (f"[{base}]", f'["{base}"]', f"['{base}']")
+    starts = [i for i, line in enumerate(lines) if line.strip() in headers]
+    if len(starts) != 1:
+        return None
+    end = starts[0] + 1
+    while end < len(lines) and not lines[end].lstrip().startswith("["):
+        end += 1
+    return "".join(lines[starts[0] : end])
 
 
 def _existing(store: str, base: str) -> list[tuple[tuple[int, ...], str]]:

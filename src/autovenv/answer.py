@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 
 from autovenv import display
+from autovenv.resolve.finders import env_deps
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,17 +27,9 @@ if TYPE_CHECKING:
 
 #: Bumped when the fields change, so hooks ignore entries written by another version.
 FORMAT = "1"
-#: Environment variables resolution reads. The hooks compare the same list, in this order.
-ENV_DEPS = (
-    "HOME",
-    "PYENV_ROOT",
-    "PYENV_VERSION",
-    "WORKON_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    "AUTOVENV_CONFIG_DIR",
-    "AUTOVENV_DATA_DIR",
-)
+#: Environment variables resolution reads, as the finders declare them (``finders.env_deps``). The hooks
+#: compare the same list, in this order.
+ENV_DEPS = env_deps()
 SIG_SEP = "\x1f"
 
 

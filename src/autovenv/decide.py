@@ -59,6 +59,10 @@ def remedy(verdict: trust.Verdict, info: VenvInfo | None, root: str, shell: str)
     return ""
 
 
+#: Finders named in the message (``activated blog-Xk3v9aQ2-py3.11 (poetry, Python 3.11.7)``).
+TOOL_KINDS = frozenset(("uv", "poetry", "pdm", "pipenv", "hatch", "pyenv-virtualenv"))
+
+
 def venv_label(venv: str, root: str) -> str:
     parent = os.path.dirname(venv.rstrip("/"))
     return os.path.basename(venv.rstrip("/")) if parent == root.rstrip("/") else venv
@@ -89,14 +93,18 @@ def _venv_target(
     # Text from a project's config or a venv's pyvenv.cfg: shown escaped, never as terminal controls.
     name = display.text(resolution.prompt if isinstance(resolution.prompt, str) else info.prompt)
     prompt = f"({name}) " if resolution.prompt is not False else None
-    version = f" (Python {display.text(info.version)})" if info.version else ""
+    version = [f"Python {display.text(info.version)}"] if info.version else []
+    tool = [resolution.kind] if resolution.kind in TOOL_KINDS else []
+    if tool:
+        label = display.text(os.path.basename(info.path.rstrip("/")))
+    details = ", ".join((*tool, *version))
     target = Target(
         root=root,
         path_entries=(verdict.bin_dir,),
         venv=verdict.venv or info.path,
         venv_prompt=_prompt_values(name, info.version_tuple),
         prompt=prompt,
-        message=f"activated {label}{version}",
+        message=f"activated {label}" + (f" ({details})" if details else ""),
     )
     return Decision(target, notes)
 

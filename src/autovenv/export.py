@@ -16,7 +16,6 @@ import time
 
 from autovenv import answer as answer_mod
 from autovenv import cache, dirs, display, plan, settings
-from autovenv.daemon import visit as daemon_visit
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
 
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
     from autovenv.shells.base import Adapter
 
 USAGE = "usage: autovenv export SHELL [--hook]"
+#: The running daemon's FIFO in the runtime dir (``daemon.visit.FIFO``; a test holds them equal).
+DAEMON_FIFO = "visits"
 
 
 def current_directory(environ: Mapping[str, str]) -> str:
@@ -88,8 +89,12 @@ def compute(
     result = answer_mod.build(
         resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
     )
-    daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps this project's entries fresh
-    daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it in the background, never wait
+    if user.daemon == "auto" or os.path.exists(os.path.join(dirs.runtime_dir(environ), DAEMON_FIFO)):
+        # Imported only then: two modules are ~1 M instructions of a cold start that has none to spare.
+        from autovenv.daemon import visit as daemon_visit
+
+        daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps the entries fresh
+        daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it, never wait
     if base and resolution.candidate is not None:
         try:  # noqa: SIM105 - contextlib costs an import on the hot path
             cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)

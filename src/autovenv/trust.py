@@ -133,6 +133,9 @@ def _rules(info: VenvInfo, walker: Walker, venv: Resolved, bin_dir: Resolved, mo
     shipped = gitindex.tracked_by(venv.real)
     if shipped is not None:
         return Verdict(False, shipped, TRUST)
+    if info.named_by is not None:
+        reason = f"only {info.named_by} points there, outside the project (a project file is not enough)"
+        return Verdict(False, reason, TRUST)
     if mode == "ask":
         return Verdict(False, 'trust = "ask" in your config and you have not allowed it', TRUST)
     if mode != "auto":

@@ -570,6 +570,14 @@ def test_a_venv_outside_the_project_goes_through_the_same_checks(
         (project / ".autovenv.toml").write_text(f"venv = {named!r}\n".replace("'", '"'))
     resolution, decision = decision_for(project, environ)
     assert resolution.venv is not None and resolution.venv.path == str(outside)
+    if breakage == "none" and spelling == "venv-file":
+        # A .venv file is a project file, and may have come with the checkout: its word alone is not
+        # enough for a venv outside the project. The user's allow is.
+        assert decision.target is None
+        (line,) = decision.notes
+        assert "points there, outside the project" in line and "autovenv allow" in line
+        trust.record(str(outside), trust.ALLOW, environ)
+        _, decision = decision_for(project, environ)
     if breakage == "none":
         assert decision.target is not None and decision.target.venv == str(outside)
         return

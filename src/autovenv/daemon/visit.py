@@ -16,9 +16,9 @@ through a FIFO in the user's runtime directory, written with ``O_NONBLOCK``, rat
   the control socket (status), which is not on the hot path, checks the peer uid itself.
 
 A message is NUL-separated fields ending in two NULs (no field is empty, and paths and environment values
-cannot hold a NUL): ``AV1``, ``visit``, the candidate directory, then ``NAME=value`` or ``NAME!`` (unset)
-for each of :data:`REPORTED`, the user's view of the variables resolution depends on, so the entries the
-daemon writes carry the ``sig`` this shell computes and validate in it.
+cannot hold a NUL): ``AV1``, ``visit``, the candidate directory, then ``NAME=value`` for each of
+:data:`REPORTED` that is set (a name left out is unset): the user's view of the variables resolution
+depends on, so the entries the daemon writes carry the ``sig`` this shell computes and validate in it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 MAGIC = b"AV1"
 END = b"\0\0"
 #: What the daemon needs to resolve as this shell would: ``answer.ENV_DEPS`` plus where the cache is.
-REPORTED = (*ENV_DEPS, "AUTOVENV_CACHE_DIR", "XDG_CACHE_HOME", "PYENV_DIR")
+REPORTED = tuple(dict.fromkeys((*ENV_DEPS, "AUTOVENV_CACHE_DIR", "XDG_CACHE_HOME")))
 FIFO = "visits"
 PIDFILE = "daemon.pid"
 SOCKET = "daemon.sock"
@@ -83,9 +83,10 @@ def daemon_dir(environ: Mapping[str, str]) -> str:
 def encode(kind: str, directory: str, view: Mapping[str, str]) -> bytes:
     """One message; ``view`` is the user's view of the environment (``plan.user_view``)."""
     fields = [MAGIC, kind.encode(), os.fsencode(directory)]
-    for name in REPORTED:
-        value = view.get(name)
-        fields.append(os.fsencode(f"{name}!" if value is None else f"{name}={value}"))
+    for name in REPORTED:  # unset ones are left out (the daemon reads a missing name as unset): ~30 names
+        value = view.get(name)  # would not fit macOS's 512-byte atomic write otherwise
+        if value is not None:
+            fields.append(os.fsencode(f"{name}={value}"))
     return b"\0".join(fields) + END
 
 

@@ -21,6 +21,7 @@ class VenvInfo:
         "bin_dir",
         "cfg",
         "interpreter_missing",
+        "named_by",
         "path",
         "problem",
         "prompt",
@@ -48,6 +49,9 @@ class VenvInfo:
         #: the venv's python is gone (a dangling link: its base Python was removed or upgraded away);
         #: a trust block rather than a problem, since the user may allow it and still use its tools
         self.interpreter_missing = False
+        #: a project file that named this venv although it lies outside the project and outside the
+        #: user's tool store: a repository's word, which trust does not take alone
+        self.named_by: str | None = None
 
     def __repr__(self) -> str:
         return f"VenvInfo(path={self.path!r}, version={self.version!r}, problem={self.problem!r})"

@@ -12,6 +12,8 @@ import base64
 import hashlib
 import os
 import pathlib
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 
 import pytest
@@ -262,7 +264,8 @@ def test_virtualenvwrappers_home_is_the_fallback(tmp_path: pathlib.Path, home: p
 
 
 def test_a_venv_file_pointing_outside_needs_an_allow(tmp_path: pathlib.Path, home: pathlib.Path) -> None:
-    outside = fake_venv(tmp_path / "elsewhere" / "env")
+    outside = tmp_path / "elsewhere" / "env"  # a real venv, made here: only the pointer is at fault
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(outside)], check=True)
     where = project(tmp_path, "app")
     (where / ".venv").write_text("../../elsewhere/env\n")
     resolution = resolve(str(where), env_for(home))
@@ -274,7 +277,6 @@ def test_a_venv_file_pointing_outside_needs_an_allow(tmp_path: pathlib.Path, hom
     assert resolution.venv is not None and resolution.venv.named_by is None  # the user's own store
     decision = decide(resolve(str(where), env_for(home)), Settings(), env_for(home))
     assert decision.target is None and "outside the project" in decision.notes[-1]
-    assert outside
 
 
 # ----------------------------------------------------------------------------------------- PDM, Hatch, uv

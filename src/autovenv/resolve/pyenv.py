@@ -821,18 +821,21 @@ def _escapes_versions_dir(name: str) -> bool:
 # installed, to tell "run: pyenv install 3.12.4" from a version that exists nowhere (``3.99``), for which
 # that advice would only end in "definition not found". python-build looks for a definition file named
 # like the version in ``$PYTHON_BUILD_DEFINITIONS`` (colon-separated), in every
-# ``$PYENV_ROOT/plugins/*/share/python-build``, and in its own ``share/python-build`` (beside the ``pyenv``
-# on PATH for Homebrew and other packaged installs); ``pyenv install 3.12`` takes the newest known 3.12.x
+# ``$PYENV_ROOT/plugins/*/share/python-build``, and in its own ``share/python-build`` (a packaged pyenv's:
+# ``PACKAGED_PYENVS``); ``pyenv install 3.12`` takes the newest known 3.12.x
 # by the rules of ``pyenv latest -k``.
 
 
-def _installed_pyenv(environ: Mapping[str, str]) -> str | None:
-    """The real path of the ``pyenv`` command on PATH (its ``libexec/pyenv``), if any."""
-    for entry in environ.get("PATH", "").split(os.pathsep):
-        candidate = os.path.join(entry, "pyenv")
-        if entry and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            return os.path.realpath(candidate)
-    return None
+#: Where packaged pyenvs keep python-build (Homebrew on Apple silicon, on Intel, on Linux; distribution
+#: packages). Known places, not the ``pyenv`` on PATH: PATH is no input of resolution (activation changes
+#: it), and an answer must depend only on what the cache key records.
+PACKAGED_PYENVS = (
+    "/opt/homebrew/opt/pyenv",
+    "/usr/local/opt/pyenv",
+    "/home/linuxbrew/.linuxbrew/opt/pyenv",
+    "/usr/share/pyenv",
+    "/usr/lib/pyenv",
+)
 
 
 def definition_dirs(root: str, environ: Mapping[str, str]) -> list[str]:
@@ -845,9 +848,7 @@ def definition_dirs(root: str, environ: Mapping[str, str]) -> list[str]:
     found.extend(os.path.join(root, "plugins", name, "share", "python-build") for name in plugins)
     if environ.get("PYTHON_BUILD_ROOT"):
         found.append(os.path.join(environ["PYTHON_BUILD_ROOT"], "share", "python-build"))
-    command = _installed_pyenv(environ)
-    if command is not None:  # <prefix>/libexec/pyenv: python-build lives in <prefix>/plugins/python-build
-        prefix = os.path.dirname(os.path.dirname(command))
+    for prefix in PACKAGED_PYENVS:
         found.append(os.path.join(prefix, "plugins", "python-build", "share", "python-build"))
     return [d for d in dict.fromkeys(found) if os.path.isdir(d)]
 

@@ -175,6 +175,8 @@ FINDERS: tuple[FinderSpec, ...] = (
             "PYENV_ROOT": "where pyenv's versions (and pyenv-virtualenv's envs) are",
             "PYENV_DIR": "where pyenv starts looking for .python-version",
             "HOME": "the default PYENV_ROOT (~/.pyenv)",
+            "PYTHON_BUILD_DEFINITIONS": "more python-build definitions: a pin `pyenv install` would know",
+            "PYTHON_BUILD_ROOT": "where python-build lives, with its definitions",
         },
         lambda venv_dirs: (".python-version",),
         _python_version_gate,

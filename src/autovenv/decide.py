@@ -78,6 +78,11 @@ def _venv_target(resolution: Resolution, settings: Settings, environ: Mapping[st
         prompt=prompt,
         message=f"activated {venv_label(info.path, root)}{version}",
     )
+    if resolution.hint is not None:
+        # What the venv lacks against the project's pins: part of the answer (the daemon's too), so it
+        # shows when entering the project and when it changes, never at a cd within it.
+        lead, words = resolution.hint
+        notes.append(f"{lead} {' '.join(display_quote(word) for word in words)}")
     return Decision(target, notes)
 
 

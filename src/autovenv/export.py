@@ -95,9 +95,6 @@ def compute(
             cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
         except OSError:
             pass
-    if resolution.hint and decision.target is not None:
-        # Shown by this fresh answer only, never from the cache: once per change.
-        result.notes = (*result.notes, resolution.hint)
     if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
         # Not cached either: only shells started before the edit have the old list.
         result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))

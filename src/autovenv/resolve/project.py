@@ -13,7 +13,6 @@ from autovenv.resolve import pyenv
 from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
 from autovenv.resolve.finders.base import FinderContext, Found
-from autovenv.resolve.stale import stale_hint
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 
 TYPE_CHECKING = False
@@ -130,7 +129,8 @@ class Resolution:
         self.prompt: str | bool = True
         self.quiet = False
         self.problems: list[str] = []
-        self.hint: str | None = None
+        #: what the venv lacks against the project's pins: (the line without its command, the command)
+        self.hint: tuple[str, tuple[str, ...]] | None = None
         self.watch: list[str] = []
         self.entry_watch: list[str] = []
 
@@ -198,8 +198,13 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
     if info.problem:
         resolution.problems.append(info.problem)
     elif context.stale_hint and resolution.root is not None:
-        label = os.path.basename(found.venv.rstrip("/"))
-        resolution.hint, watch = stale_hint(resolution.root, found.venv, label, context.windows)
+        from autovenv.resolve import drift
+
+        found_drift, problem, watch = drift.check(resolution.root, info, context.windows)
+        if found_drift is not None:
+            resolution.hint = (found_drift.lead(), found_drift.command)
+        if problem:
+            resolution.problems.append(problem)
         resolution.watch.extend(watch)
 
 

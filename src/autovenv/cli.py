@@ -48,18 +48,44 @@ def hook(shell: str) -> None:
     raise SystemExit(hook_mod.main([shell]))
 
 
-@cli.command(short_help="Print what to change here (the hooks run it).")
+@cli.command(short_help="Print what to change here (the hooks run it; sh for scripts).")
 @click.argument("shell", shell_complete=_complete_shell)
 @click.option("--hook", "hook_mode", is_flag=True, help="Print the answer in the hook's own variables.")
-def export(shell: str, hook_mode: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No messages on stderr (for scripts).")
+def export(shell: str, hook_mode: bool, quiet: bool) -> None:
     """Print the code that brings this shell's environment to the right state for the current directory.
 
     Like direnv export: nothing when nothing changes. The hooks run it (with --hook) when they meet a
-    directory they have no cached answer for; you rarely need it yourself.
+    directory they have no cached answer for. SHELL may also be sh, for POSIX scripts:
+    eval "$(autovenv export sh --quiet)".
     """
     from autovenv import export as export_mod
 
-    raise SystemExit(export_mod.main([shell, *(["--hook"] if hook_mode else [])]))
+    flags = [*(["--hook"] if hook_mode else []), *(["--quiet"] if quiet else [])]
+    raise SystemExit(export_mod.main([shell, *flags]))
+
+
+@cli.command(
+    name="exec",
+    short_help="Run a command in DIR's environment (cron, systemd, CI).",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[DIR] -- COMMAND [ARG]...")
+def exec_command(args: tuple[str, ...]) -> None:
+    """Run COMMAND in the environment the hook would give DIR (default: here), then get out of the way.
+
+    Same venv, same trust rules, same variables as the hook; this process becomes COMMAND, whose exit
+    status is the exit status. Nothing is printed on success. Exit 1 (COMMAND not run) when DIR's
+    environment is blocked or broken, 2 for a usage error or a missing DIR, 126 when COMMAND cannot be
+    executed, 127 when it is not found.
+
+    \b
+    cron:     */5 * * * * autovenv exec /srv/shop -- python /srv/shop/manage.py clearsessions
+    systemd:  ExecStart=/usr/local/bin/autovenv exec /srv/shop -- gunicorn shop.wsgi
+    """
+    from autovenv import execute
+
+    raise SystemExit(execute.main(["--", *args] if args and "--" not in args else list(args)))
 
 
 @cli.command(short_help="Show what would be active in DIRECTORY, and why.")

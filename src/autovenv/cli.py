@@ -108,6 +108,29 @@ def status(directory: str | None, as_json: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command(short_help="Make the project's venv: its Python, its dependencies.")
+@click.argument("directory", required=False, type=_existing_directory())
+@click.option("--clear", is_flag=True, help="Remove the venv first and make it anew.")
+def create(directory: str | None, clear: bool) -> None:
+    """Make the venv DIRECTORY's project asks for (default: here), where autovenv will find it.
+
+    Python from the project's pin (config python, .python-version), dependencies from pylock.toml, the
+    requirements files or pyproject.toml; uv when it is on PATH, else venv and pip. A project managed by
+    uv, Poetry, PDM, Pipenv or Hatch is handed to that tool. On a terminal each step is one line;
+    otherwise the result is one JSON line on stdout. A healthy venv is left alone; --clear recreates it.
+    """
+    from autovenv import create as create_mod
+    from autovenv import plan as plan_mod
+    from autovenv import status as status_mod
+
+    where = status_mod.directory_arg(directory, os.environ)
+    user = settings.load(os.environ)
+    view = plan_mod.user_view(os.environ)  # our own activation (a PYENV_VERSION we set) is not a pin
+    plan = create_mod.make_plan(where, view, user.venv_dirs)
+    reporter = create_mod.Reporter(sys.stdout, sys.stderr)
+    raise SystemExit(create_mod.make(plan, view, clear, reporter))
+
+
 def _venv_of(directory: str | None) -> tuple[str, str]:
     """(project root, venv path) for the allow/deny commands."""
     from autovenv import plan

@@ -114,6 +114,13 @@ def _python_target(resolution: Resolution, environ: Mapping[str, str], user_pyen
 
 def decide(resolution: Resolution, settings: Settings, environ: Mapping[str, str]) -> Decision:
     """What should be active for ``resolution``; ``environ`` is the user's view (see plan.user_view)."""
+    decision = _decide(resolution, settings, environ)
+    if resolution.create_hint is not None:
+        decision.notes.append(f"no venv yet: {resolution.create_hint}")
+    return decision
+
+
+def _decide(resolution: Resolution, settings: Settings, environ: Mapping[str, str]) -> Decision:
     if resolution.root is None or not resolution.enabled:
         return Decision(None, list(resolution.problems))
     if resolution.venv is not None:

@@ -80,7 +80,7 @@ def environment(directory: str, environ: Mapping[str, str]) -> tuple[dict[str, s
 
     adapter = shells.get("pwsh" if os.name == "nt" else "sh", export_only=True)
     env = _without_hand_venv(environ)
-    outcome = answer_for(adapter, env, directory, side_effects=False)
+    outcome = answer_for(adapter, env, directory, side_effects=False, compare_lock=False)
     resolution, decision = outcome.resolution, outcome.decision
     unusable = decision.blocked or resolution.problems
     if decision.target is None and resolution.root is not None and resolution.enabled and unusable:

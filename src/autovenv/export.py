@@ -81,16 +81,20 @@ def answer_for(
     directory: str,
     hook_venv_dirs: str | None = None,
     side_effects: bool = True,
+    compare_lock: bool = True,
 ) -> Outcome:
     """Resolve and decide for ``directory``: the one pipeline behind the hooks, ``export`` and ``exec``.
 
     With ``side_effects`` (the hooks' cold path) the cache entry is refreshed and the daemon told; ``exec``
     and ``export sh`` leave both alone. ``hook_venv_dirs`` ("/"-joined) are the venv directory names the
     calling hook walks up looking for; when the user's ``venv_dirs`` changed since that hook was loaded,
-    the fresh answer says to open a new shell.
+    the fresh answer says to open a new shell. ``compare_lock=False`` skips the lock comparison, whose
+    line only a person reads (``exec`` prints nothing on success).
     """
     started = time.time_ns()
     user = settings.load(environ)
+    if not compare_lock:
+        user.stale_hint = False
     view = plan.user_view(environ, adapter.PATHSEP)
     resolution = resolve(directory, view, user)
     decision = decide(resolution, user, view)

@@ -99,6 +99,7 @@ class Resolution:
     __slots__ = (
         "candidate",
         "config",
+        "create_hint",
         "directory",
         "enabled",
         "entry_watch",
@@ -131,6 +132,8 @@ class Resolution:
         self.problems: list[str] = []
         #: what the venv lacks against the project's pins: (the line without its command, the command)
         self.hint: tuple[str, tuple[str, ...]] | None = None
+        #: a project that declares dependencies but has no venv: what ``autovenv create`` would make
+        self.create_hint: str | None = None
         self.watch: list[str] = []
         self.entry_watch: list[str] = []
 
@@ -243,6 +246,25 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
 def resolve(directory: str, environ: Mapping[str, str], settings: Settings | None = None) -> Resolution:
     """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment."""
     settings = settings or Settings()
+    resolution = _walk(directory, environ, settings)
+    if settings.stale_hint and resolution.venv is None and resolution.enabled and resolution.candidate:
+        _create_hint(resolution, environ, settings)
+    return resolution
+
+
+def _create_hint(resolution: Resolution, environ: Mapping[str, str], settings: Settings) -> None:
+    """A project that says what it needs but has no venv: what ``autovenv create`` would make there."""
+    from autovenv import create_plan
+
+    where = resolution.root or resolution.candidate or ""
+    if not create_plan.declares_dependencies(where):
+        return
+    plan = create_plan.make_plan(where, environ, settings.venv_dirs, probe=False)
+    if plan.problem is None:  # an uninstalled pin already has its own line, naming pyenv install
+        resolution.create_hint = plan.summary()
+
+
+def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Resolution:
     windows = os.name == "nt"
     context = FinderContext(environ, settings.venv_dirs, windows, settings.stale_hint)
     names = candidate_names(settings.venv_dirs)

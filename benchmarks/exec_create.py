@@ -32,18 +32,20 @@ def lock_of(count: int) -> str:
     """A uv.lock of ``count`` packages in uv's own layout (hashes and wheels included, as real ones are)."""
     parts = ['version = 1\nrevision = 2\nrequires-python = ">=3.9"\n']
     deps = "".join(f'    {{ name = "pkg{i}" }},\n' for i in range(count))
-    parts.append(
-        f'\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = {{ editable = "." }}\ndependencies = [\n{deps}]\n'
-    )
+    parts.append('\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n')
+    parts.append(f"dependencies = [\n{deps}]\n")
     for i in range(count):
         wheels = "".join(
-            f'    {{ url = "https://files.example/pkg{i}-1.{i}.0-cp3{w}-none-any.whl", hash = "sha256:{"ab" * 32}", '
+            f'    {{ url = "https://files.example/pkg{i}-1.{i}.0-cp3{w}-none-any.whl", '
+            f'hash = "sha256:{"ab" * 32}", '
             f'size = {1000 + i}, upload-time = "2025-01-01T00:00:00Z" }},\n'
             for w in range(8)
         )
         parts.append(
-            f'\n[[package]]\nname = "pkg{i}"\nversion = "1.{i}.0"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
-            f'sdist = {{ url = "https://files.example/pkg{i}.tar.gz", hash = "sha256:{"cd" * 32}", size = 1 }}\n'
+            f'\n[[package]]\nname = "pkg{i}"\nversion = "1.{i}.0"\n'
+            'source = { registry = "https://pypi.org/simple" }\n'
+            f'sdist = {{ url = "https://files.example/pkg{i}.tar.gz", '
+            f'hash = "sha256:{"cd" * 32}", size = 1 }}\n'
             f"wheels = [\n{wheels}]\n"
         )
     return "".join(parts)

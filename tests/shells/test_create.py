@@ -139,7 +139,8 @@ def test_a_tool_managed_project_goes_to_its_tool(tmp_path: pathlib.Path) -> None
     project = tmp_path / "uvproj"
     project.mkdir()
     (project / "pyproject.toml").write_text(
-        '[project]\nname = "uvproj"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["six==1.16.0"]\n'
+        '[project]\nname = "uvproj"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+        'dependencies = ["six==1.16.0"]\n'
     )
     (project / ".python-version").write_text(f"{PY_A}\n")
     (project / "uv.lock").write_text("")  # a uv project; uv sync writes the real lock

@@ -524,17 +524,34 @@ write_launcher() {
     # from the copy Python saved in the cache the last time (a few ms instead of a Python start), as long
     # as that copy is newer than this installation and the user's config; anything else runs Python
     # isolated (-I: no PYTHONPATH, no current directory on sys.path) and without site (-S: faster).
+    # The shell evaluates what this prints, so the copy must be the user's own, from their own cache:
+    # - the cache path is worked out as Python does (autovenv.dirs), relative values ignored: a relative
+    #   XDG_CACHE_HOME would name a directory in whatever checkout the shell starts in;
+    # - `cd -P` pins the cache directory itself, so nothing above it can be swapped between the checks
+    #   and the read; it must be the user's own and really named like the cache directory (not another
+    #   directory of theirs a link points at), and the copy a regular file of theirs, not a link. Python
+    #   writes the copy only into a cache it found private (0700, every directory on the way safe).
     # shellcheck disable=SC2016  # the $ in these lines belong to the launcher, not to us
     {
         printf '#!/bin/sh\n'
         printf '# autovenv launcher, %s\n' "$LAUNCHER_TAG"
         printf 'if [ "$#" = 2 ] && [ "$1" = hook ]; then\n'
         printf '    case $2 in bash|zsh|fish|pwsh)\n'
-        printf '        c=${AUTOVENV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/autovenv}/hook.$2\n'
-        printf '        g=${AUTOVENV_CONFIG_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/autovenv}/config.toml\n'
-        printf '        if [ -f "$c" ] && [ -O "$c" ] && [ "$c" -nt %s ] && { [ ! -e "$g" ] || [ "$c" -nt "$g" ]; }; then\n' \
+        printf '        case ${AUTOVENV_CACHE_DIR-} in\n'
+        printf '            /*) c=$AUTOVENV_CACHE_DIR ;;\n'
+        printf '            *) case ${XDG_CACHE_HOME-} in /*) c=$XDG_CACHE_HOME/autovenv ;; *) c=${HOME-}/.cache/autovenv ;; esac ;;\n'
+        printf '        esac\n'
+        printf '        case ${AUTOVENV_CONFIG_DIR-} in\n'
+        printf '            /*) g=$AUTOVENV_CONFIG_DIR/config.toml ;;\n'
+        printf '            *) case ${XDG_CONFIG_HOME-} in /*) g=$XDG_CONFIG_HOME/autovenv/config.toml ;; *) g=${HOME-}/.config/autovenv/config.toml ;; esac ;;\n'
+        printf '        esac\n'
+        printf '        c=${c%%/}\n'
+        printf '        case $c in /?*) ;; *) c= ;; esac\n'
+        printf '        if [ -n "$c" ] && cd -P -- "$c" 2>/dev/null && [ -O . ] && [ "${PWD##*/}" = "${c##*/}" ] \\\n'
+        printf '            && [ ! -h "hook.$2" ] && [ -f "hook.$2" ] && [ -O "hook.$2" ] && [ "hook.$2" -nt %s ] \\\n' \
             "$(sh_quote "$LAUNCHER_PY")"
-        printf '            exec cat -- "$c"\n'
+        printf '            && { [ ! -e "$g" ] || [ "hook.$2" -nt "$g" ]; }; then\n'
+        printf '            exec cat -- "hook.$2"\n'
         printf '        fi ;;\n'
         printf '    esac\n'
         printf 'fi\n'

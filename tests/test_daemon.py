@@ -420,3 +420,21 @@ def test_daemon_unit_install_on_a_fresh_account_writes_a_unit_that_runs(tmp_path
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
+def test_a_tool_env_made_elsewhere_lands_in_the_cache(tmp_path: pathlib.Path) -> None:
+    """A Poetry project whose env does not exist yet, in a store that does not exist yet either: the
+    daemon watches where the store will appear, so the `poetry install` made there is cached at once."""
+    from autovenv.resolve.finders.poetry import env_name
+
+    store = tmp_path / "tool-envs" / "poetry" / "virtualenvs"
+    running = Daemon(tmp_path, POETRY_VIRTUALENVS_PATH=str(store)).start()
+    try:
+        project = running.code / "blog"
+        project.mkdir()
+        (project / "pyproject.toml").write_text(
+            '[project]\nname = "Blog"\n[tool.poetry]\npackage-mode = false\n'
+        )
+        wait_for(lambda: running.fresh(project, None), what="the project resolved without an env")
+        venv_path = make_venv(store / f"{env_name('blog', str(project))}-py3.12")
+        wait_for(lambda: running.fresh(project, venv_path), what="the entries rewritten with Poetry's env")
+    finally:
+        running.stop()

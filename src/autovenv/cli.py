@@ -15,7 +15,7 @@ import sys
 
 import click
 
-from autovenv import __version__, cache, dirs, settings, shells, trust
+from autovenv import __version__, cache, dirs, display, settings, shells, trust
 from autovenv.errors import AutovenvError
 
 SHELL_NAMES = ("bash", "zsh", "fish", "pwsh")
@@ -140,7 +140,7 @@ def _venv_of(directory: str | None) -> tuple[str, str]:
     where = status_mod.directory_arg(directory, os.environ)
     resolution = resolve(where, plan.user_view(os.environ), settings.load(os.environ))
     if resolution.venv is None:
-        raise AutovenvError(f"no virtual environment found for {where}")
+        raise AutovenvError(f"no virtual environment found for {display.text(where)}")
     return resolution.root or where, resolution.venv.path
 
 
@@ -151,7 +151,7 @@ def allow(directory: str | None) -> None:
     _, venv = _venv_of(directory)
     trust.record(venv, trust.ALLOW)
     cache.bump_generation(dirs.cache_dir())
-    click.echo(f"autovenv: allowed {venv}", err=True)
+    click.echo(f"autovenv: allowed {display.text(venv)}", err=True)
 
 
 @cli.command(short_help="Never activate the venv of DIRECTORY's project.")
@@ -161,7 +161,7 @@ def deny(directory: str | None) -> None:
     _, venv = _venv_of(directory)
     trust.record(venv, trust.DENY)
     cache.bump_generation(dirs.cache_dir())
-    click.echo(f"autovenv: denied {venv}", err=True)
+    click.echo(f"autovenv: denied {display.text(venv)}", err=True)
 
 
 @cli.group(name="trust", short_help="List or forget stored allow/deny decisions.")
@@ -176,7 +176,7 @@ def trust_list() -> None:
     if not rows:
         click.echo("no stored decisions")
     for venv, kind, matches in rows:
-        click.echo(f"{kind:5}  {'' if matches else '(stale) '}{venv}")
+        click.echo(f"{kind:5}  {'' if matches else '(stale) '}{display.text(venv)}")
 
 
 def _stored_under(where: str) -> list[str]:
@@ -216,9 +216,9 @@ def trust_forget(directory: str | None, stale: bool) -> None:
     if removed:
         cache.bump_generation(dirs.cache_dir())
         for venv in removed:
-            click.echo(f"autovenv: forgot {venv}", err=True)
+            click.echo(f"autovenv: forgot {display.text(venv)}", err=True)
     else:
-        click.echo(f"autovenv: nothing stored for {where}", err=True)
+        click.echo(f"autovenv: nothing stored for {display.text(where)}", err=True)
 
 
 @cli.command(short_help="Print shell completion for SHELL: bash, zsh, fish or pwsh.")
@@ -270,12 +270,13 @@ def main(argv: list[str]) -> int:
         click.echo(f"autovenv: {exc}", err=True)
         return 2
     except AutovenvError as exc:
-        click.echo(f"autovenv: {exc}", err=True)
+        click.echo(display.text(f"autovenv: {exc}"), err=True)
         return exc.exit_code
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     except OSError as exc:
-        click.echo(f"autovenv: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        shown = f"autovenv: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        click.echo(display.text(shown), err=True)
         return 1
     return 0
 

@@ -15,8 +15,7 @@ import sys
 import time
 
 from autovenv import answer as answer_mod
-from autovenv import cache, dirs, plan, settings
-from autovenv.daemon import visit as daemon_visit
+from autovenv import cache, dirs, display, plan, settings
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
 
@@ -29,6 +28,8 @@ if TYPE_CHECKING:
     from autovenv.shells.base import Adapter
 
 USAGE = "usage: autovenv export SHELL [--hook] [--quiet]"
+#: The running daemon's FIFO in the runtime dir (``daemon.visit.FIFO``; a test holds them equal).
+DAEMON_FIFO = "visits"
 
 
 def current_directory(environ: Mapping[str, str]) -> str:
@@ -97,7 +98,7 @@ def answer_for(
         user.stale_hint = False
     view = plan.user_view(environ, adapter.PATHSEP)
     resolution = resolve(directory, view, user)
-    decision = decide(resolution, user, view)
+    decision = decide(resolution, user, view, adapter.NAME)
     decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
     base = dirs.cache_dir(environ) if side_effects else ""
     extra: tuple[str, ...] = settings.watch_paths(environ)
@@ -111,9 +112,15 @@ def answer_for(
     result = answer_mod.build(
         resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
     )
-    if side_effects:
-        daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps this project fresh
-        daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it in the background
+    daemon_here = user.daemon == "auto" or os.path.exists(
+        os.path.join(dirs.runtime_dir(environ), DAEMON_FIFO)
+    )
+    if side_effects and daemon_here:
+        # Imported only then: two modules are ~1 M instructions of a cold start that has none to spare.
+        from autovenv.daemon import visit as daemon_visit
+
+        daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps the entries fresh
+        daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it, never wait
     if base and resolution.candidate is not None:
         try:  # noqa: SIM105 - contextlib costs an import on the hot path
             cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
@@ -206,13 +213,14 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_di
     try:
         outcome = compute_within(adapter, environ, directory, limit, hook_venv_dirs)
     except Exception as exc:
-        _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
+        shown = display.text(f"internal error ({type(exc).__name__}: {exc})")
+        _write(sys.stderr, f"autovenv: {shown}; nothing changed\n")
         return 1
     if outcome is None:
         _write(
             sys.stderr,
-            f"autovenv: gave up on {directory} after {int(limit * 1000)} ms (slow or hung filesystem?); "
-            "nothing changed\n",
+            f"autovenv: gave up on {display.text(directory)} after {int(limit * 1000)} ms "
+            "(slow or hung filesystem?); nothing changed\n",
         )
         sys.stderr.flush()
         os._exit(1)

@@ -42,8 +42,11 @@ def read_regular(path: str, limit: int, follow_symlinks: bool = True) -> bytes:
             raise error
         chunks: list[bytes] = []
         total = 0
+        # Ask for what the file holds (plus one byte, to see it grew), not for the limit: a read of
+        # ``limit`` bytes allocates that much first (64 MiB for a git index, at every cold start).
+        size = min(limit + 1, info.st_size + 1 if info.st_size else 65536)
         while total <= limit:
-            chunk = os.read(fd, limit + 1 - total)
+            chunk = os.read(fd, min(size, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)

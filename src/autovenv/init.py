@@ -146,14 +146,18 @@ def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "
 
 def hook_line(shell: str, environ: Mapping[str, str] = os.environ) -> str:
     """The line to add: for bash, zsh and fish the start line (autovenv.start) with the start file's path
-    in this environment's cache; for PowerShell, or a cache path that is not absolute, the plain line."""
+    in this environment's cache; for PowerShell, or a cache that is not absolute or not the user's alone,
+    the plain line."""
     from autovenv import dirs, shells, start
+    from autovenv.safepath import private_dir_problem
 
     adapter = shells.get(shell)
     line_for: Callable[[str], str] | None = getattr(adapter, "start_line", None)
     cache = dirs.cache_dir(environ)
     if line_for is None or not os.path.isabs(cache):
         return adapter.HOOK_LINE
+    if private_dir_problem(cache) is not None:
+        return adapter.HOOK_LINE  # a start file in a cache others could swap would be sourced at start
     return line_for(start.path(adapter.NAME, cache))
 
 

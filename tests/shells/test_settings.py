@@ -74,7 +74,7 @@ def test_an_invalid_trust_blocks_and_says_why_at_every_entry(world: World) -> No
     sh = world.start()
     expected = [
         f'autovenv: {config}: trust must be "auto" or "ask", not "Ask"; using "ask" until it is fixed',
-        'autovenv: not activating .venv: trust = "ask" and it is not allowed yet; '
+        'autovenv: not activating .venv: trust = "ask" in your config and you have not allowed it; '
         f"to trust it: autovenv allow {project}",
     ]
     for _ in range(2):

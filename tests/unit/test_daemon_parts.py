@@ -380,3 +380,9 @@ def test_a_fifo_as_pid_file_or_log_never_blocks_the_commands(env: dict[str, str]
     assert control.status(env)["state"] == "stopped" and control.stop(env) == "not running"
     assert control._log_tail(os.path.join(runtime, visit.LOG)) == "(no log)"
     assert time.perf_counter() - started < 1.0
+def test_export_looks_for_the_daemons_fifo_by_its_name() -> None:
+    """export checks for the FIFO before importing the daemon's module: the names must agree."""
+    from autovenv import export
+    from autovenv.daemon import visit
+
+    assert export.DAEMON_FIFO == visit.FIFO

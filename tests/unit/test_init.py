@@ -103,7 +103,7 @@ def test_hook_lines_come_from_the_adapters() -> None:
     )
     assert LINE == "Invoke-Expression (& autovenv hook pwsh | Out-String)"
     # A cache path that is not absolute would name another file in every directory: the plain line.
-    assert init_mod.hook_line("bash", {"AUTOVENV_CACHE_DIR": "rel"}) == 'eval "$(autovenv hook bash)"'
+    assert init_mod.hook_line("bash", {"HOME": "rel"}) == 'eval "$(autovenv hook bash)"'
 
 
 START_ENV = {"HOME": "/h", "XDG_CACHE_HOME": "/h/#c a$b"}

@@ -22,7 +22,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from autovenv.decide import Decision
     from autovenv.resolve.project import Resolution, Settings
     from autovenv.shells.base import Adapter
 
@@ -103,25 +102,39 @@ def resolve_and_store(
     changed = 0
     watch: tuple[str, ...] = ()
     entries: list[str] = []
-    done: dict[str, tuple[Resolution, Decision, dict[str, str]]] = {}
+    done: dict[str, tuple[Resolution, dict[str, str]]] = {}
     for adapter in adapters() if shell_adapters is None else shell_adapters:
         sep = adapter.PATHSEP
         if sep not in done:
             view = plan.user_view(environ, sep)
-            resolution = resolve(directory, view, user)
-            decision = decide(resolution, user, view)
-            decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
-            done[sep] = (resolution, decision, view)
-        resolution, decision, view = done[sep]
+            done[sep] = (resolve(directory, view, user), view)
+        resolution, view = done[sep]
+        decision = decide(resolution, user, view, adapter.NAME)  # its commands quoted for that shell
+        decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
         if resolution.candidate != directory:
             return None
         result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, sep, generation)
-        watch = result.all_watch
+        watch = result.all_watch + tool_watch(resolution.tool_dirs, result.all_watch)
         if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
             changed += 1
         entries.append(cache.entry_path(base, adapter.NAME, directory))
     stamp = max(started - cache.slack_for(directory), 0)  # what cache.store set
     return Stored(directory, watch, stamp, changed, tuple(entries))
+
+
+def tool_watch(tool_dirs: list[str], watched: tuple[str, ...]) -> tuple[str, ...]:
+    """For each directory a tool keeps (or will make) the env in that does not exist yet: its first
+    missing component (``~/.cache/pypoetry`` for ``~/.cache/pypoetry/virtualenvs``). The hook cannot
+    watch a path that is not there; the daemon watches its parent, sees it created (a first `poetry
+    install`, `hatch env create`) and resolves the project again before the next visit."""
+    out: dict[str, None] = {}
+    for path in tool_dirs:
+        missing, current = "", path
+        while not os.path.lexists(current) and os.path.dirname(current) != current:
+            missing, current = current, os.path.dirname(current)
+        if missing and missing not in watched:
+            out.setdefault(missing, None)
+    return tuple(out)
 
 
 def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int, slack_ns: int) -> int | None:

@@ -16,9 +16,9 @@ through a FIFO in the user's runtime directory, written with ``O_NONBLOCK``, rat
   the control socket (status), which is not on the hot path, checks the peer uid itself.
 
 A message is NUL-separated fields ending in two NULs (no field is empty, and paths and environment values
-cannot hold a NUL): ``AV1``, ``visit``, the candidate directory, then ``NAME=value`` or ``NAME!`` (unset)
-for each of :data:`REPORTED`, the user's view of the variables resolution depends on, so the entries the
-daemon writes carry the ``sig`` this shell computes and validate in it.
+cannot hold a NUL): ``AV1``, ``visit``, the candidate directory, then ``NAME=value`` for each of
+:data:`REPORTED` that is set (a name left out is unset): the user's view of the variables resolution
+depends on, so the entries the daemon writes carry the ``sig`` this shell computes and validate in it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 MAGIC = b"AV1"
 END = b"\0\0"
 #: What the daemon needs to resolve as this shell would: ``answer.ENV_DEPS`` plus where the cache is.
-REPORTED = (*ENV_DEPS, "AUTOVENV_CACHE_DIR", "XDG_CACHE_HOME", "PYENV_DIR")
+REPORTED = tuple(dict.fromkeys((*ENV_DEPS, "AUTOVENV_CACHE_DIR", "XDG_CACHE_HOME")))
 FIFO = "visits"
 PIDFILE = "daemon.pid"
 SOCKET = "daemon.sock"
@@ -83,22 +83,19 @@ def daemon_dir(environ: Mapping[str, str]) -> str:
 def encode(kind: str, directory: str, view: Mapping[str, str]) -> bytes:
     """One message; ``view`` is the user's view of the environment (``plan.user_view``)."""
     fields = [MAGIC, kind.encode(), os.fsencode(directory)]
-    for name in REPORTED:
-        value = view.get(name)
-        fields.append(os.fsencode(f"{name}!" if value is None else f"{name}={value}"))
+    for name in REPORTED:  # unset ones are left out (the daemon reads a missing name as unset): ~30 names
+        value = view.get(name)  # would not fit macOS's 512-byte atomic write otherwise
+        if value is not None:
+            fields.append(os.fsencode(f"{name}={value}"))
     return b"\0".join(fields) + END
 
 
 def ensure_runtime_dir(path: str) -> None:
-    """Create ``path`` 0700 if needed; refuse it when it is not plainly this user's own directory."""
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    info = os.lstat(path)
-    if not os.path.isdir(path) or os.path.islink(path):
-        raise OSError(f"{path} is not a directory")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise PermissionError(f"{path} belongs to another user")
-    if info.st_mode & 0o077:
-        os.chmod(path, 0o700)
+    """Create the runtime directory 0700 if needed; refuse one that is not plainly this user's own (owned
+    by them, and no one else able to write it or swap a directory on the way: autovenv.safepath)."""
+    from autovenv.safepath import ensure_private_dir
+
+    ensure_private_dir(path)
 
 
 def ensure_daemon_dir(environ: Mapping[str, str]) -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 
+from autovenv import display
 from autovenv.resolve import pyenv
 from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
-from autovenv.resolve.finders.base import FinderContext, Found
+from autovenv.resolve.finders.base import FinderContext, Found, is_venv
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 
 TYPE_CHECKING = False
@@ -94,6 +95,8 @@ class Resolution:
     change this answer (every directory walked, every file read) for the cache and the shell's fast path.
     ``candidate`` is the nearest directory holding any file the finders look at: the cache key.
     ``entry_watch`` are paths checked only when a cached answer is read (at a cd), not at every prompt.
+    ``kind`` names the finder that decided (``poetry``, ``venv-dir``, ``pyenv-virtualenv``, …), ``source``
+    the file that marks the project, ``setting`` in words which file or setting placed the env there.
     """
 
     __slots__ = (
@@ -111,7 +114,9 @@ class Resolution:
         "python",
         "quiet",
         "root",
+        "setting",
         "source",
+        "tool_dirs",
         "venv",
         "watch",
     )
@@ -122,6 +127,7 @@ class Resolution:
         self.root: str | None = None
         self.kind: str | None = None
         self.source: str | None = None
+        self.setting: str | None = None
         self.config: ConfigResult | None = None
         self.enabled = True
         self.venv: VenvInfo | None = None
@@ -130,12 +136,17 @@ class Resolution:
         self.prompt: str | bool = True
         self.quiet = False
         self.problems: list[str] = []
-        #: what the venv lacks against the project's pins: (the line without its command, the command)
+        #: what the venv lacks against the project's pins: (the line up to its command, the command as
+        #: words, quoted for the user's shell when shown)
         self.hint: tuple[str, tuple[str, ...]] | None = None
         #: a project that declares dependencies but has no venv: what ``autovenv create`` would make
         self.create_hint: str | None = None
         self.watch: list[str] = []
         self.entry_watch: list[str] = []
+        #: where a tool keeps or will make the env (its store, the env's parent), existing or not: the
+        #: daemon watches these (or their nearest existing ancestor) so a `poetry install` made
+        #: elsewhere lands in the cache without a Python start
+        self.tool_dirs: list[str] = []
 
     def __repr__(self) -> str:
         return (
@@ -195,6 +206,8 @@ def _pyenv_for(context: FinderContext) -> PyenvLayout:
 def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -> None:
     assert found.venv is not None
     info = inspect_venv(found.venv, context.windows)
+    if found.pointer is not None and not _in_store(found):
+        info.named_by = found.pointer
     resolution.venv = info
     bin_dir = info.bin_dir
     resolution.watch.extend((found.venv, os.path.join(found.venv, "pyvenv.cfg"), bin_dir))
@@ -211,14 +224,37 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
         resolution.watch.extend(watch)
 
 
+def _names_a_venv(selection: pyenv.PythonSelection) -> bool:
+    """A version file that names one version holding a pyvenv.cfg (a pyenv-virtualenv env): the cheap
+    test before importing the module that activates it."""
+    names = [name for name in selection.resolved if name is not None]
+    if selection.source_kind != "local" or len(names) != 1 or names[0] == "system":
+        return False
+    return is_venv(pyenv.version_prefix(selection.root, names[0]))
+
+
+def _in_store(found: Found) -> bool:
+    """The env lies in the directory the user's own tool configuration keeps envs in."""
+    return found.store is not None and found.venv is not None and os.path.dirname(found.venv) == found.store
+
+
 def _select_python(resolution: Resolution, directory: str, spec: str | None, context: FinderContext) -> None:
     environ: Mapping[str, str] = context.environ
     if spec is not None:
         environ = {**environ}
         environ["PYENV_VERSION"] = spec
     selection = _pyenv_for(context).select_python(directory, environ)
-    resolution.python = selection
     resolution.watch.extend(selection.watch_paths)
+    if spec is None and not context.windows and _names_a_venv(selection):
+        from autovenv.resolve import pyenv_virtualenv
+
+        env = pyenv_virtualenv.env_for(selection)
+        if env is not None:
+            resolution.kind = pyenv_virtualenv.NAME
+            resolution.setting = pyenv_virtualenv.describe(selection)
+            _select_venv(resolution, Found(pyenv_virtualenv.NAME, resolution.source or "", venv=env), context)
+            return
+    resolution.python = selection
     if selection.problem:
         resolution.problems.append(selection.problem)
 
@@ -238,8 +274,10 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
     if not (venv.version == wanted or venv.version.startswith(wanted + ".")):
         minor = ".".join(wanted.split(".")[:2])
         resolution.problems.append(
-            f"{venv.path} runs Python {venv.version} but {pin_file} pins {wanted}; "
-            f"recreate it: python{minor} -m venv --clear {venv.path}"
+            f"{venv.path} runs Python {venv.version} but {pin_file} pins {wanted}; recreate it: "
+            + display.command(
+                [f"python{minor}", "-m", "venv", "--clear", venv.path], display.user_shell(context.environ)
+            )
         )
 
 
@@ -295,11 +333,21 @@ def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Res
             if not resolution.enabled:
                 resolution.kind, resolution.source = "config", config.path
                 return resolution
+        pending: Found | None = None
         if found is None:
-            for finder in FINDERS:
-                found = finder.find(current, context)
+            for spec in FINDERS:
+                if not spec.gate(current, context):
+                    continue
+                found = spec.finder().find(current, context)
+                if found is not None and found.install and found.venv and not is_venv(found.venv):
+                    pending = pending or found  # the tool's env is not there yet: others may have one
+                    found = None
                 if found is not None:
                     break
+        resolution.watch.extend(context.read)
+        context.read.clear()
+        if found is None and pending is not None:
+            found = pending
         if found is None:
             if resolution.root is not None:  # config without environment keys: nothing more to decide
                 resolution.kind, resolution.source = (
@@ -311,15 +359,27 @@ def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Res
         resolution.root = current
         resolution.kind = found.kind
         resolution.source = found.source
+        resolution.setting = found.setting
         resolution.watch.append(found.source)
         resolution.watch.extend(found.watch)
-        if found.problem:
+        if pending is not None:
+            resolution.watch.extend(pending.watch)
+        for tool in (found, pending):
+            if tool is not None and tool.install and tool.venv:
+                resolution.tool_dirs.extend(p for p in (tool.store, os.path.dirname(tool.venv)) if p)
+        if pending is not None and pending.venv is not None:
+            resolution.watch.extend(_nearest_below_home(os.path.dirname(pending.venv), context))
+        if found is pending:
+            resolution.problems.append(missing_line(found))
+        elif found.problem:
             resolution.problems.append(found.problem)
         elif found.venv is not None:
             _select_venv(resolution, found, context)
             _check_pin(resolution, current, context)
         else:
             _select_python(resolution, current, found.python, context)
+            if pending is not None and resolution.venv is None:
+                resolution.problems.append(missing_line(pending))
         return resolution
     if resolution.problems and above:
         # No project, only lines to show (a config file ignored on the way): a file created in HOME or
@@ -328,3 +388,22 @@ def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Res
         resolution.watch = [path for path in resolution.watch if path not in walked]
         resolution.entry_watch.extend(above)
     return resolution
+
+
+def _nearest_below_home(path: str, context: FinderContext) -> tuple[str, ...]:
+    """The nearest existing ancestor of a tool env that is not there yet, for the prompt to watch, so a
+    `poetry install` typed inside the project activates at the next prompt. Only strictly below
+    ``$HOME``: in ``$HOME`` itself (history files, editors) or in shared places such as ``/tmp``, files
+    come and go all the time and each would cost a Python start; there the next cd or the daemon
+    notices."""
+    home = os.path.normpath(context.home())
+    current = path
+    while not os.path.isdir(current) and os.path.dirname(current) != current:
+        current = os.path.dirname(current)
+    inside = home != os.sep and current.startswith(home.rstrip(os.sep) + os.sep)
+    return (current,) if inside else ()
+
+
+def missing_line(found: Found) -> str:
+    """One line for a tool whose env for the project does not exist yet, naming the tool's own command."""
+    return f"{found.kind} has no env for this project yet ({found.venv}); create it: {found.install}"

@@ -9,10 +9,6 @@ from autovenv.resolve.finders.base import FinderContext, Found
 NAME = "venv-dir"
 
 
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return venv_dirs
-
-
 def find(directory: str, context: FinderContext) -> Found | None:
     """The first listed venv dir that holds ``pyvenv.cfg``; a ``.venv`` *dir* without one is reported.
 

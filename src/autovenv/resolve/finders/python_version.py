@@ -1,4 +1,5 @@
-"""``.python-version`` alone: select that interpreter, no venv (pyenv's semantics, see resolve.pyenv)."""
+"""``.python-version``: select that interpreter (pyenv's semantics, see resolve.pyenv), or activate the
+pyenv-virtualenv env it names as a venv (resolve.project)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,6 @@ from autovenv.resolve.finders.base import FinderContext, Found
 
 NAME = "python-version"
 FILE = ".python-version"
-
-
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return (FILE,)
 
 
 def find(directory: str, context: FinderContext) -> Found | None:

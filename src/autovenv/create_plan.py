@@ -82,7 +82,8 @@ class Plan:
         if self.tool is not None:
             command = " ".join(self.tool_command)
             return f"`autovenv create` would run {command} ({self.tool} manages this project)"
-        return f"`autovenv create` would make one with Python {self.python_label}"
+        python = self.python_label if self.python_label.startswith("the ") else f"Python {self.python_label}"
+        return f"`autovenv create` would make one with {python}"
 
 
 def project_root(directory: str, environ: Mapping[str, str]) -> str:
@@ -169,6 +170,9 @@ def _choose_python(plan: Plan, environ: Mapping[str, str], spec: str | None, pro
             plan.interpreter = _python_in(selection.bin_dirs[0])
             plan.python_label = f"{name} (pyenv's global version; no pin in the project)"
             return
+    if not probe:  # the hint: PATH is no input of resolution, so it is not looked at
+        plan.python_label = "the first python3 on PATH (no pin in the project)"
+        return
     found = which("python3", environ)
     if found:
         plan.interpreter = found
@@ -229,7 +233,8 @@ def make_plan(
                 plan.venv = candidate
                 break
     _choose_python(plan, environ, spec if isinstance(spec, str) else None, probe)
-    plan.deps = _dependencies(plan.root, environ)
+    if probe:
+        plan.deps = _dependencies(plan.root, environ)
     return plan
 
 

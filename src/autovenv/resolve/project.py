@@ -295,6 +295,9 @@ def _create_hint(resolution: Resolution, environ: Mapping[str, str], settings: S
     from autovenv import create_plan
 
     where = resolution.root or resolution.candidate or ""
+    selected = resolution.python
+    if selected is not None and (not selected.ok or selected.problem):
+        return  # an uninstalled pin already has its own line, naming pyenv install
     if not create_plan.declares_dependencies(where):
         return
     plan = create_plan.make_plan(where, environ, settings.venv_dirs, probe=False)

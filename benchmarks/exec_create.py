@@ -61,6 +61,8 @@ def main() -> int:
     home = os.path.join(work, "home")
     os.mkdir(home)
     env = {"PATH": "/usr/bin:/bin", "HOME": home, "XDG_CACHE_HOME": os.path.join(home, ".cache")}
+    # How this machine reaches the package index (certificates, pip's settings), for create.
+    env.update({k: v for k, v in os.environ.items() if k.startswith(("PIP_", "SSL_CERT_", "PYENV_ROOT"))})
     app = os.path.join(work, "app")
     os.mkdir(app)
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", os.path.join(app, ".venv")], check=True)
@@ -103,20 +105,25 @@ def main() -> int:
     os.mkdir(proj)
     with open(os.path.join(proj, "requirements.txt"), "w") as handle:
         handle.write("six==1.16.0\n")
+    plain_bin = os.path.join(work, "bin")  # a python3 and nothing else: no uv on this PATH
+    os.mkdir(plain_bin)
+    os.symlink(sys.executable, os.path.join(plain_bin, "python3"))
+    dirs = [plain_bin]
     for label, path in (
-        ("create with uv", [os.path.dirname(args.uv)] if args.uv else None),
-        ("create with venv + pip", []),
+        ("create with uv", [os.path.dirname(args.uv), *dirs] if args.uv else None),
+        ("create with venv + pip", dirs),
     ):
         if path is None:
             continue
-        run_env = {**env, "PATH": ":".join([*path, os.path.dirname(sys.executable), "/usr/bin", "/bin"])}
+        run_env = {**env, "PATH": ":".join([*path, "/usr/bin", "/bin"])}
         samples = []
         for _ in range(3):
             start = time.perf_counter()
-            subprocess.run(
+            done = subprocess.run(
                 [args.autovenv, "create", "--clear", proj], env=run_env, check=True, capture_output=True
             )
             samples.append((time.perf_counter() - start) * 1000)
+        print(label, done.stdout.decode().strip(), file=sys.stderr)
         rows.append((label, statistics.median(samples)))
     base = rows[0][1]
     for label, ms in rows:

@@ -204,6 +204,9 @@ def test_the_scanner_reads_what_tomllib_reads(tmp_path: pathlib.Path) -> None:
     kept = [
         {k: v for k, v in p.items() if k not in lockscan.SKIPPED and k != "metadata"} for p in full["package"]
     ]
+    for package in kept:
+        if "registry" in package.get("source", {}):
+            package["source"] = {"registry": None}  # not the project's own: not read
     assert fast["package"] == kept
     assert fast["version"] == 1
 

@@ -4,7 +4,8 @@ A lock of 300 packages is mostly wheel and file hashes: ``tomllib`` parses all o
 of ``re``, ``datetime`` and more), several times the cold path's budget. Locks are written by their tools
 in one layout: table headers at the start of a line, ``key = value`` at the start of a line, long arrays
 closed by a ``]`` alone on a line. This reader keeps what the lock comparison uses and jumps over the
-rest with ``str.find``: the values of ``SKIPPED`` keys, and every table it was not asked for. What it
+rest with ``str.find``: the values of ``SKIPPED`` keys, a ``source`` that is not the project's own, and
+every table it was not asked for. What it
 keeps it parses as TOML (strings with escapes, arrays across lines, inline tables, booleans, numbers).
 Anything outside that layout raises ``Unsupported``, and the caller parses the file with ``tomllib``.
 """
@@ -55,8 +56,16 @@ class _Reader:
         self.i = i
 
     def key(self) -> str:
-        self.spaces()
         text, i = self.text, self.i
+        # The common case, a bare key then " = ": one find and one test instead of a loop per character.
+        end = text.find(" = ", i, i + 64)
+        if end > i:
+            word = text[i:end]
+            if word.replace("-", "").replace("_", "").isalnum() and word.isascii():
+                self.i = end + 1
+                return word
+        self.spaces()
+        i = self.i
         if i < len(text) and text[i] in "\"'":
             value = self.string()
             self.spaces()
@@ -262,6 +271,14 @@ def scan(text: str, arrays: frozenset[str], subtables: frozenset[str]) -> dict[s
         if name in SKIPPED:
             reader.skip_value()
             continue
+        if name == "source":
+            # Only a project's own source (editable, virtual) is read; a registry's is the same for all.
+            end = text.find("\n", reader.i)
+            line = text[reader.i : n if end < 0 else end]
+            if line.startswith("{") and "editable" not in line and "virtual" not in line:
+                current[name] = {"registry": None}
+                reader.i = n if end < 0 else end + 1
+                continue
         if name in current:
             raise Unsupported(f"duplicate key {name!r}")
         current[name] = reader.value()

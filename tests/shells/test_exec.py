@@ -113,7 +113,7 @@ def test_a_blocked_venv_is_one_line_and_the_command_never_runs(
     result = run(["exec", str(app), "--", "touch", str(ran)], env)
     assert result.returncode == 1 and not ran.exists()
     assert result.stderr == (
-        'autovenv: not activating .venv: trust = "ask" and it is not allowed yet; '
+        'autovenv: not activating .venv: trust = "ask" in your config and you have not allowed it; '
         f"to trust it: autovenv allow {app}\n"
         f"autovenv: not running touch without {app}'s environment\n"
     )

@@ -48,18 +48,44 @@ def hook(shell: str) -> None:
     raise SystemExit(hook_mod.main([shell]))
 
 
-@cli.command(short_help="Print what to change here (the hooks run it).")
+@cli.command(short_help="Print what to change here (the hooks run it; sh for scripts).")
 @click.argument("shell", shell_complete=_complete_shell)
 @click.option("--hook", "hook_mode", is_flag=True, help="Print the answer in the hook's own variables.")
-def export(shell: str, hook_mode: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="No messages on stderr (for scripts).")
+def export(shell: str, hook_mode: bool, quiet: bool) -> None:
     """Print the code that brings this shell's environment to the right state for the current directory.
 
     Like direnv export: nothing when nothing changes. The hooks run it (with --hook) when they meet a
-    directory they have no cached answer for; you rarely need it yourself.
+    directory they have no cached answer for. SHELL may also be sh, for POSIX scripts:
+    eval "$(autovenv export sh --quiet)".
     """
     from autovenv import export as export_mod
 
-    raise SystemExit(export_mod.main([shell, *(["--hook"] if hook_mode else [])]))
+    flags = [*(["--hook"] if hook_mode else []), *(["--quiet"] if quiet else [])]
+    raise SystemExit(export_mod.main([shell, *flags]))
+
+
+@cli.command(
+    name="exec",
+    short_help="Run a command in DIR's environment (cron, systemd, CI).",
+    context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
+)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED, metavar="[DIR] -- COMMAND [ARG]...")
+def exec_command(args: tuple[str, ...]) -> None:
+    """Run COMMAND in the environment the hook would give DIR (default: here), then get out of the way.
+
+    Same venv, same trust rules, same variables as the hook; this process becomes COMMAND, whose exit
+    status is the exit status. Nothing is printed on success. Exit 1 (COMMAND not run) when DIR's
+    environment is blocked or broken, 2 for a usage error or a missing DIR, 126 when COMMAND cannot be
+    executed, 127 when it is not found.
+
+    \b
+    cron:     */5 * * * * autovenv exec /srv/shop -- python /srv/shop/manage.py clearsessions
+    systemd:  ExecStart=/usr/local/bin/autovenv exec /srv/shop -- gunicorn shop.wsgi
+    """
+    from autovenv import execute
+
+    raise SystemExit(execute.main(["--", *args] if args and "--" not in args else list(args)))
 
 
 @cli.command(short_help="Show what would be active in DIRECTORY, and why.")
@@ -80,6 +106,29 @@ def status(directory: str | None, as_json: bool) -> None:
         click.echo(status_mod.format_text(data), nl=False)
     if data["problems"]:
         raise SystemExit(1)
+
+
+@cli.command(short_help="Make the project's venv: its Python, its dependencies.")
+@click.argument("directory", required=False, type=_existing_directory())
+@click.option("--clear", is_flag=True, help="Remove the venv first and make it anew.")
+def create(directory: str | None, clear: bool) -> None:
+    """Make the venv DIRECTORY's project asks for (default: here), where autovenv will find it.
+
+    Python from the project's pin (config python, .python-version), dependencies from pylock.toml, the
+    requirements files or pyproject.toml; uv when it is on PATH, else venv and pip. A project managed by
+    uv, Poetry, PDM, Pipenv or Hatch is handed to that tool. On a terminal each step is one line;
+    otherwise the result is one JSON line on stdout. A healthy venv is left alone; --clear recreates it.
+    """
+    from autovenv import create as create_mod
+    from autovenv import plan as plan_mod
+    from autovenv import status as status_mod
+
+    where = status_mod.directory_arg(directory, os.environ)
+    user = settings.load(os.environ)
+    view = plan_mod.user_view(os.environ)  # our own activation (a PYENV_VERSION we set) is not a pin
+    plan = create_mod.make_plan(where, view, user.venv_dirs)
+    reporter = create_mod.Reporter(sys.stdout, sys.stderr)
+    raise SystemExit(create_mod.make(plan, view, clear, reporter))
 
 
 def _venv_of(directory: str | None) -> tuple[str, str]:

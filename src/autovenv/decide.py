@@ -106,6 +106,11 @@ def _venv_target(
         prompt=prompt,
         message=f"activated {label}" + (f" ({details})" if details else ""),
     )
+    if resolution.hint is not None:
+        # What the venv lacks against the project's pins: part of the answer (the daemon's too), so it
+        # shows when entering the project and when it changes, never at a cd within it.
+        lead, words = resolution.hint
+        notes.append(f"{display.text(lead)} {display.command(words, shell)}")
     return Decision(target, notes)
 
 
@@ -152,6 +157,13 @@ def decide(
     running the hook, else ``$SHELL``).
     """
     shell = shell or display.user_shell(environ)
+    decision = _decide(resolution, settings, environ, shell)
+    if resolution.create_hint is not None:
+        decision.notes.append(display.text(f"no venv yet: {resolution.create_hint}"))
+    return decision
+
+
+def _decide(resolution: Resolution, settings: Settings, environ: Mapping[str, str], shell: str) -> Decision:
     if resolution.root is None or not resolution.enabled:
         return Decision(None, list(resolution.problems))
     if resolution.venv is not None:

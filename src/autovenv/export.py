@@ -23,9 +23,11 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from autovenv.decide import Decision
+    from autovenv.resolve.project import Resolution
     from autovenv.shells.base import Adapter
 
-USAGE = "usage: autovenv export SHELL [--hook]"
+USAGE = "usage: autovenv export SHELL [--hook] [--quiet]"
 #: The running daemon's FIFO in the runtime dir (``daemon.visit.FIFO``; a test holds them equal).
 DAEMON_FIFO = "visits"
 
@@ -63,33 +65,57 @@ def _write(stream: object, text: str) -> None:
         stream.write(text)  # type: ignore[attr-defined]
 
 
-def compute(
-    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_venv_dirs: str | None = None
-) -> tuple[answer_mod.Answer, plan.Plan]:
-    """Resolve, decide and plan for ``directory``; refresh the cache entry on the way.
+class Outcome:
+    """One directory's answer and what it was made from (``exec`` needs to know why nothing is active)."""
 
-    ``hook_venv_dirs`` ("/"-joined) are the venv directory names the calling hook walks up looking for;
-    when the user's ``venv_dirs`` changed since that hook was loaded, the fresh answer says to open a new
-    shell.
+    __slots__ = ("answer", "decision", "resolution")
+
+    def __init__(self, resolution: Resolution, decision: Decision, answer: answer_mod.Answer) -> None:
+        self.resolution = resolution
+        self.decision = decision
+        self.answer = answer
+
+
+def answer_for(
+    adapter: Adapter,
+    environ: Mapping[str, str],
+    directory: str,
+    hook_venv_dirs: str | None = None,
+    side_effects: bool = True,
+    compare_lock: bool = True,
+) -> Outcome:
+    """Resolve and decide for ``directory``: the one pipeline behind the hooks, ``export`` and ``exec``.
+
+    With ``side_effects`` (the hooks' cold path) the cache entry is refreshed and the daemon told; ``exec``
+    and ``export sh`` leave both alone. ``hook_venv_dirs`` ("/"-joined) are the venv directory names the
+    calling hook walks up looking for; when the user's ``venv_dirs`` changed since that hook was loaded,
+    the fresh answer says to open a new shell. ``compare_lock=False`` skips the lock comparison, whose
+    line only a person reads (``exec`` prints nothing on success).
     """
     started = time.time_ns()
     user = settings.load(environ)
+    if not compare_lock:
+        user.stale_hint = False
     view = plan.user_view(environ, adapter.PATHSEP)
     resolution = resolve(directory, view, user)
     decision = decide(resolution, user, view, adapter.NAME)
     decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
-    base = dirs.cache_dir(environ)
+    base = dirs.cache_dir(environ) if side_effects else ""
     extra: tuple[str, ...] = settings.watch_paths(environ)
     generation: tuple[str, ...] = ()
-    try:
-        cache.ensure_dir(base)
-        generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
-    except OSError:
-        base = ""
+    if base:
+        try:
+            cache.ensure_dir(base)
+            generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
+        except OSError:
+            base = ""
     result = answer_mod.build(
         resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
     )
-    if user.daemon == "auto" or os.path.exists(os.path.join(dirs.runtime_dir(environ), DAEMON_FIFO)):
+    daemon_here = user.daemon == "auto" or os.path.exists(
+        os.path.join(dirs.runtime_dir(environ), DAEMON_FIFO)
+    )
+    if side_effects and daemon_here:
         # Imported only then: two modules are ~1 M instructions of a cold start that has none to spare.
         from autovenv.daemon import visit as daemon_visit
 
@@ -100,14 +126,20 @@ def compute(
             cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
         except OSError:
             pass
-    if resolution.hint and decision.target is not None:
-        # Shown by this fresh answer only, never from the cache: once per change.
-        lead, words = resolution.hint
-        result.notes = (*result.notes, display.text(f"{lead} {display.command(words, adapter.NAME)}"))
     if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
         # Not cached either: only shells started before the edit have the old list.
         result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
-    return result, plan.plan(environ, decision.target, adapter.PATHSEP)
+    return Outcome(resolution, decision, result)
+
+
+def compute(
+    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_venv_dirs: str | None = None
+) -> tuple[answer_mod.Answer, plan.Plan]:
+    """``answer_for`` and the changes that bring ``environ`` to its answer; the cache entry refreshed
+    (except for export-only adapters such as ``sh``, which have no hook to read it)."""
+    hooked = not getattr(adapter, "EXPORT_ONLY", False)
+    outcome = answer_for(adapter, environ, directory, hook_venv_dirs, side_effects=hooked)
+    return outcome.answer, plan.plan(environ, outcome.decision.target, adapter.PATHSEP)
 
 
 def outdated_hook_note(shell: str, config: str) -> str:
@@ -166,12 +198,13 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_di
     from autovenv import shells
 
     environ = os.environ if environ is None else environ
-    args = [a for a in argv if a != "--hook"]
-    if len(args) != 1:
+    args = [a for a in argv if a not in ("--hook", "--quiet", "-q")]
+    quiet = "--quiet" in argv or "-q" in argv
+    if len(args) != 1 or any(a.startswith("-") for a in args):
         _write(sys.stderr, f"autovenv: {USAGE}\n")
         return 2
     try:
-        adapter = shells.get(args[0])
+        adapter = shells.get(args[0], export_only="--hook" not in argv)
     except shells.UnknownShell as exc:
         _write(sys.stderr, f"autovenv: {exc}\n")
         return 2
@@ -195,9 +228,9 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_di
     if "--hook" in argv:
         _write(sys.stdout, adapter.render_answer(result))
         return 0
-    for note in result.notes:
+    for note in () if quiet else result.notes:
         _write(sys.stderr, f"autovenv: {note}\n")
     _write(sys.stdout, adapter.render_plan(changes))
-    if changes.message and not result.quiet:
+    if changes.message and not result.quiet and not quiet:
         _write(sys.stderr, f"autovenv: {changes.message}\n")
     return 0

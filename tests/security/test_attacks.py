@@ -145,18 +145,16 @@ def test_an_allowed_committed_venv_blocks_again_when_a_pull_adds_to_its_bin(
     lab.hostile.remove(repo / ".venv" / "bin")
 
 
-def test_the_stale_hint_names_a_hostile_file_as_one_word(
+def test_the_lock_hint_names_a_hostile_file_as_one_word(
     lab: Lab, victim: VictimShell, shell_name: str
 ) -> None:
     project = lab.victim.home / "projects" / f"stale-{shell_name}"
     lab.as_victim(["mkdir", "-p", str(project)])
     lab.as_victim([lab.python, "-m", "venv", "--without-pip", str(project / ".venv")])
     name = "requirements$(touch PWNED);'\"`touch PWNED2`.txt"
-    site = next((project / ".venv" / "lib").glob("python*/site-packages"))
-    os.utime(site, (1_000_000_000, 1_000_000_000))
-    lab.as_victim(["sh", "-c", 'printf "x\\n" > "$0"', str(project / name)])
+    lab.as_victim(["sh", "-c", 'printf "six==1.16.0\\n" > "$0"', str(project / name)])
     out = victim.cd(project)
-    lead = f"autovenv: {name} changed since .venv was last installed; run: pip install -r "
+    lead = f"autovenv: {name}: six 1.16.0 pinned, not installed; run: uv pip install -r "
     hint = next(line for line in out.splitlines() if line.startswith(lead))
     word = hint[len(lead) :]
     assert victim.run(f"printf '%s\\n' {word}") == name + "\n"

@@ -513,31 +513,34 @@ def test_activation_equals_the_venvs_own_activate(world: World) -> None:
 # ---------------------------------------------------------------------------------------- speed & hints
 
 
-def test_stale_venv_hint_shows_once_per_change(world: World) -> None:
+def test_lock_difference_is_said_on_entering_and_on_change_never_in_a_subdirectory(world: World) -> None:
     shop = project(world, "shop")
+    (shop / "src" / "pkg").mkdir(parents=True)
     requirements = shop / "requirements.txt"
-    requirements.write_text("requests\n")
+    requirements.write_text("six==1.16.0\n")
+    site = next((shop / ".venv" / "lib").glob("python*/site-packages"))
+    (site / "six-1.16.0.dist-info").mkdir()  # what pip install six==1.16.0 leaves
     # Everything a few seconds old, as files are that were not written this very instant: otherwise the
     # cache's 50 ms stamp slack (a guard for coarse clocks) would rightly refuse the first entry.
-    for path in (requirements, shop / ".venv" / "bin", shop / ".venv", shop):
+    venv = shop / ".venv"
+    for path in (requirements, site, venv / "bin", venv, shop):
         os.utime(path, (os.path.getmtime(path) - 5,) * 2)
-    cfg = shop / ".venv" / "pyvenv.cfg"  # a second only: much older would be an unpacked one (origin.py)
+    cfg = venv / "pyvenv.cfg"  # a second only: much older would be an unpacked one (origin.py)
     os.utime(cfg, (os.path.getmtime(cfg) - 1,) * 2)
-    site = next((shop / ".venv" / "lib").glob("python*/site-packages"))
-    os.utime(site, (1_000_000_000, 1_000_000_000))
-    hint = (
-        "autovenv: requirements.txt changed since .venv was last installed; "
-        "run: pip install -r requirements.txt\n"
-    )
+    activated = f"autovenv: activated .venv (Python {PY_A})\n"
     sh = world.start()
-    assert sh.cd(shop) == hint + f"autovenv: activated .venv (Python {PY_A})\n"
-    sh.cd(world.projects)
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
-    assert sh.run("echo flask >> requirements.txt") == hint
+    assert sh.cd(shop) == activated  # they agree: nothing said
+    assert sh.run("echo six==1.17.0 > requirements.txt") == (
+        "autovenv: requirements.txt: six 1.17.0 pinned, 1.16.0 installed; "
+        "run: uv pip install -r requirements.txt\n"  # a venv made --without-pip
+    )
     assert sh.run(":") == ""
-    os.utime(site, None)  # "pip install" ran: the venv is newer than the requirements again
+    assert sh.cd(shop / "src") == ""
+    assert sh.cd(shop / "src" / "pkg") == ""
+    (site / "six-1.16.0.dist-info").rename(site / "six-1.17.0.dist-info")  # pip install -r ran
+    assert sh.run(":") == ""
     sh.cd(world.projects)
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == activated
 
 
 def test_a_fifo_config_is_one_line_and_never_blocks(world: World) -> None:

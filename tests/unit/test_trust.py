@@ -648,7 +648,7 @@ def test_prompt_values_from_files_reach_the_prompt_as_printable_text(
     assert decision.target is not None and decision.target.prompt == "(a\\x1b[2Jb\\u202e) "
 
 
-def test_stale_hint_quotes_a_hostile_requirements_file_for_the_users_shell(
+def test_lock_hint_quotes_a_hostile_requirements_file_for_the_users_shell(
     tmp_path: pathlib.Path, environ: dict[str, str]
 ) -> None:
     from autovenv import export, shells
@@ -656,15 +656,13 @@ def test_stale_hint_quotes_a_hostile_requirements_file_for_the_users_shell(
     project = tmp_path / "p"
     make_venv(project / ".venv")
     name = "requirements$(touch CANARY)'.txt"
-    (project / name).write_text("x\n")
-    later = (project / name).stat().st_mtime + 10
-    os.utime(project / name, (later, later))
+    (project / name).write_text("six==1.16.0\n")
     for shell in ("bash", "fish"):
         result, _ = export.compute(shells.get(shell), {**environ, "PWD": str(project)}, str(project))
         hint = result.notes[-1]
         lead, _, command = hint.partition("; run: ")
-        assert lead == f"{name} changed since .venv was last installed"
-        words = ["pip", "install", "-r"]
+        assert lead == f"{name}: six 1.16.0 pinned, not installed"
+        words = ["uv", "pip", "install", "-r"]  # a venv made --without-pip
         assert command.startswith(" ".join(words) + " ")
         from autovenv.display import word
 

@@ -14,7 +14,6 @@ from autovenv.resolve import pyenv
 from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
 from autovenv.resolve.finders.base import FinderContext, Found, is_venv
-from autovenv.resolve.stale import stale_hint
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 
 TYPE_CHECKING = False
@@ -103,6 +102,7 @@ class Resolution:
     __slots__ = (
         "candidate",
         "config",
+        "create_hint",
         "directory",
         "enabled",
         "entry_watch",
@@ -136,8 +136,11 @@ class Resolution:
         self.prompt: str | bool = True
         self.quiet = False
         self.problems: list[str] = []
-        #: (what changed, the command that fixes it as words): shown once, quoted for the user's shell
+        #: what the venv lacks against the project's pins: (the line up to its command, the command as
+        #: words, quoted for the user's shell when shown)
         self.hint: tuple[str, tuple[str, ...]] | None = None
+        #: a project that declares dependencies but has no venv: what ``autovenv create`` would make
+        self.create_hint: str | None = None
         self.watch: list[str] = []
         self.entry_watch: list[str] = []
         #: where a tool keeps or will make the env (its store, the env's parent), existing or not: the
@@ -211,8 +214,13 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
     if info.problem:
         resolution.problems.append(info.problem)
     elif context.stale_hint and resolution.root is not None:
-        label = os.path.basename(found.venv.rstrip("/"))
-        resolution.hint, watch = stale_hint(resolution.root, found.venv, label, context.windows)
+        from autovenv.resolve import drift
+
+        found_drift, problem, watch = drift.check(resolution.root, info, context.windows)
+        if found_drift is not None:
+            resolution.hint = (found_drift.lead(), found_drift.command)
+        if problem:
+            resolution.problems.append(problem)
         resolution.watch.extend(watch)
 
 
@@ -276,6 +284,28 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
 def resolve(directory: str, environ: Mapping[str, str], settings: Settings | None = None) -> Resolution:
     """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment."""
     settings = settings or Settings()
+    resolution = _walk(directory, environ, settings)
+    if settings.stale_hint and resolution.venv is None and resolution.enabled and resolution.candidate:
+        _create_hint(resolution, environ, settings)
+    return resolution
+
+
+def _create_hint(resolution: Resolution, environ: Mapping[str, str], settings: Settings) -> None:
+    """A project that says what it needs but has no venv: what ``autovenv create`` would make there."""
+    from autovenv import create_plan
+
+    where = resolution.root or resolution.candidate or ""
+    selected = resolution.python
+    if selected is not None and (not selected.ok or selected.problem):
+        return  # an uninstalled pin already has its own line, naming pyenv install
+    if not create_plan.declares_dependencies(where):
+        return
+    plan = create_plan.make_plan(where, environ, settings.venv_dirs, probe=False)
+    if plan.problem is None:  # an uninstalled pin already has its own line, naming pyenv install
+        resolution.create_hint = plan.summary()
+
+
+def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Resolution:
     windows = os.name == "nt"
     context = FinderContext(environ, settings.venv_dirs, windows, settings.stale_hint)
     names = candidate_names(settings.venv_dirs)

@@ -445,13 +445,42 @@ def _pdm(path: str, env: Mapping[str, markers.Value]) -> PinSet:
     return result
 
 
-def _pipenv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
-    """Pipfile.lock (JSON): ``default`` is what ``pipenv sync`` installs, ``develop`` with ``--dev``."""
+class _JsonContext:
+    """What ``_json.make_scanner`` reads from ``json.JSONDecoder``: its defaults, as ``json.loads`` uses."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
+
+
+def load_json(text: str) -> object:
+    """``json.loads(text)``, through the C scanner the json package itself uses, without the package:
+    importing ``json`` imports ``re``, together about as much as a whole first visit may cost. Anything
+    the scanner does not read to its end (a malformed file, a BOM) goes to ``json.loads``, so errors are
+    worded exactly as it words them; so does an interpreter without the ``_json`` accelerator."""
+    try:
+        import _json
+
+        scan = _json.make_scanner(_JsonContext)  # type: ignore[arg-type]  # reads these attributes
+        start = len(text) - len(text.lstrip(" \t\n\r"))
+        value, end = scan(text, start)
+        if not text[end:].strip(" \t\n\r"):
+            return value
+    except (ImportError, AttributeError, TypeError, ValueError, StopIteration, RecursionError):
+        pass
     import json
 
+    return json.loads(text)
+
+
+def _pipenv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
+    """Pipfile.lock (JSON): ``default`` is what ``pipenv sync`` installs, ``develop`` with ``--dev``."""
     result = PinSet("pipenv", path)
     try:
-        doc = json.loads(_read_text(path))
+        doc = load_json(_read_text(path))
     except ValueError as exc:
         raise ValueError(f"not valid JSON ({exc})") from None
     if not isinstance(doc, dict):

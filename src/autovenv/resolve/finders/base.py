@@ -72,6 +72,10 @@ class FinderSpec:
         return f"FinderSpec({self.name!r})"
 
 
+#: What ``FinderContext.raw`` reads of a file at most (a pyproject.toml is a few KiB).
+RAW_LIMIT = 1024 * 1024
+
+
 class FinderContext:
     """What finders may consult besides the directory: the user's environment and settings.
 
@@ -89,7 +93,7 @@ class FinderContext:
         self.windows = windows
         self.stale_hint = stale_hint
         self._toml: dict[str, TomlFile] = {}
-        self._raw: dict[str, bytes] = {}
+        self._raw: dict[str, bytes | None] = {}
         #: every file a finder read (or looked for), for the watch list
         self.read: list[str] = []
 
@@ -104,15 +108,20 @@ class FinderContext:
 
     def raw(self, path: str) -> bytes:
         """A small project file's bytes (empty when missing or unreadable), read once: gates look at it."""
-        found = self._raw.get(path)
-        if found is None:
-            from autovenv.files import read_regular
+        return self.raw_or_none(path) or b""
 
-            try:
-                found = read_regular(path, 1024 * 1024)
-            except OSError:
-                found = b""
-            self._raw[path] = found
+    def raw_or_none(self, path: str) -> bytes | None:
+        """``raw``, but ``None`` when the file could not be read (and more than 1 MiB when it is larger)."""
+        if path in self._raw:
+            return self._raw[path]
+        from autovenv.files import read_regular
+
+        found: bytes | None
+        try:
+            found = read_regular(path, RAW_LIMIT)
+        except OSError:
+            found = None
+        self._raw[path] = found
         return found
 
     def home(self) -> str:
@@ -209,12 +218,26 @@ def is_venv(path: str) -> bool:
 
 def urlsafe_hash(algorithm: str, data: bytes, width: int) -> str:
     """The first ``width`` characters of ``urlsafe_b64encode(<algorithm>(data).digest())``, as the tools
-    name their envs. The builtin hash modules cost nothing to import; ``hashlib`` (OpenSSL) would."""
+    name their envs. The builtin hash modules cost little to import; ``hashlib`` (OpenSSL) would cost more."""
     digest = _digest(algorithm, data)
-    import binascii
+    # Base64 encodes each 3 bytes alone: the first 4k characters are those of the first 3k bytes.
+    return urlsafe_b64(digest[: -(-width // 4) * 3])[:width]
 
-    text = binascii.b2a_base64(digest, newline=False).decode("ascii")
-    return text.replace("+", "-").replace("/", "_")[:width]
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def urlsafe_b64(data: bytes) -> str:
+    """``base64.urlsafe_b64encode(data)`` as text, by hand: a few bytes here, where ``binascii`` (a shared
+    library in most builds) would cost the cold path more to load than this costs to run."""
+    out: list[str] = []
+    for i in range(0, len(data), 3):
+        chunk = data[i : i + 3]
+        n = int.from_bytes(chunk + bytes(3 - len(chunk)), "big")
+        quad = (_B64[n >> 18], _B64[(n >> 12) & 63], _B64[(n >> 6) & 63], _B64[n & 63])
+        out.extend(quad[: len(chunk) + 1])
+        out.append("=" * (3 - len(chunk)))
+    return "".join(out)
 
 
 def _digest(algorithm: str, data: bytes) -> bytes:

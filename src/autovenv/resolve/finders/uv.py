@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 from autovenv.resolve.finders.base import FinderContext, Found, within
-from autovenv.resolve.pyenv import _match
 
 NAME = "uv"
 INSTALL = "uv sync"
@@ -30,6 +29,10 @@ def _workspace(directory: str, context: FinderContext) -> tuple[object, str] | N
 def _matches(patterns: object, relative: str) -> bool:
     if not isinstance(patterns, list):
         return False
+    # pyenv's glob matcher, imported only for a workspace: the largest module, which no other uv
+    # project needs
+    from autovenv.resolve.pyenv import _match
+
     parts = relative.split("/")
     for pattern in patterns:
         if not isinstance(pattern, str):

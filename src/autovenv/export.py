@@ -97,11 +97,7 @@ def answer_for(
     if not compare_lock:
         user.stale_hint = False
     view = plan.user_view(environ, adapter.PATHSEP)
-    resolution = resolve(directory, view, user)
-    decision = decide(resolution, user, view, adapter.NAME)
-    decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
     base = dirs.cache_dir(environ) if side_effects else ""
-    extra: tuple[str, ...] = settings.watch_paths(environ)
     generation: tuple[str, ...] = ()
     if base:
         try:
@@ -109,6 +105,11 @@ def answer_for(
             generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
         except OSError:
             base = ""
+    memo = os.path.join(base, cache.LOCK_MEMO) if base else None
+    resolution = resolve(directory, view, user, lock_memo=memo)
+    decision = decide(resolution, user, view, adapter.NAME)
+    decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
+    extra: tuple[str, ...] = settings.watch_paths(environ)
     result = answer_mod.build(
         resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
     )

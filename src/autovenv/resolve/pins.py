@@ -59,16 +59,19 @@ class PinSet:
     """The pins of one project, where they came from, and what was read (to watch for changes).
 
     ``groups`` maps a requirements file (each is a group) to the file at the top of its ``-r`` chain,
-    whose install command installs it; ``problem`` says why the source could not be read.
+    whose install command installs it; ``problem`` says why the source could not be read. ``files`` are
+    the files read, ``tried`` every file a reader opened or tried to (an ``-r`` include that is not there
+    too): what the pins depend on.
     """
 
-    __slots__ = ("covers", "files", "groups", "kind", "main", "pins", "problem", "source")
+    __slots__ = ("covers", "files", "groups", "kind", "main", "pins", "problem", "source", "tried")
 
     def __init__(self, kind: str, source: str) -> None:
         self.kind = kind
         self.source = source
         self.pins: list[Pin] = []
         self.files: list[str] = []
+        self.tried: list[str] = []
         self.groups: dict[str, str] = {}
         #: the groups a venv of this project must hold whole (the others only once it holds some of them)
         self.main: set[str] = {MAIN}
@@ -281,6 +284,7 @@ def requirements_pins(root: str, env: Mapping[str, markers.Value]) -> PinSet | N
     tops = _tops(reader, files)
     result = PinSet("requirements", choose_top(root, tops) or files[0])
     result.files = reader.read
+    result.tried = list(reader.pins)  # every file load() was given, read or not
     # What a venv of this project must hold: requirements.txt and what it includes (the conventional
     # production set), else the layer ``create`` installs. Other layers count once the venv holds some
     # of their pins; their install command is the layer on top of them.
@@ -541,9 +545,10 @@ def project_pins(root: str, env: Mapping[str, markers.Value]) -> PinSet | None:
         return requirements_pins(root, env)
     path, kind = found
     try:
-        return _READERS[kind](path, env)
+        result = _READERS[kind](path, env)
     except (OSError, ValueError) as exc:
-        failed = PinSet(kind, path)
-        failed.files = [path]
-        failed.problem = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
-        return failed
+        result = PinSet(kind, path)
+        result.files = [path]
+        result.problem = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+    result.tried = [path]
+    return result

@@ -225,11 +225,11 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
     if info.problem:
         resolution.problems.append(info.problem)
     elif context.stale_hint and resolution.root is not None and pins_declared(resolution.root):
-        from autovenv.resolve import drift
+        from autovenv.resolve import lockmemo
 
-        found_drift, problem, watch = drift.check(resolution.root, info, context.windows)
-        if found_drift is not None:
-            resolution.hint = (found_drift.lead(), found_drift.command)
+        hint, problem, watch = lockmemo.compare(resolution.root, info, context.windows, context.lock_memo)
+        if hint is not None:
+            resolution.hint = hint
         if problem:
             resolution.problems.append(problem)
         resolution.watch.extend(watch)
@@ -296,10 +296,19 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
         )
 
 
-def resolve(directory: str, environ: Mapping[str, str], settings: Settings | None = None) -> Resolution:
-    """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment."""
+def resolve(
+    directory: str,
+    environ: Mapping[str, str],
+    settings: Settings | None = None,
+    lock_memo: str | None = None,
+) -> Resolution:
+    """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment.
+
+    ``lock_memo`` is a directory of the user's cache where the lock comparison may keep its answers
+    (``resolve.lockmemo``); without one, nothing is written.
+    """
     settings = settings or Settings()
-    resolution = _walk(directory, environ, settings)
+    resolution = _walk(directory, environ, settings, lock_memo)
     if settings.stale_hint and resolution.venv is None and resolution.enabled and resolution.candidate:
         _create_hint(resolution, environ, settings)
     return resolution
@@ -336,9 +345,12 @@ def _create_hint(resolution: Resolution, environ: Mapping[str, str], settings: S
         resolution.create_hint = plan.summary()
 
 
-def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Resolution:
+def _walk(
+    directory: str, environ: Mapping[str, str], settings: Settings, lock_memo: str | None
+) -> Resolution:
     windows = os.name == "nt"
     context = FinderContext(environ, settings.venv_dirs, windows, settings.stale_hint)
+    context.lock_memo = lock_memo
     names = candidate_names(settings.venv_dirs)
     resolution = Resolution(directory)
     resolution.prompt = settings.prompt

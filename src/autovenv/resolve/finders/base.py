@@ -83,7 +83,7 @@ class FinderContext:
     and records it to watch: a project file edited while the user sits in the project changes the answer.
     """
 
-    __slots__ = ("_raw", "_toml", "environ", "read", "stale_hint", "venv_dirs", "windows")
+    __slots__ = ("_raw", "_toml", "environ", "lock_memo", "read", "stale_hint", "venv_dirs", "windows")
 
     def __init__(
         self, environ: Mapping[str, str], venv_dirs: tuple[str, ...], windows: bool, stale_hint: bool = True
@@ -96,6 +96,8 @@ class FinderContext:
         self._raw: dict[str, bytes | None] = {}
         #: every file a finder read (or looked for), for the watch list
         self.read: list[str] = []
+        #: where the lock comparison may keep its answers (``resolve.lockmemo``), or None
+        self.lock_memo: str | None = None
 
     def toml(self, path: str) -> TomlFile:
         found = self._toml.get(path)

@@ -83,7 +83,17 @@ class FinderContext:
     and records it to watch: a project file edited while the user sits in the project changes the answer.
     """
 
-    __slots__ = ("_raw", "_toml", "environ", "lock_memo", "read", "stale_hint", "venv_dirs", "windows")
+    __slots__ = (
+        "_raw",
+        "_toml",
+        "_unparsed",
+        "environ",
+        "lock_memo",
+        "read",
+        "stale_hint",
+        "venv_dirs",
+        "windows",
+    )
 
     def __init__(
         self, environ: Mapping[str, str], venv_dirs: tuple[str, ...], windows: bool, stale_hint: bool = True
@@ -94,6 +104,8 @@ class FinderContext:
         self.stale_hint = stale_hint
         self._toml: dict[str, TomlFile] = {}
         self._raw: dict[str, bytes | None] = {}
+        #: files toml_get answered from their bytes alone (recorded as read once, like a parsed one)
+        self._unparsed: set[str] = set()
         #: every file a finder read (or looked for), for the watch list
         self.read: list[str] = []
         #: where the lock comparison may keep its answers (``resolve.lockmemo``), or None
@@ -105,8 +117,28 @@ class FinderContext:
             from autovenv.resolve import tomlfile
 
             found = self._toml[path] = tomlfile.read(path)
-            self.read.append(path)
+            if path not in self._unparsed:
+                self.read.append(path)
         return found
+
+    def toml_get(self, path: str, *keys: str) -> object:
+        """``toml(path).get(*keys)``, without parsing the file (nor importing the TOML reader) when its
+        bytes cannot hold the last key: they do not contain it and hold no backslash (an escape in a
+        quoted key could spell it). A uv project's pyproject.toml rarely names a workspace; a Pipfile
+        rarely says ``venv_in_project``; a tool's global config rarely exists. The file is recorded as read
+        either way."""
+        if path not in self._toml:
+            data = self.raw_or_none(path)
+            if data is None:
+                holds = os.path.lexists(path)  # a missing file is empty; anything else goes to the reader
+            else:
+                holds = len(data) > RAW_LIMIT or b"\\" in data or keys[-1].encode() in data
+            if not holds:
+                if path not in self._unparsed:
+                    self._unparsed.add(path)
+                    self.read.append(path)
+                return None
+        return self.toml(path).get(*keys)
 
     def raw(self, path: str) -> bytes:
         """A small project file's bytes (empty when missing or unreadable), read once: gates look at it."""

@@ -22,7 +22,7 @@ def _workspace(directory: str, context: FinderContext) -> tuple[object, str] | N
     path = os.path.join(directory, "pyproject.toml")
     if not os.path.isfile(path):
         return None
-    table = context.toml(path).get("tool", "uv", "workspace")
+    table = context.toml_get(path, "tool", "uv", "workspace")
     return (table, path) if isinstance(table, dict) else None
 
 
@@ -82,7 +82,7 @@ def is_project(directory: str, context: FinderContext) -> tuple[bool, str, str |
         return True, root, workspace
     if os.path.isfile(os.path.join(directory, "uv.lock")):
         return True, root, None
-    return isinstance(context.toml(pyproject).get("tool", "uv"), dict), root, None
+    return isinstance(context.toml_get(pyproject, "tool", "uv"), dict), root, None
 
 
 def find(directory: str, context: FinderContext) -> Found | None:

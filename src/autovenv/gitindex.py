@@ -171,13 +171,17 @@ def _entries_v2(
         if begin > end:
             raise ValueError("truncated git index")
         # The flags (big-endian) hold the path's length (0xFFF: that long or longer); its NUL must follow.
-        flags = data[begin - 2] << 8 | data[begin - 1]
-        if flags & 0x4000:
-            if version < 3:
-                raise ValueError("extended flags in a version 2 index")
-            begin += 2
-        length = flags & 0xFFF
-        stop = begin + length if length < 0xFFF else data.index(b"\x00", begin, end)
+        high = data[begin - 2]
+        if high & 0x4F:  # extended flags (0x4000), or a path of 256 bytes or more
+            flags = high << 8 | data[begin - 1]
+            if flags & 0x4000:
+                if version < 3:
+                    raise ValueError("extended flags in a version 2 index")
+                begin += 2
+            length = flags & 0xFFF
+            stop = begin + length if length < 0xFFF else data.index(b"\x00", begin, end)
+        else:
+            stop = begin + data[begin - 1]
         path = data[begin:stop]
         if stop >= end or data[stop] or 0 in path:
             raise ValueError("bad path in git index")

@@ -21,6 +21,8 @@ COARSE_SLACK_NS = 2_000_000_000
 GENERATION = "generation"
 #: Where the hooks keep their stamp files (see ``bump_generation``).
 STAMPS = "stamps"
+#: Where the lock comparison keeps its last answers (``resolve.lockmemo``).
+LOCK_MEMO = "locks"
 
 
 class CacheUnusable(OSError):

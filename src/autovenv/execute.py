@@ -101,7 +101,7 @@ def run(command: list[str], env: dict[str, str]) -> int:
             import subprocess
 
             return subprocess.run(command, env=env, check=False).returncode
-        os.execvpe(command[0], command, env)
+        execvpe(command[0], command, env)
     except FileNotFoundError:
         _write(sys.stderr, f"autovenv: {_shown(command[0])}: command not found\n")
         return NOT_FOUND
@@ -112,6 +112,33 @@ def run(command: list[str], env: dict[str, str]) -> int:
         _write(sys.stderr, f"autovenv: {_shown(command[0])}: cannot execute ({exc.strerror or exc})\n")
         return CANNOT_EXECUTE
     return CANNOT_EXECUTE  # pragma: no cover - execvpe does not return
+
+
+def execvpe(file: str, args: list[str], env: dict[str, str]) -> None:
+    """``os.execvpe``, step for step, without its ``get_exec_path``: that imports ``warnings`` (about a
+    million instructions in front of every cron job) to guard against bytes keys, which ``env`` (ours,
+    all ``str``) cannot hold. A name with a ``/`` is run as it is; otherwise each ``PATH`` entry in turn
+    (``os.defpath`` without one; an empty entry is the current directory). Raises what execvpe raises:
+    the first error other than "not there", else the last one."""
+    if os.path.dirname(file):
+        os.execve(file, args, env)
+    path = env.get("PATH")
+    entries = (os.defpath if path is None else path).split(os.pathsep)
+    saved: OSError | None = None
+    last: OSError | None = None
+    for entry in entries:
+        try:
+            os.execve(os.path.join(entry, file), args, env)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            last = exc
+        except OSError as exc:
+            last = exc
+            if saved is None:
+                saved = exc
+    if saved is not None:
+        raise saved
+    assert last is not None  # split() returns at least one entry
+    raise last
 
 
 def _shown(value: str) -> str:

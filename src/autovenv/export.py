@@ -21,11 +21,14 @@ from autovenv.resolve.project import resolve
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+    from typing import TypeVar
 
     from autovenv.decide import Decision
     from autovenv.resolve.project import Resolution
     from autovenv.shells.base import Adapter
+
+    T = TypeVar("T")
 
 USAGE = "usage: autovenv export SHELL [--hook] [--quiet]"
 #: The running daemon's FIFO in the runtime dir (``daemon.visit.FIFO``; a test holds them equal).
@@ -66,14 +69,24 @@ def _write(stream: object, text: str) -> None:
 
 
 class Outcome:
-    """One directory's answer and what it was made from (``exec`` needs to know why nothing is active)."""
+    """One directory's answer and what it was made from (``exec`` needs to know why nothing is active).
 
-    __slots__ = ("answer", "decision", "resolution")
+    ``rendered`` is the answer as the adapter renders it when that was done already (for the cache).
+    """
 
-    def __init__(self, resolution: Resolution, decision: Decision, answer: answer_mod.Answer) -> None:
+    __slots__ = ("answer", "decision", "rendered", "resolution")
+
+    def __init__(
+        self,
+        resolution: Resolution,
+        decision: Decision,
+        answer: answer_mod.Answer,
+        rendered: str | None = None,
+    ) -> None:
         self.resolution = resolution
         self.decision = decision
         self.answer = answer
+        self.rendered = rendered
 
 
 def answer_for(
@@ -97,11 +110,7 @@ def answer_for(
     if not compare_lock:
         user.stale_hint = False
     view = plan.user_view(environ, adapter.PATHSEP)
-    resolution = resolve(directory, view, user)
-    decision = decide(resolution, user, view, adapter.NAME)
-    decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
     base = dirs.cache_dir(environ) if side_effects else ""
-    extra: tuple[str, ...] = settings.watch_paths(environ)
     generation: tuple[str, ...] = ()
     if base:
         try:
@@ -109,6 +118,11 @@ def answer_for(
             generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
         except OSError:
             base = ""
+    memo = os.path.join(base, cache.LOCK_MEMO) if base else None
+    resolution = resolve(directory, view, user, lock_memo=memo)
+    decision = decide(resolution, user, view, adapter.NAME)
+    decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
+    extra: tuple[str, ...] = settings.watch_paths(environ)
     result = answer_mod.build(
         resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
     )
@@ -121,15 +135,18 @@ def answer_for(
 
         daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps the entries fresh
         daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it, never wait
+    rendered: str | None = None
     if base and resolution.candidate is not None:
+        rendered = adapter.render_answer(result)
         try:  # noqa: SIM105 - contextlib costs an import on the hot path
-            cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
+            cache.store(base, adapter.NAME, resolution.candidate, rendered, started)
         except OSError:
             pass
     if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
         # Not cached either: only shells started before the edit have the old list.
         result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
-    return Outcome(resolution, decision, result)
+        rendered = None
+    return Outcome(resolution, decision, result, rendered)
 
 
 def compute(
@@ -158,7 +175,12 @@ def compute_within(
     seconds: float,
     hook_venv_dirs: str | None = None,
 ) -> tuple[answer_mod.Answer, plan.Plan] | None:
-    """``compute`` with a deadline: ``None`` when a hung filesystem holds it longer than ``seconds``.
+    """``compute`` with a deadline: ``None`` when a hung filesystem holds it longer than ``seconds``."""
+    return within(seconds, lambda: compute(adapter, environ, directory, hook_venv_dirs))
+
+
+def within(seconds: float, work: Callable[[], T]) -> T | None:
+    """``work()``, or ``None`` when a hung filesystem holds it longer than ``seconds``.
 
     The work runs in a thread (the builtin ``_thread``: no import cost); a thread stuck in a system call
     cannot be cancelled, so the caller exits the process instead of waiting for it.
@@ -169,21 +191,31 @@ def compute_within(
     done.acquire()
     box: list[object] = []
 
-    def work() -> None:
+    def run() -> None:
         try:
-            box.append(compute(adapter, environ, directory, hook_venv_dirs))
+            box.append(work())
         except BaseException as exc:
             box.append(exc)
         finally:
             done.release()
 
-    _thread.start_new_thread(work, ())
+    _thread.start_new_thread(run, ())
     if not done.acquire(timeout=seconds):
         return None
     outcome = box[0]
     if isinstance(outcome, BaseException):
         raise outcome
     return outcome  # type: ignore[return-value]
+
+
+def hook_text(
+    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_venv_dirs: str | None
+) -> str:
+    """What ``export SHELL --hook`` prints: the answer in the hook's variables (as cached, when it was).
+    No plan: the hook applies the answer itself."""
+    hooked = not getattr(adapter, "EXPORT_ONLY", False)
+    outcome = answer_for(adapter, environ, directory, hook_venv_dirs, side_effects=hooked)
+    return outcome.rendered if outcome.rendered is not None else adapter.render_answer(outcome.answer)
 
 
 def deadline(environ: Mapping[str, str]) -> float:
@@ -210,8 +242,13 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_di
         return 2
     directory = current_directory(environ)
     limit = deadline(environ)
+    hooked = "--hook" in argv
+    outcome: tuple[answer_mod.Answer, plan.Plan] | str | None
     try:
-        outcome = compute_within(adapter, environ, directory, limit, hook_venv_dirs)
+        if hooked:
+            outcome = within(limit, lambda: hook_text(adapter, environ, directory, hook_venv_dirs))
+        else:
+            outcome = compute_within(adapter, environ, directory, limit, hook_venv_dirs)
     except Exception as exc:
         shown = display.text(f"internal error ({type(exc).__name__}: {exc})")
         _write(sys.stderr, f"autovenv: {shown}; nothing changed\n")
@@ -224,10 +261,10 @@ def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_di
         )
         sys.stderr.flush()
         os._exit(1)
-    result, changes = outcome
-    if "--hook" in argv:
-        _write(sys.stdout, adapter.render_answer(result))
+    if isinstance(outcome, str):
+        _write(sys.stdout, outcome)
         return 0
+    result, changes = outcome
     for note in () if quiet else result.notes:
         _write(sys.stderr, f"autovenv: {note}\n")
     _write(sys.stdout, adapter.render_plan(changes))

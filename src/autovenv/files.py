@@ -8,7 +8,6 @@ regular files on the open descriptor itself (no race with a swap), and read up t
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 
@@ -37,7 +36,8 @@ def read_regular(path: str, limit: int, follow_symlinks: bool = True) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = describe(info.st_mode)
-            error = NotARegularFile(errno.EINVAL, f"{kind}, not a regular file", path)
+            # EINVAL, 22 on every system Python runs on: the errno module would cost the cold path an import
+            error = NotARegularFile(22, f"{kind}, not a regular file", path)
             error.kind = kind
             raise error
         chunks: list[bytes] = []

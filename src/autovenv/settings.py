@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from autovenv.dirs import user_config_file
-from autovenv.resolve.config import user_config
 from autovenv.resolve.project import Settings
 
 TYPE_CHECKING = False
@@ -14,7 +13,13 @@ if TYPE_CHECKING:
 
 
 def load(environ: Mapping[str, str]) -> Settings:
-    return Settings.from_config(user_config(user_config_file(environ)))
+    """The user's settings; without a config file the defaults, with no TOML reader imported."""
+    path = user_config_file(environ)
+    if not os.path.lexists(path):
+        return Settings(path=path)  # what user_config says of a missing file: no values, no problems
+    from autovenv.resolve.config import user_config
+
+    return Settings.from_config(user_config(path))
 
 
 def watch_paths(environ: Mapping[str, str]) -> tuple[str, ...]:

@@ -459,7 +459,9 @@ def test_block_line_is_once_per_visit_even_without_a_cache(w: World) -> None:
 def test_unusable_cache_still_picks_up_changes_while_inside(w: World) -> None:
     """README: a venv created or deleted while inside is picked up at the next prompt, without a cd."""
     app = project(w, "app", version=None)
-    (app / "pyproject.toml").write_text("[project]\nname = 'app'\n")
+    # A marker that declares no dependencies: a [project] table would add `autovenv create`'s hint
+    # (issue 15) to what is said here.
+    (app / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
     cache_home = w.root / "cache-file"
     cache_home.write_text("not a directory\n")
     sh = w.start(env={"XDG_CACHE_HOME": str(cache_home)})

@@ -25,7 +25,6 @@ from autovenv.files import NotARegularFile, read_regular
 CONFIG_FILE = ".autovenv.toml"
 PYPROJECT = "pyproject.toml"
 MAX_CONFIG_BYTES = 1024 * 1024
-DEFAULT_VENV_DIRS = (".venv", "venv", "env")
 _SECTION_MARK = b"tool.autovenv"
 #: How a project file that cannot be used is reported: resolution goes on as if it were not there.
 WHOLE_FILE_IGNORED = "ignored, as if it were not there"

@@ -125,18 +125,27 @@ def check(
     root: str, info: VenvInfo, windows: bool = os.name == "nt"
 ) -> tuple[Drift | None, str | None, list[str]]:
     """(the differences or None, a problem reading the pins or None, the paths to watch for changes)."""
+    found, problem, watch, _ = examine(root, info, windows)
+    return found, problem, watch
+
+
+def examine(
+    root: str, info: VenvInfo, windows: bool = os.name == "nt"
+) -> tuple[Drift | None, str | None, list[str], list[str]]:
+    """``check``, and every file the pins' readers tried to open (``resolve.lockmemo``'s inputs)."""
     env = venv_environment(info)
     pinset = pins.project_pins(root, env)
     if pinset is None:
-        return None, None, []
+        return None, None, [], []
     site = installed_mod.site_packages(info.path, windows)
     watch = list(pinset.files)
     layered = os.path.join(root, "requirements")
     if pinset.kind == "requirements" and os.path.isdir(layered):
         watch.append(layered)
     if site is None:
-        return None, pinset.problem, watch
+        return None, pinset.problem, watch, pinset.tried
     watch.append(site)
     if pinset.problem and not pinset.pins:
-        return None, pinset.problem, watch
-    return compare(pinset, installed_mod.installed(site), root, info), pinset.problem, watch
+        return None, pinset.problem, watch, pinset.tried
+    found = compare(pinset, installed_mod.installed(site), root, info)
+    return found, pinset.problem, watch, pinset.tried

@@ -24,6 +24,11 @@ _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\", "e": "\x1b"}
 
 
+#: The one-line fast paths (plain ``key = "string"`` lines, plain inline tables); tests turn them off to
+#: hold the scan equal to the general reader's.
+FAST = True
+
+
 class Unsupported(ValueError):
     """Outside the layout read here: parse the file with tomllib instead."""
 
@@ -51,7 +56,8 @@ class _Reader:
 
     def spaces(self) -> None:
         text, i = self.text, self.i
-        while i < len(text) and text[i] in " \t":
+        n = len(text)
+        while i < n and text[i] in " \t":
             i += 1
         self.i = i
 
@@ -142,6 +148,10 @@ class _Reader:
                 elif not self.text.startswith("]", self.i):
                     raise Unsupported(f"expected , or ] at {self.i}")
         if char == "{":
+            if FAST:
+                quick = self._plain_table(i)
+                if quick is not None:
+                    return quick
             self.i += 1
             table: dict[str, Any] = {}
             self.spaces()
@@ -178,6 +188,41 @@ class _Reader:
             return int(word)
         raise Unsupported(f"value {word!r}")
 
+    def _plain_table(self, i: int) -> dict[str, Any] | None:
+        """An inline table of bare keys and plain double-quoted strings on one line (``{ name = "six",
+        marker = "sys_platform == 'win32'" }``, the edges of every lock), read with one split; None for
+        anything else, which the general reader then reads (or rejects) as before.
+
+        Exact: a brace inside a string leaves an odd number of quotes before it (the split then has an
+        even number of parts), and anything but ``key =`` / ``, key =`` between the strings (a number, a
+        nested value, a literal string, a comment) fails the separator test.
+        """
+        text = self.text
+        close = text.find("}", i + 1)
+        if close < 0:
+            return None
+        inner = text[i + 1 : close]
+        if "\n" in inner or "\\" in inner:
+            return None
+        parts = inner.split('"')
+        if len(parts) % 2 == 0 or len(parts) < 3 or parts[-1].strip(" \t"):
+            return None
+        table: dict[str, Any] = {}
+        for k in range(0, len(parts) - 1, 2):
+            separator = parts[k].strip(" \t")
+            if k:
+                if separator[:1] != ",":
+                    return None
+                separator = separator[1:].lstrip(" \t")
+            if separator[-1:] != "=":
+                return None
+            name = separator[:-1].rstrip(" \t")
+            if name in table or not _bare(name):
+                return None
+            table[name] = parts[k + 1]
+        self.i = close + 1
+        return table
+
     def end_of_line(self) -> None:
         self.spaces()
         text, i = self.text, self.i
@@ -207,6 +252,12 @@ class _Reader:
         self.i = end + 1 if end < len(text) else end
 
 
+def _bare(word: str) -> bool:
+    """A bare key: ASCII letters, digits, ``-`` and ``_``, at least one (``str`` methods, no loop)."""
+    plain = word.replace("-", "a").replace("_", "a")
+    return plain.isalnum() and plain.isascii()
+
+
 def _header(line: str) -> tuple[bool, list[str]]:
     """(array of tables?, dotted name) of a header line such as ``[[package]]`` or ``[package.metadata]``."""
     array = line.startswith("[[")
@@ -215,9 +266,29 @@ def _header(line: str) -> tuple[bool, list[str]]:
     if close < 0 or inner[close + (2 if array else 1) :].strip(" \t\r").split("#")[0]:
         raise Unsupported(f"header {line!r}")
     names = [part.strip() for part in inner[:close].split(".")]
-    if not all(names) or any(c not in _BARE for part in names for c in part):
+    if not all(_bare(name) for name in names):
         raise Unsupported(f"header {line!r}")
     return array, names
+
+
+def _value(reader: _Reader, name: str, current: dict[str, Any]) -> None:
+    """The value of ``name`` (the reader past its ``=`` and spaces) into ``current``, to the line's end."""
+    text = reader.text
+    if name in SKIPPED:
+        reader.skip_value()
+        return
+    if name == "source":
+        # Only a project's own source (editable, virtual) is read; a registry's is the same for all.
+        end = text.find("\n", reader.i)
+        line = text[reader.i : len(text) if end < 0 else end]
+        if line.startswith("{") and "editable" not in line and "virtual" not in line:
+            current[name] = {"registry": None}
+            reader.i = len(text) if end < 0 else end + 1
+            return
+    if name in current:
+        raise Unsupported(f"duplicate key {name!r}")
+    current[name] = reader.value()
+    reader.end_of_line()
 
 
 def scan(text: str, arrays: frozenset[str], subtables: frozenset[str]) -> dict[str, Any]:
@@ -228,10 +299,12 @@ def scan(text: str, arrays: frozenset[str], subtables: frozenset[str]) -> dict[s
     current: dict[str, Any] | None = doc
     n = len(text)
     while reader.i < n:
-        reader.blank()
         i = reader.i
-        if i >= n:
-            break
+        if text[i] in " \t\r\n#":
+            reader.blank()
+            i = reader.i
+            if i >= n:
+                break
         if text[i] == "[":
             end = text.find("\n", i)
             line = text[i : n if end < 0 else end]
@@ -262,25 +335,31 @@ def scan(text: str, arrays: frozenset[str], subtables: frozenset[str]) -> dict[s
                         break
                     j += 2
             continue
+        assert current is not None
+        if FAST:
+            # The common line, ``key = value`` with one space each side: its key without a call to
+            # key(), and a plain string value (name, version) without one to value().
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            equals = text.find(" = ", i, end)
+            name = text[i:equals]
+            if equals > i and _bare(name):
+                start = equals + 3
+                if text[start : start + 1] == '"' and name not in SKIPPED and name not in current:
+                    value = text[start + 1 : end - 1]
+                    closed = text[end - 1 : end] == '"' and end - 1 > start
+                    if closed and '"' not in value and "\\" not in value:
+                        current[name] = value
+                        reader.i = end + 1
+                        continue
+                reader.i = equals + 2  # where key() leaves it, past the "="
+                reader.spaces()
+                _value(reader, name, current)
+                continue
         name = reader.key()
         if not text.startswith("=", reader.i):
             raise Unsupported(f"expected = after {name!r}")
         reader.i += 1
         reader.spaces()
-        assert current is not None
-        if name in SKIPPED:
-            reader.skip_value()
-            continue
-        if name == "source":
-            # Only a project's own source (editable, virtual) is read; a registry's is the same for all.
-            end = text.find("\n", reader.i)
-            line = text[reader.i : n if end < 0 else end]
-            if line.startswith("{") and "editable" not in line and "virtual" not in line:
-                current[name] = {"registry": None}
-                reader.i = n if end < 0 else end + 1
-                continue
-        if name in current:
-            raise Unsupported(f"duplicate key {name!r}")
-        current[name] = reader.value()
-        reader.end_of_line()
+        _value(reader, name, current)
     return doc

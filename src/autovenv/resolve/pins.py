@@ -59,16 +59,19 @@ class PinSet:
     """The pins of one project, where they came from, and what was read (to watch for changes).
 
     ``groups`` maps a requirements file (each is a group) to the file at the top of its ``-r`` chain,
-    whose install command installs it; ``problem`` says why the source could not be read.
+    whose install command installs it; ``problem`` says why the source could not be read. ``files`` are
+    the files read, ``tried`` every file a reader opened or tried to (an ``-r`` include that is not there
+    too): what the pins depend on.
     """
 
-    __slots__ = ("covers", "files", "groups", "kind", "main", "pins", "problem", "source")
+    __slots__ = ("covers", "files", "groups", "kind", "main", "pins", "problem", "source", "tried")
 
     def __init__(self, kind: str, source: str) -> None:
         self.kind = kind
         self.source = source
         self.pins: list[Pin] = []
         self.files: list[str] = []
+        self.tried: list[str] = []
         self.groups: dict[str, str] = {}
         #: the groups a venv of this project must hold whole (the others only once it holds some of them)
         self.main: set[str] = {MAIN}
@@ -281,6 +284,7 @@ def requirements_pins(root: str, env: Mapping[str, markers.Value]) -> PinSet | N
     tops = _tops(reader, files)
     result = PinSet("requirements", choose_top(root, tops) or files[0])
     result.files = reader.read
+    result.tried = list(reader.pins)  # every file load() was given, read or not
     # What a venv of this project must hold: requirements.txt and what it includes (the conventional
     # production set), else the layer ``create`` installs. Other layers count once the venv holds some
     # of their pins; their install command is the layer on top of them.
@@ -445,13 +449,42 @@ def _pdm(path: str, env: Mapping[str, markers.Value]) -> PinSet:
     return result
 
 
-def _pipenv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
-    """Pipfile.lock (JSON): ``default`` is what ``pipenv sync`` installs, ``develop`` with ``--dev``."""
+class _JsonContext:
+    """What ``_json.make_scanner`` reads from ``json.JSONDecoder``: its defaults, as ``json.loads`` uses."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
+
+
+def load_json(text: str) -> object:
+    """``json.loads(text)``, through the C scanner the json package itself uses, without the package:
+    importing ``json`` imports ``re``, together about as much as a whole first visit may cost. Anything
+    the scanner does not read to its end (a malformed file, a BOM) goes to ``json.loads``, so errors are
+    worded exactly as it words them; so does an interpreter without the ``_json`` accelerator."""
+    try:
+        import _json
+
+        scan = _json.make_scanner(_JsonContext)  # type: ignore[arg-type]  # reads these attributes
+        start = len(text) - len(text.lstrip(" \t\n\r"))
+        value, end = scan(text, start)
+        if not text[end:].strip(" \t\n\r"):
+            return value
+    except (ImportError, AttributeError, TypeError, ValueError, StopIteration, RecursionError):
+        pass
     import json
 
+    return json.loads(text)
+
+
+def _pipenv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
+    """Pipfile.lock (JSON): ``default`` is what ``pipenv sync`` installs, ``develop`` with ``--dev``."""
     result = PinSet("pipenv", path)
     try:
-        doc = json.loads(_read_text(path))
+        doc = load_json(_read_text(path))
     except ValueError as exc:
         raise ValueError(f"not valid JSON ({exc})") from None
     if not isinstance(doc, dict):
@@ -512,9 +545,10 @@ def project_pins(root: str, env: Mapping[str, markers.Value]) -> PinSet | None:
         return requirements_pins(root, env)
     path, kind = found
     try:
-        return _READERS[kind](path, env)
+        result = _READERS[kind](path, env)
     except (OSError, ValueError) as exc:
-        failed = PinSet(kind, path)
-        failed.files = [path]
-        failed.problem = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
-        return failed
+        result = PinSet(kind, path)
+        result.files = [path]
+        result.problem = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+    result.tried = [path]
+    return result

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import os
 
-from autovenv import display
-from autovenv.resolve import pyenv
-from autovenv.resolve.config import DEFAULT_VENV_DIRS, ConfigResult, project_config
 from autovenv.resolve.finders import FINDERS, candidate_names
-from autovenv.resolve.finders.base import FinderContext, Found, is_venv
+from autovenv.resolve.finders.base import RAW_LIMIT, FinderContext, Found, is_venv
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 
 TYPE_CHECKING = False
@@ -21,10 +18,21 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Protocol
 
+    from autovenv.resolve import pyenv
+    from autovenv.resolve.config import ConfigResult
+
     class PyenvLayout(Protocol):
         """A module that selects a Python like ``pyenv version-name`` (resolve.pyenv, resolve.pyenv_win)."""
 
         def select_python(self, start_dir: str, environ: Mapping[str, str]) -> pyenv.PythonSelection: ...
+
+
+DEFAULT_VENV_DIRS = (".venv", "venv", "env")
+#: The lock files a project may pin its dependencies in (``resolve.pins.LOCKS``; a test holds them equal).
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
+#: Files that say a project has dependencies, besides its locks and requirements files (what
+#: ``create_plan.declares_dependencies`` looks at; a test holds them together).
+DECLARING_FILES = ("pyproject.toml", "setup.py", "setup.cfg", "pylock.toml")
 
 
 class Settings:
@@ -195,11 +203,14 @@ def _apply_config(resolution: Resolution, config: ConfigResult, context: FinderC
 
 
 def _pyenv_for(context: FinderContext) -> PyenvLayout:
-    """pyenv's rules on POSIX, pyenv-win's on Windows (imported only there)."""
+    """pyenv's rules on POSIX, pyenv-win's on Windows: imported only for a directory that pins a Python
+    (the largest module of all; a plain venv's first visit never needs it)."""
     if context.windows:
         from autovenv.resolve import pyenv_win
 
         return pyenv_win
+    from autovenv.resolve import pyenv
+
     return pyenv
 
 
@@ -213,12 +224,12 @@ def _select_venv(resolution: Resolution, found: Found, context: FinderContext) -
     resolution.watch.extend((found.venv, os.path.join(found.venv, "pyvenv.cfg"), bin_dir))
     if info.problem:
         resolution.problems.append(info.problem)
-    elif context.stale_hint and resolution.root is not None:
-        from autovenv.resolve import drift
+    elif context.stale_hint and resolution.root is not None and pins_declared(resolution.root):
+        from autovenv.resolve import lockmemo
 
-        found_drift, problem, watch = drift.check(resolution.root, info, context.windows)
-        if found_drift is not None:
-            resolution.hint = (found_drift.lead(), found_drift.command)
+        hint, problem, watch = lockmemo.compare(resolution.root, info, context.windows, context.lock_memo)
+        if hint is not None:
+            resolution.hint = hint
         if problem:
             resolution.problems.append(problem)
         resolution.watch.extend(watch)
@@ -230,6 +241,8 @@ def _names_a_venv(selection: pyenv.PythonSelection) -> bool:
     names = [name for name in selection.resolved if name is not None]
     if selection.source_kind != "local" or len(names) != 1 or names[0] == "system":
         return False
+    from autovenv.resolve import pyenv
+
     return is_venv(pyenv.version_prefix(selection.root, names[0]))
 
 
@@ -272,6 +285,8 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
     if not wanted or wanted == "system" or ":" in wanted:
         return
     if not (venv.version == wanted or venv.version.startswith(wanted + ".")):
+        from autovenv import display
+
         minor = ".".join(wanted.split(".")[:2])
         resolution.problems.append(
             f"{venv.path} runs Python {venv.version} but {pin_file} pins {wanted}; recreate it: "
@@ -281,23 +296,48 @@ def _check_pin(resolution: Resolution, directory: str, context: FinderContext) -
         )
 
 
-def resolve(directory: str, environ: Mapping[str, str], settings: Settings | None = None) -> Resolution:
-    """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment."""
+def resolve(
+    directory: str,
+    environ: Mapping[str, str],
+    settings: Settings | None = None,
+    lock_memo: str | None = None,
+) -> Resolution:
+    """Resolve ``directory`` (a logical path, like ``$PWD``) to its project and environment.
+
+    ``lock_memo`` is a directory of the user's cache where the lock comparison may keep its answers
+    (``resolve.lockmemo``); without one, nothing is written.
+    """
     settings = settings or Settings()
-    resolution = _walk(directory, environ, settings)
+    resolution = _walk(directory, environ, settings, lock_memo)
     if settings.stale_hint and resolution.venv is None and resolution.enabled and resolution.candidate:
         _create_hint(resolution, environ, settings)
     return resolution
 
 
+def pins_declared(root: str) -> bool:
+    """Whether ``root`` may pin anything (a lock file, a ``requirements*`` file or directory): the stats
+    and one listing that decide whether the lock comparison's modules are needed at all. ``True`` may
+    still find no pin (``resolve.pins`` decides exactly); ``False`` means ``pins.project_pins`` is None."""
+    if any(os.path.isfile(os.path.join(root, name)) for name in LOCK_FILES):
+        return True
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return False
+    return any(name.startswith("requirements") for name in names)
+
+
 def _create_hint(resolution: Resolution, environ: Mapping[str, str], settings: Settings) -> None:
     """A project that says what it needs but has no venv: what ``autovenv create`` would make there."""
-    from autovenv import create_plan
-
     where = resolution.root or resolution.candidate or ""
     selected = resolution.python
     if selected is not None and (not selected.ok or selected.problem):
         return  # an uninstalled pin already has its own line, naming pyenv install
+    declaring = any(os.path.lexists(os.path.join(where, name)) for name in DECLARING_FILES)
+    if not declaring and not pins_declared(where):
+        return  # nothing create_plan.declares_dependencies would count: spare its import
+    from autovenv import create_plan
+
     if not create_plan.declares_dependencies(where):
         return
     plan = create_plan.make_plan(where, environ, settings.venv_dirs, probe=False)
@@ -305,9 +345,12 @@ def _create_hint(resolution: Resolution, environ: Mapping[str, str], settings: S
         resolution.create_hint = plan.summary()
 
 
-def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Resolution:
+def _walk(
+    directory: str, environ: Mapping[str, str], settings: Settings, lock_memo: str | None
+) -> Resolution:
     windows = os.name == "nt"
     context = FinderContext(environ, settings.venv_dirs, windows, settings.stale_hint)
+    context.lock_memo = lock_memo
     names = candidate_names(settings.venv_dirs)
     resolution = Resolution(directory)
     resolution.prompt = settings.prompt
@@ -325,7 +368,7 @@ def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Res
         resolution.watch.append(current)
         resolution.watch.extend(markers)
         found: Found | None = None
-        config = project_config(current)
+        config = _project_config(current, markers, context)
         if config is not None:
             # Each line says what was ignored; a file that cannot be used at all is as if absent.
             resolution.problems.extend(config.problems)
@@ -391,6 +434,23 @@ def _walk(directory: str, environ: Mapping[str, str], settings: Settings) -> Res
         resolution.watch = [path for path in resolution.watch if path not in walked]
         resolution.entry_watch.extend(above)
     return resolution
+
+
+def _project_config(directory: str, markers: list[str], context: FinderContext) -> ConfigResult | None:
+    """``config.project_config``, imported only for a directory that may have project settings: an
+    ``.autovenv.toml``, or a pyproject.toml whose bytes mention ``tool.autovenv`` (or that cannot be read
+    here, so that the config reader says why). The finders read the same bytes."""
+    names = {os.path.basename(path) for path in markers}
+    if ".autovenv.toml" not in names:
+        if "pyproject.toml" not in names:
+            return None
+        pyproject = os.path.join(directory, "pyproject.toml")
+        data = context.raw_or_none(pyproject) if os.path.isfile(pyproject) else b""
+        if data is not None and len(data) <= RAW_LIMIT and b"tool.autovenv" not in data:
+            return None
+    from autovenv.resolve.config import project_config
+
+    return project_config(directory)
 
 
 def _nearest_below_home(path: str, context: FinderContext) -> tuple[str, ...]:

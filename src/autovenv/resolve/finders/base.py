@@ -72,6 +72,10 @@ class FinderSpec:
         return f"FinderSpec({self.name!r})"
 
 
+#: What ``FinderContext.raw`` reads of a file at most (a pyproject.toml is a few KiB).
+RAW_LIMIT = 1024 * 1024
+
+
 class FinderContext:
     """What finders may consult besides the directory: the user's environment and settings.
 
@@ -79,7 +83,17 @@ class FinderContext:
     and records it to watch: a project file edited while the user sits in the project changes the answer.
     """
 
-    __slots__ = ("_raw", "_toml", "environ", "read", "stale_hint", "venv_dirs", "windows")
+    __slots__ = (
+        "_raw",
+        "_toml",
+        "_unparsed",
+        "environ",
+        "lock_memo",
+        "read",
+        "stale_hint",
+        "venv_dirs",
+        "windows",
+    )
 
     def __init__(
         self, environ: Mapping[str, str], venv_dirs: tuple[str, ...], windows: bool, stale_hint: bool = True
@@ -89,9 +103,13 @@ class FinderContext:
         self.windows = windows
         self.stale_hint = stale_hint
         self._toml: dict[str, TomlFile] = {}
-        self._raw: dict[str, bytes] = {}
+        self._raw: dict[str, bytes | None] = {}
+        #: files toml_get answered from their bytes alone (recorded as read once, like a parsed one)
+        self._unparsed: set[str] = set()
         #: every file a finder read (or looked for), for the watch list
         self.read: list[str] = []
+        #: where the lock comparison may keep its answers (``resolve.lockmemo``), or None
+        self.lock_memo: str | None = None
 
     def toml(self, path: str) -> TomlFile:
         found = self._toml.get(path)
@@ -99,20 +117,45 @@ class FinderContext:
             from autovenv.resolve import tomlfile
 
             found = self._toml[path] = tomlfile.read(path)
-            self.read.append(path)
+            if path not in self._unparsed:
+                self.read.append(path)
         return found
+
+    def toml_get(self, path: str, *keys: str) -> object:
+        """``toml(path).get(*keys)``, without parsing the file (nor importing the TOML reader) when its
+        bytes cannot hold the last key: they do not contain it and hold no backslash (an escape in a
+        quoted key could spell it). A uv project's pyproject.toml rarely names a workspace; a Pipfile
+        rarely says ``venv_in_project``; a tool's global config rarely exists. The file is recorded as read
+        either way."""
+        if path not in self._toml:
+            data = self.raw_or_none(path)
+            if data is None:
+                holds = os.path.lexists(path)  # a missing file is empty; anything else goes to the reader
+            else:
+                holds = len(data) > RAW_LIMIT or b"\\" in data or keys[-1].encode() in data
+            if not holds:
+                if path not in self._unparsed:
+                    self._unparsed.add(path)
+                    self.read.append(path)
+                return None
+        return self.toml(path).get(*keys)
 
     def raw(self, path: str) -> bytes:
         """A small project file's bytes (empty when missing or unreadable), read once: gates look at it."""
-        found = self._raw.get(path)
-        if found is None:
-            from autovenv.files import read_regular
+        return self.raw_or_none(path) or b""
 
-            try:
-                found = read_regular(path, 1024 * 1024)
-            except OSError:
-                found = b""
-            self._raw[path] = found
+    def raw_or_none(self, path: str) -> bytes | None:
+        """``raw``, but ``None`` when the file could not be read (and more than 1 MiB when it is larger)."""
+        if path in self._raw:
+            return self._raw[path]
+        from autovenv.files import read_regular
+
+        found: bytes | None
+        try:
+            found = read_regular(path, RAW_LIMIT)
+        except OSError:
+            found = None
+        self._raw[path] = found
         return found
 
     def home(self) -> str:
@@ -209,12 +252,26 @@ def is_venv(path: str) -> bool:
 
 def urlsafe_hash(algorithm: str, data: bytes, width: int) -> str:
     """The first ``width`` characters of ``urlsafe_b64encode(<algorithm>(data).digest())``, as the tools
-    name their envs. The builtin hash modules cost nothing to import; ``hashlib`` (OpenSSL) would."""
+    name their envs. The builtin hash modules cost little to import; ``hashlib`` (OpenSSL) would cost more."""
     digest = _digest(algorithm, data)
-    import binascii
+    # Base64 encodes each 3 bytes alone: the first 4k characters are those of the first 3k bytes.
+    return urlsafe_b64(digest[: -(-width // 4) * 3])[:width]
 
-    text = binascii.b2a_base64(digest, newline=False).decode("ascii")
-    return text.replace("+", "-").replace("/", "_")[:width]
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def urlsafe_b64(data: bytes) -> str:
+    """``base64.urlsafe_b64encode(data)`` as text, by hand: a few bytes here, where ``binascii`` (a shared
+    library in most builds) would cost the cold path more to load than this costs to run."""
+    out: list[str] = []
+    for i in range(0, len(data), 3):
+        chunk = data[i : i + 3]
+        n = int.from_bytes(chunk + bytes(3 - len(chunk)), "big")
+        quad = (_B64[n >> 18], _B64[(n >> 12) & 63], _B64[(n >> 6) & 63], _B64[n & 63])
+        out.extend(quad[: len(chunk) + 1])
+        out.append("=" * (3 - len(chunk)))
+    return "".join(out)
 
 
 def _digest(algorithm: str, data: bytes) -> bytes:

@@ -55,7 +55,7 @@ def venv_location(context: FinderContext) -> tuple[str, str | None]:
     config = context.environ.get("PDM_CONFIG_FILE") or os.path.join(
         config_dir("pdm", context.environ), "config.toml"
     )
-    value = context.toml(config).get("venv", "location")
+    value = context.toml_get(config, "venv", "location")
     if isinstance(value, str) and value:
         return os.path.abspath(context.expand(value)), config
     return os.path.join(data_dir("pdm", context.environ), "venvs"), None

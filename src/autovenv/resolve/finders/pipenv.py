@@ -56,7 +56,7 @@ def _in_project(context: FinderContext, pipfile: str) -> tuple[bool | None, str 
             if flag is not None:
                 return (not flag if negated else flag), name
             break  # a value Pipenv cannot read as a boolean: a string, neither ``is True`` nor ``is False``
-    setting = context.toml(pipfile).get("pipenv", "venv_in_project")
+    setting = context.toml_get(pipfile, "pipenv", "venv_in_project")
     if setting is not None:
         return bool(setting), f"[pipenv] venv_in_project in {pipfile}"
     return None, None

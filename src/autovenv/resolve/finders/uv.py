@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 from autovenv.resolve.finders.base import FinderContext, Found, within
-from autovenv.resolve.pyenv import _match
 
 NAME = "uv"
 INSTALL = "uv sync"
@@ -23,13 +22,17 @@ def _workspace(directory: str, context: FinderContext) -> tuple[object, str] | N
     path = os.path.join(directory, "pyproject.toml")
     if not os.path.isfile(path):
         return None
-    table = context.toml(path).get("tool", "uv", "workspace")
+    table = context.toml_get(path, "tool", "uv", "workspace")
     return (table, path) if isinstance(table, dict) else None
 
 
 def _matches(patterns: object, relative: str) -> bool:
     if not isinstance(patterns, list):
         return False
+    # pyenv's glob matcher, imported only for a workspace: the largest module, which no other uv
+    # project needs
+    from autovenv.resolve.pyenv import _match
+
     parts = relative.split("/")
     for pattern in patterns:
         if not isinstance(pattern, str):
@@ -79,7 +82,7 @@ def is_project(directory: str, context: FinderContext) -> tuple[bool, str, str |
         return True, root, workspace
     if os.path.isfile(os.path.join(directory, "uv.lock")):
         return True, root, None
-    return isinstance(context.toml(pyproject).get("tool", "uv"), dict), root, None
+    return isinstance(context.toml_get(pyproject, "tool", "uv"), dict), root, None
 
 
 def find(directory: str, context: FinderContext) -> Found | None:

@@ -32,6 +32,7 @@ def values(cache_dir: str = HOSTILE_DIR) -> dict[str, object]:
         "AUTOVENV_MARKERS": [".autovenv.toml", "pyproject.toml", ".venv", "venv", "env", ".python-version"],
         "AUTOVENV_DEPS": list(answer_mod.ENV_DEPS),
         "AUTOVENV_FORMAT": answer_mod.FORMAT,
+        "AUTOVENV_QUIET": "1",
     }
 
 
@@ -72,6 +73,7 @@ def test_placeholders_carry_exact_values(windows: bool) -> None:
     assert whole(expr, assigned(text, "__autovenv_sep")) == (";" if windows else ":")
     assert whole(expr, assigned(text, "__autovenv_stamps")) == HOSTILE_DIR + "/stamps"
     assert whole(expr_list, assigned(text, "__autovenv_activation")) == list(plan.ACTIVATION_VARS)
+    assert whole(expr, assigned(text, "__autovenv_quiet")) == "1"
     quick = whole(expr_list, assigned(text, "__autovenv_qn"))
     assert quick == list(dict.fromkeys([*posix.QUICK_STATE, *answer_mod.ENV_DEPS]))
     assert data_only_problems(parser(), f"$env:X = {assigned(text, '__autovenv_cache')}\n") == []

@@ -18,12 +18,12 @@
 #   written through [System.Environment], and cmdlets appear only where something changes.
 # - Activation only assigns and removes environment variables. It never dot-sources a venv's Activate.ps1
 #   or imports a module, so it needs no script execution beyond $PROFILE.
-# - An answer (cache entry, or the output of `export pwsh --hook`) is a hashtable literal of single-quoted
-#   ASCII strings and [char]0xNNNN casts. It is matched against a regular expression that admits nothing
-#   else before PowerShell evaluates it, so a tampered cache file cannot run code.
+# - An answer (cache entry, or the output of `export pwsh --hook`) is data: one line, `a=` and base64 of
+#   its fields (__autovenv_parse). It is decoded, never evaluated, so a tampered cache file cannot run code.
 # - Inherited state is data: AUTOVENV_SAVED may only name the variables an activation sets (any other
-#   name in it is ignored), nothing from the environment is ever evaluated, and text from a file, a name
-#   or the environment reaches the console only through __autovenv_printable (no control sequences).
+#   name in it is ignored), nothing from the environment is ever evaluated, an AUTOVENV_PROMPT holding
+#   control characters is not shown, and text from a file or a name reaches the console only through
+#   __autovenv_printable (no control sequences).
 # - Cmdlets are called by their module-qualified names, so an alias or function named Remove-Item or
 #   Write-Host in the user's profile cannot intercept them.
 # - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): the prompt reads no unset
@@ -42,6 +42,8 @@ $global:__autovenv_markers = @('.autovenv.toml', 'pyproject.toml', '.venv', 'ven
 $global:__autovenv_deps = @('HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'AUTOVENV_CONFIG_DIR', 'AUTOVENV_DATA_DIR', 'UV_PROJECT_ENVIRONMENT', 'POETRY_VIRTUALENVS_PATH', 'POETRY_VIRTUALENVS_IN_PROJECT', 'POETRY_VIRTUALENVS_CREATE', 'POETRY_CACHE_DIR', 'POETRY_CONFIG_DIR', 'XDG_CACHE_HOME', 'PDM_PYTHON', 'PDM_IGNORE_SAVED_PYTHON', 'PDM_CONFIG_FILE', 'WORKON_HOME', 'PIPENV_VENV_IN_PROJECT', 'PIPENV_NO_VENV_IN_PROJECT', 'PIPENV_CUSTOM_VENV_NAME', 'PIPENV_PIPFILE', 'PIPENV_PYTHON', 'HATCH_DATA_DIR', 'HATCH_CONFIG', 'HATCH_ENV_TYPE_VIRTUAL_PATH', 'PYENV_VERSION', 'PYENV_ROOT', 'PYENV_DIR', 'PYTHON_BUILD_DEFINITIONS', 'PYTHON_BUILD_ROOT')
 $global:__autovenv_format = '1'
 $global:__autovenv_sep = ';'
+# The user's own `quiet`: whether leaving a project (no project here, so no answer says) is said.
+$global:__autovenv_quiet = ''
 # The variables an activation sets or unsets besides PATH: all an inherited AUTOVENV_SAVED may name.
 $global:__autovenv_activation = @('VIRTUAL_ENV', 'VIRTUAL_ENV_PROMPT', 'PYTHONHOME', 'PYENV_VERSION')
 # What a prompt compares besides the location and the watched paths: the resolution's environment and
@@ -86,7 +88,8 @@ if (-not $global:__autovenv_clm) {
     $global:__autovenv_unprintable = [regex]::new(
         '[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}-[ ]]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]')
     # Cached answers are read only from a cache directory that is this user's and no one else can write
-    # to (Python made it so; checked once here, because reading a file's owner costs a cmdlet).
+    # to (Python made it so; checked once here, because reading a file's owner costs a cmdlet). Without
+    # one Python renders /dev/null (Windows: \\.\NUL) here, which is no directory: no cache.
     try {
         $__autovenv_dir = Microsoft.PowerShell.Management\Get-Item -LiteralPath $global:__autovenv_cache -Force -ErrorAction Stop
         $global:__autovenv_cache_ok = $__autovenv_dir -is [System.IO.DirectoryInfo] -and -not $__autovenv_dir.Attributes.HasFlag([System.IO.FileAttributes]::ReparsePoint)
@@ -316,7 +319,7 @@ function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
 function global:__autovenv_empty_answer([string]$usersig) {
     @{
         v = $global:__autovenv_format; key = ''; root = ''; venv = ''; vprompt = ''; prompt = ''
-        pyver = ''; path = ''; msg = ''; quiet = ''; sig = $usersig; notes = @(); watch = @()
+        pyver = ''; path = ''; msg = ''; quiet = $global:__autovenv_quiet; sig = $usersig; notes = @(); watch = @()
     }
 }
 
@@ -729,10 +732,13 @@ $global:__autovenv_prompt = {
                 $__autovenv_n = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PROMPT')
                 if ($__autovenv_n) {
                     if ($__autovenv_n -cne $global:__autovenv_praw) {
-                        $global:__autovenv_pshow = __autovenv_printable $__autovenv_n
+                        # Inherited, or changed behind our back: one holding control characters (an
+                        # escape sequence) is not shown at all, as in the other shells.
+                        $global:__autovenv_pshow = $__autovenv_n
+                        if ($global:__autovenv_unprintable.IsMatch($__autovenv_n)) { $global:__autovenv_pshow = '' }
                         $global:__autovenv_praw = $__autovenv_n
                     }
-                    try { $Host.UI.Write($global:__autovenv_pshow) } catch { }
+                    if ($global:__autovenv_pshow) { try { $Host.UI.Write($global:__autovenv_pshow) } catch { } }
                 }
             }
         }

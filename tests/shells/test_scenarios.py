@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from autovenv import display
 from tests.shells.conftest import (
     PROMPT,
     PY_A,
@@ -559,9 +560,10 @@ def test_lock_difference_is_said_on_entering_and_on_change_never_in_a_subdirecto
     activated = f"autovenv: activated .venv (Python {PY_A})\n"
     sh = world.start()
     assert sh.cd(shop) == activated  # they agree: nothing said
+    flag = display.word("-r", world.shell)  # PowerShell quotes a word led by neither a letter nor / . _
     assert sh.run("echo six==1.17.0 > requirements.txt") == (
         "autovenv: requirements.txt: six 1.17.0 pinned, 1.16.0 installed; "
-        "run: uv pip install -r requirements.txt\n"  # a venv made --without-pip
+        f"run: uv pip install {flag} requirements.txt\n"  # a venv made --without-pip
     )
     assert sh.run(noop(world.shell)) == ""
     assert sh.cd(shop / "src") == ""

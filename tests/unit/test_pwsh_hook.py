@@ -7,6 +7,7 @@ lines, each tied to the template text so a change on one side fails here.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 
@@ -122,6 +123,20 @@ def test_every_answer_is_one_line_of_data_that_reads_back(
     assert got["key"] == got["root"] == got["msg"] == got["sig"] == clean[0]
     assert got["watch"] == clean[1 : 1 + len(watch)] and got["notes"] == clean[1 + len(watch) :]
     assert got["quiet"] == ("1" if quiet else "") and got["v"] == answer_mod.FORMAT
+
+
+def test_a_prompt_checks_the_answers_watch_and_an_entry_read_checks_its_entry_watch_too() -> None:
+    """A prompt that checked the directories above a project (an entry's watch) would ask Python again,
+    and say its notes again, whenever anything changed in HOME or /tmp."""
+    answer = Answer(watch=("/p", "/p/.autovenv.toml"), entry_watch=("/c/generation", "/home/u/.config", "/"))
+    got = pwsh.read_answer(pwsh.render_answer(answer))
+    assert got["watch"] == ["/p", "/p/.autovenv.toml", "/c/generation", "/home/u/.config", "/"]
+    assert got[pwsh.PROMPT_WATCH] == ["/p", "/p/.autovenv.toml"]
+    fields = base64.b64decode(pwsh.render_answer(answer)[2:-1]).decode("utf-16-le").split("\0")
+    for count in ("6", "-1"):  # more paths for the prompt than there are, or fewer than none
+        forged = "a=" + base64.b64encode("\0".join([*fields[:-1], count]).encode("utf-16-le")).decode() + "\n"
+        with pytest.raises(ValueError):
+            pwsh.read_answer(forged)
 
 
 def test_the_template_reads_the_fields_in_pythons_order() -> None:

@@ -57,6 +57,7 @@ $global:__autovenv_loc = ''
 $global:__autovenv_qv = @()
 $global:__autovenv_w = @()
 $global:__autovenv_t = $null
+$global:__autovenv_gen = @()
 $global:__autovenv_e = $null
 $global:__autovenv_broken = $false
 $global:__autovenv_failed = $false
@@ -104,6 +105,11 @@ if (-not $global:__autovenv_clm) {
         $global:__autovenv_cache_ok = $false
     }
     Microsoft.PowerShell.Utility\Remove-Variable -Name __autovenv_dir, __autovenv_user, __autovenv_mode -ErrorAction Ignore
+    # What a prompt checks besides the answer's own paths: the cache's generation file, which `autovenv
+    # allow`, `deny` and `trust forget` touch. (The other shells notice those by their stamp files being
+    # deleted; this hook keeps its stamp's time in memory.) The rest of an entry's paths (a config
+    # directory's parent, the directories above a project) are checked when an entry is read.
+    if ($global:__autovenv_cache_ok) { $global:__autovenv_gen = @([System.IO.Path]::Combine($global:__autovenv_cache, 'generation')) }
 }
 
 # Text from a file, a name or the environment as one printable line (control characters as \xNN, \uNNNN).
@@ -201,7 +207,7 @@ function global:__autovenv_safe_hook {
         if ($same -and $cand -ceq $global:__autovenv_c) {
             $global:__autovenv_t = $t
             $global:__autovenv_loc = $loc
-            $global:__autovenv_w = @($walked) + $global:__autovenv_e['watch']
+            $global:__autovenv_w = @($walked) + $global:__autovenv_e['pwatch'] + $global:__autovenv_gen
             return
         }
         # The rest is long: a user's strict mode stays out of it (reading an unset variable tells whether
@@ -308,7 +314,7 @@ function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
     $global:__autovenv_c = $cand
     $global:__autovenv_t = $t
     $global:__autovenv_loc = $loc
-    $global:__autovenv_w = @($walked) + $e['watch']
+    $global:__autovenv_w = @($walked) + $e['pwatch'] + $global:__autovenv_gen
     __autovenv_transition $e
     # Session-local parts of an activation that a child pwsh must redo: our deactivate, while ours.
     __autovenv_decorate
@@ -320,13 +326,15 @@ function global:__autovenv_empty_answer([string]$usersig) {
     @{
         v = $global:__autovenv_format; key = ''; root = ''; venv = ''; vprompt = ''; prompt = ''
         pyver = ''; path = ''; msg = ''; quiet = $global:__autovenv_quiet; sig = $usersig; notes = @(); watch = @()
+        pwatch = @()
     }
 }
 
 # Decode an answer (render_answer in src/autovenv/shells/pwsh.py): `a=` and base64 of the UTF-16 code
 # units of its fields joined by NUL: the scalars, the count of notes and the notes, the count of watched
-# paths and the paths. A hashtable of strings and string arrays, or $null for anything else. Nothing in it
-# is ever evaluated.
+# paths and the paths (all checked when a cache entry is read), how many of them a prompt checks (pwatch:
+# the first ones). A hashtable of strings and string arrays, or $null for anything else. Nothing in it is
+# ever evaluated.
 function global:__autovenv_parse([string]$text) {
     if (-not $global:__autovenv_answer_text.IsMatch($text)) { return $null }
     try {
@@ -340,13 +348,16 @@ function global:__autovenv_parse([string]$text) {
         $at = 12 + $notes.Length
         $watch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
         [System.Array]::Copy($f, $at + 1, $watch, 0, $watch.Length)
-        if ($f.Length -ne $at + 1 + $watch.Length -or $f[0] -cne $global:__autovenv_format) { return $null }
+        $at += 1 + $watch.Length
+        if ($f.Length -ne $at + 1 -or $f[0] -cne $global:__autovenv_format) { return $null }
+        $pwatch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
+        [System.Array]::Copy($watch, 0, $pwatch, 0, $pwatch.Length)
     } catch {
         return $null
     }
     @{
         v = $f[0]; key = $f[1]; root = $f[2]; venv = $f[3]; vprompt = $f[4]; prompt = $f[5]; pyver = $f[6]
-        path = $f[7]; msg = $f[8]; quiet = $f[9]; sig = $f[10]; notes = $notes; watch = $watch
+        path = $f[7]; msg = $f[8]; quiet = $f[9]; sig = $f[10]; notes = $notes; watch = $watch; pwatch = $pwatch
     }
 }
 

@@ -34,9 +34,11 @@ Options:
   --python PYTHON   interpreter used to create the venv, 3.9 or newer
                     [default: $AUTOVENV_PYTHON, else python3]
   --no-modify-rc    install only; print the line to add to your rc file
-  --uninstall       remove the venv, the command and the hook block from every
-                    rc file where it is found (bash, zsh and fish); pass the
-                    same --prefix/--bin-dir as when installing
+  --uninstall       stop the daemon it runs, remove the venv, the command,
+                    the cache and the hook block from every rc file where it
+                    is found (bash, zsh and fish). The command is found from
+                    the hook lines, PATH or ~/.local/bin, and the venv from
+                    the command; --prefix/--bin-dir say it when they cannot
   -h, --help        show this help
 
 Rc files: bash ~/.bashrc, zsh ${ZDOTDIR:-$HOME}/.zshrc,
@@ -112,14 +114,27 @@ abspath() {
 }
 
 : "${HOME:?HOME is not set}"
+PREFIX_GIVEN=$PREFIX
+BIN_DIR_GIVEN=$BIN_DIR
 [ -n "$PREFIX" ] || PREFIX=${XDG_DATA_HOME:-$HOME/.local/share}/autovenv
 [ -n "$BIN_DIR" ] || BIN_DIR=$HOME/.local/bin
 PREFIX=$(abspath "$PREFIX")
 BIN_DIR=$(abspath "$BIN_DIR")
-VENV=$PREFIX/venv
-VENV_PY=$VENV/bin/python
-LAUNCHER=$BIN_DIR/autovenv
-LAUNCHER_PY=$PREFIX/launcher.py    # the Python half of the launcher
+NL='
+'
+case $PREFIX$BIN_DIR in
+    # Every line the installer writes names these paths; a newline in one would split it.
+    *"$NL"*) usage_error "--prefix and --bin-dir cannot contain a newline" ;;
+esac
+
+# The paths that follow from PREFIX and BIN_DIR (again after --uninstall finds them).
+set_paths() {
+    VENV=$PREFIX/venv
+    VENV_PY=$VENV/bin/python
+    LAUNCHER=$BIN_DIR/autovenv
+    LAUNCHER_PY=$PREFIX/launcher.py    # the Python half of the launcher
+}
+set_paths
 
 SHELL_FROM_ENV=0
 if [ -z "$SHELL_NAME" ]; then
@@ -228,7 +243,154 @@ is_our_launcher() {
 
 # ---------------------------------------------------------------- uninstall
 
+# Read the first word of stdin's first line, quoted as this script quotes: for sh (style posix: '...'
+# with '\'' inside) or fish ('...' with \\ and \'), or bare; print it unquoted, then a line with the
+# rest of the line. Fails when the word is not quoted that way.
+unquote_word() {
+    awk -v style="$1" '
+        NR > 1 { exit }
+        {
+            line = $0; word = ""; i = 1; n = length(line)
+            if (substr(line, 1, 1) != "\047") {
+                while (i <= n && substr(line, i, 1) != " ") i++
+                print substr(line, 1, i - 1); print substr(line, i); ok = 1; exit
+            }
+            while (i <= n && substr(line, i, 1) == "\047") {
+                i++
+                for (;;) {
+                    if (i > n) exit
+                    c = substr(line, i, 1)
+                    if (c == "\047") { i++; break }
+                    if (style == "fish" && c == "\\") { c = substr(line, i + 1, 1); i++ }
+                    word = word c; i++
+                }
+                if (style == "posix" && substr(line, i, 2) == "\\\047") { word = word "\047"; i += 2; continue }
+                if (style == "fish" && i <= n && substr(line, i, 1) != " ") exit
+            }
+            print word; print substr(line, i); ok = 1; exit
+        }
+        END { exit ok ? 0 : 1 }
+    '
+}
+
+# The command named by the install.sh hook line of rc file $1 (its line below the marker), if any.
+launcher_in_rc() {
+    _line=$(AV_MARKER=$MARKER awk 'f { print; exit } $0 == ENVIRON["AV_MARKER"] { f = 1 }' "$1")
+    # shellcheck disable=SC2016  # the $( is part of the line we look for
+    case $_line in
+        'eval "$('*' hook '*')"') _style=posix; _line=${_line#'eval "$('} ;;
+        *' hook fish | source') _style=fish ;;
+        *) return 1 ;;
+    esac
+    _out=$(printf '%s\n' "$_line" | unquote_word "$_style") || return 1
+    _word=$(printf '%s\n' "$_out" | sed -n 1p)
+    case $_word in
+        autovenv) command -v autovenv 2>/dev/null ;;
+        /*) printf '%s\n' "$_word" ;;
+        *) return 1 ;;
+    esac
+}
+
+# Find the installation to remove: the launcher (from --bin-dir, else the hook lines, PATH and the
+# default bin dir) and its venv (from --prefix, else the launcher's exec line). Sets the paths.
+find_install() {
+    _found=
+    if [ -n "$BIN_DIR_GIVEN" ]; then
+        is_our_launcher "$LAUNCHER" && _found=$LAUNCHER
+    else
+        _candidates=$(
+            for _sh in bash zsh fish; do
+                _rc=$(rc_file_for "$_sh")
+                if [ -f "$_rc" ] && grep -qxF "$MARKER" "$_rc"; then launcher_in_rc "$_rc" || :; fi
+            done
+            command -v autovenv 2>/dev/null || :
+            printf '%s\n' "$LAUNCHER"
+        )
+        _found=$(printf '%s\n' "$_candidates" | while IFS= read -r _c; do
+            [ -n "$_c" ] && is_our_launcher "$_c" && printf '%s\n' "$_c"
+        done | awk '!seen[$0]++')
+        case $_found in
+            *"$NL"*)
+                die "found more than one install.sh command: $(printf '%s' "$_found" | tr '\n' ' ')- pass --bin-dir DIR (and --prefix DIR) for the one to remove"
+                ;;
+        esac
+        if [ -n "$_found" ]; then
+            BIN_DIR=$(dirname -- "$_found")
+        fi
+    fi
+    if [ -n "$_found" ] && [ -z "$PREFIX_GIVEN" ]; then
+        # The launcher's last line: exec '<venv python>' -IS '<prefix>/launcher.py' "$@"
+        _exec=$(grep '^exec ' "$_found" | tail -n 1)
+        _py=
+        if _out=$(printf '%s\n' "${_exec#exec }" | unquote_word posix); then
+            _rest=$(printf '%s\n' "$_out" | sed -n 2p)
+            _out=$(printf '%s\n' "${_rest# -IS }" | unquote_word posix) && _py=$(printf '%s\n' "$_out" | sed -n 1p)
+        fi
+        case $_py in
+            /*/launcher.py) PREFIX=${_py%/launcher.py} ;;
+            *) die "cannot read where $_found keeps its venv; pass --prefix DIR (as when installing)" ;;
+        esac
+    fi
+    set_paths
+}
+
+# Stop every autovenv daemon that runs from this installation's venv (one per configuration, each with
+# a daemon.pid in its own directory under the runtime directory).
+stop_daemons() {
+    _uid=$(id -u)
+    if [ -n "${AUTOVENV_RUNTIME_DIR:-}" ]; then
+        _run=$AUTOVENV_RUNTIME_DIR
+    else
+        case ${XDG_RUNTIME_DIR:-} in
+            /*) _run=$XDG_RUNTIME_DIR ;;
+            *) if [ -d "/run/user/$_uid" ]; then _run=/run/user/$_uid; else _run=/tmp/runtime-$_uid; fi ;;
+        esac
+        _run=$_run/autovenv
+    fi
+    for _pidfile in "$_run"/*/daemon.pid "$_run"/daemon.pid; do
+        if ! [ -f "$_pidfile" ] || [ -L "$_pidfile" ]; then continue; fi
+        _pid=$(head -n 1 "$_pidfile" 2>/dev/null)
+        case $_pid in ''|*[!0-9]*) continue ;; esac
+        _args=$(ps -o args= -p "$_pid" 2>/dev/null) || continue
+        case $_args in "$VENV"/bin/python*) ;; *) continue ;; esac
+        kill -TERM "$_pid" 2>/dev/null || continue
+        _n=0
+        while kill -0 "$_pid" 2>/dev/null && [ "$_n" -lt 50 ]; do
+            sleep 0.1
+            _n=$((_n + 1))
+        done
+        if kill -0 "$_pid" 2>/dev/null; then
+            warn "the autovenv daemon (pid $_pid) did not stop; stop it yourself: kill $_pid"
+        else
+            say "stopped the autovenv daemon (pid $_pid)"
+        fi
+    done
+    _unit=${XDG_CONFIG_HOME:-$HOME/.config}/systemd/user/autovenv.service
+    if [ -f "$_unit" ] && grep -qF "$VENV/bin/python" "$_unit"; then
+        warn "$_unit still starts the daemon at login; remove it: systemctl --user disable --now autovenv && rm $(sh_quote "$_unit")"
+    fi
+}
+
+# The cache the launcher serves hooks from (and autovenv keeps its answers in): autovenv's own directory
+# at the default place. One named by AUTOVENV_CACHE_DIR may be anything, so it is left alone.
+remove_cache() {
+    if [ -n "${AUTOVENV_CACHE_DIR:-}" ]; then
+        say "left the cache in AUTOVENV_CACHE_DIR ($AUTOVENV_CACHE_DIR) in place"
+        return 0
+    fi
+    case ${XDG_CACHE_HOME:-} in
+        /*) _cache=$XDG_CACHE_HOME/autovenv ;;
+        *) _cache=$HOME/.cache/autovenv ;;
+    esac
+    if [ -d "$_cache" ] && ! [ -L "$_cache" ] && [ -O "$_cache" ]; then
+        rm -rf "$_cache" || die "could not remove $_cache"
+        say "removed the cache $_cache"
+    fi
+}
+
 do_uninstall() {
+    find_install
+    stop_daemons
     if [ -f "$VENV/pyvenv.cfg" ]; then
         rm -rf "$VENV" || die "could not remove $VENV"
         say "removed virtual environment $VENV"
@@ -241,6 +403,8 @@ do_uninstall() {
     if [ -d "$PREFIX" ]; then
         if rmdir "$PREFIX" 2>/dev/null; then
             say "removed $PREFIX"
+        elif [ "$(ls -A "$PREFIX")" = trust ]; then
+            say "kept your allow/deny decisions in $PREFIX/trust (remove that directory to forget them)"
         else
             warn "$PREFIX is not empty; left it in place"
         fi
@@ -272,6 +436,7 @@ do_uninstall() {
         say "removed the autovenv hook from $_rc (backup: $BACKUP)"
     done
     [ "$_found" = 1 ] || say "no autovenv hook block found in any rc file"
+    remove_cache
     say "autovenv is uninstalled"
 }
 
@@ -359,17 +524,34 @@ write_launcher() {
     # from the copy Python saved in the cache the last time (a few ms instead of a Python start), as long
     # as that copy is newer than this installation and the user's config; anything else runs Python
     # isolated (-I: no PYTHONPATH, no current directory on sys.path) and without site (-S: faster).
+    # The shell evaluates what this prints, so the copy must be the user's own, from their own cache:
+    # - the cache path is worked out as Python does (autovenv.dirs), relative values ignored: a relative
+    #   XDG_CACHE_HOME would name a directory in whatever checkout the shell starts in;
+    # - `cd -P` pins the cache directory itself, so nothing above it can be swapped between the checks
+    #   and the read; it must be the user's own and really named like the cache directory (not another
+    #   directory of theirs a link points at), and the copy a regular file of theirs, not a link. Python
+    #   writes the copy only into a cache it found private (0700, every directory on the way safe).
     # shellcheck disable=SC2016  # the $ in these lines belong to the launcher, not to us
     {
         printf '#!/bin/sh\n'
         printf '# autovenv launcher, %s\n' "$LAUNCHER_TAG"
         printf 'if [ "$#" = 2 ] && [ "$1" = hook ]; then\n'
         printf '    case $2 in bash|zsh|fish|pwsh)\n'
-        printf '        c=${AUTOVENV_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/autovenv}/hook.$2\n'
-        printf '        g=${AUTOVENV_CONFIG_DIR:-${XDG_CONFIG_HOME:-$HOME/.config}/autovenv}/config.toml\n'
-        printf '        if [ -f "$c" ] && [ -O "$c" ] && [ "$c" -nt %s ] && { [ ! -e "$g" ] || [ "$c" -nt "$g" ]; }; then\n' \
+        printf '        case ${AUTOVENV_CACHE_DIR-} in\n'
+        printf '            /*) c=$AUTOVENV_CACHE_DIR ;;\n'
+        printf '            *) case ${XDG_CACHE_HOME-} in /*) c=$XDG_CACHE_HOME/autovenv ;; *) c=${HOME-}/.cache/autovenv ;; esac ;;\n'
+        printf '        esac\n'
+        printf '        case ${AUTOVENV_CONFIG_DIR-} in\n'
+        printf '            /*) g=$AUTOVENV_CONFIG_DIR/config.toml ;;\n'
+        printf '            *) case ${XDG_CONFIG_HOME-} in /*) g=$XDG_CONFIG_HOME/autovenv/config.toml ;; *) g=${HOME-}/.config/autovenv/config.toml ;; esac ;;\n'
+        printf '        esac\n'
+        printf '        c=${c%%/}\n'
+        printf '        case $c in /?*) ;; *) c= ;; esac\n'
+        printf '        if [ -n "$c" ] && cd -P -- "$c" 2>/dev/null && [ -O . ] && [ "${PWD##*/}" = "${c##*/}" ] \\\n'
+        printf '            && [ ! -h "hook.$2" ] && [ -f "hook.$2" ] && [ -O "hook.$2" ] && [ "hook.$2" -nt %s ] \\\n' \
             "$(sh_quote "$LAUNCHER_PY")"
-        printf '            exec cat -- "$c"\n'
+        printf '            && { [ ! -e "$g" ] || [ "hook.$2" -nt "$g" ]; }; then\n'
+        printf '            exec cat -- "hook.$2"\n'
         printf '        fi ;;\n'
         printf '    esac\n'
         printf 'fi\n'

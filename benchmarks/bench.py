@@ -516,6 +516,41 @@ class Workspace:
         if envrc:
             self.envrc_venv(project)
 
+    def fresh_poetry_projects(self, group: str, count: int, env: dict[str, str]) -> list[Path]:
+        """Poetry projects whose env is where Poetry keeps it (``{cache}/pypoetry/virtualenvs/
+        {name}-{hash}-py{X.Y}``, with an envs.toml entry): a first visit reads pyproject.toml, Poetry's
+        config files and envs.toml, and hashes the path, as for a real one."""
+        import base64
+        import hashlib
+
+        cache = Path(env.get("XDG_CACHE_HOME") or Path(env["HOME"]) / ".cache")
+        store = cache / "pypoetry" / "virtualenvs"
+        store.mkdir(parents=True, exist_ok=True)
+        base = self.projects / "fresh" / group
+        minor = ".".join(self.py_venv.split(".")[:2])
+        paths, entries = [], []
+        for i in range(count):
+            path = base / f"p{i:05d}"
+            path.mkdir(parents=True)
+            (path / "pyproject.toml").write_text(
+                f'[project]\nname = "blog-{i}"\nversion = "0.1.0"\n\n[tool.poetry]\npackage-mode = false\n'
+            )
+            (path / "poetry.lock").write_text("")
+            digest = hashlib.sha256(os.fsencode(os.path.realpath(path))).digest()
+            name = f"blog-{i}-{base64.urlsafe_b64encode(digest).decode()[:8]}"
+            venv = store / f"{name}-py{minor}"
+            (venv / "bin").mkdir(parents=True)
+            python = self.base_python(self.py_venv)
+            (venv / "pyvenv.cfg").write_text(
+                f"home = {python.parent}\ninclude-system-site-packages = false\nversion = {self.py_venv}\n"
+                f"executable = {python.resolve()}\ncommand = {python} -m venv {venv}\n"
+            )
+            (venv / "bin" / "python").symlink_to(python)
+            entries.append(f'[{name}]\nminor = "{minor}"\npatch = "{self.py_venv}"\n')
+            paths.append(path)
+        (store / "envs.toml").write_text("\n".join(entries))
+        return paths
+
     def envrc_venv(self, project: Path) -> None:
         (project / ".envrc").write_text('export VIRTUAL_ENV="$PWD/.venv"\nPATH_add .venv/bin\n')
 
@@ -1283,12 +1318,17 @@ def run_python(ws: Workspace, env: dict[str, str], runs: int, log: Callable[[str
     py = ws.export_cmd[0]
     plain = ws.projects / "plain"
     fresh = iter(ws.fresh_projects("python-export", 2 * runs + 2 + IMPORT_RUNS, envrc=False))
+    poetry = iter(ws.fresh_poetry_projects("python-export-poetry", runs + 1, env))
     cases: dict[str, tuple[list[str], Callable[[], Path]]] = {
         "python -I -S -c pass": ([py, "-I", "-S", "-c", "pass"], lambda: plain),
         "python -c pass (site)": ([py, "-c", "pass"], lambda: plain),
         "cold export, the hook's -I -S command": (
             [*ws.export_cmd, "export", "bash", "--hook"],
             lambda: next(fresh),
+        ),
+        "cold export, a Poetry project": (
+            [*ws.export_cmd, "export", "bash", "--hook"],
+            lambda: next(poetry),
         ),
         "cold export, `autovenv` pip script": (["autovenv", "export", "bash", "--hook"], lambda: next(fresh)),
         "`autovenv hook bash`, pip script": (["autovenv", "hook", "bash"], lambda: plain),
@@ -1322,6 +1362,12 @@ def run_python(ws: Workspace, env: dict[str, str], runs: int, log: Callable[[str
     verdict = (
         f"cold export = {by_wall:.2f}x python -I -S by wall time, {by_cpu:.2f}x by CPU time "
         f"(budget ≤ {COLD_BUDGET_RATIO:g}x): {'OVER' if max(by_wall, by_cpu) > COLD_BUDGET_RATIO else 'ok'}"
+    )
+    tool = "cold export, a Poetry project"
+    tool_wall, tool_cpu = wall[tool] / wall[bare], cpu[tool] / cpu[bare]
+    verdict += (
+        f"; a Poetry project's = {tool_wall:.2f}x by wall time, {tool_cpu:.2f}x by CPU time: "
+        f"{'OVER' if max(tool_wall, tool_cpu) > COLD_BUDGET_RATIO else 'ok'}"
     )
     total_self = sum(s for _, s, _ in imports)
     ours = sum(s for n, s, _ in imports if n.strip().startswith("autovenv"))

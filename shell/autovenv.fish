@@ -213,9 +213,10 @@ function __autovenv_check
             set __autovenv_intact 1
     end
 
-    # The answer for the candidate directory (none without one).
+    # The answer for the candidate directory (none without one: then the user's own `quiet` decides
+    # whether leaving a project says "deactivated").
     if test -z "$__autovenv_cand"
-        set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
+        set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' @AUTOVENV_QUIET@ ''
         set -g __autovenv_an
         set -g __autovenv_ap
         set -g __autovenv_ta
@@ -620,7 +621,7 @@ end
 # True when any variable we set was changed behind our back.
 function __autovenv_disturbed
     for n in (string split ' ' -- "$AUTOVENV_SAVED")
-        test -n "$n"; and __autovenv_theirs $n; and return 0
+        contains -- $n $__autovenv_savable; and __autovenv_theirs $n; and return 0
     end
     return 1
 end
@@ -635,7 +636,7 @@ function __autovenv_unapply
         end
     end
     for __autovenv_n in (string split ' ' -- "$AUTOVENV_SAVED")
-        test -n "$__autovenv_n"; or continue
+        contains -- $__autovenv_n $__autovenv_savable; or continue
         set -l old AUTOVENV_OLD_$__autovenv_n
         if __autovenv_theirs $__autovenv_n
             set -e $old
@@ -680,7 +681,7 @@ function __autovenv_handover
         set -gx _OLD_VIRTUAL_PYTHONHOME $AUTOVENV_OLD_PYTHONHOME
     end
     for n in (string split ' ' -- "$AUTOVENV_SAVED")
-        test -n "$n"; or continue
+        contains -- $n $__autovenv_savable; or continue
         set -e AUTOVENV_OLD_$n
         set -e AUTOVENV_SET_$n
     end
@@ -711,6 +712,9 @@ set -g __autovenv_export @AUTOVENV_EXPORT@
 set -g __autovenv_cache @AUTOVENV_CACHE@
 set -g __autovenv_markers @AUTOVENV_MARKERS@
 set -g __autovenv_deps @AUTOVENV_DEPS@
+# The only names AUTOVENV_SAVED may hold (plan.ACTIVATION_VARS): the value is inherited from whatever
+# started this shell, and `PATH` would restore an AUTOVENV_OLD_PATH someone else chose. Others are skipped.
+set -g __autovenv_savable @AUTOVENV_SAVABLE@
 # The marker names in the order the walk tries them (see shells/fish.py).
 set -g __autovenv_probes @AUTOVENV_PROBES@
 # The signature's pattern of set and unset dependencies; never holds before it is first found.
@@ -719,9 +723,11 @@ set -g __autovenv_nunset 0
 # The prompt prefix, worked out when AUTOVENV_PROMPT or VIRTUAL_ENV_DISABLE_PROMPT is set or erased (in
 # this fish, or as a universal variable by another) rather than at each prompt: the prefix while one is
 # wanted and the venv's own prompt is not disabled, else nothing.
+# An inherited AUTOVENV_PROMPT holding control characters (an ESC sequence) is not shown.
 function __autovenv_pfx_changed --on-variable AUTOVENV_PROMPT --on-variable VIRTUAL_ENV_DISABLE_PROMPT
     set -g __autovenv_pfx ''
-    test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and set -g __autovenv_pfx "$AUTOVENV_PROMPT"
+    test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and not string match -qr -- '[\x00-\x1f\x7f-\x9f]' "$AUTOVENV_PROMPT"
+    and set -g __autovenv_pfx "$AUTOVENV_PROMPT"
 end
 __autovenv_pfx_changed
 

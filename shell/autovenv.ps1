@@ -18,12 +18,12 @@
 #   written through [System.Environment], and cmdlets appear only where something changes.
 # - Activation only assigns and removes environment variables. It never dot-sources a venv's Activate.ps1
 #   or imports a module, so it needs no script execution beyond $PROFILE.
-# - An answer (cache entry, or the output of `export pwsh --hook`) is a hashtable literal of single-quoted
-#   ASCII strings and [char]0xNNNN casts. It is matched against a regular expression that admits nothing
-#   else before PowerShell evaluates it, so a tampered cache file cannot run code.
+# - An answer (cache entry, or the output of `export pwsh --hook`) is data: one line, `a=` and base64 of
+#   its fields (__autovenv_parse). It is decoded, never evaluated, so a tampered cache file cannot run code.
 # - Inherited state is data: AUTOVENV_SAVED may only name the variables an activation sets (any other
-#   name in it is ignored), nothing from the environment is ever evaluated, and text from a file, a name
-#   or the environment reaches the console only through __autovenv_printable (no control sequences).
+#   name in it is ignored), nothing from the environment is ever evaluated, an AUTOVENV_PROMPT holding
+#   control characters is not shown, and text from a file or a name reaches the console only through
+#   __autovenv_printable (no control sequences).
 # - Cmdlets are called by their module-qualified names, so an alias or function named Remove-Item or
 #   Write-Host in the user's profile cannot intercept them.
 # - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): the prompt reads no unset
@@ -42,6 +42,8 @@ $global:__autovenv_markers = @AUTOVENV_MARKERS@
 $global:__autovenv_deps = @AUTOVENV_DEPS@
 $global:__autovenv_format = @AUTOVENV_FORMAT@
 $global:__autovenv_sep = @AUTOVENV_PATHSEP@
+# The user's own `quiet`: whether leaving a project (no project here, so no answer says) is said.
+$global:__autovenv_quiet = @AUTOVENV_QUIET@
 # The variables an activation sets or unsets besides PATH: all an inherited AUTOVENV_SAVED may name.
 $global:__autovenv_activation = @AUTOVENV_ACTIVATION_VARS@
 # What a prompt compares besides the location and the watched paths: the resolution's environment and
@@ -55,6 +57,7 @@ $global:__autovenv_loc = ''
 $global:__autovenv_qv = @()
 $global:__autovenv_w = @()
 $global:__autovenv_t = $null
+$global:__autovenv_gen = @()
 $global:__autovenv_e = $null
 $global:__autovenv_broken = $false
 $global:__autovenv_failed = $false
@@ -86,7 +89,8 @@ if (-not $global:__autovenv_clm) {
     $global:__autovenv_unprintable = [regex]::new(
         '[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}-[ ]]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]')
     # Cached answers are read only from a cache directory that is this user's and no one else can write
-    # to (Python made it so; checked once here, because reading a file's owner costs a cmdlet).
+    # to (Python made it so; checked once here, because reading a file's owner costs a cmdlet). Without
+    # one Python renders /dev/null (Windows: \\.\NUL) here, which is no directory: no cache.
     try {
         $__autovenv_dir = Microsoft.PowerShell.Management\Get-Item -LiteralPath $global:__autovenv_cache -Force -ErrorAction Stop
         $global:__autovenv_cache_ok = $__autovenv_dir -is [System.IO.DirectoryInfo] -and -not $__autovenv_dir.Attributes.HasFlag([System.IO.FileAttributes]::ReparsePoint)
@@ -101,6 +105,11 @@ if (-not $global:__autovenv_clm) {
         $global:__autovenv_cache_ok = $false
     }
     Microsoft.PowerShell.Utility\Remove-Variable -Name __autovenv_dir, __autovenv_user, __autovenv_mode -ErrorAction Ignore
+    # What a prompt checks besides the answer's own paths: the cache's generation file, which `autovenv
+    # allow`, `deny` and `trust forget` touch. (The other shells notice those by their stamp files being
+    # deleted; this hook keeps its stamp's time in memory.) The rest of an entry's paths (a config
+    # directory's parent, the directories above a project) are checked when an entry is read.
+    if ($global:__autovenv_cache_ok) { $global:__autovenv_gen = @([System.IO.Path]::Combine($global:__autovenv_cache, 'generation')) }
 }
 
 # Text from a file, a name or the environment as one printable line (control characters as \xNN, \uNNNN).
@@ -198,7 +207,7 @@ function global:__autovenv_safe_hook {
         if ($same -and $cand -ceq $global:__autovenv_c) {
             $global:__autovenv_t = $t
             $global:__autovenv_loc = $loc
-            $global:__autovenv_w = @($walked) + $global:__autovenv_e['watch']
+            $global:__autovenv_w = @($walked) + $global:__autovenv_e['pwatch'] + $global:__autovenv_gen
             return
         }
         # The rest is long: a user's strict mode stays out of it (reading an unset variable tells whether
@@ -305,7 +314,7 @@ function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
     $global:__autovenv_c = $cand
     $global:__autovenv_t = $t
     $global:__autovenv_loc = $loc
-    $global:__autovenv_w = @($walked) + $e['watch']
+    $global:__autovenv_w = @($walked) + $e['pwatch'] + $global:__autovenv_gen
     __autovenv_transition $e
     # Session-local parts of an activation that a child pwsh must redo: our deactivate, while ours.
     __autovenv_decorate
@@ -316,14 +325,16 @@ function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
 function global:__autovenv_empty_answer([string]$usersig) {
     @{
         v = $global:__autovenv_format; key = ''; root = ''; venv = ''; vprompt = ''; prompt = ''
-        pyver = ''; path = ''; msg = ''; quiet = ''; sig = $usersig; notes = @(); watch = @()
+        pyver = ''; path = ''; msg = ''; quiet = $global:__autovenv_quiet; sig = $usersig; notes = @(); watch = @()
+        pwatch = @()
     }
 }
 
 # Decode an answer (render_answer in src/autovenv/shells/pwsh.py): `a=` and base64 of the UTF-16 code
 # units of its fields joined by NUL: the scalars, the count of notes and the notes, the count of watched
-# paths and the paths. A hashtable of strings and string arrays, or $null for anything else. Nothing in it
-# is ever evaluated.
+# paths and the paths (all checked when a cache entry is read), how many of them a prompt checks (pwatch:
+# the first ones). A hashtable of strings and string arrays, or $null for anything else. Nothing in it is
+# ever evaluated.
 function global:__autovenv_parse([string]$text) {
     if (-not $global:__autovenv_answer_text.IsMatch($text)) { return $null }
     try {
@@ -337,13 +348,16 @@ function global:__autovenv_parse([string]$text) {
         $at = 12 + $notes.Length
         $watch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
         [System.Array]::Copy($f, $at + 1, $watch, 0, $watch.Length)
-        if ($f.Length -ne $at + 1 + $watch.Length -or $f[0] -cne $global:__autovenv_format) { return $null }
+        $at += 1 + $watch.Length
+        if ($f.Length -ne $at + 1 -or $f[0] -cne $global:__autovenv_format) { return $null }
+        $pwatch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
+        [System.Array]::Copy($watch, 0, $pwatch, 0, $pwatch.Length)
     } catch {
         return $null
     }
     @{
         v = $f[0]; key = $f[1]; root = $f[2]; venv = $f[3]; vprompt = $f[4]; prompt = $f[5]; pyver = $f[6]
-        path = $f[7]; msg = $f[8]; quiet = $f[9]; sig = $f[10]; notes = $notes; watch = $watch
+        path = $f[7]; msg = $f[8]; quiet = $f[9]; sig = $f[10]; notes = $notes; watch = $watch; pwatch = $pwatch
     }
 }
 
@@ -729,10 +743,13 @@ $global:__autovenv_prompt = {
                 $__autovenv_n = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PROMPT')
                 if ($__autovenv_n) {
                     if ($__autovenv_n -cne $global:__autovenv_praw) {
-                        $global:__autovenv_pshow = __autovenv_printable $__autovenv_n
+                        # Inherited, or changed behind our back: one holding control characters (an
+                        # escape sequence) is not shown at all, as in the other shells.
+                        $global:__autovenv_pshow = $__autovenv_n
+                        if ($global:__autovenv_unprintable.IsMatch($__autovenv_n)) { $global:__autovenv_pshow = '' }
                         $global:__autovenv_praw = $__autovenv_n
                     }
-                    try { $Host.UI.Write($global:__autovenv_pshow) } catch { }
+                    if ($global:__autovenv_pshow) { try { $Host.UI.Write($global:__autovenv_pshow) } catch { } }
                 }
             }
         }

@@ -14,6 +14,10 @@ __autovenv_cache=@AUTOVENV_CACHE@
 __autovenv_markers=(@AUTOVENV_MARKERS@)
 __autovenv_deps=(@AUTOVENV_DEPS@)
 __autovenv_format=@AUTOVENV_FORMAT@
+# The only names AUTOVENV_SAVED may hold (plan.ACTIVATION_VARS), space-delimited. The value is inherited
+# from whatever started this shell: a word such as `x[$(cmd)]` in `[[ -v ]]`, `${(P)name}` or `unset`
+# would run cmd, and `PATH` would restore an AUTOVENV_OLD_PATH someone else chose. Other words are skipped.
+__autovenv_savable=@AUTOVENV_SAVABLE@
 __autovenv_pwd=
 __autovenv_c=$'\001'
 __autovenv_w=()
@@ -180,7 +184,8 @@ __autovenv_check() {
 __autovenv_clear_answer() {
     __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
     __autovenv_e_vprompt= __autovenv_e_prompt= __autovenv_e_pyver= __autovenv_e_path= __autovenv_e_msg=
-    __autovenv_e_quiet= __autovenv_e_sig=$__autovenv_usersig
+    # No project here: the user's own `quiet` decides whether leaving one says "deactivated".
+    __autovenv_e_quiet=@AUTOVENV_QUIET@ __autovenv_e_sig=$__autovenv_usersig
     __autovenv_e_notes=()
     __autovenv_e_watch=()
     __autovenv_e_pwatch=()
@@ -298,7 +303,8 @@ __autovenv_disturbed() {
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
-        if [[ -n $__autovenv_n ]] && __autovenv_theirs "$__autovenv_n"; then return 0; fi
+        [[ $__autovenv_savable == *" $__autovenv_n "* ]] || continue
+        if __autovenv_theirs "$__autovenv_n"; then return 0; fi
     done
     return 1
 }
@@ -333,7 +339,7 @@ __autovenv_handover() {
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
-        [[ -n $__autovenv_n ]] || continue
+        [[ $__autovenv_savable == *" $__autovenv_n "* ]] || continue
         builtin unset "AUTOVENV_OLD_$__autovenv_n" "AUTOVENV_SET_$__autovenv_n"
     done
     builtin unset AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
@@ -371,7 +377,7 @@ __autovenv_unapply() {
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
-        [[ -n $__autovenv_n ]] || continue
+        [[ $__autovenv_savable == *" $__autovenv_n "* ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
         if [[ -z $__autovenv_intact ]] && __autovenv_theirs "$__autovenv_n"; then
             builtin unset $__autovenv_o AUTOVENV_SET_$__autovenv_n
@@ -432,7 +438,8 @@ __autovenv_decorate() {
         deactivate() { __autovenv_deactivate "$@"; }
         __autovenv_own_deactivate=1
     fi
-    if [[ -n ${AUTOVENV_PROMPT-} && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} ]]; then
+    # An inherited AUTOVENV_PROMPT holding control characters (an ESC sequence) is not shown.
+    if [[ -n ${AUTOVENV_PROMPT-} && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} && $AUTOVENV_PROMPT != *[[:cntrl:]]* ]]; then
         # The prefix enters PS1 as data: every % doubled (zsh expands %n, %~ ... in prompts), and with
         # the user's prompt_subst (checked before `emulate`) as a reference, since zsh would run $(...)
         # and backticks found in PS1 at every prompt; a venv's or a checkout's name is data.

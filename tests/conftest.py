@@ -48,10 +48,12 @@ _SANDBOX.chmod(0o755)  # tests that run as an unprivileged account must reach th
 _FAKE_HOME = _SANDBOX / "home"
 _FAKE_HOME.mkdir()
 
-#: Kept: where PowerShell is (tests/shells/pty_shell.py), and the golden files' regeneration switch.
-_KEEP = ("AUTOVENV_TEST_PWSH", "AUTOVENV_UPDATE_GOLDEN")
+#: The suite's own knobs (not read by autovenv itself), kept from the caller's environment.
+TEST_KNOBS = ("AUTOVENV_UPDATE_GOLDEN", "AUTOVENV_FAST_SLOW_EXAMPLES", "AUTOVENV_SOAK_SEED")
 for _name in list(os.environ):
-    if _name.startswith(("XDG_", "AUTOVENV_")) and _name not in _KEEP:
+    if _name.startswith("AUTOVENV_TEST_") or _name in TEST_KNOBS:
+        continue
+    if _name.startswith(("XDG_", "AUTOVENV_")):  # the user's dirs, and the state of a hooked shell
         del os.environ[_name]
 os.environ.update(
     {

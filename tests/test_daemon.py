@@ -12,12 +12,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import venv
 from collections.abc import Callable, Iterator
 
 import pytest
 
+import autovenv
 from autovenv import answer, cache, plan, shells
 from autovenv.daemon import control, visit
 
@@ -44,16 +46,17 @@ class Daemon:
         self.code.mkdir(parents=True)
         (self.home / ".config" / "autovenv").mkdir(parents=True)
         (self.home / ".config" / "autovenv" / "config.toml").write_text(config)
-        (root / "run").mkdir(mode=0o700)
+        # A short runtime directory: the socket's whole path must fit in 107 bytes, and tmp_path is long.
+        run = pathlib.Path(tempfile.mkdtemp(prefix="r", dir=os.environ.get("XDG_RUNTIME_DIR")))
         self.cache = str(root / "cache")
         self.env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.home),
-            "XDG_RUNTIME_DIR": str(root / "run"),
+            "XDG_RUNTIME_DIR": str(run),
             "AUTOVENV_CACHE_DIR": self.cache,
             **extra,
         }
-        self.runtime = os.path.join(str(root / "run"), "autovenv")
+        self.runtime = visit.daemon_dir(self.env)  # autovenv/d<key of the cache dir> in the runtime dir
         self.root = str(root)
         self.log = root / "daemon.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -297,3 +300,141 @@ def test_after_sigkill_nothing_stale_gets_in_the_way(daemon: Daemon) -> None:
     assert control.status(daemon.env)["state"] == "stopped"
     daemon.start()
     assert daemon.ping()
+
+
+# -- one per configuration; nothing it reads can wedge it; it tells the truth --------------------------------
+
+
+def cli(env: dict[str, str], *args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "autovenv", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_one_daemon_per_configuration_and_none_answers_for_another(tmp_path: pathlib.Path) -> None:
+    first = Daemon(tmp_path / "a")
+    second = Daemon(tmp_path / "b")
+    second.env["XDG_RUNTIME_DIR"] = first.env["XDG_RUNTIME_DIR"]  # same user, same runtime directory
+    second.runtime = visit.daemon_dir(second.env)
+    assert first.runtime != second.runtime
+    first.start()
+    try:
+        assert cli(second.env, "daemon", "status").returncode == 3  # not the other configuration's
+        assert cli(second.env, "daemon", "stop").stderr == "autovenv daemon: not running\n"
+        assert first.ping()
+        second.start()
+        assert first.ping() and second.ping()
+        # A shell of the second configuration that wrote to the first one's FIFO is not served there.
+        project = tmp_path / "p"
+        project.mkdir()
+        (project / "pyproject.toml").write_text("")
+        fifo = os.open(os.path.join(first.runtime, visit.FIFO), os.O_WRONLY | os.O_NONBLOCK)
+        os.write(fifo, visit.encode("visit", str(project), plan.user_view(second.env)))
+        os.close(fifo)
+        wait_for(lambda: first.status()["refused_visits"] == 1, what="the visit refused")
+        assert first.status()["projects"] == 0
+        assert not os.path.exists(cache.entry_path(first.cache, "bash", str(project)))
+        stopped = cli(second.env, "daemon", "stop")
+        assert stopped.stderr.startswith("autovenv daemon: stopped") and first.ping()
+    finally:
+        for one in (first, second):
+            if one.process is not None:
+                one.stop()
+
+
+@pytest.mark.parametrize(
+    "name", [".autovenv.toml", "pyproject.toml", ".python-version", ".venv", "pyvenv.cfg"]
+)
+def test_a_fifo_where_it_reads_never_wedges_the_daemon(daemon: Daemon, name: str) -> None:
+    project = daemon.code / "trap"
+    project.mkdir()
+    if name == "pyvenv.cfg":
+        (project / ".venv").mkdir()
+        os.mkfifo(project / ".venv" / name)
+        (project / "pyproject.toml").write_text("")
+    else:
+        os.mkfifo(project / name)
+    assert visit.notify(str(project), plan.user_view(daemon.env), daemon.env) == visit.SENT
+    wait_for(lambda: daemon.status()["resolved"] >= 1, what="the trap resolved")
+    started = time.perf_counter()
+    shown = cli(daemon.env, "daemon", "status")
+    assert shown.returncode == 0 and "degraded: no" in shown.stdout
+    stopped = cli(daemon.env, "daemon", "stop")
+    assert stopped.returncode == 0 and stopped.stderr.startswith("autovenv daemon: stopped")
+    assert time.perf_counter() - started < 5
+    daemon.process = None
+
+
+def test_status_tells_the_truth_when_its_own_package_is_removed(tmp_path: pathlib.Path) -> None:
+    setup = Daemon(tmp_path)
+    site = tmp_path / "site"
+    package = os.path.dirname(os.path.abspath(autovenv.__file__))
+    shutil.copytree(package, site / "autovenv", ignore=shutil.ignore_patterns("__pycache__"))
+    code = f"import sys;sys.path.insert(0,{str(site)!r});from autovenv.daemon.server import main;main()"
+    setup.run_command = lambda: [sys.executable, "-I", "-c", code]  # type: ignore[method-assign]
+    setup.start()
+    try:
+        assert "degraded: no" in cli(setup.env, "daemon", "status").stdout
+        shutil.rmtree(site / "autovenv")
+        shown = cli(setup.env, "daemon", "status")
+        assert "degraded: no" not in shown.stdout
+        assert f"its package ({site / 'autovenv'}) was removed or replaced since it started: exiting now" in (
+            shown.stdout
+        )
+        assert setup.process is not None
+        assert setup.process.wait(timeout=10) == 0  # it leaves: a daemon of the new install can take over
+        assert cli(setup.env, "daemon", "status").returncode == 3
+    finally:
+        if setup.process is not None and setup.process.poll() is None:
+            setup.stop()
+
+
+def test_daemon_unit_install_on_a_fresh_account_writes_a_unit_that_runs(tmp_path: pathlib.Path) -> None:
+    setup = Daemon(tmp_path)
+    env = {k: v for k, v in setup.env.items() if not k.startswith("XDG_CONFIG")}
+    unit = setup.home / ".config" / "systemd" / "user" / "autovenv.service"
+    assert not unit.parent.exists()
+    done = cli(env, "daemon", "unit", "--install")
+    assert done.returncode == 0 and done.stdout == ""
+    assert done.stderr == (
+        f"autovenv daemon: wrote {unit}\n"
+        "autovenv daemon: to start it now and at every login, run: "
+        "systemctl --user daemon-reload && systemctl --user enable --now autovenv\n"
+    )
+    text = unit.read_text()
+    assert text == cli(env, "daemon", "unit").stdout
+    assert cli(env, "daemon", "unit", "--install").stderr.startswith(
+        f"autovenv daemon: {unit} is already installed"
+    )
+    # What systemd would run, as it would: ExecStart with the Environment= lines and HOME.
+    lines = dict(line.split("=", 1) for line in text.splitlines() if "=" in line and not line.startswith("#"))
+    command = [word.strip('"') for word in lines["ExecStart"].split(" ")]
+    service_env = {"HOME": env["HOME"], "PATH": env["PATH"], "XDG_RUNTIME_DIR": env["XDG_RUNTIME_DIR"]}
+    for line in text.splitlines():
+        if line.startswith("Environment="):
+            name, _, value = line[len("Environment=") :].strip('"').partition("=")
+            service_env[name] = value
+    process = subprocess.Popen(command, env=service_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: cli(env, "daemon", "status").returncode == 0, what="the service's daemon")
+    finally:
+        process.terminate()
+        assert process.wait(timeout=10) == 0
+def test_a_tool_env_made_elsewhere_lands_in_the_cache(tmp_path: pathlib.Path) -> None:
+    """A Poetry project whose env does not exist yet, in a store that does not exist yet either: the
+    daemon watches where the store will appear, so the `poetry install` made there is cached at once."""
+    from autovenv.resolve.finders.poetry import env_name
+
+    store = tmp_path / "tool-envs" / "poetry" / "virtualenvs"
+    running = Daemon(tmp_path, POETRY_VIRTUALENVS_PATH=str(store)).start()
+    try:
+        project = running.code / "blog"
+        project.mkdir()
+        (project / "pyproject.toml").write_text(
+            '[project]\nname = "Blog"\n[tool.poetry]\npackage-mode = false\n'
+        )
+        wait_for(lambda: running.fresh(project, None), what="the project resolved without an env")
+        venv_path = make_venv(store / f"{env_name('blog', str(project))}-py3.12")
+        wait_for(lambda: running.fresh(project, venv_path), what="the entries rewritten with Poetry's env")
+    finally:
+        running.stop()

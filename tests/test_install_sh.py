@@ -11,10 +11,12 @@ one installation that is never removed).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
@@ -253,9 +255,36 @@ def spaced(checkout: Path, tmp_path_factory: pytest.TempPathFactory) -> Install:
         inst.extra["launcher_check"] = exc
     inst.extra["hook_output"] = {sh: run_hook_with_stub(inst.launcher, inst.home, sh) for sh in SHELLS}
 
-    inst.extra["uninstall"] = [
-        run_sh(checkout / "install.sh", inst.env, *args, "--uninstall") for _ in range(2)
-    ]
+    # What the installation leaves behind when used: a daemon, and the cache (answers, hook copies).
+    runtime = tempfile.mkdtemp(prefix="r", dir=os.environ["XDG_RUNTIME_DIR"])  # short: a socket lives there
+    run_env = {**inst.env, "XDG_RUNTIME_DIR": runtime}
+    subprocess.run([str(inst.launcher), "hook", "bash"], env=run_env, capture_output=True, check=True)
+    started = subprocess.run(
+        [str(inst.launcher), "daemon", "start"], env=run_env, capture_output=True, text=True, check=False
+    )
+    inst.extra["daemon_start"] = started
+    found = re.search(r"pid (\d+)", started.stderr)
+    inst.extra["daemon_pid"] = int(found.group(1)) if found else 0
+    inst.extra["cache"] = inst.home / ".cache" / "autovenv"
+    inst.extra["cache_before"] = sorted(p.name for p in (inst.home / ".cache" / "autovenv").iterdir())
+    # Uninstalled without --prefix/--bin-dir: the paths come from the hook lines and the command.
+    inst.extra["uninstall"] = [run_sh(checkout / "install.sh", run_env, "--uninstall") for _ in range(2)]
+    return inst
+
+
+@pytest.fixture(scope="module")
+def on_path(checkout: Path, tmp_path_factory: pytest.TempPathFactory) -> Install:
+    """A custom --prefix/--bin-dir with the bin dir on PATH (the hook line names plain `autovenv`),
+    uninstalled without either option."""
+    base = tmp_path_factory.mktemp("onpath")
+    inst = Install(home=base / "home", prefix=base / "custom prefix", bin_dir=base / "bin", env={})
+    inst.home.mkdir()
+    inst.env = make_env(inst.home, str(inst.bin_dir))
+    write_orig_rc(inst.home, "bash")
+    args = ("--prefix", str(inst.prefix), "--bin-dir", str(inst.bin_dir), "--shell", "bash")
+    check_ok(run_sh(checkout / "install.sh", inst.env, *args))
+    inst.rc_after["bash"] = [rc_path(inst.home, "bash").read_bytes()]
+    inst.extra["uninstall"] = run_sh(checkout / "install.sh", inst.env, "--uninstall")
     return inst
 
 
@@ -564,6 +593,42 @@ def test_uninstall_removes_everything(spaced: Install) -> None:
         assert rc.with_name(rc.name + ".autovenv-backup").read_bytes() == ORIG_RC[shell].encode()
         later = list(rc.parent.glob(rc.name + ".autovenv-backup.*"))
         assert [p.read_bytes() for p in later] == [spaced.rc_after[shell][0]]
+
+
+def test_uninstall_stops_the_daemon_and_removes_the_cache(spaced: Install) -> None:
+    first = spaced.extra["uninstall"][0]  # type: ignore[index]
+    started = spaced.extra["daemon_start"]
+    assert started.returncode == 0, started.stderr  # type: ignore[attr-defined]
+    pid = spaced.extra["daemon_pid"]
+    assert isinstance(pid, int) and pid > 0
+    assert f"stopped the autovenv daemon (pid {pid})" in first.stdout
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert "hook.bash" in spaced.extra["cache_before"]  # type: ignore[operator]
+    assert f"removed the cache {spaced.extra['cache']}" in first.stdout
+    assert not Path(str(spaced.extra["cache"])).exists()
+
+
+def test_uninstall_finds_a_custom_prefix_through_a_plain_hook_line(on_path: Install) -> None:
+    assert on_path.rc_after["bash"][0].decode().endswith(f'{MARKER}\neval "$(autovenv hook bash)"\n')
+    done = on_path.extra["uninstall"]
+    check_ok(done)  # type: ignore[arg-type]
+    assert f"removed virtual environment {on_path.prefix / 'venv'}" in done.stdout  # type: ignore[attr-defined]
+    assert not on_path.prefix.exists() and not on_path.launcher.exists()
+    assert rc_path(on_path.home, "bash").read_bytes() == ORIG_RC["bash"].encode()
+
+
+def test_uninstall_refuses_when_the_command_does_not_say_where_its_venv_is(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    launcher = home / ".local" / "bin" / "autovenv"
+    launcher.parent.mkdir(parents=True)
+    launcher.write_text('#!/bin/sh\n# autovenv launcher, written by autovenv install.sh\nexec python3 "$@"\n')
+    res = run_sh(INSTALL_SH, make_env(home), "--uninstall")
+    assert res.returncode == 1 and launcher.exists()
+    assert res.stderr == (
+        f"autovenv-install: error: cannot read where {launcher} keeps its venv; "
+        "pass --prefix DIR (as when installing)\n"
+    )
 
 
 def test_uninstall_is_idempotent(spaced: Install) -> None:

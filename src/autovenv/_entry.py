@@ -1,7 +1,16 @@
 """The ``autovenv`` command's entry point: the hot subcommands skip click entirely.
 
-``export`` runs on the shell's cold path and ``hook`` at every shell start, so they are dispatched here
-with the standard library only; every other subcommand goes through the click CLI.
+``export`` runs on the shell's cold path, ``hook`` at every shell start and ``exec`` in front of every
+cron job or service start, so they are dispatched here with the standard library only; every other
+subcommand, and ``--help`` for any, goes through the click CLI.
+
+When the command line is the process's own (``main()`` without ``argv``: the hooks' ``-c`` line, the
+console script, install.sh's launcher), a hot subcommand also runs without the cyclic garbage collector
+and ends with ``os._exit`` once its output is flushed. Such a process lives for milliseconds and holds
+nothing a collector or the interpreter's teardown would release that the kernel does not: the teardown
+(a full collection and the destruction of every module) cost the cold path more than a seventh of its
+instructions. Files are written with ``os.write`` or closed by ``with`` before that point, and nothing
+registers an ``atexit`` handler.
 """
 
 from __future__ import annotations
@@ -9,16 +18,64 @@ from __future__ import annotations
 import sys
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, hook_venv_dirs: str | None = None) -> int:
+    """``hook_venv_dirs``: the ``venv_dirs`` a hook looks for, "/"-joined, when a hook runs us (hook.py)."""
     args = sys.argv[1:] if argv is None else argv
+    if not _lean(args):
+        from autovenv import cli
+
+        return cli.main(args)
+    owns_process = argv is None
+    if owns_process:
+        import gc
+
+        gc.disable()
+    status = _run_lean(args, hook_venv_dirs)
+    if owns_process:
+        _exit_now(status)
+    return status
+
+
+def _lean(args: list[str]) -> bool:
+    """Whether the command line is one of the hot ones, served without click."""
     if args[:1] == ["export"]:
+        return "--help" not in args and "-h" not in args
+    if args[:1] == ["exec"]:
+        return not _asks_help(args[1:])
+    return args[:1] == ["hook"] and len(args) == 2 and not args[1].startswith("-")
+
+
+def _run_lean(args: list[str], hook_venv_dirs: str | None) -> int:
+    if args[0] == "export":
         from autovenv import export
 
-        return export.main(args[1:])
-    if args[:1] == ["hook"] and len(args) == 2 and not args[1].startswith("-"):
-        from autovenv import hook
+        return export.main(args[1:], hook_venv_dirs=hook_venv_dirs)
+    if args[0] == "exec":
+        from autovenv import execute
 
-        return hook.main(args[1:])
-    from autovenv import cli
+        return execute.main(args[1:])
+    from autovenv import hook
 
-    return cli.main(args)
+    return hook.main(args[1:])
+
+
+def _exit_now(status: int) -> None:
+    """Flush what was printed and leave without the interpreter's teardown (see the module docstring).
+
+    A flush that fails (stdout closed by the reader) ends the process as the teardown would have: the
+    output is lost either way, and the status says so.
+    """
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 120  # what Python's own exit reports when flushing stdout fails
+    os._exit(status)
+
+
+def _asks_help(args: list[str]) -> bool:
+    """``exec --help``: a help option before ``--`` (after it, it is the command's own)."""
+    before = args[: args.index("--")] if "--" in args else args[:1]
+    return any(a in ("-h", "--help") for a in before)

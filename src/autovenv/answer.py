@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import os
 
+from autovenv import display
+from autovenv.resolve.finders import env_deps
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -24,17 +27,9 @@ if TYPE_CHECKING:
 
 #: Bumped when the fields change, so hooks ignore entries written by another version.
 FORMAT = "1"
-#: Environment variables resolution reads. The hooks compare the same list, in this order.
-ENV_DEPS = (
-    "HOME",
-    "PYENV_ROOT",
-    "PYENV_VERSION",
-    "WORKON_HOME",
-    "XDG_CONFIG_HOME",
-    "XDG_DATA_HOME",
-    "AUTOVENV_CONFIG_DIR",
-    "AUTOVENV_DATA_DIR",
-)
+#: Environment variables resolution reads, as the finders declare them (``finders.env_deps``). The hooks
+#: compare the same list, in this order.
+ENV_DEPS = env_deps()
 SIG_SEP = "\x1f"
 
 
@@ -141,11 +136,13 @@ def build(
     for path in (*resolution.watch, *extra_watch):
         if os.path.lexists(path):
             seen.setdefault(path, None)
-    on_entry = tuple(p for p in dict.fromkeys(entry_watch) if p not in seen and os.path.lexists(p))
+    wanted = dict.fromkeys((*entry_watch, *resolution.entry_watch))
+    on_entry = tuple(p for p in wanted if p not in seen and os.path.lexists(p))
     target = decision.target
     quiet = resolution.quiet
+    # Every line a hook prints comes from here: one printable line each, whatever a file or name held.
+    notes = display.lines(decision.notes)
     if target is None:
-        notes = tuple(decision.notes)
         return Answer(quiet=quiet, notes=notes, watch=tuple(seen), sig=sig, entry_watch=on_entry)
     return Answer(
         key=target.key,
@@ -155,9 +152,9 @@ def build(
         prompt=target.prompt or "",
         pyenv_version=target.pyenv_version or "",
         path=pathsep.join(target.path_entries),
-        message=target.message,
+        message=display.text(target.message),
         quiet=quiet,
-        notes=tuple(decision.notes),
+        notes=notes,
         watch=tuple(seen),
         sig=sig,
         entry_watch=on_entry,

@@ -4,12 +4,14 @@ Layout: ``<cache dir>/<shell><the directory>/%`` (see ``entry_path``), so a look
 whatever the number of cached projects, and the hooks compute the same path without a process. Each
 entry is written atomically (rename) and its mtime set to just before resolution started: a watched
 path modified later is "newer" than the entry, which is how the hooks see an entry is stale.
-The cache directory is the user's alone: created 0700, and not used if another user owns it.
+The cache directory is the user's alone: created 0700, and not used unless it and every directory on the
+way are safe (autovenv.safepath); entries are created without following symbolic links.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 
 #: How far back an entry's stamp is set before resolution started. Linux stamps files from a coarse clock
 #: that lags the real one by up to a scheduler tick (a few ms): 50 ms covers it. Filesystems that keep
@@ -19,6 +21,8 @@ COARSE_SLACK_NS = 2_000_000_000
 GENERATION = "generation"
 #: Where the hooks keep their stamp files (see ``bump_generation``).
 STAMPS = "stamps"
+#: Where the lock comparison keeps its last answers (``resolve.lockmemo``).
+LOCK_MEMO = "locks"
 
 
 class CacheUnusable(OSError):
@@ -26,20 +30,21 @@ class CacheUnusable(OSError):
 
 
 def ensure_dir(base: str) -> None:
-    """Create ``base`` (0700) if needed; refuse one owned by someone else or open to others."""
+    """Create ``base`` (0700) if needed; refuse one that is not the user's alone (safepath: owned by them,
+    no one else may write it or any directory on the way). Hooks source what is in it."""
+    from autovenv.safepath import ensure_private_dir
+
     try:
-        os.makedirs(base, mode=0o700, exist_ok=True)
-        info = os.lstat(base)
+        ensure_private_dir(base)
     except OSError as exc:
-        raise CacheUnusable(f"cannot create the cache directory {base}: {exc.strerror or exc}") from exc
-    if not os.path.isdir(base) or os.path.islink(base):
-        raise CacheUnusable(f"{base} is not a directory")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise CacheUnusable(f"{base} belongs to another user; not using it")
-    if info.st_mode & 0o077:
-        os.chmod(base, 0o700)
+        raise CacheUnusable(str(exc)) from exc
     for sub in (STAMPS,):
-        os.makedirs(os.path.join(base, sub), mode=0o700, exist_ok=True)
+        try:
+            os.mkdir(os.path.join(base, sub), 0o700)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise CacheUnusable(f"cannot create {os.path.join(base, sub)}: {exc.strerror or exc}") from exc
 
 
 #: The name of an entry file. A directory's components keep their names, except that one starting with
@@ -91,6 +96,30 @@ def fallback_stamps() -> str:
     return os.path.join(tempfile.gettempdir(), f"autovenv-{uid}", STAMPS)
 
 
+def private_fallback_stamps(create: bool) -> str | None:
+    """``fallback_stamps()`` when it and its parent are the user's alone (created if ``create``), else None.
+
+    It lies in the shared temporary directory, where anyone may have made that name first, or made
+    ``stamps`` a link to a directory of the user's whose files would then be truncated or deleted.
+    """
+    from autovenv.safepath import ensure_private_dir
+
+    path = fallback_stamps()
+    try:
+        ensure_private_dir(os.path.dirname(path), create=create)
+        if create:
+            try:  # noqa: SIM105 - contextlib costs an import on the hot path
+                os.mkdir(path, 0o700)
+            except FileExistsError:
+                pass
+        if not stat.S_ISDIR(os.lstat(path).st_mode):  # ours: a directory, never a link to one
+            return None
+        ensure_private_dir(path, create=False)
+    except OSError:
+        return None
+    return path
+
+
 def bump_generation(base: str) -> None:
     """Invalidate every cached answer and every shell's in-memory answer at its next prompt.
 
@@ -98,15 +127,19 @@ def bump_generation(base: str) -> None:
     each prompt (it would cost every prompt a check); instead their stamp files are deleted, after the
     touch, and a prompt whose stamp is gone checks again, reading entries that are now stale.
     """
+    preferred: str | None = None
     try:
         ensure_dir(base)
+        preferred = os.path.join(base, STAMPS)
         path = generation_file(base)
         with open(path, "ab"):
             pass
         os.utime(path, None)
     except OSError:
         pass
-    for stamps in (os.path.join(base, STAMPS), fallback_stamps()):
+    for stamps in (preferred, private_fallback_stamps(create=False)):
+        if stamps is None:
+            continue
         try:
             names = os.listdir(stamps)
         except OSError:
@@ -133,8 +166,13 @@ def store(base: str, shell: str, candidate: str, text: str, started_ns: int) -> 
     directory = os.path.dirname(path)
     os.makedirs(directory, mode=0o700, exist_ok=True)
     temp = f"{path}.{os.getpid()}.tmp"
-    with open(temp, "wb") as handle:
-        handle.write(text.encode("utf-8", "surrogateescape"))
+    try:  # noqa: SIM105 - contextlib costs an import on the hot path
+        os.unlink(temp)  # left by a process with our pid that died mid-write
+    except FileNotFoundError:
+        pass
+    from autovenv.safepath import write_new
+
+    write_new(temp, text.encode("utf-8", "surrogateescape"))
     stamp = max(started_ns - slack_for(candidate), 0)
     os.utime(temp, ns=(stamp, stamp))
     os.replace(temp, path)

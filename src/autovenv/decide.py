@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from autovenv import trust
+from autovenv import display, trust
 from autovenv.plan import Target
 
 TYPE_CHECKING = False
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from autovenv.resolve.project import Resolution, Settings
+    from autovenv.resolve.venv import VenvInfo
 
 
 class Decision:
@@ -29,18 +30,37 @@ class Decision:
 
 
 def display_quote(value: str) -> str:
-    """Quote a path for a command shown to the user, so it can be pasted as it is (no shlex: it imports re).
+    """A path as one word of a POSIX shell command shown to the user (``display.word`` for bash)."""
+    return display.word(value, "bash")
 
-    Plain names stay bare; others get POSIX single quotes; a name holding control characters (a newline,
-    an ESC) gets ``$'...'`` escapes instead, so the message stays one printable line.
-    """
-    if value and all(c.isalnum() or c in "/._-+:@%=," for c in value):
-        return value
-    if value.isprintable():  # no C0/C1 controls, line separators or undecodable bytes (surrogates)
-        return "'" + value.replace("'", "'\\''") + "'"
-    from autovenv.shells.posix import quote
 
-    return quote(value)
+def recreate_command(info: VenvInfo, shell: str) -> str:
+    """How to make the venv afresh, in place: with uv for one uv made, else with ``venv``."""
+    if "uv" in info.cfg:
+        return display.command(["uv", "venv", "--clear", info.path], shell)
+    return display.command(["python3", "-m", "venv", "--clear", info.path], shell)
+
+
+def remedy(verdict: trust.Verdict, info: VenvInfo | None, root: str, shell: str) -> str:
+    """The end of a block line: the one fix that fits why it was blocked (empty: none to offer)."""
+    kind = verdict.remedy
+    if kind == trust.RECREATE and info is not None:
+        return f"; recreate it: {recreate_command(info, shell)}"
+    if kind == trust.CHMOD and verdict.fix is not None:
+        mode, path = verdict.fix
+        return f"; to fix: {display.command(['chmod', mode, path], shell)}"
+    allow = display.command(["autovenv", "allow", root], shell)
+    if kind == trust.TRUST:
+        return f"; to trust it: {allow}"
+    if kind == trust.TRUST_AGAIN:
+        return f"; to trust it again: {allow}"
+    if kind == trust.UNDENY:
+        return f"; to allow it again: {allow}"
+    return ""
+
+
+#: Finders named in the message (``activated blog-Xk3v9aQ2-py3.11 (poetry, Python 3.11.7)``).
+TOOL_KINDS = frozenset(("uv", "poetry", "pdm", "pipenv", "hatch", "pyenv-virtualenv"))
 
 
 def venv_label(venv: str, root: str) -> str:
@@ -53,7 +73,9 @@ def _prompt_values(name: str, version: tuple[int, ...]) -> str:
     return name if version >= (3, 13) else f"({name}) "
 
 
-def _venv_target(resolution: Resolution, settings: Settings, environ: Mapping[str, str]) -> Decision:
+def _venv_target(
+    resolution: Resolution, settings: Settings, environ: Mapping[str, str], shell: str
+) -> Decision:
     info = resolution.venv
     root = resolution.root or ""
     assert info is not None
@@ -61,27 +83,40 @@ def _venv_target(resolution: Resolution, settings: Settings, environ: Mapping[st
     if info.problem:
         return Decision(None, notes)
     verdict = trust.check_venv(info, settings.trust, environ)
-    if not verdict.allowed:
-        label = venv_label(info.path, root)
-        notes.append(
-            f"not activating {label}: {verdict.reason}; to trust it: autovenv allow {display_quote(root)}"
-        )
+    label = display.text(venv_label(info.path, root))
+    if not verdict.allowed or verdict.bin_dir is None:
+        notes.append(f"not activating {label}: {verdict.reason}{remedy(verdict, info, root, shell)}")
         return Decision(None, notes, verdict.reason)
-    name = resolution.prompt if isinstance(resolution.prompt, str) else info.prompt
+    if os.pathsep in verdict.bin_dir:  # the resolved path, which is what goes on PATH
+        notes.append(f"{display.text(verdict.bin_dir)} contains {os.pathsep!r}, which cannot be put on PATH")
+        return Decision(None, notes)
+    # Text from a project's config or a venv's pyvenv.cfg: shown escaped, never as terminal controls.
+    name = display.text(resolution.prompt if isinstance(resolution.prompt, str) else info.prompt)
     prompt = f"({name}) " if resolution.prompt is not False else None
-    version = f" (Python {info.version})" if info.version else ""
+    version = [f"Python {display.text(info.version)}"] if info.version else []
+    tool = [resolution.kind] if resolution.kind in TOOL_KINDS else []
+    if tool:
+        label = display.text(os.path.basename(info.path.rstrip("/")))
+    details = ", ".join((*tool, *version))
     target = Target(
         root=root,
-        path_entries=(info.bin_dir,),
-        venv=info.path,
+        path_entries=(verdict.bin_dir,),
+        venv=verdict.venv or info.path,
         venv_prompt=_prompt_values(name, info.version_tuple),
         prompt=prompt,
-        message=f"activated {venv_label(info.path, root)}{version}",
+        message=f"activated {label}" + (f" ({details})" if details else ""),
     )
+    if resolution.hint is not None:
+        # What the venv lacks against the project's pins: part of the answer (the daemon's too), so it
+        # shows when entering the project and when it changes, never at a cd within it.
+        lead, words = resolution.hint
+        notes.append(f"{display.text(lead)} {display.command(words, shell)}")
     return Decision(target, notes)
 
 
-def _python_target(resolution: Resolution, environ: Mapping[str, str], user_pyenv: str | None) -> Decision:
+def _python_target(
+    resolution: Resolution, environ: Mapping[str, str], user_pyenv: str | None, shell: str
+) -> Decision:
     selection = resolution.python
     root = resolution.root or ""
     assert selection is not None
@@ -90,29 +125,49 @@ def _python_target(resolution: Resolution, environ: Mapping[str, str], user_pyen
         return Decision(None, notes)  # a pin with anything wrong changes nothing; its one line says why
     if user_pyenv is not None and resolution.kind != "config":
         return Decision(None, notes)  # `pyenv shell` outranks .python-version, exactly as in pyenv
-    entries = tuple(selection.bin_dirs)
-    for entry in entries:
-        if os.pathsep in entry:
-            notes.append(f"{entry} contains {os.pathsep!r}, which cannot be put on PATH")
-            return Decision(None, notes)
+    entries: list[str] = []
+    for entry in selection.bin_dirs:
         verdict = trust.check_python_dir(entry)
-        if not verdict.allowed:
-            notes.append(f"not selecting {entry}: {verdict.reason}")
+        if not verdict.allowed or verdict.bin_dir is None:
+            fix = remedy(verdict, None, root, shell) if verdict.remedy == trust.CHMOD else ""
+            notes.append(f"not selecting {display.text(entry)}: {verdict.reason}{fix}")
             return Decision(None, notes, verdict.reason)
+        if os.pathsep in verdict.bin_dir:
+            shown = display.text(verdict.bin_dir)
+            notes.append(f"{shown} contains {os.pathsep!r}, which cannot be put on PATH")
+            return Decision(None, notes)
+        entries.append(verdict.bin_dir)
     name = selection.version_name()
     source = os.path.basename(resolution.source or "") or "PYENV_VERSION"
     target = Target(
-        root=root, path_entries=entries, pyenv_version=name, message=f"using Python {name} ({source})"
+        root=root,
+        path_entries=tuple(entries),
+        pyenv_version=name,
+        message=display.text(f"using Python {name} ({source})"),
     )
     return Decision(target, notes)
 
 
-def decide(resolution: Resolution, settings: Settings, environ: Mapping[str, str]) -> Decision:
-    """What should be active for ``resolution``; ``environ`` is the user's view (see plan.user_view)."""
+def decide(
+    resolution: Resolution, settings: Settings, environ: Mapping[str, str], shell: str | None = None
+) -> Decision:
+    """What should be active for ``resolution``; ``environ`` is the user's view (see plan.user_view).
+
+    ``shell`` is the shell the notes are for: commands in them are quoted for it (default: the shell
+    running the hook, else ``$SHELL``).
+    """
+    shell = shell or display.user_shell(environ)
+    decision = _decide(resolution, settings, environ, shell)
+    if resolution.create_hint is not None:
+        decision.notes.append(display.text(f"no venv yet: {resolution.create_hint}"))
+    return decision
+
+
+def _decide(resolution: Resolution, settings: Settings, environ: Mapping[str, str], shell: str) -> Decision:
     if resolution.root is None or not resolution.enabled:
         return Decision(None, list(resolution.problems))
     if resolution.venv is not None:
-        return _venv_target(resolution, settings, environ)
+        return _venv_target(resolution, settings, environ, shell)
     if resolution.python is not None:
-        return _python_target(resolution, environ, environ.get("PYENV_VERSION"))
+        return _python_target(resolution, environ, environ.get("PYENV_VERSION"), shell)
     return Decision(None, list(resolution.problems))

@@ -5,7 +5,8 @@ platformdirs' answers (``user_cache_dir`` / ``user_data_dir`` / ``user_config_di
 for app name "autovenv", no author) for Linux, macOS and Windows; a unit test holds them equal to
 platformdirs itself. Like platformdirs 4, an ``XDG_*`` variable counts on Linux and macOS when it holds an
 absolute path, and is ignored otherwise. ``AUTOVENV_CACHE_DIR`` / ``AUTOVENV_DATA_DIR`` /
-``AUTOVENV_CONFIG_DIR`` override.
+``AUTOVENV_CONFIG_DIR`` / ``AUTOVENV_RUNTIME_DIR`` override, also only when absolute: a relative one
+would name a directory inside whatever checkout the shell stands in.
 """
 
 from __future__ import annotations
@@ -31,6 +32,12 @@ def _xdg_set(environ: Mapping[str, str], name: str) -> str | None:
     return value if value.startswith("/") else None
 
 
+def _override(environ: Mapping[str, str], name: str) -> str | None:
+    """An ``AUTOVENV_*_DIR`` override when it is an absolute path."""
+    value = environ.get(name, "")
+    return value if os.path.isabs(value) else None
+
+
 def _xdg(environ: Mapping[str, str], name: str, default: str) -> str:
     return _xdg_set(environ, name) or os.path.join(_home(environ), default)
 
@@ -41,7 +48,7 @@ def _windows_local(environ: Mapping[str, str]) -> str:
 
 def cache_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str:
     """Per-user cache directory (answers cached per project directory live here)."""
-    override = environ.get("AUTOVENV_CACHE_DIR")
+    override = _override(environ, "AUTOVENV_CACHE_DIR")
     if override:
         return override
     if platform == "win32":
@@ -53,7 +60,7 @@ def cache_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platf
 
 def data_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str:
     """Per-user data directory (the trust store lives here: losing it must not be routine)."""
-    override = environ.get("AUTOVENV_DATA_DIR")
+    override = _override(environ, "AUTOVENV_DATA_DIR")
     if override:
         return override
     if platform == "win32":
@@ -65,7 +72,7 @@ def data_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platfo
 
 def config_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str:
     """Per-user configuration directory (``config.toml``)."""
-    override = environ.get("AUTOVENV_CONFIG_DIR")
+    override = _override(environ, "AUTOVENV_CONFIG_DIR")
     if override:
         return override
     if platform == "win32":
@@ -77,7 +84,7 @@ def config_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.plat
 
 def runtime_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str:
     """Per-user runtime directory (the daemon's socket and lock)."""
-    override = environ.get("AUTOVENV_RUNTIME_DIR")
+    override = _override(environ, "AUTOVENV_RUNTIME_DIR")
     if override:
         return override
     if platform == "win32":

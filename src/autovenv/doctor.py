@@ -277,6 +277,12 @@ def conda_finding(rc_text: str, condarc: str | None, environ: Mapping[str, str])
     return None
 
 
+#: direnv layouts that make a Python environment: the same lines for the check and for its sed fix (ERE),
+#: so the fix removes exactly the lines found and leaves `layout node`, `layout go`, ... alone.
+_PYTHON_LAYOUTS = "(python3?|pyenv|pipenv|poetry|uv)"
+PYTHON_LAYOUT_LINE = rf"^[[:space:]]*layout[[:space:]_]+{_PYTHON_LAYOUTS}([^[:alnum:]_]|$)"
+
+
 def envrc_findings(directory: str, read: Callable[[str], str | None]) -> list[Finding]:
     """direnv ``.envrc`` files from ``directory`` up that create or activate a Python env themselves."""
     findings = []
@@ -284,15 +290,13 @@ def envrc_findings(directory: str, read: Callable[[str], str | None]) -> list[Fi
     while True:
         path = os.path.join(current, ".envrc")
         text = read(path)
-        if text is not None and re.search(
-            r"^\s*layout[\s_]+(?:python3?|pyenv|pipenv|poetry|uv)\b", text, re.MULTILINE
-        ):
+        if text is not None and re.search(rf"^\s*layout[\s_]+{_PYTHON_LAYOUTS}\b", text, re.MULTILINE):
             findings.append(
                 Finding(
                     "warn",
                     f"{path} uses direnv's `layout python`, which activates its own venv here "
                     "and fights autovenv",
-                    f"sed -i.bak '/^[[:space:]]*layout/d' {_sh(path)} && direnv allow {_sh(current)}",
+                    f"sed -i.bak -E '/{PYTHON_LAYOUT_LINE}/d' {_sh(path)} && direnv allow {_sh(current)}",
                 )
             )
         parent = os.path.dirname(current)
@@ -354,9 +358,11 @@ def _sh(value: str) -> str:
 
 
 def _read_text(path: str, limit: int = 1024 * 1024) -> str | None:
+    """A startup file, ``.condarc`` or ``.envrc`` (a checkout's: a FIFO there must not hang doctor)."""
+    from autovenv.files import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit)
+        data = read_regular(path, limit)[:limit]
     except OSError:
         return None
     return init_mod.decode(data)[0]
@@ -623,13 +629,12 @@ def exit_code(findings: Iterable[Finding]) -> int:
 def _click_command() -> click.Command:
     import click
 
-    @click.command(name="doctor")
+    @click.command(name="doctor", short_help="Check the hook is installed and that nothing fights it.")
     @click.option("--shell", "shell", default=None, help="Check this shell instead of the detected one.")
     def doctor(shell: str | None) -> None:
         """Check that the hook is installed and running, and that nothing fights it."""
-        name = init_mod.canonical_shell(shell) if shell else None
-        if shell and name is None:
-            raise click.BadParameter(f"unknown shell {shell!r}", param_hint="--shell")
+        # An unknown name raises shells.UnknownShell: one line and exit status 2, as `hook` and `init`.
+        name = (init_mod.canonical_shell(shell) or shells.get(shell).NAME) if shell else None
         try:
             cwd = os.getcwd()
         except OSError:

@@ -15,18 +15,24 @@ import sys
 import time
 
 from autovenv import answer as answer_mod
-from autovenv import cache, dirs, plan, settings
-from autovenv.daemon import visit as daemon_visit
+from autovenv import cache, dirs, display, plan, settings
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+    from typing import TypeVar
 
+    from autovenv.decide import Decision
+    from autovenv.resolve.project import Resolution
     from autovenv.shells.base import Adapter
 
-USAGE = "usage: autovenv export SHELL [--hook]"
+    T = TypeVar("T")
+
+USAGE = "usage: autovenv export SHELL [--hook] [--quiet]"
+#: The running daemon's FIFO in the runtime dir (``daemon.visit.FIFO``; a test holds them equal).
+DAEMON_FIFO = "visits"
 
 
 def current_directory(environ: Mapping[str, str]) -> str:
@@ -62,45 +68,119 @@ def _write(stream: object, text: str) -> None:
         stream.write(text)  # type: ignore[attr-defined]
 
 
-def compute(
-    adapter: Adapter, environ: Mapping[str, str], directory: str
-) -> tuple[answer_mod.Answer, plan.Plan]:
-    """Resolve, decide and plan for ``directory``; refresh the cache entry on the way."""
+class Outcome:
+    """One directory's answer and what it was made from (``exec`` needs to know why nothing is active).
+
+    ``rendered`` is the answer as the adapter renders it when that was done already (for the cache).
+    """
+
+    __slots__ = ("answer", "decision", "rendered", "resolution")
+
+    def __init__(
+        self,
+        resolution: Resolution,
+        decision: Decision,
+        answer: answer_mod.Answer,
+        rendered: str | None = None,
+    ) -> None:
+        self.resolution = resolution
+        self.decision = decision
+        self.answer = answer
+        self.rendered = rendered
+
+
+def answer_for(
+    adapter: Adapter,
+    environ: Mapping[str, str],
+    directory: str,
+    hook_venv_dirs: str | None = None,
+    side_effects: bool = True,
+    compare_lock: bool = True,
+) -> Outcome:
+    """Resolve and decide for ``directory``: the one pipeline behind the hooks, ``export`` and ``exec``.
+
+    With ``side_effects`` (the hooks' cold path) the cache entry is refreshed and the daemon told; ``exec``
+    and ``export sh`` leave both alone. ``hook_venv_dirs`` ("/"-joined) are the venv directory names the
+    calling hook walks up looking for; when the user's ``venv_dirs`` changed since that hook was loaded,
+    the fresh answer says to open a new shell. ``compare_lock=False`` skips the lock comparison, whose
+    line only a person reads (``exec`` prints nothing on success).
+    """
     started = time.time_ns()
     user = settings.load(environ)
+    if not compare_lock:
+        user.stale_hint = False
     view = plan.user_view(environ, adapter.PATHSEP)
-    resolution = resolve(directory, view, user)
-    decision = decide(resolution, user, view)
-    if user.problem:
-        decision.notes.insert(0, user.problem)
-    base = dirs.cache_dir(environ)
-    extra: tuple[str, ...] = settings.watch_paths(environ)
+    base = dirs.cache_dir(environ) if side_effects else ""
     generation: tuple[str, ...] = ()
-    try:
-        cache.ensure_dir(base)
-        generation = (cache.ensure_generation(base),)
-    except OSError:
-        base = ""
+    if base:
+        try:
+            cache.ensure_dir(base)
+            generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
+        except OSError:
+            base = ""
+    memo = os.path.join(base, cache.LOCK_MEMO) if base else None
+    resolution = resolve(directory, view, user, lock_memo=memo)
+    decision = decide(resolution, user, view, adapter.NAME)
+    decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
+    extra: tuple[str, ...] = settings.watch_paths(environ)
     result = answer_mod.build(
         resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
     )
-    daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps this project's entries fresh
-    daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it in the background, never wait
+    daemon_here = user.daemon == "auto" or os.path.exists(
+        os.path.join(dirs.runtime_dir(environ), DAEMON_FIFO)
+    )
+    if side_effects and daemon_here:
+        # Imported only then: two modules are ~1 M instructions of a cold start that has none to spare.
+        from autovenv.daemon import visit as daemon_visit
+
+        daemon_visit.notify(resolution.candidate, view, environ)  # the daemon keeps the entries fresh
+        daemon_visit.autostart(environ, user.daemon)  # daemon = "auto": start it, never wait
+    rendered: str | None = None
     if base and resolution.candidate is not None:
+        rendered = adapter.render_answer(result)
         try:  # noqa: SIM105 - contextlib costs an import on the hot path
-            cache.store(base, adapter.NAME, resolution.candidate, adapter.render_answer(result), started)
+            cache.store(base, adapter.NAME, resolution.candidate, rendered, started)
         except OSError:
             pass
-    if resolution.hint and decision.target is not None:
-        # Shown by this fresh answer only, never from the cache: once per change.
-        result.notes = (*result.notes, resolution.hint)
-    return result, plan.plan(environ, decision.target, adapter.PATHSEP)
+    if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
+        # Not cached either: only shells started before the edit have the old list.
+        result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
+        rendered = None
+    return Outcome(resolution, decision, result, rendered)
+
+
+def compute(
+    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_venv_dirs: str | None = None
+) -> tuple[answer_mod.Answer, plan.Plan]:
+    """``answer_for`` and the changes that bring ``environ`` to its answer; the cache entry refreshed
+    (except for export-only adapters such as ``sh``, which have no hook to read it)."""
+    hooked = not getattr(adapter, "EXPORT_ONLY", False)
+    outcome = answer_for(adapter, environ, directory, hook_venv_dirs, side_effects=hooked)
+    return outcome.answer, plan.plan(environ, outcome.decision.target, adapter.PATHSEP)
+
+
+def outdated_hook_note(shell: str, config: str) -> str:
+    """The line for a shell whose hook walks up looking for another ``venv_dirs`` than the config's."""
+    again = ". $PROFILE" if shell == "pwsh" else f"exec {shell}"
+    return (
+        f"venv_dirs in {config} changed after this shell loaded autovenv; "
+        f"open a new shell (or run: {again}) for it to look for the new names"
+    )
 
 
 def compute_within(
-    adapter: Adapter, environ: Mapping[str, str], directory: str, seconds: float
+    adapter: Adapter,
+    environ: Mapping[str, str],
+    directory: str,
+    seconds: float,
+    hook_venv_dirs: str | None = None,
 ) -> tuple[answer_mod.Answer, plan.Plan] | None:
-    """``compute`` with a deadline: ``None`` when a hung filesystem holds it longer than ``seconds``.
+    """``compute`` with a deadline: ``None`` when a hung filesystem holds it longer than ``seconds``."""
+    return within(seconds, lambda: compute(adapter, environ, directory, hook_venv_dirs))
+
+
+def within(seconds: float, work: Callable[[], T]) -> T | None:
+    """``work()``, or ``None`` when a hung filesystem holds it longer than ``seconds``.
 
     The work runs in a thread (the builtin ``_thread``: no import cost); a thread stuck in a system call
     cannot be cancelled, so the caller exits the process instead of waiting for it.
@@ -111,21 +191,31 @@ def compute_within(
     done.acquire()
     box: list[object] = []
 
-    def work() -> None:
+    def run() -> None:
         try:
-            box.append(compute(adapter, environ, directory))
+            box.append(work())
         except BaseException as exc:
             box.append(exc)
         finally:
             done.release()
 
-    _thread.start_new_thread(work, ())
+    _thread.start_new_thread(run, ())
     if not done.acquire(timeout=seconds):
         return None
     outcome = box[0]
     if isinstance(outcome, BaseException):
         raise outcome
     return outcome  # type: ignore[return-value]
+
+
+def hook_text(
+    adapter: Adapter, environ: Mapping[str, str], directory: str, hook_venv_dirs: str | None
+) -> str:
+    """What ``export SHELL --hook`` prints: the answer in the hook's variables (as cached, when it was).
+    No plan: the hook applies the answer itself."""
+    hooked = not getattr(adapter, "EXPORT_ONLY", False)
+    outcome = answer_for(adapter, environ, directory, hook_venv_dirs, side_effects=hooked)
+    return outcome.rendered if outcome.rendered is not None else adapter.render_answer(outcome.answer)
 
 
 def deadline(environ: Mapping[str, str]) -> float:
@@ -136,41 +226,48 @@ def deadline(environ: Mapping[str, str]) -> float:
         return 0.2
 
 
-def main(argv: list[str], environ: Mapping[str, str] | None = None) -> int:
+def main(argv: list[str], environ: Mapping[str, str] | None = None, hook_venv_dirs: str | None = None) -> int:
     from autovenv import shells
 
     environ = os.environ if environ is None else environ
-    args = [a for a in argv if a != "--hook"]
-    if len(args) != 1:
+    args = [a for a in argv if a not in ("--hook", "--quiet", "-q")]
+    quiet = "--quiet" in argv or "-q" in argv
+    if len(args) != 1 or any(a.startswith("-") for a in args):
         _write(sys.stderr, f"autovenv: {USAGE}\n")
         return 2
     try:
-        adapter = shells.get(args[0])
+        adapter = shells.get(args[0], export_only="--hook" not in argv)
     except shells.UnknownShell as exc:
         _write(sys.stderr, f"autovenv: {exc}\n")
         return 2
     directory = current_directory(environ)
     limit = deadline(environ)
+    hooked = "--hook" in argv
+    outcome: tuple[answer_mod.Answer, plan.Plan] | str | None
     try:
-        outcome = compute_within(adapter, environ, directory, limit)
+        if hooked:
+            outcome = within(limit, lambda: hook_text(adapter, environ, directory, hook_venv_dirs))
+        else:
+            outcome = compute_within(adapter, environ, directory, limit, hook_venv_dirs)
     except Exception as exc:
-        _write(sys.stderr, f"autovenv: internal error ({type(exc).__name__}: {exc}); nothing changed\n")
+        shown = display.text(f"internal error ({type(exc).__name__}: {exc})")
+        _write(sys.stderr, f"autovenv: {shown}; nothing changed\n")
         return 1
     if outcome is None:
         _write(
             sys.stderr,
-            f"autovenv: gave up on {directory} after {int(limit * 1000)} ms (slow or hung filesystem?); "
-            "nothing changed\n",
+            f"autovenv: gave up on {display.text(directory)} after {int(limit * 1000)} ms "
+            "(slow or hung filesystem?); nothing changed\n",
         )
         sys.stderr.flush()
         os._exit(1)
-    result, changes = outcome
-    if "--hook" in argv:
-        _write(sys.stdout, adapter.render_answer(result))
+    if isinstance(outcome, str):
+        _write(sys.stdout, outcome)
         return 0
-    for note in result.notes:
+    result, changes = outcome
+    for note in () if quiet else result.notes:
         _write(sys.stderr, f"autovenv: {note}\n")
     _write(sys.stdout, adapter.render_plan(changes))
-    if changes.message and not result.quiet:
+    if changes.message and not result.quiet and not quiet:
         _write(sys.stderr, f"autovenv: {changes.message}\n")
     return 0

@@ -8,7 +8,6 @@ regular files on the open descriptor itself (no race with a swap), and read up t
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 
@@ -37,13 +36,17 @@ def read_regular(path: str, limit: int, follow_symlinks: bool = True) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             kind = describe(info.st_mode)
-            error = NotARegularFile(errno.EINVAL, f"{kind}, not a regular file", path)
+            # EINVAL, 22 on every system Python runs on: the errno module would cost the cold path an import
+            error = NotARegularFile(22, f"{kind}, not a regular file", path)
             error.kind = kind
             raise error
         chunks: list[bytes] = []
         total = 0
+        # Ask for what the file holds (plus one byte, to see it grew), not for the limit: a read of
+        # ``limit`` bytes allocates that much first (64 MiB for a git index, at every cold start).
+        size = min(limit + 1, info.st_size + 1 if info.st_size else 65536)
         while total <= limit:
-            chunk = os.read(fd, limit + 1 - total)
+            chunk = os.read(fd, min(size, limit + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)

@@ -7,8 +7,9 @@ import os
 import sys
 import time
 
-from autovenv import answer, cache, dirs, settings
+from autovenv import answer, cache, dirs, display, plan, settings
 from autovenv.resolve.finders import candidate_names
+from autovenv.safepath import write_new
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,53 +18,73 @@ if TYPE_CHECKING:
     from autovenv.shells.base import Adapter
 
 
-def export_command() -> list[str]:
+def export_command(venv_dirs: tuple[str, ...] | None = None) -> list[str]:
     """The lean command the hook runs: this interpreter, isolated, without site, importing only us.
 
     ``-I`` keeps the user's PYTHONPATH and the current directory (a hostile checkout) off ``sys.path``;
     ``-S`` skips site's start-up work. The directory holding our package is put on ``sys.path`` by hand.
+    ``venv_dirs`` are the user's part of the names the hook walks up looking for (baked into its text):
+    the command passes them on, so ``export`` can tell a shell whose list is out of date.
     """
     package_parent = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # Hex, not a quoted literal: no quote character can reach a shell's or Windows' argument parser.
     hexed = package_parent.encode("utf-8", "surrogateescape").hex()
+    given = ""
+    if venv_dirs is not None:  # names hold no "/"; hex, as above (and short: it is in every hook's text)
+        hexed_dirs = "/".join(venv_dirs).encode("utf-8", "surrogateescape").hex()
+        given = f"hook_venv_dirs=bytes.fromhex('{hexed_dirs}').decode('utf-8','surrogateescape')"
     code = (
         f"import sys;sys.path.insert(0,bytes.fromhex('{hexed}').decode('utf-8','surrogateescape'));"
-        "from autovenv._entry import main;sys.exit(main())"
+        f"from autovenv._entry import main;sys.exit(main({given}))"
     )
     return [sys.executable, "-I", "-S", "-c", code]
 
 
-def stamp_dir(base: str) -> str:
-    """Where the hook keeps its stamp files: the cache's ``stamps/``, else a private directory in /tmp.
+#: Where the hooks look when there is no directory they may use: no file can be made under /dev/null (or
+#: Windows' NUL device), by anyone, root included, so a hook's ``-f`` tests fail and its stamp files
+#: cannot be written.
+NOWHERE = "\\\\.\\NUL" if os.name == "nt" else "/dev/null"
+
+
+def stamp_dir(base: str | None) -> str:
+    """Where the hook keeps its stamp files: the cache's ``stamps/``, else a private directory in the
+    temporary directory, else ``NOWHERE`` (no stamps: more cold checks, nothing unsafe).
 
     Stamps are how a hook notices, without a process, that a venv appeared while the user sat in a
     directory; an unusable cache must cost the cache, not that.
     """
-    preferred = os.path.join(base, cache.STAMPS)
-    if os.access(preferred, os.W_OK):
-        return preferred
-    fallback = cache.fallback_stamps()
-    try:
-        cache.ensure_dir(os.path.dirname(fallback))
-    except OSError:
-        return preferred
-    return fallback
+    if base is not None:
+        preferred = os.path.join(base, cache.STAMPS)
+        if os.access(preferred, os.W_OK):
+            return preferred
+    return cache.private_fallback_stamps(create=True) or NOWHERE
 
 
-def hook_values(environ: Mapping[str, str]) -> dict[str, object]:
-    user = settings.load(environ)
+def usable_cache(environ: Mapping[str, str]) -> str | None:
+    """The cache directory when it is the user's alone; else None, after one line saying why."""
     base = dirs.cache_dir(environ)
     try:
         cache.ensure_dir(base)
     except OSError as exc:
-        sys.stderr.write(f"autovenv: {exc}; working without a cache\n")
+        sys.stderr.write(display.text(f"autovenv: {exc}; working without a cache") + "\n")
+        return None
+    return base
+
+
+def hook_values(environ: Mapping[str, str]) -> dict[str, object]:
+    user = settings.load(environ)
+    base = usable_cache(environ)
     return {
         "AUTOVENV_STAMPS": stamp_dir(base),
-        "AUTOVENV_EXPORT": export_command(),
-        "AUTOVENV_CACHE": base,
+        "AUTOVENV_EXPORT": export_command(user.venv_dirs),
+        "AUTOVENV_CACHE": NOWHERE if base is None else base,
         "AUTOVENV_MARKERS": list(candidate_names(user.venv_dirs)),
+        "AUTOVENV_QUIET": "1" if user.quiet else "",
         "AUTOVENV_DEPS": list(answer.ENV_DEPS),
         "AUTOVENV_FORMAT": answer.FORMAT,
+        # Names an activation may save (plan.ACTIVATION_VARS): an inherited AUTOVENV_SAVED naming any
+        # other is not acted on.
+        "AUTOVENV_SAVABLE": " " + " ".join(plan.ACTIVATION_VARS) + " ",
     }
 
 
@@ -141,8 +162,11 @@ def write_file(path: str, data: bytes, mtime_ns: int | None = None) -> None:
     failures are silent: the copies only save time."""
     temp = f"{path}.{os.getpid()}.tmp"
     try:
-        with open(temp, "wb") as handle:
-            handle.write(data)
+        try:  # noqa: SIM105 - contextlib costs an import at every shell start
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        write_new(temp, data)
         if mtime_ns is not None:
             os.utime(temp, ns=(mtime_ns, mtime_ns))
         os.replace(temp, path)

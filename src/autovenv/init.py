@@ -103,14 +103,18 @@ def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "
 
 def hook_line(shell: str, environ: Mapping[str, str] = os.environ) -> str:
     """The line to add: for bash, zsh and fish the start line (autovenv.start) with the start file's path
-    in this environment's cache; for PowerShell, or a cache path that is not absolute, the plain line."""
+    in this environment's cache; for PowerShell, or a cache that is not absolute or not the user's alone,
+    the plain line."""
     from autovenv import dirs, shells, start
+    from autovenv.safepath import private_dir_problem
 
     adapter = shells.get(shell)
     line_for: Callable[[str], str] | None = getattr(adapter, "start_line", None)
     cache = dirs.cache_dir(environ)
     if line_for is None or not os.path.isabs(cache):
         return adapter.HOOK_LINE
+    if private_dir_problem(cache) is not None:
+        return adapter.HOOK_LINE  # a start file in a cache others could swap would be sourced at start
     return line_for(start.path(adapter.NAME, cache))
 
 
@@ -234,12 +238,20 @@ def upgraded(text: str, encoding: str, shell: str, line: str) -> bytes | None:
     return encode("".join(lines), encoding) if changed else None
 
 
+#: A startup file larger than this is not one init should rewrite.
+MAX_RC_BYTES = 16 * 1024 * 1024
+
+
 def plan(shell: str, path: str, environ: Mapping[str, str] = os.environ) -> Change:
+    """What init would do to ``path``; a startup file that is a FIFO or device is refused (OSError)."""
+    from autovenv.files import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            before: bytes | None = handle.read()
+        before: bytes | None = read_regular(path, MAX_RC_BYTES)
     except FileNotFoundError:
         before = None
+    if before is not None and len(before) > MAX_RC_BYTES:
+        raise OSError(f"{path} is larger than {MAX_RC_BYTES // 1024 // 1024} MiB; add the hook line yourself")
     return Change(shell, path, before, with_hook(before, shell, hook_line(shell, environ)))
 
 
@@ -415,10 +427,10 @@ def run(
         if shell is None:
             raise AutovenvError("cannot tell which shell you use; name it: autovenv init bash|zsh|fish|pwsh")
     else:
-        named = canonical_shell(shell)
-        if named is None:
-            raise AutovenvError(f"unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
-        shell = named
+        from autovenv import shells
+
+        # An unknown name raises shells.UnknownShell: one line and exit status 2, as `hook` and `doctor`.
+        shell = canonical_shell(shell) or shells.get(shell).NAME
     if (fix_policy_flag or terminal) and shell != "pwsh":
         raise AutovenvError(f"{'--fix-policy' if fix_policy_flag else '--terminal'} is for PowerShell only")
     if how != "given":
@@ -470,7 +482,7 @@ def edit(
 def _click_command() -> click.Command:
     import click
 
-    @click.command(name="init")
+    @click.command(name="init", short_help="Add the hook line to your shell's startup file.")
     @click.argument("shell", required=False)
     @click.option("--dry-run", is_flag=True, help="Show the change to the startup file; change nothing.")
     @click.option(

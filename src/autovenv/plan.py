@@ -113,12 +113,22 @@ def is_active(environ: Mapping[str, str]) -> bool:
     return KEY in environ
 
 
+def saved_names(env: Mapping[str, str]) -> list[str]:
+    """The names in ``AUTOVENV_SAVED`` that an activation may have saved; anything else is ignored.
+
+    The value is inherited from the parent process, so it may be anything: a name such as ``PATH``
+    would restore an ``AUTOVENV_OLD_PATH`` someone else chose, and the hooks never act on such a name
+    either (they hold the same list, from ``ACTIVATION_VARS``).
+    """
+    return [name for name in env.get(SAVED, "").split() if name in ACTIVATION_VARS]
+
+
 def changed_by_user(env: Mapping[str, str]) -> list[str]:
     """The variables we set that no longer hold what we set them to: the user changed them since.
 
     ``AUTOVENV_SET_<NAME>`` records the value we set (absent: we unset it).
     """
-    return [name for name in env.get(SAVED, "").split() if env.get(name) != env.get(SET_PREFIX + name)]
+    return [name for name in saved_names(env) if env.get(name) != env.get(SET_PREFIX + name)]
 
 
 def unapply(env: dict[str, str], pathsep: str) -> None:
@@ -134,7 +144,7 @@ def unapply(env: dict[str, str], pathsep: str) -> None:
     if added and "PATH" in env:
         for entry in added.split(pathsep):
             env["PATH"] = remove_entry(env["PATH"], entry, pathsep)
-    for name in env.get(SAVED, "").split():
+    for name in saved_names(env):
         old = OLD_PREFIX + name
         env.pop(SET_PREFIX + name, None)
         if name in theirs:
@@ -177,7 +187,7 @@ def hand_over(env: dict[str, str], pathsep: str) -> None:
                 env[name] = remove_entry(env[name], entry, pathsep)
     if OLD_PREFIX + "PYTHONHOME" in env and not env.get("_OLD_VIRTUAL_PYTHONHOME"):
         env["_OLD_VIRTUAL_PYTHONHOME"] = env[OLD_PREFIX + "PYTHONHOME"]
-    for name in env.get(SAVED, "").split():
+    for name in saved_names(env):
         env.pop(OLD_PREFIX + name, None)
         env.pop(SET_PREFIX + name, None)
     for name in STATE_VARS:

@@ -94,16 +94,20 @@ def installed_record() -> str | None:
 
 
 def usable_cache(values: Mapping[str, object]) -> bool:
-    """Did the hook rendered from ``values`` use its cache, and is that cache this user's? Otherwise (no
-    cache; another user's, as under ``sudo`` keeping HOME) its start file is left alone."""
+    """Did the hook rendered from ``values`` use its cache, and is that cache this user's alone (safepath:
+    theirs, 0700, no one else able to swap a directory on the way)? Otherwise (no cache; another user's,
+    as under ``sudo`` keeping HOME; a shared ``XDG_CACHE_HOME``) nothing is written there, since a shell
+    start would source it."""
+    from autovenv.safepath import ensure_private_dir
+
     cache = values.get("AUTOVENV_CACHE")
     if not isinstance(cache, str) or values.get("AUTOVENV_STAMPS") != os.path.join(cache, "stamps"):
         return False
     try:
-        owner = os.stat(cache).st_uid
+        ensure_private_dir(cache, create=False)
     except OSError:
         return False
-    return not hasattr(os, "getuid") or owner == os.getuid()
+    return True
 
 
 def checks(values: Mapping[str, object], environ: Mapping[str, str], own: str) -> Checks | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from autovenv import plan, settings, trust
+from autovenv import display, plan, settings, trust
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
 
@@ -17,6 +17,23 @@ KIND_TEXT = {
     "venv-dir": "in-project venv directory",
     "venv-file": ".venv file naming a venv",
     "python-version": ".python-version (pyenv rules)",
+    "uv": "uv's project env",
+    "poetry": "Poetry's env",
+    "pdm": "PDM's env",
+    "pipenv": "Pipenv's env",
+    "hatch": "Hatch's default env",
+    "pyenv-virtualenv": "pyenv-virtualenv env named in .python-version",
+    "conda": "a conda project (not activated)",
+}
+#: Finders that stand for a tool: ``status --json`` names it in ``decided_by.tool``.
+TOOLS = {
+    "uv": "uv",
+    "poetry": "poetry",
+    "pdm": "pdm",
+    "pipenv": "pipenv",
+    "hatch": "hatch",
+    "pyenv-virtualenv": "pyenv-virtualenv",
+    "conda": "conda",
 }
 
 
@@ -32,14 +49,23 @@ def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
     data: dict[str, object] = {
         "directory": directory,
         "project_root": resolution.root,
-        "decided_by": {"kind": resolution.kind, "source": resolution.source} if resolution.kind else None,
+        "decided_by": {
+            "kind": resolution.kind,
+            "tool": TOOLS.get(resolution.kind or ""),
+            "source": resolution.source,
+            "setting": resolution.setting,
+        }
+        if resolution.kind
+        else None,
         "enabled": resolution.enabled,
         "venv": None,
         "python": None,
         "would_activate": None,
         "blocked": decision.blocked,
-        "problems": decision.notes,
+        # Your own config's mistakes first: they change what every project gets.
+        "problems": [*user.problems, *decision.notes],
         "trust_mode": user.trust,
+        "user_config": {"path": user.path, "problems": list(user.problems)},
         "active_now": {
             "root": environ.get(plan.ROOT),
             "venv": environ.get(plan.VENV),
@@ -87,6 +113,8 @@ def format_text(data: Mapping[str, object]) -> str:
         kind = KIND_TEXT.get(str(decided.get("kind")), str(decided.get("kind")))
         lines.append(f"project:       {root}")
         lines.append(f"decided by:    {kind}: {decided.get('source')}")
+        if decided.get("setting"):
+            lines.append(f"               {decided['setting']}")
     if not data["enabled"]:
         lines.append("autovenv:      disabled by the project's config (enabled = false)")
     venv = data["venv"]
@@ -123,7 +151,8 @@ def format_text(data: Mapping[str, object]) -> str:
         lines.append(f"this shell:    active for {active['root']}")
     if active.get("paused"):
         lines.append(f"paused:        {active['paused']} (after deactivate; resumes when you leave it)")
-    return "\n".join(lines) + "\n"
+    # Paths and names are data: one printable line each, whatever the directory is called.
+    return "".join(display.text(line) + "\n" for line in lines)
 
 
 def directory_arg(path: str | None, environ: Mapping[str, str]) -> str:

@@ -1,19 +1,29 @@
-"""Trust: never put a directory first on PATH unless it is plainly the user's own (DESIGN §5).
+"""Trust: a directory goes first on PATH only when it is plainly the user's own (DESIGN §5, README "Trust").
 
-A venv's ``bin/`` first on PATH receives every command the user types, so a checkout that ships a
-``.venv/bin/git`` must not get it silently. Blocked unless allowed: owned by another user (root is fine:
-it can hijack anything anyway), writable by group or others, tracked by git, created at another path,
-or — with ``trust = "ask"`` — simply not allowed yet. Allows are keyed by the venv's real path plus its
-identity (device, inode, pyvenv.cfg inode and mtime), so a swapped venv needs a new allow.
+A venv's ``bin/`` first on PATH receives every command the user types. Without an explicit ``allow`` it
+is activated only when all of these hold, checked in this order (the first that fails is reported,
+with the remedy that fits it):
+
+1. it still has its interpreter (else it is broken: recreate it);
+2. the path is safe (``safepath``): every directory from ``/`` to its ``bin`` and to the interpreter its
+   ``python`` runs is the user's or root's and writable by no one else;
+3. it was made here (``origin``): its creator recorded this very path, and ``pyvenv.cfg`` was written
+   in place;
+4. no git repository containing it tracks it (``gitindex``);
+5. the user's ``trust`` setting is ``"auto"`` (``"ask"``, or any value that is not ``"auto"``, needs an
+   allow for every venv).
+
+A deny always wins; an allow (``allowstore``) lifts the rules for exactly the venv it was given for, with
+exactly the ``bin/`` it had. A pyenv interpreter selected by ``.python-version`` gets rule 2.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 
+from autovenv import gitindex, origin
 from autovenv.dirs import data_dir, mirror_path
-from autovenv.files import read_regular
+from autovenv.safepath import Resolved, Walker
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,257 +33,166 @@ if TYPE_CHECKING:
 
 ALLOW = "allow"
 DENY = "deny"
-#: Bounded read of .git/index: a larger index is checked by git itself.
-MAX_INDEX_BYTES = 64 * 1024 * 1024
+#: Remedies a block line may offer (decide.py words them for the user's shell).
+RECREATE = "recreate"
+TRUST = "allow"
+TRUST_AGAIN = "allow-again"
+UNDENY = "undeny"
+CHMOD = "chmod"
+NO_REMEDY = ""
 
 
-class Verdict:
-    """Whether activation may proceed; ``reason`` is a short phrase for the one-line block message."""
 
-    __slots__ = ("allowed", "reason")
-
-    def __init__(self, allowed: bool, reason: str | None = None) -> None:
-        self.allowed = allowed
-        self.reason = reason
-
-    def __repr__(self) -> str:
-        return f"Verdict({self.allowed!r}, {self.reason!r})"
-
-
-def store_dir(environ: Mapping[str, str] = os.environ) -> str:
-    return os.path.join(data_dir(environ), "trust")
-
-
-def identity(venv_path: str) -> str:
-    """What makes this venv *this* venv: recreated or swapped in, it gets a new identity."""
-    try:
-        top = os.stat(venv_path)
-        cfg = os.stat(os.path.join(venv_path, "pyvenv.cfg"))
-    except OSError:
-        return "missing"
-    return f"{top.st_dev}:{top.st_ino}:{cfg.st_ino}:{cfg.st_mtime_ns}"
-
-
-def _record_path(venv_path: str, kind: str, environ: Mapping[str, str]) -> str:
-    return os.path.join(mirror_path(store_dir(environ), os.path.realpath(venv_path)), kind)
-
-
-def _read_record(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            return handle.read(4096).strip()
-    except OSError:
-        return None
-
-
+# The store's functions, for the CLI and status (allowstore is imported only when it is needed: a venv
+# that breaks no rule, the common case, costs the cold path no import of it).
 def record(venv_path: str, kind: str, environ: Mapping[str, str] = os.environ) -> str:
-    """Store an allow (with the venv's identity) or a deny (for the path, whatever is there later)."""
-    path = _record_path(venv_path, kind, environ)
-    other = _record_path(venv_path, DENY if kind == ALLOW else ALLOW, environ)
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    os.chmod(store_dir(environ), 0o700)
-    with open(path, "w", encoding="utf-8", errors="surrogateescape") as handle:
-        handle.write(identity(venv_path) if kind == ALLOW else "denied")
-        handle.write("\n")
-    if os.path.exists(other):
-        os.unlink(other)
-    return path
+    from autovenv import allowstore
+
+    return allowstore.record(venv_path, kind, environ)
 
 
 def forget(venv_path: str, environ: Mapping[str, str] = os.environ) -> bool:
-    removed = False
-    for kind in (ALLOW, DENY):
-        path = _record_path(venv_path, kind, environ)
-        if os.path.exists(path):
-            os.unlink(path)
-            removed = True
-    return removed
+    from autovenv import allowstore
+
+    return allowstore.forget(venv_path, environ)
 
 
 def records(environ: Mapping[str, str] = os.environ) -> list[tuple[str, str, bool]]:
-    """Every stored decision as (venv real path, allow|deny, still matches the venv on disk)."""
-    base = store_dir(environ)
-    found: list[tuple[str, str, bool]] = []
-    for current, _dirs, files in os.walk(base):
-        for kind in (ALLOW, DENY):
-            if kind not in files:
-                continue
-            relative = current[len(base) :]
-            venv = relative.replace("/d", "/")[:-1] or "/"
-            value = _read_record(os.path.join(current, kind))
-            matches = kind == DENY or value == identity(venv)
-            found.append((venv, kind, matches))
-    return sorted(found)
+    from autovenv import allowstore
+
+    return allowstore.records(environ)
 
 
 def stored(venv_path: str, environ: Mapping[str, str]) -> str | None:
-    """``allow`` (identity still matches), ``deny``, or ``None``."""
-    if os.path.exists(_record_path(venv_path, DENY, environ)):
-        return DENY
-    value = _read_record(_record_path(venv_path, ALLOW, environ))
-    if value is not None and value == identity(venv_path):
-        return ALLOW
+    from autovenv import allowstore
+
+    return allowstore.stored(venv_path, environ)
+
+
+def denied(venv: str, environ: Mapping[str, str]) -> bool:
+    """Whether the user denied the venv at ``venv`` (resolved path): one ``lstat``, no import."""
+    store = os.path.join(data_dir(environ), "trust")
+    return os.path.lexists(os.path.join(mirror_path(store, venv), DENY))
+
+
+class Verdict:
+    """Whether activation may proceed.
+
+    ``reason`` is a short phrase for the one-line block message and ``remedy`` which fix to offer (with
+    ``fix``: the ``chmod`` mode and directory). ``bin_dir`` is the resolved directory to put on PATH and
+    ``venv`` the path to show as ``VIRTUAL_ENV``.
+    """
+
+    __slots__ = ("allowed", "bin_dir", "fix", "reason", "remedy", "venv")
+
+    def __init__(
+        self,
+        allowed: bool,
+        reason: str | None = None,
+        remedy: str = NO_REMEDY,
+        bin_dir: str | None = None,
+        venv: str | None = None,
+        fix: tuple[str, str] | None = None,
+    ) -> None:
+        self.allowed = allowed
+        self.reason = reason
+        self.remedy = remedy
+        self.bin_dir = bin_dir
+        self.venv = venv
+        self.fix = fix
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.allowed!r}, {self.reason!r}, {self.remedy!r})"
+
+
+def _path_rule(found: Resolved, what: str) -> tuple[str, str, tuple[str, str] | None]:
+    """(reason, remedy, chmod fix) for a path ``safepath`` found unsafe: the ``chmod`` when the user
+    owns the directory at fault, else ``allow`` (trusting whoever can write it is the only other way)."""
+    problem = found.problem or f"its {what} cannot be reached"
+    return f"{problem}, so others could swap its {what}", (CHMOD if found.fix else TRUST), found.fix
+
+
+def _rules(info: VenvInfo, walker: Walker, venv: Resolved, bin_dir: Resolved, mode: str) -> Verdict | None:
+    """The first rule ``info`` breaks, as a Verdict (None: it breaks none)."""
+    if info.interpreter_missing:
+        home = info.cfg.get("home", "?")
+        reason = f"its interpreter {info.python} is missing (was its base Python in {home} removed?)"
+        return Verdict(False, reason, RECREATE)
+    for found, what in ((venv, "venv"), (bin_dir, "bin")):
+        if found.problem is not None:
+            reason, remedy, fix = _path_rule(found, what)
+            return Verdict(False, reason, remedy, fix=fix)
+    interpreter = walker.resolve(info.python, "file")
+    if interpreter.problem is not None:
+        runs = interpreter.real or info.python
+        return Verdict(False, f"its python runs {runs}: {interpreter.problem}", RECREATE)
+    assert venv.real is not None
+    made = origin.origin(info, venv.real)
+    if made.reason is not None:
+        return Verdict(False, made.reason, made.remedy)
+    shipped = gitindex.tracked_by(venv.real)
+    if shipped is not None:
+        return Verdict(False, shipped, TRUST)
+    if info.named_by is not None:
+        reason = f"only {info.named_by} points there, outside the project (a project file is not enough)"
+        return Verdict(False, reason, TRUST)
+    if mode == "ask":
+        return Verdict(False, 'trust = "ask" in your config and you have not allowed it', TRUST)
+    if mode != "auto":
+        reason = f'trust = "{mode}" in your config is not "auto" or "ask": treated as "ask"'
+        return Verdict(False, reason, TRUST)
     return None
-
-
-def _owner_problem(path: str, what: str) -> str | None:
-    """Owned by someone else, or writable by others: either could swap what runs from here.
-
-    A symlinked venv is judged by what it points to (a link's own mode bits are always 0777); the
-    link itself must still be ours, since whoever owns it decides where it points.
-    """
-    try:
-        link = os.lstat(path)
-        info = os.stat(path)
-    except OSError:
-        return None
-    uid = os.getuid() if hasattr(os, "getuid") else None
-    for owner in (link.st_uid, info.st_uid):
-        if uid is not None and owner not in (uid, 0):
-            return f"its {what} is owned by another user (uid {owner})"
-    if os.name == "nt":
-        return None  # mode bits mean nothing there (every file reads 0o666); ACLs decide
-    # Sticky or not: whoever may create files here may add a `bin/git` of their own.
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return f"its {what} is writable by {'others' if info.st_mode & stat.S_IWOTH else 'its group'}"
-    return None
-
-
-def ownership_problem(directory: str, bin_dir: str) -> str | None:
-    """Another user's, or a group-/world-writable, directory could swap what runs as ``python`` or ``ls``."""
-    return _owner_problem(directory, "directory") or _owner_problem(bin_dir, "bin") or None
-
-
-def _git_dir(start: str) -> tuple[str, str] | None:
-    """(work tree, git dir) of the repository containing ``start``, found by walking up; no git process."""
-    current = start
-    while True:
-        dot_git = os.path.join(current, ".git")
-        if os.path.isdir(dot_git):
-            return current, dot_git
-        if os.path.isfile(dot_git):
-            try:
-                line = read_regular(dot_git, 4096).decode("utf-8", "replace").partition("\n")[0].strip()
-            except OSError:
-                return None
-            if line.startswith("gitdir:"):
-                target = line[len("gitdir:") :].strip()
-                return current, os.path.normpath(os.path.join(current, target))
-            return None
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
-def git_tracked(venv_path: str) -> bool:
-    """True when git tracks files inside the venv (a committed venv: anyone who can push can change it).
-
-    The index is read here, never through a ``git`` process: git would honour the repository's own
-    config, and a hostile checkout's ``core.fsmonitor`` names a command git runs. An index too large or
-    unreadable to parse counts as tracking it (the safe answer).
-    """
-    real = os.path.realpath(venv_path)
-    found = _git_dir(os.path.dirname(real))
-    if found is None:
-        return False
-    work_tree, git_dir = found
-    relative = os.path.relpath(real, os.path.realpath(work_tree)).replace(os.sep, "/")
-    prefix = (relative + "/").encode("utf-8", "surrogateescape")
-    try:
-        data = read_regular(os.path.join(git_dir, "index"), MAX_INDEX_BYTES)
-    except FileNotFoundError:
-        return False
-    except OSError:
-        return True  # an index that cannot be read may list anything
-    if len(data) > MAX_INDEX_BYTES:
-        return True
-    try:
-        return any(path.startswith(prefix) for path in index_paths(data))
-    except ValueError:
-        return True
-
-
-def index_paths(data: bytes) -> list[bytes]:
-    """The paths in a git index file (versions 2, 3 and 4), in index order.
-
-    Each entry is 62 bytes of stat data, object id and flags (plus 2 bytes of extended flags in v3 when
-    flagged), then the path: NUL-terminated and padded to a multiple of 8 in v2/v3; in v4 a varint of how
-    many bytes to drop from the previous path, then the NUL-terminated rest. Raises ValueError when the
-    data is not such an index.
-    """
-    if len(data) < 12 or data[:4] != b"DIRC":
-        raise ValueError("not a git index")
-    version = int.from_bytes(data[4:8], "big")
-    count = int.from_bytes(data[8:12], "big")
-    if version not in (2, 3, 4):
-        raise ValueError(f"git index version {version}")
-    paths: list[bytes] = []
-    offset, previous = 12, b""
-    for _ in range(count):
-        start = offset
-        if offset + 62 > len(data):
-            raise ValueError("truncated git index")
-        flags = int.from_bytes(data[offset + 60 : offset + 62], "big")
-        offset += 62
-        if flags & 0x4000:
-            offset += 2
-        if version == 4:
-            drop, shift = 0, 0
-            while True:
-                byte = data[offset]
-                offset += 1
-                drop = (drop << 7) | (byte & 0x7F) if shift == 0 else ((drop + 1) << 7) | (byte & 0x7F)
-                shift += 1
-                if not byte & 0x80:
-                    break
-            end = data.index(b"\x00", offset)
-            path = previous[: len(previous) - drop] + data[offset:end]
-            offset = end + 1
-        else:
-            end = data.index(b"\x00", offset)
-            path = data[offset:end]
-            offset = start + ((end - start) // 8 + 1) * 8
-        paths.append(path)
-        previous = path
-    return paths
-
-
-def created_elsewhere(info: VenvInfo) -> str | None:
-    """The recorded creation path when it differs from where the venv is now (copied or unpacked)."""
-    if info.created_at is None:
-        return None
-    here = os.path.realpath(info.path)
-    recorded = info.created_at
-    if recorded in (info.path, here) or os.path.realpath(recorded) == here:
-        return None
-    return recorded
 
 
 def check_venv(info: VenvInfo, mode: str, environ: Mapping[str, str]) -> Verdict:
     """Decide whether ``info`` may be activated; the first reason found is the one reported."""
-    decision = stored(info.path, environ)
-    if decision == DENY:
-        return Verdict(False, "you denied it")
-    if decision == ALLOW:
-        return Verdict(True)
-    reason = None
-    if info.interpreter_missing:
-        home = info.cfg.get("home", "?")
-        reason = f"its interpreter {info.python} is missing (was the base Python in {home} removed?)"
-    reason = reason or ownership_problem(info.path, info.bin_dir)
-    if reason is None:
-        elsewhere = created_elsewhere(info)
-        if elsewhere is not None:
-            reason = f"it was created at {elsewhere} (copied or unpacked here?)"
-    if reason is None and git_tracked(info.path):
-        reason = "it is tracked by git (a committed venv)"
-    if reason is None and mode == "ask":
-        reason = 'trust = "ask" and it is not allowed yet'
-    return Verdict(reason is None, reason)
+    from autovenv.display import text
+
+    walker = Walker()
+    venv = walker.resolve(info.path, "dir")
+    bin_dir = walker.resolve(info.bin_dir, "dir")
+    if venv.real is None or bin_dir.real is None:
+        return Verdict(False, text(venv.problem or bin_dir.problem or "its bin cannot be reached"), RECREATE)
+    if denied(venv.real, environ):
+        return Verdict(False, "you denied it", UNDENY)
+    broken = _rules(info, walker, venv, bin_dir, mode)
+    shown = info.path if venv.problem is None else venv.real
+    if broken is None:
+        return Verdict(True, bin_dir=bin_dir.real, venv=shown)
+    from autovenv import allowstore
+
+    decision = allowstore.lookup(venv.real, environ)
+    if decision.kind == DENY:
+        return Verdict(False, "you denied it", UNDENY)
+    if decision.kind == ALLOW:
+        try:
+            now = allowstore.fingerprint(venv.real, bin_dir.real)
+        except OSError:
+            now = ""
+        if decision.text == now:
+            return Verdict(True, bin_dir=bin_dir.real, venv=shown)
+        if allowstore.same_identity(decision.text, now):
+            changed = allowstore.bin_changes(decision.text, now)
+            names = ", ".join(text(n) for n in changed[:5]) + (", ..." if len(changed) > 5 else "")
+            what = f"new or changed: {names}" if names else "entries removed"
+            return Verdict(False, f"its bin/ changed since you allowed it ({what})", TRUST_AGAIN)
+        if decision.text.startswith(allowstore.HEADER):
+            broken.reason = f"{broken.reason} (you allowed the venv that was here before)"
+        else:
+            broken.reason = f"{broken.reason} (your allow of it predates bin/ fingerprints)"
+            broken.remedy = TRUST_AGAIN if broken.remedy != RECREATE else RECREATE
+    elif decision.unsafe is not None and broken.remedy in (TRUST, TRUST_AGAIN):
+        broken.reason = f"{broken.reason}; your allows are ignored: {decision.unsafe}"
+    broken.reason = text(broken.reason or "")
+    return broken
 
 
 def check_python_dir(bin_dir: str) -> Verdict:
-    """A selected interpreter's ``bin/`` goes first on PATH too: same ownership rule."""
-    reason = _owner_problem(bin_dir, "bin")
-    return Verdict(reason is None, reason)
+    """A selected interpreter's ``bin/`` goes first on PATH too: the same safe-path rule, resolved."""
+    from autovenv.display import text
+
+    found = Walker().resolve(bin_dir, "dir")
+    if found.real is None or found.problem is not None:
+        reason, remedy, fix = _path_rule(found, "bin")
+        return Verdict(False, text(reason), remedy, fix=fix)
+    return Verdict(True, bin_dir=found.real)

@@ -105,6 +105,8 @@ class World:
             "XDG_CACHE_HOME": str(self.home / ".cache"),
             "XDG_DATA_HOME": str(self.home / ".local" / "share"),
             "XDG_CONFIG_HOME": str(self.home / ".config"),
+            # The sandbox's: with an unusable cache the hooks keep their stamps there (cache.fallback_stamps).
+            "TMPDIR": os.environ["TMPDIR"],
             # A loaded CI box can take longer than the real 200 ms deadline for a cold Python start; the
             # deadline itself has its own test, which sets it back.
             "AUTOVENV_TIMEOUT_MS": "10000",

@@ -50,8 +50,7 @@ def test_notify_without_a_daemon_is_instant_and_harmless(env: dict[str, str]) ->
 
 
 def fifo(env: dict[str, str], mode: int = 0o600) -> tuple[int, int]:
-    runtime = env["AUTOVENV_RUNTIME_DIR"]
-    visit.ensure_runtime_dir(runtime)
+    runtime = visit.ensure_daemon_dir(env)
     path = os.path.join(runtime, visit.FIFO)
     os.mkfifo(path, mode)
     os.chmod(path, mode)
@@ -107,7 +106,7 @@ def test_autostart_only_when_asked_and_not_too_often(
     assert visit.autostart(env, "auto") is True
     assert visit.autostart(env, "auto") is False  # within AUTOSTART_INTERVAL
     assert len(spawned) == 1 and spawned[0][:2] == [sys.executable, "-I"]
-    mark = os.path.join(env["AUTOVENV_RUNTIME_DIR"], visit.AUTOSTART_MARK)
+    mark = os.path.join(visit.daemon_dir(env), visit.AUTOSTART_MARK)
     os.utime(mark, (0, 0))
     visit._last["state"] = visit.SENT  # a daemon answered the last notify: nothing to start
     assert visit.autostart(env, "auto") is False
@@ -305,3 +304,95 @@ def test_launchd_plist_is_well_formed_xml() -> None:
     document = xml.dom.minidom.parseString(text)
     strings = [node.firstChild.data for node in document.getElementsByTagName("string") if node.firstChild]
     assert "/a&<b>" in strings and control.LAUNCHD_LABEL in strings and "run" in strings
+
+
+# -- one daemon per configuration, telling the truth ---------------------------------------------------------
+
+
+def test_each_cache_directory_has_its_own_daemon_directory(
+    tmp_path: pathlib.Path, env: dict[str, str]
+) -> None:
+    other = {**env, "AUTOVENV_CACHE_DIR": str(tmp_path / "other-cache")}
+    assert visit.daemon_dir(env) != visit.daemon_dir(other)
+    assert os.path.dirname(visit.daemon_dir(env)) == env["AUTOVENV_RUNTIME_DIR"]
+    same = {**env, "AUTOVENV_CACHE_DIR": env["AUTOVENV_CACHE_DIR"] + "/"}  # the same directory, spelled so
+    assert visit.daemon_dir(same) == visit.daemon_dir(env)
+    home = {"HOME": str(tmp_path / "h1"), "AUTOVENV_RUNTIME_DIR": env["AUTOVENV_RUNTIME_DIR"]}
+    assert visit.daemon_dir(home) != visit.daemon_dir({**home, "HOME": str(tmp_path / "h2")})
+    made = visit.ensure_daemon_dir(env)
+    assert made == visit.daemon_dir(env)
+    for path in (made, env["AUTOVENV_RUNTIME_DIR"]):
+        assert os.stat(path).st_mode & 0o777 == 0o700
+
+
+def test_visits_from_another_configuration_are_refused(tmp_path: pathlib.Path, env: dict[str, str]) -> None:
+    watcher = Watcher(use_inotify=False)
+    seen: list[str] = []
+
+    def fake(directory: str, environ: dict[str, str], user: object) -> resolver.Stored:
+        seen.append(directory)
+        return resolver.Stored(directory, (directory,), time.time_ns(), 1)
+
+    mine = visit.served_cache(env)
+    state = State(watcher, default_env(env), resolver=fake, cache=mine)  # type: ignore[arg-type]
+    state.configure()
+    stranger = core.env_of(
+        {**env, "HOME": str(tmp_path / "elsewhere"), "AUTOVENV_CACHE_DIR": str(tmp_path / "c2")}
+    )
+    state.visit(core.Visit(str(tmp_path / "theirs"), stranger))
+    state.visit(core.Visit(str(tmp_path / "mine"), default_env(env)))
+    run_jobs(state, watcher)
+    assert seen == [str(tmp_path / "mine")]
+    report = state.report()
+    assert report["refused_visits"] == 1 and report["projects"] == 1 and report["cache"] == mine
+
+
+def test_failing_resolutions_are_reported_until_one_succeeds(
+    tmp_path: pathlib.Path, env: dict[str, str]
+) -> None:
+    watcher = Watcher(use_inotify=False)
+    broken = [True]
+
+    def flaky(directory: str, environ: dict[str, str], user: object) -> resolver.Stored:
+        if broken[0]:
+            raise ModuleNotFoundError("No module named 'autovenv.shells.bash'")
+        return resolver.Stored(directory, (directory,), time.time_ns(), 1)
+
+    state = State(watcher, default_env(env), resolver=flaky)  # type: ignore[arg-type]
+    state.configure()
+    for name in ("a", "b"):
+        state.visit(core.Visit(str(tmp_path / name), default_env(env)))
+    run_jobs(state, watcher)
+    (line,) = state.report()["degraded"]  # type: ignore[misc]
+    assert line.startswith("the last 2 jobs failed (last error: resolve ") and "No module named" in line
+    broken[0] = False
+    state.jobs.touch(("resolve", str(tmp_path / "a")), state.clock(), 0.0)
+    run_jobs(state, watcher)
+    assert state.report()["degraded"] == [] and state.report()["failing"] == 0
+
+
+def test_the_resolver_fails_loudly_without_shell_adapters(
+    tmp_path: pathlib.Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "p"
+    make_venv(project / ".venv")
+    monkeypatch.setattr(shells, "names", lambda: [])  # what a removed package's directory lists
+    with pytest.raises(RuntimeError, match="no shell adapters"):
+        resolver.resolve_and_store(str(project), env)
+
+
+def test_a_fifo_as_pid_file_or_log_never_blocks_the_commands(env: dict[str, str]) -> None:
+    runtime = visit.ensure_daemon_dir(env)
+    os.mkfifo(os.path.join(runtime, visit.PIDFILE))
+    os.mkfifo(os.path.join(runtime, visit.LOG))
+    started = time.perf_counter()
+    assert control.running_pid(runtime) is None
+    assert control.status(env)["state"] == "stopped" and control.stop(env) == "not running"
+    assert control._log_tail(os.path.join(runtime, visit.LOG)) == "(no log)"
+    assert time.perf_counter() - started < 1.0
+def test_export_looks_for_the_daemons_fifo_by_its_name() -> None:
+    """export checks for the FIFO before importing the daemon's module: the names must agree."""
+    from autovenv import export
+    from autovenv.daemon import visit
+
+    assert export.DAEMON_FIFO == visit.FIFO

@@ -55,7 +55,9 @@ def test_a_fifo_marker_does_not_hang_resolution(tmp_path: pathlib.Path, name: st
     assert results, f"resolution hung on a FIFO named {name}"
     if name == ".autovenv.toml":
         config = project_config(str(project))
-        assert config is not None and config.problem == f"{project / name} is a FIFO, not a config file"
+        assert config is not None and not config.usable
+        ignored = "ignored, as if it were not there"
+        assert config.problems == [f"{project / name} is a FIFO, not a config file; {ignored}"]
 
 
 def test_the_cold_path_gives_up_at_its_deadline(monkeypatch: pytest.MonkeyPatch) -> None:

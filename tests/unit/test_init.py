@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autovenv import init as init_mod
-from autovenv import pwsh_policy
+from autovenv import pwsh_policy, shells
 from autovenv.errors import AutovenvError
 
 
@@ -87,7 +87,7 @@ def test_hook_lines_come_from_the_adapters() -> None:
     )
     assert LINE == "Invoke-Expression (& autovenv hook pwsh | Out-String)"
     # A cache path that is not absolute would name another file in every directory: the plain line.
-    assert init_mod.hook_line("bash", {"AUTOVENV_CACHE_DIR": "rel"}) == 'eval "$(autovenv hook bash)"'
+    assert init_mod.hook_line("bash", {"HOME": "rel"}) == 'eval "$(autovenv hook bash)"'
 
 
 START_ENV = {"HOME": "/h", "XDG_CACHE_HOME": "/h/#c a$b"}
@@ -169,7 +169,7 @@ def test_run_creates_the_profile_and_dry_run_changes_nothing(
 
 
 def test_run_refuses_unknown_shell_and_fix_policy_elsewhere() -> None:
-    with pytest.raises(AutovenvError):
+    with pytest.raises(shells.UnknownShell):  # exit status 2 at the CLI edge, as for hook and doctor
         init_mod.run("tcsh", True, False, {}, print)
     with pytest.raises(AutovenvError):
         init_mod.run("bash", True, True, {"HOME": "/nonexistent"}, print)

@@ -56,3 +56,154 @@ def test_hot_commands_import_nothing_heavy(tmp_path: os.PathLike[str], args: lis
     assert "autovenv._entry" in names
     heavy = sorted(n for n in names if n.split(".")[0] in FORBIDDEN)
     assert heavy == []
+
+
+# -- the import budget of a first visit (DESIGN §6: one lean start, at most 2x python -I -S) ------------
+#
+# Every module costs a cold start about 0.3 M instructions to find and load, plus its code: the import
+# set is the part of the budget a change can break without noticing (benchmarks/cold.py counts the
+# instructions). These are the exact sets; a module added to one needs a reason (and a look at
+# benchmarks/cold.py's numbers), a module gone from one is a saving to write down here.
+
+#: What every directory with a venv or a pin needs: the entry, the pipeline, trust, the bash adapter.
+CORE = {
+    "autovenv",
+    "autovenv._entry",
+    "autovenv.answer",
+    "autovenv.cache",
+    "autovenv.decide",
+    "autovenv.dirs",
+    "autovenv.display",
+    "autovenv.export",
+    "autovenv.files",
+    "autovenv.gitindex",
+    "autovenv.origin",
+    "autovenv.plan",
+    "autovenv.resolve",
+    "autovenv.resolve.finders",
+    "autovenv.resolve.finders.base",
+    "autovenv.resolve.project",
+    "autovenv.resolve.venv",
+    "autovenv.safepath",
+    "autovenv.settings",
+    "autovenv.shells",
+    "autovenv.shells.bash",
+    "autovenv.shells.posix",
+    "autovenv.trust",
+}
+#: The lock comparison, when a project pins something and it was not compared before.
+COMPARISON = {
+    "autovenv.resolve.lockmemo",
+    "autovenv.resolve.drift",
+    "autovenv.resolve.pins",
+    "autovenv.resolve.markers",
+    "autovenv.resolve.versions",
+    "autovenv.resolve.installed",
+}
+#: Standard library modules a first visit may add to the interpreter's own start-up ones: ``os`` and
+#: what it loads, ``gc`` (turned off for the run), the ``__future__`` our modules name, and the
+#: thread that holds the deadline.
+STDLIB_ALLOWED = {
+    "os",
+    "stat",
+    "_stat",
+    "posixpath",
+    "genericpath",
+    "_collections_abc",
+    "__future__",
+    "gc",
+    "_thread",
+}
+
+
+def startup_modules() -> set[str]:
+    """What ``python -I -S -c pass`` imports by itself (frozen and builtin start-up modules)."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-I", "-S", "-c", "pass"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    } - {"package"}
+
+
+def make_venv(path: str) -> None:
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", path], check=True)
+
+
+def first_visit(project: str, args: list[str] | None = None) -> tuple[set[str], set[str]]:
+    """(autovenv's modules, other modules beyond start-up) of one cold run in ``project``."""
+    names = imported_modules(args or ["export", "bash", "--hook"], project) - {"package"}
+    ours = {n for n in names if n.split(".")[0] == "autovenv"}
+    return ours, names - ours - startup_modules()
+
+
+def test_a_plain_venv_first_visit_imports_exactly_these(tmp_path: os.PathLike[str]) -> None:
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.in_project"}
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
+def test_a_pin_alone_adds_pyenv_and_nothing_of_the_venv_path(tmp_path: os.PathLike[str]) -> None:
+    project = os.path.join(str(tmp_path), "app")
+    os.mkdir(project)
+    with open(os.path.join(project, ".python-version"), "w") as handle:
+        handle.write("system\n")
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.python_version", "autovenv.resolve.pyenv"}
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
+def test_the_lock_comparison_is_imported_only_for_a_project_that_pins(tmp_path: os.PathLike[str]) -> None:
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    with open(os.path.join(project, "requirements.txt"), "w") as handle:
+        handle.write("six==1.16.0\n")
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.in_project"} | COMPARISON
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
+def test_a_uv_project_reads_its_lock_without_the_toml_reader(tmp_path: os.PathLike[str]) -> None:
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    with open(os.path.join(project, "pyproject.toml"), "w") as handle:
+        handle.write('[project]\nname = "app"\nversion = "0.1.0"\n')
+    with open(os.path.join(project, "uv.lock"), "w") as handle:
+        handle.write(
+            'version = 1\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n'
+        )
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.uv", "autovenv.resolve.lockscan"} | COMPARISON
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
+def test_exec_imports_the_pipeline_and_the_sh_adapter_only(tmp_path: os.PathLike[str]) -> None:
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    ours, stdlib = first_visit(project, ["exec", project, "--", "true"])
+    expected = CORE - {"autovenv.shells.bash", "autovenv.shells.posix"}
+    assert ours == expected | {
+        "autovenv.execute",
+        "autovenv.shells.sh",
+        "autovenv.resolve.finders.in_project",
+    }
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
+def test_the_cheap_gates_name_what_the_modules_they_spare_read() -> None:
+    """project.py decides with stats whether a module is needed; its lists must be that module's."""
+    from autovenv.create_plan import DECLARES
+    from autovenv.resolve import config, pins, project
+    from autovenv.resolve.finders import base
+
+    assert tuple(name for name, _ in pins.LOCKS) == project.LOCK_FILES
+    assert set(DECLARES) <= set(project.DECLARING_FILES) | {"requirements", "requirements.txt"}
+    assert base.RAW_LIMIT == config.MAX_CONFIG_BYTES
+    assert config._SECTION_MARK == b"tool.autovenv"  # what _project_config looks for in the bytes

@@ -60,6 +60,8 @@ def cases() -> dict[str, str]:
         "AUTOVENV_MARKERS": [".autovenv.toml", "pyproject.toml", ".venv", "venv", "env", ".python-version"],
         "AUTOVENV_DEPS": list(answer_mod.ENV_DEPS),
         "AUTOVENV_FORMAT": answer_mod.FORMAT,
+        "AUTOVENV_QUIET": "",
+        "AUTOVENV_SAVABLE": " " + " ".join(plan.ACTIVATION_VARS) + " ",
     }
     return {
         "export-activate-windows.ps1": pwsh.render_plan_for(activate, windows=True),

@@ -7,6 +7,7 @@ lines, each tied to the template text so a change on one side fails here.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 
@@ -32,6 +33,7 @@ def values(cache_dir: str = HOSTILE_DIR) -> dict[str, object]:
         "AUTOVENV_MARKERS": [".autovenv.toml", "pyproject.toml", ".venv", "venv", "env", ".python-version"],
         "AUTOVENV_DEPS": list(answer_mod.ENV_DEPS),
         "AUTOVENV_FORMAT": answer_mod.FORMAT,
+        "AUTOVENV_QUIET": "1",
     }
 
 
@@ -72,6 +74,7 @@ def test_placeholders_carry_exact_values(windows: bool) -> None:
     assert whole(expr, assigned(text, "__autovenv_sep")) == (";" if windows else ":")
     assert whole(expr, assigned(text, "__autovenv_stamps")) == HOSTILE_DIR + "/stamps"
     assert whole(expr_list, assigned(text, "__autovenv_activation")) == list(plan.ACTIVATION_VARS)
+    assert whole(expr, assigned(text, "__autovenv_quiet")) == "1"
     quick = whole(expr_list, assigned(text, "__autovenv_qn"))
     assert quick == list(dict.fromkeys([*posix.QUICK_STATE, *answer_mod.ENV_DEPS]))
     assert data_only_problems(parser(), f"$env:X = {assigned(text, '__autovenv_cache')}\n") == []
@@ -120,6 +123,20 @@ def test_every_answer_is_one_line_of_data_that_reads_back(
     assert got["key"] == got["root"] == got["msg"] == got["sig"] == clean[0]
     assert got["watch"] == clean[1 : 1 + len(watch)] and got["notes"] == clean[1 + len(watch) :]
     assert got["quiet"] == ("1" if quiet else "") and got["v"] == answer_mod.FORMAT
+
+
+def test_a_prompt_checks_the_answers_watch_and_an_entry_read_checks_its_entry_watch_too() -> None:
+    """A prompt that checked the directories above a project (an entry's watch) would ask Python again,
+    and say its notes again, whenever anything changed in HOME or /tmp."""
+    answer = Answer(watch=("/p", "/p/.autovenv.toml"), entry_watch=("/c/generation", "/home/u/.config", "/"))
+    got = pwsh.read_answer(pwsh.render_answer(answer))
+    assert got["watch"] == ["/p", "/p/.autovenv.toml", "/c/generation", "/home/u/.config", "/"]
+    assert got[pwsh.PROMPT_WATCH] == ["/p", "/p/.autovenv.toml"]
+    fields = base64.b64decode(pwsh.render_answer(answer)[2:-1]).decode("utf-16-le").split("\0")
+    for count in ("6", "-1"):  # more paths for the prompt than there are, or fewer than none
+        forged = "a=" + base64.b64encode("\0".join([*fields[:-1], count]).encode("utf-16-le")).decode() + "\n"
+        with pytest.raises(ValueError):
+            pwsh.read_answer(forged)
 
 
 def test_the_template_reads_the_fields_in_pythons_order() -> None:

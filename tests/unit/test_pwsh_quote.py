@@ -145,4 +145,5 @@ def test_answer_is_data_that_round_trips(watch: list[str], notes: list[str], val
     assert got["key"] == answer.key and got["sig"] == answer.sig and got["vprompt"] == answer.venv_prompt
     assert got["quiet"] == ("1" if quiet else "")
     assert got["watch"] == watch and got["notes"] == notes
-    assert list(got) == [*pwsh.ANSWER_FIELDS, *pwsh.ANSWER_LISTS]
+    assert list(got) == [*pwsh.ANSWER_FIELDS, *pwsh.ANSWER_LISTS, pwsh.PROMPT_WATCH]
+    assert got[pwsh.PROMPT_WATCH] == watch

@@ -1,9 +1,11 @@
-"""Trust (DESIGN §5): never put a directory first on PATH unless it is plainly the user's own.
+"""Trust decisions (DESIGN §5, README "Trust"): which venv goes on PATH, and the one line when one does not.
 
-Pure functions on temporary trees: ownership and modes, committed venvs (real ``git``), venvs created at
-another path (real venvs made by CPython 3.9 and 3.12), the allow/deny store keyed by real path plus
-identity, ``trust = "ask"``, configured venv paths outside the project, and the CLI commands
-(``autovenv allow``, ``deny``, ``trust list``) run as a user would, with a private HOME.
+Real venvs from real creators on temporary trees; the parts have their own tables (test_safepath,
+test_origin, test_gitindex, test_allowstore). Here: the rules in their order, the remedy each block line
+offers (rule 7: recreate a broken or moved venv, ``allow`` only where trusting is the answer, ``chmod``
+where the user can fix a mode), the resolved path on PATH, ``trust = "ask"`` and invalid values, and the
+CLI run as a user would with a private HOME. The same attacks against real shells run by an unprivileged
+victim are in tests/security.
 """
 
 from __future__ import annotations
@@ -21,25 +23,19 @@ from autovenv import trust
 from autovenv.decide import Decision, decide, display_quote
 from autovenv.resolve.project import Resolution, Settings, resolve
 from autovenv.resolve.venv import inspect_venv
-
-PYENV_ROOT = pathlib.Path(os.environ.get("PYENV_ROOT") or "/nonexistent-pyenv-root")
-NOBODY = 65534
-IS_ROOT = hasattr(os, "getuid") and os.getuid() == 0
-needs_root = pytest.mark.skipif(not IS_ROOT, reason="changing a file's owner to another user needs root")
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def python_of(version: str) -> pathlib.Path:
-    path = PYENV_ROOT / "versions" / version / "bin" / "python"
-    if not path.exists():
-        pytest.skip(f"pyenv Python {version} is not installed under {PYENV_ROOT}")
-    return path
-
-
-def make_venv(where: pathlib.Path, version: str = "3.12.1", *options: str) -> pathlib.Path:
-    """A real venv, created at its final path by that CPython's own ``-m venv``."""
-    subprocess.run([str(python_of(version)), "-m", "venv", "--without-pip", *options, str(where)], check=True)
-    return where
+from tests.trustkit import (
+    IS_ROOT,
+    NOBODY,
+    backdate,
+    git,
+    make_uv_venv,
+    make_venv,
+    make_virtualenv,
+    needs_git,
+    needs_root,
+    python_of,
+    shared_group,
+)
 
 
 @pytest.fixture
@@ -50,10 +46,12 @@ def environ(tmp_path: pathlib.Path) -> dict[str, str]:
     return {
         "HOME": str(home),
         "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "PYENV_ROOT": str(PYENV_ROOT),
+        "PYENV_ROOT": os.environ.get("PYENV_ROOT", ""),
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_CACHE_HOME": str(home / ".cache"),
+        "AUTOVENV_HOOK": "bash:1",
+        "TMPDIR": os.environ["TMPDIR"],  # allow/deny clear the fallback stamps there: the sandbox's
     }
 
 
@@ -62,71 +60,153 @@ def verdict(venv: pathlib.Path | str, environ: dict[str, str], mode: str = "auto
 
 
 def decision_for(
-    directory: pathlib.Path, environ: dict[str, str], settings: Settings | None = None
+    directory: pathlib.Path, environ: dict[str, str], settings: Settings | None = None, shell: str = "bash"
 ) -> tuple[Resolution, Decision]:
     settings = settings or Settings()
     resolution = resolve(str(directory), environ, settings)
-    return resolution, decide(resolution, settings, environ)
+    return resolution, decide(resolution, settings, environ, shell)
 
 
-def git(repo: pathlib.Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "init.defaultBranch=main",
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-    )
+def block_line(directory: pathlib.Path, environ: dict[str, str], shell: str = "bash") -> str:
+    _, decision = decision_for(directory, environ, shell=shell)
+    assert decision.target is None
+    (line,) = decision.notes
+    return line
 
 
-# ---------------------------------------------------------------------------------------- ownership, modes
+# ---------------------------------------------------------------------------------------- trusted as made
 
 
-def test_own_fresh_venv_is_trusted(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    assert verdict(make_venv(tmp_path / ".venv"), environ).allowed
+@pytest.mark.parametrize("version", ["3.9.18", "3.11.7", "3.12.1", "3.13.0"])
+def test_venv_made_in_place_by_cpython_is_trusted(
+    tmp_path: pathlib.Path, environ: dict[str, str], version: str
+) -> None:
+    venv = make_venv(tmp_path / "with space -m venv x" / ".venv", version)
+    result = verdict(venv, environ)
+    assert result.allowed, result.reason
+    assert result.bin_dir == str(venv / "bin")
+
+
+@pytest.mark.parametrize("creator", ["virtualenv", "uv"])
+def test_venv_made_in_place_by_virtualenv_and_uv_is_trusted(
+    tmp_path: pathlib.Path, environ: dict[str, str], creator: str
+) -> None:
+    where = tmp_path / "it's a $(dir)" / ".venv"
+    where.parent.mkdir()
+    venv = make_virtualenv(where) if creator == "virtualenv" else make_uv_venv(where)
+    result = verdict(venv, environ)
+    assert result.allowed, result.reason
+
+
+def test_venv_with_a_quoted_prompt_is_trusted(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    venv = make_venv(tmp_path / ".venv", "3.12.1", "--prompt", 'my "x" $y')
+    assert verdict(venv, environ).allowed
+
+
+def test_venv_made_through_a_symlinked_parent_is_trusted_by_either_path_and_resolved_on_path(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    make_venv(tmp_path / "link" / ".venv")  # records the logical path
+    for path in (tmp_path / "link" / ".venv", real / ".venv"):
+        result = verdict(path, environ)
+        assert result.allowed and result.bin_dir == str(real / ".venv" / "bin")
+    _, decision = decision_for(tmp_path / "link", environ)
+    assert decision.target is not None
+    assert decision.target.path_entries == (str(real / ".venv" / "bin"),)  # the resolved path on PATH
+    assert decision.target.venv == str(tmp_path / "link" / ".venv")  # VIRTUAL_ENV as the user typed it
+
+
+def test_group_writable_venv_in_the_users_private_group_is_trusted(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    """umask 002 with user private groups: every directory group-writable, by a group of one."""
+    from autovenv.safepath import current_uid, private_group
+
+    gid = os.getgid()
+    if not private_group(gid, current_uid()):
+        pytest.skip("this account's primary group has other members")
+    old = os.umask(0o002)
+    try:
+        venv = make_venv(tmp_path / "p" / ".venv")
+    finally:
+        os.umask(old)
+    assert (venv / "bin").stat().st_mode & 0o777 == 0o775
+    assert verdict(venv, environ).allowed
+
+
+# ---------------------------------------------------------------------------------------- rule 1: safe path
 
 
 @needs_root
-@pytest.mark.parametrize("part", ["directory", "bin"])
-def test_venv_owned_by_another_user_is_blocked(
+@pytest.mark.parametrize("part", ["venv", "bin"])
+def test_group_writable_by_strangers_is_blocked_and_the_fix_is_chmod(
     tmp_path: pathlib.Path, environ: dict[str, str], part: str
 ) -> None:
     venv = make_venv(tmp_path / ".venv")
-    os.chown(venv if part == "directory" else venv / "bin", NOBODY, -1)
-    result = verdict(venv, environ)
-    assert not result.allowed
-    assert result.reason == f"its {part} is owned by another user (uid {NOBODY})"
+    target = venv if part == "venv" else venv / "bin"
+    shared_group(target)
+    line = block_line(tmp_path, environ)
+    what, _, fix = line.partition("; to fix: ")
+    reason = f"{target} is writable by group nogroup, so others could swap its {part}"
+    assert what == f"not activating .venv: {reason}"
+    assert shlex.split(fix) == ["chmod", "g-w", str(target)]
 
 
-@pytest.mark.parametrize("part", ["directory", "bin"])
-@pytest.mark.parametrize(
-    ("mode", "who"), [(0o775, "its group"), (0o757, "others"), (0o777, "others"), (0o1777, "others")]
-)
-def test_venv_writable_by_group_or_others_is_blocked(
-    tmp_path: pathlib.Path, environ: dict[str, str], part: str, mode: int, who: str
+@pytest.mark.parametrize("mode", [0o757, 0o777, 0o1777])
+def test_writable_by_others_is_blocked_even_sticky(
+    tmp_path: pathlib.Path, environ: dict[str, str], mode: int
 ) -> None:
     venv = make_venv(tmp_path / ".venv")
-    os.chmod(venv if part == "directory" else venv / "bin", mode)
+    os.chmod(venv / "bin", mode)
     result = verdict(venv, environ)
-    assert not result.allowed
-    assert result.reason == f"its {part} is writable by {who}"
+    assert not result.allowed and result.remedy == trust.CHMOD
+    assert result.reason == f"{venv}/bin is writable by others, so others could swap its bin"
 
 
-def test_sticky_bin_writable_by_others_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    venv = make_venv(tmp_path / ".venv")
-    os.chmod(venv / "bin", 0o1757)
+def test_ancestor_writable_by_others_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    shared = tmp_path / "shared"
+    venv = make_venv(shared / "p" / ".venv")
+    os.chmod(shared, 0o777)
     result = verdict(venv, environ)
-    assert not result.allowed
-    assert result.reason == "its bin is writable by others"
+    assert not result.allowed and result.reason is not None
+    assert result.reason.startswith(f"{shared} is writable by others")
+
+
+def test_sticky_ancestor_like_tmp_is_fine(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    """Others may add entries to a sticky directory but not rename ours: what we pass through is safe."""
+    shared = tmp_path / "shared"
+    venv = make_venv(shared / "p" / ".venv")
+    os.chmod(shared, 0o1777)
+    assert verdict(venv, environ).allowed
+
+
+@needs_root
+def test_sticky_ancestor_entry_owned_by_another_is_blocked(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    """In a sticky directory the owner of an entry may still replace it."""
+    shared = tmp_path / "shared"
+    venv = make_venv(shared / "p" / ".venv")
+    os.chmod(shared, 0o1777)
+    os.chown(shared / "p", NOBODY, -1)
+    result = verdict(venv, environ)
+    assert not result.allowed and "belongs to nobody (uid 65534)" in (result.reason or "")
+
+
+@needs_root
+@pytest.mark.parametrize("part", ["venv", "bin", "ancestor"])
+def test_owned_by_another_user_is_blocked_and_allow_is_offered(
+    tmp_path: pathlib.Path, environ: dict[str, str], part: str
+) -> None:
+    venv = make_venv(tmp_path / "up" / "p" / ".venv")
+    target = {"venv": venv, "bin": venv / "bin", "ancestor": tmp_path / "up"}[part]
+    os.chown(target, NOBODY, -1)
+    line = block_line(tmp_path / "up" / "p", environ)
+    assert f"{target} belongs to nobody (uid {NOBODY})" in line
+    assert line.endswith(f"; to trust it: autovenv allow {tmp_path}/up/p")
 
 
 def test_symlinked_venv_whose_real_directory_is_writable_by_others_is_blocked(
@@ -137,18 +217,40 @@ def test_symlinked_venv_whose_real_directory_is_writable_by_others_is_blocked(
     project = tmp_path / "shop"
     project.mkdir()
     (project / ".venv").symlink_to(real)
-    assert not verdict(real, environ).allowed  # the same directory, reached directly: blocked
     result = verdict(project / ".venv", environ)
-    assert not result.allowed
-    assert "writable by others" in (result.reason or "")
+    assert not result.allowed and "writable by others" in (result.reason or "")
 
 
-def test_symlinked_venv_of_the_user_is_trusted(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    real = make_venv(tmp_path / "envs" / "shop")
-    project = tmp_path / "shop"
+def test_symlink_in_a_directory_others_write_is_judged_by_where_it_leads(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    """``venv = "link/venv"`` through a directory others can write: the link at its end leads to the
+    user's own venv, but whoever can write the directory can swap the link, so the lookup is refused."""
+    mine = make_venv(tmp_path / "mine" / "venv")
+    open_dir = tmp_path / "open"
+    open_dir.mkdir(mode=0o777)
+    os.chmod(open_dir, 0o777)
+    (open_dir / "link").symlink_to(mine.parent)
+    project = tmp_path / "project"
     project.mkdir()
-    (project / ".venv").symlink_to(real)
-    assert verdict(project / ".venv", environ).allowed
+    (project / ".autovenv.toml").write_text(f'venv = "{open_dir}/link/venv"\n')
+    _, decision = decision_for(project, environ)
+    assert decision.target is None
+    assert f"{open_dir} is writable by others" in decision.notes[0]
+
+
+def test_interpreter_in_a_directory_others_write_is_blocked(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    base = tmp_path / "base"
+    base.mkdir()
+    os.symlink(python_of("3.12.1"), base / "python3")
+    venv = make_venv(tmp_path / "p" / ".venv")
+    (venv / "bin" / "python").unlink()
+    (venv / "bin" / "python").symlink_to(base / "python3")
+    os.chmod(base, 0o777)
+    line = block_line(tmp_path / "p", environ)
+    assert f"{base} is writable by others" in line and "; recreate it: python3 -m venv --clear" in line
 
 
 @needs_root
@@ -163,12 +265,14 @@ def test_pin_whose_bin_belongs_to_another_user_is_not_selected(
     project = tmp_path / "pinned"
     project.mkdir()
     (project / ".python-version").write_text("3.11.7\n")
-    env = {**environ, "PYENV_ROOT": str(root)}
-    _, decision = decision_for(project, env)
+    _, decision = decision_for(project, {**environ, "PYENV_ROOT": str(root)})
     assert decision.target is None
-    assert decision.notes == [f"not selecting {bin_dir}: its bin is owned by another user (uid {NOBODY})"]
+    assert decision.notes == [
+        f"not selecting {bin_dir}: {bin_dir} belongs to nobody (uid {NOBODY}), so others could swap its bin"
+    ]
 
 
+@needs_root
 def test_pin_whose_bin_is_group_writable_is_not_selected(
     tmp_path: pathlib.Path, environ: dict[str, str]
 ) -> None:
@@ -176,108 +280,149 @@ def test_pin_whose_bin_is_group_writable_is_not_selected(
     bin_dir = root / "versions" / "3.11.7" / "bin"
     bin_dir.mkdir(parents=True)
     (bin_dir / "python").symlink_to(python_of("3.11.7"))
-    os.chmod(bin_dir, 0o775)
+    shared_group(bin_dir)
     project = tmp_path / "pinned"
     project.mkdir()
     (project / ".python-version").write_text("3.11.7\n")
     _, decision = decision_for(project, {**environ, "PYENV_ROOT": str(root)})
     assert decision.target is None
-    assert len(decision.notes) == 1 and "writable by its group" in decision.notes[0]
+    (line,) = decision.notes
+    assert "writable by group nogroup" in line and line.endswith(f"; to fix: chmod g-w {bin_dir}")
 
 
-# ---------------------------------------------------------------------------------------- committed venvs
+def test_pin_through_a_symlinked_version_puts_the_resolved_bin_on_path(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    root = tmp_path / "pyenv"
+    (root / "versions").mkdir(parents=True)
+    (root / "versions" / "3.11.7").symlink_to(python_of("3.11.7").parent.parent)
+    project = tmp_path / "pinned"
+    project.mkdir()
+    (project / ".python-version").write_text("3.11.7\n")
+    _, decision = decision_for(project, {**environ, "PYENV_ROOT": str(root)})
+    assert decision.target is not None
+    assert decision.target.path_entries == (str(python_of("3.11.7").parent.resolve()),)
+
+
+# ---------------------------------------------------------------------------------------- rule 2: made here
+
+
+@pytest.mark.parametrize("version", ["3.12.1", "3.9.18"])
+def test_copied_venv_is_blocked_and_the_remedy_is_to_recreate(
+    tmp_path: pathlib.Path, environ: dict[str, str], version: str
+) -> None:
+    """3.12 records ``command = ... -m venv <path>``; 3.9 has no ``command``: bin/activate tells."""
+    original = make_venv(tmp_path / "original" / ".venv", version)
+    copy = tmp_path / "copy" / ".venv"
+    shutil.copytree(original, copy, symlinks=True)
+    line = block_line(tmp_path / "copy", environ)
+    what, _, fix = line.partition("; recreate it: ")
+    assert what == f"not activating .venv: it was made at {original} (moved, copied or unpacked here?)"
+    assert shlex.split(fix) == ["python3", "-m", "venv", "--clear", str(copy)]
+    assert "allow" not in line
+
+
+def test_moved_venv_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    original = make_venv(tmp_path / "before" / ".venv")
+    (tmp_path / "after").mkdir()
+    os.rename(original, tmp_path / "after" / ".venv")
+    assert "it was made at" in (verdict(tmp_path / "after" / ".venv", environ).reason or "")
+
+
+def test_venv_recording_nothing_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    """An archive's fake venv: pyvenv.cfg without ``command``, no bin/activate."""
+    venv = tmp_path / "p" / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text(f"home = {python_of('3.12.1').parent}\nversion = 3.12.1\n")
+    (venv / "bin" / "python").symlink_to(python_of("3.12.1"))
+    line = block_line(tmp_path / "p", environ)
+    assert line.startswith("not activating .venv: nothing in it records where it was made")
+    assert "; recreate it: " in line and "allow" not in line
+
+
+def test_venv_recording_a_relative_path_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    venv = make_venv(tmp_path / "p" / ".venv")
+    cfg = venv / "pyvenv.cfg"
+    cfg.write_text(cfg.read_text().replace(f" {venv}\n", " .venv\n"))
+    (venv / "bin" / "activate").unlink()
+    assert "relative creation path (.venv)" in (verdict(venv, environ).reason or "")
+
+
+def test_venv_with_evidence_forged_for_this_path_but_unpacked_is_blocked(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    """Whoever guesses the path can write it; the extractor cannot set the inode's change time."""
+    import tarfile
+
+    staging = make_venv(tmp_path / "stage" / "p" / ".venv")
+    target = tmp_path / "victim" / "p" / ".venv"
+    for name in ("pyvenv.cfg", "bin/activate"):
+        path = staging / name
+        path.write_text(path.read_text().replace(str(staging), str(target)))
+        backdate(path)
+    archive = tmp_path / "p.tar"
+    with tarfile.open(archive, "w") as tar:
+        tar.add(staging.parent, arcname="p")
+    (tmp_path / "victim").mkdir()
+    with tarfile.open(archive) as tar:
+        tar.extractall(tmp_path / "victim", filter="tar" if hasattr(tarfile, "tar_filter") else None)
+    line = block_line(target.parent, environ)
+    assert "its pyvenv.cfg was not written here: its content is 30 days older than its last change" in line
+    assert "; recreate it: " in line and "allow" not in line
+
+
+def test_relocatable_uv_venv_needs_an_allow(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    venv = make_uv_venv(tmp_path / "p" / ".venv", "--relocatable")
+    line = block_line(tmp_path / "p", environ)
+    assert line == (
+        "not activating .venv: it is relocatable, so nothing records where it was made; "
+        f"to trust it: autovenv allow {tmp_path}/p"
+    )
+    trust.record(str(venv), trust.ALLOW, environ)
+    assert verdict(venv, environ).allowed
+
+
+def test_uv_made_venv_is_recreated_with_uv(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+    original = make_uv_venv(tmp_path / "a" / ".venv")
+    shutil.copytree(original, tmp_path / "b" / ".venv", symlinks=True)
+    assert block_line(tmp_path / "b", environ).endswith(f"; recreate it: uv venv --clear {tmp_path}/b/.venv")
+
+
+# ---------------------------------------------------------------------------------------- broken venvs
+
+
+def test_venv_without_interpreter_is_blocked_and_only_recreating_is_offered(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    venv = make_venv(tmp_path / ".venv")
+    for python in (venv / "bin").glob("python*"):
+        python.unlink()
+    line = block_line(tmp_path, environ)
+    what, _, fix = line.partition("; recreate it: ")
+    assert what.startswith(f"not activating .venv: its interpreter {venv}/bin/python is missing")
+    assert shlex.split(fix) == ["python3", "-m", "venv", "--clear", str(venv)]
+    assert "allow" not in line
+
+
+# ---------------------------------------------------------------------------------------- rule 3: not shipped
 
 
 @needs_git
-def test_committed_venv_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
+def test_committed_venv_is_blocked_and_allow_lifts_it(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q")
     venv = make_venv(repo / ".venv")
     assert verdict(venv, environ).allowed
     git(repo, "add", "-f", ".venv/pyvenv.cfg")
-    result = verdict(venv, environ)
-    assert not result.allowed
-    assert result.reason == "it is tracked by git (a committed venv)"
-    git(repo, "commit", "-qm", "venv")
-    assert trust.git_tracked(str(venv))
-
-
-@needs_git
-def test_ignored_venv_in_a_repository_is_trusted(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    """The index mentions ``x.venv/`` (a byte match for ``.venv/``): git itself settles it, not tracked."""
-    repo = tmp_path / "repo"
-    (repo / "x.venv").mkdir(parents=True)
-    git(repo, "init", "-q")
-    (repo / "x.venv" / "file").write_text("tracked\n")
-    (repo / ".gitignore").write_text(".venv/\n")
-    git(repo, "add", ".gitignore", "x.venv/file")
-    venv = make_venv(repo / ".venv")
-    assert not trust.git_tracked(str(venv))
+    assert block_line(repo, environ) == (
+        f"not activating .venv: it is tracked by the git repository at {repo} (a committed venv); "
+        f"to trust it: autovenv allow {repo}"
+    )
+    trust.record(str(venv), trust.ALLOW, environ)
     assert verdict(venv, environ).allowed
-
-
-@needs_git
-def test_committed_venv_deep_inside_a_repository_is_blocked(
-    tmp_path: pathlib.Path, environ: dict[str, str]
-) -> None:
-    repo = tmp_path / "repo"
-    project = repo / "services" / "api"
-    project.mkdir(parents=True)
-    git(repo, "init", "-q")
-    venv = make_venv(project / ".venv")
-    git(repo, "add", "-f", "services/api/.venv/bin/activate")
-    assert not verdict(venv, environ).allowed
-
-
-@needs_git
-def test_committed_venv_in_a_worktree_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    """A worktree's ``.git`` is a file naming its git dir (so are submodules'): followed, no git process."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    make_venv(repo / ".venv")
-    git(repo, "add", "-f", ".venv/pyvenv.cfg")
-    git(repo, "commit", "-qm", "venv")
-    shutil.rmtree(repo / ".venv")
-    worktree = tmp_path / "wt"
-    git(repo, "worktree", "add", "-q", str(worktree))
-    assert (worktree / ".git").is_file()
-    shutil.rmtree(worktree / ".venv")
-    venv = make_venv(worktree / ".venv")
-    git(worktree, "add", "-f", ".venv/pyvenv.cfg")
-    assert not verdict(venv, environ).allowed
-
-
-@needs_git
-def test_committed_venv_with_a_version_4_index_is_blocked(
-    tmp_path: pathlib.Path, environ: dict[str, str]
-) -> None:
-    """Index v4 compresses paths, so the byte search cannot rule anything out: git is asked."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    venv = make_venv(repo / ".venv")
-    git(repo, "add", "-f", ".venv/pyvenv.cfg")
-    git(repo, "update-index", "--index-version", "4")
-    assert (repo / ".git" / "index").read_bytes()[4:8] == (4).to_bytes(4, "big")
-    assert not verdict(venv, environ).allowed
-
-
-@needs_git
-def test_committed_venv_is_blocked_even_when_git_fails(
-    tmp_path: pathlib.Path, environ: dict[str, str]
-) -> None:
-    """A repository git itself cannot read (broken config) still has its venv counted as committed."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    venv = make_venv(repo / ".venv")
-    git(repo, "add", "-f", ".venv/pyvenv.cfg")
-    with open(repo / ".git" / "config", "a") as handle:
-        handle.write("[core\nbroken\n")
-    assert subprocess.run(["git", "-C", str(repo), "ls-files"], capture_output=True).returncode != 0
-    assert not verdict(venv, environ).allowed
 
 
 @needs_git
@@ -288,224 +433,62 @@ def test_checking_a_venv_never_runs_the_repositorys_configured_commands(
     repo.mkdir()
     git(repo, "init", "-q")
     venv = make_venv(repo / ".venv")
-    git(repo, "add", "-f", ".venv/pyvenv.cfg")  # the index now names .venv/: git gets asked
+    git(repo, "add", "-f", ".venv/pyvenv.cfg")
     canary = tmp_path / "CANARY"
     git(repo, "config", "core.fsmonitor", f"touch {shlex.quote(str(canary))}; false")
     verdict(venv, environ)
     assert not canary.exists()
 
 
-COMPONENTS = [".venv", ".venvx", ".ven", "venv", "a", "ab", "abc", "é", "x y", "b\\c", "z" * 40, "L" * 150]
+# ---------------------------------------------------------------------------------------- allow, deny, ask
 
 
-@needs_git
-def test_index_parser_agrees_with_git(tmp_path: pathlib.Path) -> None:
-    """The in-process index reader must list exactly what ``git ls-files`` lists, for index v2, v3, v4.
-
-    Paths share long prefixes (v4 stores each as "drop N bytes of the previous path, then append"), and
-    ``--skip-worktree`` / ``add -N`` set the extended flags that make an entry 2 bytes longer (v3).
-    """
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
-
-    paths = st.lists(st.sampled_from(COMPONENTS), min_size=1, max_size=4).map("/".join)
-    counter = iter(range(10**6))
-
-    @settings(max_examples=25, deadline=None, derandomize=bool(os.environ.get("CI")), database=None,
-              suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
-    @given(st.lists(paths, min_size=1, max_size=10, unique=True), st.sampled_from([2, 3, 4]), st.booleans(),
-           st.booleans())  # fmt: skip
-    def check(files: list[str], version: int, skip_worktree: bool, intent: bool) -> None:
-        repo = tmp_path / f"r{next(counter)}"
-        repo.mkdir()
-        git(repo, "init", "-q")
-        kept = []
-        for name in files:
-            target = repo / name
-            if any(parent.is_file() for parent in target.parents) or target.is_dir():
-                continue  # a path used both as a file and as a directory
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(name)
-            kept.append(name)
-        if not kept:
-            return
-        git(repo, "add", "-f", "--", *kept[1:] if intent and len(kept) > 1 else kept)
-        if intent and len(kept) > 1:
-            git(repo, "add", "-N", "-f", "--", kept[0])  # intent-to-add: an extended flag
-        if skip_worktree:
-            git(repo, "update-index", "--skip-worktree", "--", kept[-1])
-        git(repo, "update-index", "--index-version", str(version))
-        listed = git(repo, "ls-files", "-z").stdout.split(b"\0")[:-1]
-        assert trust.index_paths((repo / ".git" / "index").read_bytes()) == listed
-        for candidate in (".venv", "a", "a/.venv", ".venvx"):
-            prefix = os.fsencode(candidate) + b"/"
-            expected = any(path.startswith(prefix) for path in listed)
-            assert trust.git_tracked(str(repo / candidate)) == expected, candidate
-
-    check()
-
-
-@needs_git
-@pytest.mark.parametrize("version", [2, 3, 4])
-def test_index_with_long_shared_prefixes_is_read_exactly(tmp_path: pathlib.Path, version: int) -> None:
-    """v4 drops of 128 bytes or more take a multi-byte varint."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    names = [
-        "a/" + "z" * 200 + "/f",
-        "a/" + "z" * 200 + "/g",
-        "b/.venv/x",
-        ".venv/" + "y" * 200 + "/" + "w" * 150,
-        ".venv/y",
-    ]
-    for name in names:
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        (repo / name).write_text("x")
-    git(repo, "add", "-f", "--", *names)
-    git(repo, "update-index", "--index-version", str(version))
-    listed = git(repo, "ls-files", "-z").stdout.split(b"\0")[:-1]
-    assert trust.index_paths((repo / ".git" / "index").read_bytes()) == listed
-    assert trust.git_tracked(str(repo / ".venv")) and trust.git_tracked(str(repo / "b" / ".venv"))
-    assert not trust.git_tracked(str(repo / "a" / ".venv"))
-
-
-def test_unparseable_index_counts_as_tracked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    repo = tmp_path / "repo"
-    (repo / ".git").mkdir(parents=True)
-    (repo / ".git" / "index").write_bytes(b"DIRC\x00\x00\x00\x02\x00\x00\x00\x05truncated")
-    venv = make_venv(repo / ".venv")
-    assert verdict(venv, environ).reason == "it is tracked by git (a committed venv)"
-
-
-# ---------------------------------------------------------------------------------------- created elsewhere
-
-
-@pytest.mark.parametrize("version", ["3.12.1", "3.9.18"])
-def test_venv_created_in_place_is_trusted(
-    tmp_path: pathlib.Path, environ: dict[str, str], version: str
-) -> None:
-    venv = make_venv(tmp_path / "with space -m venv x" / ".venv", version)
-    info = inspect_venv(str(venv))
-    assert info.created_at == str(venv)
-    assert verdict(venv, environ).allowed
-
-
-@pytest.mark.parametrize("version", ["3.12.1", "3.9.18"])
-def test_copied_venv_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str], version: str) -> None:
-    """3.12 records ``command = ... -m venv <path>``; 3.9 has no ``command`` key: bin/activate tells."""
-    original = make_venv(tmp_path / "original" / ".venv", version)
-    if version == "3.9.18":
-        assert "command" not in (original / "pyvenv.cfg").read_text()
-    copy = tmp_path / "copy" / ".venv"
-    shutil.copytree(original, copy, symlinks=True)
-    result = verdict(copy, environ)
-    assert not result.allowed
-    assert result.reason == f"it was created at {original} (copied or unpacked here?)"
-
-
-def test_moved_venv_is_blocked(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    original = make_venv(tmp_path / "before" / ".venv")
-    (tmp_path / "after").mkdir()
-    os.rename(original, tmp_path / "after" / ".venv")
-    assert "created at" in (verdict(tmp_path / "after" / ".venv", environ).reason or "")
-
-
-def test_venv_created_through_a_symlinked_parent_is_trusted_by_either_path(
-    tmp_path: pathlib.Path, environ: dict[str, str]
-) -> None:
-    real = tmp_path / "real"
-    real.mkdir()
-    (tmp_path / "link").symlink_to(real)
-    make_venv(tmp_path / "link" / ".venv")  # records the logical path
-    assert verdict(tmp_path / "link" / ".venv", environ).allowed
-    assert verdict(real / ".venv", environ).allowed
-
-
-def test_venv_created_in_place_with_a_quoted_prompt_is_trusted(
-    tmp_path: pathlib.Path, environ: dict[str, str]
-) -> None:
-    venv = make_venv(tmp_path / ".venv", "3.12.1", "--prompt", 'my "x" y')
-    assert verdict(venv, environ).allowed
-
-
-# ---------------------------------------------------------------------------------------- missing interpreter
-
-
-def test_venv_without_interpreter_is_blocked_until_allowed(
-    tmp_path: pathlib.Path, environ: dict[str, str]
-) -> None:
-    """Its base Python removed: one line (what, why, the allow), nothing activated until allowed."""
-    venv = make_venv(tmp_path / ".venv")
-    for python in (venv / "bin").glob("python*"):
-        python.unlink()
-    _, decision = decision_for(tmp_path, environ)
-    assert decision.target is None
-    (line,) = decision.notes
-    what, _, command = line.partition("; to trust it: ")
-    assert what.startswith(f"not activating .venv: its interpreter {venv}/bin/python is missing")
-    assert shlex.split(command) == ["autovenv", "allow", str(tmp_path)]
-    trust.record(str(venv), trust.ALLOW, environ)
-    _, decision = decision_for(tmp_path, environ)
-    assert decision.target is not None and decision.target.venv == str(venv)
-
-
-# ---------------------------------------------------------------------------------------- allow / deny store
-
-
-def test_allow_lifts_a_block_and_is_stored_privately_under_the_data_dir(
+def test_new_file_in_an_allowed_venvs_bin_needs_a_new_allow(
     tmp_path: pathlib.Path, environ: dict[str, str]
 ) -> None:
     venv = make_venv(tmp_path / "p" / ".venv")
-    os.chmod(venv / "bin", 0o775)
-    assert not verdict(venv, environ).allowed
-    path = trust.record(str(venv), trust.ALLOW, environ)
-    store = pathlib.Path(environ["XDG_DATA_HOME"]) / "autovenv" / "trust"
-    assert pathlib.Path(path).is_relative_to(store)
-    assert store.stat().st_mode & 0o777 == 0o700
+    os.chmod(venv / "bin", 0o777)
+    trust.record(str(venv), trust.ALLOW, environ)
     assert verdict(venv, environ).allowed
-    assert trust.records(environ) == [(str(venv), "allow", True)]
+    (venv / "bin" / "ls").write_text("#!/bin/sh\n")
+    line = block_line(tmp_path / "p", environ)
+    assert line == (
+        "not activating .venv: its bin/ changed since you allowed it (new or changed: ls); "
+        f"to trust it again: autovenv allow {tmp_path}/p"
+    )
+    trust.record(str(venv), trust.ALLOW, environ)
+    assert verdict(venv, environ).allowed
+
+
+def test_replaced_entry_in_an_allowed_venvs_bin_needs_a_new_allow(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    venv = make_venv(tmp_path / "p" / ".venv")
+    os.chmod(venv / "bin", 0o777)
+    trust.record(str(venv), trust.ALLOW, environ)
+    (venv / "bin" / "activate.new").write_text("echo hi\n")
+    os.replace(venv / "bin" / "activate.new", venv / "bin" / "activate")
+    assert "(new or changed: activate)" in (verdict(venv, environ).reason or "")
 
 
 @pytest.mark.parametrize("how", ["rm-and-create", "clear"])
 def test_recreated_venv_needs_a_new_allow(tmp_path: pathlib.Path, environ: dict[str, str], how: str) -> None:
     venv = make_venv(tmp_path / "p" / ".venv")
-    os.chmod(venv / "bin", 0o775)
+    os.chmod(venv / "bin", 0o777)
     trust.record(str(venv), trust.ALLOW, environ)
-    assert verdict(venv, environ).allowed
     if how == "clear":
         make_venv(venv, "3.12.1", "--clear")
     else:
         shutil.rmtree(venv)
         make_venv(venv)
-    os.chmod(venv / "bin", 0o775)
+    os.chmod(venv / "bin", 0o777)
     result = verdict(venv, environ)
-    assert not result.allowed and "writable by its group" in (result.reason or "")
-    assert trust.stored(str(venv), environ) is None
+    assert not result.allowed
+    assert result.reason == (
+        f"{venv}/bin is writable by others, so others could swap its bin "
+        "(you allowed the venv that was here before)"
+    )
     assert trust.records(environ) == [(str(venv), "allow", False)]
-
-
-def test_swapped_in_venv_needs_a_new_allow(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    """Another venv renamed into the allowed path (same path, same creation record) is a different venv."""
-    venv = make_venv(tmp_path / "p" / ".venv")
-    os.chmod(venv / "bin", 0o775)
-    trust.record(str(venv), trust.ALLOW, environ)
-    spare = make_venv(tmp_path / "p" / ".venv-new")
-    os.chmod(spare / "bin", 0o775)
-    shutil.rmtree(venv)
-    os.rename(spare, venv)
-    assert not verdict(venv, environ).allowed
-
-
-def test_allow_is_keyed_by_the_real_path(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    real = tmp_path / "real"
-    venv = make_venv(real / ".venv")
-    os.chmod(venv / "bin", 0o775)
-    (tmp_path / "link").symlink_to(real)
-    trust.record(str(tmp_path / "link" / ".venv"), trust.ALLOW, environ)
-    assert verdict(venv, environ).allowed
-    assert verdict(tmp_path / "link" / ".venv", environ).allowed
-    assert [row[0] for row in trust.records(environ)] == [str(venv)]
 
 
 def test_deny_blocks_even_a_trusted_venv_and_survives_recreation(
@@ -513,30 +496,22 @@ def test_deny_blocks_even_a_trusted_venv_and_survives_recreation(
 ) -> None:
     venv = make_venv(tmp_path / "p" / ".venv")
     trust.record(str(venv), trust.DENY, environ)
-    assert verdict(venv, environ).reason == "you denied it"
+    assert block_line(tmp_path / "p", environ) == (
+        f"not activating .venv: you denied it; to allow it again: autovenv allow {tmp_path}/p"
+    )
     shutil.rmtree(venv)
     make_venv(venv)
     assert verdict(venv, environ).reason == "you denied it"
     trust.record(str(venv), trust.ALLOW, environ)  # allow replaces the deny
     assert verdict(venv, environ).allowed
-    assert trust.records(environ) == [(str(venv), "allow", True)]
     assert trust.forget(str(venv), environ)
     assert trust.records(environ) == []
-
-
-def test_records_round_trip_paths_whose_components_start_with_d(
-    tmp_path: pathlib.Path, environ: dict[str, str]
-) -> None:
-    """The store mirrors paths with a ``d`` prefix per component; listing must undo exactly that."""
-    venv = make_venv(tmp_path / "dd" / "d" / "data dir" / ".venv")
-    trust.record(str(venv), trust.DENY, environ)
-    assert trust.records(environ) == [(str(venv), "deny", True)]
 
 
 def test_trust_ask_needs_an_allow_for_every_new_venv(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
     venv = make_venv(tmp_path / "p" / ".venv")
     result = verdict(venv, environ, mode="ask")
-    assert not result.allowed and result.reason == 'trust = "ask" and it is not allowed yet'
+    assert not result.allowed and result.reason == 'trust = "ask" in your config and you have not allowed it'
     trust.record(str(venv), trust.ALLOW, environ)
     assert verdict(venv, environ, mode="ask").allowed
     shutil.rmtree(venv)
@@ -544,17 +519,16 @@ def test_trust_ask_needs_an_allow_for_every_new_venv(tmp_path: pathlib.Path, env
     assert not verdict(venv, environ, mode="ask").allowed
 
 
-def test_trust_ask_from_the_user_config_file(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
-    from autovenv import settings as settings_mod
-
-    config = pathlib.Path(environ["XDG_CONFIG_HOME"]) / "autovenv" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text('trust = "ask"\n')
-    user = settings_mod.load(environ)
-    assert user.trust == "ask"
-    make_venv(tmp_path / "p" / ".venv")
-    _, decision = decision_for(tmp_path / "p", environ, user)
-    assert decision.target is None and decision.blocked == 'trust = "ask" and it is not allowed yet'
+@pytest.mark.parametrize("value", ["Auto", "never", "", "yes"])
+def test_an_invalid_trust_value_fails_closed_as_ask(
+    tmp_path: pathlib.Path, environ: dict[str, str], value: str
+) -> None:
+    venv = make_venv(tmp_path / "p" / ".venv")
+    result = verdict(venv, environ, mode=value)
+    assert not result.allowed
+    assert result.reason == f'trust = "{value}" in your config is not "auto" or "ask": treated as "ask"'
+    trust.record(str(venv), trust.ALLOW, environ)
+    assert verdict(venv, environ, mode=value).allowed
 
 
 def test_a_project_cannot_vouch_for_itself(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
@@ -564,14 +538,14 @@ def test_a_project_cannot_vouch_for_itself(tmp_path: pathlib.Path, environ: dict
     (project / ".autovenv.toml").write_text('trust = "auto"\n')
     _, decision = decision_for(project, environ, Settings(trust="ask"))
     assert decision.target is None
-    assert any("unknown setting 'trust'" in note for note in decision.notes)
+    assert any("'trust' is a setting of your own config.toml" in note for note in decision.notes)
 
 
 # ------------------------------------------------------------------------------------ venvs named by config
 
 
 @pytest.mark.parametrize("spelling", ["relative", "absolute", "venv-file"])
-@pytest.mark.parametrize("breakage", ["none", "group-writable", "copied", "other-owner"])
+@pytest.mark.parametrize("breakage", ["none", "others-writable", "copied", "other-owner"])
 def test_a_venv_outside_the_project_goes_through_the_same_checks(
     tmp_path: pathlib.Path, environ: dict[str, str], spelling: str, breakage: str
 ) -> None:
@@ -583,8 +557,8 @@ def test_a_venv_outside_the_project_goes_through_the_same_checks(
         shutil.copytree(tmp_path / "origin" / "env", outside, symlinks=True)
     else:
         make_venv(outside)
-    if breakage == "group-writable":
-        os.chmod(outside / "bin", 0o775)
+    if breakage == "others-writable":
+        os.chmod(outside / "bin", 0o777)
     elif breakage == "other-owner":
         os.chown(outside, NOBODY, -1)
     project = tmp_path / "project"
@@ -596,14 +570,22 @@ def test_a_venv_outside_the_project_goes_through_the_same_checks(
         (project / ".autovenv.toml").write_text(f"venv = {named!r}\n".replace("'", '"'))
     resolution, decision = decision_for(project, environ)
     assert resolution.venv is not None and resolution.venv.path == str(outside)
+    if breakage == "none" and spelling == "venv-file":
+        # A .venv file is a project file, and may have come with the checkout: its word alone is not
+        # enough for a venv outside the project. The user's allow is.
+        assert decision.target is None
+        (line,) = decision.notes
+        assert "points there, outside the project" in line and "autovenv allow" in line
+        trust.record(str(outside), trust.ALLOW, environ)
+        _, decision = decision_for(project, environ)
     if breakage == "none":
         assert decision.target is not None and decision.target.venv == str(outside)
         return
     assert decision.target is None
     expected = {
-        "group-writable": "writable by its group",
-        "copied": "created at",
-        "other-owner": "another user",
+        "others-writable": "writable by others",
+        "copied": "made at",
+        "other-owner": "belongs to nobody",
     }
     (line,) = decision.notes
     assert expected[breakage] in line
@@ -612,46 +594,85 @@ def test_a_venv_outside_the_project_goes_through_the_same_checks(
 # ---------------------------------------------------------------------------------------- the block line
 
 
-
-def test_block_line_says_what_why_and_the_exact_allow(
-    tmp_path: pathlib.Path, environ: dict[str, str]
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_the_allow_in_a_block_line_pastes_back_as_the_directory_in_that_shell(
+    tmp_path: pathlib.Path, environ: dict[str, str], shell: str
 ) -> None:
-    project = tmp_path / "it's a $(project)"
+    from tests.shells.pty_shell import find_shell
+
+    binary = find_shell(shell)
+    if binary is None:
+        pytest.skip(f"{shell} is not installed")
+    project = tmp_path / "it's a $(touch CANARY) `x` \\ \"q\""
     venv = make_venv(project / ".venv")
-    os.chmod(venv / "bin", 0o775)
-    _, decision = decision_for(project, environ)
-    (line,) = decision.notes
-    what, _, command = line.partition("; to trust it: ")
-    assert what == "not activating .venv: its bin is writable by its group"
-    assert shlex.split(command) == ["autovenv", "allow", str(project)]
+    os.chmod(venv / "bin", 0o777)
+    trust.record(str(venv), trust.DENY, environ)
+    line = block_line(project, environ, shell)
+    command = line.partition("; to allow it again: autovenv allow ")[2]
+    out = subprocess.run([binary, "-c", f"printf %s {command}"], capture_output=True, cwd=tmp_path)
+    assert out.stdout == os.fsencode(project)
+    assert not (tmp_path / "CANARY").exists()
 
 
 @pytest.mark.parametrize(
     "name",
-    [
-        "new\nline",
-        "esc\x1b]0;title\x07",
-        "cr\rreturn",
-        "csi\x9b2Jc1",
-        "nel\x85c1",
-        "ls\u2028sep",
-    ],
-    ids=["newline", "escape", "cr", "c1-csi", "c1-nel", "line-separator"],
-)
+    ["new\nline", "esc\x1b]0;title\x07", "cr\rreturn", "csi\x9b2Jc1", "nel\x85c1", "ls\u2028sep",
+     "bidi\u202eevil", "zw\u200bsp", "bad\udcffbyte"],
+    ids=["newline", "escape", "cr", "c1-csi", "c1-nel", "line-separator", "bidi", "zero-width", "non-utf8"],
+)  # fmt: skip
 def test_block_line_is_one_printable_line_whatever_the_directory_name(
     tmp_path: pathlib.Path, environ: dict[str, str], name: str
 ) -> None:
     project = tmp_path / name
-    venv = make_venv(project / ".venv")
-    os.chmod(venv / "bin", 0o775)
-    _, decision = decision_for(project, environ)
-    (line,) = decision.notes
+    project.mkdir()
+    venv = make_venv(tmp_path / "env")  # CPython's venv cannot be made under a name that is not UTF-8
+    (project / ".venv").write_bytes(os.fsencode(venv) + b"\n")
+    trust.record(str(venv), trust.DENY, environ)
+    line = block_line(project, environ)
     assert line.isprintable()
-    assert display_quote(str(project)).isprintable()
-    shown = line.partition("; to trust it: autovenv allow ")[2]
-    assert subprocess.run(["bash", "-c", f"printf %s {shown}"], capture_output=True).stdout == os.fsencode(
-        project
-    )
+    shown = line.partition("; to allow it again: autovenv allow ")[2]
+    out = subprocess.run(["bash", "-c", f"printf %s {shown}"], capture_output=True)
+    assert out.stdout == os.fsencode(project)
+
+
+def test_prompt_values_from_files_reach_the_prompt_as_printable_text(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    project = tmp_path / "p"
+    make_venv(project / ".venv", "3.12.1", "--prompt", "x\x1b]0;pwned\x07y")
+    _, decision = decision_for(project, environ)
+    assert decision.target is not None and decision.target.prompt is not None
+    assert decision.target.prompt == "(x\\x1b]0;pwned\\x07y) " and decision.target.prompt.isprintable()
+    (project / ".autovenv.toml").write_text('prompt = "a\\u001b[2Jb\\u202e"\n')
+    _, decision = decision_for(project, environ)
+    assert decision.target is not None and decision.target.prompt == "(a\\x1b[2Jb\\u202e) "
+
+
+def test_lock_hint_quotes_a_hostile_requirements_file_for_the_users_shell(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    from autovenv import export, shells
+
+    project = tmp_path / "p"
+    make_venv(project / ".venv")
+    name = "requirements$(touch CANARY)'.txt"
+    (project / name).write_text("six==1.16.0\n")
+    for shell in ("bash", "fish"):
+        result, _ = export.compute(shells.get(shell), {**environ, "PWD": str(project)}, str(project))
+        hint = result.notes[-1]
+        lead, _, command = hint.partition("; run: ")
+        assert lead == f"{name}: six 1.16.0 pinned, not installed"
+        words = ["uv", "pip", "install", "-r"]  # a venv made --without-pip
+        assert command.startswith(" ".join(words) + " ")
+        from autovenv.display import word
+
+        assert command == " ".join([*words, word(name, shell)])
+    out = subprocess.run(["bash", "-c", f"printf %s {word(name, 'bash')}"], capture_output=True, cwd=tmp_path)
+    assert out.stdout == name.encode() and not (tmp_path / "CANARY").exists()
+
+
+def test_display_quote_is_the_posix_word() -> None:
+    assert display_quote("/a b") == "'/a b'" and display_quote("/plain") == "/plain"
 
 
 # ---------------------------------------------------------------------------------------- the CLI
@@ -674,7 +695,7 @@ def cli(environ: dict[str, str], cwd: pathlib.Path, *args: str) -> subprocess.Co
 def test_cli_allow_deny_and_trust_list(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
     project = tmp_path / "shop"
     venv = make_venv(project / ".venv")
-    os.chmod(venv / "bin", 0o775)
+    os.chmod(venv / "bin", 0o777)
     (project / "src").mkdir()
     listed = cli(environ, project, "trust", "list")
     assert (listed.returncode, listed.stdout) == (0, "no stored decisions\n")
@@ -682,7 +703,8 @@ def test_cli_allow_deny_and_trust_list(tmp_path: pathlib.Path, environ: dict[str
     allowed = cli(environ, project / "src", "allow")  # from a subdirectory: the project's venv
     assert allowed.returncode == 0, allowed.stderr
     assert allowed.stderr == f"autovenv: allowed {venv}\n"
-    assert (pathlib.Path(environ["XDG_DATA_HOME"]) / "autovenv" / "trust").is_dir()
+    store = pathlib.Path(environ["XDG_DATA_HOME"]) / "autovenv"
+    assert store.stat().st_mode & 0o777 == 0o700
     assert verdict(venv, environ).allowed
     assert cli(environ, tmp_path, "trust", "list").stdout == f"allow  {venv}\n"
 
@@ -699,11 +721,23 @@ def test_cli_allow_deny_and_trust_list(tmp_path: pathlib.Path, environ: dict[str
     assert '"blocked": "you denied it"' in status.stdout
 
 
+def test_cli_allow_into_a_data_dir_others_can_write_is_one_line_error(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    project = tmp_path / "shop"
+    make_venv(project / ".venv")
+    data = pathlib.Path(environ["XDG_DATA_HOME"])
+    data.mkdir(parents=True)
+    os.chmod(data, 0o777)
+    result = cli(environ, project, "allow")
+    assert result.returncode == 1
+    assert result.stderr == f"autovenv: {data} is writable by others; not using {data}/autovenv\n"
+
+
 def test_cli_allow_without_a_venv_is_one_line_error(tmp_path: pathlib.Path, environ: dict[str, str]) -> None:
     result = cli(environ, tmp_path, "allow")
     assert result.returncode == 1
     assert result.stderr == f"autovenv: no virtual environment found for {tmp_path}\n"
-    assert "Traceback" not in result.stderr
 
 
 def test_cli_allow_through_a_symlinked_project_covers_the_physical_path(
@@ -711,8 +745,24 @@ def test_cli_allow_through_a_symlinked_project_covers_the_physical_path(
 ) -> None:
     real = tmp_path / "real"
     venv = make_venv(real / ".venv")
-    os.chmod(venv / "bin", 0o775)
+    os.chmod(venv / "bin", 0o777)
     (tmp_path / "link").symlink_to(real)
     assert cli(environ, tmp_path, "allow", str(tmp_path / "link")).returncode == 0
     _, decision = decision_for(real, environ)
     assert decision.target is not None and decision.target.venv == str(venv)
+
+
+def test_a_resolved_bin_holding_the_path_separator_is_not_activated(
+    tmp_path: pathlib.Path, environ: dict[str, str]
+) -> None:
+    """The logical path is fine, but the resolved one goes on PATH, where ':' would split it."""
+    venv = make_venv(tmp_path / "real" / ".venv")
+    os.rename(tmp_path / "real", tmp_path / "a:b")
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / ".venv").symlink_to(tmp_path / "a:b" / ".venv")
+    trust.record(str(tmp_path / "a:b" / ".venv"), trust.ALLOW, environ)
+    _, decision = decision_for(project, environ)
+    assert decision.target is None
+    assert decision.notes == [f"{tmp_path}/a:b/.venv/bin contains ':', which cannot be put on PATH"]
+    assert venv.name == ".venv"

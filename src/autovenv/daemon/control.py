@@ -16,9 +16,17 @@ import struct
 import sys
 import time
 
-from autovenv import dirs
-from autovenv.daemon.visit import LOG, PIDFILE, REPORTED, SOCKET, daemon_command, ensure_runtime_dir
+from autovenv.daemon.visit import (
+    LOG,
+    PIDFILE,
+    REPORTED,
+    SOCKET,
+    daemon_command,
+    daemon_dir,
+    ensure_daemon_dir,
+)
 from autovenv.errors import AutovenvError
+from autovenv.files import read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,15 +52,19 @@ def peer_uid(sock: socket.socket) -> int | None:
 
 
 def running_pid(runtime: str) -> int | None:
-    """The daemon's pid if one holds the lock, else None."""
+    """The daemon's pid if one holds the lock, else None (a pid file that is not a regular file: None;
+    it is opened without blocking, so a FIFO put there cannot hang ``stop`` or ``status``)."""
     import fcntl
+    import stat
 
     path = os.path.join(runtime, PIDFILE)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError as exc:
@@ -97,11 +109,11 @@ def start(environ: Mapping[str, str] = os.environ) -> str:
     """Start the daemon detached (its own session); return once it answers, or fail in one line."""
     import subprocess
 
-    runtime = dirs.runtime_dir(environ)
+    runtime = daemon_dir(environ)
     pid = running_pid(runtime)
     if pid is not None:
         return f"already running (pid {pid})"
-    ensure_runtime_dir(runtime)
+    ensure_daemon_dir(environ)
     log_path = os.path.join(runtime, LOG)
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
@@ -127,18 +139,18 @@ def start(environ: Mapping[str, str] = os.environ) -> str:
     raise AutovenvError(f"the daemon did not answer within {START_TIMEOUT:g} s; see {log_path}")
 
 
-def _log_tail(path: str) -> str:
+def _log_tail(path: str, limit: int = 64 * 1024) -> str:
     try:
-        with open(path, "rb") as handle:
-            lines = handle.read().decode("utf-8", "replace").strip().splitlines()
+        data = read_regular(path, 16 * 1024 * 1024, follow_symlinks=False)
     except OSError:
         return "(no log)"
+    lines = data[-limit:].decode("utf-8", "replace").strip().splitlines()
     return lines[-1] if lines else "(empty log)"
 
 
 def stop(environ: Mapping[str, str] = os.environ, timeout: float = STOP_TIMEOUT) -> str:
     """SIGTERM the daemon and wait (bounded) until it has released its lock."""
-    runtime = dirs.runtime_dir(environ)
+    runtime = daemon_dir(environ)
     pid = running_pid(runtime)
     if pid is None:
         return "not running"
@@ -158,7 +170,7 @@ def stop(environ: Mapping[str, str] = os.environ, timeout: float = STOP_TIMEOUT)
 
 def status(environ: Mapping[str, str] = os.environ) -> dict[str, object]:
     """What ``autovenv daemon status`` shows; ``state`` is running, not-responding or stopped."""
-    runtime = dirs.runtime_dir(environ)
+    runtime = daemon_dir(environ)
     pid = running_pid(runtime)
     if pid is None:
         return {"state": "stopped", "runtime": runtime}
@@ -267,6 +279,48 @@ def systemd_unit(environ: Mapping[str, str] = os.environ) -> str:
         "[Install]\n"
         "WantedBy=default.target\n"
     )
+
+
+def unit_path(kind: str, environ: Mapping[str, str] = os.environ) -> str:
+    """Where the service file goes: systemd's user unit directory, or launchd's LaunchAgents."""
+    home = environ.get("HOME") or os.path.expanduser("~")
+    if kind == "launchd":
+        return os.path.join(home, "Library", "LaunchAgents", f"{LAUNCHD_LABEL}.plist")
+    config = environ.get("XDG_CONFIG_HOME", "")
+    config = config if os.path.isabs(config) else os.path.join(home, ".config")
+    return os.path.join(config, "systemd", "user", f"{SERVICE}.service")
+
+
+def enable_command(kind: str) -> str:
+    """What to run once the file is in place: start the daemon now and at every login."""
+    if kind == "launchd":
+        return f'launchctl bootstrap gui/"$(id -u)" ~/Library/LaunchAgents/{LAUNCHD_LABEL}.plist'
+    return f"systemctl --user daemon-reload && systemctl --user enable --now {SERVICE}"
+
+
+def install_unit(kind: str, text: str, environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
+    """Write the service file (its directory made if needed; a different file kept as a backup beside
+    it); returns (path, what happened, in a line that names the path)."""
+    path = unit_path(kind, environ)
+    try:
+        old: bytes | None = read_regular(path, 1024 * 1024, follow_symlinks=False)
+    except FileNotFoundError:
+        old = None
+    data = text.encode("utf-8", "surrogateescape")
+    if old == data:
+        return path, f"{path} is already installed"
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    done = f"wrote {path}"
+    if old is not None:
+        backup = path + ".autovenv-backup"
+        os.replace(path, backup)
+        done = f"replaced {path} (the old one is {backup})"
+    temp = f"{path}.{os.getpid()}.tmp"
+    with open(temp, "wb") as handle:
+        handle.write(data)
+    os.chmod(temp, 0o644)
+    os.replace(temp, path)
+    return path, done
 
 
 def _xml(value: str) -> str:

@@ -14,6 +14,7 @@ import time
 from autovenv import answer as answer_mod
 from autovenv import cache, dirs, plan, settings, shells
 from autovenv.decide import decide
+from autovenv.files import read_regular
 from autovenv.resolve.finders import candidate_names
 from autovenv.resolve.project import present, resolve
 
@@ -21,7 +22,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from autovenv.decide import Decision
     from autovenv.resolve.project import Resolution, Settings
     from autovenv.shells.base import Adapter
 
@@ -50,8 +50,15 @@ class Stored:
 
 
 def adapters() -> list[Adapter]:
-    """Every shell adapter there is (a new adapter module is picked up without touching the daemon)."""
-    return [shells.get(name) for name in shells.names()]
+    """Every shell adapter there is (a new adapter module is picked up without touching the daemon).
+
+    None at all means the package's files are gone (uninstalled under a running daemon): an error, not
+    a resolution that quietly writes nothing.
+    """
+    found = [shells.get(name) for name in shells.names()]
+    if not found:
+        raise RuntimeError(f"no shell adapters in {os.path.dirname(shells.__file__)} (package removed?)")
+    return found
 
 
 def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: int) -> bool:
@@ -59,8 +66,7 @@ def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: in
     path = cache.entry_path(base, shell, candidate)
     data = text.encode("utf-8", "surrogateescape")
     try:
-        with open(path, "rb") as handle:
-            same = handle.read(len(data) + 1) == data
+        same = read_regular(path, len(data), follow_symlinks=False) == data
     except OSError:
         same = False
     if same and os.stat(path).st_uid == os.getuid():
@@ -90,32 +96,45 @@ def resolve_and_store(
     extra: tuple[str, ...] = settings.watch_paths(environ)
     try:
         cache.ensure_dir(base)
-        generation = (cache.ensure_generation(base),)
+        generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
     except OSError:
         return None
     changed = 0
     watch: tuple[str, ...] = ()
     entries: list[str] = []
-    done: dict[str, tuple[Resolution, Decision, dict[str, str]]] = {}
+    done: dict[str, tuple[Resolution, dict[str, str]]] = {}
     for adapter in adapters() if shell_adapters is None else shell_adapters:
         sep = adapter.PATHSEP
         if sep not in done:
             view = plan.user_view(environ, sep)
-            resolution = resolve(directory, view, user)
-            decision = decide(resolution, user, view)
-            if user.problem:
-                decision.notes.insert(0, user.problem)
-            done[sep] = (resolution, decision, view)
-        resolution, decision, view = done[sep]
+            done[sep] = (resolve(directory, view, user), view)
+        resolution, view = done[sep]
+        decision = decide(resolution, user, view, adapter.NAME)  # its commands quoted for that shell
+        decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
         if resolution.candidate != directory:
             return None
         result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, sep, generation)
-        watch = result.all_watch
+        watch = result.all_watch + tool_watch(resolution.tool_dirs, result.all_watch)
         if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
             changed += 1
         entries.append(cache.entry_path(base, adapter.NAME, directory))
     stamp = max(started - cache.slack_for(directory), 0)  # what cache.store set
     return Stored(directory, watch, stamp, changed, tuple(entries))
+
+
+def tool_watch(tool_dirs: list[str], watched: tuple[str, ...]) -> tuple[str, ...]:
+    """For each directory a tool keeps (or will make) the env in that does not exist yet: its first
+    missing component (``~/.cache/pypoetry`` for ``~/.cache/pypoetry/virtualenvs``). The hook cannot
+    watch a path that is not there; the daemon watches its parent, sees it created (a first `poetry
+    install`, `hatch env create`) and resolves the project again before the next visit."""
+    out: dict[str, None] = {}
+    for path in tool_dirs:
+        missing, current = "", path
+        while not os.path.lexists(current) and os.path.dirname(current) != current:
+            missing, current = current, os.path.dirname(current)
+        if missing and missing not in watched:
+            out.setdefault(missing, None)
+    return tuple(out)
 
 
 def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int, slack_ns: int) -> int | None:

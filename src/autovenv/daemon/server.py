@@ -1,11 +1,13 @@
-"""``autovenv daemon run``: one instance per user, a single-threaded ``select`` loop, a clean exit.
+"""``autovenv daemon run``: one instance per user configuration, a single-threaded ``select`` loop.
 
-Everything lives in the runtime directory (``dirs.runtime_dir()``, 0700, owner checked): ``daemon.pid``
-(``flock``-ed while running: that is the one-instance rule), the ``visits`` FIFO the shells' cold path
-writes to (see ``visit.py``), the ``daemon.sock`` control socket (``status``, ``ping``; peers of another uid
-are refused) and, when started in the background, ``daemon.log``. SIGTERM, SIGINT and SIGHUP (reload) are
-turned into loop events through a wakeup pipe; on exit the socket, FIFO and pid file are removed, and the
-daemon exits by itself when its runtime directory or FIFO is removed (e.g. at logout).
+Everything lives in the daemon's directory (``visit.daemon_dir()``: a directory per cache directory served,
+inside the user's runtime directory, both 0700 and owner checked): ``daemon.pid`` (``flock``-ed while
+running: that is the one-instance rule), the ``visits`` FIFO the shells' cold path writes to (see
+``visit.py``), the ``daemon.sock`` control socket (``status``, ``ping``; peers of another uid are refused)
+and, when started in the background, ``daemon.log``. SIGTERM, SIGINT and SIGHUP (reload) are turned into
+loop events through a wakeup pipe; on exit the socket, FIFO and pid file are removed, and the daemon exits
+by itself when its directory or FIFO is removed (e.g. at logout), or when its own package is removed or
+replaced (an uninstall or upgrade: the code in memory would write answers for an installation that is gone).
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ import time
 import traceback
 from contextlib import suppress
 
-from autovenv import __version__, dirs
+from autovenv import __version__
 from autovenv.daemon import core
 from autovenv.daemon.control import peer_uid
 from autovenv.daemon.state import State, default_env
-from autovenv.daemon.visit import FIFO, PIDFILE, SOCKET, STUCK_MARK, ensure_runtime_dir
+from autovenv.daemon.visit import FIFO, PIDFILE, SOCKET, STUCK_MARK, ensure_daemon_dir, served_cache
 from autovenv.daemon.watch import POLL_INTERVAL, Watcher
 
 TYPE_CHECKING = False
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 MAX_LOG = 1024 * 1024
+#: sockaddr_un.sun_path holds 108 bytes on Linux (104 on macOS), the terminating NUL included.
+MAX_SOCKET_PATH = 107 if sys.platform.startswith("linux") else 103
 MAX_PENDING = 1024 * 1024
 
 
@@ -88,6 +92,22 @@ def rss_kb() -> int | None:
         return None
 
 
+def package_identity() -> tuple[tuple[int, int] | None, ...]:
+    """What the installed package is now: (inode, mtime) of its ``__init__.py`` and of its dist-info's
+    ``RECORD`` (rewritten by every install), ``None`` for each that is gone."""
+    from autovenv import start
+
+    identity = []
+    package_init = os.path.join(os.path.dirname(os.path.dirname(__file__)), "__init__.py")
+    for path in (package_init, start.installed_record()):
+        try:
+            info = os.stat(path) if path else None
+        except OSError:
+            info = None
+        identity.append((info.st_ino, info.st_mtime_ns) if info is not None else None)
+    return tuple(identity)
+
+
 class Server:
     def __init__(self, runtime: str, environ: Mapping[str, str], use_inotify: bool = True) -> None:
         self.runtime = runtime
@@ -96,7 +116,10 @@ class Server:
         self.started_mono = time.monotonic()
         self.selector = selectors.DefaultSelector()
         self.watcher = Watcher(use_inotify=use_inotify)
-        self.state = State(self.watcher, default_env(environ), log=log, runtime=runtime)
+        self.package = package_identity()
+        self.state = State(
+            self.watcher, default_env(environ), log=log, runtime=runtime, cache=served_cache(environ)
+        )
         self.stop_signal = 0
         self.reload = False
         self._pending = b""
@@ -121,6 +144,11 @@ class Server:
         self.selector.register(read_fd, selectors.EVENT_READ, self._on_fifo)
 
         path = os.path.join(self.runtime, SOCKET)
+        if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+            raise OSError(
+                f"{path} is longer than a socket path may be ({MAX_SOCKET_PATH} bytes); "
+                "set AUTOVENV_RUNTIME_DIR to a shorter directory"
+            )
         _unlink(path)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         old = os.umask(0o177)
@@ -183,6 +211,10 @@ class Server:
             for key, _ in self.selector.select(timeout):
                 callback: Callable[[], None] = key.data
                 callback()
+            self.check_package()
+            if self.state.stop_reason:
+                log(f"{self.state.stop_reason}; exiting")
+                return
             if self.reload:
                 self.reload = False
                 log("reloading the configuration (SIGHUP)")
@@ -270,7 +302,21 @@ class Server:
         except OSError:
             pass
 
+    def check_package(self) -> None:
+        """Stop (after answering the request at hand) once the package this code came from is gone."""
+        if not self.state.stop_reason and package_identity() != self.package:
+            self.state.stop_reason = (
+                f"its package ({os.path.dirname(os.path.dirname(__file__))}) was removed or replaced "
+                "since it started"
+            )
+
     def status(self) -> dict[str, object]:
+        self.check_package()
+        report = self.state.report()
+        if self.state.stop_reason:
+            degraded = report.get("degraded")
+            earlier = degraded if isinstance(degraded, list) else []
+            report["degraded"] = [f"{self.state.stop_reason}: exiting now", *earlier]
         return {
             "pid": os.getpid(),
             "version": __version__,
@@ -278,7 +324,7 @@ class Server:
             "uptime": time.monotonic() - self.started_mono,
             "rss_kb": rss_kb(),
             "runtime": self.runtime,
-            **self.state.report(),
+            **report,
         }
 
 
@@ -300,12 +346,11 @@ def main(background: bool = False, environ: Mapping[str, str] | None = None) -> 
             pass
     with suppress(OSError):
         os.chdir("/")
-    runtime = dirs.runtime_dir(environ)
     try:
-        ensure_runtime_dir(runtime)
+        runtime = ensure_daemon_dir(environ)
         lock = acquire_lock(os.path.join(runtime, PIDFILE))
     except OSError as exc:
-        log(f"cannot use the runtime directory {runtime}: {exc}")
+        log(f"cannot use its runtime directory: {exc}")
         return 1
     if lock is None:
         from autovenv.daemon.control import running_pid
@@ -316,7 +361,11 @@ def main(background: bool = False, environ: Mapping[str, str] | None = None) -> 
     server = Server(runtime, environ, use_inotify=use_inotify)
     code = 0
     try:
-        server.open()
+        try:
+            server.open()
+        except OSError as exc:  # a path too long, a runtime directory gone: one line says it all
+            log(f"cannot start: {exc}")
+            return 1
         server.serve()
     except Exception:  # log the traceback, clean up, exit non-zero
         log("crashed:\n" + traceback.format_exc())

@@ -19,7 +19,7 @@ import time
 from autovenv import cache, dirs, plan, settings
 from autovenv.daemon import core
 from autovenv.daemon.resolver import newest_change, resolve_and_store, restamp
-from autovenv.daemon.visit import FIFO, REPORTED, SOCKET
+from autovenv.daemon.visit import FIFO, REPORTED, SOCKET, served_cache
 from autovenv.resolve.finders import candidate_names
 
 TYPE_CHECKING = False
@@ -69,8 +69,11 @@ class State:
         log: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         runtime: str = "",
+        cache: str = "",
     ) -> None:
         self.runtime = runtime
+        #: the cache directory this daemon serves ("": any); visits for another are refused
+        self.cache = cache
         self.watcher = watcher
         self.default_env = env
         self.resolver = resolver or (lambda d, e, s: resolve_and_store(d, e, s))
@@ -90,6 +93,9 @@ class State:
         self.written = 0
         self.restamped = 0
         self.last_error = ""
+        #: jobs that failed since the last one that succeeded (a daemon that fails them all is not fine)
+        self.failing = 0
+        self.refused = 0
         self.stop_reason = ""
         self._dir_refs: dict[str, int] = {}
         self._dead: set[str] = set()  # referenced, but gone: not watched right now
@@ -182,8 +188,15 @@ class State:
         """A shell's cold path resolved ``visit.directory``: keep its answer fresh from now on.
 
         The latest reported environment becomes the default one (used for the trees' projects), so the
-        entries written carry the ``sig`` the user's shells compute.
+        entries written carry the ``sig`` the user's shells compute. A visit from a shell whose answers
+        live in another cache directory (another HOME, XDG_CACHE_HOME or AUTOVENV_CACHE_DIR) is not this
+        daemon's to serve: it is dropped.
         """
+        if self.cache and served_cache(core.environ_of(visit.env)) != self.cache:
+            self.refused += 1
+            if self.refused == 1:
+                self.log(f"ignoring visits from shells of another configuration (cache not {self.cache})")
+            return
         self.set_default_env(visit.env)
         project = self.projects.get(visit.directory)
         if project is None:
@@ -284,7 +297,11 @@ class State:
                     self.configure()
             except Exception as exc:  # one bad directory must not stop the daemon
                 self.last_error = f"{kind} {path}: {type(exc).__name__}: {exc}"
+                self.failing += 1
                 self.log(self.last_error)
+            else:
+                if kind == "resolve":
+                    self.failing = 0
         return ran
 
     def _root_missing(self, root: str) -> None:
@@ -498,6 +515,9 @@ class State:
     def report(self) -> dict[str, object]:
         visited = sum(1 for p in self.projects.values() if p.origin == "visit")
         env = core.environ_of(self.default_env)
+        failing = []
+        if self.failing:
+            failing.append(f"the last {self.failing} jobs failed (last error: {self.last_error})")
         return {
             "roots": [{"path": root, "exists": root not in self.missing_roots} for root in self.roots],
             "projects": len(self.projects),
@@ -506,12 +526,14 @@ class State:
             "watched_dirs": len(self._dir_refs),
             "watches": self.watcher.counts(),
             "backend": self.watcher.backend,
-            "degraded": [*self.watcher.degraded, *self.notes],
+            "degraded": [*failing, *self.watcher.degraded, *self.notes],
+            "failing": self.failing,
+            "refused_visits": self.refused,
             "pending": len(self.jobs),
             "resolved": self.resolved,
             "written": self.written,
             "restamped": self.restamped,
             "last_error": self.last_error,
-            "cache": dirs.cache_dir(env),
+            "cache": self.cache or dirs.cache_dir(env),
             "env": {name: env.get(name) for name in REPORTED if name in env},
         }

@@ -16,9 +16,9 @@ through a FIFO in the user's runtime directory, written with ``O_NONBLOCK``, rat
   the control socket (status), which is not on the hot path, checks the peer uid itself.
 
 A message is NUL-separated fields ending in two NULs (no field is empty, and paths and environment values
-cannot hold a NUL): ``AV1``, ``visit``, the candidate directory, then ``NAME=value`` or ``NAME!`` (unset)
-for each of :data:`REPORTED`, the user's view of the variables resolution depends on, so the entries the
-daemon writes carry the ``sig`` this shell computes and validate in it.
+cannot hold a NUL): ``AV1``, ``visit``, the candidate directory, then ``NAME=value`` for each of
+:data:`REPORTED` that is set (a name left out is unset): the user's view of the variables resolution
+depends on, so the entries the daemon writes carry the ``sig`` this shell computes and validate in it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import sys
 import time
 
 from autovenv.answer import ENV_DEPS
-from autovenv.dirs import runtime_dir
+from autovenv.dirs import cache_dir, runtime_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 MAGIC = b"AV1"
 END = b"\0\0"
 #: What the daemon needs to resolve as this shell would: ``answer.ENV_DEPS`` plus where the cache is.
-REPORTED = (*ENV_DEPS, "AUTOVENV_CACHE_DIR", "XDG_CACHE_HOME", "PYENV_DIR")
+REPORTED = tuple(dict.fromkeys((*ENV_DEPS, "AUTOVENV_CACHE_DIR", "XDG_CACHE_HOME")))
 FIFO = "visits"
 PIDFILE = "daemon.pid"
 SOCKET = "daemon.sock"
@@ -55,25 +55,55 @@ SENT, NOT_RUNNING, STUCK, UNSAFE = "sent", "not-running", "stuck", "unsafe"
 _last: dict[str, str] = {}
 
 
+def served_cache(environ: Mapping[str, str]) -> str:
+    """The cache directory a daemon started with ``environ`` writes answers to: what it is *for*."""
+    return os.path.normpath(os.path.abspath(cache_dir(environ)))
+
+
+def config_key(cache: str) -> str:
+    """12 hex digits naming the daemon of one cache directory: 64-bit FNV-1a (no import on the hot path),
+    cut short because a socket's whole path must fit in 107 bytes. A collision could only make two of
+    one user's configurations share a lock; the daemon still serves its own cache alone."""
+    value = 0xCBF29CE484222325
+    for byte in os.fsencode(cache):
+        value = ((value ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{value:016x}"[:12]
+
+
+def daemon_dir(environ: Mapping[str, str]) -> str:
+    """Where the daemon for this configuration keeps its lock, FIFO, socket and log.
+
+    One daemon per user configuration, i.e. per cache directory it serves: shells of another HOME or
+    another ``XDG_CACHE_HOME``/``AUTOVENV_CACHE_DIR`` of the same user talk to their own daemon (or
+    none) and can neither feed nor stop this one. The daemon also refuses visits for another cache.
+    """
+    return os.path.join(runtime_dir(environ), "d" + config_key(served_cache(environ)))
+
+
 def encode(kind: str, directory: str, view: Mapping[str, str]) -> bytes:
     """One message; ``view`` is the user's view of the environment (``plan.user_view``)."""
     fields = [MAGIC, kind.encode(), os.fsencode(directory)]
-    for name in REPORTED:
-        value = view.get(name)
-        fields.append(os.fsencode(f"{name}!" if value is None else f"{name}={value}"))
+    for name in REPORTED:  # unset ones are left out (the daemon reads a missing name as unset): ~30 names
+        value = view.get(name)  # would not fit macOS's 512-byte atomic write otherwise
+        if value is not None:
+            fields.append(os.fsencode(f"{name}={value}"))
     return b"\0".join(fields) + END
 
 
 def ensure_runtime_dir(path: str) -> None:
-    """Create the runtime directory 0700 if needed; refuse one that is not plainly this user's own."""
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    info = os.lstat(path)
-    if not os.path.isdir(path) or os.path.islink(path):
-        raise OSError(f"{path} is not a directory")
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise PermissionError(f"{path} belongs to another user")
-    if info.st_mode & 0o077:
-        os.chmod(path, 0o700)
+    """Create the runtime directory 0700 if needed; refuse one that is not plainly this user's own (owned
+    by them, and no one else able to write it or swap a directory on the way: autovenv.safepath)."""
+    from autovenv.safepath import ensure_private_dir
+
+    ensure_private_dir(path)
+
+
+def ensure_daemon_dir(environ: Mapping[str, str]) -> str:
+    """``daemon_dir(environ)``, made (with autovenv's runtime directory above it) and checked."""
+    ensure_runtime_dir(runtime_dir(environ))
+    path = daemon_dir(environ)
+    ensure_runtime_dir(path)
+    return path
 
 
 def _open_fifo(path: str) -> int | str:
@@ -93,12 +123,12 @@ def _open_fifo(path: str) -> int | str:
 def notify(candidate: str | None, view: Mapping[str, str], environ: Mapping[str, str] | None = None) -> str:
     """Tell a running daemon that a shell visited ``candidate``; returns one of the outcomes above.
 
-    Never raises, never waits. ``environ`` (default: ``view``) locates the runtime directory.
+    Never raises, never waits. ``environ`` (default: ``view``) locates the daemon (``daemon_dir``).
     """
     if not candidate or not hasattr(os, "O_NONBLOCK"):
         return NOT_RUNNING
     try:
-        base = runtime_dir(view if environ is None else environ)
+        base = daemon_dir(view if environ is None else environ)
         opened = _open_fifo(os.path.join(base, FIFO))
         if isinstance(opened, str):
             _last["state"] = opened
@@ -155,7 +185,7 @@ def autostart(environ: Mapping[str, str], mode: str) -> bool:
     if mode != "auto" or not hasattr(os, "posix_spawn") or not sys.executable:
         return False
     try:
-        base = runtime_dir(environ)
+        base = daemon_dir(environ)
         state = _last.get("state")
         if state is None:
             opened = _open_fifo(os.path.join(base, FIFO))
@@ -165,7 +195,7 @@ def autostart(environ: Mapping[str, str], mode: str) -> bool:
             state = opened
         if state != NOT_RUNNING:
             return False
-        ensure_runtime_dir(base)
+        ensure_daemon_dir(environ)
         mark = os.path.join(base, AUTOSTART_MARK)
         try:
             if time.time() - os.stat(mark).st_mtime < AUTOSTART_INTERVAL:

@@ -815,7 +815,93 @@ def _escapes_versions_dir(name: str) -> bool:
     return not parts or "." in parts or ".." in parts
 
 
+# --------------------------------------------------------------------------- python-build's definitions
+#
+# Which versions ``pyenv install`` knows, read without running it: used only when a pinned version is not
+# installed, to tell "run: pyenv install 3.12.4" from a version that exists nowhere (``3.99``), for which
+# that advice would only end in "definition not found". python-build looks for a definition file named
+# like the version in ``$PYTHON_BUILD_DEFINITIONS`` (colon-separated), in every
+# ``$PYENV_ROOT/plugins/*/share/python-build``, and in its own ``share/python-build`` (a packaged pyenv's:
+# ``PACKAGED_PYENVS``); ``pyenv install 3.12`` takes the newest known 3.12.x
+# by the rules of ``pyenv latest -k``.
+
+
+#: Where packaged pyenvs keep python-build (Homebrew on Apple silicon, on Intel, on Linux; distribution
+#: packages). Known places, not the ``pyenv`` on PATH: PATH is no input of resolution (activation changes
+#: it), and an answer must depend only on what the cache key records.
+PACKAGED_PYENVS = (
+    "/opt/homebrew/opt/pyenv",
+    "/usr/local/opt/pyenv",
+    "/home/linuxbrew/.linuxbrew/opt/pyenv",
+    "/usr/share/pyenv",
+    "/usr/lib/pyenv",
+)
+
+
+def definition_dirs(root: str, environ: Mapping[str, str]) -> list[str]:
+    """The directories python-build reads definitions from, those that exist."""
+    found = [d for d in environ.get("PYTHON_BUILD_DEFINITIONS", "").split(":") if d]
+    try:
+        plugins = sorted(os.listdir(os.path.join(root, "plugins")))
+    except OSError:
+        plugins = []
+    found.extend(os.path.join(root, "plugins", name, "share", "python-build") for name in plugins)
+    if environ.get("PYTHON_BUILD_ROOT"):
+        found.append(os.path.join(environ["PYTHON_BUILD_ROOT"], "share", "python-build"))
+    for prefix in PACKAGED_PYENVS:
+        found.append(os.path.join(prefix, "plugins", "python-build", "share", "python-build"))
+    return [d for d in dict.fromkeys(found) if os.path.isdir(d)]
+
+
+def known_versions(root: str, environ: Mapping[str, str]) -> set[str] | None:
+    """Every version ``pyenv install --list`` shows; ``None`` when no definitions can be found."""
+    dirs = definition_dirs(root, environ)
+    if not dirs:
+        return None
+    names: set[str] = set()
+    for directory in dirs:
+        try:
+            names.update(n for n in os.listdir(directory) if n != "patches")
+        except OSError:
+            continue
+    return names
+
+
+def installable(name: str, known: set[str]) -> bool:
+    """Would ``pyenv install NAME`` find a definition (exactly, or as a prefix like ``3.12``)?"""
+    if name in known:
+        return True
+    prefix, suffix = name, ""
+    if len(prefix) >= 2 and prefix.endswith("t") and prefix[-2].isdigit():
+        prefix, suffix = prefix[:-1], "t"
+    for candidate in known:
+        if not _grep_latest(candidate, prefix, suffix):
+            continue
+        if candidate.endswith(("-dev", "-src", "-latest")) or _prerelease(candidate):
+            continue
+        if not suffix and len(candidate) >= 2 and candidate.endswith("t") and candidate[-2].isdigit():
+            continue
+        return True
+    return False
+
+
 # --------------------------------------------------------------------------- the selection
+
+
+def _missing_problem(missing: list[str], source: str, root: str, environ: Mapping[str, str]) -> str:
+    """"Python X from F is not installed; run: pyenv install X", unless pyenv knows no such version:
+    then the advice would only end in "definition not found" (python-build's definitions decide)."""
+    wanted = [name[7:] if name.startswith("python-") else name for name in missing]
+    known = known_versions(root, environ)
+    unknown = [w for w in wanted if known is not None and not installable(w, known)]
+    verb = "is" if len(missing) == 1 else "are"
+    text = f"Python {', '.join(missing)} from {source} {verb} not installed"
+    installs = [w for w in wanted if w not in unknown]
+    if installs:
+        text += f"; run: pyenv install {' '.join(installs)}"
+    if unknown:
+        text += f"; pyenv has no version {', '.join(unknown)} to install (see: pyenv install --list)"
+    return text
 
 
 def select_python(start_dir: str, environ: Mapping[str, str]) -> PythonSelection:
@@ -875,13 +961,7 @@ def select_python(start_dir: str, environ: Mapping[str, str]) -> PythonSelection
                     bin_dirs.append(version_bin_dir(root, got))
         if missing:
             shown_source = "PYENV_VERSION" if kind == "PYENV_VERSION" else source
-            verb = "is" if len(missing) == 1 else "are"
-            installs = " ".join(name[7:] if name.startswith("python-") else name for name in missing)
-            problems.insert(
-                0,
-                f"Python {', '.join(missing)} from {shown_source} {verb} not installed; "
-                f"run: pyenv install {installs}",
-            )
+            problems.insert(0, _missing_problem(missing, shown_source, root, environ))
         if unsafe:
             shown = ", ".join(f"`{name}'" for name in unsafe)
             problems.append(f"version {shown} from {source} is not a directory inside {versions_dir(root)}")

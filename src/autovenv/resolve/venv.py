@@ -12,7 +12,6 @@ from autovenv.files import read_regular
 
 #: pyvenv.cfg is a few hundred bytes; anything much larger is not one.
 MAX_CFG_BYTES = 64 * 1024
-MAX_ACTIVATE_BYTES = 256 * 1024
 
 
 class VenvInfo:
@@ -21,8 +20,8 @@ class VenvInfo:
     __slots__ = (
         "bin_dir",
         "cfg",
-        "created_at",
         "interpreter_missing",
+        "named_by",
         "path",
         "problem",
         "prompt",
@@ -38,7 +37,6 @@ class VenvInfo:
         cfg: dict[str, str],
         version: str | None,
         prompt: str,
-        created_at: str | None,
         problem: str | None,
     ) -> None:
         self.path = path
@@ -47,14 +45,23 @@ class VenvInfo:
         self.cfg = cfg
         self.version = version
         self.prompt = prompt
-        self.created_at = created_at
         self.problem = problem
         #: the venv's python is gone (a dangling link: its base Python was removed or upgraded away);
         #: a trust block rather than a problem, since the user may allow it and still use its tools
         self.interpreter_missing = False
+        #: a project file that named this venv although it lies outside the project and outside the
+        #: user's tool store: a repository's word, which trust does not take alone
+        self.named_by: str | None = None
 
     def __repr__(self) -> str:
         return f"VenvInfo(path={self.path!r}, version={self.version!r}, problem={self.problem!r})"
+
+    @property
+    def created_at(self) -> str | None:
+        """Where the venv's creator recorded making it (None: nowhere); see autovenv.origin."""
+        from autovenv.origin import recorded_path
+
+        return recorded_path(self)
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
@@ -126,49 +133,6 @@ def _read_limited(path: str, limit: int) -> str | None:
     return data.decode("utf-8", "surrogateescape")
 
 
-def recorded_location(venv_path: str, cfg: dict[str, str], windows: bool = os.name == "nt") -> str | None:
-    """Where the venv says it was created, or ``None`` when it does not say.
-
-    CPython 3.11+ records ``command = <python> -m venv <abs path>``; virtualenv, uv and older CPython
-    write the absolute path into ``bin/activate`` as ``VIRTUAL_ENV=...``. A venv copied or unpacked from
-    elsewhere still names its old location there, and its scripts' shebangs point at the old place too.
-    """
-    command = cfg.get("command")
-    if command and " -m venv " in command:
-        here = (venv_path, os.path.realpath(venv_path))
-        if any(command.endswith(" " + path) for path in here):
-            return venv_path  # a --prompt="..." may hold anything, so match the end before parsing
-        return _strip_venv_options(command.split(" -m venv ", 1)[1])
-    text = _read_limited(os.path.join(venv_path, bin_dir_name(windows), "activate"), MAX_ACTIVATE_BYTES)
-    if text is None:
-        return None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if line.startswith("export "):
-            line = line[len("export ") :].strip()
-        if not line.startswith("VIRTUAL_ENV="):
-            continue
-        value = line[len("VIRTUAL_ENV=") :].strip()
-        if len(value) >= 2 and value[0] in "'\"" and value[-1] == value[0]:
-            literal = value[1:-1]
-            if is_absolute(literal, windows) and "$" not in literal and "`" not in literal:
-                return literal
-    return None
-
-
-def _strip_venv_options(args: str) -> str:
-    """The target directory of a recorded ``-m venv`` command: what follows its ``--options``."""
-    rest = args.strip()
-    while rest.startswith("-"):
-        if rest.startswith('--prompt="'):
-            end = rest.find('" ', len('--prompt="'))
-            rest = rest[end + 2 :] if end >= 0 else ""
-        else:
-            _, _, rest = rest.partition(" ")
-        rest = rest.lstrip()
-    return rest
-
-
 def inspect_venv(path: str, windows: bool = os.name == "nt") -> VenvInfo:
     """Read a venv's facts; ``problem`` says in one line why it cannot be activated, if it cannot."""
     bin_dir = os.path.join(path, bin_dir_name(windows))
@@ -181,18 +145,17 @@ def inspect_venv(path: str, windows: bool = os.name == "nt") -> VenvInfo:
             problem = f"{path} is not a virtual environment (no pyvenv.cfg)"
         else:
             problem = f"{path}/pyvenv.cfg is unreadable or too large"
-        return VenvInfo(path, bin_dir, python, {}, None, name, None, problem)
+        return VenvInfo(path, bin_dir, python, {}, None, name, problem)
     cfg = parse_cfg(text)
     if cfg is None:
-        return VenvInfo(path, bin_dir, python, {}, None, name, None, f"{path}/pyvenv.cfg is corrupt")
+        return VenvInfo(path, bin_dir, python, {}, None, name, f"{path}/pyvenv.cfg is corrupt")
     raw_version = cfg.get("version") or cfg.get("version_info") or ""
     digits = [part for part in raw_version.split(".")[:3] if part.isdigit()]
     version = ".".join(digits) or None
     prompt = _unquote(cfg["prompt"]) if cfg.get("prompt") else name
-    created_at = recorded_location(path, cfg, windows)
     missing = not os.path.exists(python)  # follows links: a dangling one means the base Python is gone
     if os.pathsep in bin_dir:
         problem = f"{path} contains {os.pathsep!r}, which cannot be put on PATH"
-    info = VenvInfo(path, bin_dir, python, cfg, version, prompt, created_at, problem)
+    info = VenvInfo(path, bin_dir, python, cfg, version, prompt, problem)
     info.interpreter_missing = missing
     return info

@@ -31,20 +31,28 @@ def _module_names() -> list[str]:
     )
 
 
+#: Adapters that only render ``autovenv export``: no hook, no cache entries, no daemon work.
+EXPORT_ONLY = ("sh",)
+
+
 def names() -> list[str]:
-    """Every supported shell name (without aliases)."""
-    return _module_names()
+    """Every shell with a hook (without aliases)."""
+    return [name for name in _module_names() if name not in EXPORT_ONLY]
 
 
-def get(name: str) -> Adapter:
-    """The adapter for ``name`` (or one of its aliases, e.g. ``powershell`` for ``pwsh``)."""
-    if name.isidentifier() and name in _module_names():
+def get(name: str, export_only: bool = False) -> Adapter:
+    """The adapter for ``name`` (or one of its aliases, e.g. ``powershell`` for ``pwsh``).
+
+    ``export_only`` admits the adapters that only ``autovenv export`` renders for (``sh``).
+    """
+    known = _module_names() if export_only else names()
+    if name.isidentifier() and name in known:
         return _load(name)
-    for candidate in _module_names():
+    for candidate in known:
         module = _load(candidate)
         if name in module.ALIASES:
             return module
-    raise UnknownShell(f"unknown shell {name!r}; supported: {', '.join(_module_names())}")
+    raise UnknownShell(f"unknown shell {name!r}; supported: {', '.join(names())}")
 
 
 def _load(name: str) -> Adapter:

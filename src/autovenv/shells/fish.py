@@ -161,6 +161,7 @@ def render_hook(values: Mapping[str, object]) -> str:
     dep_names = [str(d) for d in deps] if isinstance(deps, (list, tuple)) else []
     markers = values.get("AUTOVENV_MARKERS", ())
     marker_names = [str(m) for m in markers] if isinstance(markers, (list, tuple)) else []
+    quoted["AUTOVENV_SAVABLE"] = quote_words(str(values.get("AUTOVENV_SAVABLE", "")).split())
     quoted["AUTOVENV_QUICKSIG"] = quicksig(dep_names)
     quoted["AUTOVENV_ONDEPS"] = on_variables(dep_names)
     quoted["AUTOVENV_SIGVALUES"] = sig_values(dep_names)

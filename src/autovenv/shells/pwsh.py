@@ -10,9 +10,10 @@ ConstrainedLanguage mode, so ``autovenv export pwsh`` output works there too.
 ``render_answer`` writes no code at all: one line, ``a=`` and the base64 of the UTF-16 code units of the
 answer's fields joined by NUL (which no path, environment value or message holds): the scalars in
 ``ANSWER_FIELDS`` order, then the count of notes and the notes, then the count of watched paths and the
-paths. The hook decodes it with a handful of .NET calls and evaluates nothing, where parsing a
-PowerShell literal would cost PowerShell's parser milliseconds for every answer it has not seen before
-(shell/autovenv.ps1, ``__autovenv_parse``).
+paths, then how many of those (the first ones) a prompt checks; the rest are checked only when a cache
+entry is read (``Answer.entry_watch``). The hook decodes it with a handful of .NET calls and evaluates
+nothing, where parsing a PowerShell literal would cost PowerShell's parser milliseconds for every answer
+it has not seen before (shell/autovenv.ps1, ``__autovenv_parse``).
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ SET_ITEM = "Microsoft.PowerShell.Management\\Set-Item"
 #: The answer's fields in the order render_answer writes them (answer.Answer.scalars, then the lists).
 ANSWER_FIELDS = ("v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig")
 ANSWER_LISTS = ("notes", "watch")
+#: The last field: the number of leading ``watch`` paths a prompt checks (``Answer.watch``).
+PROMPT_WATCH = "pwatch"
 
 
 def pathsep(windows: bool) -> str:
@@ -140,10 +143,9 @@ def render_plan(plan: Plan) -> str:
 def render_answer(answer: Answer) -> str:
     """The answer as data the hook decodes (see the module docstring)."""
     fields = [value for _, value in answer.scalars(FORMAT)]
-    # PowerShell keeps its stamp's time in memory, so deleted stamps tell it nothing: every prompt checks
-    # every watched path, the generation file too.
     for items in (answer.notes, answer.all_watch):
         fields += [str(len(items)), *items]
+    fields.append(str(len(answer.watch)))
     text = "\0".join(field.replace("\0", "\ufffd") for field in fields)
     return "a=" + base64.b64encode(text.encode("utf-16-le", "surrogatepass")).decode("ascii") + "\n"
 
@@ -158,10 +160,14 @@ def read_answer(text: str) -> dict[str, str | list[str]]:
         at = len(ANSWER_FIELDS)
         for name in ANSWER_LISTS:
             count = int(fields[at])
+            if count < 0:
+                raise ValueError("a negative count")
             out[name] = fields[at + 1 : at + 1 + count]
             at += 1 + count
-        if at != len(fields) or count < 0:
+        prompt_watch = int(fields[at])
+        if at + 1 != len(fields) or not 0 <= prompt_watch <= count:
             raise ValueError("fields left over")
+        out[PROMPT_WATCH] = out["watch"][:prompt_watch]
     except (ValueError, IndexError, UnicodeDecodeError) as exc:  # binascii.Error is a ValueError
         raise ValueError(f"not an answer: {exc}") from None
     return out

@@ -9,10 +9,6 @@ from autovenv.resolve.finders.base import FinderContext, Found
 NAME = "venv-dir"
 
 
-def markers(venv_dirs: tuple[str, ...]) -> tuple[str, ...]:
-    return venv_dirs
-
-
 def find(directory: str, context: FinderContext) -> Found | None:
     """The first listed venv dir that holds ``pyvenv.cfg``; a ``.venv`` *dir* without one is reported.
 
@@ -21,8 +17,14 @@ def find(directory: str, context: FinderContext) -> Found | None:
     """
     for name in context.venv_dirs:
         path = os.path.join(directory, name)
-        if os.path.isfile(os.path.join(path, "pyvenv.cfg")):
+        cfg = os.path.join(path, "pyvenv.cfg")
+        if os.path.isfile(cfg):
             return Found(NAME, path, venv=path)
-        if name == ".venv" and os.path.isdir(path) and not os.path.lexists(os.path.join(path, "pyvenv.cfg")):
-            return Found(NAME, path, problem=f"{path} is not a virtual environment (no pyvenv.cfg)")
+        if name == ".venv" and os.path.isdir(path):
+            try:
+                os.lstat(cfg)
+            except PermissionError:  # a venv we may not look into is not "no venv"
+                return Found(NAME, path, problem=f"cannot look into {path}: permission denied")
+            except OSError:
+                return Found(NAME, path, problem=f"{path} is not a virtual environment (no pyvenv.cfg)")
     return None

@@ -1,0 +1,65 @@
+"""What a venv has installed, from one directory listing: ``<name>-<version>.dist-info`` (and ``.egg-info``).
+
+No interpreter is started and no metadata file is opened: installers (pip, uv, Poetry, PDM) name each
+dist-info directory after the distribution and the version they installed, with the name's ``-`` written
+as ``_`` (so the last ``-`` separates the version). Legacy ``.egg-info`` directories carry the version
+the same way, optionally followed by ``-pyX.Y``; one without a version says nothing and is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+
+from autovenv.resolve.versions import normalize_name
+
+
+def site_packages(venv: str, windows: bool = os.name == "nt") -> str | None:
+    """The venv's ``site-packages`` (``lib/pythonX.Y/site-packages``, ``Lib/site-packages`` on Windows)."""
+    if windows:
+        path = os.path.join(venv, "Lib", "site-packages")
+        return path if os.path.isdir(path) else None
+    for lib in ("lib", "lib64"):
+        try:
+            names = sorted(n for n in os.listdir(os.path.join(venv, lib)) if n.startswith(("python", "pypy")))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(venv, lib, name, "site-packages")
+            if os.path.isdir(path):
+                return path
+    return None
+
+
+def parse_entry(entry: str) -> tuple[str, str] | None:
+    """(normalised name, version) for a ``*.dist-info`` or versioned ``*.egg-info`` directory name."""
+    if entry.endswith(".dist-info"):
+        stem = entry[: -len(".dist-info")]
+        name, sep, version = stem.rpartition("-")
+        if not sep or not name or not version:
+            return None
+        return normalize_name(name), version
+    if entry.endswith(".egg-info"):
+        parts = entry[: -len(".egg-info")].split("-")
+        if len(parts) < 2 or not parts[1][:1].isdigit():
+            return None
+        return normalize_name(parts[0]), parts[1]
+    return None
+
+
+def installed(site: str) -> dict[str, str]:
+    """Normalised name -> installed version, for every distribution ``site`` holds.
+
+    Two entries for one name (a broken upgrade left the old dist-info behind) keep the one whose
+    directory sorts last, as importlib.metadata's first match in a sorted listing would differ by
+    installer; the comparison then reports the pin against what most likely imports.
+    """
+    found: dict[str, str] = {}
+    try:
+        entries = sorted(os.listdir(site))
+    except OSError:
+        return found
+    for entry in entries:
+        parsed = parse_entry(entry)
+        if parsed is not None:
+            found[parsed[0]] = parsed[1]
+    return found

@@ -84,9 +84,10 @@ def _click_command() -> click.Command:
     @click.argument("directory", required=False, type=click.Path(file_okay=False))
     @click.option("--undo", is_flag=True, help="Undo autovenv's activation in this shell instead.")
     def activate(shell: str, directory: str | None, undo: bool) -> None:
-        """Print the code that activates DIRECTORY's environment (default: here) in SHELL, once.
+        """Activate DIRECTORY's environment once, with no hook or script.
 
-        No hook and no script file needed: autovenv activate pwsh | Invoke-Expression (PowerShell, any
+        Prints the code that activates DIRECTORY's environment (default: here) in SHELL. No hook and no
+        script file needed: autovenv activate pwsh | Invoke-Expression (PowerShell, any
         execution policy), eval "$(autovenv activate bash)" (bash, zsh), autovenv activate fish | source.
         """
 

@@ -147,8 +147,8 @@ def test_a_tool_managed_project_goes_to_its_tool(tmp_path: pathlib.Path) -> None
     missing = create(project, bare(tmp_path / "home"))
     assert missing.returncode == 1
     assert missing.stderr == (
-        f"autovenv: {project} is managed by uv, which is not installed; install it (pipx install uv), "
-        "then run: uv sync\n"
+        f"autovenv: {project} is managed by uv, which is not installed (no uv on PATH); "
+        "install it (pipx install uv), then run autovenv create again\n"
     )
     (project / "uv.lock").unlink()
     (project / "pyproject.toml").write_text(
@@ -156,7 +156,13 @@ def test_a_tool_managed_project_goes_to_its_tool(tmp_path: pathlib.Path) -> None
     )
     done = create(project, bare(tmp_path / "home", tool("uv").parent))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"tool": "uv", "command": ["uv", "sync"]}
+    assert json.loads(done.stdout) == {
+        "tool": "uv",
+        "command": ["uv", "sync"],
+        "venv": str(project / ".venv"),
+        "python": PY_A,
+        "notes": [],
+    }
     site = next((project / ".venv" / "lib").glob("python*/site-packages"))
     assert "six-1.16.0.dist-info" in os.listdir(site)
 

@@ -64,8 +64,13 @@ class Reporter:
             self.out.write(json.dumps(self.result) + "\n")
 
 
-def _run(command: list[str], cwd: str, reporter: Reporter, environ: Mapping[str, str]) -> None:
-    """Run an installer: its own progress on a terminal, captured (shown only on failure) otherwise."""
+def _run(
+    command: list[str], cwd: str, reporter: Reporter, environ: Mapping[str, str], shown: str = ""
+) -> None:
+    """Run an installer: its own progress on a terminal, captured (shown only on failure) otherwise.
+
+    ``shown``: the command as the failure line names it (a tool's by its name, as the user would type it).
+    """
     if reporter.terminal:
         code = subprocess.run(command, cwd=cwd, env=dict(environ), check=False).returncode
         output = ""
@@ -77,7 +82,7 @@ def _run(command: list[str], cwd: str, reporter: Reporter, environ: Mapping[str,
     if code != 0:
         if output:
             reporter.err.write(output if output.endswith("\n") else output + "\n")
-        raise AutovenvError(f"{' '.join(command)} failed (exit {code})")
+        raise AutovenvError(f"{shown or ' '.join(command)} failed (exit {code})")
 
 
 def healthy(venv: str, interpreter: str | None) -> str | None:
@@ -187,11 +192,11 @@ def _hand_over(plan: Plan, tool: Tool, environ: Mapping[str, str], clear: bool, 
     if plan.pinned and plan.interpreter and tool.use_command:
         use = [*tool.use_command, plan.interpreter]
         reporter.step(f"{plan.root} is managed by {tool.name}: running {' '.join(use)}")
-        _run([exe, *use[1:]], plan.root, reporter, tool_env)
+        _run([exe, *use[1:]], plan.root, reporter, tool_env, shown=" ".join(use))
         reporter.step(f"running {command}")
     else:
         reporter.step(f"{plan.root} is managed by {tool.name}: running {command}")
-    _run([exe, *tool.command[1:]], plan.root, reporter, tool_env)
+    _run([exe, *tool.command[1:]], plan.root, reporter, tool_env, shown=command)
     venv, python, notes = _found_env(plan, environ)
     if venv is None:
         raise AutovenvError(

@@ -242,3 +242,19 @@ def test_shells_activate_the_env_the_tool_made(world: World, projects: Projects)
         prefix = sh.run("python -c 'import sys, six; print(sys.prefix)'").strip()
         assert os.path.realpath(prefix) == os.path.realpath(made.reported)
         sh.cd(world.projects)
+
+
+def test_a_pin_the_project_refuses_is_the_tools_own_words_and_one_line(tmp_path: pathlib.Path) -> None:
+    """Poetry refuses the pinned 3.12.1 for a project asking >=3.13: its reason, then what failed."""
+    exe = tool_world.tool_bin("poetry")
+    case = tool_world.Case("refused", "poetry", tmp_path)
+    case.project.mkdir(parents=True)
+    text = PROJECT.format(name="refused", deps="").replace(">=3.9", ">=3.13")
+    (case.project / "pyproject.toml").write_text(text + "\n[tool.poetry]\npackage-mode = false\n")
+    (case.project / ".python-version").write_text(f"{PIN}\n")
+    done = run_create(case, [str(exe.parent)])
+    assert (done.returncode, done.stdout) == (1, "")
+    lines = done.stderr.splitlines()
+    assert "is not supported by the project (>=3.13)" in done.stderr
+    assert lines[-1] == f"autovenv: poetry env use {tool_world.python(PIN)} failed (exit 1)"
+    assert envs_under(tmp_path) == []

@@ -287,10 +287,35 @@ def make_plan(
             if os.path.isfile(os.path.join(candidate, "pyvenv.cfg")):
                 plan.venv = candidate
                 break
+        else:
+            _follow_venv_file(plan)
     _choose_python(plan, environ, spec if isinstance(spec, str) else None, probe)
     if probe:
         plan.deps = _dependencies(plan.root, environ)
     return plan
+
+
+def _follow_venv_file(plan: Plan) -> None:
+    """A ``.venv`` *file* (virtualenv's redirect, the draft PEP 832) names where the venv goes.
+
+    A path, or a name relative to the project, as virtualenv and PEP 832 read it: made there, resolution
+    finds it through the file. (Pipenv's and virtualenvwrapper's reading of a bare name, under
+    ``$WORKON_HOME``, needs an env already there to win; a new one beside the file is the redirect.)
+    """
+    path = os.path.join(plan.root, ".venv")
+    if not os.path.isfile(path):
+        return
+    from autovenv.resolve.finders.venv_file import read_name
+
+    try:
+        name = read_name(path)
+    except OSError as exc:
+        plan.problem = f"cannot read {path}: {exc.strerror or exc}"
+        return
+    if name is None:
+        plan.problem = f"{path} is a file that names no virtual environment; remove it or name one in it"
+        return
+    plan.venv = os.path.normpath(os.path.join(plan.root, os.path.expanduser(name)))
 
 
 def _dependencies(root: str, environ: Mapping[str, str]) -> tuple[str, str] | None:

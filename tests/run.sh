@@ -30,8 +30,10 @@ while read -r spec; do
     [ "$(cat "$tools/$name/.spec" 2>/dev/null)" = "$spec" ] && continue
     (
         rm -rf "${tools:?}/$name"
+        # A line may name more than the tool (a dependency it needs pinned): its words are split on purpose.
+        # shellcheck disable=SC2086
         if "$python" -m venv "$tools/$name" \
-            && "$tools/$name/bin/python" -m pip install --quiet --disable-pip-version-check "$spec" >"$tools/$name.log" 2>&1; then
+            && "$tools/$name/bin/python" -m pip install --quiet --disable-pip-version-check $spec >"$tools/$name.log" 2>&1; then
             printf '%s\n' "$spec" >"$tools/$name/.spec"
         else
             echo "tests/run.sh: could not install $spec (see $tools/$name.log)" >&2

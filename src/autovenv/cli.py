@@ -122,10 +122,12 @@ def create(directory: str | None, clear: bool) -> None:
     from autovenv import create as create_mod
     from autovenv import plan as plan_mod
     from autovenv import status as status_mod
+    from autovenv.execute import without_hand_venv
 
     where = status_mod.directory_arg(directory, os.environ)
     user = settings.load(os.environ)
-    view = plan_mod.user_view(os.environ)  # our own activation (a PYENV_VERSION we set) is not a pin
+    # Our own activation (a PYENV_VERSION we set) is no pin; a venv activated by hand is not the project's.
+    view = without_hand_venv(plan_mod.user_view(os.environ))
     plan = create_mod.make_plan(where, view, user.venv_dirs)
     reporter = create_mod.Reporter(sys.stdout, sys.stderr)
     raise SystemExit(create_mod.make(plan, view, clear, reporter))

@@ -24,7 +24,7 @@ import os
 import shutil
 import subprocess
 
-from autovenv.create_plan import Plan, make_plan
+from autovenv.create_plan import Plan, Tool, make_plan
 from autovenv.errors import AutovenvError
 
 TYPE_CHECKING = False
@@ -51,6 +51,11 @@ class Reporter:
             self.err.write(f"autovenv: {text}\n")
             self.err.flush()
 
+    def warn(self, text: str) -> None:
+        """A line the user must read, terminal or not (the JSON carries it too)."""
+        self.err.write(f"autovenv: {text}\n")
+        self.err.flush()
+
     def done(self, text: str, **fields: object) -> None:
         self.result.update(fields)
         if self.terminal:
@@ -59,8 +64,13 @@ class Reporter:
             self.out.write(json.dumps(self.result) + "\n")
 
 
-def _run(command: list[str], cwd: str, reporter: Reporter, environ: Mapping[str, str]) -> None:
-    """Run an installer: its own progress on a terminal, captured (shown only on failure) otherwise."""
+def _run(
+    command: list[str], cwd: str, reporter: Reporter, environ: Mapping[str, str], shown: str = ""
+) -> None:
+    """Run an installer: its own progress on a terminal, captured (shown only on failure) otherwise.
+
+    ``shown``: the command as the failure line names it (a tool's by its name, as the user would type it).
+    """
     if reporter.terminal:
         code = subprocess.run(command, cwd=cwd, env=dict(environ), check=False).returncode
         output = ""
@@ -72,7 +82,7 @@ def _run(command: list[str], cwd: str, reporter: Reporter, environ: Mapping[str,
     if code != 0:
         if output:
             reporter.err.write(output if output.endswith("\n") else output + "\n")
-        raise AutovenvError(f"{' '.join(command)} failed (exit {code})")
+        raise AutovenvError(f"{shown or ' '.join(command)} failed (exit {code})")
 
 
 def healthy(venv: str, interpreter: str | None) -> str | None:
@@ -96,23 +106,10 @@ def healthy(venv: str, interpreter: str | None) -> str | None:
 
 def make(plan: Plan, environ: Mapping[str, str], clear: bool, reporter: Reporter) -> int:
     """Make (or keep) the venv ``plan`` describes; the exit status."""
-    if plan.tool is not None:
-        exe = shutil.which(plan.tool_command[0], path=environ.get("PATH", os.defpath))
-        if exe is None:
-            raise AutovenvError(
-                f"{plan.root} is managed by {plan.tool}, which is not installed; "
-                f"install it ({plan.tool_install}), then run: {' '.join(plan.tool_command)}"
-            )
-        reporter.step(f"{plan.root} is managed by {plan.tool}: running {' '.join(plan.tool_command)}")
-        tool_env = dict(environ)
-        if plan.pinned and plan.interpreter:
-            # The pinned interpreter first on PATH, as the hook puts it: the tool finds the project's Python.
-            tool_env["PATH"] = os.pathsep.join((os.path.dirname(plan.interpreter), environ.get("PATH", "")))
-        _run([exe, *plan.tool_command[1:]], plan.root, reporter, tool_env)
-        reporter.done(f"{plan.tool} made the environment", tool=plan.tool, command=list(plan.tool_command))
-        return 0
-    if plan.problem:
+    if plan.problem:  # an uninstalled pin: nothing is made, by us or by the project's tool
         raise AutovenvError(plan.problem)
+    if plan.tool is not None:
+        return _hand_over(plan, plan.tool, environ, clear, reporter)
     assert plan.interpreter is not None
     label = os.path.relpath(plan.venv, plan.root) if plan.venv.startswith(plan.root + os.sep) else plan.venv
     if os.path.lexists(plan.venv):
@@ -158,6 +155,97 @@ def make(plan: Plan, environ: Mapping[str, str], clear: bool, reporter: Reporter
         changed=True,
     )
     return 0
+
+
+def tool_environment(plan: Plan, tool: Tool, environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment ``tool`` runs in: the project's pinned interpreter handed over as the tool takes it.
+
+    The pin's ``bin`` goes first on PATH and ``PYENV_VERSION`` names it (as the hook does when it
+    selects a version), so a tool that takes pyenv's shim or the first ``python3`` on PATH (PDM) finds
+    it; a tool that would otherwise use the interpreter it runs on (Pipenv, Hatch) or one of its own
+    choice (uv) gets it through its variable. A value the user set for that variable is theirs and is
+    kept, and the project's own setting in the tool's files (a Pipfile's ``[requires]``, a Hatch env's
+    ``python``) still wins, as the tool decides. Without a pin the tool chooses, as it would alone.
+    """
+    env = dict(environ)
+    if plan.pinned and plan.interpreter:
+        env["PATH"] = os.pathsep.join((os.path.dirname(plan.interpreter), environ.get("PATH", "")))
+        if plan.pyenv_version:
+            env["PYENV_VERSION"] = plan.pyenv_version
+        if tool.interpreter_variable and not env.get(tool.interpreter_variable):
+            env[tool.interpreter_variable] = plan.interpreter
+    return env
+
+
+def _hand_over(plan: Plan, tool: Tool, environ: Mapping[str, str], clear: bool, reporter: Reporter) -> int:
+    """Run the tool's own command for its project; then say which env it made, as the hook will find it."""
+    command = " ".join(tool.command)
+    exe = shutil.which(tool.command[0], path=environ.get("PATH", os.defpath))
+    if exe is None:
+        raise AutovenvError(
+            f"{plan.root} is managed by {tool.name}, which is not installed (no {tool.command[0]} on PATH); "
+            f"install it ({tool.install}), then run autovenv create again"
+        )
+    if clear:
+        _clear_tool_env(plan, tool, environ, reporter)
+    tool_env = tool_environment(plan, tool, environ)
+    if plan.pinned and plan.interpreter and tool.use_command:
+        use = [*tool.use_command, plan.interpreter]
+        reporter.step(f"{plan.root} is managed by {tool.name}: running {' '.join(use)}")
+        _run([exe, *use[1:]], plan.root, reporter, tool_env, shown=" ".join(use))
+        reporter.step(f"running {command}")
+    else:
+        reporter.step(f"{plan.root} is managed by {tool.name}: running {command}")
+    _run([exe, *tool.command[1:]], plan.root, reporter, tool_env, shown=command)
+    venv, python, notes = _found_env(plan, environ)
+    if venv is None:
+        raise AutovenvError(
+            f"{command} succeeded, but autovenv finds no env for {plan.root}"
+            + (f": {notes[0]}" if notes else "")
+        )
+    for note in notes:
+        reporter.warn(note)
+    reporter.done(
+        f"{tool.name} made {venv} (Python {python})"
+        + ("; it activates at your next prompt" if not notes else ""),
+        tool=tool.name,
+        command=list(tool.command),
+        venv=venv,
+        python=python,
+        notes=notes,
+    )
+    return 1 if notes else 0
+
+
+def _found_env(plan: Plan, environ: Mapping[str, str]) -> tuple[str | None, str, list[str]]:
+    """(the env the hook will activate for the project, its Python, what stands in its way)."""
+    from autovenv import shells
+    from autovenv.export import answer_for
+
+    adapter = shells.get("sh", export_only=True)
+    outcome = answer_for(adapter, environ, plan.root, side_effects=False, compare_lock=False)
+    resolution, decision = outcome.resolution, outcome.decision
+    if resolution.venv is None:
+        return None, "", list(resolution.problems)
+    if decision.target is None:  # found, but it will not activate: the hook's own lines say why
+        notes = list(decision.notes) or [resolution.venv.problem or "it will not activate"]
+    else:
+        notes = list(resolution.problems)  # it activates, with a line (a Python other than the pin's)
+    return resolution.venv.path, resolution.venv.version or "?", notes
+
+
+def _clear_tool_env(plan: Plan, tool: Tool, environ: Mapping[str, str], reporter: Reporter) -> None:
+    """``--clear`` for a tool's project: remove the env the tool made (found as the hook finds it)."""
+    from autovenv.resolve.project import resolve
+
+    resolution = resolve(plan.root, environ)
+    venv = resolution.venv
+    if venv is None or not os.path.isdir(venv.path):
+        return
+    if not os.path.isfile(os.path.join(venv.path, "pyvenv.cfg")):
+        raise AutovenvError(f"{venv.path} exists and is not a venv; move it away first")
+    reporter.step(f"removing {venv.path}")
+    shutil.rmtree(venv.path)
 
 
 def _install(plan: Plan, uv: str | None, reporter: Reporter, environ: Mapping[str, str]) -> str:

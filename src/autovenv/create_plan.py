@@ -33,13 +33,67 @@ PROJECT_FILES = (
     "pdm.lock",
     ".python-version",
 )
-#: (tool, what marks a project as its own, the command that makes and fills its venv, how to install it)
+
+
+class Tool:
+    """A tool that manages its projects' envs itself: ``create`` hands such a project to it."""
+
+    __slots__ = ("command", "install", "interpreter_variable", "marks", "name", "use_command")
+
+    def __init__(
+        self,
+        name: str,
+        marks: tuple[str, ...],
+        command: tuple[str, ...],
+        install: str,
+        interpreter_variable: str | None = None,
+        use_command: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        #: files beside the project's root, or ``[table`` heads in its pyproject.toml, that make it the tool's
+        self.marks = marks
+        #: the tool's own command that makes the env and fills it (what its docs tell a new checkout to run)
+        self.command = command
+        self.install = install
+        #: the variable through which the tool takes the interpreter to make its env with when the project
+        #: names none in the tool's own settings (a Pipfile's ``[requires]``, a Hatch env's ``python``,
+        #: which keep winning); ``None``: the tool takes pyenv's shim or the first ``python3`` on PATH
+        #: (PDM), which ``create`` points at the pin
+        self.interpreter_variable = interpreter_variable
+        #: the tool's command that records the project's interpreter (the pinned one is appended), run
+        #: first: Poetry picks its env by the ``python3`` on PATH at every command unless ``poetry env
+        #: use`` recorded one, so without it ``poetry env info -p`` in a plain shell would name another env
+        self.use_command = use_command
+
+    def __repr__(self) -> str:
+        return f"Tool({self.name!r})"
+
+
+#: The tools, in the order their marks are asked (the first tool whose mark is there manages the project).
 TOOLS = (
-    ("uv", ("uv.lock", "[tool.uv]"), ("uv", "sync"), "pipx install uv"),
-    ("Poetry", ("poetry.lock", "[tool.poetry]"), ("poetry", "install"), "pipx install poetry"),
-    ("PDM", ("pdm.lock", "[tool.pdm]", ".pdm-python"), ("pdm", "install"), "pipx install pdm"),
-    ("Pipenv", ("Pipfile",), ("pipenv", "install", "--dev"), "pipx install pipenv"),
-    ("Hatch", ("hatch.toml", "[tool.hatch.envs"), ("hatch", "env", "create"), "pipx install hatch"),
+    Tool("uv", ("uv.lock", "[tool.uv]"), ("uv", "sync"), "pipx install uv", "UV_PYTHON"),
+    Tool(
+        "Poetry",
+        ("poetry.lock", "[tool.poetry]"),
+        ("poetry", "install"),
+        "pipx install poetry",
+        use_command=("poetry", "env", "use"),
+    ),
+    Tool("PDM", ("pdm.lock", "[tool.pdm]", ".pdm-python"), ("pdm", "install"), "pipx install pdm"),
+    Tool(
+        "Pipenv",
+        ("Pipfile",),
+        ("pipenv", "install", "--dev"),
+        "pipx install pipenv",
+        "PIPENV_DEFAULT_PYTHON_VERSION",
+    ),
+    Tool(
+        "Hatch",
+        ("hatch.toml", "[tool.hatch.envs"),
+        ("hatch", "env", "create"),
+        "pipx install hatch",
+        "HATCH_PYTHON",
+    ),
 )
 DECLARES = ("requirements.txt", "requirements", "pylock.toml", "setup.py", "setup.cfg")
 
@@ -52,24 +106,24 @@ class Plan:
         "interpreter",
         "pinned",
         "problem",
+        "pyenv_version",
         "python_label",
         "root",
         "tool",
-        "tool_command",
-        "tool_install",
         "venv",
     )
 
     def __init__(self, root: str) -> None:
         self.root = root
         self.venv = os.path.join(root, ".venv")
-        self.tool: str | None = None
-        self.tool_command: tuple[str, ...] = ()
-        self.tool_install = ""
+        #: the tool that manages the project, when one does
+        self.tool: Tool | None = None
         #: the interpreter to make the venv with, and how it was chosen ("3.12.1 from .python-version")
         self.interpreter: str | None = None
         self.python_label = ""
         self.pinned = False
+        #: the pinned version as pyenv names it (``3.12.1``), for pyenv's shims to agree with the pin
+        self.pyenv_version: str | None = None
         #: ("pylock" | "requirements" | "project", file), or None
         self.deps: tuple[str, str] | None = None
         self.problem: str | None = None
@@ -80,8 +134,8 @@ class Plan:
     def summary(self) -> str:
         """What ``create`` would do, as the hint for a project without a venv."""
         if self.tool is not None:
-            command = " ".join(self.tool_command)
-            return f"`autovenv create` would run {command} ({self.tool} manages this project)"
+            command = " ".join(self.tool.command)
+            return f"`autovenv create` would run {command} ({self.tool.name} manages this project)"
         python = self.python_label if self.python_label.startswith("the ") else f"Python {self.python_label}"
         return f"`autovenv create` would make one with {python}"
 
@@ -125,14 +179,15 @@ def declares_dependencies(root: str) -> bool:
     return b"[project]" in _pyproject(root)
 
 
-def managing_tool(root: str) -> tuple[str, tuple[str, ...], str] | None:
+def managing_tool(root: str) -> Tool | None:
+    """The tool whose project ``root`` is, from its marks; None when no tool's mark is there."""
     text = _pyproject(root)
-    for name, marks, command, install in TOOLS:
-        for mark in marks:
+    for tool in TOOLS:
+        for mark in tool.marks:
             if mark.startswith("[") and mark.encode() in text:
-                return name, command, install
+                return tool
             if not mark.startswith("[") and os.path.lexists(os.path.join(root, mark)):
-                return name, command, install
+                return tool
     return None
 
 
@@ -163,6 +218,7 @@ def _choose_python(plan: Plan, environ: Mapping[str, str], spec: str | None, pro
             plan.interpreter = _python_in(selection.bin_dirs[0])
             plan.python_label = f"{name} from {source}"
             plan.pinned = True
+            plan.pyenv_version = name
             return
     elif selection.source_kind == "global" and selection.ok and selection.bin_dirs:
         name = selection.version_name().split(":")[0]
@@ -222,9 +278,8 @@ def make_plan(
     if isinstance(venv, str):
         plan.venv = os.path.normpath(os.path.join(plan.root, os.path.expanduser(venv)))
     else:
-        tool = managing_tool(plan.root)
-        if tool is not None:
-            plan.tool, plan.tool_command, plan.tool_install = tool
+        plan.tool = managing_tool(plan.root)
+        if plan.tool is not None:
             _choose_python(plan, environ, spec if isinstance(spec, str) else None, probe=False)
             return plan
         for name in venv_dirs:
@@ -232,10 +287,35 @@ def make_plan(
             if os.path.isfile(os.path.join(candidate, "pyvenv.cfg")):
                 plan.venv = candidate
                 break
+        else:
+            _follow_venv_file(plan)
     _choose_python(plan, environ, spec if isinstance(spec, str) else None, probe)
     if probe:
         plan.deps = _dependencies(plan.root, environ)
     return plan
+
+
+def _follow_venv_file(plan: Plan) -> None:
+    """A ``.venv`` *file* (virtualenv's redirect, the draft PEP 832) names where the venv goes.
+
+    A path, or a name relative to the project, as virtualenv and PEP 832 read it: made there, resolution
+    finds it through the file. (Pipenv's and virtualenvwrapper's reading of a bare name, under
+    ``$WORKON_HOME``, needs an env already there to win; a new one beside the file is the redirect.)
+    """
+    path = os.path.join(plan.root, ".venv")
+    if not os.path.isfile(path):
+        return
+    from autovenv.resolve.finders.venv_file import read_name
+
+    try:
+        name = read_name(path)
+    except OSError as exc:
+        plan.problem = f"cannot read {path}: {exc.strerror or exc}"
+        return
+    if name is None:
+        plan.problem = f"{path} is a file that names no virtual environment; remove it or name one in it"
+        return
+    plan.venv = os.path.normpath(os.path.join(plan.root, os.path.expanduser(name)))
 
 
 def _dependencies(root: str, environ: Mapping[str, str]) -> tuple[str, str] | None:

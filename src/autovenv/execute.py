@@ -53,12 +53,13 @@ def split_args(argv: list[str]) -> tuple[str | None, list[str]]:
     return directory, command
 
 
-def _without_hand_venv(environ: Mapping[str, str]) -> dict[str, str]:
+def without_hand_venv(environ: Mapping[str, str]) -> dict[str, str]:
     """The caller's environment with a venv activated by hand stepped aside, and no pause in force.
 
     DIR's own environment is what was asked for; the hook would leave a hand-activated venv alone in the
     caller's shell, but a cron job or a unit never has one, and running a server in someone else's venv
-    is the mistake ``exec`` exists to prevent.
+    is the mistake ``exec`` exists to prevent. ``create`` steps it aside too: Poetry, PDM and Pipenv
+    install into an active venv instead of the project's, and an unpinned ``python3`` would be its.
     """
     env = dict(environ)
     env.pop(plan.PAUSED, None)
@@ -79,7 +80,7 @@ def environment(directory: str, environ: Mapping[str, str]) -> tuple[dict[str, s
     from autovenv import shells
 
     adapter = shells.get("pwsh" if os.name == "nt" else "sh", export_only=True)
-    env = _without_hand_venv(environ)
+    env = without_hand_venv(environ)
     outcome = answer_for(adapter, env, directory, side_effects=False, compare_lock=False)
     resolution, decision = outcome.resolution, outcome.decision
     unusable = decision.blocked or resolution.problems

@@ -147,8 +147,8 @@ def test_a_tool_managed_project_goes_to_its_tool(tmp_path: pathlib.Path) -> None
     missing = create(project, bare(tmp_path / "home"))
     assert missing.returncode == 1
     assert missing.stderr == (
-        f"autovenv: {project} is managed by uv, which is not installed; install it (pipx install uv), "
-        "then run: uv sync\n"
+        f"autovenv: {project} is managed by uv, which is not installed (no uv on PATH); "
+        "install it (pipx install uv), then run autovenv create again\n"
     )
     (project / "uv.lock").unlink()
     (project / "pyproject.toml").write_text(
@@ -156,7 +156,13 @@ def test_a_tool_managed_project_goes_to_its_tool(tmp_path: pathlib.Path) -> None
     )
     done = create(project, bare(tmp_path / "home", tool("uv").parent))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"tool": "uv", "command": ["uv", "sync"]}
+    assert json.loads(done.stdout) == {
+        "tool": "uv",
+        "command": ["uv", "sync"],
+        "venv": str(project / ".venv"),
+        "python": PY_A,
+        "notes": [],
+    }
     site = next((project / ".venv" / "lib").glob("python*/site-packages"))
     assert "six-1.16.0.dist-info" in os.listdir(site)
 
@@ -183,3 +189,42 @@ def test_create_in_a_shell_activates_at_the_next_prompt_with_no_allow(world: Wor
     ]
     assert sh.run(noop(world.shell)) == ""
     assert sh.run("python -c 'import sys, six; print(sys.prefix)'") == f"{shop / '.venv'}\n"
+
+
+def test_a_venv_file_names_where_the_venv_goes(tmp_path: pathlib.Path) -> None:
+    """A ``.venv`` file (virtualenv's redirect, PEP 832) is followed, not refused: the venv is made where it
+    points, and exec (the hook's resolution) then runs in it. A ``.venv`` file naming nothing is one line."""
+    project = tmp_path / "redirected"
+    project.mkdir()
+    (project / ".python-version").write_text(f"{PY_A}\n")
+    (project / "requirements.txt").write_text("six==1.16.0\n")
+    (project / ".venv").write_text("# made by virtualenv\nenvs/app\n")
+    env = bare(tmp_path / "home", tool("uv").parent)
+    done = create(project, env)
+    assert done.returncode == 0, done.stderr
+    venv = project / "envs" / "app"
+    assert json.loads(done.stdout)["venv"] == str(venv)
+    assert (project / ".venv").read_text() == "# made by virtualenv\nenvs/app\n"
+    ran = subprocess.run(
+        [
+            autovenv_command(),
+            "exec",
+            str(project),
+            "--",
+            "python",
+            "-c",
+            "import sys, six; print(sys.prefix)",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, f"{venv}\n", "")
+    (project / ".venv").write_text("\n")
+    empty = create(project, env)
+    assert (empty.returncode, empty.stdout) == (1, "")
+    assert empty.stderr == (
+        f"autovenv: {project / '.venv'} is a file that names no virtual environment; "
+        "remove it or name one in it\n"
+    )

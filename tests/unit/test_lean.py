@@ -99,6 +99,7 @@ COMPARISON = {
     "autovenv.resolve.markers",
     "autovenv.resolve.versions",
     "autovenv.resolve.installed",
+    "autovenv.resolve.locksync",
 }
 #: Standard library modules a first visit may add to the interpreter's own start-up ones: ``os`` and
 #: what it loads, ``gc`` (turned off for the run), the ``__future__`` our modules name, and the
@@ -184,6 +185,27 @@ def test_a_uv_project_reads_its_lock_without_the_toml_reader(tmp_path: os.PathLi
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 
+def test_a_venv_in_sync_with_its_lock_is_told_without_reading_the_lock_whole(
+    tmp_path: os.PathLike[str],
+) -> None:
+    """Every locked package installed at its version: the shortcut answers, none of the readers loads."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    with open(os.path.join(project, "pyproject.toml"), "w") as handle:
+        handle.write('[project]\nname = "app"\nversion = "0.1.0"\n')
+    with open(os.path.join(project, "uv.lock"), "w") as handle:
+        handle.write(
+            'version = 1\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n'
+        )
+    lib = os.path.join(project, ".venv", "lib")
+    site = os.path.join(lib, os.listdir(lib)[0], "site-packages")
+    os.mkdir(os.path.join(site, "app-0.1.0.dist-info"))
+    ours, stdlib = first_visit(project)
+    shortcut = {"autovenv.resolve.lockmemo", "autovenv.resolve.installed", "autovenv.resolve.locksync"}
+    assert ours == CORE | {"autovenv.resolve.finders.uv"} | shortcut
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
 def test_exec_imports_the_pipeline_and_the_sh_adapter_only(tmp_path: os.PathLike[str]) -> None:
     project = os.path.join(str(tmp_path), "app")
     make_venv(os.path.join(project, ".venv"))
@@ -200,10 +222,12 @@ def test_exec_imports_the_pipeline_and_the_sh_adapter_only(tmp_path: os.PathLike
 def test_the_cheap_gates_name_what_the_modules_they_spare_read() -> None:
     """project.py decides with stats whether a module is needed; its lists must be that module's."""
     from autovenv.create_plan import DECLARES
-    from autovenv.resolve import config, pins, project
+    from autovenv.resolve import config, lockmemo, locksync, pins, project
     from autovenv.resolve.finders import base
 
-    assert tuple(name for name, _ in pins.LOCKS) == project.LOCK_FILES
+    assert (
+        tuple(name for name, _ in pins.LOCKS) == project.LOCK_FILES == locksync.LOCKS == lockmemo._LOCK_FILES
+    )
     assert set(DECLARES) <= set(project.DECLARING_FILES) | {"requirements", "requirements.txt"}
     assert base.RAW_LIMIT == config.MAX_CONFIG_BYTES
     assert config._SECTION_MARK == b"tool.autovenv"  # what _project_config looks for in the bytes

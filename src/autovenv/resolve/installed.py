@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 
-from autovenv.resolve.versions import normalize_name
-
 
 def site_packages(venv: str, windows: bool = os.name == "nt") -> str | None:
     """The venv's ``site-packages`` (``lib/pythonX.Y/site-packages``, ``Lib/site-packages`` on Windows)."""
@@ -32,6 +30,9 @@ def site_packages(venv: str, windows: bool = os.name == "nt") -> str | None:
 
 def parse_entry(entry: str) -> tuple[str, str] | None:
     """(normalised name, version) for a ``*.dist-info`` or versioned ``*.egg-info`` directory name."""
+    # Imported here: the first lock comparison's shortcut (``resolve.locksync``) needs only site_packages.
+    from autovenv.resolve.versions import normalize_name
+
     if entry.endswith(".dist-info"):
         stem = entry[: -len(".dist-info")]
         name, sep, version = stem.rpartition("-")

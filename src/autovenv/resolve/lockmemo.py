@@ -40,7 +40,7 @@ MAGIC = "autovenv lock memo 1"
 #: Locks, in the order ``resolve.pins.LOCKS`` prefers them (``resolve.project.LOCK_FILES``).
 _LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
 #: The modules whose code decides the answer.
-_MODULES = ("drift.py", "pins.py", "lockscan.py", "markers.py", "versions.py", "installed.py")
+_MODULES = ("drift.py", "pins.py", "lockscan.py", "markers.py", "versions.py", "installed.py", "locksync.py")
 #: A fingerprint younger than this (ns) may not tell two changes apart.
 RACY_NS = 2_000_000_000
 MAX_BYTES = 1024 * 1024
@@ -63,6 +63,14 @@ def compare(root: str, info: VenvInfo, windows: bool, memo_dir: str | None) -> O
 
 def _compute(root: str, info: VenvInfo, windows: bool) -> tuple[Outcome, list[str]]:
     """The comparison's answer, and every file its readers tried to open."""
+    from autovenv.resolve import installed, locksync
+
+    site = installed.site_packages(info.path, windows)
+    lock = locksync.in_sync(root, site) if site is not None else None
+    if site is not None and lock is not None:
+        # Every locked package installed at its version: nothing differs, and the lock is not read
+        # further. The same answer, watching the same paths, as drift.examine's.
+        return (None, None, [lock, site]), [lock]
     from autovenv.resolve import drift
 
     found, problem, watch, tried = drift.examine(root, info, windows)

@@ -250,6 +250,9 @@ def _register_extensions() -> None:
     from autovenv import init
 
     cli.add_command(init.command)
+    from autovenv import activate
+
+    cli.add_command(activate.command)
     from autovenv.daemon.commands import daemon_group
 
     cli.add_command(daemon_group)

@@ -7,12 +7,13 @@ does, the start line ``autovenv init`` writes does not), the hook running in thi
 export ``AUTOVENV_HOOK=<shell>:<pid>``; a value inherited from a parent shell names another process), the
 ``autovenv`` command on PATH, PATH order (pyenv shims or conda's base ahead of the active venv), and other
 auto-activators (direnv ``layout python``, ``pyenv virtualenv-init``, conda ``auto_activate_base``). For
-PowerShell: the execution policy of every scope, read with ``powershell -NoProfile -Command
-Get-ExecutionPolicy -List`` (the policy governs script files, never ``-Command``), scopes set by Group
-Policy (explained, never overridden), a profile marked as downloaded (Mark of the Web), and
-ConstrainedLanguage mode. PowerShell is only probed where it exists.
+PowerShell, every installed host (Windows PowerShell 5.1, PowerShell 7) on its own, as autovenv.pwsh_policy
+asks it: its profile, the execution policy of every scope and the one in effect (the policy governs
+script files, never ``-Command``), scopes set by Group Policy (explained, never overridden, with the
+script-free routes offered), a profile marked as downloaded (Mark of the Web), and ConstrainedLanguage
+mode; a session whose hook came from its command line (a terminal profile) counts as hooked.
 
-The parsing and judging are pure functions over recorded text, tested without PowerShell.
+The judging is pure functions over recorded answers, tested without PowerShell.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import re
 import sys
 
 from autovenv import init as init_mod
-from autovenv import shells
+from autovenv import pwsh_policy, shells
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,24 +31,11 @@ if TYPE_CHECKING:
 
     import click
 
-SCOPES = ("MachinePolicy", "UserPolicy", "Process", "CurrentUser", "LocalMachine")
-POLICIES = ("Restricted", "AllSigned", "RemoteSigned", "Unrestricted", "Bypass", "Undefined", "Default")
-GROUP_POLICY_SCOPES = ("MachinePolicy", "UserPolicy")
-POLICY_FIX = "Set-ExecutionPolicy -Scope CurrentUser RemoteSigned"
-SIGN_FIX = (
-    "Set-AuthenticodeSignature -FilePath $PROFILE "
-    "-Certificate (Get-ChildItem Cert:\\CurrentUser\\My -CodeSigningCert)[0]"
-)
-PROBE_SEPARATOR = "----autovenv----"
 #: In the command install.sh writes: it serves ``autovenv hook SHELL`` from a saved copy, without Python.
 LAUNCHER_TAG = "written by autovenv install.sh"
 #: Hooks that export AUTOVENV_HOOK=<shell>:<pid>; for the others an unset value proves nothing yet.
 #: Every shell with an adapter: each hook exports AUTOVENV_HOOK=<shell>:<pid> (no list to keep in sync).
 REPORTING_SHELLS = tuple(shells.names())
-PROBE_COMMAND = (
-    f"Get-ExecutionPolicy -List | Out-String -Width 200; '{PROBE_SEPARATOR}'; "
-    f"$ExecutionContext.SessionState.LanguageMode; '{PROBE_SEPARATOR}'; $PROFILE"
-)
 
 
 class Finding:
@@ -65,109 +53,6 @@ class Finding:
 
 
 # ------------------------------------------------------------------------------------ execution policy
-
-
-def parse_execution_policy_list(text: str) -> dict[str, str]:
-    """Scope -> policy from ``Get-ExecutionPolicy -List`` output (the default table, any width or
-    indentation, or ``Scope=Policy`` / ``Scope: Policy`` lines). Scope and policy names are enum values,
-    never translated, so localized headers do not matter; unknown lines are ignored."""
-    found: dict[str, str] = {}
-    scopes = {s.lower(): s for s in SCOPES}
-    policies = {p.lower(): p for p in POLICIES}
-    for raw in text.splitlines():
-        words = [w for w in re.split(r"[\s=:]+", raw.strip()) if w]
-        if len(words) != 2:
-            continue
-        scope, policy = scopes.get(words[0].lower()), policies.get(words[1].lower())
-        if scope is not None and policy is not None:
-            found[scope] = policy
-    return found
-
-
-def group_policy_scope(policies: Mapping[str, str]) -> str | None:
-    """The Group Policy scope that decides the policy (MachinePolicy wins over UserPolicy), if any."""
-    for scope in GROUP_POLICY_SCOPES:
-        if policies.get(scope, "Undefined") not in ("Undefined", ""):
-            return scope
-    return None
-
-
-def effective_policy(policies: Mapping[str, str], windows: bool, server: bool = False) -> tuple[str, str]:
-    """(policy, deciding scope): the first scope not Undefined, in PowerShell's precedence order.
-
-    All Undefined means the default: Restricted on Windows clients, RemoteSigned on Windows Server (and
-    for PowerShell 7 on Windows); off Windows policies are not enforced (Unrestricted).
-    """
-    for scope in SCOPES:
-        policy = policies.get(scope, "Undefined")
-        if policy not in ("Undefined", ""):
-            return ("Restricted" if policy == "Default" and not server else policy), scope
-    if not windows:
-        return "Unrestricted", "default"
-    return ("RemoteSigned" if server else "Restricted"), "default"
-
-
-def policy_findings(policies: Mapping[str, str], windows: bool, exe: str = "powershell") -> list[Finding]:
-    """What the policies mean for a $PROFILE that loads the hook."""
-    if not windows:
-        return [Finding("ok", "execution policies are not enforced on this system")]
-    if not policies:
-        return [
-            Finding(
-                "warn",
-                f"could not read the execution policy from {exe}",
-                f"{exe} -NoProfile -Command Get-ExecutionPolicy -List",
-            )
-        ]
-    listing = ", ".join(f"{s}={policies[s]}" for s in SCOPES if s in policies)
-    findings = [Finding("info", f"execution policy ({exe}): {listing}")]
-    policy, scope = effective_policy(policies, windows)
-    gpo = group_policy_scope(policies)
-    if gpo is not None:
-        blocks = policy in ("Restricted", "AllSigned")
-        text = (
-            f"{gpo} is set to {policies[gpo]} by Group Policy; it overrides every other scope and cannot be "
-            "changed with Set-ExecutionPolicy (autovenv never tries)"
-        )
-        if policy == "Restricted":
-            findings.append(Finding("error", text + "; no profile script can run: ask your administrator"))
-        elif policy == "AllSigned":
-            findings.append(
-                Finding(
-                    "error",
-                    text + "; your profile must be signed",
-                    SIGN_FIX,
-                )
-            )
-        if not blocks:
-            findings.append(Finding("info", text))
-        return findings
-    if scope == "Process" and policy in ("Restricted", "AllSigned"):
-        findings.append(
-            Finding(
-                "warn",
-                f"this session was started with -ExecutionPolicy {policy} (Process scope); "
-                "new sessions are not",
-                "start PowerShell without -ExecutionPolicy",
-            )
-        )
-        return findings
-    if policy == "Restricted":
-        where = (
-            "no scope sets a policy, so Windows' default Restricted applies"
-            if scope == "default"
-            else f"{scope} is Restricted"
-        )
-        findings.append(
-            Finding("error", f"{where}: $PROFILE cannot run, so the hook never loads", POLICY_FIX)
-        )
-    elif policy == "AllSigned":
-        findings.append(
-            Finding("error", f"{scope} is AllSigned: an unsigned $PROFILE cannot run", POLICY_FIX)
-        )
-    else:
-        findings.append(Finding("ok", f"{policy} ({scope}) lets $PROFILE run"))
-    return findings
 
 
 def parse_zone_identifier(text: str) -> int | None:
@@ -208,31 +93,8 @@ def language_mode_finding(mode: str, environ: Mapping[str, str]) -> Finding | No
         f"PowerShell runs in {shown} (application control: WDAC/AppLocker); the hook then falls back to "
         "running autovenv export on every directory change, without cache or deactivate. Your administrator "
         "can allow your profile; signing it is the usual way",
-        SIGN_FIX,
+        pwsh_policy.SIGN_FIX,
     )
-
-
-class Probe:
-    """What one ``-NoProfile -Command`` run of PowerShell reports."""
-
-    __slots__ = ("language_mode", "policies", "profile")
-
-    def __init__(self, policies: dict[str, str], language_mode: str, profile: str) -> None:
-        self.policies = policies
-        self.language_mode = language_mode
-        self.profile = profile
-
-
-def parse_probe(text: str) -> Probe:
-    parts = text.split(PROBE_SEPARATOR)
-    while len(parts) < 3:
-        parts.append("")
-    return Probe(parse_execution_policy_list(parts[0]), parts[1].strip(), parts[2].strip())
-
-
-def probe_powershell(exe: str) -> Probe | None:
-    out = init_mod.run_powershell(exe, PROBE_COMMAND)
-    return parse_probe(out) if out is not None else None
 
 
 # --------------------------------------------------------------------------------- hook and conflicts
@@ -272,15 +134,30 @@ def _restart(shell: str | None) -> str:
     )
 
 
-def ancestor_pids(limit: int = 4) -> list[int]:
-    """Parent, grandparent, ... of this process (Linux /proc, else ``ps``; on Windows only the parent)."""
+def ancestor_pids(limit: int = 4, windows: bool = os.name == "nt") -> list[int]:
+    """Parent, grandparent, ... of this process (Linux /proc, else ``ps``; Windows: a process snapshot).
+
+    On Windows a pip or pipx ``autovenv.exe`` is a launcher that starts Python as its child, so the
+    PowerShell that runs the hook is the grandparent: the parent alone would call every hook inherited.
+    """
+    parents = _windows_parents() if windows else None
     pids = [os.getppid()]
     while len(pids) < limit:
-        parent = _parent_of(pids[-1])
+        parent = parents.get(pids[-1]) if parents is not None else _parent_of(pids[-1])
         if parent is None or parent <= 1 or parent in pids:
             break
         pids.append(parent)
     return pids
+
+
+def _windows_parents() -> dict[int, int]:
+    """pid -> parent pid of every process, from the Toolhelp snapshot shellingham already reads."""
+    try:
+        from shellingham import nt  # type: ignore[import-untyped]
+
+        return {entry.th32ProcessID: entry.th32ParentProcessID for entry in nt._iter_processes()}
+    except Exception:
+        return {}
 
 
 def _parent_of(pid: int) -> int | None:
@@ -289,8 +166,6 @@ def _parent_of(pid: int) -> int | None:
             return int(handle.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         pass
-    if os.name == "nt":
-        return None
     import subprocess
 
     try:
@@ -497,9 +372,13 @@ def _read_text(path: str, limit: int = 1024 * 1024) -> str | None:
 
 
 def collect(
-    environ: Mapping[str, str], cwd: str, shell: str | None = None
+    environ: Mapping[str, str],
+    cwd: str,
+    shell: str | None = None,
+    hosts: list[pwsh_policy.Host] | None = None,
 ) -> tuple[str | None, list[Finding]]:
-    """Every check for ``shell`` (default: detected); PowerShell is probed only where it is installed."""
+    """Every check for ``shell`` (default: detected). For PowerShell every installed host is asked about
+    itself (``hosts``: already asked, e.g. recorded answers), only where PowerShell exists."""
     import shutil
 
     findings: list[Finding] = []
@@ -515,15 +394,15 @@ def collect(
         findings.append(
             Finding("info", f"shell: {shell} (detected by {how})" if how != "given" else f"shell: {shell}")
         )
-    exe = init_mod.powershell_exe() if shell == "pwsh" else None
-    probe = probe_powershell(exe) if exe is not None else None
     rc_text = ""
-    if shell is not None:
-        path = (
-            probe.profile
-            if probe is not None and probe.profile
-            else init_mod.rc_file(shell, environ, ask=False)
-        )
+    running = hook_running(environ.get("AUTOVENV_HOOK"), shell, ancestor_pids()) if shell else None
+    if shell == "pwsh":
+        if hosts is None:
+            hosts = pwsh_policy.discover(environ, pwsh_policy.run_powershell)
+        section, rc_text = powershell_section(hosts, environ, running, _read_text, read_zone)
+        findings.extend(section)
+    elif shell is not None and running is not None:
+        path = init_mod.rc_file(shell, environ)
         rc_text = _read_text(path) or ""
         if init_mod.has_hook(rc_text, shell):
             findings.append(Finding("ok", f"{path} loads the hook"))
@@ -532,7 +411,7 @@ def collect(
                 findings.append(start)
         else:
             findings.append(Finding("error", f"{path} does not load the hook", f"autovenv init {shell}"))
-        findings.append(hook_running(environ.get("AUTOVENV_HOOK"), shell, ancestor_pids()))
+        findings.append(running)
         findings.extend(rc_conflicts(rc_text, path))
     if command is None:
         findings.append(
@@ -548,33 +427,187 @@ def collect(
     if conda is not None:
         findings.append(conda)
     findings.extend(envrc_findings(cwd, _read_text))
-    if shell == "pwsh":
-        findings.extend(powershell_findings(exe, probe, environ))
     return shell, findings
 
 
-def powershell_findings(exe: str | None, probe: Probe | None, environ: Mapping[str, str]) -> list[Finding]:
-    windows = os.name == "nt"
-    if exe is None:
-        return [Finding("info", "no pwsh or powershell on PATH: PowerShell checks skipped")]
-    if probe is None:
+# ------------------------------------------------------------------------------------------- PowerShell
+
+
+def powershell_section(
+    hosts: list[pwsh_policy.Host],
+    environ: Mapping[str, str],
+    running: Finding | None,
+    read: Callable[[str], str | None],
+    zone_of: Callable[[str], int | None],
+) -> tuple[list[Finding], str]:
+    """Each installed PowerShell's profile and policy, and whether the hook runs in this session; also
+    the profiles' text (for the checks every shell gets).
+
+    A session whose hook is running although no profile loads it was started with the hook on its
+    command line (``autovenv init pwsh --terminal``): that is a set-up, not a fault.
+    """
+    hooked_here = running is not None and running.level == "ok"
+    if not hosts:
+        path = pwsh_policy.profile_path(pwsh_policy.CORE, environ, os.name == "nt")
+        text = read(path) or ""
+        none = [Finding("info", "no pwsh or powershell found: PowerShell's policy checks skipped")]
+        none.append(_profile_finding(None, path, text, hooked_here))
+        if running is not None:
+            none.append(running)
+        return none, text
+    findings: list[Finding] = []
+    texts = []
+    for host in hosts:
+        path = pwsh_policy.profile_of(host, environ)
+        text = read(path) or ""
+        texts.append(text)
+        findings.append(Finding("info", f"{host.label}: {host.exe}"))
+        if not host.answered:
+            findings.append(
+                Finding(
+                    "warn",
+                    f"{host.label} did not answer; its checks skipped",
+                    f"{_ps_word(host.exe)} -NoProfile -Command Get-ExecutionPolicy -List",
+                )
+            )
+        findings.append(_profile_finding(host, path, text, hooked_here))
+        findings.extend(rc_conflicts(text, path))
+        findings.extend(host_policy_findings(host))
+        if host.answered and host.windows:
+            policy, _ = host.policy
+            motw = motw_finding(path, zone_of(path), policy)
+            if motw is not None:
+                findings.append(motw)
+        mode = language_mode_finding(host.language_mode, environ) if host.answered else None
+        if mode is not None:
+            findings.append(mode)
+    if running is not None:
+        if hooked_here and not any(init_mod.has_hook(text, "pwsh") for text in texts):
+            running = Finding(
+                "ok",
+                running.text + ", loaded by the command line this session was started with "
+                "(a terminal profile), not by a profile script",
+            )
+        findings.append(running)
+    return findings, "\n".join(texts)
+
+
+def _profile_finding(host: pwsh_policy.Host | None, path: str, text: str, hooked_here: bool) -> Finding:
+    who = f"{host.label}: " if host is not None else ""
+    if init_mod.has_hook(text, "pwsh"):
+        if host is not None and host.blocks_profile:
+            return Finding(
+                "info", f"{who}{path} loads the hook, but the execution policy keeps it from running"
+            )
+        return Finding("ok", f"{who}{path} loads the hook")
+    if hooked_here:
+        return Finding("info", f"{who}{path} does not load the hook")
+    if host is not None and host.blocks_profile and pwsh_policy.group_policy_scope(host.policies):
+        # Its policy is the finding; a profile that could not run anyway is no second one.
+        text = f"{who}{path} does not load the hook (and could not run here)"
+        return Finding("info", text, pwsh_policy.TERMINAL_ROUTE)
+    return Finding("error", f"{who}{path} does not load the hook", "autovenv init pwsh")
+
+
+def _ps_word(path: str) -> str:
+    """``path`` as a command PowerShell runs: bare when plain, else quoted with ``&`` in front."""
+    if path and all(c.isalnum() or c in "\\/:._-" for c in path):
+        return path
+    return "& '" + path.replace("'", "''") + "'"
+
+
+def policy_findings(policies: Mapping[str, str], windows: bool, exe: str = "powershell") -> list[Finding]:
+    """What ``Get-ExecutionPolicy -List`` (as a scope -> policy table) means for a profile: the judgement
+    for one host whose answer is only that table."""
+    host = pwsh_policy.Host(
+        pwsh_policy.CORE if "pwsh" in exe.lower() else pwsh_policy.DESKTOP,
+        exe,
+        answered=bool(policies),
+        windows=windows,
+        policies=dict(policies),
+    )
+    return host_policy_findings(host)
+
+
+def host_policy_findings(host: pwsh_policy.Host) -> list[Finding]:
+    """One host's policy: which scope decides, whether its profile (and any ``Activate.ps1``) can run,
+    and the way out that fits: CurrentUser where the user may change it, else the script-free routes."""
+    if not host.windows:
+        return [Finding("ok", "execution policies are not enforced on this system")]
+    if not host.policies:
         return [
             Finding(
                 "warn",
-                f"{exe} did not answer; PowerShell checks skipped",
-                f"{exe} -NoProfile -Command Get-ExecutionPolicy -List",
+                f"could not read the execution policy of {host.label}",
+                f"{_ps_word(host.exe)} -NoProfile -Command Get-ExecutionPolicy -List",
             )
         ]
-    findings = policy_findings(probe.policies, windows, exe)
-    if windows and probe.profile:
-        policy, _ = effective_policy(probe.policies, windows)
-        motw = motw_finding(probe.profile, read_zone(probe.profile), policy)
-        if motw is not None:
-            findings.append(motw)
-    mode = language_mode_finding(probe.language_mode, environ)
-    if mode is not None:
-        findings.append(mode)
+    listing = ", ".join(f"{s}={host.policies[s]}" for s in pwsh_policy.SCOPES if s in host.policies)
+    policy, scope = host.policy
+    findings = [Finding("info", f"{host.label} execution policy: {listing}; in effect: {policy}")]
+    step = pwsh_policy.fix_plan([host])[0]
+    gpo = pwsh_policy.group_policy_scope(host.policies)
+    if gpo is not None:
+        text = (
+            f"your organisation set {gpo} = {host.policies[gpo]} by Group Policy: it overrides every other "
+            "scope and Set-ExecutionPolicy cannot change it (autovenv never tries)"
+        )
+        if step.action == "group-policy":
+            findings.append(
+                Finding(
+                    "error",
+                    text + f". It governs script files: {_blocked_by(policy)}. It does not cover commands "
+                    "you type or give with -Command, so the hook can start from a terminal profile",
+                    pwsh_policy.TERMINAL_ROUTE
+                    + (f"   (or sign your profile: {pwsh_policy.SIGN_FIX})" if policy == "AllSigned" else ""),
+                )
+            )
+            findings.append(_one_shot_finding())
+        else:
+            findings.append(Finding("info", text))
+        return findings
+    if step.action == "process":
+        findings.append(
+            Finding(
+                "warn",
+                f"{host.label}: the Process scope is {policy} (the PSExecutionPolicyPreference variable or "
+                "-ExecutionPolicy); new sessions without it follow the other scopes",
+                "remove the PSExecutionPolicyPreference environment variable",
+            )
+        )
+        return findings
+    if step.action == "set":
+        where = (
+            "no scope sets a policy, so Windows' default Restricted applies"
+            if scope == "default"
+            else f"{scope} is {policy}"
+        )
+        findings.append(
+            Finding(
+                "error",
+                f"{host.label}: {where}: {_blocked_by(policy)}, so the hook never loads",
+                f"autovenv init pwsh --fix-policy   (runs {pwsh_policy.POLICY_FIX} in each PowerShell that "
+                f"needs it; or, with no policy change: {pwsh_policy.TERMINAL_ROUTE})",
+            )
+        )
+        findings.append(_one_shot_finding())
+    else:
+        findings.append(Finding("ok", f"{host.label}: {policy} ({scope}) lets its profile run"))
     return findings
+
+
+def _blocked_by(policy: str) -> str:
+    if policy == "AllSigned":
+        return "an unsigned $PROFILE or Activate.ps1 cannot run"
+    return "$PROFILE and Activate.ps1 cannot run"
+
+
+def _one_shot_finding() -> Finding:
+    return Finding(
+        "info",
+        f'"Activate.ps1 {pwsh_policy.DISABLED_TEXT}": activating needs no script',
+        pwsh_policy.ONE_SHOT,
+    )
 
 
 LABELS = {"ok": "ok   ", "info": "info ", "warn": "warn ", "error": "error"}

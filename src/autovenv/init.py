@@ -2,8 +2,9 @@
 
 The shell is detected with shellingham (the process tree), falling back to ``$SHELL`` and, on Windows,
 to PowerShell when ``PSModulePath`` says we run under it or ``COMSPEC``. The startup file is ``~/.bashrc``,
-``${ZDOTDIR:-~}/.zshrc``, fish's ``config.fish`` or PowerShell's ``$PROFILE`` (asked from PowerShell
-itself when it is installed, since Documents may be redirected, else computed), created if missing. The
+``${ZDOTDIR:-~}/.zshrc``, fish's ``config.fish`` or, for PowerShell, the ``$PROFILE`` of every installed
+PowerShell (Windows PowerShell 5.1 and PowerShell 7 each have their own; each is asked, since Documents may
+be redirected into OneDrive; computed when none is installed), created if missing. The
 file is copied to ``FILE.autovenv-backup`` first and two lines are appended: a marker comment and the hook
 line. Encoding and line endings of the file are kept (Windows PowerShell 5.1 profiles are often UTF-16).
 
@@ -15,7 +16,10 @@ line naming another path are replaced by the current start line, anything else i
 the line below install.sh's marker (its launcher serves the hook without Python already).
 
 For PowerShell, ``--fix-policy`` (and only that) runs ``Set-ExecutionPolicy -Scope CurrentUser
-RemoteSigned``: never another scope, and never when Group Policy decides the policy.
+RemoteSigned`` in each PowerShell whose policy blocks its profile, and reports per host: never another
+scope, never where Group Policy or the Process scope decides (autovenv.pwsh_policy has the plan).
+``--terminal`` writes no profile at all: Windows Terminal and VS Code profiles that start PowerShell with
+the hook on its command line, which no execution policy governs (autovenv.pwsh_terminal).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import difflib
 import os
 import re
 import sys
+
+from autovenv import pwsh_policy
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -79,52 +85,8 @@ def detect_shell(
     return None, "not detected"
 
 
-def powershell_profile(environ: Mapping[str, str], windows: bool, desktop: bool = False) -> str:
-    """``$PROFILE`` (current user, current host) as PowerShell computes it, without asking it.
-
-    Windows: ``Documents\\PowerShell`` (7.x) or ``Documents\\WindowsPowerShell`` (5.1, ``desktop``);
-    elsewhere ``$XDG_CONFIG_HOME/powershell`` (default ``~/.config/powershell``).
-    """
-    name = "Microsoft.PowerShell_profile.ps1"
-    if windows:
-        home = environ.get("USERPROFILE") or environ.get("HOME") or "C:\\Users\\Default"
-        folder = "WindowsPowerShell" if desktop else "PowerShell"
-        return home.rstrip("\\/") + "\\Documents\\" + folder + "\\" + name
-    config = environ.get("XDG_CONFIG_HOME") or os.path.join(
-        environ.get("HOME") or os.path.expanduser("~"), ".config"
-    )
-    return os.path.join(config, "powershell", name)
-
-
-def powershell_exe(which: Callable[[str], str | None] | None = None) -> str | None:
-    """The PowerShell to ask: ``pwsh`` (7.x) first, else Windows PowerShell ``powershell``."""
-    import shutil
-
-    find = which or shutil.which
-    return find("pwsh") or find("powershell")
-
-
-def run_powershell(exe: str, command: str, timeout: float = 20.0) -> str | None:
-    """stdout of ``exe -NoProfile -NonInteractive -Command command``; the execution policy never blocks
-    ``-Command`` (it only governs script files). ``None`` when it cannot run."""
-    import subprocess
-
-    try:
-        result = subprocess.run(
-            [exe, "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", command],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if result.returncode != 0:
-        return None
-    return result.stdout.decode("utf-8", "replace")
-
-
 def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "nt", ask: bool = True) -> str:
-    """The startup file the hook line goes into."""
+    """The startup file the hook line goes into (PowerShell: the first host's; see ``pwsh_profiles``)."""
     home = environ.get("HOME") or os.path.expanduser("~")
     if shell == "bash":
         return os.path.join(home, ".bashrc")
@@ -135,12 +97,7 @@ def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "
             environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "fish", "config.fish"
         )
     if shell == "pwsh":
-        exe = powershell_exe() if ask else None
-        if exe is not None:
-            out = run_powershell(exe, "$PROFILE")
-            if out and out.strip():
-                return out.strip().splitlines()[-1]
-        return powershell_profile(environ, windows)
+        return pwsh_profiles(environ, windows, ask)[0][1]
     raise ValueError(f"unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
 
 
@@ -326,28 +283,126 @@ def apply(change: Change) -> str | None:
     return backup
 
 
-# ------------------------------------------------------------------------------------------------ policy
+# ------------------------------------------------------------------------------------------- PowerShell
 
 
-def fix_policy(exe: str, policies: Mapping[str, str], windows: bool) -> tuple[bool, str]:
-    """Set the CurrentUser scope to RemoteSigned, when that is allowed and useful; (changed, message)."""
-    from autovenv import doctor
+def pwsh_profiles(
+    environ: Mapping[str, str],
+    windows: bool = os.name == "nt",
+    ask: bool = True,
+    hosts: list[pwsh_policy.Host] | None = None,
+) -> list[tuple[pwsh_policy.Host | None, str]]:
+    """(host, its ``$PROFILE``) for every installed PowerShell, each asked itself (Documents may be
+    redirected, into OneDrive for one); one computed path when none is installed or ``ask`` is False.
+    Hosts that share a profile are listed once (the first)."""
+    if hosts is None and ask:
+        hosts = pwsh_policy.discover(environ, pwsh_policy.run_powershell, windows=windows)
+    found: list[tuple[pwsh_policy.Host | None, str]] = []
+    for host in hosts or []:
+        path = pwsh_policy.profile_of(host, environ)
+        if all(path != seen for _, seen in found):
+            found.append((host, path))
+    return found or [(None, pwsh_policy.profile_path(pwsh_policy.CORE, environ, windows))]
+
+
+def policy_step(
+    hosts: list[pwsh_policy.Host],
+    dry_run: bool,
+    fix: bool,
+    out: Callable[[str], None],
+    run_ps: Callable[[str, str], str | None] = pwsh_policy.run_powershell,
+) -> int:
+    """After the profile edits, per host: explain a policy that blocks its profile; with ``fix`` (the
+    user's consent) set CurrentUser to RemoteSigned in that host, and only there. Exit code 1 while a
+    profile stays blocked."""
+    steps = pwsh_policy.fix_plan(hosts)
+    code = 0
+    if fix and any(step.action == "not-enforced" for step in steps):
+        out("autovenv: PowerShell does not enforce execution policies on this system; nothing to change")
+    for step in steps:
+        label = step.host.label
+        if step.action in ("none", "not-enforced"):
+            if fix and step.action == "none":
+                out(f"autovenv: {label}: {step.why}; nothing to change")
+            continue
+        if step.action == "unknown":
+            out(f"autovenv: {label}: could not read its execution policy; check with: autovenv doctor")
+            continue
+        if step.action != "set":
+            out(f"autovenv: {label}: its profile cannot run: {step.why}")
+            if step.action == "group-policy":
+                out(f"autovenv: without any script, once: {pwsh_policy.ONE_SHOT}")
+            code = 1
+            continue
+        if not fix:
+            out(f"autovenv: {label}: {step.why}")
+            out(
+                "          with your consent init does it (CurrentUser only): autovenv init pwsh --fix-policy"
+            )
+            out(f"          or, with no policy change: {pwsh_policy.TERMINAL_ROUTE}")
+            code = 1
+            continue
+        if dry_run:
+            out(f"autovenv: {label}: would run in {step.host.exe}: {pwsh_policy.SET_COMMAND}")
+            continue
+        changed = run_ps(step.host.exe, pwsh_policy.SET_COMMAND) is not None
+        after = pwsh_policy.discover_one(step.host, run_ps) if changed else step.host
+        if changed and not after.blocks_profile:
+            out(f"autovenv: {label}: set CurrentUser to RemoteSigned; its profile can run now")
+        else:
+            out(f"autovenv: {label}: could not set the policy; in {label} run: {pwsh_policy.POLICY_FIX}")
+            code = 1
+    return code
+
+
+def terminal_step(
+    hosts: list[pwsh_policy.Host],
+    environ: Mapping[str, str],
+    dry_run: bool,
+    out: Callable[[str], None],
+    windows: bool,
+    autovenv_path: str | None,
+) -> int:
+    """``init pwsh --terminal``: a Windows Terminal profile per installed PowerShell that starts it with
+    the hook on its command line (no profile script, no policy change), and the same for VS Code."""
+    from autovenv import pwsh_terminal
+    from autovenv.errors import AutovenvError
 
     if not windows:
-        return False, "execution policies are not enforced on this system; nothing to change"
-    decided = doctor.group_policy_scope(policies)
-    if decided is not None:
-        return False, (
-            f"the execution policy is set by Group Policy ({decided} = {policies[decided]}); "
-            "only your administrator can change it"
+        raise AutovenvError(
+            "--terminal writes Windows Terminal and VS Code profiles for Windows, where execution policies "
+            "apply; here the profile line works: autovenv init pwsh"
         )
-    policy, _scope = doctor.effective_policy(policies, windows)
-    if policy in ("RemoteSigned", "Unrestricted", "Bypass"):
-        return False, f"the execution policy is already {policy}; nothing to change"
-    out = run_powershell(exe, "Set-ExecutionPolicy -Scope CurrentUser -ExecutionPolicy RemoteSigned -Force")
-    if out is None:
-        return False, f"{exe} could not set the policy; run it yourself: {doctor.POLICY_FIX}"
-    return True, "set the CurrentUser execution policy to RemoteSigned"
+    if not hosts:
+        raise AutovenvError("no PowerShell found (powershell.exe or pwsh.exe)")
+    command = pwsh_terminal.hook_command(pwsh_terminal.invocation_for(autovenv_path))
+    text = pwsh_terminal.render(pwsh_terminal.fragment(hosts, command))
+    path = pwsh_terminal.fragment_path(environ)
+    names = ", ".join(pwsh_terminal.profile_name(host) for host in hosts)
+    if dry_run:
+        out(f"autovenv: would write {path}:")
+        out(text.rstrip("\n"))
+    elif pwsh_terminal.write(path, text):
+        out(f"autovenv: wrote {path}")
+        out(f"autovenv: Windows Terminal lists {names} in its new-tab menu (restart it if it is open)")
+    else:
+        out(f"autovenv: {path} is up to date")
+    out("autovenv: for VS Code, merge this into your settings.json (Preferences: Open User Settings (JSON)):")
+    out(pwsh_terminal.render(pwsh_terminal.vscode_settings(hosts, command)).rstrip("\n"))
+    return 0
+
+
+def _autovenv_path(which: Callable[[str], str | None]) -> str | None:
+    """None when an ``autovenv`` is on PATH (the command line then names it as the README's profile line
+    does, so an upgrade or a move of the installation keeps working), else this installation's command,
+    if it has one."""
+    import sys
+
+    if which("autovenv") is not None:
+        return None
+    scripts = os.path.dirname(sys.executable)
+    own = [os.path.join(scripts, name) for name in ("autovenv.exe", "autovenv")]
+    return next((path for path in own if os.path.isfile(path)), None)
 
 
 def run(
@@ -356,8 +411,14 @@ def run(
     fix_policy_flag: bool,
     environ: Mapping[str, str],
     out: Callable[[str], None],
+    terminal: bool = False,
+    windows: bool = os.name == "nt",
+    hosts: list[pwsh_policy.Host] | None = None,
 ) -> int:
-    """The command's work: returns the exit code; ``out`` prints a line."""
+    """The command's work: returns the exit code; ``out`` prints a line. ``hosts``: the PowerShells
+    already asked (recorded answers in tests); by default every installed one is asked."""
+    import shutil
+
     from autovenv.errors import AutovenvError
 
     how = "given"
@@ -370,70 +431,52 @@ def run(
 
         # An unknown name raises shells.UnknownShell: one line and exit status 2, as `hook` and `doctor`.
         shell = canonical_shell(shell) or shells.get(shell).NAME
-    if fix_policy_flag and shell != "pwsh":
-        raise AutovenvError("--fix-policy is for PowerShell only")
-    path = rc_file(shell, environ)
-    change = plan(shell, path, environ)
+    if (fix_policy_flag or terminal) and shell != "pwsh":
+        raise AutovenvError(f"{'--fix-policy' if fix_policy_flag else '--terminal'} is for PowerShell only")
     if how != "given":
         out(f"autovenv: shell {shell} (detected by {how})")
-    if change.after is None:
-        out(f"autovenv: {path} already loads the hook; nothing to do")
-    elif dry_run:
-        out(f"autovenv: would {'create' if change.created else 'change'} {path}:")
-        out(change.diff().rstrip("\n"))
-    else:
-        backup = apply(change)
-        if backup and has_hook(decode(change.before or b"")[0], shell):
-            out(f"autovenv: updated the hook line in {path} to the start line (backup: {backup})")
-        elif backup:
-            out(f"autovenv: added the hook to {path} (backup: {backup})")
-        else:
-            out(f"autovenv: created {path} with the hook")
-        out("autovenv: open a new shell to start using it")
-    if shell == "pwsh":
-        return policy_step(dry_run, fix_policy_flag, out)
-    return 0
+    if shell != "pwsh":
+        edit(shell, rc_file(shell, environ), dry_run, environ, out)
+        return 0
+    if hosts is None:
+        hosts = pwsh_policy.discover(environ, pwsh_policy.run_powershell, windows=windows)
+    if terminal:
+        return terminal_step(hosts, environ, dry_run, out, windows, _autovenv_path(shutil.which))
+    for host, path in pwsh_profiles(environ, windows, hosts=hosts):
+        edit(shell, path, dry_run, environ, out, host)
+    return policy_step(hosts, dry_run, fix_policy_flag, out)
 
 
-def policy_step(
+def edit(
+    shell: str,
+    path: str,
     dry_run: bool,
-    fix: bool,
+    environ: Mapping[str, str],
     out: Callable[[str], None],
-    windows: bool = os.name == "nt",
-    exe: str | None = None,
-) -> int:
-    """After the profile edit: explain a blocking execution policy; with ``fix``, change CurrentUser only."""
-    from autovenv import doctor
-
-    if not windows:
-        if fix:  # Set-ExecutionPolicy itself says "not supported on this platform"
-            out("autovenv: PowerShell does not enforce execution policies on this system; nothing to change")
-        return 0
-    exe = exe or powershell_exe()
-    if exe is None:
-        return 0
-    probe = doctor.probe_powershell(exe)
-    if probe is None or not probe.policies:
-        out("autovenv: could not read the execution policy; check it with: autovenv doctor")
-        return 0
-    findings = doctor.policy_findings(probe.policies, windows, exe)
-    blocking = [f for f in findings if f.level == "error"]
-    if not blocking:
-        return 0
-    if not fix:
-        for finding in blocking:
-            out(f"autovenv: {finding.text}")
-            if finding.fix:
-                out(f"          fix: {finding.fix}")
-        if doctor.group_policy_scope(probe.policies) is None:
-            out("autovenv: or let init do it (CurrentUser scope only): autovenv init pwsh --fix-policy")
-        return 1
+    host: pwsh_policy.Host | None = None,
+) -> None:
+    """Add the hook line to one startup file (or show the change); PowerShell names the host."""
+    change = plan(shell, path, environ)
+    who = f"{host.label}: " if host is not None else ""
+    if change.after is None:
+        out(f"autovenv: {who}{path} already loads the hook; nothing to do")
+        return
     if dry_run:
-        out(f"autovenv: would run: {doctor.POLICY_FIX}")
-        return 0
-    changed, message = fix_policy(exe, probe.policies, windows)
-    out(f"autovenv: {message}")
-    return 0 if changed else 1
+        out(f"autovenv: {who}would {'create' if change.created else 'change'} {path}:")
+        out(change.diff().rstrip("\n"))
+        return
+    backup = apply(change)
+    if backup and has_hook(decode(change.before or b"")[0], shell):
+        out(f"autovenv: {who}updated the hook line in {path} to the start line (backup: {backup})")
+    elif backup:
+        out(f"autovenv: {who}added the hook to {path} (backup: {backup})")
+    else:
+        out(f"autovenv: {who}created {path} with the hook")
+    if host is not None and host.signature == "Valid":
+        out(
+            f"autovenv: {who}the profile was signed; the new line voids the signature: {pwsh_policy.SIGN_FIX}"
+        )
+    out(f"autovenv: {'open a new PowerShell' if host is not None else 'open a new shell'} to start using it")
 
 
 def _click_command() -> click.Command:
@@ -445,11 +488,23 @@ def _click_command() -> click.Command:
     @click.option(
         "--fix-policy",
         is_flag=True,
-        help="PowerShell: set the CurrentUser execution policy to RemoteSigned if it blocks $PROFILE.",
+        help="PowerShell: in each PowerShell whose execution policy blocks its profile, set the CurrentUser "
+        "policy to RemoteSigned (never another scope, never over Group Policy).",
     )
-    def init(shell: str | None, dry_run: bool, fix_policy: bool) -> None:
-        """Add the hook line for SHELL (default: the one you are in) to its startup file."""
-        code = run(shell, dry_run, fix_policy, os.environ, lambda line: click.echo(line))
+    @click.option(
+        "--terminal",
+        is_flag=True,
+        help="PowerShell on Windows: instead of profiles, write a Windows Terminal profile per PowerShell "
+        "that starts it with the hook on its command line (no script, no policy change), and print the "
+        "VS Code entry.",
+    )
+    def init(shell: str | None, dry_run: bool, fix_policy: bool, terminal: bool) -> None:
+        """Add the hook line for SHELL (default: the one you are in) to its startup file.
+
+        For PowerShell, to the profile of every installed PowerShell (Windows PowerShell 5.1 and
+        PowerShell 7 each have their own).
+        """
+        code = run(shell, dry_run, fix_policy, os.environ, lambda line: click.echo(line), terminal)
         if code:
             sys.exit(code)
 

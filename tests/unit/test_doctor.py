@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import doctor
+from autovenv import doctor, pwsh_policy
 from autovenv import init as init_mod
 
 # Recorded from Windows PowerShell 5.1 / PowerShell 7.4 on Windows 11 (trailing spaces and CRLF kept).
@@ -31,19 +31,21 @@ LINUX_PWSH = (
 
 
 def test_parse_recorded_tables() -> None:
-    assert doctor.parse_execution_policy_list(DEFAULT_51) == dict.fromkeys(doctor.SCOPES, "Undefined")
-    got = doctor.parse_execution_policy_list(GPO_MACHINE_ALLSIGNED)
+    assert pwsh_policy.parse_execution_policy_list(DEFAULT_51) == dict.fromkeys(
+        pwsh_policy.SCOPES, "Undefined"
+    )
+    got = pwsh_policy.parse_execution_policy_list(GPO_MACHINE_ALLSIGNED)
     assert got["MachinePolicy"] == "AllSigned" and got["CurrentUser"] == "RemoteSigned"
-    assert doctor.parse_execution_policy_list(LINUX_PWSH)["LocalMachine"] == "Unrestricted"
+    assert pwsh_policy.parse_execution_policy_list(LINUX_PWSH)["LocalMachine"] == "Unrestricted"
 
 
 def test_parse_other_shapes_and_noise() -> None:
     text = "WARNING: something\nCurrentUser=RemoteSigned\nLocalMachine: AllSigned\nScope ExecutionPolicy\n"
-    assert doctor.parse_execution_policy_list(text) == {
+    assert pwsh_policy.parse_execution_policy_list(text) == {
         "CurrentUser": "RemoteSigned",
         "LocalMachine": "AllSigned",
     }
-    assert doctor.parse_execution_policy_list("") == {}
+    assert pwsh_policy.parse_execution_policy_list("") == {}
 
 
 @pytest.mark.parametrize(
@@ -59,22 +61,24 @@ def test_parse_other_shapes_and_noise() -> None:
     ],
 )
 def test_effective_policy_precedence(text: str, windows: bool, expected: tuple[str, str]) -> None:
-    assert doctor.effective_policy(doctor.parse_execution_policy_list(text), windows) == expected
+    assert pwsh_policy.effective_policy(pwsh_policy.parse_execution_policy_list(text), windows) == expected
 
 
 def findings(text: str, windows: bool = True) -> list[doctor.Finding]:
-    return doctor.policy_findings(doctor.parse_execution_policy_list(text), windows)
+    return doctor.policy_findings(pwsh_policy.parse_execution_policy_list(text), windows)
 
 
 def test_default_restricted_offers_the_current_user_fix() -> None:
     errors = [f for f in findings(DEFAULT_51) if f.level == "error"]
-    assert len(errors) == 1 and errors[0].fix == "Set-ExecutionPolicy -Scope CurrentUser RemoteSigned"
+    assert len(errors) == 1 and errors[0].fix is not None
+    assert errors[0].fix.startswith("autovenv init pwsh --fix-policy")
+    assert "Set-ExecutionPolicy -Scope CurrentUser RemoteSigned" in errors[0].fix
     assert "default Restricted" in errors[0].text
 
 
 def test_local_machine_restricted_is_fixed_by_current_user() -> None:
     (error,) = [f for f in findings(LOCALMACHINE_RESTRICTED) if f.level == "error"]
-    assert error.fix == doctor.POLICY_FIX
+    assert error.fix is not None and pwsh_policy.POLICY_FIX in error.fix
 
 
 @pytest.mark.parametrize("text", [GPO_MACHINE_ALLSIGNED, GPO_USER_RESTRICTED, GPO_USER_REMOTESIGNED])
@@ -86,7 +90,7 @@ def test_group_policy_is_explained_never_overridden(text: str) -> None:
 
 def test_group_policy_allsigned_says_sign_the_profile() -> None:
     (error,) = [f for f in findings(GPO_MACHINE_ALLSIGNED) if f.level == "error"]
-    assert error.fix is not None and error.fix.startswith("Set-AuthenticodeSignature -FilePath $PROFILE")
+    assert error.fix is not None and "Set-AuthenticodeSignature -FilePath $PROFILE" in error.fix
 
 
 def test_group_policy_remotesigned_is_fine() -> None:
@@ -95,6 +99,7 @@ def test_group_policy_remotesigned_is_fine() -> None:
 
 def test_current_user_remotesigned_is_ok_and_other_systems_do_not_enforce() -> None:
     assert [f.level for f in findings(CURRENT_USER_REMOTESIGNED)] == ["info", "ok"]
+    assert [f.level for f in findings(PROCESS_BYPASS)] == ["info", "ok"]
     assert [f.level for f in findings(LINUX_PWSH, windows=False)] == ["ok"]
 
 
@@ -116,17 +121,6 @@ def test_constrained_language() -> None:
     found = doctor.language_mode_finding("ConstrainedLanguage", {})
     assert found is not None and "ConstrainedLanguage" in found.text and found.fix
     assert doctor.language_mode_finding("", {"__PSLockdownPolicy": "4"}) is not None
-
-
-def test_probe_output_is_split() -> None:
-    text = (
-        CURRENT_USER_REMOTESIGNED + doctor.PROBE_SEPARATOR + "\r\nFullLanguage\r\n" + doctor.PROBE_SEPARATOR
-    )
-    text += "\r\nC:\\Users\\me\\Documents\\PowerShell\\Microsoft.PowerShell_profile.ps1\r\n"
-    probe = doctor.parse_probe(text)
-    assert probe.policies["CurrentUser"] == "RemoteSigned"
-    assert probe.language_mode == "FullLanguage"
-    assert probe.profile.endswith("Microsoft.PowerShell_profile.ps1")
 
 
 @pytest.mark.parametrize(
@@ -198,14 +192,14 @@ def test_direnv_layout_python(tmp_path: Path) -> None:
 
 
 def test_collect_without_powershell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(init_mod, "powershell_exe", lambda which=None: None)
+    monkeypatch.setattr(pwsh_policy, "discover", lambda *args, **kwargs: [])
     (tmp_path / ".bashrc").write_text('eval "$(autovenv hook bash)"\n')
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin"}
     shell, got = doctor.collect(env, str(tmp_path), "bash")
     assert shell == "bash"
     assert any(f.level == "ok" and "loads the hook" in f.text for f in got)
     shell, got = doctor.collect(env, str(tmp_path), "pwsh")
-    assert any("PowerShell checks skipped" in f.text for f in got)
+    assert any("PowerShell's policy checks skipped" in f.text for f in got)
     assert any(f.fix == "autovenv init pwsh" for f in got)
     report = doctor.format_report(got)
     assert "fix: autovenv init pwsh" in report

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autovenv import doctor, shells
 from autovenv import init as init_mod
+from autovenv import pwsh_policy, shells
 from autovenv.errors import AutovenvError
 
 
@@ -41,22 +41,6 @@ def test_detection_order() -> None:
     assert init_mod.detect_shell({"PSModulePath": "x"}, fail, windows=True) == ("pwsh", "PSModulePath")
     assert init_mod.detect_shell({"COMSPEC": "C:\\Windows\\system32\\cmd.exe"}, fail, windows=True)[0] is None
     assert init_mod.detect_shell({}, fail, windows=False) == (None, "not detected")
-
-
-def test_powershell_profile_paths() -> None:
-    env = {"USERPROFILE": "C:\\Users\\me", "HOME": "/home/me"}
-    assert (
-        init_mod.powershell_profile(env, True)
-        == "C:\\Users\\me\\Documents\\PowerShell\\Microsoft.PowerShell_profile.ps1"
-    )
-    assert (
-        init_mod.powershell_profile(env, True, desktop=True)
-        == "C:\\Users\\me\\Documents\\WindowsPowerShell\\Microsoft.PowerShell_profile.ps1"
-    )
-    assert (
-        init_mod.powershell_profile(env, False)
-        == "/home/me/.config/powershell/Microsoft.PowerShell_profile.ps1"
-    )
 
 
 def test_rc_files() -> None:
@@ -170,7 +154,7 @@ def test_apply_backs_up_and_is_idempotent(tmp_path: Path) -> None:
 def test_run_creates_the_profile_and_dry_run_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(init_mod, "powershell_exe", lambda which=None: None)
+    monkeypatch.setattr(pwsh_policy, "discover", lambda *args, **kwargs: [])
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
     lines: list[str] = []
     assert init_mod.run("powershell", True, False, env, lines.append) == 0
@@ -189,39 +173,6 @@ def test_run_refuses_unknown_shell_and_fix_policy_elsewhere() -> None:
         init_mod.run("tcsh", True, False, {}, print)
     with pytest.raises(AutovenvError):
         init_mod.run("bash", True, True, {"HOME": "/nonexistent"}, print)
-
-
-def policies(**scopes: str) -> dict[str, str]:
-    return {**dict.fromkeys(doctor.SCOPES, "Undefined"), **scopes}
-
-
-def test_fix_policy_only_current_user_and_never_against_group_policy(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    monkeypatch.setattr(init_mod, "run_powershell", lambda exe, cmd, timeout=20.0: calls.append(cmd) or "")
-    assert init_mod.fix_policy("powershell", policies(), windows=False)[0] is False
-    changed, message = init_mod.fix_policy("powershell", policies(MachinePolicy="AllSigned"), windows=True)
-    assert not changed and "Group Policy" in message and calls == []
-    assert init_mod.fix_policy("powershell", policies(CurrentUser="RemoteSigned"), windows=True)[0] is False
-    assert calls == []
-    changed, _ = init_mod.fix_policy("powershell", policies(LocalMachine="Restricted"), windows=True)
-    assert changed
-    assert calls == ["Set-ExecutionPolicy -Scope CurrentUser -ExecutionPolicy RemoteSigned -Force"]
-
-
-def test_policy_step_asks_for_consent(monkeypatch: pytest.MonkeyPatch) -> None:
-    probe = doctor.Probe(policies(), "FullLanguage", "C:\\p.ps1")
-    monkeypatch.setattr(doctor, "probe_powershell", lambda exe: probe)
-    calls: list[str] = []
-    monkeypatch.setattr(init_mod, "run_powershell", lambda exe, cmd, timeout=20.0: calls.append(cmd) or "")
-    lines: list[str] = []
-    assert init_mod.policy_step(False, False, lines.append, windows=True, exe="powershell") == 1
-    assert calls == [] and any("--fix-policy" in line for line in lines)
-    assert any(doctor.POLICY_FIX in line for line in lines)
-    assert init_mod.policy_step(True, True, lines.append, windows=True, exe="powershell") == 0
-    assert calls == []  # dry run
-    assert init_mod.policy_step(False, True, lines.append, windows=True, exe="powershell") == 0
-    assert len(calls) == 1
-    assert init_mod.policy_step(False, True, print, windows=False, exe="powershell") == 0
 
 
 def test_run_upgrades_a_plain_line_and_dry_run_shows_it(tmp_path: Path) -> None:

@@ -190,9 +190,10 @@ __autovenv_check() {
 
 __autovenv_clear_answer() {
     __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
-    __autovenv_e_vprompt= __autovenv_e_prompt= __autovenv_e_pyver= __autovenv_e_path= __autovenv_e_msg=
+    __autovenv_e_prompt= __autovenv_e_msg=
     # No project here: the user's own `quiet` decides whether leaving one says "deactivated".
     __autovenv_e_quiet=@AUTOVENV_QUIET@ __autovenv_e_sig=$__autovenv_usersig
+    __autovenv_e_ops=()
     __autovenv_e_notes=()
     __autovenv_e_watch=()
     __autovenv_e_pwatch=()
@@ -206,6 +207,7 @@ __autovenv_load() {
     [[ -f $__autovenv_f && -O $__autovenv_f ]] || return 1
     __autovenv_e_v=
     __autovenv_e_pwatch=()
+    __autovenv_e_ops=()
     \builtin source "$__autovenv_f" 2>/dev/null || return 1
     [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do
@@ -295,7 +297,7 @@ __autovenv_theirs() {
 # after applying, so that a later look finds "nothing was disturbed" without a loop. Child shells have
 # no snapshot and look one by one.
 __autovenv_snapshot() {
-    __autovenv_now=${VIRTUAL_ENV-$'\036'}$'\037'${VIRTUAL_ENV_PROMPT-$'\036'}$'\037'${PYTHONHOME-$'\036'}$'\037'${PYENV_VERSION-$'\036'}$'\037'${AUTOVENV_SAVED-}$'\037'${AUTOVENV_KEY-}
+    __autovenv_now=@AUTOVENV_SNAPSHOT@
 }
 
 # True when any variable we set was changed behind our back.
@@ -403,27 +405,39 @@ __autovenv_unapply() {
     __autovenv_applied=
 }
 
+# Apply the answer's operations (answer.Answer.operations, three words each: verb, name, value) with
+# one generic loop: save what a variable held (absent stays absent), set or unset it, record what we
+# set; the entries of every `prepend PATH` go first on PATH, in order. What activation sets is decided
+# in Python alone; a name outside __autovenv_savable, a second operation on a name and an unknown verb
+# are skipped.
 __autovenv_apply() {
-    if [[ -n $__autovenv_e_venv ]]; then
-        if [[ -v VIRTUAL_ENV ]]; then \builtin export AUTOVENV_OLD_VIRTUAL_ENV="${VIRTUAL_ENV}"; fi
-        if [[ -v VIRTUAL_ENV_PROMPT ]]; then \builtin export AUTOVENV_OLD_VIRTUAL_ENV_PROMPT="${VIRTUAL_ENV_PROMPT}"; fi
-        if [[ -v PYTHONHOME ]]; then \builtin export AUTOVENV_OLD_PYTHONHOME="${PYTHONHOME}"; fi
-        \builtin export VIRTUAL_ENV="$__autovenv_e_venv" VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
-        \builtin export AUTOVENV_SET_VIRTUAL_ENV="$__autovenv_e_venv"
-        \builtin export AUTOVENV_SET_VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
-        \builtin unset -v PYTHONHOME
-        \builtin export AUTOVENV_SAVED="VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME"
-        \builtin export AUTOVENV_VENV="$__autovenv_e_venv"
-    elif [[ -n $__autovenv_e_pyver ]]; then
-        if [[ -v PYENV_VERSION ]]; then \builtin export AUTOVENV_OLD_PYENV_VERSION="${PYENV_VERSION}"; fi
-        \builtin export PYENV_VERSION="$__autovenv_e_pyver" AUTOVENV_SAVED=PYENV_VERSION
-        \builtin export AUTOVENV_SET_PYENV_VERSION="$__autovenv_e_pyver"
-    else
-        \builtin export AUTOVENV_SAVED=
+    local __autovenv_i __autovenv_n __autovenv_saved= __autovenv_add=
+    for ((__autovenv_i = 0; __autovenv_i + 2 < ${#__autovenv_e_ops[@]}; __autovenv_i += 3)); do
+        __autovenv_n=${__autovenv_e_ops[__autovenv_i + 1]}
+        case ${__autovenv_e_ops[__autovenv_i]} in
+            prepend)
+                if [[ $__autovenv_n == PATH ]]; then
+                    __autovenv_add+=${__autovenv_add:+:}${__autovenv_e_ops[__autovenv_i + 2]}
+                fi
+                ;;
+            set | unset)
+                [[ $__autovenv_savable == *" $__autovenv_n "* && " $__autovenv_saved " != *" $__autovenv_n "* ]] || continue
+                if [[ -v $__autovenv_n ]]; then \builtin export "AUTOVENV_OLD_$__autovenv_n=${!__autovenv_n}"; fi
+                if [[ ${__autovenv_e_ops[__autovenv_i]} == set ]]; then
+                    \builtin export "$__autovenv_n=${__autovenv_e_ops[__autovenv_i + 2]}"
+                    \builtin export "AUTOVENV_SET_$__autovenv_n=${__autovenv_e_ops[__autovenv_i + 2]}"
+                else
+                    \builtin unset -v "$__autovenv_n"
+                fi
+                __autovenv_saved+=${__autovenv_saved:+ }$__autovenv_n
+                ;;
+        esac
+    done
+    \builtin export AUTOVENV_SAVED="$__autovenv_saved"
+    if [[ -n $__autovenv_add ]]; then
+        \builtin export PATH="$__autovenv_add${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_add"
     fi
-    if [[ -n $__autovenv_e_path ]]; then
-        \builtin export PATH="$__autovenv_e_path${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_e_path"
-    fi
+    if [[ -n $__autovenv_e_venv ]]; then \builtin export AUTOVENV_VENV="$__autovenv_e_venv"; fi
     \builtin export AUTOVENV_KEY="$__autovenv_e_key" AUTOVENV_ROOT="$__autovenv_e_root"
     if [[ -n $__autovenv_e_prompt ]]; then \builtin export AUTOVENV_PROMPT="$__autovenv_e_prompt"; fi
     \builtin hash -r 2>/dev/null || :

@@ -116,7 +116,7 @@ def test_every_answer_passes_the_validator(value: str, watch: list[str], notes: 
         key=value,
         root=value,
         venv=value,
-        path=value,
+        operations=(("set", "VIRTUAL_ENV_PROMPT", value), ("prepend", "PATH", value)),
         message=value,
         watch=tuple(watch),
         notes=tuple(notes),

@@ -131,10 +131,23 @@ def render_plan(plan: Plan) -> str:
     return render_plan_for(plan, os.name == "nt")
 
 
+def fields(answer: Answer) -> tuple[tuple[str, str], ...]:
+    """The answer's fields as this hook reads them: it still applies a venv's or a pin's variables by
+    name (``vprompt``, ``pyver``, ``path``), taken here from the operations that decided them."""
+    scalars = dict(answer.scalars(FORMAT))
+    sets = {name: value for verb, name, value in answer.operations if verb == "set"}
+    derived = {
+        "vprompt": sets.get("VIRTUAL_ENV_PROMPT", ""),
+        "pyver": sets.get("PYENV_VERSION", ""),
+        "path": PATHSEP.join(answer.path_entries()),
+    }
+    return tuple((name, scalars[name] if name in scalars else derived[name]) for name in ANSWER_FIELDS)
+
+
 def render_answer(answer: Answer) -> str:
     """A hashtable literal of quoted strings, one field per line (the hook validates, then evaluates it)."""
     lines = ["@{"]
-    lines.extend(f"{name} = {quote(value)}" for name, value in answer.scalars(FORMAT))
+    lines.extend(f"{name} = {quote(value)}" for name, value in fields(answer))
     lines.append(f"notes = {quote_list(answer.notes)}")
     # PowerShell keeps its stamp's time in memory, so deleted stamps tell it nothing: every prompt checks
     # every watched path, the generation file too.

@@ -1,5 +1,5 @@
 @{
-v = '1'
+v = '2'
 key = ('C:\Users\O''Brien\caf' + [char]0x00E9 + ' ' + [char]0x2018 + 'shop' + [char]0x2019 + [char]0x001F + 'C:\Users\O''Brien\caf' + [char]0x00E9 + ' ' + [char]0x2018 + 'shop' + [char]0x2019 + '\.venv' + [char]0x001F + 'C:\Users\O''Brien\caf' + [char]0x00E9 + ' ' + [char]0x2018 + 'shop' + [char]0x2019 + '\.venv\Scripts' + [char]0x001F + [char]0x001F + '(.venv) ' + [char]0x001F + '(.venv) ')
 root = ('C:\Users\O''Brien\caf' + [char]0x00E9 + ' ' + [char]0x2018 + 'shop' + [char]0x2019)
 venv = ('C:\Users\O''Brien\caf' + [char]0x00E9 + ' ' + [char]0x2018 + 'shop' + [char]0x2019 + '\.venv')

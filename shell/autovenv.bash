@@ -16,6 +16,7 @@
 # - the exit status the user's prompt sees ($?) is preserved.
 
 # Tells `autovenv doctor` which shell (and process) runs the hook.
+# shellcheck disable=SC2034  # exported (through \builtin, which shellcheck does not follow) for doctor
 \builtin export AUTOVENV_HOOK="bash:$$"
 __autovenv_export=(@AUTOVENV_EXPORT@)
 __autovenv_cache=@AUTOVENV_CACHE@
@@ -50,7 +51,7 @@ __autovenv_walked=()
 # VIRTUAL_ENV_DISABLE_PROMPT, _OLD_VIRTUAL_PATH (a venv's activate ran) and the resolution's environment
 # (HOME, PYENV_VERSION, ...). It is compared on every prompt, with no loop and no function call.
 __autovenv_hook() {
-    local __autovenv_status=$? __autovenv_p __autovenv_moved= __autovenv_done=
+    local __autovenv_status=$? __autovenv_p __autovenv_moved='' __autovenv_done=
     if [[ @AUTOVENV_QUICKSIG@ == "$__autovenv_quick" ]]; then
         if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
             # A prompt: only the stamps of what decided the answer can have changed. This runs at every
@@ -189,8 +190,8 @@ __autovenv_check() {
 }
 
 __autovenv_clear_answer() {
-    __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
-    __autovenv_e_prompt= __autovenv_e_msg=
+    __autovenv_e_v=$__autovenv_format __autovenv_e_key='' __autovenv_e_root='' __autovenv_e_venv=''
+    __autovenv_e_prompt='' __autovenv_e_msg=
     # No project here: the user's own `quiet` decides whether leaving one says "deactivated".
     __autovenv_e_quiet=@AUTOVENV_QUIET@ __autovenv_e_sig=$__autovenv_usersig
     __autovenv_e_ops=()
@@ -411,7 +412,7 @@ __autovenv_unapply() {
 # in Python alone; a name outside __autovenv_savable, a second operation on a name and an unknown verb
 # are skipped.
 __autovenv_apply() {
-    local __autovenv_i __autovenv_n __autovenv_saved= __autovenv_add=
+    local __autovenv_i __autovenv_n __autovenv_saved='' __autovenv_add=
     for ((__autovenv_i = 0; __autovenv_i + 2 < ${#__autovenv_e_ops[@]}; __autovenv_i += 3)); do
         __autovenv_n=${__autovenv_e_ops[__autovenv_i + 1]}
         case ${__autovenv_e_ops[__autovenv_i]} in
@@ -450,6 +451,7 @@ __autovenv_decorate() {
     [[ -v AUTOVENV_KEY ]] || return 0
     if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then return 0; fi
     if [[ -z $__autovenv_own_deactivate ]]; then
+        # shellcheck disable=SC2317  # called by the user, at the prompt
         deactivate() { __autovenv_deactivate "$@"; }
         __autovenv_own_deactivate=1
     fi
@@ -461,6 +463,7 @@ __autovenv_decorate() {
         # expands, and only backslashes need doubling.
         __autovenv_ptext=$AUTOVENV_PROMPT
         if \builtin shopt -q promptvars; then
+            # shellcheck disable=SC2016  # the reference itself, expanded by bash when it draws PS1
             __autovenv_pref='${__autovenv_ptext}'
         else
             __autovenv_pref=${AUTOVENV_PROMPT//\\/\\\\}

@@ -158,6 +158,11 @@ def sig_join(count: int) -> str:
 
 
 def render_hook(values: Mapping[str, object]) -> str:
+    return compact(expand(values))
+
+
+def expand(values: Mapping[str, object]) -> str:
+    """The template with its placeholders filled, comments and indentation kept (what the linters read)."""
     quoted: dict[str, str] = {}
     for name, value in values.items():
         if isinstance(value, (list, tuple)):
@@ -176,7 +181,7 @@ def render_hook(values: Mapping[str, object]) -> str:
     quoted["AUTOVENV_PROBES"] = quote_words(marker_order(marker_names))
     quoted["AUTOVENV_LINKTEST"] = link_test(marker_order(marker_names))
     quoted.update(answer_layout(dep_names))
-    return compact(fill(read_template(TEMPLATE), quoted))
+    return fill(read_template(TEMPLATE), quoted)
 
 
 def answer_layout(deps: list[str]) -> dict[str, str]:

@@ -128,7 +128,7 @@ def answer_for(
             pass
     if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
         # Not cached either: only shells started before the edit have the old list.
-        result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
+        result.notes = (*result.notes, outdated_hook_note(adapter.RESTART, user.path))
         rendered = None
     return Outcome(found, rendered)
 
@@ -143,9 +143,9 @@ def compute(
     return outcome.answer, plan.plan(environ, outcome.decision.target, adapter.PATHSEP)
 
 
-def outdated_hook_note(shell: str, config: str) -> str:
-    """The line for a shell whose hook walks up looking for another ``venv_dirs`` than the config's."""
-    again = ". $PROFILE" if shell == "pwsh" else f"exec {shell}"
+def outdated_hook_note(again: str, config: str) -> str:
+    """The line for a shell whose hook walks up looking for another ``venv_dirs`` than the config's;
+    ``again`` is how to reload the hook (the adapter's ``RESTART``)."""
     return (
         f"venv_dirs in {config} changed after this shell loaded autovenv; "
         f"open a new shell (or run: {again}) for it to look for the new names"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from autovenv.answer import FORMAT
 from autovenv.plan import ACTIVATION_VARS
 from autovenv.shells import fill, read_template
@@ -19,6 +21,8 @@ ALIASES: tuple[str, ...] = ()
 PATHSEP = ":"
 TEMPLATE = "autovenv.fish"
 HOOK_LINE = "autovenv hook fish | source"
+RESTART = "exec fish"
+PROCESS_NAMES: tuple[str, ...] = ("fish",)
 
 
 def quote(value: str) -> str:
@@ -226,6 +230,11 @@ def compact(text: str) -> str:
     lines = (line.lstrip(" ") for line in text.split("\n"))
     kept = "".join(line + "\n" for line in lines if line and not line.startswith("#"))
     return "# autovenv hook for fish; its documented source is shell/autovenv.fish\n" + kept
+
+
+def rc_file(environ: Mapping[str, str], home: str) -> str:
+    config = environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    return os.path.join(config, "fish", "config.fish")
 
 
 def start_line(path: str) -> str:

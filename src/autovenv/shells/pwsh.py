@@ -29,6 +29,8 @@ NAME = "pwsh"
 ALIASES: tuple[str, ...] = ("powershell",)
 TEMPLATE = "autovenv.ps1"
 HOOK_LINE = "Invoke-Expression (& autovenv hook pwsh | Out-String)"
+RESTART = ". $PROFILE"
+PROCESS_NAMES: tuple[str, ...] = ("pwsh", "powershell", "pwsh-preview")
 #: Fully qualified, so a user's alias or function of the same name cannot intercept us.
 REMOVE_ITEM = "Microsoft.PowerShell.Management\\Remove-Item"
 SET_ITEM = "Microsoft.PowerShell.Management\\Set-Item"

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parent.parent
-SHELLS = ("bash", "zsh", "fish")
-SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+# The shell list the tests use (tests/shells/shell_list.py), from this checkout.
+sys.path.insert(0, str(REPO))
+from tests.shells.shell_list import SHELLS, SYSTEM_PATH, find_shell  # noqa: E402, I001
 #: Wide enough that no command or prompt wraps (wrapping makes line editors redraw).
 ROWS, COLUMNS = 50, 400
 #: The prompt of every shell. Idle = this was drawn *and* the line editor reads input: fish switches the
@@ -100,7 +101,7 @@ class Session:
         prefix: tuple[str, ...] = (),
         timeout: float = 60.0,
     ) -> None:
-        binary = shutil.which(shell, path=SYSTEM_PATH)
+        binary = find_shell(shell)
         if binary is None:
             raise ShellFailed(f"{shell} is not installed")
         self.shell = shell
@@ -1446,7 +1447,7 @@ def print_shell_tables(
     """The per-shell tables, the budget check and the Python-level numbers (everything but --scale)."""
     report["shells"] = {}
     for shell in args.shells:
-        if shutil.which(shell, path=SYSTEM_PATH) is None:
+        if find_shell(shell) is None:
             print(f"## {shell}\n\nskipped: {shell} is not installed\n")
             continue
         log(f"{shell}:")

@@ -1,8 +1,8 @@
 """Fixtures for the shell scenarios: a fake HOME whose rc file loads the installed hook, real venvs.
 
-Every scenario runs in every shell listed in ``SHELLS`` (adding a shell = adding it there, plus its
-adapter and template). A shell that is not installed is skipped with a reason locally; under ``CI=true``
-it is an error, because CI installs them all.
+Every scenario runs in every shell listed in ``shell_list.SHELLS`` (adding a shell = adding it there,
+plus its adapter and template). A shell that is not installed is skipped with a reason locally; under
+``CI=true`` it is an error, because CI installs them all.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.shells.pty_shell import InteractiveShell, find_shell, quote
+from tests.shells.pty_shell import InteractiveShell, quote
+from tests.shells.shell_list import SHELLS, SYSTEM_PATH, find_shell
 
-SHELLS = ("bash", "zsh", "fish")
-BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
+BASE_PATH = SYSTEM_PATH
 #: The real pyenv (tests/conftest.py found it before it replaced HOME with a sandbox).
 PYENV_ROOT = pathlib.Path(os.environ.get("PYENV_ROOT") or "/nonexistent-pyenv-root")
 #: Two installed CPython versions the scenarios switch between (pyenv on the test machine).

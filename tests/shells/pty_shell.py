@@ -52,12 +52,13 @@ import time
 import uuid
 from typing import Callable, Mapping, Union
 
-SHELLS = ("bash", "zsh", "fish")
-DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+from tests.shells.shell_list import SHELLS, SYSTEM_PATH, find_shell
+
+DEFAULT_PATH = SYSTEM_PATH
 #: Terminal size.  Wide enough that commands, prompts and hook messages never wrap, because wrapping
 #: makes the line editors redraw (bash scrolls horizontally) and the echo stops being the typed text.
 ROWS, COLUMNS = 50, 1000
-_SEARCH_PATH = "/usr/bin:/bin:/usr/local/bin"
+_SEARCH_PATH = SYSTEM_PATH
 _POLL_SECONDS = 0.002
 _TAIL_BYTES = 3000
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -91,11 +92,6 @@ class ShellTimeoutError(ShellError, TimeoutError):
 
 class ShellExitedError(ShellError):
     """The shell process went away while the harness was waiting for it."""
-
-
-def find_shell(shell: str) -> str | None:
-    """Absolute path of ``shell`` (looked up in the system directories), or None if it is not installed."""
-    return shutil.which(shell, path=_SEARCH_PATH)
 
 
 def _as_bytes(value: StrPath) -> bytes:

@@ -407,27 +407,27 @@ __autovenv_unapply() {
 # record; `prepend PATH` entries go first on PATH, in order.
 __autovenv_apply() {
     emulate -L zsh
-    local __autovenv_i= __autovenv_n= __autovenv_saved= __autovenv_add=
-    for ((__autovenv_i = 1; __autovenv_i + 2 <= ${#__autovenv_e_ops}; __autovenv_i += 3)); do
-        __autovenv_n=${__autovenv_e_ops[__autovenv_i + 1]}
-        case ${__autovenv_e_ops[__autovenv_i]} in
+    local __autovenv_saved= __autovenv_add=
+    # The operations as the function's positional parameters: $1 verb, $2 name, $3 value, then shift.
+    set -- "${__autovenv_e_ops[@]}"
+    while [[ $# -ge 3 ]]; do
+        case $1 in
             (prepend)
-                if [[ $__autovenv_n == PATH ]]; then
-                    __autovenv_add+=${__autovenv_add:+:}${__autovenv_e_ops[__autovenv_i + 2]}
-                fi
+                if [[ $2 == PATH ]]; then __autovenv_add+=${__autovenv_add:+:}$3; fi
                 ;;
             (set|unset)
-                [[ $__autovenv_savable == *" $__autovenv_n "* && " $__autovenv_saved " != *" $__autovenv_n "* ]] || continue
-                if [[ -v $__autovenv_n ]]; then builtin export "AUTOVENV_OLD_$__autovenv_n=${(P)__autovenv_n}"; fi
-                if [[ ${__autovenv_e_ops[__autovenv_i]} == set ]]; then
-                    builtin export "$__autovenv_n=${__autovenv_e_ops[__autovenv_i + 2]}"
-                    builtin export "AUTOVENV_SET_$__autovenv_n=${__autovenv_e_ops[__autovenv_i + 2]}"
-                else
-                    builtin unset $__autovenv_n
+                if [[ $__autovenv_savable == *" $2 "* && " $__autovenv_saved " != *" $2 "* ]]; then
+                    if [[ -v $2 ]]; then builtin export "AUTOVENV_OLD_$2=${(P)2}"; fi
+                    if [[ $1 == set ]]; then
+                        builtin export "$2=$3" "AUTOVENV_SET_$2=$3"
+                    else
+                        builtin unset $2
+                    fi
+                    __autovenv_saved+=${__autovenv_saved:+ }$2
                 fi
-                __autovenv_saved+=${__autovenv_saved:+ }$__autovenv_n
                 ;;
         esac
+        shift 3
     done
     builtin export AUTOVENV_SAVED="$__autovenv_saved"
     if [[ -n $__autovenv_add ]]; then

@@ -124,6 +124,9 @@ def hook_values(values: Mapping[str, object]) -> dict[str, str]:
     out["AUTOVENV_USERSIG"] = usersig(names)
     out["AUTOVENV_NONE_OURS"] = ours_among(names)
     out["AUTOVENV_SNAPSHOT"] = snapshot(ACTIVATION_VARS)
+    # A case pattern of the names an activation may save: plain identifiers, exact matches.
+    assert all(name.isidentifier() for name in ACTIVATION_VARS)
+    out["AUTOVENV_SAVABLE_CASE"] = "|".join(ACTIVATION_VARS)
     return out
 
 

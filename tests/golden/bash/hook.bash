@@ -421,15 +421,20 @@ __autovenv_apply() {
                 if [[ $2 == PATH ]]; then __autovenv_add+=${__autovenv_add:+:}$3; fi
                 ;;
             set | unset)
-                if [[ $__autovenv_savable == *" $2 "* && " $__autovenv_saved " != *" $2 "* ]]; then
-                    if [[ -v $2 ]]; then \builtin export "AUTOVENV_OLD_$2=${!2}"; fi
-                    if [[ $1 == set ]]; then
-                        \builtin export "$2=$3" "AUTOVENV_SET_$2=$3"
-                    else
-                        \builtin unset -v "$2"
-                    fi
-                    __autovenv_saved+=${__autovenv_saved:+ }$2
-                fi
+                # Only a name an activation may save (plan.ACTIVATION_VARS, matched exactly), once.
+                case $2 in
+                    VIRTUAL_ENV|VIRTUAL_ENV_PROMPT|PYTHONHOME|PYENV_VERSION)
+                        if [[ " $__autovenv_saved " != *" $2 "* ]]; then
+                            if [[ -v $2 ]]; then \builtin export "AUTOVENV_OLD_$2=${!2}"; fi
+                            if [[ $1 == set ]]; then
+                                \builtin export "$2=$3" "AUTOVENV_SET_$2=$3"
+                            else
+                                \builtin unset -v "$2"
+                            fi
+                            __autovenv_saved+=${__autovenv_saved:+ }$2
+                        fi
+                        ;;
+                esac
                 ;;
         esac
         shift 3

@@ -30,98 +30,6 @@
 #   call costs in proportion to how far down the hook the function is defined. For the same reason
 #   shells/fish.py prints this file without comment lines and indentation.
 
-# Apply the answer's operations (__autovenv_ao, three words each: verb, name, value; answer.Answer)
-# with one generic loop: save what a variable held (absent stays absent), set or unset it, record what
-# we set; the entries of every `prepend PATH` go first on PATH, in order. What activation sets is decided
-# in Python alone; a name outside __autovenv_savable, a second operation on a name and an unknown verb
-# are skipped.
-function __autovenv_apply
-    set -l o $__autovenv_ao
-    set -l saved
-    set -l add
-    while set -q o[3]
-        # ($$o[2] is the value of the variable $o[2] names.)
-        switch $o[1]
-            case set
-                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
-                    set -gx $o[2] $o[3]
-                    set -gx AUTOVENV_SET_$o[2] $o[3]
-                    set -a saved $o[2]
-                end
-            case unset
-                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
-                    set -e $o[2]
-                    set -a saved $o[2]
-                end
-            case prepend
-                test "$o[2]" = PATH; and set -a add $o[3]
-        end
-        set -e o[1..3]
-    end
-    set -gx AUTOVENV_SAVED "$saved"
-    set -g __autovenv_savedl $saved
-    if set -q add[1]
-        set -gx PATH $add $PATH
-        # A path variable joins with ':' when quoted.
-        set -l --path joined $add
-        set -gx AUTOVENV_PATH_ADD "$joined"
-        set -g __autovenv_add "$joined"
-        set -g __autovenv_addl $add
-    end
-    test -n "$__autovenv_a[$__autovenv_at_venv]"; and set -gx AUTOVENV_VENV $__autovenv_a[$__autovenv_at_venv]
-    set -gx AUTOVENV_KEY $__autovenv_a[$__autovenv_at_key]
-    set -gx AUTOVENV_ROOT $__autovenv_a[$__autovenv_at_root]
-    test -n "$__autovenv_a[$__autovenv_at_prompt]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[$__autovenv_at_prompt]
-    set -q $__autovenv_savable
-    set -g __autovenv_applied "$status"\x1f@AUTOVENV_SNAPSHOT@
-end
-
-# Undo our activation generically: our PATH entries leave PATH wherever they are, each saved variable
-# gets its old value back (or goes, when it had none). A variable the user changed since is theirs and
-# stays, unless INTACT says this shell knows nothing was changed (then no look one by one).
-function __autovenv_unapply --argument-names intact
-    if test -n "$AUTOVENV_PATH_ADD"
-        # The entries this shell added, as a list already; else split (a path variable splits at ':').
-        set -l adds $__autovenv_addl
-        test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
-        for e in $adds
-            if test "$PATH[1]" = "$e"
-                set -e PATH[1]
-            else
-                set -l i (contains -i -- $e $PATH)
-                and set -e PATH[$i[1]]
-            end
-        end
-    end
-    # The names this shell saved, as a list already; else the inherited ones an activation may save.
-    set -l names $__autovenv_savedl
-    if test "$AUTOVENV_SAVED" != "$names"
-        set names
-        for n in (string split ' ' -- "$AUTOVENV_SAVED")
-            contains -- $n $__autovenv_savable; and set -a names $n
-        end
-    end
-    for n in $names
-        set -l old AUTOVENV_OLD_$n
-        if test -z "$intact"; and __autovenv_theirs $n
-            set -e $old AUTOVENV_SET_$n
-        else if set -q $old
-            set -gx $n $$old
-            set -e $old AUTOVENV_SET_$n
-        else
-            set -e $n AUTOVENV_SET_$n
-        end
-    end
-    set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
-    set -g __autovenv_applied ''
-    if test -n "$__autovenv_own_deactivate"
-        functions -e deactivate
-        set -g __autovenv_own_deactivate ''
-    end
-end
-
 # Shell-local parts of an activation (`deactivate`, the prompt prefix) that child shells must redo.
 # __autovenv_deco is set once nothing is left to do until the next check, so a prompt skips the call.
 function __autovenv_decorate
@@ -426,6 +334,98 @@ function __autovenv_check
         __autovenv_decorate
     else
         set -g __autovenv_deco 1
+    end
+end
+
+# Apply the answer's operations (__autovenv_ao, three words each: verb, name, value; answer.Answer)
+# with one generic loop: save what a variable held (absent stays absent), set or unset it, record what
+# we set; the entries of every `prepend PATH` go first on PATH, in order. What activation sets is decided
+# in Python alone; a name outside __autovenv_savable, a second operation on a name and an unknown verb
+# are skipped.
+function __autovenv_apply
+    set -l o $__autovenv_ao
+    set -l saved
+    set -l add
+    while set -q o[3]
+        # ($$o[2] is the value of the variable $o[2] names.)
+        switch $o[1]
+            case set
+                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
+                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+                    set -gx $o[2] $o[3]
+                    set -gx AUTOVENV_SET_$o[2] $o[3]
+                    set -a saved $o[2]
+                end
+            case unset
+                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
+                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+                    set -e $o[2]
+                    set -a saved $o[2]
+                end
+            case prepend
+                test "$o[2]" = PATH; and set -a add $o[3]
+        end
+        set -e o[1..3]
+    end
+    set -gx AUTOVENV_SAVED "$saved"
+    set -g __autovenv_savedl $saved
+    if set -q add[1]
+        set -gx PATH $add $PATH
+        # A path variable joins with ':' when quoted.
+        set -l --path joined $add
+        set -gx AUTOVENV_PATH_ADD "$joined"
+        set -g __autovenv_add "$joined"
+        set -g __autovenv_addl $add
+    end
+    test -n "$__autovenv_a[$__autovenv_at_venv]"; and set -gx AUTOVENV_VENV $__autovenv_a[$__autovenv_at_venv]
+    set -gx AUTOVENV_KEY $__autovenv_a[$__autovenv_at_key]
+    set -gx AUTOVENV_ROOT $__autovenv_a[$__autovenv_at_root]
+    test -n "$__autovenv_a[$__autovenv_at_prompt]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[$__autovenv_at_prompt]
+    set -q $__autovenv_savable
+    set -g __autovenv_applied "$status"\x1f@AUTOVENV_SNAPSHOT@
+end
+
+# Undo our activation generically: our PATH entries leave PATH wherever they are, each saved variable
+# gets its old value back (or goes, when it had none). A variable the user changed since is theirs and
+# stays, unless INTACT says this shell knows nothing was changed (then no look one by one).
+function __autovenv_unapply --argument-names intact
+    if test -n "$AUTOVENV_PATH_ADD"
+        # The entries this shell added, as a list already; else split (a path variable splits at ':').
+        set -l adds $__autovenv_addl
+        test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
+        for e in $adds
+            if test "$PATH[1]" = "$e"
+                set -e PATH[1]
+            else
+                set -l i (contains -i -- $e $PATH)
+                and set -e PATH[$i[1]]
+            end
+        end
+    end
+    # The names this shell saved, as a list already; else the inherited ones an activation may save.
+    set -l names $__autovenv_savedl
+    if test "$AUTOVENV_SAVED" != "$names"
+        set names
+        for n in (string split ' ' -- "$AUTOVENV_SAVED")
+            contains -- $n $__autovenv_savable; and set -a names $n
+        end
+    end
+    for n in $names
+        set -l old AUTOVENV_OLD_$n
+        if test -z "$intact"; and __autovenv_theirs $n
+            set -e $old AUTOVENV_SET_$n
+        else if set -q $old
+            set -gx $n $$old
+            set -e $old AUTOVENV_SET_$n
+        else
+            set -e $n AUTOVENV_SET_$n
+        end
+    end
+    set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+    set -g __autovenv_applied ''
+    if test -n "$__autovenv_own_deactivate"
+        functions -e deactivate
+        set -g __autovenv_own_deactivate ''
     end
 end
 

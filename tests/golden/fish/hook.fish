@@ -1,82 +1,4 @@
 # autovenv hook for fish; its documented source is shell/autovenv.fish
-function __autovenv_apply
-set -l o $__autovenv_ao
-set -l saved
-set -l add
-while set -q o[3]
-switch $o[1]
-case set
-if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
-set -gx $o[2] $o[3]
-set -gx AUTOVENV_SET_$o[2] $o[3]
-set -a saved $o[2]
-end
-case unset
-if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
-set -e $o[2]
-set -a saved $o[2]
-end
-case prepend
-test "$o[2]" = PATH; and set -a add $o[3]
-end
-set -e o[1..3]
-end
-set -gx AUTOVENV_SAVED "$saved"
-set -g __autovenv_savedl $saved
-if set -q add[1]
-set -gx PATH $add $PATH
-set -l --path joined $add
-set -gx AUTOVENV_PATH_ADD "$joined"
-set -g __autovenv_add "$joined"
-set -g __autovenv_addl $add
-end
-test -n "$__autovenv_a[$__autovenv_at_venv]"; and set -gx AUTOVENV_VENV $__autovenv_a[$__autovenv_at_venv]
-set -gx AUTOVENV_KEY $__autovenv_a[$__autovenv_at_key]
-set -gx AUTOVENV_ROOT $__autovenv_a[$__autovenv_at_root]
-test -n "$__autovenv_a[$__autovenv_at_prompt]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[$__autovenv_at_prompt]
-set -q $__autovenv_savable
-set -g __autovenv_applied "$status"\x1f"$VIRTUAL_ENV"\x1f"$VIRTUAL_ENV_PROMPT"\x1f"$PYTHONHOME"\x1f"$PYENV_VERSION"\x1f"$AUTOVENV_SAVED"\x1f"$AUTOVENV_KEY"
-end
-function __autovenv_unapply --argument-names intact
-if test -n "$AUTOVENV_PATH_ADD"
-set -l adds $__autovenv_addl
-test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
-for e in $adds
-if test "$PATH[1]" = "$e"
-set -e PATH[1]
-else
-set -l i (contains -i -- $e $PATH)
-and set -e PATH[$i[1]]
-end
-end
-end
-set -l names $__autovenv_savedl
-if test "$AUTOVENV_SAVED" != "$names"
-set names
-for n in (string split ' ' -- "$AUTOVENV_SAVED")
-contains -- $n $__autovenv_savable; and set -a names $n
-end
-end
-for n in $names
-set -l old AUTOVENV_OLD_$n
-if test -z "$intact"; and __autovenv_theirs $n
-set -e $old AUTOVENV_SET_$n
-else if set -q $old
-set -gx $n $$old
-set -e $old AUTOVENV_SET_$n
-else
-set -e $n AUTOVENV_SET_$n
-end
-end
-set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
-set -g __autovenv_applied ''
-if test -n "$__autovenv_own_deactivate"
-functions -e deactivate
-set -g __autovenv_own_deactivate ''
-end
-end
 function __autovenv_decorate
 set -g __autovenv_deco 1
 set -q AUTOVENV_KEY; or return 0
@@ -301,6 +223,84 @@ if set -q AUTOVENV_KEY; and test "$__autovenv_own_deactivate$__autovenv_wrapped"
 __autovenv_decorate
 else
 set -g __autovenv_deco 1
+end
+end
+function __autovenv_apply
+set -l o $__autovenv_ao
+set -l saved
+set -l add
+while set -q o[3]
+switch $o[1]
+case set
+if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
+set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+set -gx $o[2] $o[3]
+set -gx AUTOVENV_SET_$o[2] $o[3]
+set -a saved $o[2]
+end
+case unset
+if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
+set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+set -e $o[2]
+set -a saved $o[2]
+end
+case prepend
+test "$o[2]" = PATH; and set -a add $o[3]
+end
+set -e o[1..3]
+end
+set -gx AUTOVENV_SAVED "$saved"
+set -g __autovenv_savedl $saved
+if set -q add[1]
+set -gx PATH $add $PATH
+set -l --path joined $add
+set -gx AUTOVENV_PATH_ADD "$joined"
+set -g __autovenv_add "$joined"
+set -g __autovenv_addl $add
+end
+test -n "$__autovenv_a[$__autovenv_at_venv]"; and set -gx AUTOVENV_VENV $__autovenv_a[$__autovenv_at_venv]
+set -gx AUTOVENV_KEY $__autovenv_a[$__autovenv_at_key]
+set -gx AUTOVENV_ROOT $__autovenv_a[$__autovenv_at_root]
+test -n "$__autovenv_a[$__autovenv_at_prompt]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[$__autovenv_at_prompt]
+set -q $__autovenv_savable
+set -g __autovenv_applied "$status"\x1f"$VIRTUAL_ENV"\x1f"$VIRTUAL_ENV_PROMPT"\x1f"$PYTHONHOME"\x1f"$PYENV_VERSION"\x1f"$AUTOVENV_SAVED"\x1f"$AUTOVENV_KEY"
+end
+function __autovenv_unapply --argument-names intact
+if test -n "$AUTOVENV_PATH_ADD"
+set -l adds $__autovenv_addl
+test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
+for e in $adds
+if test "$PATH[1]" = "$e"
+set -e PATH[1]
+else
+set -l i (contains -i -- $e $PATH)
+and set -e PATH[$i[1]]
+end
+end
+end
+set -l names $__autovenv_savedl
+if test "$AUTOVENV_SAVED" != "$names"
+set names
+for n in (string split ' ' -- "$AUTOVENV_SAVED")
+contains -- $n $__autovenv_savable; and set -a names $n
+end
+end
+for n in $names
+set -l old AUTOVENV_OLD_$n
+if test -z "$intact"; and __autovenv_theirs $n
+set -e $old AUTOVENV_SET_$n
+else if set -q $old
+set -gx $n $$old
+set -e $old AUTOVENV_SET_$n
+else
+set -e $n AUTOVENV_SET_$n
+end
+end
+set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+set -g __autovenv_applied ''
+if test -n "$__autovenv_own_deactivate"
+functions -e deactivate
+set -g __autovenv_own_deactivate ''
 end
 end
 function __autovenv_status_is --argument-names code

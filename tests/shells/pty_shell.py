@@ -382,6 +382,10 @@ class InteractiveShell:
         sent_at = len(self._buf)
         os.write(self._fd, (encoded + b"\r" if encoded is not None else b"") + marker + b"\r")
         data = self._wait_for_token(token, sent_at, deadline, what)
+        # The marker line's own prompt hooks run after its output: wait until they are done and the
+        # line editor reads again, so that a change the caller makes next is seen by the next command's
+        # prompt, never by the tail of this one (whose output is not the caller's).
+        self._wait_until(self._at_prompt, deadline, f"the prompt after {what}")
         status, prompt = self._read_status(status_file)
         self.last_status = status
         self.last_raw = data[self._output_start(data, encoded, sent_at) :]

@@ -810,7 +810,7 @@ def test_read_only_cache_dir_works_without_cache_and_warns_once(nobody: Unprivil
 def test_read_only_cache_dir_still_picks_up_changes_while_inside(nobody: Unprivileged) -> None:
     read_only = nobody.mkdir(nobody.base / "ro-cache", mode=0o555)
     shop = nobody.mkdir(nobody.base / "shop")
-    # Declares nothing: no create hint.
+    # A marker that declares nothing: a [project] table would add `autovenv create`'s hint.
     (shop / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
     sh = nobody.start(env={"XDG_CACHE_HOME": str(read_only)})
     assert sh.cd(shop) == ""

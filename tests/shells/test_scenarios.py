@@ -165,7 +165,7 @@ def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> Non
     app = project(world, "app", version=None)
     (app / "pyproject.toml").write_text("[project]\nname = 'app'\n")
     sh = world.start()
-    hint = sh.cd(app)  # a project that declares itself but has no venv: what `autovenv create` would make
+    hint = sh.cd(app)  # it declares itself but has no venv: what `autovenv create` would make
     assert hint.startswith("autovenv: no venv yet: `autovenv create` would make one with ")
     assert hint.count("\n") == 1
     python = PYENV_ROOT / "versions" / PY_A / "bin" / "python"

@@ -86,7 +86,7 @@ def test_an_invalid_trust_blocks_and_says_why_at_every_entry(world: World) -> No
 def test_a_venv_dirs_edit_reaches_running_shells(world: World) -> None:
     project = world.projects / "shop"
     project.mkdir()
-    # Declares nothing: no create hint.
+    # A marker that declares nothing: a [project] table would add `autovenv create`'s hint.
     (project / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
     make_venv(project / "virtualenv")  # after pyproject.toml: no "changed since last installed" hint
     (world.home / ".config").mkdir(exist_ok=True)  # the first config.toml goes into an existing ~/.config

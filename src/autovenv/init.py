@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 MARKER = "# added by autovenv init"
 INSTALL_SH_MARKER = "# added by autovenv install.sh"
-SHELLS = ("bash", "zsh", "fish", "pwsh")
 BACKUP_SUFFIX = ".autovenv-backup"
 
 
@@ -144,7 +143,7 @@ def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "
             if out and out.strip():
                 return out.strip().splitlines()[-1]
         return powershell_profile(environ, windows)
-    raise ValueError(f"unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
+    raise ValueError(f"unknown shell {shell!r}; supported: {', '.join(shells.names())}")
 
 
 def hook_line(shell: str, environ: Mapping[str, str] = os.environ) -> str:

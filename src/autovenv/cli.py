@@ -18,9 +18,11 @@ import click
 from autovenv import __version__, cache, dirs, display, settings, shells, trust
 from autovenv.errors import AutovenvError
 
+SHELL_NAMES = ("bash", "zsh", "fish", "pwsh")
+
 
 def _complete_shell(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    return [name for name in shells.names() if name.startswith(incomplete)]
+    return [name for name in SHELL_NAMES if name.startswith(incomplete)]
 
 
 def _existing_directory() -> click.Path:

@@ -2,10 +2,11 @@
 """Hook latency benchmark: what autovenv's shell hook adds per command in real interactive shells.
 
 A benchmark, not a test: it prints numbers (and never fails because of them). Method, scenarios and the
-latest results are in benchmarks/README.md. In short: real ``bash -i`` / ``zsh -i`` / ``fish -i`` on a
-pseudo-terminal; N commands typed ahead in one write; the clock runs from that write to the output of a
-marker command typed behind them, i.e. over N full prompt cycles (command, prompt hooks, prompt drawn,
-line editor reading the next line). The same commands go to a shell without the hook in the same run,
+latest results are in benchmarks/README.md. In short: real ``bash -i`` / ``zsh -i`` / ``fish -i`` /
+``pwsh`` (PowerShell 7: ``pwsh`` on PATH or ``$AUTOVENV_TEST_PWSH``) on a pseudo-terminal; N commands
+typed ahead in one write; the clock runs from that write to the output of a marker command typed behind
+them, i.e. over N full prompt cycles (command, prompt hooks, prompt drawn, line editor reading the next
+line). The same commands go to a shell without the hook in the same run,
 interleaved sample by sample, and the difference per command is what the hook adds. Processes spawned are
 counted by running each shell once more under ``strace -f``.
 
@@ -13,6 +14,7 @@ Nothing goes into the real home: every shell gets a temporary HOME and XDG direc
 a venv this script creates (``--venv``) or from ``--autovenv PATH``.
 
     python3 benchmarks/bench.py --quick                # 50 commands x 3 samples, ~1 minute
+    python3 benchmarks/bench.py --shells pwsh          # PowerShell alone
     python3 benchmarks/bench.py                        # 200 commands x 7 samples, ~5 minutes
     python3 benchmarks/bench.py --scale --scale-only   # 10,000 cached projects, depth 40, daemon RSS
 """
@@ -62,6 +64,7 @@ BUDGET_MS = {"prompt": 0.1, "cd-within": 0.5, "switch": 1.0, "in-out": 1.0, "fir
 ZERO_PROCESS = ("prompt", "cd-within", "switch", "in-out", "first-visit daemon")
 STARTUP_BUDGET_MS = 10.0
 WARMUP_N, MIN_N = 10, 10
+PWSH_WARMUP_N = 600
 IMPORT_RUNS = 9
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 COLD_BUDGET_RATIO = 2.0
@@ -74,7 +77,17 @@ SLUG = {BASE: "base", AUTOVENV: "autovenv", LEAN: "lean", DIRENV: "direnv", STAR
 # --------------------------------------------------------------------------------------------------------
 # The pty driver. Same idea as tests/shells/pty_shell.py (type-ahead plus a marker line; the line editor
 # reading = ICANON and ECHO off), cut down to what timing needs: one write of N lines, one wait.
+# PowerShell: .NET keeps the terminal raw all the time, so idle is "the prompt was drawn and the terminal
+# is quiet"; PSReadLine asks where the cursor is (ESC[6n) and waits for the answer, which the driver
+# gives from the text on the current row. Its type-ahead works as everywhere (no command here starts a
+# child that reads the terminal).
 # --------------------------------------------------------------------------------------------------------
+
+_CURSOR_QUERY = b"\x1b[6n"
+
+
+def shell_argv(shell: str, binary: str) -> list[str]:
+    return [binary, "-NoLogo"] if shell == "pwsh" else [binary, "-i"]
 
 
 class ShellFailed(RuntimeError):
@@ -85,8 +98,10 @@ def _controlling_tty() -> None:
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def marker_line(token: str) -> bytes:
+def marker_line(token: str, shell: str = "bash") -> bytes:
     # Prints AVT_<token>; the echo of the line shows "AVT <token>", so only the output matches.
+    if shell == "pwsh":
+        return f" [Console]::Out.Write('AVT' + '_{token}' + [char]10)\r".encode()
     return f" builtin printf '%s_%s\\n' AVT {token}\r".encode()
 
 
@@ -106,6 +121,7 @@ class Session:
             raise ShellFailed(f"{shell} is not installed")
         self.shell = shell
         self.buf = bytearray()
+        self.row = b""  # what the current terminal row shows (PowerShell's cursor position requests)
         self.idle = False  # known to sit at a drawn prompt, nothing typed since
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
@@ -113,7 +129,7 @@ class Session:
         self.spawned_wall = time.time()
         started = time.perf_counter()
         self.proc = subprocess.Popen(
-            [*prefix, binary, "-i"],
+            [*prefix, *shell_argv(shell, binary)],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -125,7 +141,13 @@ class Session:
         os.close(slave)
         os.set_blocking(master, False)
         try:
-            _, done = self._exchange(b"", timeout)
+            if shell == "pwsh":
+                # Typed before .NET has set the terminal up, Enter would arrive as a line feed, which
+                # PSReadLine takes for "another line" rather than "run it": start-up is the first prompt.
+                self.wait_idle(timeout)
+                done = time.perf_counter()
+            else:
+                _, done = self._exchange(b"", timeout)
         except BaseException:
             self.close()
             raise
@@ -147,13 +169,27 @@ class Session:
                 raise ShellFailed(f"{self.shell} exited; last output:\n{self.tail()}")
             if chunk:
                 self.buf += chunk
+                if self.shell == "pwsh":
+                    self.answer_cursor_queries(chunk)
         return bool(writable)
+
+    def answer_cursor_queries(self, chunk: bytes) -> None:
+        """Answer each ESC[6n with the column after the text on the current row (row 1 is enough)."""
+        parts = chunk.split(_CURSOR_QUERY)
+        for i, part in enumerate(parts):
+            self.row += part
+            cut = max(self.row.rfind(b"\n"), self.row.rfind(b"\r"))
+            if cut >= 0:
+                self.row = self.row[cut + 1 :]
+            if i < len(parts) - 1:
+                column = len(_ESCAPES.sub(b"", self.row).decode("utf-8", "replace"))
+                os.write(self.fd, b"\x1b[1;%dR" % (column + 1))
 
     def _exchange(self, payload: bytes, timeout: float) -> tuple[str, float]:
         """Write ``payload`` + a marker line; return (output before the marker, time of the marker)."""
         token = uuid.uuid4().hex[:20]
         pattern = re.compile(rb"AVT_" + token.encode() + rb"\r?\n")
-        data = payload + marker_line(token)
+        data = payload + marker_line(token, self.shell)
         sent = 0
         self.idle = False
         start = scan = len(self.buf)
@@ -225,8 +261,13 @@ class Session:
         return out
 
     def query(self, expression: str) -> str:
-        """The value of a shell expression such as ``$VIRTUAL_ENV`` (empty when unset)."""
-        out = self.run(f"builtin printf 'V[%s]V\\n' \"{expression}\"")
+        """The value of a shell expression such as ``$VIRTUAL_ENV`` (empty when unset; in PowerShell the
+        environment variable of that name)."""
+        if self.shell == "pwsh":
+            name = expression.lstrip("$")
+            out = self.run(f"[Console]::Out.Write('V[' + $env:{name} + ']V' + [char]10)")
+        else:
+            out = self.run(f"builtin printf 'V[%s]V\\n' \"{expression}\"")
         values = [v for v in re.findall(r"V\[([^\]\r\n]*)\]V", out) if v != "%s"]
         return values[-1] if values else ""
 
@@ -291,8 +332,28 @@ def fish_quote(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def pwsh_quote(word: str) -> str:
+    """PowerShell's single quotes (the curly ones count as quotes too): the workspace's paths are ASCII."""
+    if not word.isascii():
+        raise ValueError(f"the benchmark workspace must be ASCII for PowerShell: {word!r}")
+    return "'" + word.replace("'", "''") + "'"
+
+
 def quote(shell: str, word: str) -> str:
+    if shell == "pwsh":
+        return pwsh_quote(word)
     return fish_quote(word) if shell == "fish" else shlex.quote(word)
+
+
+def nothing(shell: str) -> str:
+    """The command that does nothing: the "prompt" scenarios run it."""
+    return "$null" if shell == "pwsh" else ":"
+
+
+def cd_command(shell: str, path: Path) -> str:
+    # -LiteralPath: PowerShell's cd reads [ ] * ? as a pattern.
+    word = quote(shell, str(path))
+    return f"cd -LiteralPath {word}" if shell == "pwsh" else f"cd {word}"
 
 
 def install_launcher(root: Path) -> Path | None:
@@ -355,7 +416,7 @@ class Workspace:
             "TERM": "dumb",
             "LANG": "C.UTF-8",
             "USER": os.environ.get("USER", "user"),
-            "SHELL": shutil.which(shell, path=SYSTEM_PATH) or shell,
+            "SHELL": find_shell(shell) or shell,
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_DATA_HOME": str(home / ".local/share"),
@@ -365,11 +426,21 @@ class Workspace:
         }
         if shell == "zsh":
             env["ZDOTDIR"] = str(home)
+        if shell == "pwsh":
+            env.update(POWERSHELL_TELEMETRY_OPTOUT="1", POWERSHELL_UPDATECHECK="Off", DOTNET_NOLOGO="1")
         return env
 
     def hook_line(self, shell: str, config: str, home: Path | None = None) -> str:
         if config == BASE:
             return ""
+        if shell == "pwsh":  # the README's profile line; PowerShell has no start file and no direnv hook
+            if config == LEAN and self.launcher is not None:
+                cmd = quote(shell, str(self.launcher))
+            elif config == LEAN:
+                cmd = " ".join(quote(shell, w) for w in self.export_cmd)
+            else:
+                cmd = "autovenv"
+            return f"Invoke-Expression (& {cmd} hook pwsh | Out-String)"
         if config == START and home is not None:  # as `autovenv init` writes it (autovenv.shells.*)
             start = quote(shell, str(self.cache_dir(home) / f"start.{shell}"))
             if shell == "fish":
@@ -391,6 +462,13 @@ class Workspace:
             (home / ".bashrc").write_text(f"PS1='{PROMPT}'\n{hook}\n")
         elif shell == "zsh":
             (home / ".zshrc").write_text(f"PROMPT='{PROMPT}'\n{hook}\n")
+        elif shell == "pwsh":
+            # PSReadLine's predictions (computed at every key typed) and its history file (written at every
+            # line) vary a bare pwsh's time per command from 0.4 to 2 ms: off in every configuration.
+            profile = home / ".config" / "powershell" / "Microsoft.PowerShell_profile.ps1"
+            profile.parent.mkdir(parents=True, exist_ok=True)
+            quiet = "Set-PSReadLineOption -PredictionSource None -HistorySaveStyle SaveNothing"
+            profile.write_text(f"{quiet}\nfunction prompt {{ '{PROMPT}' }}\n{hook}\n")
         else:
             (home / ".config" / "fish" / "config.fish").write_text(
                 f"set -g fish_greeting\nfunction fish_prompt\n    echo -n '{PROMPT}'\nend\n{hook}\n"
@@ -527,12 +605,16 @@ class Scenario:
 
 
 def alternate(shell: str, a: Path, b: Path) -> Callable[[int, int], list[str]]:
-    ca, cb = f"cd {quote(shell, str(a))}", f"cd {quote(shell, str(b))}"
+    ca, cb = cd_command(shell, a), cd_command(shell, b)
     return lambda sample, n: [cb if i % 2 == 0 else ca for i in range(n)]
 
 
+def repeat(command: str) -> Callable[[int, int], list[str]]:
+    return lambda sample, n: [command] * n
+
+
 def visits(shell: str, dirs: Callable[[int, int], list[Path]]) -> Callable[[int, int], list[str]]:
-    return lambda sample, n: [f"cd {quote(shell, str(d))}" for d in dirs(sample, n)]
+    return lambda sample, n: [cd_command(shell, d) for d in dirs(sample, n)]
 
 
 class Measurement:
@@ -590,6 +672,11 @@ def time_scenarios(
         for config in configs:
             for command in scenario.setup:
                 sessions[config].run(command)
+            if shell == "pwsh" and not scenario.cold and scenario.size is None:  # not the first visits
+                # PowerShell compiles a script block, and .NET optimises a method (in steps, over the
+                # first thousand calls or so), only once it has run a number of times: without 600
+                # commands first, the samples show a hook still being compiled, not one in daily use.
+                sessions[config].batch(scenario.commands(-1, PWSH_WARMUP_N))
         for sample in range(-1, args.samples):
             order = configs[sample % len(configs) :] + configs[: sample % len(configs)]
             for config in order:
@@ -892,13 +979,14 @@ def run_shell(
     daemon: bool,
     log: Callable[[str], None],
 ) -> dict[str, Any]:
-    configs = [BASE, AUTOVENV] + ([DIRENV] if args.direnv else [])
+    direnv = args.direnv and shell != "pwsh"  # direnv has no PowerShell hook
+    configs = [BASE, AUTOVENV] + ([DIRENV] if direnv else [])
     alpha, beta, plain = projects["alpha"], projects["beta"], projects["plain"]
     homes: dict[str, Path] = {}
     envs: dict[str, dict[str, str]] = {}
     for config in configs:
         homes[config], envs[config] = ws.config_home(shell, config)
-    if args.direnv:
+    if direnv:
         direnv_allow(envs[DIRENV], [alpha, beta])
     cold_sets: dict[int, list[Path]] = {}
 
@@ -906,15 +994,15 @@ def run_shell(
         """Never-seen projects, a new set per sample (shared by the configs: each has its own cache)."""
         if sample not in cold_sets:
             cold_sets[sample] = ws.fresh_projects(f"{shell}-{sample + 2}", max(n, args.n_cold))
-            if args.direnv:
+            if direnv:
                 direnv_allow(envs[DIRENV], cold_sets[sample])
         return cold_sets[sample][:n]
 
     def cd(path: Path) -> str:
-        return f"cd {quote(shell, str(path))}"
+        return cd_command(shell, path)
 
     scenarios = [
-        Scenario("prompt", [cd(alpha / "src")], lambda s, n: [":"] * n),
+        Scenario("prompt", [cd(alpha / "src")], repeat(nothing(shell))),
         Scenario("cd-within", [cd(alpha / "src")], alternate(shell, alpha / "src", alpha / "tests")),
         Scenario("switch", [cd(beta), cd(alpha)], alternate(shell, alpha, beta)),
         Scenario("in-out", [cd(alpha), cd(plain)], alternate(shell, plain, alpha)),
@@ -950,7 +1038,9 @@ def run_shell(
     elif args.strace:
         notes.append("strace not found: processes per command not counted (apt-get install strace)")
 
-    startup_configs = [BASE, AUTOVENV, START, LEAN] + ([DIRENV] if args.direnv else [])
+    # PowerShell keeps its plain profile line: no start line to time.
+    start_line = [START] if shell != "pwsh" else []
+    startup_configs = [BASE, AUTOVENV, *start_line, LEAN] + ([DIRENV] if direnv else [])
     startups, startup_cpu = time_startups(shell, ws, startup_configs, args.samples, args.starts)
     log(f"  {shell} start-up timed")
 
@@ -958,12 +1048,12 @@ def run_shell(
     rows = []
     for name in names:
         if name in measured:
-            rows.append(scenario_row(name, measured[name], procs, args.direnv))
+            rows.append(scenario_row(name, measured[name], procs, direnv))
     if "first-visit daemon" not in measured:
         skipped = "skipped: no `autovenv daemon`" if not daemon else "skipped (see note)"
-        rows.append(["first-visit daemon", skipped] + [""] * (len(HEADERS) - 2 + (2 if args.direnv else 0)))
-    rows += startup_rows(startups, startup_cpu, startup_procs, args.direnv)
-    headers = HEADERS + (DIRENV_HEADERS if args.direnv else [])
+        rows.append(["first-visit daemon", skipped] + [""] * (len(HEADERS) - 2 + (2 if direnv else 0)))
+    rows += startup_rows(startups, startup_cpu, startup_procs, direnv)
+    headers = HEADERS + (DIRENV_HEADERS if direnv else [])
     raw: dict[str, Any] = {name: m.to_json() for name, m in measured.items()}
     raw["startup_ms"] = startups
     raw["startup_cpu_ms"] = startup_cpu
@@ -983,11 +1073,11 @@ def sanity_check(
     notes = []
     alpha, beta, plain = projects["alpha"], projects["beta"], projects["plain"]
     for config, s in sessions.items():
-        s.run(f"cd {quote(shell, str(alpha))}")
+        s.run(cd_command(shell, alpha))
         venv = s.query("$VIRTUAL_ENV")
-        s.run(f"cd {quote(shell, str(beta))}")
+        s.run(cd_command(shell, beta))
         pin = s.query("$PYENV_VERSION")
-        s.run(f"cd {quote(shell, str(plain))}")
+        s.run(cd_command(shell, plain))
         left = s.query("$VIRTUAL_ENV")
         expected = ("", "", "") if config == BASE else (str(alpha / ".venv"), ws.py_pin, "")
         if (venv, pin, left) != expected:
@@ -996,10 +1086,10 @@ def sanity_check(
                 f"after leaving={left!r}"
             )
     probe = ws.fresh_projects(f"{shell}-probe", 1)[0]
-    sessions[AUTOVENV].run(f"cd {quote(shell, str(probe))}")
+    sessions[AUTOVENV].run(cd_command(shell, probe))
     if sessions[AUTOVENV].query("$VIRTUAL_ENV") != str(probe / ".venv"):
         notes.append(f"autovenv in {shell} did not activate a fresh (fake) venv: first-visit numbers are off")
-    sessions[AUTOVENV].run(f"cd {quote(shell, str(plain))}")
+    sessions[AUTOVENV].run(cd_command(shell, plain))
     return notes
 
 
@@ -1017,6 +1107,8 @@ def startup_rows(
         (START, "shell start-up (ms, start line)"),
         (LEAN, "shell start-up (ms, install.sh)"),
     ):
+        if config not in startups:
+            continue
         value = med(startups[config])
         diffs = [h - b for h, b in zip(startups[config], startups[BASE])]
         row = [
@@ -1105,7 +1197,7 @@ def daemon_first_visit(
     }
     scenario = Scenario(
         "first-visit daemon",
-        [f"cd {quote(shell, str(plain))}"],
+        [cd_command(shell, plain)],
         visits(shell, lambda sample, n: sets[sample][:n]),
         size=per_set,
     )
@@ -1199,6 +1291,8 @@ def budget_lines(
         (START, "start-up (start line)"),
         (LEAN, "start-up (install.sh)"),
     ):
+        if config not in startups:
+            continue
         wall = med(startups[config]) - med(startups[BASE])
         cpu = med(cpus[config]) - med(cpus[BASE])
         lines.append(
@@ -1384,8 +1478,8 @@ def run_scale_depth(ws: Workspace, args: argparse.Namespace, log: Callable[[str]
             return quote(shell, str(path))
 
         scenarios = [
-            Scenario("prompt, 1 below root", [f"cd {q(inner / 'x1')}"], lambda s, n: [":"] * n),
-            Scenario(f"prompt, {depth} below root", [f"cd {q(chain / 'x')}"], lambda s, n: [":"] * n),
+            Scenario("prompt, 1 below root", [f"cd {q(inner / 'x1')}"], repeat(nothing(shell))),
+            Scenario(f"prompt, {depth} below root", [f"cd {q(chain / 'x')}"], repeat(nothing(shell))),
             Scenario(
                 "cd-within, 1 below root",
                 [f"cd {q(inner / 'x1')}"],

@@ -4,118 +4,261 @@
 #     Invoke-Expression (& autovenv hook pwsh | Out-String)
 #
 # Same algorithm and state as shell/autovenv.bash (read its comments): on a prompt where nothing changed it
-# compares one string and reads a few timestamps (no process, no cmdlet); after a directory change it walks
-# up testing for project markers, loads the cached answer for the nearest candidate directory and applies
-# it; only an unknown or changed directory starts `autovenv export pwsh --hook` (one Python process, which
-# costs tens of milliseconds on Windows). State lives in the same exported AUTOVENV_* variables, so a
-# pwsh started from bash (or the other way round) agrees with its parent.
+# compares the location, a few environment values and a few timestamps (no process, no cmdlet, no function
+# call); after a directory change it walks up testing for project markers, loads the cached answer for the
+# nearest candidate directory and applies it; only an unknown or changed directory starts
+# `autovenv export pwsh --hook` (one Python process, which costs tens of milliseconds on Windows). State
+# lives in the same exported AUTOVENV_* variables, so a pwsh started from bash (or the other way round)
+# agrees with its parent.
 #
 # PowerShell-specific rules, each for a reason:
-# - Activation only assigns $env: variables and removes them (Remove-Item -LiteralPath Env:/NAME). It never
-#   dot-sources a venv's Activate.ps1 or imports a module, so it needs no script execution beyond $PROFILE.
-# - An answer (cache entry, or the output of `export pwsh --hook`) is a hashtable literal of single-quoted
-#   ASCII strings and [char]0xNNNN casts. It is matched against a regular expression that admits nothing
-#   else before PowerShell evaluates it, so a tampered cache file cannot run code.
+# - Speed: in PowerShell 7 a function call costs ~20 us, a cmdlet ~20 us, reading $env:X ~5 us, while a
+#   .NET call such as [Environment]::GetEnvironmentVariable or [IO.Directory]::Exists costs under 1 us.
+#   So the prompt's fast path is written out inside the prompt wrapper, environment variables are read and
+#   written through [System.Environment], and cmdlets appear only where something changes.
+# - Activation only assigns and removes environment variables. It never dot-sources a venv's Activate.ps1
+#   or imports a module, so it needs no script execution beyond $PROFILE.
+# - An answer (cache entry, or the output of `export pwsh --hook`) is data: one line, `a=` and base64 of
+#   its fields (__autovenv_parse). It is decoded, never evaluated, so a tampered cache file cannot run code.
+# - Inherited state is data: AUTOVENV_SAVED may only name the variables an activation sets (any other
+#   name in it is ignored), nothing from the environment is ever evaluated, an AUTOVENV_PROMPT holding
+#   control characters is not shown, and text from a file or a name reaches the console only through
+#   __autovenv_printable (no control sequences).
 # - Cmdlets are called by their module-qualified names, so an alias or function named Remove-Item or
 #   Write-Host in the user's profile cannot intercept them.
-# - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): no unset variable is read.
+# - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): the prompt reads no unset
+#   variable, and the slow path turns strict mode off in its own scope.
 # - The prompt the user's own prompt function sees keeps its $? and $LASTEXITCODE.
-# - Directory changes are noticed by wrapping `prompt` (every version). On 6.1+ LocationChangedAction is a
-#   fallback for when a prompt theme loaded later replaced our wrapper; both run the same check, and the
-#   quick signature makes the second run for one change a string comparison.
+# - Directory changes are noticed by wrapping `prompt` (every version). On 7.1+ LocationChangedAction is a
+#   fallback for when a prompt theme loaded later replaced our wrapper.
 # - Loading this twice (a re-run $PROFILE) wraps nothing twice.
 # - In ConstrainedLanguage mode .NET methods are off limits: the hook then runs `autovenv export pwsh` on
 #   each directory change and applies its output ($env: assignments only), with no cache and no deactivate.
 
 $global:__autovenv_export = @AUTOVENV_EXPORT@
 $global:__autovenv_cache = @AUTOVENV_CACHE@
+$global:__autovenv_stamps = @AUTOVENV_STAMPS@
 $global:__autovenv_markers = @AUTOVENV_MARKERS@
 $global:__autovenv_deps = @AUTOVENV_DEPS@
 $global:__autovenv_format = @AUTOVENV_FORMAT@
 $global:__autovenv_sep = @AUTOVENV_PATHSEP@
+# The user's own `quiet`: whether leaving a project (no project here, so no answer says) is said.
+$global:__autovenv_quiet = @AUTOVENV_QUIET@
+# The variables an activation sets or unsets besides PATH: all an inherited AUTOVENV_SAVED may name.
+$global:__autovenv_activation = @AUTOVENV_ACTIVATION_VARS@
+# What a prompt compares besides the location and the watched paths: the resolution's environment and
+# the variables that decide the transition (shells/posix.py QUICK_STATE).
+$global:__autovenv_qn = @AUTOVENV_QUICKNAMES@
 $global:__autovenv_us = [string][char]0x1F
 $global:__autovenv_c = [string][char]0x01
+$global:__autovenv_ready = $false
+$global:__autovenv_where = ''
 $global:__autovenv_loc = ''
+$global:__autovenv_qv = @()
 $global:__autovenv_w = @()
-$global:__autovenv_stamp = ''
-$global:__autovenv_stamp_time = $null
-$global:__autovenv_quick = ''
+$global:__autovenv_t = $null
+$global:__autovenv_gen = @()
+$global:__autovenv_e = $null
 $global:__autovenv_broken = $false
 $global:__autovenv_failed = $false
 $global:__autovenv_busy = $false
 $global:__autovenv_in_prompt = $false
 $global:__autovenv_own_deactivate = $false
-$global:__autovenv_e = $null
+$global:__autovenv_praw = ''
+$global:__autovenv_pshow = ''
 $global:__autovenv_clm = $ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage'
 $global:__autovenv_clm_last = $null
+$global:__autovenv_cache_ok = $false
 $env:AUTOVENV_HOOK = 'pwsh:' + $PID
 
 if (-not $global:__autovenv_clm) {
+    # Answers read from the cache, by candidate directory (ordinal: paths differing in case are others).
+    $global:__autovenv_memo = [System.Collections.Generic.Dictionary[string, object]]::new([System.StringComparer]::Ordinal)
+    # The dependencies an activation may set itself (PYENV_VERSION): while one of ours, the user's value
+    # is the one we saved.
+    $global:__autovenv_deps_ours = @(& { foreach ($n in $global:__autovenv_deps) { if ($global:__autovenv_activation -ccontains $n) { $n } } })
+    # What removes an environment variable when passed to [Environment]::SetEnvironmentVariable:
+    # PowerShell turns a plain $null passed for a string into '', which sets the variable to nothing.
+    $global:__autovenv_none = [System.Management.Automation.Language.NullString]::Value
     $global:__autovenv_windows = [System.IO.Path]::DirectorySeparatorChar -eq [char]0x5C
-    # The only text an answer may be: see render_answer in src/autovenv/shells/pwsh.py.
-    $global:__autovenv_answer_re = & {
-        $l = "'(?:[ -&(-~]|'')*'"
-        $q = "(?:$l|\($l(?: \+ (?:\[char\]0x[0-9A-F]{4}|$l))+\))"
-        [regex]::new("\A@\{\n(?:[a-z]+ = (?:$q|@\((?:$q(?:, $q)*)?\))\n)+\}\n?\z")
+    $global:__autovenv_t = [System.DateTime]::MinValue
+    # The only text an answer may be: see __autovenv_parse.
+    $global:__autovenv_answer_text = [regex]::new('\Aa=[A-Za-z0-9+/]*={0,2}\n?\z')
+    # What Python's str.isprintable refuses (autovenv's messages escape the same): controls, format
+    # characters (bidi overrides), separators other than the space, private use, unassigned, lone halves.
+    $global:__autovenv_unprintable = [regex]::new(
+        '[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}-[ ]]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]')
+    # Cached answers are read only from a cache directory that is this user's and no one else can write
+    # to (Python made it so; checked once here, because reading a file's owner costs a cmdlet). Without
+    # one Python renders /dev/null (Windows: \\.\NUL) here, which is no directory: no cache.
+    try {
+        $__autovenv_dir = Microsoft.PowerShell.Management\Get-Item -LiteralPath $global:__autovenv_cache -Force -ErrorAction Stop
+        $global:__autovenv_cache_ok = $__autovenv_dir -is [System.IO.DirectoryInfo] -and -not $__autovenv_dir.Attributes.HasFlag([System.IO.FileAttributes]::ReparsePoint)
+        # PowerShell 7.1+ on Linux and macOS shows owner and mode ('drwx------'): group and others must
+        # not write. (Windows: the cache is under the user's own LOCALAPPDATA.)
+        $__autovenv_user = $__autovenv_dir.PSObject.Properties['User']
+        $__autovenv_mode = $__autovenv_dir.PSObject.Properties['UnixMode']
+        if ($global:__autovenv_cache_ok -and $__autovenv_user -and $__autovenv_mode) {
+            $global:__autovenv_cache_ok = $__autovenv_user.Value -ceq [System.Environment]::UserName -and $__autovenv_mode.Value -cmatch '^d.{4}[^w].{2}[^w]'
+        }
+    } catch {
+        $global:__autovenv_cache_ok = $false
     }
+    Microsoft.PowerShell.Utility\Remove-Variable -Name __autovenv_dir, __autovenv_user, __autovenv_mode -ErrorAction Ignore
+    # What a prompt checks besides the answer's own paths: the cache's generation file, which `autovenv
+    # allow`, `deny` and `trust forget` touch. (The other shells notice those by their stamp files being
+    # deleted; this hook keeps its stamp's time in memory.) The rest of an entry's paths (a config
+    # directory's parent, the directories above a project) are checked when an entry is read.
+    if ($global:__autovenv_cache_ok) { $global:__autovenv_gen = @([System.IO.Path]::Combine($global:__autovenv_cache, 'generation')) }
 }
 
-# Everything whose change could alter the answer or the transition, in one string (no loop).
-function global:__autovenv_quicksig {
-    @($global:__autovenv_loc, ${env:VIRTUAL_ENV}, ($null -eq ${env:VIRTUAL_ENV}), ${env:AUTOVENV_KEY}, ($null -eq ${env:AUTOVENV_KEY}), ${env:AUTOVENV_PAUSED}, ($null -eq ${env:AUTOVENV_PAUSED}), ($null -eq ${env:_OLD_VIRTUAL_PATH})@AUTOVENV_QUICKSIG@) -join $global:__autovenv_us
+# Text from a file, a name or the environment as one printable line (control characters as \xNN, \uNNNN).
+function global:__autovenv_printable([string]$text) {
+    if (-not $global:__autovenv_unprintable.IsMatch($text)) { return $text }
+    $global:__autovenv_unprintable.Replace($text, [System.Text.RegularExpressions.MatchEvaluator] {
+        param($m)
+        $code = [int][char]$m.Value
+        if ($code -lt 0x100) { '\x{0:x2}' -f $code } else { '\u{0:x4}' -f $code }
+    })
 }
 
-function global:__autovenv_hook {
-    $loc = $ExecutionContext.SessionState.Path.CurrentLocation
-    if ($loc.Provider.Name -ne 'FileSystem') { return }
-    $global:__autovenv_loc = $loc.ProviderPath
+# One line to the user. A prompt that wraps ours and writes before calling it (a venv's own Activate.ps1
+# writes its "(name) ") leaves the cursor mid-row: then the line starts the row over.
+function global:__autovenv_say([string]$text) {
     if ($global:__autovenv_clm) {
-        __autovenv_clm_check
+        Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $text)
         return
     }
-    if ((__autovenv_quicksig) -ceq $global:__autovenv_quick -and (__autovenv_fresh)) {
-        __autovenv_decorate
-        return
+    $line = 'autovenv: ' + (__autovenv_printable $text)
+    try {
+        if (-not [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt) -and $Host.UI.RawUI.CursorPosition.X -gt 0) {
+            $line = [string][char]13 + $line
+        }
+        $Host.UI.WriteLine($line)
+    } catch {
+        Microsoft.PowerShell.Utility\Write-Host $line
     }
-    __autovenv_check
-    __autovenv_decorate
 }
 
-# Never let a failure break the prompt: say it once, then stay quiet.
+# Something changed since the last check, or the location did. Never lets a failure break the prompt:
+# says it once, then stays quiet. Its common case, a cd within the project with nothing else changed, is
+# written out here (each function call costs more than that whole case).
 function global:__autovenv_safe_hook {
     if ($global:__autovenv_busy) { return }
     $global:__autovenv_busy = $true
     try {
-        __autovenv_hook
+        $ErrorActionPreference = 'Continue'
+        $l = $ExecutionContext.SessionState.Path.CurrentLocation
+        $global:__autovenv_where = $l.Path
+        if ($l.Provider.Name -ne 'FileSystem') {
+            # Env:, Function:, a registry drive: nothing to decide; look again when the location changes.
+            $global:__autovenv_loc = ''
+            __autovenv_snapshot
+            $global:__autovenv_ready = $true
+            return
+        }
+        $loc = $l.ProviderPath
+        if ($global:__autovenv_clm) {
+            __autovenv_clm_check $loc
+            return
+        }
+        $same = $global:__autovenv_ready -and $global:__autovenv_loc -and $loc -cne $global:__autovenv_loc
+        if ($same) {
+            # A cd while nothing changed on disk or in the environment: when the nearest candidate
+            # directory is the same, so is the answer; only the directories between are new to watch.
+            $i = 0
+            foreach ($n in $global:__autovenv_qn) {
+                if ([System.Environment]::GetEnvironmentVariable($n) -cne $global:__autovenv_qv[$i]) { $same = $false; break }
+                $i++
+            }
+            if ($same -and [System.IO.Directory]::Exists($global:__autovenv_loc)) {
+                foreach ($p in $global:__autovenv_w) {
+                    if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $global:__autovenv_t) { $same = $false; break }
+                }
+            } else {
+                $same = $false
+            }
+        }
+        # A new stamp time: what the file system gives our stamp file now, so that whatever changes after
+        # this moment is newer, at any granularity of file times. Without a stamp file, the clock less a
+        # slack for coarse file times: that costs precision, not correctness.
+        try {
+            $f = [System.IO.Path]::Combine($global:__autovenv_stamps, 'pwsh-' + $PID)
+            [System.IO.File]::WriteAllText($f, '')
+            $t = [System.IO.File]::GetLastWriteTimeUtc($f)
+        } catch {
+            $t = [System.DateTime]::UtcNow.AddMilliseconds(-100)
+        }
+        # Walk up to the nearest directory holding a marker ($cand, '' when none), listing the directories
+        # passed on the way, which a new marker could change.
+        $walked = [System.Collections.Generic.List[string]]::new()
+        $cand = ''
+        $d = $loc
+        while ($d -and -not $cand) {
+            foreach ($m in $global:__autovenv_markers) {
+                $p = [System.IO.Path]::Combine($d, $m)
+                if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p)) { $cand = $d; break }
+            }
+            if (-not $cand) {
+                $walked.Add($d)
+                $d = [System.IO.Path]::GetDirectoryName($d)
+            }
+        }
+        if ($same -and $cand -ceq $global:__autovenv_c) {
+            $global:__autovenv_t = $t
+            $global:__autovenv_loc = $loc
+            $global:__autovenv_w = @($walked) + $global:__autovenv_e['pwatch'] + $global:__autovenv_gen
+            return
+        }
+        # The rest is long: a user's strict mode stays out of it (reading an unset variable tells whether
+        # it is on, for less than the cmdlet that turns it off costs).
+        try { $null = $__autovenv_unset_probe } catch { Microsoft.PowerShell.Core\Set-StrictMode -Off }
+        __autovenv_check $loc $t $walked $cand
     } catch {
         if (-not $global:__autovenv_failed) {
             $global:__autovenv_failed = $true
-            Microsoft.PowerShell.Utility\Write-Host ('autovenv: the hook failed (' + $_ + '); environments are left as they are')
+            __autovenv_say ('the hook failed (' + $_ + '); environments are left as they are')
         }
     } finally {
         $global:__autovenv_busy = $false
     }
 }
 
-# True while no watched path was modified since our stamp (one timestamp read per path).
-function global:__autovenv_fresh {
-    if (-not $global:__autovenv_stamp) { return $true }
-    if (-not [System.IO.Directory]::Exists($global:__autovenv_loc)) { return $false }
-    $t = $global:__autovenv_stamp_time
-    foreach ($p in $global:__autovenv_w) {
-        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $t) { return $false }
+function global:__autovenv_snapshot {
+    $v = [object[]]::new($global:__autovenv_qn.Count)
+    for ($i = 0; $i -lt $v.Count; $i++) { $v[$i] = [System.Environment]::GetEnvironmentVariable($global:__autovenv_qn[$i]) }
+    $global:__autovenv_qv = $v
+}
+
+# The names an inherited AUTOVENV_SAVED holds that an activation may set (anything else is ignored).
+function global:__autovenv_saved {
+    $out = [System.Collections.Generic.List[string]]::new()
+    $v = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SAVED')
+    if ($v) {
+        foreach ($n in $v.Split(' ')) {
+            if ($n -and $global:__autovenv_activation -ccontains $n -and -not $out.Contains($n)) { $out.Add($n) }
+        }
     }
-    $true
+    , $out
+}
+
+# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
+# unset it): the user changed it since, so it is theirs now.
+function global:__autovenv_theirs([string]$name) {
+    $cur = [System.Environment]::GetEnvironmentVariable($name)
+    $ours = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SET_' + $name)
+    if ($null -eq $ours) { return $null -ne $cur }
+    $null -eq $cur -or $cur -cne $ours
 }
 
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).
 function global:__autovenv_usersig {
-    $saved = ''
-    if ($null -ne ${env:AUTOVENV_KEY}) { $saved = ' ' + ${env:AUTOVENV_SAVED} + ' ' }
+    $saved = @()
+    if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { $saved = __autovenv_saved }
     $s = [System.Text.StringBuilder]::new()
     foreach ($n in $global:__autovenv_deps) {
         $o = $n
-        if ($saved.Contains(' ' + $n + ' ') -and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }
+        if ($saved -ccontains $n -and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }
         $v = [System.Environment]::GetEnvironmentVariable($o)
         if ($null -eq $v) { [void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }
         [void]$s.Append($global:__autovenv_us)
@@ -123,67 +266,99 @@ function global:__autovenv_usersig {
     $s.ToString()
 }
 
-function global:__autovenv_check {
-    $ErrorActionPreference = 'Continue'
-    $stamp = [System.IO.Path]::Combine($global:__autovenv_cache, 'stamps', 'pwsh-' + $PID)
-    try {
-        [System.IO.File]::WriteAllText($stamp, '')
-        [System.IO.File]::SetLastWriteTimeUtc($stamp, [System.DateTime]::UtcNow)
-        $global:__autovenv_stamp_time = [System.IO.File]::GetLastWriteTimeUtc($stamp)
-        $global:__autovenv_stamp = $stamp
-    } catch {
-        $global:__autovenv_stamp = ''
+# The full check: the nearest candidate directory's answer (in memory, the cache, or from Python), its
+# notes, and the transition to it; the stamp time $t, the walk and $cand come from __autovenv_safe_hook.
+function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
+    # The resolution signature: the environment as it is, unless a dependency holds a value of ours.
+    $plain = $true
+    $ours = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SAVED')
+    if ($ours -and $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) {
+        foreach ($n in $global:__autovenv_deps_ours) { if ($ours.Contains($n)) { $plain = $false } }
     }
-    $d = $global:__autovenv_loc
-    $cand = ''
-    $walk = [System.Collections.Generic.List[string]]::new()
-    while ($d) {
-        foreach ($m in $global:__autovenv_markers) {
-            $p = [System.IO.Path]::Combine($d, $m)
-            if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p)) {
-                $cand = $d
-                break
-            }
+    if ($plain) {
+        $s = [System.Text.StringBuilder]::new()
+        foreach ($n in $global:__autovenv_deps) {
+            $v = [System.Environment]::GetEnvironmentVariable($n)
+            if ($null -eq $v) { [void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }
+            [void]$s.Append($global:__autovenv_us)
         }
-        if ($cand) { break }
-        $walk.Add($d)
-        $d = [System.IO.Path]::GetDirectoryName($d)
+        $usersig = $s.ToString()
+    } else {
+        $usersig = __autovenv_usersig
     }
-    $usersig = __autovenv_usersig
+    $fresh = $false
+    $e = $null
     if (-not $cand) {
-        __autovenv_clear_answer $usersig
-    } elseif (-not (__autovenv_load $cand $usersig)) {
-        if (-not (__autovenv_cold)) { return }
-    }
-    if ($cand -cne $global:__autovenv_c) {
-        foreach ($n in $global:__autovenv_e['notes']) {
-            Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $n)
+        $e = __autovenv_empty_answer $usersig
+    } else {
+        $e = __autovenv_load $cand $usersig
+        if ($null -eq $e) {
+            $e = __autovenv_cold $loc $usersig
+            if ($null -eq $e) {
+                # Try again when something here changes, not at every prompt.
+                $global:__autovenv_t = $t
+                $global:__autovenv_loc = $loc
+                $global:__autovenv_w = @($walked) + @($cand)
+                __autovenv_snapshot
+                $global:__autovenv_ready = $true
+                return
+            }
+            $fresh = $true
         }
+    }
+    $global:__autovenv_e = $e
+    # Notes show when entering, and with every fresh answer (something it watched has changed).
+    if ($cand -cne $global:__autovenv_c -or $fresh) {
+        foreach ($n in $e['notes']) { __autovenv_say $n }
     }
     $global:__autovenv_c = $cand
-    $global:__autovenv_w = @($walk) + @($global:__autovenv_e['watch'])
-    __autovenv_transition
-    $global:__autovenv_quick = __autovenv_quicksig
+    $global:__autovenv_t = $t
+    $global:__autovenv_loc = $loc
+    $global:__autovenv_w = @($walked) + $e['pwatch'] + $global:__autovenv_gen
+    __autovenv_transition $e
+    # Session-local parts of an activation that a child pwsh must redo: our deactivate, while ours.
+    __autovenv_decorate
+    __autovenv_snapshot
+    $global:__autovenv_ready = $true
 }
 
-function global:__autovenv_clear_answer([string]$usersig) {
-    $global:__autovenv_e = @{
-        v = $global:__autovenv_format; key = ''; root = ''; venv = ''; vprompt = ''; prompt = ''
-        pyver = ''; path = ''; msg = ''; quiet = ''; sig = $usersig; notes = @(); watch = @()
+function global:__autovenv_empty_answer([string]$usersig) {
+    @{
+        v = $global:__autovenv_format; key = ''; root = ''; venv = ''; prompt = ''; msg = ''
+        quiet = $global:__autovenv_quiet; sig = $usersig; ops = @(); notes = @(); watch = @(); pwatch = @()
     }
 }
 
-# Validate an answer's text and evaluate it: a hashtable of strings, or $null.
+# Decode an answer (render_answer in src/autovenv/shells/pwsh.py): `a=` and base64 of the UTF-16 code
+# units of its fields joined by NUL: the scalars, then three lists, each its count and its items: the
+# operations' words (verb, name, value for each), the notes, the watched paths (all checked when a cache
+# entry is read); last, how many of those paths a prompt checks (pwatch: the first ones). A hashtable of
+# strings and string arrays, or $null for anything else. Nothing in it is ever evaluated.
 function global:__autovenv_parse([string]$text) {
-    if (-not $global:__autovenv_answer_re.IsMatch($text)) { return $null }
-    $e = & ([scriptblock]::Create($text))
-    if ($e -isnot [hashtable]) { return $null }
-    foreach ($n in 'v', 'key', 'root', 'venv', 'vprompt', 'prompt', 'pyver', 'path', 'msg', 'quiet', 'sig', 'notes', 'watch') {
-        if (-not $e.ContainsKey($n)) { return $null }
+    if (-not $global:__autovenv_answer_text.IsMatch($text)) { return $null }
+    try {
+        $bytes = [System.Convert]::FromBase64String($text.Substring(2).TrimEnd([char]10))
+        if ($bytes.Length % 2) { return $null }
+        $chars = [char[]]::new($bytes.Length / 2)
+        [System.Buffer]::BlockCopy($bytes, 0, $chars, 0, $bytes.Length)
+        $f = [string]::new($chars).Split([char]0)
+        $e = @{
+            v = $f[0]; key = $f[1]; root = $f[2]; venv = $f[3]; prompt = $f[4]; msg = $f[5]; quiet = $f[6]; sig = $f[7]
+        }
+        $at = 8
+        foreach ($name in 'ops', 'notes', 'watch') {
+            $items = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
+            [System.Array]::Copy($f, $at + 1, $items, 0, $items.Length)
+            $e[$name] = $items
+            $at += 1 + $items.Length
+        }
+        if ($f.Length -ne $at + 1 -or $f[0] -cne $global:__autovenv_format -or $e['ops'].Length % 3) { return $null }
+        $pwatch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
+        [System.Array]::Copy($e['watch'], 0, $pwatch, 0, $pwatch.Length)
+        $e['pwatch'] = $pwatch
+    } catch {
+        return $null
     }
-    if ($e['v'] -cne $global:__autovenv_format) { return $null }
-    $e['notes'] = @($e['notes'])
-    $e['watch'] = @($e['watch'])
     $e
 }
 
@@ -202,32 +377,99 @@ function global:__autovenv_entry([string]$cand) {
     [System.IO.Path]::Combine($global:__autovenv_cache, 'pwsh') + $k + '/%'
 }
 
-# Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.
+# The cached answer for a candidate directory, or $null unless it is ours, current and unchanged. Entries
+# read once stay in memory while their file keeps its time (switching between projects reads nothing).
 function global:__autovenv_load([string]$cand, [string]$usersig) {
-    $f = __autovenv_entry $cand
-    if (-not [System.IO.File]::Exists($f)) { return $false }
-    $e = __autovenv_parse ([System.IO.File]::ReadAllText($f))
-    if ($null -eq $e -or $e['sig'] -cne $usersig) { return $false }
-    $ft = [System.IO.File]::GetLastWriteTimeUtc($f)
-    foreach ($p in $e['watch']) {
-        if (-not ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p))) { return $false }
-        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $ft) { return $false }
+    if (-not $global:__autovenv_cache_ok) { return $null }
+    $m = $null
+    try {
+        if ($global:__autovenv_memo.TryGetValue($cand, [ref]$m) -and [System.IO.File]::GetLastWriteTimeUtc($m.f) -eq $m.t) {
+            $e = $m.e
+            $ft = $m.t
+        } else {
+            $f = __autovenv_entry $cand
+            if (-not [System.IO.File]::Exists($f)) { return $null }
+            $ft = [System.IO.File]::GetLastWriteTimeUtc($f)
+            $e = __autovenv_parse ([System.IO.File]::ReadAllText($f))
+            if ($null -eq $e) { return $null }
+            if ($global:__autovenv_memo.Count -ge 256) { $global:__autovenv_memo.Clear() }
+            $global:__autovenv_memo[$cand] = @{ f = $f; t = $ft; e = $e }
+        }
+    } catch {
+        return $null
     }
-    $global:__autovenv_e = $e
-    $true
+    if ($e['sig'] -cne $usersig) { return $null }
+    foreach ($p in $e['watch']) {
+        if (-not ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p))) { return $null }
+        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $ft) { return $null }
+    }
+    $e
 }
 
-# Run `autovenv export pwsh [--hook]` in the current directory; keeps the user's $LASTEXITCODE.
-# $env:PWD tells it the logical path (PowerShell does not keep one; symlinked dirs stay as typed).
-function global:__autovenv_run([string[]]$more) {
+# Run `autovenv export pwsh [--hook]` for $loc, with $env:PWD telling it the logical path (PowerShell
+# keeps none; symlinked dirs stay as typed). The process is started with .NET, not as a native command,
+# so the user's $LASTEXITCODE and $PSNativeCommand* preferences have no part in it, PWD is set for the
+# child alone, and the working directory is exactly the one given.
+function global:__autovenv_run([string]$loc, [string[]]$more) {
+    if ($global:__autovenv_clm) { return __autovenv_run_clm $loc $more }
+    $a = @($global:__autovenv_export) + @('export', 'pwsh') + @($more)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new()
+    $psi.FileName = $a[0]
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.StandardOutputEncoding = [System.Text.UTF8Encoding]::new($false)
+    if ($null -ne $psi.PSObject.Properties['ArgumentList']) {
+        foreach ($arg in $a[1..($a.Count - 1)]) { $psi.ArgumentList.Add($arg) }
+    } else {
+        # Windows PowerShell 5.1 (.NET Framework): one command line, quoted the way programs split it.
+        $words = [System.Collections.Generic.List[string]]::new()
+        foreach ($arg in $a[1..($a.Count - 1)]) { $words.Add((__autovenv_argv_quote $arg)) }
+        $psi.Arguments = [string]::Join(' ', $words)
+    }
+    $psi.Environment['PWD'] = $loc
+    # A directory deleted under us cannot be a working directory; the nearest one still there is where
+    # resolution from the deleted one arrives too.
+    $cwd = $loc
+    while ($cwd -and -not [System.IO.Directory]::Exists($cwd)) { $cwd = [System.IO.Path]::GetDirectoryName($cwd) }
+    if ($cwd) { $psi.WorkingDirectory = $cwd }
+    try {
+        $p = [System.Diagnostics.Process]::Start($psi)
+        $text = $p.StandardOutput.ReadToEnd()
+        $p.WaitForExit()
+        $rc = $p.ExitCode
+        $p.Dispose()
+    } catch {
+        return @{ rc = 127; text = '' }
+    }
+    @{ rc = $rc; text = $text.Replace("`r`n", "`n") }
+}
+
+# One argument of a Windows command line, as CommandLineToArgvW reads it back.
+function global:__autovenv_argv_quote([string]$arg) {
+    if ($arg -and $arg.IndexOfAny([char[]]" `t`n`v`"") -lt 0) { return $arg }
+    $out = [System.Text.StringBuilder]::new('"')
+    $slashes = 0
+    foreach ($c in $arg.ToCharArray()) {
+        if ($c -eq [char]0x5C) { $slashes++; continue }
+        if ($c -eq [char]0x22) { [void]$out.Append([string][char]0x5C * (2 * $slashes + 1)) } else { [void]$out.Append([string][char]0x5C * $slashes) }
+        $slashes = 0
+        [void]$out.Append($c)
+    }
+    [void]$out.Append([string][char]0x5C * (2 * $slashes)).Append('"')
+    $out.ToString()
+}
+
+# ConstrainedLanguage mode allows no .NET process: run it as a native command, keeping $LASTEXITCODE.
+function global:__autovenv_run_clm([string]$loc, [string[]]$more) {
     $ErrorActionPreference = 'Continue'
+    $PSNativeCommandUseErrorActionPreference = $false
     $a = @($global:__autovenv_export)
     $exe = $a[0]
     $rest = @()
     if ($a.Count -gt 1) { $rest = $a[1..($a.Count - 1)] }
     $had = Microsoft.PowerShell.Utility\Get-Variable -Name LASTEXITCODE -Scope Global -ErrorAction Ignore
-    $oldpwd = ${env:PWD}
-    $env:PWD = $global:__autovenv_loc
+    $oldpwd = $env:PWD
+    $env:PWD = $loc
     try {
         $out = & $exe @rest export pwsh @more
         $rc = $global:LASTEXITCODE
@@ -235,11 +477,7 @@ function global:__autovenv_run([string[]]$more) {
         $out = $null
         $rc = 127
     } finally {
-        if ($null -eq $oldpwd) {
-            Microsoft.PowerShell.Management\Remove-Item -LiteralPath Env:/PWD -ErrorAction Ignore
-        } else {
-            $env:PWD = $oldpwd
-        }
+        if ($null -eq $oldpwd) { Microsoft.PowerShell.Management\Remove-Item -LiteralPath Env:/PWD -ErrorAction Ignore } else { $env:PWD = $oldpwd }
         if ($had) {
             $global:LASTEXITCODE = $had.Value
         } else {
@@ -249,204 +487,199 @@ function global:__autovenv_run([string[]]$more) {
     @{ rc = $rc; text = (@($out) -join "`n") + "`n" }
 }
 
-# Ask Python (once per new or changed directory); it also refreshes the cache entry.
-function global:__autovenv_cold {
-    $r = __autovenv_run @('--hook')
+# Ask Python (once per new or changed directory); it also refreshes the cache entry. The answer, or $null
+# when Python could not give one.
+function global:__autovenv_cold([string]$loc, [string]$usersig) {
+    $r = __autovenv_run $loc @('--hook')
     if ($r['rc'] -ne 0) {
         # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
         if (-not $global:__autovenv_broken -and $r['rc'] -ne 1 -and $r['rc'] -ne 2) {
-            Microsoft.PowerShell.Utility\Write-Host ('autovenv: the hook could not run ' + @($global:__autovenv_export)[0] + '; environments are left as they are')
+            __autovenv_say ('the hook could not run ' + @($global:__autovenv_export)[0] + '; environments are left as they are')
             $global:__autovenv_broken = $true
         }
-        $global:__autovenv_quick = __autovenv_quicksig
-        return $false
+        return $null
     }
     $global:__autovenv_broken = $false
     $e = __autovenv_parse $r['text']
-    if ($null -eq $e) { __autovenv_clear_answer (__autovenv_usersig) } else { $global:__autovenv_e = $e }
-    $true
+    if ($null -eq $e) { $e = __autovenv_empty_answer $usersig }
+    $e
 }
 
 # ConstrainedLanguage mode: no cache, no .NET; apply `export pwsh` output when the directory changes.
-function global:__autovenv_clm_check {
-    if ($global:__autovenv_loc -ceq $global:__autovenv_clm_last) { return }
-    $global:__autovenv_clm_last = $global:__autovenv_loc
-    $r = __autovenv_run @()
+function global:__autovenv_clm_check([string]$loc) {
+    if ($loc -ceq $global:__autovenv_clm_last) { return }
+    $global:__autovenv_clm_last = $loc
+    $r = __autovenv_run $loc @()
     if ($r['rc'] -eq 0 -and $r['text'].Trim()) {
         Microsoft.PowerShell.Utility\Invoke-Expression $r['text']
     }
 }
 
-function global:__autovenv_unset([string]$name) {
-    if ($null -ne [System.Environment]::GetEnvironmentVariable($name)) {
-        Microsoft.PowerShell.Management\Remove-Item -LiteralPath ('Env:/' + $name) -ErrorAction Ignore
-    }
-}
-
-# Bring the environment to the answer in $__autovenv_e, by DESIGN section 4's rules (mirrors plan.py).
-function global:__autovenv_transition {
-    $e = $global:__autovenv_e
+# Bring the environment to the answer $e, by DESIGN section 4's rules (mirrors plan.py).
+function global:__autovenv_transition($e) {
     $key = $e['key']
-    $msg = ''
-    if ($null -ne ${env:VIRTUAL_ENV} -and ${env:VIRTUAL_ENV} -cne ${env:AUTOVENV_VENV}) {
+    $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    $active = $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')
+    if ($null -ne $venv -and $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) {
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return
     }
-    if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_taken_over)) {
+    if ($active -and $null -ne [System.Environment]::GetEnvironmentVariable('_OLD_VIRTUAL_PATH') -and (__autovenv_taken_over)) {
         # The venv's own Activate.ps1 ran over our activation of the same venv (out of habit): it is a
         # venv activated by hand now. Hand it over and touch nothing more.
         __autovenv_handover
         return
     }
-    if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_disturbed)) {
-        # Something we set was changed behind our back (a hand-activated venv's deactivate, or
-        # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
-        __autovenv_unapply
+    if ($active) {
+        foreach ($n in (__autovenv_saved)) {
+            if (__autovenv_theirs $n) {
+                # Something we set was changed behind our back (a hand-activated venv's deactivate, or
+                # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
+                __autovenv_unapply
+                $active = $false
+                break
+            }
+        }
     }
-    if ($null -ne ${env:AUTOVENV_PAUSED}) {
-        if (-not $key -or $e['root'] -cne ${env:AUTOVENV_PAUSED}) {
-            __autovenv_unset AUTOVENV_PAUSED
+    $paused = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PAUSED')
+    if ($null -ne $paused) {
+        if (-not $key -or $e['root'] -cne $paused) {
+            [System.Environment]::SetEnvironmentVariable('AUTOVENV_PAUSED', $global:__autovenv_none)
         } else {
             $key = ''
         }
     }
-    if ([string]${env:AUTOVENV_KEY} -ceq $key) { return }
-    if ($null -ne ${env:AUTOVENV_KEY}) {
+    if ([string][System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -ceq $key) { return }
+    $msg = ''
+    if ($active) {
         __autovenv_unapply
         $msg = 'deactivated'
     }
     if ($key) {
-        __autovenv_apply
+        __autovenv_apply $e
         $msg = $e['msg']
     }
-    if ($msg -and -not $e['quiet']) {
-        Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $msg)
-    }
-}
-
-# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
-# unset it): the user changed it since, so it is theirs now.
-function global:__autovenv_theirs([string]$name) {
-    $cur = [System.Environment]::GetEnvironmentVariable($name)
-    $ours = [System.Environment]::GetEnvironmentVariable('AUTOVENV_SET_' + $name)
-    if ($null -eq $ours) { return $null -ne $cur }
-    $null -eq $cur -or $cur -cne $ours
-}
-
-function global:__autovenv_disturbed {
-    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
-        if ($n -and (__autovenv_theirs $n)) { return $true }
-    }
-    $false
+    if ($msg -and -not $e['quiet']) { __autovenv_say $msg }
 }
 
 # True when a venv's Activate.ps1 ran after we activated: it saved PATH, with our entries in it, in
 # $env:_OLD_VIRTUAL_PATH (a leftover from before our activation holds no entry of ours).
 function global:__autovenv_taken_over {
-    $add = [string]${env:AUTOVENV_PATH_ADD}
-    $saved = ${env:_OLD_VIRTUAL_PATH}
-    if (-not $add -or $null -eq $saved) { return $false }
+    $add = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PATH_ADD')
+    $saved = [System.Environment]::GetEnvironmentVariable('_OLD_VIRTUAL_PATH')
+    $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    if (-not $add -or $null -eq $saved -or $null -eq $venv -or $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) { return $false }
     $saved.Split($global:__autovenv_sep) -ccontains $add.Split($global:__autovenv_sep)[0]
+}
+
+# Remove our PATH entries (AUTOVENV_PATH_ADD) from a PATH-like variable, wherever they now are.
+function global:__autovenv_drop_entries([string]$name) {
+    $value = [System.Environment]::GetEnvironmentVariable($name)
+    $add = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PATH_ADD')
+    if ($null -eq $value -or -not $add) { return }
+    $sep = $global:__autovenv_sep
+    $parts = [System.Collections.Generic.List[string]]::new([string[]]$value.Split($sep))
+    foreach ($entry in $add.Split($sep)) { [void]$parts.Remove($entry) }
+    [System.Environment]::SetEnvironmentVariable($name, [string]::Join($sep, $parts))
+}
+
+function global:__autovenv_forget_state {
+    foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
+        [System.Environment]::SetEnvironmentVariable($n, $global:__autovenv_none)
+    }
 }
 
 # Drop our part of an activation the venv's own Activate.ps1 took over, so that its `deactivate`
 # restores exactly what the user had before we activated: our PATH entries leave PATH and its saved
 # copy, a PYTHONHOME we had set aside goes to the activate's own slot, the values we set are the user's.
 function global:__autovenv_handover {
-    $sep = $global:__autovenv_sep
-    $add = [string]${env:AUTOVENV_PATH_ADD}
-    foreach ($name in 'PATH', '_OLD_VIRTUAL_PATH') {
-        $value = [System.Environment]::GetEnvironmentVariable($name)
-        if ($null -eq $value) { continue }
-        $parts = [System.Collections.Generic.List[string]]::new([string[]]$value.Split($sep))
-        foreach ($entry in $add.Split($sep)) { [void]$parts.Remove($entry) }
-        Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/' + $name) -Value ($parts -join $sep)
+    __autovenv_drop_entries 'PATH'
+    __autovenv_drop_entries '_OLD_VIRTUAL_PATH'
+    $home_old = [System.Environment]::GetEnvironmentVariable('AUTOVENV_OLD_PYTHONHOME')
+    if ($null -ne $home_old -and -not [System.Environment]::GetEnvironmentVariable('_OLD_VIRTUAL_PYTHONHOME')) {
+        [System.Environment]::SetEnvironmentVariable('_OLD_VIRTUAL_PYTHONHOME', $home_old)
     }
-    $home_old = ${env:AUTOVENV_OLD_PYTHONHOME}
-    if ($null -ne $home_old -and -not ${env:_OLD_VIRTUAL_PYTHONHOME}) {
-        $env:_OLD_VIRTUAL_PYTHONHOME = $home_old
+    foreach ($n in (__autovenv_saved)) {
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $n, $global:__autovenv_none)
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_' + $n, $global:__autovenv_none)
     }
-    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
-        if (-not $n) { continue }
-        __autovenv_unset ('AUTOVENV_OLD_' + $n)
-        __autovenv_unset ('AUTOVENV_SET_' + $n)
-    }
-    foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
-        __autovenv_unset $n
-    }
+    __autovenv_forget_state
     # Their deactivate replaced ours: it stays.
     $global:__autovenv_own_deactivate = $false
 }
 
+# Undo what the AUTOVENV_* state says we did: our PATH entries leave, saved variables come back unless the
+# user changed them since (then they are theirs and keep their value).
 function global:__autovenv_unapply {
-    $sep = $global:__autovenv_sep
-    $add = [string]${env:AUTOVENV_PATH_ADD}
-    if ($add -and $null -ne ${env:PATH}) {
-        $parts = [System.Collections.Generic.List[string]]::new([string[]]${env:PATH}.Split($sep))
-        foreach ($entry in $add.Split($sep)) { [void]$parts.Remove($entry) }
-        $env:PATH = $parts -join $sep
-    }
-    foreach ($n in ([string]${env:AUTOVENV_SAVED}).Split(' ')) {
-        if (-not $n) { continue }
+    __autovenv_drop_entries 'PATH'
+    foreach ($n in (__autovenv_saved)) {
         $o = 'AUTOVENV_OLD_' + $n
         $old = [System.Environment]::GetEnvironmentVariable($o)
-        if (__autovenv_theirs $n) {
-            __autovenv_unset $o
-        } elseif ($null -ne $old) {
-            Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/' + $n) -Value $old
-            __autovenv_unset $o
-        } else {
-            __autovenv_unset $n
+        if (-not (__autovenv_theirs $n)) {
+            if ($null -eq $old) { $old = $global:__autovenv_none }
+            [System.Environment]::SetEnvironmentVariable($n, $old)
         }
-        __autovenv_unset ('AUTOVENV_SET_' + $n)
+        [System.Environment]::SetEnvironmentVariable($o, $global:__autovenv_none)
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_' + $n, $global:__autovenv_none)
     }
-    foreach ($n in 'AUTOVENV_KEY', 'AUTOVENV_ROOT', 'AUTOVENV_VENV', 'AUTOVENV_PATH_ADD', 'AUTOVENV_SAVED', 'AUTOVENV_PROMPT') {
-        __autovenv_unset $n
-    }
-    if ($global:__autovenv_own_deactivate) {
-        Microsoft.PowerShell.Management\Remove-Item -LiteralPath Function:/deactivate -ErrorAction Ignore
-        $global:__autovenv_own_deactivate = $false
-    }
+    __autovenv_forget_state
 }
 
-function global:__autovenv_save([string]$name) {
-    $v = [System.Environment]::GetEnvironmentVariable($name)
-    if ($null -ne $v) { Microsoft.PowerShell.Management\Set-Item -LiteralPath ('Env:/AUTOVENV_OLD_' + $name) -Value $v }
+# Apply the answer's operations (plan.Target.operations decides them; plan.apply_operations is this loop
+# in Python): for `set` and `unset`, save the old value (absent stays absent), set or unset, record what
+# was set; only a name an activation may save (plan.ACTIVATION_VARS, matched exactly), once; the entries
+# of `prepend PATH` go first on PATH as one block. Anything else is skipped.
+function global:__autovenv_apply($e) {
+    $saved = [System.Collections.Generic.List[string]]::new()
+    $add = [System.Collections.Generic.List[string]]::new()
+    $ops = $e['ops']
+    for ($i = 0; $i + 2 -lt $ops.Length; $i += 3) {
+        $verb = $ops[$i]
+        $n = $ops[$i + 1]
+        if ($verb -ceq 'prepend') {
+            if ($n -ceq 'PATH') { $add.Add($ops[$i + 2]) }
+            continue
+        }
+        if (($verb -cne 'set' -and $verb -cne 'unset') -or $global:__autovenv_activation -cnotcontains $n -or $saved.Contains($n)) { continue }
+        $v = [System.Environment]::GetEnvironmentVariable($n)
+        if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $n, $v) }
+        if ($verb -ceq 'set') {
+            [System.Environment]::SetEnvironmentVariable($n, $ops[$i + 2])
+            [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_' + $n, $ops[$i + 2])
+        } else {
+            [System.Environment]::SetEnvironmentVariable($n, $global:__autovenv_none)
+        }
+        $saved.Add($n)
+    }
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', [string]::Join(' ', $saved))
+    if ($add.Count) {
+        $entries = [string]::Join($global:__autovenv_sep, $add)
+        $path = [System.Environment]::GetEnvironmentVariable('PATH')
+        if ($path) { $path = $entries + $global:__autovenv_sep + $path } else { $path = $entries }
+        [System.Environment]::SetEnvironmentVariable('PATH', $path)
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_PATH_ADD', $entries)
+    }
+    if ($e['venv']) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_VENV', $e['venv']) }
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_KEY', $e['key'])
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_ROOT', $e['root'])
+    if ($e['prompt']) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_PROMPT', $e['prompt']) }
 }
 
-function global:__autovenv_apply {
-    $e = $global:__autovenv_e
-    if ($e['venv']) {
-        __autovenv_save VIRTUAL_ENV
-        __autovenv_save VIRTUAL_ENV_PROMPT
-        __autovenv_save PYTHONHOME
-        $env:VIRTUAL_ENV = $e['venv']
-        $env:VIRTUAL_ENV_PROMPT = $e['vprompt']
-        $env:AUTOVENV_SET_VIRTUAL_ENV = $e['venv']
-        $env:AUTOVENV_SET_VIRTUAL_ENV_PROMPT = $e['vprompt']
-        __autovenv_unset PYTHONHOME
-        $env:AUTOVENV_SAVED = 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
-        $env:AUTOVENV_VENV = $e['venv']
-    } elseif ($e['pyver']) {
-        __autovenv_save PYENV_VERSION
-        $env:PYENV_VERSION = $e['pyver']
-        $env:AUTOVENV_SET_PYENV_VERSION = $e['pyver']
-        $env:AUTOVENV_SAVED = 'PYENV_VERSION'
-    } else {
-        __autovenv_unset AUTOVENV_SAVED
-    }
-    if ($e['path']) {
-        if (${env:PATH}) { $env:PATH = $e['path'] + $global:__autovenv_sep + ${env:PATH} } else { $env:PATH = $e['path'] }
-        $env:AUTOVENV_PATH_ADD = $e['path']
-    }
-    $env:AUTOVENV_KEY = $e['key']
-    $env:AUTOVENV_ROOT = $e['root']
-    if ($e['prompt']) { $env:AUTOVENV_PROMPT = $e['prompt'] }
-}
-
-# Session-local parts of an activation that a child pwsh must redo: the deactivate function.
+# Our `deactivate` exists while an activation of ours does (a child pwsh defines it again), and goes with
+# it; a venv's own Activate.ps1 brings its own.
 function global:__autovenv_decorate {
-    if ($null -eq ${env:AUTOVENV_KEY} -or $global:__autovenv_own_deactivate) { return }
+    $key = [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')
+    if ($null -eq $key) {
+        if ($global:__autovenv_own_deactivate) {
+            # The provider's own call: the Remove-Item cmdlet costs four times as much.
+            try { $ExecutionContext.SessionState.InvokeProvider.Item.Remove('Function:\deactivate', $false) } catch { }
+            $global:__autovenv_own_deactivate = $false
+        }
+        return
+    }
+    if ($global:__autovenv_own_deactivate) { return }
+    $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    if ($null -ne $venv -and $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) { return }
     function global:deactivate {
         param([switch]$NonDestructive)
         __autovenv_deactivate -NonDestructive:$NonDestructive
@@ -457,20 +690,19 @@ function global:__autovenv_decorate {
 # `deactivate`: undo and pause autovenv for this project until the user leaves it. A venv's own
 # Activate.ps1 calls `deactivate -NonDestructive` before taking over: then we only step aside.
 function global:__autovenv_deactivate([switch]$NonDestructive) {
-    if ($null -eq ${env:AUTOVENV_KEY}) { return }
-    if ($NonDestructive) {
-        __autovenv_unapply
-        return
-    }
-    $root = ${env:AUTOVENV_ROOT}
+    if ($null -eq [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { return }
+    Microsoft.PowerShell.Core\Set-StrictMode -Off
+    $root = [System.Environment]::GetEnvironmentVariable('AUTOVENV_ROOT')
     __autovenv_unapply
-    $env:AUTOVENV_PAUSED = $root
-    Microsoft.PowerShell.Utility\Write-Host 'autovenv: deactivated; paused for this project until you leave it'
+    __autovenv_decorate
+    if ($NonDestructive) { return }
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_PAUSED', $root)
+    __autovenv_say 'deactivated; paused for this project until you leave it'
 }
 
-# The prompt wrapper: run the check, show the prefix the way Activate.ps1 does, then the user's prompt
-# with the user's $? (a failing Write-Error makes it $false again). The marker comment below is how a
-# second load recognises the wrapper. __autovenv_prompt_wrapper
+# The prompt wrapper: the check (its common case written out: see the header), the prefix the way
+# Activate.ps1 shows it, then the user's prompt with the user's $? (a failing Write-Error makes it $false
+# again). The marker comment below is how a second load recognises the wrapper. __autovenv_prompt_wrapper
 $global:__autovenv_prompt = {
     # __autovenv_prompt_wrapper
     $__autovenv_ok = $?
@@ -480,9 +712,54 @@ $global:__autovenv_prompt = {
     }
     $global:__autovenv_in_prompt = $true
     try {
-        $null = __autovenv_safe_hook
-        if ($null -ne ${env:AUTOVENV_KEY} -and ${env:AUTOVENV_PROMPT} -and -not ${env:VIRTUAL_ENV_DISABLE_PROMPT}) {
-            Microsoft.PowerShell.Utility\Write-Host -NoNewline ${env:AUTOVENV_PROMPT}
+        if ($global:__autovenv_clm) {
+            $null = __autovenv_safe_hook
+            if ($null -ne $env:AUTOVENV_KEY -and $env:AUTOVENV_PROMPT -and -not $env:VIRTUAL_ENV_DISABLE_PROMPT) {
+                Microsoft.PowerShell.Utility\Write-Host -NoNewline $env:AUTOVENV_PROMPT
+            }
+        } else {
+            $__autovenv_same = $global:__autovenv_ready -and $PWD.Path -ceq $global:__autovenv_where
+            if ($__autovenv_same) {
+                $__autovenv_i = 0
+                foreach ($__autovenv_n in $global:__autovenv_qn) {
+                    if ([System.Environment]::GetEnvironmentVariable($__autovenv_n) -cne $global:__autovenv_qv[$__autovenv_i]) {
+                        $__autovenv_same = $false
+                        break
+                    }
+                    $__autovenv_i++
+                }
+            }
+            if ($__autovenv_same -and $global:__autovenv_loc) {
+                if ([System.IO.Directory]::Exists($global:__autovenv_loc)) {
+                    foreach ($__autovenv_n in $global:__autovenv_w) {
+                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -gt $global:__autovenv_t) {
+                            $__autovenv_same = $false
+                            break
+                        }
+                    }
+                } else {
+                    $__autovenv_same = $false
+                }
+            }
+            if (-not $__autovenv_same) {
+                $null = __autovenv_safe_hook
+            } elseif (-not $global:__autovenv_own_deactivate -and $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) {
+                # A child pwsh, or our deactivate was removed: define it again.
+                $null = __autovenv_decorate
+            }
+            if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -and -not [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV_DISABLE_PROMPT')) {
+                $__autovenv_n = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PROMPT')
+                if ($__autovenv_n) {
+                    if ($__autovenv_n -cne $global:__autovenv_praw) {
+                        # Inherited, or changed behind our back: one holding control characters (an
+                        # escape sequence) is not shown at all, as in the other shells.
+                        $global:__autovenv_pshow = $__autovenv_n
+                        if ($global:__autovenv_unprintable.IsMatch($__autovenv_n)) { $global:__autovenv_pshow = '' }
+                        $global:__autovenv_praw = $__autovenv_n
+                    }
+                    if ($global:__autovenv_pshow) { try { $Host.UI.Write($global:__autovenv_pshow) } catch { } }
+                }
+            }
         }
         $__autovenv_orig = $global:__autovenv_orig_prompt
         if ($null -eq $__autovenv_orig) {
@@ -495,16 +772,18 @@ $global:__autovenv_prompt = {
     }
 }
 
+# Loaded again, the new wrapper takes the place of the old one and wraps the same prompt: the hook and the
+# LocationChangedAction fallback tell ours by identity.
 if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) {
     $global:__autovenv_orig_prompt = ${function:prompt}
-    ${function:global:prompt} = $global:__autovenv_prompt
 }
+${function:global:prompt} = $global:__autovenv_prompt
 
 if (-not $global:__autovenv_clm -and $null -ne $ExecutionContext.InvokeCommand.PSObject.Properties['LocationChangedAction']) {
     if (-not (Microsoft.PowerShell.Utility\Get-Variable -Name __autovenv_on_location -Scope Global -ErrorAction Ignore)) {
         $global:__autovenv_on_location = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
             param($source, $change)
-            if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) { $null = __autovenv_safe_hook }
+            if (-not [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt)) { $null = __autovenv_safe_hook }
         }
         $ExecutionContext.InvokeCommand.LocationChangedAction = [System.Delegate]::Combine(
             $ExecutionContext.InvokeCommand.LocationChangedAction, $global:__autovenv_on_location)

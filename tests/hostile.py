@@ -11,6 +11,9 @@ PIECES = [
     "& touch CANARY", "| touch CANARY", "\ntouch CANARY\n", "'; touch CANARY; '", '"; touch CANARY; "',
     "$'\\x27'; touch CANARY", "(touch CANARY)", "%n%s%(x.y.z)", "!!", "!-1", "${HOME}", "$((1+1))",
     "\\x41", "\\X41", "\\'", "\\\n", "-n", "--", "-e", "a", "0",
+    # PowerShell's: the curly quotes it reads as quotes, its escapes, expressions and subexpressions.
+    "\u2018", "\u2019", "\u201a", "\u201b", "\u201c", "\u201d", "\u201e", "`n", "`$", "@(", "$env:HOME",
+    "';calc;'", "'+(touch CANARY)+'", "\u2019;touch CANARY;\u2018", "[char]0x41", "$null", "--%",
 ]  # fmt: skip
 
 

@@ -407,8 +407,12 @@ def policy_step(
     """After the profile edit: explain a blocking execution policy; with ``fix``, change CurrentUser only."""
     from autovenv import doctor
 
+    if not windows:
+        if fix:  # Set-ExecutionPolicy itself says "not supported on this platform"
+            out("autovenv: PowerShell does not enforce execution policies on this system; nothing to change")
+        return 0
     exe = exe or powershell_exe()
-    if exe is None or not windows:
+    if exe is None:
         return 0
     probe = doctor.probe_powershell(exe)
     if probe is None or not probe.policies:

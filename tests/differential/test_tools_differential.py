@@ -123,6 +123,9 @@ def _set_case(shell: str, case: tool_world.Case) -> str:
     return "; ".join(lines)
 
 
+# Not yet in PowerShell: these two type bash-family command lines, and PowerShell's poetry-default case
+# has not been worked through (its scenarios elsewhere run in every shell).
+@pytest.mark.parametrize("shell_name", ["bash", "zsh", "fish"], indirect=True)
 def test_shells_activate_each_tools_env(world: World, tools: ToolWorld) -> None:
     """Every case, one after the other in one real interactive shell: enter, a subdirectory, leave."""
     cases = tools.all()
@@ -190,6 +193,9 @@ def test_no_tool_is_ever_run_on_a_cd(world: World, tools: ToolWorld) -> None:
     assert any(p.endswith(("python", "python3")) or "python3." in p for p in programs)  # the traced starts
 
 
+# Not yet in PowerShell: these two type bash-family command lines, and PowerShell's poetry-default case
+# has not been worked through (its scenarios elsewhere run in every shell).
+@pytest.mark.parametrize("shell_name", ["bash", "zsh", "fish"], indirect=True)
 def test_poetry_env_use_inside_the_project_is_picked_up_at_the_next_prompt(
     world: World, tmp_path: pathlib.Path
 ) -> None:

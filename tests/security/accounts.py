@@ -125,7 +125,7 @@ class VictimShell(InteractiveShell):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def _command(self, binary: str) -> list[str]:
-        return self.account.command([binary, "-i"])
+        return self.account.command(super()._command(binary))
 
     def _spawn(self, binary: str, env: dict[str, str], cwd: pathlib.Path) -> None:
         for path in (

@@ -40,7 +40,8 @@ PACKAGES = (
     "typing_extensions",
     "tomli",
 )
-#: The commands an attacker plants in every fake bin/, and the victim's probe runs after each visit.
+#: The commands an attacker plants in every fake bin/, and the victim's probe runs after each visit (the
+#: same line in PowerShell, which has no `ls` alias on Linux and macOS: it runs the program too).
 PLANTED = ("ls", "git", "python", "python3", "pip", "cat", "uv")
 PROBE = (
     "ls >/dev/null 2>&1; git --version >/dev/null 2>&1; python -c pass 2>/dev/null; "
@@ -232,6 +233,9 @@ def shlex_quote(value: str) -> str:
 
 def rc_for(shell: str, hook_line: str | None = None) -> str:
     """The victim's rc file: a plain prompt and their hook line (by default the documented plain one)."""
+    if shell == "pwsh":  # the README's profile line
+        line = hook_line or "Invoke-Expression (& autovenv hook pwsh | Out-String)"
+        return f"function prompt {{ '{PROMPT}' }}\n{line}\n"
     if shell == "fish":
         line = hook_line or "autovenv hook fish | source"
         return f"set -g fish_greeting\nfunction fish_prompt; printf '%s' '{PROMPT}'; end\n{line}\n"

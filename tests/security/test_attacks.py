@@ -16,9 +16,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from autovenv import display
 from tests.security.accounts import VictimShell
 from tests.security.conftest import PROBE, Lab, Shells
 from tests.security.scene import ATTACKS, Scene
+from tests.shells.conftest import noop, which
 from tests.shells.pty_shell import quote
 
 pytestmark = pytest.mark.shell
@@ -55,7 +57,12 @@ def test_attack_reaches_nothing(lab: Lab, scene: Scene, victim: VictimShell, att
     lines = out.splitlines()
     assert len(lines) == 1 and lines[0].startswith("autovenv: not activating "), out
     assert out.isprintable() or (out.endswith("\n") and out[:-1].isprintable())
-    assert b"\x1b" not in victim.last_raw.replace(b"\x1b[?2004h", b"").replace(b"\x1b[?2004l", b"")
+    # What the line editors send themselves: bracketed paste on and off, PSReadLine's cursor query.
+    own = (b"\x1b[?2004h", b"\x1b[?2004l", b"\x1b[6n")
+    raw = victim.last_raw
+    for sequence in own:
+        raw = raw.replace(sequence, b"")
+    assert b"\x1b" not in raw
     assert victim.run("echo still-working") == "still-working\n"
 
 
@@ -71,7 +78,7 @@ def test_a_swapped_link_changes_nothing(lab: Lab, scene: Scene, victim: VictimSh
         link.unlink()
         link.symlink_to(scene.swap_to)
         os.lchown(link, lab.attacker.uid, lab.attacker.gid)
-        victim.run(":")
+        victim.run(noop(victim.shell))
         unharmed(lab, victim)
         victim.cd(lab.victim.home)
         victim.cd(project)
@@ -134,7 +141,7 @@ def test_an_allowed_committed_venv_blocks_again_when_a_pull_adds_to_its_bin(
     )
     out = victim.run("autovenv allow")
     assert f"autovenv: allowed {repo}/.venv\n" in out and "autovenv: activated .venv (Python " in out
-    assert victim.run("command -v python").strip() == f"{repo}/.venv/bin/python"
+    assert victim.run(which(shell_name, "python")).strip() == f"{repo}/.venv/bin/python"
     out = victim.run(f"git pull -q {quote(shell_name, str(upstream))} main")
     assert out.endswith(
         "autovenv: not activating .venv: its bin/ changed since you allowed it (new or changed: ls); "
@@ -154,7 +161,8 @@ def test_the_lock_hint_names_a_hostile_file_as_one_word(
     name = "requirements$(touch PWNED);'\"`touch PWNED2`.txt"
     lab.as_victim(["sh", "-c", 'printf "six==1.16.0\\n" > "$0"', str(project / name)])
     out = victim.cd(project)
-    lead = f"autovenv: {name}: six 1.16.0 pinned, not installed; run: uv pip install -r "
+    flag = display.word("-r", shell_name)  # in PowerShell quoted: it starts with neither a letter nor / . _
+    lead = f"autovenv: {name}: six 1.16.0 pinned, not installed; run: uv pip install {flag} "
     hint = next(line for line in out.splitlines() if line.startswith(lead))
     word = hint[len(lead) :]
     assert victim.run(f"printf '%s\\n' {word}") == name + "\n"
@@ -173,12 +181,12 @@ def test_prompts_from_files_reach_the_terminal_as_text(
     out = victim.cd(project)
     assert out.startswith("autovenv: activated .venv"), out
     for _ in range(2):
-        raw = victim.last_raw + victim.run(":").encode() + victim.last_raw
+        raw = victim.last_raw + victim.run(noop(victim.shell)).encode() + victim.last_raw
         assert b"\x1b]0;PWNED" not in raw and b"]0;PWNED" in raw
         config = project / ".autovenv.toml"
         config.write_text('prompt = "p\\u001b]0;PWNED\\u0007"\n')
         lab.victim.own(config)
-        victim.run(":")
+        victim.run(noop(victim.shell))
 
 
 def test_git_is_never_run_on_a_visit(lab: Lab, scene: Scene, victim: VictimShell) -> None:

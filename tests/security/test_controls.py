@@ -11,6 +11,7 @@ import pytest
 from tests.security.accounts import VictimShell
 from tests.security.conftest import Lab, Shells
 from tests.security.scene import CONTROLS, Scene
+from tests.shells.conftest import which
 
 pytestmark = pytest.mark.shell
 
@@ -36,7 +37,7 @@ def test_the_victims_own_venv_activates_with_no_allow(
     env = victim.env()
     assert env["VIRTUAL_ENV"] == os.fsencode(project / ".venv")
     assert env["PATH"].split(b":")[0] == os.fsencode(project / ".venv" / "bin")
-    assert victim.run("command -v python").strip() == f"{project}/.venv/bin/python"
+    assert victim.run(which(victim.shell, "python")).strip() == f"{project}/.venv/bin/python"
     prefix = victim.run("python -c 'import sys; print(sys.prefix)'").strip()
     assert prefix == str(project / ".venv")
     assert victim.cd(lab.victim.home) == "autovenv: deactivated\n"

@@ -23,6 +23,7 @@ from autovenv.dirs import mirror_path
 from tests.security.accounts import VictimShell
 from tests.security.conftest import PROBE, SHELLS, Lab, Shells, rc_for
 from tests.security.scene import Scene, root_git
+from tests.shells.conftest import noop
 from tests.shells.pty_shell import quote
 
 pytestmark = pytest.mark.shell
@@ -68,6 +69,8 @@ def install_sh_launcher(lab: Lab) -> pathlib.Path:
 
 def launcher_rc(shell: str, launcher: pathlib.Path) -> str:
     exe = quote(shell, str(launcher))
+    if shell == "pwsh":
+        return rc_for(shell, f"Invoke-Expression (& {exe} hook pwsh | Out-String)")
     return rc_for(shell, f"{exe} hook fish | source" if shell == "fish" else f'eval "$({exe} hook {shell})"')
 
 
@@ -152,7 +155,7 @@ def test_a_relative_cache_location_in_a_checkout_is_ignored(
     sh = shells.get(
         shell_name, f"relative-{line}", rc=rc, cwd=clone, XDG_CACHE_HOME="cache", AUTOVENV_CACHE_DIR="x"
     )
-    sh.run(":")
+    sh.run(noop(shell_name))
     assert lab.markers_left() == [], sh.startup_output
     visit_and_probe(lab, sh, victim_project(lab, scene))
 
@@ -227,10 +230,10 @@ def test_an_inherited_state_built_to_run_code_runs_nothing(
     )
     project = victim_project(lab, scene)
     raw = sh.last_raw
-    sh.run(":")
+    sh.run(noop(shell_name))
     raw += sh.last_raw
     visit_and_probe(lab, sh, project)
-    sh.run(":")
+    sh.run(noop(shell_name))
     raw += sh.last_raw
     assert b"\x1b]0;PWNED" not in raw
     assert lab.markers_left() == []

@@ -2,7 +2,11 @@
 
 Every scenario runs in every shell listed in ``shell_list.SHELLS`` (adding a shell = adding it there,
 plus its adapter and template). A shell that is not installed is skipped with a reason locally; under
-``CI=true`` it is an error, because CI installs them all.
+``CI=true`` it is an error, because CI installs them all. PowerShell is ``pwsh`` on PATH or the file
+``AUTOVENV_TEST_PWSH`` names (``.ci/run`` points it at the PowerShell 7 kept beside the repository).
+
+Commands that are spelled differently in PowerShell have helpers here (``noop``, ``setenv``, ``unsetenv``,
+``invoke``, ``child_shell``, ``source_activate``, ``which``), so a scenario reads the same for every shell.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.shells.pty_shell import InteractiveShell, quote
+from tests.shells.pty_shell import InteractiveShell, pwsh_home, quote
 from tests.shells.shell_list import SHELLS, SYSTEM_PATH, find_shell
 
 BASE_PATH = SYSTEM_PATH
@@ -41,7 +45,14 @@ def autovenv_command() -> str:
 def hook_rc(shell: str, before: str = "", after: str = "") -> str:
     """The user's rc file: a plain prompt, anything the scenario needs, and the documented hook line."""
     exe = quote(shell, autovenv_command())
-    if shell == "fish":
+    if shell == "pwsh":  # the README's profile line, with the command by its path
+        lines = [
+            f"function prompt {{ '{PROMPT}' }}",
+            before,
+            f"Invoke-Expression (& {exe} hook pwsh | Out-String)",
+            after,
+        ]
+    elif shell == "fish":
         lines = [
             "set -g fish_greeting",
             f"function fish_prompt; printf '%s' '{PROMPT}'; end",
@@ -79,8 +90,17 @@ class World:
         self.home.mkdir()
         self.projects = root / "projects"
         self.projects.mkdir()
+        #: The PATH the shell starts with and keeps: PowerShell puts its own folder first unless it is.
+        self.path = BASE_PATH
+        #: What a child shell puts in front of the PATH it inherits (PowerShell: its folder, again).
+        self.child_prefix = ""
+        if shell == "pwsh":
+            binary = find_shell(shell)
+            assert binary is not None
+            self.child_prefix = pwsh_home(binary) + ":"
+            self.path = self.child_prefix + BASE_PATH
         self.env = {
-            "PATH": BASE_PATH,
+            "PATH": self.path,
             "PYENV_ROOT": str(PYENV_ROOT),
             "XDG_CACHE_HOME": str(self.home / ".cache"),
             "XDG_DATA_HOME": str(self.home / ".local" / "share"),
@@ -91,7 +111,18 @@ class World:
             # deadline itself has its own test, which sets it back.
             "AUTOVENV_TIMEOUT_MS": "10000",
         }
+        if os.environ.get("TMPDIR"):
+            # The session's sandbox (tests/conftest.py): where a hook without a usable cache keeps its
+            # stamps, and where PowerShell unpacks itself, never the real /tmp.
+            self.env["TMPDIR"] = os.environ["TMPDIR"]
         self._open: list[InteractiveShell] = []
+
+    def child_path(self, path: str) -> str:
+        """The PATH a child shell has at its first prompt, given its parent's: PowerShell puts its own
+        folder in front of it unless it stands first already."""
+        if self.child_prefix and not path.startswith(self.child_prefix):
+            return self.child_prefix + path
+        return path
 
     def start(self, before: str = "", after: str = "", env: dict[str, str] | None = None) -> InteractiveShell:
         session = InteractiveShell(
@@ -120,8 +151,15 @@ def shell_name(request: pytest.FixtureRequest) -> str:
     if find_shell(name) is None:
         if os.environ.get("CI"):
             pytest.fail(f"{name} is not installed, and CI must run every shell")
-        pytest.skip(f"{name} is not installed (apt-get install {name})")
+        pytest.skip(not_installed(name))
     return name
+
+
+def not_installed(name: str) -> str:
+    """Why a shell's tests are skipped here, and what would run them."""
+    if name == "pwsh":
+        return "PowerShell is not installed (pwsh on PATH, or set AUTOVENV_TEST_PWSH to its path)"
+    return f"{name} is not installed (apt-get install {name})"
 
 
 @pytest.fixture
@@ -134,9 +172,67 @@ def world(shell_name: str, tmp_path: pathlib.Path) -> Iterator[World]:
 
 
 def shown_prompt(sh: InteractiveShell) -> str:
-    """The prompt as the user sees it (PS1 after the shell's own prompt expansion)."""
+    """The prompt as the user sees it (PS1 after the shell's own prompt expansion; PowerShell's as drawn
+    after a command that does nothing)."""
+    if sh.shell == "pwsh":
+        sh.run("$null")
+        return sh.last_prompt
     if sh.shell == "fish":
         return sh.run("fish_prompt; echo")[:-1]
     if sh.shell == "bash":
         return sh.run("printf '%s\\n' \"${PS1@P}\"")[:-1]
     return sh.run('print -r -- "${(%)PS1}"')[:-1]
+
+
+# ---------------------------------------------------------------------------------------- spellings
+
+
+def noop(shell: str) -> str:
+    """A command that does nothing (the prompt after it runs the hook)."""
+    return "$null" if shell == "pwsh" else ":"
+
+
+def setenv(shell: str, name: str, value: str) -> str:
+    """Set and export an environment variable."""
+    if shell == "pwsh":
+        return f"$env:{name} = {quote(shell, value)}"
+    if shell == "fish":
+        return f"set -gx {name} {quote(shell, value)}"
+    return f"export {name}={quote(shell, value)}"
+
+
+def unsetenv(shell: str, name: str) -> str:
+    if shell == "pwsh":
+        return f"Remove-Item -LiteralPath Env:{name}"
+    return ("set -e " if shell == "fish" else "unset ") + name
+
+
+def invoke(shell: str, program: str | os.PathLike[str]) -> str:
+    """The start of a command line that runs ``program`` by its path (PowerShell needs ``&`` for that)."""
+    word = quote(shell, os.fspath(program))
+    return f"& {word}" if shell == "pwsh" else word
+
+
+def child_shell(shell: str) -> str:
+    """A command starting an interactive child of the same shell, which reads the same rc file."""
+    if shell == "pwsh":
+        binary = find_shell("pwsh")
+        assert binary is not None
+        return f"& {quote(shell, binary)} -NoLogo"
+    return shell
+
+
+def source_activate(shell: str, venv: str | os.PathLike[str]) -> str:
+    """Activate a venv by hand with its own script, as users do out of habit."""
+    bin_dir = pathlib.Path(venv) / "bin"
+    if shell == "pwsh":
+        return f". {quote(shell, str(bin_dir / 'Activate.ps1'))}"
+    script = "activate.fish" if shell == "fish" else "activate"
+    return f"source {quote(shell, str(bin_dir / script))}"
+
+
+def which(shell: str, name: str) -> str:
+    """A command printing the path a command name runs (``command -v``)."""
+    if shell == "pwsh":
+        return f"(Get-Command -CommandType Application -Name {name} | Select-Object -First 1).Source"
+    return f"command -v {name}"

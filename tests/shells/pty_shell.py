@@ -1,4 +1,4 @@
-"""Drive real interactive bash, zsh and fish sessions through a pseudo-terminal.
+"""Drive real interactive bash, zsh, fish and PowerShell sessions through a pseudo-terminal.
 
 Why this exists: autovenv's hooks only do their job inside an *interactive* shell, between commands
 (bash ``PROMPT_COMMAND``, zsh ``precmd``, fish ``fish_prompt`` events).  ``bash -c`` never runs them, so
@@ -31,6 +31,29 @@ Limitations, by design:
 * Escape sequences are removed from results; ``last_raw`` keeps the bytes.
 * fish's prompt is found from how fish paints it, not from its text (calling ``fish_prompt`` again
   would run user code an extra time); a fish prompt containing a carriage return confuses that.
+
+PowerShell (``pwsh``) is driven differently, because its line editor is not like the others:
+
+* .NET keeps the terminal in raw mode all the time (not only at the prompt), so the terminal mode says
+  nothing, and it reads type-ahead greedily into its own buffer, so a marker typed behind a command that
+  starts a child ``pwsh`` would be read by the parent, never by the child.  Instead the harness writes a
+  second profile, ``profile.ps1`` (CurrentUserAllHosts: PowerShell runs it before the user's
+  ``Microsoft.PowerShell_profile.ps1``, which holds the rc text), that wraps ``PSConsoleHostReadLine``,
+  PSReadLine's entry point: each time PSReadLine is about to read a line it prints an invisible OSC
+  sequence carrying ``$?`` and ``$LASTEXITCODE``.  That sequence is both "idle at the prompt" and the
+  status, so a command is typed only after it, and nothing is typed ahead.  ``last_status`` is 0 when
+  ``$?`` was true, else ``$LASTEXITCODE`` when it is a non-zero number, else 1.
+* PSReadLine asks the terminal where the cursor is (``ESC[6n``) and waits for ``ESC[row;colR``; the
+  harness answers from what it has seen printed on the current row.
+* Enter is ``\r``; PSReadLine repaints the whole line at every key (TERM=dumb has no cursor motions), so
+  the command's output starts after the first newline, not after a clean echo.
+* PowerShell starts every prompt on a fresh row (it adds a newline after output that lacks one), so the
+  last row before the OSC sequence is the prompt (kept as ``last_prompt``) and everything above it is
+  the output.  Output without a final newline therefore comes back with one, as a user sees it; a
+  prompt of several rows (or one showing a path with a newline) leaves all but its last in the output.
+* Strings are UTF-16: :func:`quote` refuses bytes that are not UTF-8, which no PowerShell command can
+  name.  Predictions and history saving are turned off in the harness profile, so what a test typed
+  earlier never shows up as a grey suggestion and no test writes a history file.
 """
 
 from __future__ import annotations
@@ -38,6 +61,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import functools
 import os
 import pathlib
 import re
@@ -78,7 +102,29 @@ _INDICATOR_RE = {
     "bash": None,
     "zsh": re.compile(b"[%%#] {%d,%d}\r \r" % (COLUMNS - 3, COLUMNS)),
     "fish": re.compile("⏎ {%d,%d}\r⏎ \r".encode() % (COLUMNS - 3, COLUMNS)),
+    "pwsh": None,
 }
+#: What the harness profile prints each time PSReadLine starts reading a line: ``$?`` and ``$LASTEXITCODE``.
+_PWSH_READY_RE = re.compile(rb"\x1b\]9999;autovenv-pty;(True|False);([^\x07\x1b]*)\x07")
+#: A terminal's cursor position request (PSReadLine and .NET send it), answered by the harness.
+_CURSOR_QUERY = b"\x1b[6n"
+#: Runs before the user's profile in every PowerShell the harness starts, child ``pwsh`` included.
+_PWSH_HARNESS_PROFILE = """\
+# Written by the test harness (tests/shells/pty_shell.py); the user's profile is the other file.
+if (Microsoft.PowerShell.Core\\Get-Module PSReadLine) {
+    Set-PSReadLineOption -PredictionSource None -HistorySaveStyle SaveNothing
+}
+function global:PSConsoleHostReadLine {
+    $__pty_ok = $?
+    Microsoft.PowerShell.Core\\Set-StrictMode -Off
+    $__pty_code = $global:LASTEXITCODE
+    # Ask where the cursor is now, so that no position request is pending when the harness types.
+    $null = [System.Console]::CursorLeft
+    $__pty_text = ']9999;autovenv-pty;' + $__pty_ok + ';' + $__pty_code
+    [System.Console]::Write([string][char]27 + $__pty_text + [string][char]7)
+    [Microsoft.PowerShell.PSConsoleReadLine]::ReadLine($Host.Runspace, $ExecutionContext, $__pty_ok)
+}
+"""
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
 
@@ -92,6 +138,25 @@ class ShellTimeoutError(ShellError, TimeoutError):
 
 class ShellExitedError(ShellError):
     """The shell process went away while the harness was waiting for it."""
+
+
+@functools.cache
+def pwsh_home(binary: str) -> str:
+    """``$PSHOME`` of a PowerShell: at start-up pwsh puts it in front of PATH unless it is first already,
+    so a test that compares PATH starts PowerShell with it in front."""
+    result = subprocess.run(
+        [binary, "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", "[Console]::Out.Write($PSHOME)"],
+        capture_output=True,
+        env={"PATH": DEFAULT_PATH, "HOME": tempfile.gettempdir(), "LANG": "C.UTF-8", **_pwsh_tmpdir()},
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.decode("utf-8", "surrogateescape")
+
+
+def _pwsh_tmpdir() -> dict[str, str]:
+    """The test run's TMPDIR, if any: where the bundled PowerShell unpacks itself (its $PSHOME)."""
+    return {"TMPDIR": os.environ["TMPDIR"]} if os.environ.get("TMPDIR") else {}
 
 
 def _as_bytes(value: StrPath) -> bytes:
@@ -116,7 +181,28 @@ def quote(shell: str, value: StrPath) -> str:
         return "$'" + "".join(chr(b) if b in _LITERAL_BYTES else f"\\x{b:02x}" for b in data) + "'"
     if shell == "fish":
         return _quote_fish(data)
+    if shell == "pwsh":
+        return _quote_pwsh(data)
     raise ValueError(f"unsupported shell {shell!r}; expected one of {SHELLS}")
+
+
+def _quote_pwsh(data: bytes) -> str:
+    """PowerShell literal: a double-quoted string of printable ASCII, ``"``/backtick/``$`` escaped with a
+    backtick, everything else as `` `u{XXXX} `` (PowerShell 6+), the curly quotes PowerShell also takes
+    for quotes included.  Written independently of autovenv's own quoting, which it checks."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("PowerShell strings are UTF-16: bytes that are not UTF-8 cannot be typed") from None
+    out = []
+    for char in text:
+        if char in '"`$':
+            out.append("`" + char)
+        elif 0x20 <= ord(char) < 0x7F:
+            out.append(char)
+        else:
+            out.append(f"`u{{{ord(char):X}}}")
+    return '"' + "".join(out) + '"'
 
 
 def _quote_fish(data: bytes) -> str:
@@ -195,7 +281,7 @@ class InteractiveShell:
     """One real interactive shell on a pseudo-terminal, with a fake HOME holding its startup file.
 
     Attributes:
-        shell: "bash", "zsh" or "fish".
+        shell: "bash", "zsh", "fish" or "pwsh".
         home: the fake HOME (the caller owns it; it is not deleted).
         transcript: every byte the terminal received since start, unprocessed (for debugging).
         startup_output: what was printed before the first prompt (rc output, first hook run), cleaned
@@ -203,6 +289,8 @@ class InteractiveShell:
         last_status: exit status reported by the last :meth:`run` (None before the first one).
         last_raw: the unprocessed bytes behind the last :meth:`run` result (from just after the
             command's echo to the end of the marker line's echo), for debugging and escape-sequence checks.
+        last_prompt: pwsh only: the prompt PowerShell drew after the last command, as the user saw it
+            (escape sequences removed); the other shells' prompts are read with their own expansion.
     """
 
     def __init__(
@@ -225,7 +313,10 @@ class InteractiveShell:
         self.startup_output = ""
         self.last_status: int | None = None
         self.last_raw = b""
+        self.last_prompt = ""
         self._buf = bytearray()
+        self._queries_seen = 0  # pwsh: cursor position requests answered so far (in the transcript)
+        self._idle = False  # pwsh: its line editor announced that it reads a line, nothing typed since
         self._eof = False
         self._usable = True
         self._closed = False
@@ -233,8 +324,8 @@ class InteractiveShell:
         self._proc: subprocess.Popen[bytes] | None = None
         self._private = pathlib.Path(tempfile.mkdtemp(prefix="pty-shell-"))
         try:
-            self._write_rc(rc)
             full_env = self._build_env(env)
+            self._write_rc(rc, full_env)
             self._skip_fish_background_job(full_env)
             self._spawn(binary, full_env, pathlib.Path(cwd) if cwd else self.home)
             self.startup_output = self._converse(None, timeout, "the first prompt")
@@ -244,9 +335,15 @@ class InteractiveShell:
 
     # -- setup ---------------------------------------------------------------------------------------
 
-    def _write_rc(self, rc: str) -> None:
+    def _write_rc(self, rc: str, env: Mapping[str, str]) -> None:
         """Put ``rc`` where this shell looks for the user's interactive startup file."""
-        if self.shell == "bash":
+        if self.shell == "pwsh":
+            # $PROFILE; the harness's own profile.ps1 beside it runs first (see the module docstring).
+            config = pathlib.Path(env.get("XDG_CONFIG_HOME") or self.home / ".config") / "powershell"
+            config.mkdir(parents=True, exist_ok=True)
+            (config / "profile.ps1").write_text(_PWSH_HARNESS_PROFILE, encoding="utf-8")
+            target = config / "Microsoft.PowerShell_profile.ps1"
+        elif self.shell == "bash":
             target = self.home / ".bashrc"
         elif self.shell == "zsh":
             target = self.home / ".zshrc"  # its existence also keeps zsh-newuser-install quiet
@@ -275,13 +372,18 @@ class InteractiveShell:
         """Minimal, deterministic environment: nothing leaks in from the test runner's own session.
 
         TERM=dumb keeps the line editors from emitting cursor motions (bash and zsh also work with
-        xterm; fish does not).  LANG=C.UTF-8 so non-ASCII text is echoed as is.
+        xterm; fish does not).  LANG=C.UTF-8 so non-ASCII text is echoed as is.  PowerShell is told not
+        to phone home or look for updates, as every CI set-up of it does, and keeps the test run's TMPDIR
+        (a PowerShell that unpacks itself on first use does that there: see ``pwsh_home``).
         """
         env = {"HOME": str(self.home), "PATH": DEFAULT_PATH, "TERM": "dumb", "LANG": "C.UTF-8"}
         if self.shell == "zsh":
             env["ZDOTDIR"] = str(self.home)
         elif self.shell == "fish":
             env["XDG_CONFIG_HOME"] = str(self.home / ".config")
+        elif self.shell == "pwsh":
+            env.update(POWERSHELL_TELEMETRY_OPTOUT="1", POWERSHELL_UPDATECHECK="Off", DOTNET_NOLOGO="1")
+            env.update(_pwsh_tmpdir())
         env.update(extra or {})
         if self.shell == "fish" and env["TERM"] != "dumb":
             # On a capable terminal fish redraws with cursor motions instead of plain rows.
@@ -290,6 +392,8 @@ class InteractiveShell:
 
     def _command(self, binary: str) -> list[str]:
         """The command line that starts the interactive shell (a subclass may wrap it)."""
+        if self.shell == "pwsh":
+            return [binary, "-NoLogo"]  # interactive on a terminal; the banner is not what tests look at
         return [binary, "-i"]
 
     def _spawn(self, binary: str, env: dict[str, str], cwd: pathlib.Path) -> None:
@@ -331,6 +435,23 @@ class InteractiveShell:
             self._eof = True
         self.transcript += chunk
         self._buf += chunk
+        if self.shell == "pwsh":
+            self._answer_cursor_queries()
+
+    def _answer_cursor_queries(self) -> None:
+        """Answer every new ``ESC[6n`` with where the cursor is: the row count and the text since the
+        last line break (escape sequences do not move it with TERM=dumb)."""
+        found = self.transcript.count(_CURSOR_QUERY)
+        while self._queries_seen < found:
+            self._queries_seen += 1
+            at = -1
+            for _ in range(self._queries_seen):
+                at = self.transcript.find(_CURSOR_QUERY, at + 1)
+            before = bytes(self.transcript[:at])
+            row_start = max(before.rfind(b"\n"), before.rfind(b"\r")) + 1
+            column = len(_strip_escapes(before[row_start:]).decode("utf-8", "replace"))
+            row = min(before.count(b"\n") + 1, ROWS)
+            os.write(self._fd, b"\x1b[%d;%dR" % (row, column + 1))
 
     def _alive(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
@@ -353,7 +474,11 @@ class InteractiveShell:
         return f"{message} ({self.shell}, {status}); transcript tail:\n{_tail(self.transcript)}"
 
     def _at_prompt(self) -> bool:
-        """True while a line editor is reading input: it has switched canonical mode and echo off."""
+        """True while a line editor is reading input: it has switched canonical mode and echo off.
+
+        PowerShell: .NET keeps raw mode on all the time, so only its announcement counts (``_idle``)."""
+        if self.shell == "pwsh":
+            return self._idle
         lflag = termios.tcgetattr(self._fd)[3]
         return not lflag & (termios.ICANON | termios.ECHO)
 
@@ -374,6 +499,8 @@ class InteractiveShell:
         encoded = _validate_command(cmd) if cmd is not None else None
         if not self._usable:
             raise ShellError(self._describe("shell is closed, or unusable after an earlier failure"))
+        if self.shell == "pwsh":
+            return self._converse_pwsh(encoded, timeout, what)
         deadline = time.monotonic() + timeout
         self._wait_until(self._at_prompt, deadline, f"the prompt before {what}")
         marker, token = self._new_marker()
@@ -390,6 +517,44 @@ class InteractiveShell:
         self.last_status = status
         self.last_raw = data[self._output_start(data, encoded, sent_at) :]
         return self._clean(self.last_raw, prompt, marker.lstrip(b"\x15"))
+
+    def _converse_pwsh(self, encoded: bytes | None, timeout: float, what: str) -> str:
+        """PowerShell: type ``encoded`` + Enter only when its line editor announced itself, then wait for
+        the next announcement (see the module docstring); None waits for the first prompt."""
+        deadline = time.monotonic() + timeout
+        if encoded is not None:
+            self._wait_until(lambda: self._idle, deadline, f"the prompt before {what}")
+            self._idle = False
+            os.write(self._fd, encoded + b"\r")
+        sent_at = len(self._buf)
+        found: list[re.Match[bytes]] = []
+
+        def announced() -> bool:
+            match = _PWSH_READY_RE.search(self._buf, sent_at)
+            if match:
+                found.append(match)
+            return match is not None
+
+        self._wait_until(announced, deadline, what)
+        ready = found[0]
+        succeeded, code = ready.group(1) == b"True", ready.group(2).decode("ascii", "replace")
+        data = bytes(self._buf[: ready.start()])
+        del self._buf[: ready.end()]
+        self._idle = True
+        if succeeded:
+            self.last_status = 0
+        else:
+            self.last_status = int(code) if code.lstrip("-").isdigit() and int(code) != 0 else 1
+        start = 0
+        if encoded is not None:
+            enter = data.find(b"\n", sent_at)  # PSReadLine repaints the line, then Enter moves down
+            start = enter + 1 if enter >= 0 else len(data)
+        self.last_raw = data[start:]
+        text = re.sub(rb"\r+\n", b"\n", _strip_escapes(self.last_raw))
+        row = text.rfind(b"\n") + 1  # PowerShell draws every prompt on a row of its own
+        self.last_prompt = re.sub(rb"^.*\r", b"", text[row:]).decode("utf-8", "surrogateescape")
+        out = re.sub(rb"(?m)^[^\n]*\r(?=[^\n])", b"", text[:row])  # what a carriage return overwrote
+        return out.decode("utf-8", "surrogateescape")
 
     def _new_marker(self) -> tuple[bytes, bytes]:
         token = uuid.uuid4().hex
@@ -476,6 +641,8 @@ class InteractiveShell:
     def cd(self, path: StrPath, timeout: float = 10.0) -> str:
         """``cd`` into ``path`` (any bytes) via :func:`quote`; returns :meth:`run`'s output (hook lines)."""
         data = _as_bytes(path)
+        if self.shell == "pwsh":  # -LiteralPath: `[`, `*` and `?` are wildcards to plain `cd`
+            return self.run(f"cd -LiteralPath {quote(self.shell, data)}", timeout)
         if data.startswith(b"-"):
             data = b"./" + data  # never let a name be taken for an option
         return self.run(f"cd {quote(self.shell, data)}", timeout)
@@ -487,8 +654,12 @@ class InteractiveShell:
         receives whatever ``_`` the shell sets.  Does not change ``last_status``.
         """
         target = self._private / "env"
-        redirect = ">" if self.shell == "fish" else ">|"
-        self._helper(f"command env -0 {redirect} {quote(self.shell, os.fsencode(target))}", timeout)
+        if self.shell == "pwsh":  # PowerShell 7.4+ keeps a native command's bytes redirected to a file
+            env_binary = quote(self.shell, shutil.which("env", path=_SEARCH_PATH) or "/usr/bin/env")
+            self._helper(f"& {env_binary} -0 > {quote(self.shell, os.fsencode(target))}", timeout)
+        else:
+            redirect = ">" if self.shell == "fish" else ">|"
+            self._helper(f"command env -0 {redirect} {quote(self.shell, os.fsencode(target))}", timeout)
         result: dict[str, bytes] = {}
         for entry in target.read_bytes().split(b"\0"):
             if entry:
@@ -510,6 +681,10 @@ class InteractiveShell:
         quoted = quote(self.shell, os.fsencode(target))
         if self.shell == "fish":
             cmd = f"builtin printf '%s%s' (set -q {name}; and echo S) \"${name}\" > {quoted}"
+        elif self.shell == "pwsh":
+            variables = "$ExecutionContext.SessionState.PSVariable"
+            value = f"$(if ({variables}.Get('{name}')) {{ 'S' + [string]{variables}.GetValue('{name}') }})"
+            cmd = f"[System.IO.File]::WriteAllText({quoted}, [string]{value})"
         else:
             cmd = f'builtin printf \'%s%s\' "${{{name}+S}}" "${{{name}-}}" >| {quoted}'
         self._helper(cmd, timeout)

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from autovenv import execute
-from tests.shells.conftest import PY_A, World, autovenv_command, make_venv, quote
+from tests.shells.conftest import PY_A, World, autovenv_command, invoke, make_venv, quote
 
 PROBE = "import os, sys; print(sys.prefix); print(os.getppid()); print(os.environ.get('VIRTUAL_ENV', '-'))"
 
@@ -169,7 +169,7 @@ def test_exec_gives_what_the_hook_gives(world: World) -> None:
     dump = (
         f"{quote(world.shell, sys.executable)} -c 'import os,sys; sys.stdout.write(repr(dict(os.environ)))'"
     )
-    exe = quote(world.shell, autovenv_command())
+    exe = invoke(world.shell, autovenv_command())
     given = eval(sh.run(f"{exe} exec {quote(world.shell, str(app))} -- {dump}"))
     names = ("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PATH", "AUTOVENV_KEY", "AUTOVENV_ROOT", "AUTOVENV_VENV")
     for name in (*names, "AUTOVENV_PATH_ADD", "AUTOVENV_SAVED", "AUTOVENV_PROMPT"):

@@ -2,9 +2,10 @@
 things vanishing underneath (the active venv, the current directory), permission-denied ancestors,
 symlinked projects, odd file types where config is expected, an unusable cache, hostile checkouts.
 
-Real interactive bash, zsh and fish through the pty harness, with the hook from the rc file exactly as a
-user installs it; assertions are about what the shell sees: its exported environment (read with
-``/usr/bin/env``, because some tests redefine ``command``), its variables, and what it printed.
+Real interactive bash, zsh, fish and PowerShell 7 through the pty harness, with the hook from the rc file
+(PowerShell: $PROFILE) exactly as a user installs it; assertions are about what the shell sees: its
+exported environment (read with ``/usr/bin/env``, because some tests redefine ``command``), its variables,
+and what it printed.
 Where a test needs permissions to mean something, the shell runs as an unprivileged user (``setpriv``,
 only possible when the tests run as root; skipped otherwise).
 """
@@ -40,9 +41,15 @@ from tests.shells.conftest import (
     PYENV_ROOT,
     World,
     autovenv_command,
+    child_shell,
     hook_rc,
+    invoke,
     make_venv,
+    noop,
+    setenv,
     shown_prompt,
+    source_activate,
+    which,
 )
 from tests.shells.pty_shell import InteractiveShell, quote
 
@@ -61,9 +68,9 @@ def real_env(sh: InteractiveShell) -> dict[str, bytes]:
     """The exported environment via ``/usr/bin/env`` by absolute path (``command`` may be redefined)."""
     target = pathlib.Path(tempfile.mkdtemp(prefix="robust-env-")) / "env"
     os.chmod(target.parent, 0o777)
-    redirect = ">" if sh.shell == "fish" else ">|"
+    redirect = ">" if sh.shell in ("fish", "pwsh") else ">|"
     saved = sh.last_status
-    sh.run(f"/usr/bin/env -0 {redirect} {quote(sh.shell, str(target))}")
+    sh.run(f"{invoke(sh.shell, '/usr/bin/env')} -0 {redirect} {quote(sh.shell, str(target))}")
     assert sh.last_status == 0
     sh.last_status = saved
     result: dict[str, bytes] = {}
@@ -94,13 +101,12 @@ def model(env: dict[str, bytes], pwd: str) -> dict[str, str]:
     return {k: v for k, v in environ.items() if k not in VOLATILE}
 
 
-def setenv(shell: str, name: str, value: str) -> str:
-    if shell == "fish":
-        return f"set -gx {name} {quote(shell, value)}"
-    return f"export {name}={quote(shell, value)}"
-
-
 def has_function(sh: InteractiveShell, name: str) -> bool:
+    if sh.shell == "pwsh":
+        saved = sh.last_status
+        found = sh.run(f"Microsoft.PowerShell.Management\\Test-Path -LiteralPath Function:{name}") == "True\n"
+        sh.last_status = saved
+        return found
     check = {
         "bash": f"declare -F {name} >/dev/null",
         "zsh": f"(( $+functions[{name}] ))",
@@ -129,6 +135,11 @@ def w(world: World) -> World:
 
 # ---------------------------------------------------------------------------------------- strict shells
 
+#: Every cmdlet the PowerShell hook calls (it calls them by module-qualified names).
+HIJACKED_CMDLETS = (
+    "Write-Host", "Write-Error", "Remove-Item", "Set-Item", "Get-Item", "Get-Variable", "Remove-Variable",
+    "Set-StrictMode", "Test-Path", "Get-Command", "Get-Location",
+)  # fmt: skip
 STRICT = {
     "bash": (
         "set -euo pipefail; shopt -s failglob nullglob extglob; IFS=$'/:.'\n"
@@ -155,6 +166,18 @@ STRICT = {
         "function __mine_hook --on-event fish_prompt; set -g __mine (math $__mine + 1); end\n"
         "function printf; builtin echo HIJACKED-printf; end\n"
         "function cd; set -g __mine_cd 1; builtin cd $argv; end"
+    ),
+    # PowerShell: strict mode, every error terminating (by preference and by default parameter), the
+    # user's own prompt counting, cd replaced, and every cmdlet the hook uses hijacked by a function.
+    "pwsh": (
+        "Set-StrictMode -Version Latest\n"
+        "$ErrorActionPreference = 'Stop'\n"
+        "$PSDefaultParameterValues['*:ErrorAction'] = 'Stop'\n"
+        "$global:__mine = 0\n"
+        "function global:prompt { $global:__mine++; '$ ' }\n"
+        "Remove-Item -LiteralPath Alias:cd -Force\n"
+        "function global:cd { $global:__mine_cd = 1; Microsoft.PowerShell.Management\\Set-Location @args }\n"
+        + "".join(f"function global:{name} {{ 'HIJACKED-{name}' }}\n" for name in HIJACKED_CMDLETS)
     ),
 }
 
@@ -188,10 +211,12 @@ def test_strict_options_and_hijacked_builtins_break_nothing(w: World, trace: boo
     assert hook_lines(sh.run(f"cd {q(shop / 'sub')}")) == [ACTIVATED]
     assert hook_lines(sh.run(f"rm -rf {q(shop / '.venv')}")) == ["autovenv: deactivated"]
     assert stable(real_env(sh)) == before
-    assert hook_lines(sh.run(f"{q(python)} -m venv --without-pip {q(shop / '.venv')}")) == [ACTIVATED]
+    make = f"{invoke(w.shell, python)} -m venv --without-pip {q(shop / '.venv')}"
+    assert hook_lines(sh.run(make)) == [ACTIVATED]
     inside = stable(real_env(sh))
-    assert hook_lines(sh.run(w.shell)) == []  # a child shell: same rc, nothing to change
-    assert stable(real_env(sh)) == inside
+    assert hook_lines(sh.run(child_shell(w.shell))) == []  # a child shell: same rc, nothing to change
+    child_path = w.child_path(inside["PATH"].decode())  # PowerShell's own folder, once more in front
+    assert stable(real_env(sh)) == {**inside, "PATH": child_path.encode()}
     assert hook_lines(sh.run("deactivate")) == [
         "autovenv: deactivated; paused for this project until you leave it"
     ]
@@ -225,6 +250,16 @@ RECORDERS = {
         "function __rec_after --on-event fish_prompt; set -g __after $__after $status; end; "
         "function fish_prompt; set -g __fn $__fn $status; printf '%s' '$ '; end",
     ),
+    # PowerShell: the user's prompt (before the hook line, so autovenv wraps it) and a theme that wraps
+    # whatever prompt it finds (after it), each recording $? or else $LASTEXITCODE.
+    "pwsh": (
+        "function global:prompt { $s = $?; $c = $global:LASTEXITCODE; "
+        "$global:__before += ' ' + $(if ($s) { 0 } else { $c }); '$ ' }",
+        "$global:__theme_inner = ${function:prompt}; "
+        "function global:prompt { $s = $?; $c = $global:LASTEXITCODE; "
+        "$global:__after += ' ' + $(if ($s) { 0 } else { $c }); "
+        "if (-not $s) { Write-Error -Message '' -ErrorAction Ignore }; & $global:__theme_inner }",
+    ),
 }
 
 
@@ -240,6 +275,8 @@ def test_user_prompt_hooks_keep_running_and_see_the_exit_status(w: World, style:
     assert sh.last_status == 3
     sh.run(f"cd {quote(w.shell, str(shop))}; sh -c 'exit 5'")  # activation happens at this very prompt
     assert sh.last_status == 5
+    if w.shell == "pwsh":
+        assert sh.run("$LASTEXITCODE") == "5\n"  # kept by the hook, which ran Python in between
     assert real_env(sh)["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
     sh.run(f"cd {quote(w.shell, str(w.projects))}; sh -c 'exit 7'")  # and deactivation at this one
     assert sh.last_status == 7
@@ -271,7 +308,7 @@ def test_active_venv_deleted_deactivates_cleanly_at_the_next_prompt(w: World) ->
     (shop / "src").mkdir()
     sh = w.start()
     before = stable(real_env(sh))
-    prompt_before = sh.var("PS1") if w.shell != "fish" else sh.run("fish_prompt; echo")
+    prompt_before = shown_prompt(sh)
     sh.cd(shop / "src")
     assert has_function(sh, "deactivate")
     assert sh.run("rm -rf ../.venv") == "autovenv: deactivated\n"
@@ -284,17 +321,18 @@ def test_active_venv_deleted_deactivates_cleanly_at_the_next_prompt(w: World) ->
     ]
     assert state == []
     assert not has_function(sh, "deactivate")
-    assert (sh.var("PS1") if w.shell != "fish" else sh.run("fish_prompt; echo")) == prompt_before
-    assert sh.run(":") == ""
+    assert shown_prompt(sh) == prompt_before
+    assert sh.run(noop(w.shell)) == ""
 
 
 @pytest.mark.parametrize("case", ["subdir-of-project", "project-itself", "outside-projects"])
 def test_current_directory_deleted(w: World, case: str) -> None:
     shop = project(w, "shop")
     sh = w.start()
+    mkdir = "$null = New-Item -ItemType Directory" if w.shell == "pwsh" else "mkdir"
     if case == "subdir-of-project":
         sh.cd(shop)
-        out = sh.run("mkdir x; cd x; rmdir ../x")
+        out = sh.run(f"{mkdir} x; cd x; rmdir ../x")
         gone = shop / "x"
     elif case == "project-itself":
         sh.cd(shop)
@@ -302,12 +340,15 @@ def test_current_directory_deleted(w: World, case: str) -> None:
         gone = shop
     else:
         where = quote(w.shell, str(w.root / "tmpdir"))
-        out = sh.run(f"mkdir {where}; cd {where}; rmdir ../tmpdir")
+        out = sh.run(f"{mkdir} {where}; cd {where}; rmdir ../tmpdir")
         gone = w.root / "tmpdir"
     assert "Traceback" not in out and "error" not in out.lower()
-    assert sh.run(":") == ""
+    assert sh.run(noop(w.shell)) == ""
     env = real_env(sh)
-    assert env["PWD"] == os.fsencode(gone)
+    if w.shell == "pwsh":  # PowerShell keeps no $env:PWD; where it stands is $PWD
+        assert sh.run("$PWD.ProviderPath") == f"{gone}\n"
+    else:
+        assert env["PWD"] == os.fsencode(gone)
     assert env_text(stable(env)) == model(env, str(gone))
     if case == "project-itself":
         assert out == "autovenv: deactivated\n" and "VIRTUAL_ENV" not in env
@@ -328,15 +369,15 @@ def test_symlinked_project_same_answer_through_either_path(w: World) -> None:
     env = real_env(sh)
     assert env["VIRTUAL_ENV"] == os.fsencode(link / ".venv")  # follows the path typed
     # PATH gets the resolved directory: a link swapped later cannot change what runs (README, Trust).
-    assert env["PATH"] == os.fsencode(f"{shop}/.venv/bin:{BASE_PATH}")
-    assert sh.run("command -v python").strip() == f"{shop}/.venv/bin/python"
+    assert env["PATH"] == os.fsencode(f"{shop}/.venv/bin:{w.path}")
+    assert sh.run(which(w.shell, "python")).strip() == f"{shop}/.venv/bin/python"
     assert sh.run("python --version").strip() == f"Python {PY_A}"
     assert sh.cd(shop) == f"{ACTIVATED}\n"
     env = real_env(sh)
     assert env["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
-    assert env["PATH"] == os.fsencode(f"{shop}/.venv/bin:{BASE_PATH}")  # no leftover from the link path
+    assert env["PATH"] == os.fsencode(f"{shop}/.venv/bin:{w.path}")  # no leftover from the link path
     assert sh.cd(w.projects) == "autovenv: deactivated\n"
-    assert real_env(sh)["PATH"] == os.fsencode(BASE_PATH)
+    assert real_env(sh)["PATH"] == os.fsencode(w.path)
 
 
 def test_symlinked_venv_directory_activates(w: World) -> None:
@@ -358,7 +399,7 @@ def test_allow_through_a_symlink_covers_the_physical_path(w: World) -> None:
     out = sh.cd(link)
     assert out.count("\n") == 1 and "writable by others" in out and "to fix: chmod o-w" in out
     assert "VIRTUAL_ENV" not in real_env(sh)
-    assert ACTIVATED in sh.run(f"{quote(w.shell, autovenv_command())} allow")
+    assert ACTIVATED in sh.run(f"{invoke(w.shell, autovenv_command())} allow")
     assert sh.cd(shop) == f"{ACTIVATED}\n"
 
 
@@ -408,10 +449,23 @@ def test_fifo_where_config_is_expected_never_hangs_the_prompt(world: World, name
     assert time.monotonic() - started < 5
     assert "Traceback" not in out and out.count("\n") <= 1
     assert sh.run("echo alive") == "alive\n"
-    assert sh.run(":") == ""
+    assert sh.run(noop(sh.shell)) == ""
 
 
 # ---------------------------------------------------------------------------------------- the cache
+
+
+def cache_in_a_file(w: World) -> dict[str, str]:
+    """The environment of a shell whose cache directory lies under a regular file.
+
+    PowerShell itself does not start when XDG_CACHE_HOME is not a directory (it keeps its own cache
+    there), so its shell gets autovenv's own override, AUTOVENV_CACHE_DIR, pointed there instead.
+    """
+    cache_home = w.root / "cache-file"
+    cache_home.write_text("not a directory\n")
+    if w.shell == "pwsh":
+        return {"AUTOVENV_CACHE_DIR": str(cache_home / "autovenv")}
+    return {"XDG_CACHE_HOME": str(cache_home)}
 
 
 @pytest.mark.parametrize("how", ["cache-home-is-a-file", "cache-dir-of-another-user"])
@@ -421,9 +475,7 @@ def test_unusable_cache_works_without_it_and_warns_at_most_once(w: World, how: s
     other = project(w, "other", version=PY_B)
     env: dict[str, str] = {}
     if how == "cache-home-is-a-file":
-        cache_home = w.root / "cache-file"
-        cache_home.write_text("not a directory\n")
-        env["XDG_CACHE_HOME"] = str(cache_home)
+        env = cache_in_a_file(w)
     else:
         if os.getuid() != 0:
             pytest.skip("making a directory another user's needs root")
@@ -446,12 +498,10 @@ def test_block_line_is_once_per_visit_even_without_a_cache(w: World) -> None:
     shop = project(w, "shop")
     (shop / ".venv" / "bin").chmod(0o777)
     (shop / "sub").mkdir()
-    cache_home = w.root / "cache-file"
-    cache_home.write_text("not a directory\n")
-    sh = w.start(env={"XDG_CACHE_HOME": str(cache_home)})
+    sh = w.start(env=cache_in_a_file(w))
     first = sh.cd(shop)
     assert first.count("\n") == 1 and "not activating .venv" in first
-    assert [sh.cd(shop / "sub"), sh.cd(shop), sh.run(":")] == ["", "", ""]
+    assert [sh.cd(shop / "sub"), sh.cd(shop), sh.run(noop(sh.shell))] == ["", "", ""]
 
 
 
@@ -462,11 +512,9 @@ def test_unusable_cache_still_picks_up_changes_while_inside(w: World) -> None:
     # A marker that declares no dependencies: a [project] table would add `autovenv create`'s hint
     # (issue 15) to what is said here.
     (app / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
-    cache_home = w.root / "cache-file"
-    cache_home.write_text("not a directory\n")
-    sh = w.start(env={"XDG_CACHE_HOME": str(cache_home)})
+    sh = w.start(env=cache_in_a_file(w))
     assert sh.cd(app) == ""
-    python = quote(w.shell, str(PYENV_ROOT / "versions" / PY_A / "bin" / "python"))
+    python = invoke(w.shell, PYENV_ROOT / "versions" / PY_A / "bin" / "python")
     assert sh.run(f"{python} -m venv --without-pip .venv") == f"{ACTIVATED}\n"
     assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"
 
@@ -484,7 +532,9 @@ def test_damaged_cache_entry_is_ignored_silently_and_rewritten(w: World, damage:
     env = {k: os.fsdecode(v) if isinstance(v, bytes) else v for k, v in w.env.items()}
     entry = pathlib.Path(cache_mod.entry_path(dirs_mod.cache_dir(env), w.shell, str(shop)))
     good = entry.read_bytes()
-    if damage == "truncated":
+    if damage == "truncated" and w.shell == "pwsh":
+        damaged = good[: len(good) // 2]  # its answer is one line of base64
+    elif damage == "truncated":
         damaged = good[: good.index(b"'", good.index(b".venv")) + 3]  # inside a quoted word
     else:
         lines = good.split(b"\n")
@@ -507,7 +557,9 @@ def test_pin_note_is_not_repeated_when_home_changes(w: World) -> None:
     sh = w.start()
     first = sh.cd(shop)
     assert first.count("\n") == 1 and "pyenv install 3.12" in first
-    assert [sh.cd(shop / "src"), sh.run(":"), sh.run("touch ~/.lesshst"), sh.run(":")] == ["", "", "", ""]
+    nothing = noop(sh.shell)
+    touch = 'touch "$HOME/.lesshst"'
+    assert [sh.cd(shop / "src"), sh.run(nothing), sh.run(touch), sh.run(nothing)] == [""] * 4
 
 
 def test_block_line_is_once_per_visit(w: World) -> None:
@@ -517,7 +569,7 @@ def test_block_line_is_once_per_visit(w: World) -> None:
     sh = w.start()
     first = sh.cd(shop)
     assert first.count("\n") == 1 and f"not activating .venv: {shop}/.venv/bin is writable by others" in first
-    assert [sh.cd(shop / "sub"), sh.cd(shop), sh.run(":")] == ["", "", ""]
+    assert [sh.cd(shop / "sub"), sh.cd(shop), sh.run(noop(sh.shell))] == ["", "", ""]
     sh.cd(w.projects)
     assert sh.cd(shop) == first  # a new visit says it again
 
@@ -533,18 +585,17 @@ def test_sourcing_the_already_active_venvs_activate_is_a_manual_activation(w: Wo
     exactly what the user had before entering the project, prompt included.
     """
     shop = project(w, "shop")
-    script = "activate.fish" if w.shell == "fish" else "activate"
     sh = w.start()
     sh.run(setenv(w.shell, "PYTHONHOME", "/opt/mine"))  # set aside by activation, handed back after
     before = real_env(sh)
     prompt_before = shown_prompt(sh)
     assert sh.cd(shop) == f"{ACTIVATED}\n"
-    sh.run(f"source {quote(w.shell, str(shop / '.venv' / 'bin' / script))}")
-    assert sh.run("command -v python").strip() == str(shop / ".venv" / "bin" / "python")
+    sh.run(source_activate(w.shell, shop / ".venv"))
+    assert sh.run(which(w.shell, "python")).strip() == str(shop / ".venv" / "bin" / "python")
     sh.cd(w.projects)
     env = real_env(sh)
     assert env.get("VIRTUAL_ENV") == os.fsencode(shop / ".venv")  # still the user's
-    assert env["PATH"] == os.fsencode(f"{shop / '.venv' / 'bin'}:{BASE_PATH}")  # once, not twice
+    assert env["PATH"] == os.fsencode(f"{shop / '.venv' / 'bin'}:{w.path}")  # once, not twice
     assert [k for k in env if k.startswith("AUTOVENV_") and k not in before] == []
     sh.run("deactivate")
     assert sh.last_status == 0
@@ -599,7 +650,7 @@ def test_checkout_with_its_own_git_config_runs_nothing_on_cd(w: World) -> None:
     make_venv(shop / ".venv", PY_A)  # the user's own, created in place
     sh = w.start()
     sh.cd(shop)
-    sh.run(":")
+    sh.run(noop(sh.shell))
     assert not list(w.root.rglob("CANARY"))
 
 
@@ -647,7 +698,8 @@ class UnprivilegedShell(InteractiveShell):
         try:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 1000, 0, 0))
             self._proc = subprocess.Popen(
-                ["setpriv", f"--reuid={self._uid}", f"--regid={self._uid}", "--clear-groups", binary, "-i"],
+                ["setpriv", f"--reuid={self._uid}", f"--regid={self._uid}", "--clear-groups",
+                 *self._command(binary)],
                 stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd,
                 start_new_session=True, preexec_fn=pty_shell._take_controlling_terminal,
             )  # fmt: skip
@@ -671,7 +723,10 @@ class Unprivileged:
             "from autovenv._entry import main;sys.exit(main())"
         )
         exe = f"{quote(shell, python)} -I -S -c {quote(shell, code)}"
-        if shell == "fish":
+        if shell == "pwsh":
+            prompt = f"function prompt {{ '{PROMPT}' }}"
+            self.rc = f"{prompt}\nInvoke-Expression (& {exe} hook pwsh | Out-String)\n"
+        elif shell == "fish":
             prompt = f"function fish_prompt; printf '%s' '{PROMPT}'; end"
             self.rc = f"set -g fish_greeting\n{prompt}\n{exe} hook fish | source\n"
         else:
@@ -769,7 +824,7 @@ def test_unreadable_marker_in_an_ancestor_is_one_line_and_no_harm(nobody: Unpriv
     out = sh.cd(deep)
     assert "Traceback" not in out and out.count("\n") <= 1
     assert stable(real_env(sh)) == before
-    assert sh.run(":") == "" and sh.cd(up / "work") == ""
+    assert sh.run(noop(sh.shell)) == "" and sh.cd(up / "work") == ""
     assert sh.run("echo alive") == "alive\n"
 
 
@@ -782,7 +837,7 @@ def test_ancestor_becoming_untraversable_while_inside(nobody: Unprivileged) -> N
     assert sh.cd(shop).startswith("autovenv: activated")
     os.chmod(gate, 0o700)  # the user can no longer reach $PWD by its path
     try:
-        out = sh.run(":")
+        out = sh.run(noop(sh.shell))
         assert "Traceback" not in out and out.count("\n") <= 1
         assert sh.run("echo alive") == "alive\n"
         sh.cd(nobody.base)
@@ -802,7 +857,7 @@ def test_read_only_cache_dir_works_without_cache_and_warns_once(nobody: Unprivil
     assert len(hook_lines(sh.startup_output)) == 1 and "without a cache" in sh.startup_output
     out = sh.cd(shop)
     assert out.startswith("autovenv: activated .venv") and out.count("\n") == 1
-    assert [sh.cd(shop / "sub"), sh.run(":"), sh.cd(shop)] == ["", "", ""]
+    assert [sh.cd(shop / "sub"), sh.run(noop(sh.shell)), sh.cd(shop)] == ["", "", ""]
     assert sh.cd(nobody.base) == "autovenv: deactivated\n"
     assert os.listdir(read_only) == []
 
@@ -814,6 +869,6 @@ def test_read_only_cache_dir_still_picks_up_changes_while_inside(nobody: Unprivi
     (shop / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
     sh = nobody.start(env={"XDG_CACHE_HOME": str(read_only)})
     assert sh.cd(shop) == ""
-    out = sh.run(f"{quote(nobody.shell, nobody.python)} -m venv --without-pip .venv")
+    out = sh.run(f"{invoke(nobody.shell, nobody.python)} -m venv --without-pip .venv")
     assert out.startswith("autovenv: activated .venv") and out.count("\n") == 1
     assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"

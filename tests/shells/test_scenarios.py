@@ -1,8 +1,10 @@
-"""The shared scenarios: one list, run in real interactive bash, zsh and fish through a pseudo-terminal.
+"""The shared scenarios: one list, run in real interactive bash, zsh, fish and PowerShell 7 through a
+pseudo-terminal.
 
 Each scenario asserts what the shell itself sees after the prompt hooks ran: the exported environment
-(byte-exact), ``command -v python``, the interpreter's real ``sys.prefix`` and ``python --version``, and
-the one-line messages. The hook comes from the rc file, exactly as a user installs it.
+(byte-exact), ``command -v python`` (``Get-Command`` in PowerShell), the interpreter's real ``sys.prefix``
+and ``python --version``, and the one-line messages. The hook comes from the rc file (PowerShell: its
+``$PROFILE``), exactly as a user installs it.
 """
 
 from __future__ import annotations
@@ -15,19 +17,26 @@ import time
 
 import pytest
 
+from autovenv import display
 from tests.shells.conftest import (
-    BASE_PATH,
     PROMPT,
     PY_A,
     PY_B,
     PYENV_ROOT,
     World,
     autovenv_command,
+    child_shell,
     hook_rc,
+    invoke,
     make_venv,
+    noop,
+    setenv,
     shown_prompt,
+    source_activate,
+    unsetenv,
+    which,
 )
-from tests.shells.pty_shell import InteractiveShell, quote
+from tests.shells.pty_shell import InteractiveShell
 
 pytestmark = pytest.mark.shell
 
@@ -39,15 +48,9 @@ def stable(env: dict[str, bytes]) -> dict[str, bytes]:
     return {k: v for k, v in env.items() if k not in VOLATILE}
 
 
-def setenv(shell: str, name: str, value: str) -> str:
-    if shell == "fish":
-        return f"set -gx {name} {quote(shell, value)}"
-    return f"export {name}={quote(shell, value)}"
-
-
 def python_facts(sh: InteractiveShell) -> tuple[str, str, str]:
     """(command -v python, sys.prefix, python --version) as the shell sees them."""
-    where = sh.run("command -v python").strip()
+    where = sh.run(which(sh.shell, "python")).strip()
     prefix = sh.run("python -c 'import sys; print(sys.prefix)'").strip()
     version = sh.run("python --version").strip()
     return where, prefix, version
@@ -91,7 +94,7 @@ def test_subdirectories_keep_the_environment_silently(world: World) -> None:
     sh.cd(shop)
     env = stable(sh.env())
     assert sh.cd(shop / "src" / "pkg") == ""
-    assert sh.run(":") == ""
+    assert sh.run(noop(world.shell)) == ""
     assert stable(sh.env()) == env
 
 
@@ -123,7 +126,7 @@ def test_switching_projects_switches_python(world: World) -> None:
     assert "VIRTUAL_ENV" not in env
     assert env["PYENV_VERSION"] == PY_B.encode()
     bin_dir = PYENV_ROOT / "versions" / PY_B / "bin"
-    assert path_of(sh) == f"{bin_dir}:{BASE_PATH}"
+    assert path_of(sh) == f"{bin_dir}:{world.path}"
     assert python_facts(sh) == (f"{bin_dir}/python", str(PYENV_ROOT / "versions" / PY_B), f"Python {PY_B}")
 
 
@@ -136,9 +139,9 @@ def test_nested_projects_nearest_wins(world: World) -> None:
     sh.cd(outer)
     assert sh.cd(inner) == f"autovenv: activated .venv (Python {PY_B})\n"
     assert python_facts(sh)[1] == str(inner / ".venv")
-    assert path_of(sh) == f"{inner}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{inner}/.venv/bin:{world.path}"
     assert sh.cd(outer / "libs") == f"autovenv: activated .venv (Python {PY_A})\n"
-    assert path_of(sh) == f"{outer}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{outer}/.venv/bin:{world.path}"
 
 
 def test_pinned_version_that_is_not_installed_names_the_fix(world: World) -> None:
@@ -169,13 +172,13 @@ def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> Non
     assert hint.startswith("autovenv: no venv yet: `autovenv create` would make one with ")
     assert hint.count("\n") == 1
     python = PYENV_ROOT / "versions" / PY_A / "bin" / "python"
-    out = sh.run(f"{quote(world.shell, str(python))} -m venv --without-pip .venv")
+    out = sh.run(f"{invoke(world.shell, python)} -m venv --without-pip .venv")
     assert out == f"autovenv: activated .venv (Python {PY_A})\n"
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(app / ".venv")
     gone = sh.run("rm -rf .venv").splitlines()  # deactivated, and the hint again
     assert sorted(gone) == sorted(["autovenv: deactivated", hint.rstrip("\n")])
     assert "VIRTUAL_ENV" not in sh.env()
-    assert path_of(sh) == BASE_PATH
+    assert path_of(sh) == world.path
 
 
 def test_python_version_edited_while_inside_is_picked_up(world: World) -> None:
@@ -213,8 +216,8 @@ def test_deactivate_pauses_until_the_project_is_left(world: World) -> None:
     sh.cd(shop)
     out = sh.run("deactivate")
     assert "deactivated" in out
-    assert "VIRTUAL_ENV" not in sh.env() and path_of(sh) == BASE_PATH
-    assert sh.run(":") == "" and sh.cd(shop / "sub") == ""
+    assert "VIRTUAL_ENV" not in sh.env() and path_of(sh) == world.path
+    assert sh.run(noop(world.shell)) == "" and sh.cd(shop / "sub") == ""
     assert "VIRTUAL_ENV" not in sh.env()
     sh.cd(world.projects)
     assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
@@ -224,13 +227,15 @@ def test_child_shell_inherits_a_consistent_state(world: World) -> None:
     shop = project(world, "shop")
     sh = world.start()
     sh.cd(shop)
-    assert sh.run(world.shell) == ""  # the child reads the same rc file: nothing to change, nothing said
-    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+    # The child reads the same rc file: nothing to change, nothing said.
+    assert sh.run(child_shell(world.shell)) == ""
+    inherited = world.child_path(f"{shop}/.venv/bin:{world.path}")
+    assert path_of(sh) == inherited
     assert python_facts(sh)[1] == str(shop / ".venv")
     assert "deactivated" in sh.run("deactivate")
-    assert path_of(sh) == BASE_PATH
+    assert path_of(sh) == inherited.replace(f"{shop}/.venv/bin:", "")  # only our entry leaves
     sh.run("exit")
-    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{shop}/.venv/bin:{world.path}"
 
 
 def test_manual_activation_is_never_overridden(world: World) -> None:
@@ -238,19 +243,18 @@ def test_manual_activation_is_never_overridden(world: World) -> None:
     other = make_venv(world.root / "other", PY_B)
     sh = world.start()
     sh.cd(shop)
-    script = "activate.fish" if world.shell == "fish" else "activate"
-    sh.run(f"source {quote(world.shell, str(other / 'bin' / script))}")
-    sh.run(":")
+    sh.run(source_activate(world.shell, other))
+    sh.run(noop(world.shell))
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
     assert python_facts(sh)[1] == str(other)
     # Untouched while it is active: exactly what its activate made of our PATH.
-    assert path_of(sh) == f"{other}/bin:{shop}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{other}/bin:{shop}/.venv/bin:{world.path}"
     assert shown_prompt(sh).count("(.venv)") <= 1
     sh.cd(shop)
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
     out = sh.run("deactivate")
     assert out == f"autovenv: activated .venv (Python {PY_A})\n"
-    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{shop}/.venv/bin:{world.path}"
 
 
 def test_path_entries_added_inside_survive_leaving(world: World) -> None:
@@ -259,7 +263,7 @@ def test_path_entries_added_inside_survive_leaving(world: World) -> None:
     sh.cd(shop)
     sh.run(setenv(world.shell, "PATH", f"/mine:{path_of(sh)}:/tail"))
     sh.cd(world.projects)
-    assert path_of(sh) == f"/mine:{BASE_PATH}:/tail"
+    assert path_of(sh) == f"/mine:{world.path}:/tail"
 
 
 def test_prompt_prefix_comes_and_goes(world: World) -> None:
@@ -269,7 +273,7 @@ def test_prompt_prefix_comes_and_goes(world: World) -> None:
     assert shown_prompt(sh) == f"(.venv) {PROMPT}"
     sh.cd(world.projects)
     assert shown_prompt(sh) == PROMPT
-    if world.shell != "fish":
+    if world.shell in ("bash", "zsh"):
         assert sh.var("PS1") == PROMPT
 
 
@@ -287,7 +291,7 @@ def test_prompt_prefix_follows_virtual_env_disable_prompt_while_active(world: Wo
     assert shown_prompt(sh) == f"(.venv) {PROMPT}"
     sh.run(setenv(world.shell, "VIRTUAL_ENV_DISABLE_PROMPT", "1"))
     assert shown_prompt(sh) == PROMPT
-    sh.run(("set -e" if world.shell == "fish" else "unset") + " VIRTUAL_ENV_DISABLE_PROMPT")
+    sh.run(unsetenv(world.shell, "VIRTUAL_ENV_DISABLE_PROMPT"))
     assert shown_prompt(sh) == f"(.venv) {PROMPT}"
 
 
@@ -304,6 +308,7 @@ HOSTILE = [
     "star*glob?[x]",
     "-leading-dash",
     "uni-èрт🚒",
+    "curly-\u2018single\u2019-\u201cdouble\u201d-\u201elow\u201d",  # PowerShell reads these as quotes
 ]
 
 
@@ -325,6 +330,8 @@ def test_hostile_directory_names_activate_exactly_and_execute_nothing(world: Wor
 
 def test_non_utf8_directory_name(world: World) -> None:
     """``python -m venv`` itself refuses such paths, so the project pins a version instead."""
+    if world.shell == "pwsh":
+        pytest.skip("PowerShell's strings are UTF-16: it cannot name a directory that is not UTF-8")
     where = os.fsencode(world.projects) + b"/bad-\xff\xfe-$(touch CANARY)"
     os.mkdir(where)
     with open(where + b"/.python-version", "w") as handle:
@@ -405,16 +412,22 @@ def test_strict_options_and_existing_prompt_hooks_keep_working(world: World) -> 
     elif world.shell == "zsh":
         before = "setopt nounset ksh_arrays sh_word_split; precmd() { __mine=ran }"
         check = "echo $__mine"
+    elif world.shell == "pwsh":
+        before = "Set-StrictMode -Version Latest; $ErrorActionPreference = 'Stop'; " + (
+            f"function global:prompt {{ $global:__mine = 'ran'; '{PROMPT}' }}"
+        )
+        check = "echo $__mine"
     else:
         before = "function __mine --on-event fish_prompt; set -g __mine ran; end"
         check = "echo $__mine"
-    sh = world.start(before=before, after="IFS=:" if world.shell != "fish" else "")
+    after = {"fish": "", "pwsh": "$PSDefaultParameterValues['*:ErrorAction'] = 'Stop'"}
+    sh = world.start(before=before, after=after.get(world.shell, "IFS=:"))
     assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
     assert sh.run(check) == "ran\n"
     sh.run("false")
     assert sh.last_status == 1
     sh.cd(world.projects)
-    assert path_of(sh) == BASE_PATH
+    assert path_of(sh) == world.path
 
 
 def test_bash_prompt_command_array_is_extended(world: World) -> None:
@@ -431,6 +444,13 @@ def test_aliased_and_wrapped_builtins_do_not_matter(world: World) -> None:
     if world.shell == "fish":
         # Defined after start-up; `echo` stays: fish's own `cd` function breaks without it.
         wrap = "function printf; builtin echo WRAPPED; end"
+    elif world.shell == "pwsh":
+        # Every cmdlet the hook calls, and cd (through Set-Location); the profile line's own
+        # Invoke-Expression and Out-String are the user's to keep working.
+        cmdlets = ("Write-Host", "Write-Error", "Remove-Item", "Set-Item", "Get-Variable", "Remove-Variable",
+                   "Test-Path", "Get-Command", "Get-Location", "Get-Item", "Set-StrictMode")  # fmt: skip
+        wrap = "; ".join(f"function global:{name} {{ 'WRAPPED' }}" for name in cmdlets)
+        wrap += "; function global:Set-Location { Microsoft.PowerShell.Management\\Set-Location @args }"
     else:
         wrap = (
             "alias printf='echo WRAPPED'; echo() { builtin printf 'WRAPPED\\n'; }; "
@@ -455,7 +475,7 @@ def test_group_writable_venv_is_blocked_until_allowed(world: World) -> None:
     out = sh.cd(shop)
     assert out.count("\n") == 1 and "writable" in out and "to fix: chmod o-w" in out
     assert "VIRTUAL_ENV" not in sh.env()
-    out = sh.run(f"{quote(world.shell, autovenv_command())} allow")
+    out = sh.run(f"{invoke(world.shell, autovenv_command())} allow")
     assert f"autovenv: activated .venv (Python {PY_A})" in out
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
 
@@ -488,18 +508,19 @@ def test_copied_venv_is_blocked(world: World) -> None:
 def test_activation_equals_the_venvs_own_activate(world: World) -> None:
     """autovenv's environment equals ``source bin/activate``'s in the same shell, bar documented ones."""
     shop = project(world, "shop")
+    plain_rc = {
+        "fish": f"set -g fish_greeting\nfunction fish_prompt; printf '%s' '{PROMPT}'; end\n",
+        "pwsh": f"function prompt {{ '{PROMPT}' }}\n",
+    }
     plain = InteractiveShell(
         world.shell,
         world.root / "plain-home",
-        f"set -g fish_greeting\nfunction fish_prompt; printf '%s' '{PROMPT}'; end\n"
-        if world.shell == "fish"
-        else f"PS1='{PROMPT}'\n",
+        plain_rc.get(world.shell, f"PS1='{PROMPT}'\n"),
         env=world.env,
         cwd=shop,
     )
     try:
-        script = "activate.fish" if world.shell == "fish" else "activate"
-        plain.run(f"source {quote(world.shell, str(shop / '.venv' / 'bin' / script))}")
+        plain.run(source_activate(world.shell, shop / ".venv"))
         theirs = stable(plain.env())
     finally:
         plain.close()
@@ -508,6 +529,12 @@ def test_activation_equals_the_venvs_own_activate(world: World) -> None:
     ours = stable(sh.env())
     documented = {"PS1", "_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PS1", "_OLD_FISH_PROMPT_OVERRIDE"}
     documented |= {"HOME", "ZDOTDIR", "XDG_CONFIG_HOME"}  # the two shells' own fake homes
+    if world.shell == "pwsh":
+        # Activate.ps1 sets the bare name; the venv's other activate scripts, whose format autovenv
+        # follows in every shell because the value is shared with child shells of any kind, "(name) "
+        # before Python 3.13 (README: PowerShell and Windows).
+        assert theirs["VIRTUAL_ENV_PROMPT"] == b".venv"
+        documented.add("VIRTUAL_ENV_PROMPT")
     ours = {k: v for k, v in ours.items() if not k.startswith("AUTOVENV_") and k not in documented}
     theirs = {k: v for k, v in theirs.items() if not k.startswith("AUTOVENV_") and k not in documented}
     assert ours == theirs
@@ -533,15 +560,16 @@ def test_lock_difference_is_said_on_entering_and_on_change_never_in_a_subdirecto
     activated = f"autovenv: activated .venv (Python {PY_A})\n"
     sh = world.start()
     assert sh.cd(shop) == activated  # they agree: nothing said
+    flag = display.word("-r", world.shell)  # PowerShell quotes a word led by neither a letter nor / . _
     assert sh.run("echo six==1.17.0 > requirements.txt") == (
         "autovenv: requirements.txt: six 1.17.0 pinned, 1.16.0 installed; "
-        "run: uv pip install -r requirements.txt\n"  # a venv made --without-pip
+        f"run: uv pip install {flag} requirements.txt\n"  # a venv made --without-pip
     )
-    assert sh.run(":") == ""
+    assert sh.run(noop(world.shell)) == ""
     assert sh.cd(shop / "src") == ""
     assert sh.cd(shop / "src" / "pkg") == ""
     (site / "six-1.16.0.dist-info").rename(site / "six-1.17.0.dist-info")  # pip install -r ran
-    assert sh.run(":") == ""
+    assert sh.run(noop(world.shell)) == ""
     sh.cd(world.projects)
     assert sh.cd(shop) == activated
 
@@ -559,7 +587,7 @@ def test_a_fifo_config_is_one_line_and_never_blocks(world: World) -> None:
         "ignored, as if it were not there\n"
         f"autovenv: activated .venv (Python {PY_A})\n"
     )
-    assert sh.run(":", timeout=5) == ""
+    assert sh.run(noop(world.shell), timeout=5) == ""
     sh.cd(world.projects)
     assert stable(sh.env()) == before
 
@@ -574,7 +602,7 @@ class TracedShell(InteractiveShell):
     def _command(self, binary: str) -> list[str]:
         strace = shutil.which("strace")
         assert strace is not None
-        return [strace, "-f", "-qq", "-e", "trace=execve", "-o", str(self._log), binary, "-i"]
+        return [strace, "-f", "-qq", "-e", "trace=execve", "-o", str(self._log), *super()._command(binary)]
 
 
 def test_known_projects_cost_no_process(world: World) -> None:
@@ -604,12 +632,13 @@ def test_known_projects_cost_no_process(world: World) -> None:
         world.shell, world.home, hook_rc(world.shell), env=world.env, cwd=world.home, timeout=30, log=log
     )
     try:
-        sh.run(":")
+        sh.run(noop(world.shell))
         start_up = log.read_text(errors="replace").count("execve(")  # the shell's own, the hook line's
         for where in (shop, shop / "src", tools, shop, world.projects, tools):
             sh.cd(where)
-            sh.run(":")
-        assert sh.run("builtin echo $VIRTUAL_ENV").strip() == str(tools / ".venv")
+            sh.run(noop(world.shell))
+        show = "$env:VIRTUAL_ENV" if world.shell == "pwsh" else "builtin echo $VIRTUAL_ENV"
+        assert sh.run(show).strip() == str(tools / ".venv")
     finally:
         sh.close()
     started = [line for line in log.read_text(errors="replace").splitlines() if "execve(" in line]

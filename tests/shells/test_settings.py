@@ -1,8 +1,8 @@
 """Settings as the shells live them: a mistake in a config file changes exactly what its line says, project
 settings fall through to the user's, ``trust`` fails closed, and a ``venv_dirs`` edit reaches running shells.
 
-Each scenario runs in real interactive bash, zsh and fish through a pseudo-terminal, with the hook loaded
-from the rc file, and looks at what the shell sees (``$VIRTUAL_ENV``, the lines printed).
+Each scenario runs in real interactive bash, zsh, fish and PowerShell through a pseudo-terminal, with the
+hook loaded from the rc file, and looks at what the shell sees (``$VIRTUAL_ENV``, the lines printed).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pathlib
 
 import pytest
 
-from tests.shells.conftest import PY_A, World, make_venv, shown_prompt
+from tests.shells.conftest import PY_A, World, make_venv, noop, shown_prompt
 
 pytestmark = pytest.mark.shell
 
@@ -93,13 +93,14 @@ def test_a_venv_dirs_edit_reaches_running_shells(world: World) -> None:
     sh = world.start()
     assert sh.cd(project) == ""
     config = user_config(world, 'venv_dirs = ["virtualenv", ".venv"]\n')
-    again = {"bash": "exec bash", "zsh": "exec zsh", "fish": "exec fish"}[world.shell]
+    again = {"bash": "exec bash", "zsh": "exec zsh", "fish": "exec fish"}.get(world.shell, ". $PROFILE")
     sh.cd(world.projects)  # a first config.toml is noticed at the next project entered
     out = sh.cd(project)
     assert f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; " in out
     assert f"(or run: {again}) for it to look for the new names" in out
     config.write_text('venv_dirs = ["virtualenv"]\n')  # an existing config edited: the next prompt
-    assert f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; " in sh.run(":")
+    changed = f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; "
+    assert changed in sh.run(noop(world.shell))
     fresh = world.start()
     assert fresh.cd(project) == f"autovenv: activated virtualenv (Python {PY_A})\n"
     assert virtual_env(world, fresh) == str(project / "virtualenv")
@@ -115,5 +116,5 @@ def test_a_broken_config_outside_any_project_says_so_once_per_visit(world: World
     assert out.startswith(line) and out.count("\n") == 1
     (world.projects / "unrelated").write_text("")  # churn above it (HOME, /tmp) is no news
     (world.root / "unrelated").write_text("")
-    assert sh.run(":") == ""
+    assert sh.run(noop(world.shell)) == ""
     assert sh.cd(world.projects) == "" and sh.cd(lone).startswith(line)  # each visit says it again

@@ -3,15 +3,15 @@
 Steps: cd anywhere in a small tree (nested projects, plain dirs), create a venv (a real ``python -m venv``
 at its final path, or one parked earlier moved back: still "created here"), delete one (``rm -rf``, or
 park it), edit or remove ``.python-version`` (installed, a prefix, ``system``, not installed), activate a
-venv by hand (its own ``activate``) and ``deactivate`` it, our ``deactivate`` (pause), set and unset the
-user's own variables (``MYVAR`` with odd values, a ``PYENV_VERSION`` of their own, PATH entries), start a
-child shell and exit it. After every step the shell's exported environment must equal what the model
-predicts: ``autovenv.resolve.project.resolve`` + ``autovenv.decide.decide`` + ``autovenv.plan.plan`` on
-the same tree and environment, plus a simulation of the venv's own activate/deactivate scripts. And no
-user variable may be lost.
+venv by hand (its own ``activate``; ``Activate.ps1`` in PowerShell) and ``deactivate`` it, our
+``deactivate`` (pause), set and unset the user's own variables (``MYVAR`` with odd values, a
+``PYENV_VERSION`` of their own, PATH entries), start a child shell and exit it. After every step the
+shell's exported environment must equal what the model predicts: ``autovenv.resolve.project.resolve`` +
+``autovenv.decide.decide`` + ``autovenv.plan.plan`` on the same tree and environment, plus a simulation
+of the venv's own activate/deactivate scripts. And no user variable may be lost.
 
 Seeded (printed on failure with the session's step log, for replay with ``AUTOVENV_SOAK_SEED``).
-Default: 40 sequences x 25 steps per shell; ``-m slow``: 1,000 sequences.
+Default: 40 sequences x 25 steps per shell (PowerShell: 10); ``-m slow``: 1,000 sequences.
 """
 
 from __future__ import annotations
@@ -27,7 +27,18 @@ from autovenv import plan as plan_mod
 from autovenv import settings as settings_mod
 from autovenv.decide import decide
 from autovenv.resolve.project import resolve
-from tests.shells.conftest import PY_A, PY_B, PYENV_ROOT, World
+from tests.shells.conftest import (
+    PY_A,
+    PY_B,
+    PYENV_ROOT,
+    World,
+    child_shell,
+    invoke,
+    noop,
+    setenv,
+    source_activate,
+    unsetenv,
+)
 from tests.shells.pty_shell import InteractiveShell, quote
 
 pytestmark = pytest.mark.shell
@@ -235,7 +246,7 @@ class Soak:
         """Type the step in the shell, apply the same step to the model, run the model's hook, compare."""
         assert self.sh is not None
         self.log.append(what)
-        out = self.sh.cd(cd) if cd is not None else self.sh.run(cmd or ":")
+        out = self.sh.cd(cd) if cd is not None else self.sh.run(cmd or noop(self.shell))
         effect()
         messages = self.settle(self.frame)
         self.check(what, out, messages)
@@ -288,7 +299,7 @@ class Soak:
         elif self.real_creations < 1:
             self.real_creations += 1
             python = PYENV_ROOT / "versions" / slot.version / "bin" / "python"
-            cmd = f"{self.q(python)} -m venv --without-pip {self.q(slot.path)}"
+            cmd = f"{invoke(self.shell, python)} -m venv --without-pip {self.q(slot.path)}"
         else:
             return self.step_cd()
         self.run(f"create venv {slot.path}: {cmd}", cmd, lambda: None)
@@ -320,8 +331,10 @@ class Soak:
             return self.step_cd()
         slot = self.rng.choice(candidates)
         venv = str(slot.path)
-        script = "activate.fish" if self.shell == "fish" else "activate"
         frame = self.frame
+        # fish's activate and PowerShell's Activate.ps1 export the PATH they will restore; bash's and
+        # zsh's keep it in a shell variable. Activate.ps1 sets the bare name as VIRTUAL_ENV_PROMPT.
+        exported_old_path = self.shell in ("fish", "pwsh")
 
         def effect() -> None:
             env = frame.env
@@ -329,31 +342,33 @@ class Soak:
             env.pop("VIRTUAL_ENV", None)
             env.pop("VIRTUAL_ENV_PROMPT", None)
             env["VIRTUAL_ENV"] = venv
-            if self.shell == "fish":
+            if exported_old_path:
                 env["_OLD_VIRTUAL_PATH"] = env.get("PATH", "")
-                env["_OLD_FISH_PROMPT_OVERRIDE"] = venv
             else:
                 frame.old_path = env.get("PATH", "")
+            if self.shell == "fish":
+                env["_OLD_FISH_PROMPT_OVERRIDE"] = venv
             env["PATH"] = f"{venv}/bin:{env.get('PATH', '')}"
             assert "PYTHONHOME" not in env  # the soak never sets one (it breaks every python)
-            env["VIRTUAL_ENV_PROMPT"] = f"({slot.name}) "
-            if self.shell != "fish":
+            env["VIRTUAL_ENV_PROMPT"] = slot.name if self.shell == "pwsh" else f"({slot.name}) "
+            if not exported_old_path:
                 env["_OLD_VIRTUAL_PATH"] = frame.old_path or ""
             if plan_mod.taken_over(env, ":"):
                 plan_mod.hand_over(env, ":")  # what the hook does at the next prompt
-            if self.shell != "fish":
+            if not exported_old_path:
                 frame.old_path = env.pop("_OLD_VIRTUAL_PATH")
             frame.manual = venv
             frame.entries_since_manual = []
 
-        self.run(f"source {venv}/bin/{script}", f"source {self.q(slot.path / 'bin' / script)}", effect)
+        self.run(f"activate {venv} by hand", source_activate(self.shell, slot.path), effect)
 
     def step_manual_deactivate(self) -> None:
         frame = self.frame
 
         def effect() -> None:
             env = frame.env
-            old = env.pop("_OLD_VIRTUAL_PATH", None) if self.shell == "fish" else frame.old_path
+            exported = self.shell in ("fish", "pwsh")
+            old = env.pop("_OLD_VIRTUAL_PATH", None) if exported else frame.old_path
             if old:
                 env["PATH"] = old
             env.pop("_OLD_FISH_PROMPT_OVERRIDE", None)
@@ -376,7 +391,7 @@ class Soak:
     def step_myvar(self) -> None:
         frame = self.frame
         if frame.myvar is not None and self.rng.random() < 0.3:
-            cmd = "set -e MYVAR" if self.shell == "fish" else "unset MYVAR"
+            cmd = unsetenv(self.shell, "MYVAR")
 
             def effect() -> None:
                 frame.env.pop("MYVAR", None)
@@ -384,9 +399,7 @@ class Soak:
 
         else:
             value = self.rng.choice(ODD_VALUES)
-            cmd = (
-                f"set -gx MYVAR {self.q(value)}" if self.shell == "fish" else f"export MYVAR={self.q(value)}"
-            )
+            cmd = setenv(self.shell, "MYVAR", value)
 
             def effect() -> None:
                 frame.env["MYVAR"] = value
@@ -398,7 +411,10 @@ class Soak:
         frame = self.frame
         self.entry_counter += 1
         entry = f"/soak/user{self.entry_counter}"
-        cmd = f"set -gx PATH {entry} $PATH" if self.shell == "fish" else f'export PATH={entry}:"$PATH"'
+        cmd = {
+            "fish": f"set -gx PATH {entry} $PATH",
+            "pwsh": f"$env:PATH = '{entry}:' + $env:PATH",
+        }.get(self.shell, f'export PATH={entry}:"$PATH"')
 
         def effect() -> None:
             frame.env["PATH"] = f"{entry}:{frame.env.get('PATH', '')}"
@@ -413,7 +429,7 @@ class Soak:
         if "PYENV_VERSION" in frame.env.get(plan_mod.SAVED, "").split():
             return self.step_cd()  # ours now: a user's change here is lost on leaving (see test_robustness)
         if frame.user_pyenv is not None:
-            cmd = "set -e PYENV_VERSION" if self.shell == "fish" else "unset PYENV_VERSION"
+            cmd = unsetenv(self.shell, "PYENV_VERSION")
 
             def effect() -> None:
                 frame.env.pop("PYENV_VERSION", None)
@@ -421,9 +437,7 @@ class Soak:
 
         else:
             value = self.rng.choice([PY_A, PY_B, "system"])
-            cmd = (
-                f"set -gx PYENV_VERSION {value}" if self.shell == "fish" else f"export PYENV_VERSION={value}"
-            )
+            cmd = setenv(self.shell, "PYENV_VERSION", value)
 
             def effect() -> None:
                 frame.env["PYENV_VERSION"] = value
@@ -433,9 +447,12 @@ class Soak:
 
     def step_child(self) -> None:
         def effect() -> None:
-            self.frames.append(self.frame.child())
+            child = self.frame.child()
+            # PowerShell puts its own folder in front of the PATH it inherits.
+            child.env["PATH"] = self.world.child_path(child.env.get("PATH", ""))
+            self.frames.append(child)
 
-        self.run(f"child {self.shell}", self.shell, effect)
+        self.run(f"child {self.shell}", child_shell(self.shell), effect)
 
     def step_exit(self) -> None:
         def effect() -> None:
@@ -480,7 +497,9 @@ def soak(world: World, sequences: int) -> None:
 
 
 def test_soak(world: World) -> None:
-    soak(world, SEQUENCES)
+    # A PowerShell starts in a second or two (a child pwsh is a frequent step): a quarter of the
+    # sequences keeps its share of the suite's time in line; -m slow runs them all.
+    soak(world, SEQUENCES // 4 if world.shell == "pwsh" else SEQUENCES)
 
 
 @pytest.mark.slow

@@ -141,21 +141,6 @@ def run_plan(text: str, env: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def read_answer(text: str) -> dict[str, object]:
-    """Evaluate a ``render_answer`` hashtable literal: ``@{`` / ``key = value`` lines / ``}``."""
-    lines = text.split("\n")
-    if lines[0] != "@{" or lines[-2:] != ["}", ""]:
-        raise Unexpected("not a hashtable literal")
-    out: dict[str, object] = {}
-    for line in lines[1:-2]:
-        match = re.match(r"([a-z]+) = ", line)
-        if not match:
-            raise Unexpected(line)
-        rest = line[match.end() :]
-        out[match.group(1)] = whole(expr_list if rest.startswith("@(") else expr, rest)
-    return out
-
-
 # ------------------------------------------------------------------------------- tests of the evaluator
 
 

@@ -7,6 +7,7 @@ lines, each tied to the template text so a change on one side fails here.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from autovenv import answer as answer_mod
 from autovenv import cache, hook, plan
 from autovenv.answer import Answer
-from autovenv.shells import pwsh, read_template
+from autovenv.shells import posix, pwsh, read_template
 from tests.unit.test_pwsh_eval import data_only_problems, expr, expr_list, parse_errors, parser, whole
 
 HOSTILE_DIR = "/tmp/it's \u2018q\u2019 $(x) `y` caf\u00e9 \U0001f692"
@@ -28,9 +29,11 @@ def values(cache_dir: str = HOSTILE_DIR) -> dict[str, object]:
     return {
         "AUTOVENV_EXPORT": ["/opt/py\u2019/bin/python", "-I", "-S", "-c", "import sys;print('x')"],
         "AUTOVENV_CACHE": cache_dir,
+        "AUTOVENV_STAMPS": cache_dir + "/stamps",
         "AUTOVENV_MARKERS": [".autovenv.toml", "pyproject.toml", ".venv", "venv", "env", ".python-version"],
         "AUTOVENV_DEPS": list(answer_mod.ENV_DEPS),
         "AUTOVENV_FORMAT": answer_mod.FORMAT,
+        "AUTOVENV_QUIET": "1",
     }
 
 
@@ -56,8 +59,7 @@ def test_real_hook_output_parses() -> None:
 
 def test_template_alone_parses() -> None:
     # Placeholders stand where a value goes; filled with '' the raw template must parse too.
-    filled = re.sub(r"@AUTOVENV_QUICKSIG@", "", TEMPLATE)
-    filled = re.sub(r"@AUTOVENV_[A-Z]+@", "''", filled)
+    filled = re.sub(r"@AUTOVENV_[A-Z_]+@", "''", TEMPLATE)
     assert parse_errors(parser(), filled) == []
 
 
@@ -70,15 +72,18 @@ def test_placeholders_carry_exact_values(windows: bool) -> None:
     assert whole(expr_list, assigned(text, "__autovenv_markers")) == given_values["AUTOVENV_MARKERS"]
     assert whole(expr_list, assigned(text, "__autovenv_deps")) == list(answer_mod.ENV_DEPS)
     assert whole(expr, assigned(text, "__autovenv_sep")) == (";" if windows else ":")
-    for name in answer_mod.ENV_DEPS:
-        assert f"${{env:{name}}}, ($null -eq ${{env:{name}}})" in text
+    assert whole(expr, assigned(text, "__autovenv_stamps")) == HOSTILE_DIR + "/stamps"
+    assert whole(expr_list, assigned(text, "__autovenv_activation")) == list(plan.ACTIVATION_VARS)
+    assert whole(expr, assigned(text, "__autovenv_quiet")) == "1"
+    quick = whole(expr_list, assigned(text, "__autovenv_qn"))
+    assert quick == list(dict.fromkeys([*posix.QUICK_STATE, *answer_mod.ENV_DEPS]))
     assert data_only_problems(parser(), f"$env:X = {assigned(text, '__autovenv_cache')}\n") == []
 
 
 def test_cmdlets_are_fully_qualified_and_no_script_is_run() -> None:
     code = "\n".join(line for line in TEMPLATE.splitlines() if not line.lstrip().startswith("#"))
     for cmdlet in re.findall(r"(\S*)\b((?:Remove|Set|Get|Write|Invoke)-[A-Za-z]+)", code):
-        assert cmdlet[0].endswith(("Management\\", "Utility\\")), cmdlet
+        assert cmdlet[0].endswith(("Management\\", "Utility\\", "Core\\")), cmdlet
     assert "Activate.ps1" not in code
     assert "Import-Module" not in code
     assert re.search(r"^\s*\. ", code, re.MULTILINE) is None  # no dot-sourcing
@@ -88,74 +93,80 @@ def test_cmdlets_are_fully_qualified_and_no_script_is_run() -> None:
     assert code.count("Invoke-Expression") == 1
 
 
-# ------------------------------------------------------------------------------ the answer validator
+# ------------------------------------------------------------------------------ the answer's format
 
 
-def answer_regex() -> re.Pattern[str]:
-    """The template's answer regex, assembled exactly as PowerShell assembles it."""
-    l_value = re.search(r'^\s*\$l = "(.*)"$', TEMPLATE, re.MULTILINE)
-    q_value = re.search(r'^\s*\$q = "(.*)"$', TEMPLATE, re.MULTILINE)
-    full = re.search(r'\[regex\]::new\("(.*)"\)$', TEMPLATE, re.MULTILINE)
-    assert l_value and q_value and full
-    q = q_value.group(1).replace("$l", l_value.group(1))
-    pattern = full.group(1).replace("$q", q)
-    assert "$" not in pattern.replace("\\$", "")
-    return re.compile(pattern.replace("\\z", "\\Z"))
+def answer_pattern() -> re.Pattern[str]:
+    """The template's pattern for an answer's text, as PowerShell builds it."""
+    found = re.search(r"\$global:__autovenv_answer_text = \[regex\]::new\('(.*)'\)$", TEMPLATE, re.MULTILINE)
+    assert found
+    return re.compile(found.group(1).replace("\\z", "\\Z"))
 
 
 texts = st.one_of(
-    st.text(alphabet=st.sampled_from(list("'\"$()`;\n\r\u2018\u2019\u201c ab\u00e9"))),
+    st.text(alphabet=st.sampled_from(list("'\"$()`;\n\r\u2018\u2019\u201c ab\u00e9\x00"))),
     st.binary().map(lambda b: b.decode("utf-8", "surrogateescape")),
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts, st.lists(texts, max_size=4), st.lists(texts, max_size=2))
-def test_every_answer_passes_the_validator(value: str, watch: list[str], notes: list[str]) -> None:
-    answer = Answer(
-        key=value,
-        root=value,
-        venv=value,
-        operations=(("set", "VIRTUAL_ENV_PROMPT", value), ("prepend", "PATH", value)),
-        message=value,
-        watch=tuple(watch),
-        notes=tuple(notes),
-        sig=value,
-    )
-    assert answer_regex().match(pwsh.render_answer(answer))
+@given(texts, st.lists(texts, max_size=4), st.lists(texts, max_size=2), st.booleans())
+def test_every_answer_is_one_line_of_data_that_reads_back(
+    value: str, watch: list[str], notes: list[str], quiet: bool
+) -> None:
+    ops = (("set", "VIRTUAL_ENV_PROMPT", value), ("unset", value, ""), ("prepend", "PATH", value))
+    answer = Answer(key=value, root=value, venv=value, operations=ops, message=value, quiet=quiet,
+                    watch=tuple(watch), notes=tuple(notes), sig=value)  # fmt: skip
+    text = pwsh.render_answer(answer)
+    assert text.isascii() and text.count("\n") == 1 and answer_pattern().match(text)
+    got = pwsh.read_answer(text)
+    clean = [v.replace("\0", "\ufffd") for v in (value, *watch, *notes)]  # NUL separates fields
+    assert got["key"] == got["root"] == got["msg"] == got["sig"] == clean[0]
+    assert got["watch"] == clean[1 : 1 + len(watch)] and got["notes"] == clean[1 + len(watch) :]
+    assert got["quiet"] == ("1" if quiet else "") and got["v"] == answer_mod.FORMAT
+    assert got["ops"] == [word.replace("\0", "\ufffd") for op in ops for word in op]
 
 
-GOOD = pwsh.render_answer(Answer(key="k", root="/p", venv="/p/.venv", watch=("/p",), sig="s"))
+def test_a_prompt_checks_the_answers_watch_and_an_entry_read_checks_its_entry_watch_too() -> None:
+    """A prompt that checked the directories above a project (an entry's watch) would ask Python again,
+    and say its notes again, whenever anything changed in HOME or /tmp."""
+    answer = Answer(watch=("/p", "/p/.autovenv.toml"), entry_watch=("/c/generation", "/home/u/.config", "/"))
+    got = pwsh.read_answer(pwsh.render_answer(answer))
+    assert got["watch"] == ["/p", "/p/.autovenv.toml", "/c/generation", "/home/u/.config", "/"]
+    assert got[pwsh.PROMPT_WATCH] == ["/p", "/p/.autovenv.toml"]
+    fields = base64.b64decode(pwsh.render_answer(answer)[2:-1]).decode("utf-16-le").split("\0")
+    for count in ("6", "-1"):  # more paths for the prompt than there are, or fewer than none
+        forged = "a=" + base64.b64encode("\0".join([*fields[:-1], count]).encode("utf-16-le")).decode() + "\n"
+        with pytest.raises(ValueError):
+            pwsh.read_answer(forged)
+
+
+def test_the_template_reads_the_fields_in_pythons_order() -> None:
+    body = TEMPLATE.split("function global:__autovenv_parse", 1)[1].split("\n}\n", 1)[0]
+    order = re.findall(r"([a-z]+) = \$f\[(\d+)\]", body)
+    assert [name for name, _ in order] == list(pwsh.ANSWER_FIELDS)
+    assert [int(index) for _, index in order] == list(range(len(pwsh.ANSWER_FIELDS)))
+    lists = ", ".join(f"'{name}'" for name in pwsh.ANSWER_LISTS)
+    assert f"$at = {len(pwsh.ANSWER_FIELDS)}\n" in body and f"foreach ($name in {lists})" in body
+
+
+def test_an_operation_cut_short_is_not_an_answer() -> None:
+    fields = ["2", "k", "/r", "", "", "", "", "s", "2", "set", "VIRTUAL_ENV", "0", "0", "0"]
+    forged = "a=" + base64.b64encode("\0".join(fields).encode("utf-16-le")).decode() + "\n"
+    with pytest.raises(ValueError, match="cut short"):
+        pwsh.read_answer(forged)
+    body = TEMPLATE.split("function global:__autovenv_parse", 1)[1].split("\n}\n", 1)[0]
+    assert "$e['ops'].Length % 3) { return $null }" in body
 
 
 @pytest.mark.parametrize(
     "tampered",
-    [
-        GOOD.replace("'/p'", '"$(calc)"', 1),
-        GOOD.replace("'/p'", "'/p' + (calc)", 1),
-        GOOD.replace("'/p'", "('/p' + [char]0x41; calc)", 1),
-        GOOD.replace("'/p'", "'/p'; calc", 1),
-        GOOD.replace("'/p'", "('/p' + [int]0x41)", 1),
-        GOOD.replace("'/p'", "'/p\u2019; calc; \u2018'", 1),
-        GOOD.replace("'/p'", "'/p\u00e9'", 1),
-        GOOD.replace("'/p'", "$env:PATH", 1),
-        GOOD.replace("'/p'", "{ calc }", 1),
-        GOOD.replace("@{\n", "@{\ncalc\n", 1),
-        GOOD + "calc\n",
-        "calc\n" + GOOD,
-        GOOD.replace("\n", "\r\n"),
-        GOOD.replace("watch = @('/p')", "watch = @('/p'; calc)"),
-        "",
-    ],
+    ["", "a=\n", "a=QQ==\n", "b=AAAA\n", "a=AA AA\n", "a=$(calc)\n", "@{\nv = '1'\n}\n", "a=QQ==\ncalc\n"],
 )
-def test_the_validator_refuses_anything_but_data(tampered: str) -> None:
-    assert answer_regex().match(tampered) is None
-
-
-def test_answer_validator_accepts_the_good_one() -> None:
-    assert answer_regex().match(GOOD)
-    for field in (*pwsh.ANSWER_FIELDS, *pwsh.ANSWER_LISTS):
-        assert f"'{field}'" in TEMPLATE  # the hook insists on every field
+def test_the_pattern_refuses_what_is_not_one_answer_line(tampered: str) -> None:
+    if answer_pattern().match(tampered):
+        with pytest.raises(ValueError):  # well-formed base64, but not an answer's fields
+            pwsh.read_answer(tampered)
 
 
 # -------------------------------------------------------------------- cache path and signature ports
@@ -216,12 +227,13 @@ def test_hook_finds_the_entry_python_wrote_windows(
 
 
 def hook_usersig(env: dict[str, str]) -> str:
-    """Python port of __autovenv_usersig."""
-    saved = " " + env.get("AUTOVENV_SAVED", "") + " " if "AUTOVENV_KEY" in env else ""
+    """Python port of __autovenv_usersig (with __autovenv_saved: only activation variables count)."""
+    saved = env.get("AUTOVENV_SAVED", "").split(" ") if "AUTOVENV_KEY" in env else []
+    saved = [name for name in saved if name in plan.ACTIVATION_VARS]
     theirs = plan.changed_by_user(env) if "AUTOVENV_KEY" in env else []  # port of __autovenv_theirs
     out = []
     for name in answer_mod.ENV_DEPS:
-        source = "AUTOVENV_OLD_" + name if f" {name} " in saved and name not in theirs else name
+        source = "AUTOVENV_OLD_" + name if name in saved and name not in theirs else name
         value = env.get(source)
         out.append(f"{name}!" if value is None else f"{name}={value}")
         out.append("\x1f")
@@ -230,9 +242,12 @@ def hook_usersig(env: dict[str, str]) -> str:
 
 def test_usersig_port_matches_the_template() -> None:
     body = TEMPLATE.split("function global:__autovenv_usersig", 1)[1].split("\n}\n", 1)[0]
-    assert "if ($null -ne ${env:AUTOVENV_KEY}) { $saved = ' ' + ${env:AUTOVENV_SAVED} + ' ' }" in body
-    assert "-and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }" in body
+    key_set = "if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY'))"
+    assert key_set + " { $saved = __autovenv_saved }" in body
+    assert "if ($saved -ccontains $n -and -not (__autovenv_theirs $n)) { $o = 'AUTOVENV_OLD_' + $n }" in body
     assert "[void]$s.Append($n + '!') } else { [void]$s.Append($n + '=' + $v) }" in body
+    saved = TEMPLATE.split("function global:__autovenv_saved", 1)[1].split("\n}\n", 1)[0]
+    assert "$global:__autovenv_activation -ccontains $n" in saved
 
 
 @pytest.mark.parametrize(

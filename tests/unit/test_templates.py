@@ -144,7 +144,7 @@ def test_no_template_names_what_activation_sets() -> None:
     """What activation sets is decided in Python (plan.Target.operations): the templates apply operations
     and never spell out the variables an activation sets, beyond the venv a hand activation is told by
     and the slot a venv's own activate keeps PYTHONHOME in."""
-    for shell in SHELLS:
+    for shell in (*SHELLS, "pwsh"):
         text = read_template(get(shell).TEMPLATE)
         code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
         assert "VIRTUAL_ENV_PROMPT" not in code, shell

@@ -7,16 +7,25 @@ curly quotes U+2018-U+201B as ``'`` and U+201C-U+201E as ``"``, but they never a
 backticks and ``$()`` are inert inside single quotes. ``[char]`` casts and string ``+`` are allowed in
 ConstrainedLanguage mode, so ``autovenv export pwsh`` output works there too.
 
-``render_answer`` writes a hashtable literal of such strings only (data, not code); the hook checks it
-against a regular expression admitting nothing else before evaluating it (see shell/autovenv.ps1).
+``render_answer`` writes no code at all: one line, ``a=`` and the base64 of the UTF-16 code units of the
+answer's fields joined by NUL (which no path, environment value or message holds): the scalars in
+``ANSWER_FIELDS`` order, then the count of operation words and the words (verb, name, value for each
+operation), the count of notes and the notes, the count of watched paths and the paths, then how many of
+those (the first ones) a prompt checks; the rest are checked only when a cache
+entry is read (``Answer.entry_watch``). The hook decodes it with a handful of .NET calls and evaluates
+nothing, where parsing a PowerShell literal would cost PowerShell's parser milliseconds for every answer
+it has not seen before (shell/autovenv.ps1, ``__autovenv_parse``).
 """
 
 from __future__ import annotations
 
+import base64
 import os
 
 from autovenv.answer import FORMAT
+from autovenv.plan import ACTIVATION_VARS
 from autovenv.shells import fill, read_template
+from autovenv.shells.posix import QUICK_STATE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,10 +43,13 @@ PROCESS_NAMES: tuple[str, ...] = ("pwsh", "powershell", "pwsh-preview")
 #: Fully qualified, so a user's alias or function of the same name cannot intercept us.
 REMOVE_ITEM = "Microsoft.PowerShell.Management\\Remove-Item"
 SET_ITEM = "Microsoft.PowerShell.Management\\Set-Item"
-#: The answer's fields in the order they are written (the hook requires every one of them).
 #: The answer's fields in the order render_answer writes them (answer.Answer.scalars, then the lists).
-ANSWER_FIELDS = ("v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig")
-ANSWER_LISTS = ("notes", "watch")
+ANSWER_FIELDS = ("v", "key", "root", "venv", "prompt", "msg", "quiet", "sig")
+#: Each list is its length, then its items. ``ops`` is the activation, three words per operation (verb,
+#: name, value: ``Answer.flat_operations``), which the hook applies with one generic loop.
+ANSWER_LISTS = ("ops", "notes", "watch")
+#: The last field: the number of leading ``watch`` paths a prompt checks (``Answer.watch``).
+PROMPT_WATCH = "pwatch"
 
 
 def pathsep(windows: bool) -> str:
@@ -133,39 +145,45 @@ def render_plan(plan: Plan) -> str:
     return render_plan_for(plan, os.name == "nt")
 
 
-def fields(answer: Answer) -> tuple[tuple[str, str], ...]:
-    """The answer's fields as this hook reads them: it still applies a venv's or a pin's variables by
-    name (``vprompt``, ``pyver``, ``path``), taken here from the operations that decided them."""
-    scalars = dict(answer.scalars(FORMAT))
-    sets = {name: value for verb, name, value in answer.operations if verb == "set"}
-    derived = {
-        "vprompt": sets.get("VIRTUAL_ENV_PROMPT", ""),
-        "pyver": sets.get("PYENV_VERSION", ""),
-        "path": PATHSEP.join(answer.path_entries()),
-    }
-    return tuple((name, scalars[name] if name in scalars else derived[name]) for name in ANSWER_FIELDS)
-
-
 def render_answer(answer: Answer) -> str:
-    """A hashtable literal of quoted strings, one field per line (the hook validates, then evaluates it)."""
-    lines = ["@{"]
-    lines.extend(f"{name} = {quote(value)}" for name, value in fields(answer))
-    lines.append(f"notes = {quote_list(answer.notes)}")
-    # PowerShell keeps its stamp's time in memory, so deleted stamps tell it nothing: every prompt checks
-    # every watched path, the generation file too.
-    lines.append(f"watch = {quote_list(answer.all_watch)}")
-    lines.append("}")
-    return "".join(line + "\n" for line in lines)
+    """The answer as data the hook decodes (see the module docstring)."""
+    fields = [value for _, value in answer.scalars(FORMAT)]
+    for items in (answer.flat_operations(), answer.notes, answer.all_watch):
+        fields += [str(len(items)), *items]
+    fields.append(str(len(answer.watch)))
+    text = "\0".join(field.replace("\0", "\ufffd") for field in fields)
+    return "a=" + base64.b64encode(text.encode("utf-16-le", "surrogatepass")).decode("ascii") + "\n"
 
 
-def quicksig(deps: Iterable[str]) -> str:
-    """Value and set-ness of each dependency, as further elements of the hook's ``-join`` list."""
-    out = []
-    for name in deps:
-        if not _is_name(name):
-            raise ValueError(f"not an environment variable name: {name!r}")
-        out.append(f", ${{env:{name}}}, ($null -eq ${{env:{name}}})")
-    return "".join(out)
+def read_answer(text: str) -> dict[str, str | list[str]]:
+    """What the hook reads from ``render_answer``'s text: its Python twin, for tests and tools."""
+    try:
+        if not text.startswith("a=") or not text.endswith("\n"):
+            raise ValueError("no answer line")
+        fields = base64.b64decode(text[2:-1], validate=True).decode("utf-16-le", "surrogatepass").split("\0")
+        out: dict[str, str | list[str]] = dict(zip(ANSWER_FIELDS, fields))
+        at = len(ANSWER_FIELDS)
+        for name in ANSWER_LISTS:
+            count = int(fields[at])
+            if count < 0:
+                raise ValueError("a negative count")
+            out[name] = fields[at + 1 : at + 1 + count]
+            at += 1 + count
+        if len(out["ops"]) % 3:
+            raise ValueError("an operation cut short")
+        prompt_watch = int(fields[at])
+        if at + 1 != len(fields) or not 0 <= prompt_watch <= count:
+            raise ValueError("fields left over")
+        out[PROMPT_WATCH] = out["watch"][:prompt_watch]
+    except (ValueError, IndexError, UnicodeDecodeError) as exc:  # binascii.Error is a ValueError
+        raise ValueError(f"not an answer: {exc}") from None
+    return out
+
+
+def quick_names(deps: Iterable[str]) -> list[str]:
+    """The variables a prompt compares with their values at the last check, in one list: what decides
+    the transition (the same as bash's and zsh's, posix.QUICK_STATE) and the resolution's environment."""
+    return list(dict.fromkeys([*QUICK_STATE, *deps]))
 
 
 def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
@@ -176,7 +194,9 @@ def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
         else:
             quoted[name] = quote(str(value))
     deps = values.get("AUTOVENV_DEPS", ())
-    quoted["AUTOVENV_QUICKSIG"] = quicksig(str(d) for d in deps) if isinstance(deps, (list, tuple)) else ""
+    names = [str(d) for d in deps] if isinstance(deps, (list, tuple)) else []
+    quoted["AUTOVENV_QUICKNAMES"] = quote_list(quick_names(names))
+    quoted["AUTOVENV_ACTIVATION_VARS"] = quote_list(ACTIVATION_VARS)
     quoted["AUTOVENV_PATHSEP"] = quote(pathsep(windows))
     return quoted
 

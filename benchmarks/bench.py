@@ -46,8 +46,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parent.parent
-SHELLS = ("bash", "zsh", "fish", "pwsh")
-SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+# The shell list the tests use (tests/shells/shell_list.py), from this checkout.
+sys.path.insert(0, str(REPO))
+from tests.shells.shell_list import SHELLS, SYSTEM_PATH, find_shell  # noqa: E402, I001
 #: Wide enough that no command or prompt wraps (wrapping makes line editors redraw).
 ROWS, COLUMNS = 50, 400
 #: The prompt of every shell. Idle = this was drawn *and* the line editor reads input: fish switches the
@@ -85,18 +86,6 @@ SLUG = {BASE: "base", AUTOVENV: "autovenv", LEAN: "lean", DIRENV: "direnv", STAR
 _CURSOR_QUERY = b"\x1b[6n"
 
 
-def shell_binary(shell: str) -> str | None:
-    """The shell to run: bash, zsh, fish from the system directories; PowerShell as ``pwsh`` on PATH, else
-    the file $AUTOVENV_TEST_PWSH names (the PowerShell the tests use)."""
-    if shell != "pwsh":
-        return shutil.which(shell, path=SYSTEM_PATH)
-    found = shutil.which("pwsh", path=SYSTEM_PATH) or shutil.which("pwsh")
-    given = os.environ.get("AUTOVENV_TEST_PWSH", "")
-    if found is None and given and os.access(given, os.X_OK):
-        found = os.path.abspath(given)
-    return found
-
-
 def shell_argv(shell: str, binary: str) -> list[str]:
     return [binary, "-NoLogo"] if shell == "pwsh" else [binary, "-i"]
 
@@ -127,7 +116,7 @@ class Session:
         prefix: tuple[str, ...] = (),
         timeout: float = 60.0,
     ) -> None:
-        binary = shell_binary(shell)
+        binary = find_shell(shell)
         if binary is None:
             raise ShellFailed(f"{shell} is not installed")
         self.shell = shell
@@ -427,7 +416,7 @@ class Workspace:
             "TERM": "dumb",
             "LANG": "C.UTF-8",
             "USER": os.environ.get("USER", "user"),
-            "SHELL": shell_binary(shell) or shell,
+            "SHELL": find_shell(shell) or shell,
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_CACHE_HOME": str(home / ".cache"),
             "XDG_DATA_HOME": str(home / ".local/share"),
@@ -1552,7 +1541,7 @@ def print_shell_tables(
     """The per-shell tables, the budget check and the Python-level numbers (everything but --scale)."""
     report["shells"] = {}
     for shell in args.shells:
-        if shell_binary(shell) is None:
+        if find_shell(shell) is None:
             print(f"## {shell}\n\nskipped: {shell} is not installed\n")
             continue
         log(f"{shell}:")

@@ -124,7 +124,7 @@ def main(argv: list[str]) -> int:
         projects = ws.make_main_projects()
         print("# Instructions per command (callgrind, user space, the shell only)\n")
         for shell in args.shells.split(","):
-            if bench.shell_binary(shell) is None:
+            if bench.find_shell(shell) is None:
                 print(f"## {shell}\n\nskipped: not installed\n")
                 continue
             rows = []

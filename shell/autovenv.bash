@@ -16,6 +16,7 @@
 # - the exit status the user's prompt sees ($?) is preserved.
 
 # Tells `autovenv doctor` which shell (and process) runs the hook.
+# shellcheck disable=SC2034  # exported (through \builtin, which shellcheck does not follow) for doctor
 \builtin export AUTOVENV_HOOK="bash:$$"
 __autovenv_export=(@AUTOVENV_EXPORT@)
 __autovenv_cache=@AUTOVENV_CACHE@
@@ -50,7 +51,7 @@ __autovenv_walked=()
 # VIRTUAL_ENV_DISABLE_PROMPT, _OLD_VIRTUAL_PATH (a venv's activate ran) and the resolution's environment
 # (HOME, PYENV_VERSION, ...). It is compared on every prompt, with no loop and no function call.
 __autovenv_hook() {
-    local __autovenv_status=$? __autovenv_p __autovenv_moved= __autovenv_done=
+    local __autovenv_status=$? __autovenv_p __autovenv_moved='' __autovenv_done=
     if [[ @AUTOVENV_QUICKSIG@ == "$__autovenv_quick" ]]; then
         if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
             # A prompt: only the stamps of what decided the answer can have changed. This runs at every
@@ -189,10 +190,11 @@ __autovenv_check() {
 }
 
 __autovenv_clear_answer() {
-    __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
-    __autovenv_e_vprompt= __autovenv_e_prompt= __autovenv_e_pyver= __autovenv_e_path= __autovenv_e_msg=
+    __autovenv_e_v=$__autovenv_format __autovenv_e_key='' __autovenv_e_root='' __autovenv_e_venv=''
+    __autovenv_e_prompt='' __autovenv_e_msg=
     # No project here: the user's own `quiet` decides whether leaving one says "deactivated".
     __autovenv_e_quiet=@AUTOVENV_QUIET@ __autovenv_e_sig=$__autovenv_usersig
+    __autovenv_e_ops=()
     __autovenv_e_notes=()
     __autovenv_e_watch=()
     __autovenv_e_pwatch=()
@@ -206,6 +208,7 @@ __autovenv_load() {
     [[ -f $__autovenv_f && -O $__autovenv_f ]] || return 1
     __autovenv_e_v=
     __autovenv_e_pwatch=()
+    __autovenv_e_ops=()
     \builtin source "$__autovenv_f" 2>/dev/null || return 1
     [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do
@@ -295,7 +298,7 @@ __autovenv_theirs() {
 # after applying, so that a later look finds "nothing was disturbed" without a loop. Child shells have
 # no snapshot and look one by one.
 __autovenv_snapshot() {
-    __autovenv_now=${VIRTUAL_ENV-$'\036'}$'\037'${VIRTUAL_ENV_PROMPT-$'\036'}$'\037'${PYTHONHOME-$'\036'}$'\037'${PYENV_VERSION-$'\036'}$'\037'${AUTOVENV_SAVED-}$'\037'${AUTOVENV_KEY-}
+    __autovenv_now=@AUTOVENV_SNAPSHOT@
 }
 
 # True when any variable we set was changed behind our back.
@@ -403,27 +406,44 @@ __autovenv_unapply() {
     __autovenv_applied=
 }
 
+# Apply the answer's operations (answer.Answer.operations, three words each: verb, name, value) with
+# one generic loop: save what a variable held (absent stays absent), set or unset it, record what we
+# set; the entries of every `prepend PATH` go first on PATH, in order. What activation sets is decided
+# in Python alone; a name outside __autovenv_savable, a second operation on a name and an unknown verb
+# are skipped.
 __autovenv_apply() {
-    if [[ -n $__autovenv_e_venv ]]; then
-        if [[ -v VIRTUAL_ENV ]]; then \builtin export AUTOVENV_OLD_VIRTUAL_ENV="${VIRTUAL_ENV}"; fi
-        if [[ -v VIRTUAL_ENV_PROMPT ]]; then \builtin export AUTOVENV_OLD_VIRTUAL_ENV_PROMPT="${VIRTUAL_ENV_PROMPT}"; fi
-        if [[ -v PYTHONHOME ]]; then \builtin export AUTOVENV_OLD_PYTHONHOME="${PYTHONHOME}"; fi
-        \builtin export VIRTUAL_ENV="$__autovenv_e_venv" VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
-        \builtin export AUTOVENV_SET_VIRTUAL_ENV="$__autovenv_e_venv"
-        \builtin export AUTOVENV_SET_VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
-        \builtin unset -v PYTHONHOME
-        \builtin export AUTOVENV_SAVED="VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME"
-        \builtin export AUTOVENV_VENV="$__autovenv_e_venv"
-    elif [[ -n $__autovenv_e_pyver ]]; then
-        if [[ -v PYENV_VERSION ]]; then \builtin export AUTOVENV_OLD_PYENV_VERSION="${PYENV_VERSION}"; fi
-        \builtin export PYENV_VERSION="$__autovenv_e_pyver" AUTOVENV_SAVED=PYENV_VERSION
-        \builtin export AUTOVENV_SET_PYENV_VERSION="$__autovenv_e_pyver"
-    else
-        \builtin export AUTOVENV_SAVED=
+    local __autovenv_saved="" __autovenv_add=""
+    # The operations as the function's positional parameters: $1 verb, $2 name, $3 value, then shift.
+    set -- "${__autovenv_e_ops[@]}"
+    while [[ $# -ge 3 ]]; do
+        case $1 in
+            prepend)
+                if [[ $2 == PATH ]]; then __autovenv_add+=${__autovenv_add:+:}$3; fi
+                ;;
+            set | unset)
+                # Only a name an activation may save (plan.ACTIVATION_VARS, matched exactly), once.
+                case $2 in
+                    @AUTOVENV_SAVABLE_CASE@)
+                        if [[ " $__autovenv_saved " != *" $2 "* ]]; then
+                            if [[ -v $2 ]]; then \builtin export "AUTOVENV_OLD_$2=${!2}"; fi
+                            if [[ $1 == set ]]; then
+                                \builtin export "$2=$3" "AUTOVENV_SET_$2=$3"
+                            else
+                                \builtin unset -v "$2"
+                            fi
+                            __autovenv_saved+=${__autovenv_saved:+ }$2
+                        fi
+                        ;;
+                esac
+                ;;
+        esac
+        shift 3
+    done
+    \builtin export AUTOVENV_SAVED="$__autovenv_saved"
+    if [[ -n $__autovenv_add ]]; then
+        \builtin export PATH="$__autovenv_add${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_add"
     fi
-    if [[ -n $__autovenv_e_path ]]; then
-        \builtin export PATH="$__autovenv_e_path${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_e_path"
-    fi
+    if [[ -n $__autovenv_e_venv ]]; then \builtin export AUTOVENV_VENV="$__autovenv_e_venv"; fi
     \builtin export AUTOVENV_KEY="$__autovenv_e_key" AUTOVENV_ROOT="$__autovenv_e_root"
     if [[ -n $__autovenv_e_prompt ]]; then \builtin export AUTOVENV_PROMPT="$__autovenv_e_prompt"; fi
     \builtin hash -r 2>/dev/null || :
@@ -436,6 +456,7 @@ __autovenv_decorate() {
     [[ -v AUTOVENV_KEY ]] || return 0
     if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then return 0; fi
     if [[ -z $__autovenv_own_deactivate ]]; then
+        # shellcheck disable=SC2317  # called by the user, at the prompt
         deactivate() { __autovenv_deactivate "$@"; }
         __autovenv_own_deactivate=1
     fi
@@ -447,6 +468,7 @@ __autovenv_decorate() {
         # expands, and only backslashes need doubling.
         __autovenv_ptext=$AUTOVENV_PROMPT
         if \builtin shopt -q promptvars; then
+            # shellcheck disable=SC2016  # the reference itself, expanded by bash when it draws PS1
             __autovenv_pref='${__autovenv_ptext}'
         else
             __autovenv_pref=${AUTOVENV_PROMPT//\\/\\\\}

@@ -194,51 +194,43 @@ function __autovenv_check
 
     set -g __autovenv_stamp $__autovenv_next
     set -g __autovenv_fresh_answer ''
-    # Whether every variable our activation saved still holds what we set, PYTHONHOME still unset (the
-    # usual case, told without a loop): then none of them is the user's.
+    # Whether every variable an activation may set, and our state, is as this shell's last apply left
+    # it (set-ness from one `set -q`, values as one string; see __autovenv_apply): then none of them is
+    # the user's, and nothing needs a look one by one.
     set -l __autovenv_intact ''
-    switch "$AUTOVENV_SAVED"
-        case 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
-            set -q VIRTUAL_ENV VIRTUAL_ENV_PROMPT AUTOVENV_SET_VIRTUAL_ENV AUTOVENV_SET_VIRTUAL_ENV_PROMPT
-            and test "$VIRTUAL_ENV" = "$AUTOVENV_SET_VIRTUAL_ENV"
-            and test "$VIRTUAL_ENV_PROMPT" = "$AUTOVENV_SET_VIRTUAL_ENV_PROMPT"
-            and not set -q PYTHONHOME
-            and not set -q AUTOVENV_SET_PYTHONHOME
-            and set __autovenv_intact 1
-        case PYENV_VERSION
-            set -q PYENV_VERSION AUTOVENV_SET_PYENV_VERSION
-            and test "$PYENV_VERSION" = "$AUTOVENV_SET_PYENV_VERSION"
-            and set __autovenv_intact 1
-        case ''
-            set __autovenv_intact 1
-    end
+    set -q $__autovenv_savable
+    test "$status"\x1f@AUTOVENV_SNAPSHOT@ = "$__autovenv_applied"; and set __autovenv_intact 1
 
     # The answer for the candidate directory (none without one: then the user's own `quiet` decides
     # whether leaving a project says "deactivated").
     if test -z "$__autovenv_cand"
-        set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' @AUTOVENV_QUIET@ ''
+        set -g __autovenv_a $__autovenv_format '' '' '' '' '' @AUTOVENV_QUIET@ ''
         set -g __autovenv_an
-        set -g __autovenv_ap
+        set -g __autovenv_ao
         set -g __autovenv_ta
     else
         # The resolution signature of the user's environment: a dependency our activation set, and
         # that still holds our value, counts with the user's value (kept in AUTOVENV_OLD_<NAME>).
         set -l __autovenv_g @AUTOVENV_SIGVALUES@
         # The unset ones are `NAME!`: at the positions found last time, while the pattern of set and
-        # unset dependencies still holds (one `set -q` tells, see __autovenv_sig_pattern). PYENV_VERSION,
-        # which our activation sets and unsets, is not part of the pattern.
+        # unset dependencies still holds (one `set -q` tells, see __autovenv_sig_pattern). The
+        # dependencies an activation may set (__autovenv_sdeps, such as PYENV_VERSION) are not part of the
+        # pattern: each is looked at here, and one our activation saved counts with the value it saved.
         set -q $__autovenv_sq
         test $status -eq $__autovenv_nunset; or __autovenv_sig_pattern
         set __autovenv_g["$__autovenv_sidx"] $__autovenv_sbang
-        set -q PYENV_VERSION; or set __autovenv_g[$__autovenv_pyenv_at] 'PYENV_VERSION!'
-        if test -z "$AUTOVENV_SAVED"
-        else if test -n "$__autovenv_intact"; and test "$AUTOVENV_SAVED" = PYENV_VERSION
-            set -q AUTOVENV_OLD_PYENV_VERSION
-            and set __autovenv_g[$__autovenv_pyenv_at] "PYENV_VERSION=$AUTOVENV_OLD_PYENV_VERSION"
-            or set __autovenv_g[$__autovenv_pyenv_at] 'PYENV_VERSION!'
-
-        else if test -z "$__autovenv_intact"; or set -q __autovenv_venv_deps[1]
-            __autovenv_sig_saved
+        set -l __autovenv_at $__autovenv_sdep_at
+        for __autovenv_n in $__autovenv_sdeps
+            set -q $__autovenv_n; or set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n!"
+            if string match -q -- "* $__autovenv_n *" " $AUTOVENV_SAVED "
+                and begin
+                    test -n "$__autovenv_intact"; or not __autovenv_theirs $__autovenv_n
+                end
+                set -l __autovenv_o AUTOVENV_OLD_$__autovenv_n
+                set -q $__autovenv_o; and set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n=$$__autovenv_o"
+                or set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n!"
+            end
+            set -e __autovenv_at[1]
         end
         set -g __autovenv_usersig @AUTOVENV_SIGJOIN@
 
@@ -252,14 +244,14 @@ function __autovenv_check
                 test "$__autovenv_mc[$__autovenv_j]" = "$__autovenv_cand"; and set __autovenv_i $__autovenv_j
                 and break
             end
-            set -l __autovenv_v __autovenv_ms$__autovenv_i __autovenv_mn$__autovenv_i __autovenv_mp$__autovenv_i \
+            set -l __autovenv_v __autovenv_ms$__autovenv_i __autovenv_mn$__autovenv_i __autovenv_mo$__autovenv_i \
                 __autovenv_mw$__autovenv_i __autovenv_mq$__autovenv_i
             if test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
                 and not path filter -vq -- $__autovenv_mdir[$__autovenv_i]% $$__autovenv_v[4]
                 and test $__autovenv_stamps-m$__autovenv_i -nt $__autovenv_mdir[$__autovenv_i] $$__autovenv_v[5]
                 set -g __autovenv_a $$__autovenv_v[1]
                 set -g __autovenv_an $$__autovenv_v[2]
-                set -g __autovenv_ap $$__autovenv_v[3]
+                set -g __autovenv_ao $$__autovenv_v[3]
                 set -g __autovenv_ta $$__autovenv_v[5]
             else if not __autovenv_load $__autovenv_i
                 __autovenv_decorate
@@ -292,130 +284,36 @@ function __autovenv_check
         and __autovenv_taken_over
         __autovenv_handover
     else if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
-        set -l __autovenv_key $__autovenv_a[2]
-        if set -q AUTOVENV_KEY; and test -z "$__autovenv_intact"; and __autovenv_disturbed
-            # Something we set was changed behind our back: a hand-activated venv's deactivate unset
-            # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv
-            # shell`. Tidy up silently, keeping their values, then decide afresh.
-            __autovenv_unapply
+        set -l __autovenv_key $__autovenv_a[$__autovenv_at_key]
+        if set -q AUTOVENV_KEY; and test -z "$__autovenv_intact"
+            if __autovenv_disturbed
+                # Something we set was changed behind our back: a hand-activated venv's deactivate
+                # unset VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran
+                # `pyenv shell`. Tidy up silently, keeping their values, then decide afresh.
+                __autovenv_unapply
+            else
+                # As applied (in the shell that started this one, say): intact from now on.
+                set __autovenv_intact 1
+                set -q $__autovenv_savable
+                set -g __autovenv_applied "$status"\x1f@AUTOVENV_SNAPSHOT@
+            end
         end
         if set -q AUTOVENV_PAUSED
-            if test -z "$__autovenv_key"; or test "$__autovenv_a[3]" != "$AUTOVENV_PAUSED"
+            if test -z "$__autovenv_key"; or test "$__autovenv_a[$__autovenv_at_root]" != "$AUTOVENV_PAUSED"
                 set -e AUTOVENV_PAUSED
             else
                 set __autovenv_key ''
             end
         end
-        if test "$AUTOVENV_KEY" != "$__autovenv_key"; and test -n "$__autovenv_intact"
-            and test -n "$__autovenv_key"; and test -n "$__autovenv_a[4]"
-            and test "$AUTOVENV_SAVED" = 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
-            # From one of our venvs straight to another: what unapply and apply would do, less what
-            # they would undo and redo (the saved previous values stay, PYTHONHOME stays unset).
-            # `deactivate` is defined afresh, as unapply and __autovenv_decorate would: a venv's own
-            # activate.fish may have replaced ours without calling it.
-            function deactivate --description 'autovenv: deactivate and pause for this project'
-                __autovenv_deactivate $argv
-            end
-            set -g __autovenv_own_deactivate 1
-            set -l __autovenv_adds $__autovenv_addl
-            test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path __autovenv_adds $AUTOVENV_PATH_ADD
-            test -n "$AUTOVENV_PATH_ADD"; or set __autovenv_adds
-            for __autovenv_e in $__autovenv_adds
-                if test "$PATH[1]" = "$__autovenv_e"
-                    set -e PATH[1]
-                else
-                    set -l __autovenv_x (contains -i -- $__autovenv_e $PATH)
-                    and set -e PATH[$__autovenv_x[1]]
-                end
-            end
-            set -gx VIRTUAL_ENV $__autovenv_a[4]
-            set -gx VIRTUAL_ENV_PROMPT $__autovenv_a[5]
-            set -gx AUTOVENV_SET_VIRTUAL_ENV $__autovenv_a[4]
-            set -gx AUTOVENV_SET_VIRTUAL_ENV_PROMPT $__autovenv_a[5]
-            set -gx AUTOVENV_VENV $__autovenv_a[4]
-            if test -n "$__autovenv_a[8]"
-                set -gx PATH $__autovenv_ap $PATH
-                set -gx AUTOVENV_PATH_ADD $__autovenv_a[8]
-                set -g __autovenv_add $__autovenv_a[8]
-                set -g __autovenv_addl $__autovenv_ap
-            else
-                set -e AUTOVENV_PATH_ADD
-            end
-            set -gx AUTOVENV_KEY $__autovenv_key
-            set -gx AUTOVENV_ROOT $__autovenv_a[3]
-            test -n "$__autovenv_a[6]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[6]; or set -e AUTOVENV_PROMPT
-            test -n "$__autovenv_a[9]"; and test -z "$__autovenv_a[10]"
-            and __autovenv_say $__autovenv_a[9]
-        else if test "$AUTOVENV_KEY" != "$__autovenv_key"
+        if test "$AUTOVENV_KEY" != "$__autovenv_key"
             set -l __autovenv_msg ''
             if set -q AUTOVENV_KEY
-                if test -n "$__autovenv_intact"
-                    # Our PATH entries, usually still first as we put them; the saved variables back.
-                    set -l __autovenv_adds $__autovenv_addl
-                    test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path __autovenv_adds $AUTOVENV_PATH_ADD
-                    test -n "$AUTOVENV_PATH_ADD"; or set __autovenv_adds
-                    for __autovenv_e in $__autovenv_adds
-                        if test "$PATH[1]" = "$__autovenv_e"
-                            set -e PATH[1]
-                        else
-                            set -l __autovenv_x (contains -i -- $__autovenv_e $PATH)
-                            and set -e PATH[$__autovenv_x[1]]
-                        end
-                    end
-                    if test "$AUTOVENV_SAVED" = PYENV_VERSION
-                        set -q AUTOVENV_OLD_PYENV_VERSION; and set -gx PYENV_VERSION $AUTOVENV_OLD_PYENV_VERSION
-                        or set -e PYENV_VERSION
-                        set -e AUTOVENV_OLD_PYENV_VERSION AUTOVENV_SET_PYENV_VERSION
-                    else if test -n "$AUTOVENV_SAVED"
-                        set -q AUTOVENV_OLD_VIRTUAL_ENV; and set -gx VIRTUAL_ENV $AUTOVENV_OLD_VIRTUAL_ENV
-                        or set -e VIRTUAL_ENV
-                        set -q AUTOVENV_OLD_VIRTUAL_ENV_PROMPT
-                        and set -gx VIRTUAL_ENV_PROMPT $AUTOVENV_OLD_VIRTUAL_ENV_PROMPT
-                        or set -e VIRTUAL_ENV_PROMPT
-                        set -q AUTOVENV_OLD_PYTHONHOME; and set -gx PYTHONHOME $AUTOVENV_OLD_PYTHONHOME
-                        set -e AUTOVENV_OLD_VIRTUAL_ENV AUTOVENV_OLD_VIRTUAL_ENV_PROMPT AUTOVENV_OLD_PYTHONHOME \
-                            AUTOVENV_SET_VIRTUAL_ENV AUTOVENV_SET_VIRTUAL_ENV_PROMPT
-                    end
-                    set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
-                    if test -n "$__autovenv_own_deactivate"
-                        functions -e deactivate
-                        set -g __autovenv_own_deactivate ''
-                    end
-                else
-                    __autovenv_unapply
-                end
+                __autovenv_unapply $__autovenv_intact
                 set __autovenv_msg deactivated
             end
             if test -n "$__autovenv_key"
-                # Apply: save what we change (absent stays absent), set, record what we set.
-                if test -n "$__autovenv_a[4]"
-                    set -q VIRTUAL_ENV; and set -gx AUTOVENV_OLD_VIRTUAL_ENV $VIRTUAL_ENV
-                    set -q VIRTUAL_ENV_PROMPT; and set -gx AUTOVENV_OLD_VIRTUAL_ENV_PROMPT $VIRTUAL_ENV_PROMPT
-                    set -q PYTHONHOME; and set -gx AUTOVENV_OLD_PYTHONHOME $PYTHONHOME; and set -e PYTHONHOME
-                    set -gx VIRTUAL_ENV $__autovenv_a[4]
-                    set -gx VIRTUAL_ENV_PROMPT $__autovenv_a[5]
-                    set -gx AUTOVENV_SET_VIRTUAL_ENV $__autovenv_a[4]
-                    set -gx AUTOVENV_SET_VIRTUAL_ENV_PROMPT $__autovenv_a[5]
-                    set -gx AUTOVENV_SAVED 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
-                    set -gx AUTOVENV_VENV $__autovenv_a[4]
-                else if test -n "$__autovenv_a[7]"
-                    set -q PYENV_VERSION; and set -gx AUTOVENV_OLD_PYENV_VERSION $PYENV_VERSION
-                    set -gx PYENV_VERSION $__autovenv_a[7]
-                    set -gx AUTOVENV_SET_PYENV_VERSION $__autovenv_a[7]
-                    set -gx AUTOVENV_SAVED PYENV_VERSION
-                else
-                    set -gx AUTOVENV_SAVED ''
-                end
-                if test -n "$__autovenv_a[8]"
-                    set -gx PATH $__autovenv_ap $PATH
-                    set -gx AUTOVENV_PATH_ADD $__autovenv_a[8]
-                    set -g __autovenv_add $__autovenv_a[8]
-                    set -g __autovenv_addl $__autovenv_ap
-                end
-                set -gx AUTOVENV_KEY $__autovenv_key
-                set -gx AUTOVENV_ROOT $__autovenv_a[3]
-                test -n "$__autovenv_a[6]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[6]
-                set __autovenv_msg $__autovenv_a[9]
+                __autovenv_apply
+                set __autovenv_msg $__autovenv_a[$__autovenv_at_msg]
                 # `deactivate`, as __autovenv_decorate would define it (here, not later: a call costs).
                 if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
                     function deactivate --description 'autovenv: deactivate and pause for this project'
@@ -424,7 +322,7 @@ function __autovenv_check
                     set -g __autovenv_own_deactivate 1
                 end
             end
-            test -n "$__autovenv_msg"; and test -z "$__autovenv_a[10]"
+            test -n "$__autovenv_msg"; and test -z "$__autovenv_a[$__autovenv_at_quiet]"
             and __autovenv_say $__autovenv_msg
         end
     end
@@ -436,6 +334,98 @@ function __autovenv_check
         __autovenv_decorate
     else
         set -g __autovenv_deco 1
+    end
+end
+
+# Apply the answer's operations (__autovenv_ao, three words each: verb, name, value; answer.Answer)
+# with one generic loop: save what a variable held (absent stays absent), set or unset it, record what
+# we set; the entries of every `prepend PATH` go first on PATH, in order. What activation sets is decided
+# in Python alone; a name outside __autovenv_savable, a second operation on a name and an unknown verb
+# are skipped.
+function __autovenv_apply
+    set -l o $__autovenv_ao
+    set -l saved
+    set -l add
+    while set -q o[3]
+        # ($$o[2] is the value of the variable $o[2] names.)
+        switch $o[1]
+            case set
+                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
+                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+                    set -gx $o[2] $o[3]
+                    set -gx AUTOVENV_SET_$o[2] $o[3]
+                    set -a saved $o[2]
+                end
+            case unset
+                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
+                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+                    set -e $o[2]
+                    set -a saved $o[2]
+                end
+            case prepend
+                test "$o[2]" = PATH; and set -a add $o[3]
+        end
+        set -e o[1..3]
+    end
+    set -gx AUTOVENV_SAVED "$saved"
+    set -g __autovenv_savedl $saved
+    if set -q add[1]
+        set -gx PATH $add $PATH
+        # A path variable joins with ':' when quoted.
+        set -l --path joined $add
+        set -gx AUTOVENV_PATH_ADD "$joined"
+        set -g __autovenv_add "$joined"
+        set -g __autovenv_addl $add
+    end
+    test -n "$__autovenv_a[$__autovenv_at_venv]"; and set -gx AUTOVENV_VENV $__autovenv_a[$__autovenv_at_venv]
+    set -gx AUTOVENV_KEY $__autovenv_a[$__autovenv_at_key]
+    set -gx AUTOVENV_ROOT $__autovenv_a[$__autovenv_at_root]
+    test -n "$__autovenv_a[$__autovenv_at_prompt]"; and set -gx AUTOVENV_PROMPT $__autovenv_a[$__autovenv_at_prompt]
+    set -q $__autovenv_savable
+    set -g __autovenv_applied "$status"\x1f@AUTOVENV_SNAPSHOT@
+end
+
+# Undo our activation generically: our PATH entries leave PATH wherever they are, each saved variable
+# gets its old value back (or goes, when it had none). A variable the user changed since is theirs and
+# stays, unless INTACT says this shell knows nothing was changed (then no look one by one).
+function __autovenv_unapply --argument-names intact
+    if test -n "$AUTOVENV_PATH_ADD"
+        # The entries this shell added, as a list already; else split (a path variable splits at ':').
+        set -l adds $__autovenv_addl
+        test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
+        for e in $adds
+            if test "$PATH[1]" = "$e"
+                set -e PATH[1]
+            else
+                set -l i (contains -i -- $e $PATH)
+                and set -e PATH[$i[1]]
+            end
+        end
+    end
+    # The names this shell saved, as a list already; else the inherited ones an activation may save.
+    set -l names $__autovenv_savedl
+    if test "$AUTOVENV_SAVED" != "$names"
+        set names
+        for n in (string split ' ' -- "$AUTOVENV_SAVED")
+            contains -- $n $__autovenv_savable; and set -a names $n
+        end
+    end
+    for n in $names
+        set -l old AUTOVENV_OLD_$n
+        if test -z "$intact"; and __autovenv_theirs $n
+            set -e $old AUTOVENV_SET_$n
+        else if set -q $old
+            set -gx $n $$old
+            set -e $old AUTOVENV_SET_$n
+        else
+            set -e $n AUTOVENV_SET_$n
+        end
+    end
+    set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+    set -g __autovenv_applied ''
+    if test -n "$__autovenv_own_deactivate"
+        functions -e deactivate
+        set -g __autovenv_own_deactivate ''
     end
 end
 
@@ -474,6 +464,7 @@ function __autovenv_load --argument-names i
     set -l l2
     set -l l3
     set -l l4
+    set -l l5
     set -l ok ''
     set -g __autovenv_ta
     if test -f $f -a -O $f
@@ -482,20 +473,23 @@ function __autovenv_load --argument-names i
             read -ta l2
             read -ta l3
             read -ta l4
+            read -ta l5
         end <$f
-        # Its four lines: `set -g __autovenv_e FIELDS... WATCHED...`, `set -g __autovenv_en NOTES...`
-        # and the positions in the pieces list below that spell the `test` arguments (shells/fish.py,
+        # Its five lines: `set -g __autovenv_e FIELDS... WATCHED...`, `set -g __autovenv_en NOTES...`,
+        # the positions in the pieces list below that spell the `test` arguments (shells/fish.py,
         # test_positions): `-a ! PATH -nt ENTRY` for each watched path, `-a STAMP -nt PATH` for those a
-        # prompt checks. Ours and current (one comparison: the fields are \x1f-joined), positions that
-        # are numbers, every watched path there and no newer than the entry.
-        if test "$l1[3]"\x1f"$l2[3]"\x1f"$l3[3]"\x1f"$l4[3]"\x1f"$l1[4]"\x1f"$l1[14]" = __autovenv_e\x1f__autovenv_en\x1f__autovenv_ev\x1f__autovenv_ep\x1f"$__autovenv_format"\x1f"$__autovenv_usersig"
+        # prompt checks; and `set -g __autovenv_eo OPERATIONS...`. Ours and current (one comparison: the
+        # fields are \x1f-joined), positions that are numbers, every watched path there and no newer
+        # than the entry.
+        if test "$l1[3]"\x1f"$l2[3]"\x1f"$l3[3]"\x1f"$l4[3]"\x1f"$l5[3]"\x1f"$l1[4]"\x1f"$l1[@AUTOVENV_SIG_AT@]" = __autovenv_e\x1f__autovenv_en\x1f__autovenv_ev\x1f__autovenv_ep\x1f__autovenv_eo\x1f"$__autovenv_format"\x1f"$__autovenv_usersig"
             and not string match -qrv -- '^[1-9][0-9]{0,4}$' $l3[4..-1] $l4[4..-1]
-            and not path filter -vq -- $l1[15..-1]
-            set -l pieces -a $stamp -nt ! $f $l1[15..-1]
+            and not path filter -vq -- $l1[@AUTOVENV_WATCH_AT@..-1]
+            set -l pieces -a $stamp -nt ! $f $l1[@AUTOVENV_WATCH_AT@..-1]
             if test -z '' $pieces[$l3[4..-1]]
-                set -g __autovenv_a $l1[4..14]
+                set -g __autovenv_a $l1[4..@AUTOVENV_LAST_AT@]
                 set -g __autovenv_an $l2[4..-1]
-                set -g __autovenv_aw $l1[15..-1]
+                set -g __autovenv_ao $l5[4..-1]
+                set -g __autovenv_aw $l1[@AUTOVENV_WATCH_AT@..-1]
                 set -g __autovenv_ta $pieces[$l4[4..-1]]
                 set ok 1
             end
@@ -527,52 +521,36 @@ function __autovenv_load --argument-names i
         set -g __autovenv_e
         set -g __autovenv_en
         set -g __autovenv_ep
+        set -g __autovenv_eo
         string join \n -- $out | source
         if test "$__autovenv_e[1]" != "$__autovenv_format"
-            set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
+            set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' ''
             set -g __autovenv_an
-            set -g __autovenv_ap
+            set -g __autovenv_ao
             set -g __autovenv_ta
             return 0
         end
-        set -g __autovenv_a $__autovenv_e[1..11]
+        set -g __autovenv_a $__autovenv_e[1..@AUTOVENV_FIELDS@]
         set -g __autovenv_an $__autovenv_en
-        set -l pieces -a $stamp -nt ! $f $__autovenv_e[12..-1]
+        set -g __autovenv_ao $__autovenv_eo
+        set -l pieces -a $stamp -nt ! $f $__autovenv_e[@AUTOVENV_FIELDS_NEXT@..-1]
         set -g __autovenv_ta $pieces[$__autovenv_ep]
-        set -g __autovenv_aw $__autovenv_e[12..-1]
+        set -g __autovenv_aw $__autovenv_e[@AUTOVENV_FIELDS_NEXT@..-1]
     end
-    # The answer's PATH entries (a path variable splits at ':', as `string split :` would), and the
-    # answer into its slot, with the directory of its cache entry and its watch list.
-    set -g --path __autovenv_ap $__autovenv_a[8]
-    test -n "$__autovenv_a[8]"; or set -g __autovenv_ap
+    # The answer into its slot, with the directory of its cache entry and its watch list.
     if test -z "$stamp"
         set -g __autovenv_ta
         return 0
     end
     set -g __autovenv_mc[$i] $__autovenv_cand
-    set -g __autovenv_msig[$i] $__autovenv_a[11]
+    set -g __autovenv_msig[$i] $__autovenv_a[$__autovenv_at_sig]
     set -g __autovenv_mdir[$i] $dir
     set -g __autovenv_ms$i $__autovenv_a
     set -g __autovenv_mn$i $__autovenv_an
-    set -g __autovenv_mp$i $__autovenv_ap
+    set -g __autovenv_mo$i $__autovenv_ao
     set -g __autovenv_mw$i $__autovenv_aw
     set -g __autovenv_mq$i $__autovenv_ta
     return 0
-end
-
-# The signature entries (in the caller's __autovenv_g) of dependencies in AUTOVENV_SAVED that still hold
-# the value our activation set: the user's value instead.
-function __autovenv_sig_saved --no-scope-shadowing
-    for __autovenv_n in (string split ' ' -- "$AUTOVENV_SAVED")
-        set -l __autovenv_i (contains -i -- $__autovenv_n $__autovenv_deps); or continue
-        __autovenv_theirs $__autovenv_n; and continue
-        set -l __autovenv_o AUTOVENV_OLD_$__autovenv_n
-        if set -q $__autovenv_o
-            set __autovenv_g[$__autovenv_i[1]] "$__autovenv_n=$$__autovenv_o"
-        else
-            set __autovenv_g[$__autovenv_i[1]] "$__autovenv_n!"
-        end
-    end
 end
 
 # The pattern of set and unset dependencies, for the signature: the unset ones' positions in
@@ -589,7 +567,7 @@ function __autovenv_sig_pattern
     set -l i 0
     for n in $__autovenv_deps
         set i (math $i + 1)
-        if test $n = PYENV_VERSION
+        if contains -- $n $__autovenv_sdeps
         else if set -q $n
             set -a isset $n
         else
@@ -626,37 +604,6 @@ function __autovenv_disturbed
     return 1
 end
 
-# Undo our activation, whatever the user changed since (what is theirs stays).
-function __autovenv_unapply
-    if test -n "$AUTOVENV_PATH_ADD"
-        set -l --path add $AUTOVENV_PATH_ADD
-        for e in $add
-            set -l i (contains -i -- $e $PATH)
-            and set -e PATH[$i[1]]
-        end
-    end
-    for __autovenv_n in (string split ' ' -- "$AUTOVENV_SAVED")
-        contains -- $__autovenv_n $__autovenv_savable; or continue
-        set -l old AUTOVENV_OLD_$__autovenv_n
-        if __autovenv_theirs $__autovenv_n
-            set -e $old
-            set -e AUTOVENV_SET_$__autovenv_n
-        else if set -q $old
-            set -gx $__autovenv_n $$old
-            set -e $old
-            set -e AUTOVENV_SET_$__autovenv_n
-        else
-            set -e $__autovenv_n
-            set -e AUTOVENV_SET_$__autovenv_n
-        end
-    end
-    set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
-    if test -n "$__autovenv_own_deactivate"
-        functions -e deactivate
-        set -g __autovenv_own_deactivate ''
-    end
-end
-
 # True when the activate.fish of our venv ran after we activated: it saved PATH, with our entries in
 # it, in _OLD_VIRTUAL_PATH (a leftover from before our activation holds no entry of ours).
 function __autovenv_taken_over
@@ -687,6 +634,7 @@ function __autovenv_handover
     end
     set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
     set -g __autovenv_own_deactivate ''
+    set -g __autovenv_applied ''
 end
 
 # `deactivate`: undo and pause autovenv for this project until the user leaves it. A venv's own
@@ -779,42 +727,40 @@ set -g __autovenv_up
 set -g __autovenv_wk '' '' '' '' '' '' '' ''
 set -g __autovenv_wfree 1 2 3 4 5 6 7 8
 
-# The current answer. Its single-valued fields in one list, in the order of Answer.scalars: 1 v, 2 key,
-# 3 root, 4 venv, 5 vprompt, 6 prompt, 7 pyver, 8 path, 9 msg, 10 quiet, 11 sig. __autovenv_an holds its
-# notes, __autovenv_ap its PATH entries as a list.
-set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' '' '' '' ''
+# The current answer: its single-valued fields in one list, in the order of Answer.scalars, each read
+# through the name of its position (__autovenv_at_key, ...); __autovenv_an its notes, __autovenv_ao its
+# operations (three words each).
+@AUTOVENV_FIELD_AT@
+set -g __autovenv_a $__autovenv_format '' '' '' '' '' '' ''
 set -g __autovenv_an
-set -g __autovenv_ap
+set -g __autovenv_ao
 # The watch list of the answer __autovenv_load last found (for its slot).
 set -g __autovenv_aw
-# The AUTOVENV_PATH_ADD this shell applied, and its entries: leaving needs no splitting then.
+# The AUTOVENV_PATH_ADD this shell applied, and its entries; the AUTOVENV_SAVED it applied, as a list:
+# leaving needs no splitting then.
 set -g __autovenv_add ''
 set -g __autovenv_addl
+set -g __autovenv_savedl
+# What this shell's last apply left (__autovenv_apply), to tell at a glance that nothing we set changed.
+set -g __autovenv_applied ''
 
 # Answers in memory, one slot each: candidate directory (__autovenv_mc), signature (__autovenv_msig) and
-# cache entry directory (__autovenv_mdir) of slot i; its fields, notes, PATH entries, watch list and
-# prompt test in __autovenv_ms<i>, _mn<i>, _mp<i>, _mw<i>, _mq<i>; its stamp file $__autovenv_stamps-m<i>.
+# cache entry directory (__autovenv_mdir) of slot i; its fields, notes, operations, watch list and
+# prompt test in __autovenv_ms<i>, _mn<i>, _mo<i>, _mw<i>, _mq<i>; its stamp file $__autovenv_stamps-m<i>.
 # A new answer takes the slot filled longest ago (__autovenv_mfree, first).
 set -g __autovenv_mc '' '' '' '' '' '' '' ''
 set -g __autovenv_msig '' '' '' '' '' '' '' ''
 set -g __autovenv_mdir '' '' '' '' '' '' '' ''
 set -g __autovenv_mfree 1 2 3 4 5 6 7 8
 
-# Deps our own activation may change (it then keeps the user's value in AUTOVENV_OLD_<NAME>): the position
-# of PYENV_VERSION in __autovenv_deps (if it is none, a spare position past the end, which the signature
-# ignores), and which of VIRTUAL_ENV, VIRTUAL_ENV_PROMPT and PYTHONHOME are dependencies (none: the
-# usual case skips them).
-set -g __autovenv_pyenv_at (contains -i -- PYENV_VERSION $__autovenv_deps)
-or set -g __autovenv_pyenv_at (math (count $__autovenv_deps) + 1)
+# Dependencies an activation may set (it then keeps the user's value in AUTOVENV_OLD_<NAME>), and their
+# positions in __autovenv_deps.
+set -g __autovenv_sdeps @AUTOVENV_SDEPS@
+set -g __autovenv_sdep_at @AUTOVENV_SDEP_AT@
 # Where __autovenv_say writes: /dev/stderr, where that is this shell's stderr as a terminal, pipe or
 # file that may be opened (not a socket, not someone else's terminal after `su`); else `>&2`.
 set -g __autovenv_err /dev/stderr
 test -w /dev/stderr -a \( -c /dev/stderr -o -p /dev/stderr -o -f /dev/stderr \); or set -g __autovenv_err ''
-set -g __autovenv_venv_deps
-for __autovenv_n in VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME
-    contains -- $__autovenv_n $__autovenv_deps; and set -a __autovenv_venv_deps $__autovenv_n
-end
-set -e __autovenv_n
 
 # (Command substitutions split their output at newlines: any that carries a path ends in
 # `| string collect` or comes from `path`, whose output fish keeps whole, so a directory name holding a

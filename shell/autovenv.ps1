@@ -324,17 +324,16 @@ function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
 
 function global:__autovenv_empty_answer([string]$usersig) {
     @{
-        v = $global:__autovenv_format; key = ''; root = ''; venv = ''; vprompt = ''; prompt = ''
-        pyver = ''; path = ''; msg = ''; quiet = $global:__autovenv_quiet; sig = $usersig; notes = @(); watch = @()
-        pwatch = @()
+        v = $global:__autovenv_format; key = ''; root = ''; venv = ''; prompt = ''; msg = ''
+        quiet = $global:__autovenv_quiet; sig = $usersig; ops = @(); notes = @(); watch = @(); pwatch = @()
     }
 }
 
 # Decode an answer (render_answer in src/autovenv/shells/pwsh.py): `a=` and base64 of the UTF-16 code
-# units of its fields joined by NUL: the scalars, the count of notes and the notes, the count of watched
-# paths and the paths (all checked when a cache entry is read), how many of them a prompt checks (pwatch:
-# the first ones). A hashtable of strings and string arrays, or $null for anything else. Nothing in it is
-# ever evaluated.
+# units of its fields joined by NUL: the scalars, then three lists, each its count and its items: the
+# operations' words (verb, name, value for each), the notes, the watched paths (all checked when a cache
+# entry is read); last, how many of those paths a prompt checks (pwatch: the first ones). A hashtable of
+# strings and string arrays, or $null for anything else. Nothing in it is ever evaluated.
 function global:__autovenv_parse([string]$text) {
     if (-not $global:__autovenv_answer_text.IsMatch($text)) { return $null }
     try {
@@ -343,22 +342,24 @@ function global:__autovenv_parse([string]$text) {
         $chars = [char[]]::new($bytes.Length / 2)
         [System.Buffer]::BlockCopy($bytes, 0, $chars, 0, $bytes.Length)
         $f = [string]::new($chars).Split([char]0)
-        $notes = [string[]]::new([int]::Parse($f[11], [System.Globalization.CultureInfo]::InvariantCulture))
-        [System.Array]::Copy($f, 12, $notes, 0, $notes.Length)
-        $at = 12 + $notes.Length
-        $watch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
-        [System.Array]::Copy($f, $at + 1, $watch, 0, $watch.Length)
-        $at += 1 + $watch.Length
-        if ($f.Length -ne $at + 1 -or $f[0] -cne $global:__autovenv_format) { return $null }
+        $e = @{
+            v = $f[0]; key = $f[1]; root = $f[2]; venv = $f[3]; prompt = $f[4]; msg = $f[5]; quiet = $f[6]; sig = $f[7]
+        }
+        $at = 8
+        foreach ($name in 'ops', 'notes', 'watch') {
+            $items = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
+            [System.Array]::Copy($f, $at + 1, $items, 0, $items.Length)
+            $e[$name] = $items
+            $at += 1 + $items.Length
+        }
+        if ($f.Length -ne $at + 1 -or $f[0] -cne $global:__autovenv_format -or $e['ops'].Length % 3) { return $null }
         $pwatch = [string[]]::new([int]::Parse($f[$at], [System.Globalization.CultureInfo]::InvariantCulture))
-        [System.Array]::Copy($watch, 0, $pwatch, 0, $pwatch.Length)
+        [System.Array]::Copy($e['watch'], 0, $pwatch, 0, $pwatch.Length)
+        $e['pwatch'] = $pwatch
     } catch {
         return $null
     }
-    @{
-        v = $f[0]; key = $f[1]; root = $f[2]; venv = $f[3]; vprompt = $f[4]; prompt = $f[5]; pyver = $f[6]
-        path = $f[7]; msg = $f[8]; quiet = $f[9]; sig = $f[10]; notes = $notes; watch = $watch; pwatch = $pwatch
-    }
+    $e
 }
 
 # The cache entry of a candidate directory, as cache.entry_path places it: <cache>/pwsh/<the directory>/%,
@@ -624,34 +625,41 @@ function global:__autovenv_unapply {
     __autovenv_forget_state
 }
 
+# Apply the answer's operations (plan.Target.operations decides them; plan.apply_operations is this loop
+# in Python): for `set` and `unset`, save the old value (absent stays absent), set or unset, record what
+# was set; only a name an activation may save (plan.ACTIVATION_VARS, matched exactly), once; the entries
+# of `prepend PATH` go first on PATH as one block. Anything else is skipped.
 function global:__autovenv_apply($e) {
-    if ($e['venv']) {
-        foreach ($n in 'VIRTUAL_ENV', 'VIRTUAL_ENV_PROMPT', 'PYTHONHOME') {
-            $v = [System.Environment]::GetEnvironmentVariable($n)
-            if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $n, $v) }
+    $saved = [System.Collections.Generic.List[string]]::new()
+    $add = [System.Collections.Generic.List[string]]::new()
+    $ops = $e['ops']
+    for ($i = 0; $i + 2 -lt $ops.Length; $i += 3) {
+        $verb = $ops[$i]
+        $n = $ops[$i + 1]
+        if ($verb -ceq 'prepend') {
+            if ($n -ceq 'PATH') { $add.Add($ops[$i + 2]) }
+            continue
         }
-        [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV', $e['venv'])
-        [System.Environment]::SetEnvironmentVariable('VIRTUAL_ENV_PROMPT', $e['vprompt'])
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_VIRTUAL_ENV', $e['venv'])
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_VIRTUAL_ENV_PROMPT', $e['vprompt'])
-        [System.Environment]::SetEnvironmentVariable('PYTHONHOME', $global:__autovenv_none)
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME')
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_VENV', $e['venv'])
-    } elseif ($e['pyver']) {
-        $v = [System.Environment]::GetEnvironmentVariable('PYENV_VERSION')
-        if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_PYENV_VERSION', $v) }
-        [System.Environment]::SetEnvironmentVariable('PYENV_VERSION', $e['pyver'])
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_PYENV_VERSION', $e['pyver'])
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', 'PYENV_VERSION')
-    } else {
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', '')
+        if (($verb -cne 'set' -and $verb -cne 'unset') -or $global:__autovenv_activation -cnotcontains $n -or $saved.Contains($n)) { continue }
+        $v = [System.Environment]::GetEnvironmentVariable($n)
+        if ($null -ne $v) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_OLD_' + $n, $v) }
+        if ($verb -ceq 'set') {
+            [System.Environment]::SetEnvironmentVariable($n, $ops[$i + 2])
+            [System.Environment]::SetEnvironmentVariable('AUTOVENV_SET_' + $n, $ops[$i + 2])
+        } else {
+            [System.Environment]::SetEnvironmentVariable($n, $global:__autovenv_none)
+        }
+        $saved.Add($n)
     }
-    if ($e['path']) {
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_SAVED', [string]::Join(' ', $saved))
+    if ($add.Count) {
+        $entries = [string]::Join($global:__autovenv_sep, $add)
         $path = [System.Environment]::GetEnvironmentVariable('PATH')
-        if ($path) { $path = $e['path'] + $global:__autovenv_sep + $path } else { $path = $e['path'] }
+        if ($path) { $path = $entries + $global:__autovenv_sep + $path } else { $path = $entries }
         [System.Environment]::SetEnvironmentVariable('PATH', $path)
-        [System.Environment]::SetEnvironmentVariable('AUTOVENV_PATH_ADD', $e['path'])
+        [System.Environment]::SetEnvironmentVariable('AUTOVENV_PATH_ADD', $entries)
     }
+    if ($e['venv']) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_VENV', $e['venv']) }
     [System.Environment]::SetEnvironmentVariable('AUTOVENV_KEY', $e['key'])
     [System.Environment]::SetEnvironmentVariable('AUTOVENV_ROOT', $e['root'])
     if ($e['prompt']) { [System.Environment]::SetEnvironmentVariable('AUTOVENV_PROMPT', $e['prompt']) }

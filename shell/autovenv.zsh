@@ -183,9 +183,10 @@ __autovenv_check() {
 
 __autovenv_clear_answer() {
     __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
-    __autovenv_e_vprompt= __autovenv_e_prompt= __autovenv_e_pyver= __autovenv_e_path= __autovenv_e_msg=
+    __autovenv_e_prompt= __autovenv_e_msg=
     # No project here: the user's own `quiet` decides whether leaving one says "deactivated".
     __autovenv_e_quiet=@AUTOVENV_QUIET@ __autovenv_e_sig=$__autovenv_usersig
+    __autovenv_e_ops=()
     __autovenv_e_notes=()
     __autovenv_e_watch=()
     __autovenv_e_pwatch=()
@@ -199,6 +200,7 @@ __autovenv_load() {
     [[ -f $__autovenv_f && -O $__autovenv_f ]] || return 1
     __autovenv_e_v=
     __autovenv_e_pwatch=()
+    __autovenv_e_ops=()
     builtin source "$__autovenv_f" 2>/dev/null || return 1
     [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do
@@ -291,7 +293,7 @@ __autovenv_theirs() {
 # no snapshot and look one by one.
 __autovenv_snapshot() {
     emulate -L zsh
-    __autovenv_now=${VIRTUAL_ENV-$'\036'}$'\037'${VIRTUAL_ENV_PROMPT-$'\036'}$'\037'${PYTHONHOME-$'\036'}$'\037'${PYENV_VERSION-$'\036'}$'\037'${AUTOVENV_SAVED-}$'\037'${AUTOVENV_KEY-}
+    __autovenv_now=@AUTOVENV_SNAPSHOT@
 }
 
 __autovenv_disturbed() {
@@ -401,28 +403,42 @@ __autovenv_unapply() {
     __autovenv_applied=
 }
 
+# Apply the answer's operations with one generic loop (see shell/autovenv.bash): save, set or unset,
+# record; `prepend PATH` entries go first on PATH, in order.
 __autovenv_apply() {
     emulate -L zsh
-    if [[ -n $__autovenv_e_venv ]]; then
-        if [[ -v VIRTUAL_ENV ]]; then builtin export AUTOVENV_OLD_VIRTUAL_ENV="${VIRTUAL_ENV}"; fi
-        if [[ -v VIRTUAL_ENV_PROMPT ]]; then builtin export AUTOVENV_OLD_VIRTUAL_ENV_PROMPT="${VIRTUAL_ENV_PROMPT}"; fi
-        if [[ -v PYTHONHOME ]]; then builtin export AUTOVENV_OLD_PYTHONHOME="${PYTHONHOME}"; fi
-        builtin export VIRTUAL_ENV="$__autovenv_e_venv" VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
-        builtin export AUTOVENV_SET_VIRTUAL_ENV="$__autovenv_e_venv"
-        builtin export AUTOVENV_SET_VIRTUAL_ENV_PROMPT="$__autovenv_e_vprompt"
-        builtin unset PYTHONHOME
-        builtin export AUTOVENV_SAVED="VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME"
-        builtin export AUTOVENV_VENV="$__autovenv_e_venv"
-    elif [[ -n $__autovenv_e_pyver ]]; then
-        if [[ -v PYENV_VERSION ]]; then builtin export AUTOVENV_OLD_PYENV_VERSION="${PYENV_VERSION}"; fi
-        builtin export PYENV_VERSION="$__autovenv_e_pyver" AUTOVENV_SAVED=PYENV_VERSION
-        builtin export AUTOVENV_SET_PYENV_VERSION="$__autovenv_e_pyver"
-    else
-        builtin export AUTOVENV_SAVED=
+    local __autovenv_saved= __autovenv_add=
+    # The operations as the function's positional parameters: $1 verb, $2 name, $3 value, then shift.
+    set -- "${__autovenv_e_ops[@]}"
+    while [[ $# -ge 3 ]]; do
+        case $1 in
+            (prepend)
+                if [[ $2 == PATH ]]; then __autovenv_add+=${__autovenv_add:+:}$3; fi
+                ;;
+            (set|unset)
+                # Only a name an activation may save (plan.ACTIVATION_VARS, matched exactly), once.
+                case $2 in
+                    (@AUTOVENV_SAVABLE_CASE@)
+                        if [[ " $__autovenv_saved " != *" $2 "* ]]; then
+                            if [[ -v $2 ]]; then builtin export "AUTOVENV_OLD_$2=${(P)2}"; fi
+                            if [[ $1 == set ]]; then
+                                builtin export "$2=$3" "AUTOVENV_SET_$2=$3"
+                            else
+                                builtin unset $2
+                            fi
+                            __autovenv_saved+=${__autovenv_saved:+ }$2
+                        fi
+                        ;;
+                esac
+                ;;
+        esac
+        shift 3
+    done
+    builtin export AUTOVENV_SAVED="$__autovenv_saved"
+    if [[ -n $__autovenv_add ]]; then
+        builtin export PATH="$__autovenv_add${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_add"
     fi
-    if [[ -n $__autovenv_e_path ]]; then
-        builtin export PATH="$__autovenv_e_path${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_e_path"
-    fi
+    if [[ -n $__autovenv_e_venv ]]; then builtin export AUTOVENV_VENV="$__autovenv_e_venv"; fi
     builtin export AUTOVENV_KEY="$__autovenv_e_key" AUTOVENV_ROOT="$__autovenv_e_root"
     if [[ -n $__autovenv_e_prompt ]]; then builtin export AUTOVENV_PROMPT="$__autovenv_e_prompt"; fi
     builtin rehash

@@ -1,6 +1,7 @@
 """The answer for one candidate directory, as the shell hooks consume it (from the cache or the cold path).
 
-It carries the target's fields flat (so a hook can apply it with string operations alone), the notes to
+It carries what to do as operations (``plan.Target.operations``: set NAME VALUE, unset NAME, prepend PATH
+ENTRY), which every hook applies with one generic loop, beside the key, root, prompt and message; the notes to
 show once when entering, the watch lists (paths whose modification invalidates the answer) and ``sig``: the
 values of the environment variables resolution depended on, so an answer computed under another
 ``PYENV_VERSION`` or ``WORKON_HOME`` is never reused.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 
 from autovenv import display
+from autovenv.plan import PREPEND
 from autovenv.resolve.finders import env_deps
 
 TYPE_CHECKING = False
@@ -25,8 +27,9 @@ if TYPE_CHECKING:
     from autovenv.decide import Decision
     from autovenv.resolve.project import Resolution
 
-#: Bumped when the fields change, so hooks ignore entries written by another version.
-FORMAT = "1"
+#: Bumped when the fields change, so hooks ignore entries written by another version. 2: the activation
+#: as operations.
+FORMAT = "2"
 #: Environment variables resolution reads, as the finders declare them (``finders.env_deps``). The hooks
 #: compare the same list, in this order.
 ENV_DEPS = env_deps()
@@ -51,14 +54,12 @@ class Answer:
         "key",
         "message",
         "notes",
-        "path",
+        "operations",
         "prompt",
-        "pyenv_version",
         "quiet",
         "root",
         "sig",
         "venv",
-        "venv_prompt",
         "watch",
     )
 
@@ -67,10 +68,8 @@ class Answer:
         key: str = "",
         root: str = "",
         venv: str = "",
-        venv_prompt: str = "",
         prompt: str = "",
-        pyenv_version: str = "",
-        path: str = "",
+        operations: tuple[tuple[str, str, str], ...] = (),
         message: str = "",
         quiet: bool = False,
         notes: tuple[str, ...] = (),
@@ -80,11 +79,11 @@ class Answer:
     ) -> None:
         self.key = key
         self.root = root
+        #: The venv this activation makes ours (``AUTOVENV_VENV``): a ``VIRTUAL_ENV`` holding anything
+        #: else was activated by hand and wins. Not what activation sets: that is ``operations``.
         self.venv = venv
-        self.venv_prompt = venv_prompt
         self.prompt = prompt
-        self.pyenv_version = pyenv_version
-        self.path = path
+        self.operations = operations
         self.message = message
         self.quiet = quiet
         self.notes = notes
@@ -107,14 +106,19 @@ class Answer:
             ("key", self.key),
             ("root", self.root),
             ("venv", self.venv),
-            ("vprompt", self.venv_prompt),
             ("prompt", self.prompt),
-            ("pyver", self.pyenv_version),
-            ("path", self.path),
             ("msg", self.message),
             ("quiet", "1" if self.quiet else ""),
             ("sig", self.sig),
         )
+
+    def flat_operations(self) -> tuple[str, ...]:
+        """The operations as one list of words, three per operation (verb, name, value)."""
+        return tuple(word for op in self.operations for word in op)
+
+    def path_entries(self) -> tuple[str, ...]:
+        """The entries the operations put first on PATH, in order."""
+        return tuple(value for verb, name, value in self.operations if verb == PREPEND and name == "PATH")
 
 
 def build(
@@ -148,10 +152,8 @@ def build(
         key=target.key,
         root=target.root,
         venv=target.venv or "",
-        venv_prompt=target.venv_prompt or "",
         prompt=target.prompt or "",
-        pyenv_version=target.pyenv_version or "",
-        path=pathsep.join(target.path_entries),
+        operations=target.operations(),
         message=display.text(target.message),
         quiet=quiet,
         notes=notes,

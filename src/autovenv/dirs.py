@@ -22,8 +22,23 @@ APP = "autovenv"
 MAC_SUPPORT = os.path.join("Library", "Application Support")
 
 
-def _home(environ: Mapping[str, str]) -> str:
-    return environ.get("HOME") or os.path.expanduser("~")
+def home_of(environ: Mapping[str, str]) -> str:
+    """``$HOME`` of the given environment; unset, the user's home from the password database, as bash
+    sets it, never the process's own HOME (which the daemon's is not, and which no answer's key holds)."""
+    home = environ.get("HOME")
+    if home:
+        return home
+    if os.name == "nt":
+        return os.path.expanduser("~")
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_dir
+    except KeyError:
+        return "/"
+
+
+_home = home_of
 
 
 def _xdg_set(environ: Mapping[str, str], name: str) -> str | None:

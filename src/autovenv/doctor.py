@@ -129,9 +129,13 @@ def hook_running(value: str | None, shell: str | None, ancestors: Iterable[int])
 
 
 def _restart(shell: str | None) -> str:
-    return {"bash": "exec bash", "zsh": "exec zsh", "fish": "exec fish", "pwsh": ". $PROFILE"}.get(
-        shell or "", "open a new shell"
-    )
+    """How to reload the hook in this shell (the adapter's ``RESTART``)."""
+    if shell is None:
+        return "open a new shell"
+    try:
+        return shells.get(shell).RESTART
+    except shells.UnknownShell:
+        return "open a new shell"
 
 
 def ancestor_pids(limit: int = 4, windows: bool = os.name == "nt") -> list[int]:

@@ -15,17 +15,13 @@ import sys
 import time
 
 from autovenv import answer as answer_mod
-from autovenv import cache, dirs, display, plan, settings
-from autovenv.decide import decide
-from autovenv.resolve.project import resolve
+from autovenv import cache, dirs, display, pipeline, plan, settings
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from typing import TypeVar
 
-    from autovenv.decide import Decision
-    from autovenv.resolve.project import Resolution
     from autovenv.shells.base import Adapter
 
     T = TypeVar("T")
@@ -69,23 +65,15 @@ def _write(stream: object, text: str) -> None:
 
 
 class Outcome:
-    """One directory's answer and what it was made from (``exec`` needs to know why nothing is active).
-
-    ``rendered`` is the answer as the adapter renders it when that was done already (for the cache).
-    """
+    """One directory's answer (``pipeline.Outcome``) and, when the cache entry was refreshed, the answer
+    as the adapter rendered it for that (``rendered``)."""
 
     __slots__ = ("answer", "decision", "rendered", "resolution")
 
-    def __init__(
-        self,
-        resolution: Resolution,
-        decision: Decision,
-        answer: answer_mod.Answer,
-        rendered: str | None = None,
-    ) -> None:
-        self.resolution = resolution
-        self.decision = decision
-        self.answer = answer
+    def __init__(self, found: pipeline.Outcome, rendered: str | None = None) -> None:
+        self.resolution = found.resolution
+        self.decision = found.decision
+        self.answer = found.answer
         self.rendered = rendered
 
 
@@ -97,7 +85,7 @@ def answer_for(
     side_effects: bool = True,
     compare_lock: bool = True,
 ) -> Outcome:
-    """Resolve and decide for ``directory``: the one pipeline behind the hooks, ``export`` and ``exec``.
+    """``pipeline.answer_for`` for ``directory``, with this command's side effects at the edges.
 
     With ``side_effects`` (the hooks' cold path) the cache entry is refreshed and the daemon told; ``exec``
     and ``export sh`` leave both alone. ``hook_venv_dirs`` ("/"-joined) are the venv directory names the
@@ -109,7 +97,6 @@ def answer_for(
     user = settings.load(environ)
     if not compare_lock:
         user.stale_hint = False
-    view = plan.user_view(environ, adapter.PATHSEP)
     base = dirs.cache_dir(environ) if side_effects else ""
     generation: tuple[str, ...] = ()
     if base:
@@ -119,13 +106,10 @@ def answer_for(
         except OSError:
             base = ""
     memo = os.path.join(base, cache.LOCK_MEMO) if base else None
-    resolution = resolve(directory, view, user, lock_memo=memo)
-    decision = decide(resolution, user, view, adapter.NAME)
-    decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
-    extra: tuple[str, ...] = settings.watch_paths(environ)
-    result = answer_mod.build(
-        resolution, decision, answer_mod.signature(view), extra, adapter.PATHSEP, generation
+    found = pipeline.answer_for(
+        directory, environ, adapter.NAME, adapter.PATHSEP, user, entry_watch=generation, lock_memo=memo
     )
+    resolution, result, view = found.resolution, found.answer, found.view
     daemon_here = user.daemon == "auto" or os.path.exists(
         os.path.join(dirs.runtime_dir(environ), DAEMON_FIFO)
     )
@@ -144,9 +128,9 @@ def answer_for(
             pass
     if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):
         # Not cached either: only shells started before the edit have the old list.
-        result.notes = (*result.notes, outdated_hook_note(adapter.NAME, user.path))
+        result.notes = (*result.notes, outdated_hook_note(adapter.RESTART, user.path))
         rendered = None
-    return Outcome(resolution, decision, result, rendered)
+    return Outcome(found, rendered)
 
 
 def compute(
@@ -159,9 +143,9 @@ def compute(
     return outcome.answer, plan.plan(environ, outcome.decision.target, adapter.PATHSEP)
 
 
-def outdated_hook_note(shell: str, config: str) -> str:
-    """The line for a shell whose hook walks up looking for another ``venv_dirs`` than the config's."""
-    again = ". $PROFILE" if shell == "pwsh" else f"exec {shell}"
+def outdated_hook_note(again: str, config: str) -> str:
+    """The line for a shell whose hook walks up looking for another ``venv_dirs`` than the config's;
+    ``again`` is how to reload the hook (the adapter's ``RESTART``)."""
     return (
         f"venv_dirs in {config} changed after this shell loaded autovenv; "
         f"open a new shell (or run: {again}) for it to look for the new names"

@@ -39,19 +39,22 @@ if TYPE_CHECKING:
 
 MARKER = "# added by autovenv init"
 INSTALL_SH_MARKER = "# added by autovenv install.sh"
-SHELLS = ("bash", "zsh", "fish", "pwsh")
 BACKUP_SUFFIX = ".autovenv-backup"
 
 
 def canonical_shell(name: str) -> str | None:
-    """``bash``, ``zsh``, ``fish`` or ``pwsh`` for a process or file name (``powershell.exe`` -> pwsh)."""
+    """The shell with a hook whose process or file name this is (``powershell.exe`` -> pwsh), from each
+    adapter's ``PROCESS_NAMES``."""
+    from autovenv import shells
+
     base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
     if base.endswith(".exe"):
         base = base[:-4]
     base = base.lstrip("-")  # login shells: "-bash"
-    if base in ("pwsh", "powershell", "pwsh-preview"):
-        return "pwsh"
-    return base if base in ("bash", "zsh", "fish") else None
+    for shell in shells.names():
+        if base in shells.get(shell).PROCESS_NAMES:
+            return shell
+    return None
 
 
 def detect_shell(
@@ -87,18 +90,17 @@ def detect_shell(
 
 def rc_file(shell: str, environ: Mapping[str, str], windows: bool = os.name == "nt", ask: bool = True) -> str:
     """The startup file the hook line goes into (PowerShell: the first host's; see ``pwsh_profiles``)."""
+    from autovenv import shells
+
     home = environ.get("HOME") or os.path.expanduser("~")
-    if shell == "bash":
-        return os.path.join(home, ".bashrc")
-    if shell == "zsh":
-        return os.path.join(environ.get("ZDOTDIR") or home, ".zshrc")
-    if shell == "fish":
-        return os.path.join(
-            environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "fish", "config.fish"
-        )
+    rc_for: Callable[[Mapping[str, str], str], str] | None = None
+    if shell in shells.names():
+        rc_for = getattr(shells.get(shell), "rc_file", None)
+    if rc_for is not None:
+        return rc_for(environ, home)
     if shell == "pwsh":
         return pwsh_profiles(environ, windows, ask)[0][1]
-    raise ValueError(f"unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
+    raise ValueError(f"unknown shell {shell!r}; supported: {', '.join(shells.names())}")
 
 
 def hook_line(shell: str, environ: Mapping[str, str] = os.environ) -> str:

@@ -5,15 +5,17 @@ their parent applied: ``AUTOVENV_PATH_ADD`` names exactly the PATH entries we ad
 are now, so entries the user added meanwhile survive), ``AUTOVENV_SAVED`` the variables we changed, whose
 previous values sit in ``AUTOVENV_OLD_<NAME>`` (absent when the variable was unset) and what we set them
 to in ``AUTOVENV_SET_<NAME>`` (absent when we unset them), so a value the user changed since is told
-apart. Nothing here does I/O; the shell adapters render the resulting changes, and the hook templates
-implement the same rules in shell for cached answers (differential tests hold the two equal).
+apart. What an activation sets is decided by ``Target.operations`` alone; the hook templates apply those
+operations with one generic loop (``apply_operations`` is the same loop here) and implement the
+transition rules of ``plan`` in shell for cached answers (differential tests hold the two equal).
+Nothing here does I/O; the shell adapters render the resulting changes.
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
 KEY = "AUTOVENV_KEY"
 ROOT = "AUTOVENV_ROOT"
@@ -25,8 +27,14 @@ PAUSED = "AUTOVENV_PAUSED"
 OLD_PREFIX = "AUTOVENV_OLD_"
 SET_PREFIX = "AUTOVENV_SET_"
 STATE_VARS = (KEY, ROOT, VENV, PATH_ADD, SAVED, PROMPT)
-#: Every variable an activation may set or unset besides PATH (``Target.changes``).
+#: Every variable an activation may set or unset besides PATH (``Target.operations``). The hooks act on
+#: no other name: an inherited ``AUTOVENV_SAVED`` or an operation naming anything else is skipped.
 ACTIVATION_VARS = ("VIRTUAL_ENV", "VIRTUAL_ENV_PROMPT", "PYTHONHOME", "PYENV_VERSION")
+#: The verbs of an activation's operations, each ``(verb, name, value)``: ``set NAME VALUE``, ``unset NAME``
+#: (value empty) and ``prepend PATH ENTRY`` (the entries of all prepends go first on PATH, in their order).
+SET = "set"
+UNSET = "unset"
+PREPEND = "prepend"
 #: Separates the fields of a target key; never part of a path we accept.
 KEY_SEP = "\x1f"
 
@@ -68,17 +76,29 @@ class Target:
             )
         )
 
-    def changes(self) -> dict[str, str | None]:
-        """The variables this target sets (``None``: unsets), PATH aside."""
+    def operations(self) -> tuple[tuple[str, str, str], ...]:
+        """What activating this target does, as operations: the one place that decides it.
+
+        Every hook applies these with one generic loop (save the old value, set or unset, record what it
+        set) and undoes them generically, so what activation means changes here and nowhere else. A
+        name set or unset must be in ``ACTIVATION_VARS``.
+        """
+        ops: list[tuple[str, str, str]] = []
         if self.venv is not None:
-            return {
-                "VIRTUAL_ENV": self.venv,
-                "VIRTUAL_ENV_PROMPT": self.venv_prompt or "",
-                "PYTHONHOME": None,
-            }
-        if self.pyenv_version is not None:
-            return {"PYENV_VERSION": self.pyenv_version}
-        return {}
+            ops += [
+                (SET, "VIRTUAL_ENV", self.venv),
+                (SET, "VIRTUAL_ENV_PROMPT", self.venv_prompt or ""),
+                (UNSET, "PYTHONHOME", ""),
+            ]
+        elif self.pyenv_version is not None:
+            ops.append((SET, "PYENV_VERSION", self.pyenv_version))
+        ops += [(PREPEND, "PATH", entry) for entry in self.path_entries]
+        return tuple(ops)
+
+    def changes(self) -> dict[str, str | None]:
+        """The variables this target sets (``None``: unsets), PATH aside, from ``operations``."""
+        ops = self.operations()
+        return {name: value if verb == SET else None for verb, name, value in ops if verb != PREPEND}
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Target) and other.key == self.key and other.message == self.message
@@ -194,22 +214,37 @@ def hand_over(env: dict[str, str], pathsep: str) -> None:
         env.pop(name, None)
 
 
-def apply(env: dict[str, str], target: Target, pathsep: str) -> None:
-    """Activate ``target`` in ``env``, recording what is needed to undo it exactly."""
-    changes = target.changes()
-    for name, value in changes.items():
+def apply_operations(env: dict[str, str], operations: Iterable[tuple[str, str, str]], pathsep: str) -> None:
+    """Apply operations to ``env`` exactly as the hooks' generic loop does: save a variable's old value
+    (absent stays absent), set or unset it, record what was set; the prepended entries go first on PATH
+    as one block. A name outside ``ACTIVATION_VARS``, a second operation on a name and an unknown verb
+    are skipped, as the hooks skip them."""
+    saved: list[str] = []
+    added: list[str] = []
+    for verb, name, value in operations:
+        if verb == PREPEND and name == "PATH":
+            added.append(value)
+            continue
+        if verb not in (SET, UNSET) or name not in ACTIVATION_VARS or name in saved:
+            continue
         if name in env:
             env[OLD_PREFIX + name] = env[name]
-        if value is None:
+        if verb == UNSET:
             env.pop(name, None)
         else:
             env[name] = env[SET_PREFIX + name] = value
-    if target.path_entries:
+        saved.append(name)
+    if added:
         current = env.get("PATH")
-        entries = pathsep.join(target.path_entries)
+        entries = pathsep.join(added)
         env["PATH"] = entries + pathsep + current if current else entries
         env[PATH_ADD] = entries
-    env[SAVED] = " ".join(changes)
+    env[SAVED] = " ".join(saved)
+
+
+def apply(env: dict[str, str], target: Target, pathsep: str) -> None:
+    """Activate ``target`` in ``env``, recording what is needed to undo it exactly."""
+    apply_operations(env, target.operations(), pathsep)
     env[KEY] = target.key
     env[ROOT] = target.root
     if target.venv is not None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 
-from autovenv import display, plan, settings, trust
-from autovenv.decide import decide
-from autovenv.resolve.project import resolve
+from autovenv import display, pipeline, plan, trust
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,10 +37,8 @@ TOOLS = {
 
 def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
     """A JSON-ready description of the answer for ``directory`` and of this shell's current state."""
-    user = settings.load(environ)
-    view = plan.user_view(environ)
-    resolution = resolve(directory, view, user)
-    decision = decide(resolution, user, view)
+    found = pipeline.answer_for(directory, environ, None, os.pathsep)
+    user, resolution, decision = found.user, found.resolution, found.decision
     venv = resolution.venv
     python = resolution.python
     target = decision.target
@@ -62,8 +58,9 @@ def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
         "python": None,
         "would_activate": None,
         "blocked": decision.blocked,
-        # Your own config's mistakes first: they change what every project gets.
-        "problems": [*user.problems, *decision.notes],
+        # Your own config's mistakes first (the pipeline puts them there): they change what every
+        # project gets.
+        "problems": list(decision.notes),
         "trust_mode": user.trust,
         "user_config": {"path": user.path, "problems": list(user.problems)},
         "active_now": {
@@ -98,6 +95,8 @@ def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
             "path_prepend": list(target.path_entries),
             "pyenv_version": target.pyenv_version,
             "prompt": target.prompt,
+            # What a hook does, exactly as it applies it: [verb, name, value] each.
+            "operations": [list(op) for op in found.answer.operations],
         }
     return data
 
@@ -132,9 +131,9 @@ def format_text(data: Mapping[str, object]) -> str:
             lines.append(f"               {entry}")
     target = data["would_activate"]
     if isinstance(target, dict):
-        lines.append("would apply:   " + " ".join(f"PATH+={p}" for p in target["path_prepend"]))
-        if target.get("pyenv_version"):
-            lines.append(f"               PYENV_VERSION={target['pyenv_version']}")
+        shown = [operation_text(op) for op in target.get("operations") or []]
+        lines.append("would apply:   " + (shown[0] if shown else "nothing"))
+        lines.extend(f"               {text}" for text in shown[1:])
     elif root is not None:
         lines.append("would apply:   nothing")
     if data.get("blocked"):
@@ -153,6 +152,17 @@ def format_text(data: Mapping[str, object]) -> str:
         lines.append(f"paused:        {active['paused']} (after deactivate; resumes when you leave it)")
     # Paths and names are data: one printable line each, whatever the directory is called.
     return "".join(display.text(line) + "\n" for line in lines)
+
+
+def operation_text(op: list[str]) -> str:
+    """One operation as ``status`` shows it: ``NAME=value``, ``unset NAME``, ``PATH+=entry`` (an entry
+    put first on PATH)."""
+    verb, name, value = op
+    if verb == "set":
+        return f"{name}={value}"
+    if verb == "unset":
+        return f"unset {name}"
+    return f"{name}+={value}"
 
 
 def directory_arg(path: str | None, environ: Mapping[str, str]) -> str:

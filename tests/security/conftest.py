@@ -20,9 +20,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.security.accounts import Account, Group, VictimShell, can_make_accounts, new_name
-from tests.shells.pty_shell import find_shell
+from tests.shells.shell_list import SHELLS, find_shell
 
-SHELLS = ("bash", "zsh", "fish", "pwsh")
 PROMPT = "$ "
 BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
 #: What the victim's interpreter imports: autovenv (with its dist-info, so start files are written), its

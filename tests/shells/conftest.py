@@ -1,8 +1,8 @@
 """Fixtures for the shell scenarios: a fake HOME whose rc file loads the installed hook, real venvs.
 
-Every scenario runs in every shell listed in ``SHELLS`` (adding a shell = adding it there, plus its
-adapter and template). A shell that is not installed is skipped with a reason locally; under ``CI=true``
-it is an error, because CI installs them all. PowerShell is ``pwsh`` on PATH or the file
+Every scenario runs in every shell listed in ``shell_list.SHELLS`` (adding a shell = adding it there,
+plus its adapter and template). A shell that is not installed is skipped with a reason locally; under
+``CI=true`` it is an error, because CI installs them all. PowerShell is ``pwsh`` on PATH or the file
 ``AUTOVENV_TEST_PWSH`` names (``.ci/run`` points it at the PowerShell 7 kept beside the repository).
 
 Commands that are spelled differently in PowerShell have helpers here (``noop``, ``setenv``, ``unsetenv``,
@@ -20,10 +20,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.shells.pty_shell import InteractiveShell, find_shell, pwsh_home, quote
+from tests.shells.pty_shell import InteractiveShell, pwsh_home, quote
+from tests.shells.shell_list import SHELLS, SYSTEM_PATH, find_shell
 
-SHELLS = ("bash", "zsh", "fish", "pwsh")
-BASE_PATH = "/usr/local/bin:/usr/bin:/bin"
+BASE_PATH = SYSTEM_PATH
 #: The real pyenv (tests/conftest.py found it before it replaced HOME with a sandbox).
 PYENV_ROOT = pathlib.Path(os.environ.get("PYENV_ROOT") or "/nonexistent-pyenv-root")
 #: Two installed CPython versions the scenarios switch between (pyenv on the test machine).

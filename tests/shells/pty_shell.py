@@ -76,14 +76,13 @@ import time
 import uuid
 from typing import Callable, Mapping, Union
 
-SHELLS = ("bash", "zsh", "fish", "pwsh")
-#: Where the tests find PowerShell when ``pwsh`` is not on PATH (CI points it at a bundled PowerShell 7).
-PWSH_VARIABLE = "AUTOVENV_TEST_PWSH"
-DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin"
+from tests.shells.shell_list import SHELLS, SYSTEM_PATH, find_shell
+
+DEFAULT_PATH = SYSTEM_PATH
 #: Terminal size.  Wide enough that commands, prompts and hook messages never wrap, because wrapping
 #: makes the line editors redraw (bash scrolls horizontally) and the echo stops being the typed text.
 ROWS, COLUMNS = 50, 1000
-_SEARCH_PATH = "/usr/bin:/bin:/usr/local/bin"
+_SEARCH_PATH = SYSTEM_PATH
 _POLL_SECONDS = 0.002
 _TAIL_BYTES = 3000
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -139,23 +138,6 @@ class ShellTimeoutError(ShellError, TimeoutError):
 
 class ShellExitedError(ShellError):
     """The shell process went away while the harness was waiting for it."""
-
-
-def find_shell(shell: str) -> str | None:
-    """Absolute path of ``shell`` (looked up in the system directories), or None if it is not installed.
-
-    PowerShell is ``pwsh`` on PATH (the system directories first), else the file ``AUTOVENV_TEST_PWSH``
-    names: it is rarely installed system-wide on a Linux machine.
-    """
-    if shell != "pwsh":
-        return shutil.which(shell, path=_SEARCH_PATH)
-    found = shutil.which("pwsh", path=_SEARCH_PATH) or shutil.which("pwsh")
-    if found is not None:
-        return os.path.abspath(found)
-    given = os.environ.get(PWSH_VARIABLE, "")
-    if given and os.path.isfile(given) and os.access(given, os.X_OK):
-        return os.path.abspath(given)
-    return None
 
 
 @functools.cache

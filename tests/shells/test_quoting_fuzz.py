@@ -32,7 +32,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autovenv import shells
-from autovenv.answer import Answer
+from autovenv.answer import FORMAT, Answer
 from autovenv.plan import Plan
 from autovenv.shells import fish as fish_shell
 from autovenv.shells import pwsh as pwsh_shell
@@ -405,104 +405,131 @@ def test_render_plan_round_trips_through_the_real_shell(reader: ShellReader) -> 
 
 # ---------------------------------------------------------------------------------------- render_answer
 
-SCALARS = ("key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg")
+SCALARS = ("key", "root", "venv", "prompt", "msg")
+#: Operations with hostile names and values: the hook must read back exactly what Python wrote.
+OPERATIONS = st.lists(st.tuples(st.sampled_from(["set", "unset", "prepend"]), hostile, hostile), max_size=3)
+
+
+def make_answer(fields: list[str], ops: list[tuple[str, str, str]], notes: list[str], watch: list[str],
+                quiet: bool) -> Answer:  # fmt: skip
+    values = dict(zip(SCALARS, fields))
+    return Answer(
+        key=values["key"], root=values["root"], venv=values["venv"], prompt=values["prompt"],
+        operations=tuple(ops), message=values["msg"], quiet=quiet, notes=tuple(notes), watch=tuple(watch),
+        sig=fields[-1],
+    )  # fmt: skip
 
 
 def check_answer(
-    reader: ShellReader, fields: list[str], notes: list[str], watch: list[str], quiet: bool
+    reader: ShellReader,
+    fields: list[str],
+    ops: list[tuple[str, str, str]],
+    notes: list[str],
+    watch: list[str],
+    quiet: bool,
 ) -> None:
+    """bash and zsh source an answer, PowerShell decodes it (fish reads it: see check_fish_entry)."""
     shell = reader.shell
-    values = dict(zip(SCALARS, fields))
-    answer = Answer(
-        key=values["key"], root=values["root"], venv=values["venv"], venv_prompt=values["vprompt"],
-        prompt=values["prompt"], pyenv_version=values["pyver"], path=values["path"], message=values["msg"],
-        quiet=quiet, notes=tuple(notes), watch=tuple(watch), sig=fields[-1],
-    )  # fmt: skip
+    answer = make_answer(fields, ops, notes, watch, quiet)
     text = shells.get(shell).render_answer(answer)
+    names = [name for name, _ in answer.scalars(FORMAT)]
     if shell == "pwsh":
-        # Read as the hook reads a cache entry: its own validator, then evaluation (shell/autovenv.ps1).
+        # Read as the hook reads a cache entry: its own decoder, which evaluates nothing (shell/autovenv.ps1).
         entry = reader.work / "entry"
         entry.write_bytes(text.encode("ascii"))
         lines = [f"$__e = __autovenv_parse ([System.IO.File]::ReadAllText({pwsh_shell.quote(str(entry))}))"]
-        for field in (*SCALARS, "sig", "quiet", "v"):
+        for field in names:
             lines.append(pwsh_dump(f"$__e['{field}']", field, reader.out))
-        lines.append("$__notes = $__e['notes']; $__watch = $__e['watch']")
-        lines.append(dump_list(shell, "__notes", "notes", reader.out))
-        lines.append(dump_list(shell, "__watch", "watch", reader.out))
+        lines.append("$__ops = $__e['ops']; $__notes = $__e['notes']; $__watch = $__e['watch']")
+        for field in ("ops", "notes", "watch"):
+            lines.append(dump_list(shell, f"__{field}", field, reader.out))
     else:
         lines = [text.rstrip("\n")]
-        for field in (*SCALARS, "sig", "quiet", "v"):
+        for field in names:
             lines.append(dump_scalar(shell, f"$__autovenv_e_{field}", field, reader.out))
-        lines.append(dump_list(shell, "__autovenv_e_notes", "notes", reader.out))
-        lines.append(dump_list(shell, "__autovenv_e_watch", "watch", reader.out))
+        for field in ("ops", "notes", "watch"):
+            lines.append(dump_list(shell, f"__autovenv_e_{field}", field, reader.out))
     reader.source("\n".join(lines) + "\n")
-    for field in SCALARS:
-        assert reader.read(field) == read_back(shell, values[field]), field
-    assert reader.read("sig") == read_back(shell, fields[-1])
-    assert reader.read("quiet") == read_back(shell, "1" if quiet else "")
-    assert reader.read("v") == read_back(shell, "1")
+    for field, value in answer.scalars(FORMAT):
+        assert reader.read(field) == read_back(shell, value), field
+    assert read_list(reader, "ops") == [read_back(shell, word) for word in answer.flat_operations()]
     assert read_list(reader, "notes") == [read_back(shell, n) for n in notes]
     assert read_list(reader, "watch") == [read_back(shell, w) for w in watch]
 
 
 def test_render_answer_round_trips_through_the_real_shell(reader: ShellReader) -> None:
+    if reader.shell == "fish":
+        pytest.skip("fish reads its answers: test_fish_entry_round_trips_through_read_tokenize")
+
     @profile(RENDER_EXAMPLES)
     @given(
         st.lists(hostile, min_size=len(SCALARS) + 1, max_size=len(SCALARS) + 1),
+        OPERATIONS,
         st.lists(hostile, max_size=3),
         st.lists(hostile, max_size=4),
         st.booleans(),
     )
-    def check(fields: list[str], notes: list[str], watch: list[str], quiet: bool) -> None:
-        check_answer(reader, fields, notes, watch, quiet)
+    def check(
+        fields: list[str], ops: list[tuple[str, str, str]], notes: list[str], watch: list[str], quiet: bool
+    ) -> None:
+        check_answer(reader, fields, ops, notes, watch, quiet)
 
     check()
 
 
-def check_fish_entry_head(
-    reader: ShellReader, fields: list[str], notes: list[str], watch: list[str], quiet: bool
+def check_fish_entry(
+    reader: ShellReader,
+    fields: list[str],
+    ops: list[tuple[str, str, str]],
+    notes: list[str],
+    watch: list[str],
+    quiet: bool,
 ) -> None:
-    """The fish hook reads a cache entry's first four lines with `read --tokenize` instead of sourcing it:
-    every field, watched path, note and test position must come back exactly, and nothing may run."""
-    values = dict(zip(SCALARS, fields))
-    answer = Answer(
-        key=values["key"], root=values["root"], venv=values["venv"], venv_prompt=values["vprompt"],
-        prompt=values["prompt"], pyenv_version=values["pyver"], path=values["path"], message=values["msg"],
-        quiet=quiet, notes=tuple(notes), watch=tuple(watch), sig=fields[-1],
-    )  # fmt: skip
+    """The fish hook reads a cache entry's five lines with `read --tokenize` (and sources the same text
+    from the cold path): every field, watched path, note, test position and operation must come back
+    exactly, and nothing may run."""
+    answer = make_answer(fields, ops, notes, watch, quiet)
+    text = shells.get("fish").render_answer(answer)
     entry = reader.work / "entry"
-    entry.write_bytes(raw(shells.get("fish").render_answer(answer)))
+    entry.write_bytes(raw(text))
     q = shells.get("fish").quote
     lines = [
-        "set -g __l1",
-        "set -g __l2",
-        "set -g __l3",
-        "set -g __l4",
-        f"begin; read -ta __l1; read -ta __l2; read -ta __l3; read -ta __l4; end <{q(str(entry))}",
-        *(dump_list("fish", f"__l{i}", f"l{i}", reader.out) for i in range(1, 5)),
+        *(f"set -g __l{i}" for i in range(1, 6)),
+        f"begin; {'; '.join(f'read -ta __l{i}' for i in range(1, 6))}; end <{q(str(entry))}",
+        *(dump_list("fish", f"__l{i}", f"l{i}", reader.out) for i in range(1, 6)),
+        text.rstrip("\n"),
+        *(dump_list("fish", name, name, reader.out) for name in ("__autovenv_e", "__autovenv_eo")),
     ]
     reader.source("\n".join(lines) + "\n")
-    scalars = [value for _, value in answer.scalars("1")]
-    assert read_list(reader, "l1") == [b"set", b"-g", b"__autovenv_e", *(raw(v) for v in (*scalars, *watch))]
+    scalars = [value for _, value in answer.scalars(FORMAT)]
+    fields_and_watch = [raw(v) for v in (*scalars, *watch)]
+    assert read_list(reader, "l1") == [b"set", b"-g", b"__autovenv_e", *fields_and_watch]
     assert read_list(reader, "l2") == [b"set", b"-g", b"__autovenv_en", *(raw(n) for n in notes)]
     checked, on_prompt = fish_shell.test_positions(len(watch), len(watch))
     assert read_list(reader, "l3") == [b"set", b"-g", b"__autovenv_ev", *(str(i).encode() for i in checked)]
     assert read_list(reader, "l4") == [b"set", b"-g", b"__autovenv_ep", *(str(i).encode() for i in on_prompt)]
+    flat = [raw(word) for word in answer.flat_operations()]
+    assert read_list(reader, "l5") == [b"set", b"-g", b"__autovenv_eo", *flat]
+    assert read_list(reader, "__autovenv_e") == fields_and_watch
+    assert read_list(reader, "__autovenv_eo") == flat
 
 
-def test_fish_entry_head_round_trips_through_read_tokenize(reader: ShellReader) -> None:
+def test_fish_entry_round_trips_through_read_tokenize(reader: ShellReader) -> None:
     if reader.shell != "fish":
         pytest.skip("the fish hook's own way of reading a cache entry")
 
     @profile(RENDER_EXAMPLES)
     @given(
         st.lists(hostile, min_size=len(SCALARS) + 1, max_size=len(SCALARS) + 1),
+        OPERATIONS,
         st.lists(hostile, max_size=3),
         st.lists(hostile, max_size=4),
         st.booleans(),
     )
-    def check(fields: list[str], notes: list[str], watch: list[str], quiet: bool) -> None:
-        check_fish_entry_head(reader, fields, notes, watch, quiet)
+    def check(
+        fields: list[str], ops: list[tuple[str, str, str]], notes: list[str], watch: list[str], quiet: bool
+    ) -> None:
+        check_fish_entry(reader, fields, ops, notes, watch, quiet)
 
     check()
 

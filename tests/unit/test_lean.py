@@ -78,6 +78,7 @@ CORE = {
     "autovenv.files",
     "autovenv.gitindex",
     "autovenv.origin",
+    "autovenv.pipeline",
     "autovenv.plan",
     "autovenv.resolve",
     "autovenv.resolve.finders",

@@ -114,7 +114,8 @@ texts = st.one_of(
 def test_every_answer_is_one_line_of_data_that_reads_back(
     value: str, watch: list[str], notes: list[str], quiet: bool
 ) -> None:
-    answer = Answer(key=value, root=value, venv=value, path=value, message=value, quiet=quiet,
+    ops = (("set", "VIRTUAL_ENV_PROMPT", value), ("unset", value, ""), ("prepend", "PATH", value))
+    answer = Answer(key=value, root=value, venv=value, operations=ops, message=value, quiet=quiet,
                     watch=tuple(watch), notes=tuple(notes), sig=value)  # fmt: skip
     text = pwsh.render_answer(answer)
     assert text.isascii() and text.count("\n") == 1 and answer_pattern().match(text)
@@ -123,6 +124,7 @@ def test_every_answer_is_one_line_of_data_that_reads_back(
     assert got["key"] == got["root"] == got["msg"] == got["sig"] == clean[0]
     assert got["watch"] == clean[1 : 1 + len(watch)] and got["notes"] == clean[1 + len(watch) :]
     assert got["quiet"] == ("1" if quiet else "") and got["v"] == answer_mod.FORMAT
+    assert got["ops"] == [word.replace("\0", "\ufffd") for op in ops for word in op]
 
 
 def test_a_prompt_checks_the_answers_watch_and_an_entry_read_checks_its_entry_watch_too() -> None:
@@ -144,7 +146,17 @@ def test_the_template_reads_the_fields_in_pythons_order() -> None:
     order = re.findall(r"([a-z]+) = \$f\[(\d+)\]", body)
     assert [name for name, _ in order] == list(pwsh.ANSWER_FIELDS)
     assert [int(index) for _, index in order] == list(range(len(pwsh.ANSWER_FIELDS)))
-    assert "[System.Array]::Copy($f, 12, $notes" in body and len(pwsh.ANSWER_FIELDS) == 11
+    lists = ", ".join(f"'{name}'" for name in pwsh.ANSWER_LISTS)
+    assert f"$at = {len(pwsh.ANSWER_FIELDS)}\n" in body and f"foreach ($name in {lists})" in body
+
+
+def test_an_operation_cut_short_is_not_an_answer() -> None:
+    fields = ["2", "k", "/r", "", "", "", "", "s", "2", "set", "VIRTUAL_ENV", "0", "0", "0"]
+    forged = "a=" + base64.b64encode("\0".join(fields).encode("utf-16-le")).decode() + "\n"
+    with pytest.raises(ValueError, match="cut short"):
+        pwsh.read_answer(forged)
+    body = TEMPLATE.split("function global:__autovenv_parse", 1)[1].split("\n}\n", 1)[0]
+    assert "$e['ops'].Length % 3) { return $null }" in body
 
 
 @pytest.mark.parametrize(

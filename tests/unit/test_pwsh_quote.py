@@ -121,10 +121,13 @@ def test_answer_is_data_that_round_trips(watch: list[str], notes: list[str], val
         key=value + "\x1f" + value,
         root=value,
         venv=value,
-        venv_prompt=f"({value}) ",
         prompt=value,
-        pyenv_version=value,
-        path=value,
+        operations=(
+            ("set", "VIRTUAL_ENV", value),
+            ("set", "VIRTUAL_ENV_PROMPT", f"({value}) "),
+            ("set", "PYENV_VERSION", value),
+            ("prepend", "PATH", value),
+        ),
         message=value,
         quiet=quiet,
         notes=tuple(notes),
@@ -140,9 +143,9 @@ def test_answer_is_data_that_round_trips(watch: list[str], notes: list[str], val
 
     value, watch, notes = clean(value), [clean(w) for w in watch], [clean(n) for n in notes]
     answer.key, answer.sig = clean(answer.key), clean(answer.sig)
-    answer.venv_prompt = clean(answer.venv_prompt)
     assert got["root"] == value and got["venv"] == value and got["msg"] == value
-    assert got["key"] == answer.key and got["sig"] == answer.sig and got["vprompt"] == answer.venv_prompt
+    assert got["key"] == answer.key and got["sig"] == answer.sig
+    assert got["ops"] == [clean(word) for word in answer.flat_operations()]
     assert got["quiet"] == ("1" if quiet else "")
     assert got["watch"] == watch and got["notes"] == notes
     assert list(got) == [*pwsh.ANSWER_FIELDS, *pwsh.ANSWER_LISTS, pwsh.PROMPT_WATCH]

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autovenv.answer import Answer
+from autovenv.answer import FORMAT, Answer
 from autovenv.decide import display_quote
 from autovenv.plan import Plan
 from autovenv.shells import fish, get
@@ -221,63 +221,74 @@ def test_fish_path_becomes_one_word_per_entry() -> None:
     assert get("fish").render_plan(plan) == "set -gx PATH '/a b' '/c' '' '/d\\'e'\n"
 
 
+operations = st.lists(st.tuples(st.sampled_from(["set", "unset", "prepend"]), hostile, hostile), max_size=4)
+
+
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_render_answer_is_one_assignment_per_field(shell: str) -> None:
+def test_render_answer_reads_back_exactly(shell: str) -> None:
+    """Every field, list and operation of an answer reads back byte for byte, whatever it holds."""
     adapter = get(shell)
 
     @WHOLE
     @given(
-        st.lists(hostile, min_size=8, max_size=8),
+        st.lists(hostile, min_size=5, max_size=5),
+        operations,
         st.lists(hostile, max_size=3),
         st.lists(hostile, max_size=3),
         st.lists(hostile, max_size=2),
     )
-    def check(fields: list[str], notes: list[str], watch: list[str], entry_watch: list[str]) -> None:
+    def check(
+        fields: list[str],
+        ops: list[tuple[str, str, str]],
+        notes: list[str],
+        watch: list[str],
+        entry_watch: list[str],
+    ) -> None:
         given_lists = {"notes": tuple(notes), "watch": tuple(watch), "entry_watch": tuple(entry_watch)}
-        answer = Answer(*fields[:7], message=fields[7], **given_lists)
+        key, root, venv, prompt, message = fields
+        answer = Answer(key, root, venv, prompt, tuple(ops), message, **given_lists)
         everything = [*watch, *entry_watch]
         lines = adapter.render_answer(answer).split("\n")[:-1]
+
+        def encoded(values: list[str]) -> list[bytes]:
+            return [value.encode("utf-8", "surrogateescape") for value in values]
+
+        scalars = [value for _, value in answer.scalars(FORMAT)]
+        flat = list(answer.flat_operations())
         if shell == "fish":
-            # Four lines the hook reads first (every field, then every watched path; the notes; the
-            # positions of the test arguments), then the one-assignment-per-field form that hooks of
-            # earlier versions source.
-            head, notes_head = "set -g __autovenv_e ", "set -g __autovenv_en"
-            assert lines[0].startswith(head) and lines[1].startswith(notes_head)
-            scalars = [value for _, value in answer.scalars("1")]
-            expected_words = [value.encode("utf-8", "surrogateescape") for value in [*scalars, *everything]]
-            assert decode_fish_words(lines[0][len(head) :]) == expected_words
-            rest = lines[1][len(notes_head) :].removeprefix(" ")
-            got_notes = decode_fish_words(rest) if notes else ([] if rest == "" else [b"?"])
-            assert got_notes == [note.encode("utf-8", "surrogateescape") for note in notes]
+            # Five lines, all the hook reads: every field, then every watched path; the notes; the
+            # positions of the test arguments; the operations.
+            heads = ["__autovenv_e", "__autovenv_en", "__autovenv_ev", "__autovenv_ep", "__autovenv_eo"]
+            assert len(lines) == 5
+            words = []
+            for line, head in zip(lines, heads):
+                bare = f"set -g {head}"
+                assert line == bare or line.startswith(bare + " ")
+                rest = line[len(bare) + 1 :]
+                numbers = head in ("__autovenv_ev", "__autovenv_ep")
+                if line == bare:
+                    words.append([])
+                else:
+                    words.append(rest.encode().split() if numbers else decode_fish_words(rest))
+            assert words[0] == encoded([*scalars, *everything])
+            assert words[1] == encoded(notes)
             checked, on_prompt = fish.test_positions(len(everything), len(watch))
-            assert lines[2].split() == ["set", "-g", "__autovenv_ev", *map(str, checked)]
-            assert lines[3].split() == ["set", "-g", "__autovenv_ep", *map(str, on_prompt)]
-            lines = lines[4:]
-            assert len(lines) == 13
-        else:
-            assert len(lines) == 14
-        expected = ["v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig",
-                    "notes", "watch", "pwatch"]  # fmt: skip
-        values = [*fields[:7], fields[7], "", ""]
-        for line, field, value in zip(lines[1:], expected[1:], values):
-            head = f"set -g __autovenv_e_{field} " if shell == "fish" else f"__autovenv_e_{field}="
+            assert words[2] == [str(n).encode() for n in checked]
+            assert words[3] == [str(n).encode() for n in on_prompt]
+            assert words[4] == encoded(flat)
+            return
+        names = [name for name, _ in answer.scalars(FORMAT)]
+        assert len(lines) == len(names) + 4
+        for line, name, value in zip(lines, names, scalars):
+            head = f"__autovenv_e_{name}="
             assert line.startswith(head)
-            if field not in ("quiet", "sig"):
-                assert DECODERS[shell](line[len(head) :]) == value.encode("utf-8", "surrogateescape")
+            assert DECODERS[shell](line[len(head) :]) == value.encode("utf-8", "surrogateescape")
         # Entries are checked against every watched path; a prompt, in bash and zsh, against the first.
-        lists = [("notes", notes), ("watch", everything), ("pwatch", watch)][: len(lines) - 11]
-        for line, (field, items) in zip(lines[11:], lists):
-            if shell == "fish":
-                head = f"set -g __autovenv_e_{field}"
-                assert line.startswith(head)
-                rest = line[len(head) :].removeprefix(" ")
-                got = decode_fish_words(rest) if items else ([] if rest == "" else [b"?"])
-            else:
-                head = f"__autovenv_e_{field}=("
-                assert line.startswith(head) and line.endswith(")")
-                rest = line[len(head) : -1]
-                got = decode_posix_words(rest)
-            assert got == [item.encode("utf-8", "surrogateescape") for item in items]
+        lists = [("ops", flat), ("notes", notes), ("watch", everything), ("pwatch", watch)]
+        for line, (field, items) in zip(lines[len(names) :], lists):
+            head = f"__autovenv_e_{field}=("
+            assert line.startswith(head) and line.endswith(")")
+            assert decode_posix_words(line[len(head) : -1]) == encoded(items)
 
     check()
 

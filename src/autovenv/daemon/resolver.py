@@ -1,7 +1,8 @@
 """Resolve one candidate directory for every shell and store the answers as ``export.compute`` does.
 
-Same steps as ``autovenv.export.compute`` (settings, user view, resolve, decide, build, render, store with
-the stamp taken before anything is read), resolved once per PATH separator instead of once per shell.
+The answer comes from ``pipeline.answer_for``, as the hooks' cold path and ``status`` get theirs; the
+store (with the stamp taken before anything is read) is this module's. Resolution runs once per PATH
+separator instead of once per shell.
 A unit test holds the entries written here byte-equal to the cold path's. An entry whose text did not
 change only gets its new stamp (one ``utime``), so re-resolving after an unrelated change is cheap.
 """
@@ -11,12 +12,10 @@ from __future__ import annotations
 import os
 import time
 
-from autovenv import answer as answer_mod
-from autovenv import cache, dirs, plan, settings, shells
-from autovenv.decide import decide
+from autovenv import cache, dirs, pipeline, settings, shells
 from autovenv.files import read_regular
 from autovenv.resolve.finders import candidate_names
-from autovenv.resolve.project import present, resolve
+from autovenv.resolve.project import present
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -93,7 +92,6 @@ def resolve_and_store(
     if not present(directory, candidate_names(user.venv_dirs)):
         return None
     base = dirs.cache_dir(environ)
-    extra: tuple[str, ...] = settings.watch_paths(environ)
     try:
         cache.ensure_dir(base)
         generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
@@ -105,15 +103,14 @@ def resolve_and_store(
     done: dict[str, tuple[Resolution, dict[str, str]]] = {}
     for adapter in adapters() if shell_adapters is None else shell_adapters:
         sep = adapter.PATHSEP
-        if sep not in done:
-            view = plan.user_view(environ, sep)
-            done[sep] = (resolve(directory, view, user), view)
-        resolution, view = done[sep]
-        decision = decide(resolution, user, view, adapter.NAME)  # its commands quoted for that shell
-        decision.notes[:0] = user.problems  # shown with every project's answer until the file is fixed
+        # Its notes' commands are quoted for that shell; the resolution is shared by a separator.
+        found = pipeline.answer_for(
+            directory, environ, adapter.NAME, sep, user, done.get(sep), entry_watch=generation
+        )
+        resolution, result = found.resolution, found.answer
+        done[sep] = (resolution, found.view)
         if resolution.candidate != directory:
             return None
-        result = answer_mod.build(resolution, decision, answer_mod.signature(view), extra, sep, generation)
         watch = result.all_watch + tool_watch(resolution.tool_dirs, result.all_watch)
         if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
             changed += 1

@@ -194,7 +194,7 @@ def _apply_config(resolution: Resolution, config: ConfigResult, context: FinderC
         resolution.quiet = bool(values["quiet"])
     venv = values.get("venv")
     if isinstance(venv, str):
-        path = os.path.normpath(os.path.join(root, os.path.expanduser(venv)))
+        path = os.path.normpath(os.path.join(root, context.expand_user(venv)))
         return Found("config", config.path, venv=path, watch=(os.path.dirname(path),))
     spec = values.get("python")
     if isinstance(spec, str):

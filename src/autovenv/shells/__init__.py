@@ -1,10 +1,10 @@
 """Shell adapters: one module per shell, each quoting and rendering for its own language (no I/O).
 
-An adapter module provides ``NAME``, ``ALIASES``, ``PATHSEP``, ``TEMPLATE`` (its hook file in the top-level
-``shell/`` folder), ``quote(value)``, ``render_plan(plan)``, ``render_answer(answer)`` and
-``render_hook(values)``. It is found by its module name, so adding a shell touches no shared registry.
-An adapter may also provide ``start_line(path)`` and ``render_start(checks, hook)`` (autovenv.start):
-bash, zsh and fish do; a shell without them gets the plain ``HOOK_LINE`` and no start file.
+The contract is ``base.Adapter`` (a Protocol, a comment per member). An adapter is found by its module
+name, so adding a shell touches no shared registry. Optional members: ``start_line(path)`` and
+``render_start(checks, hook)`` (autovenv.start; bash, zsh and fish have them, a shell without gets the
+plain ``HOOK_LINE`` and no start file), and ``rc_file(environ, home)``, the startup file ``init`` edits
+(PowerShell's ``$PROFILE`` is asked from PowerShell itself, in init).
 """
 
 from __future__ import annotations

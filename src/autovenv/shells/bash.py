@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from autovenv.answer import FORMAT
 from autovenv.shells import fill, posix, read_template
 
@@ -18,6 +20,8 @@ ALIASES: tuple[str, ...] = ()
 PATHSEP = ":"
 TEMPLATE = "autovenv.bash"
 HOOK_LINE = 'eval "$(autovenv hook bash)"'
+RESTART = "exec bash"
+PROCESS_NAMES: tuple[str, ...] = ("bash",)
 
 quote = posix.quote
 
@@ -32,6 +36,10 @@ def render_answer(answer: Answer) -> str:
 
 def render_hook(values: Mapping[str, object]) -> str:
     return fill(read_template(TEMPLATE), posix.hook_values(values))
+
+
+def rc_file(environ: Mapping[str, str], home: str) -> str:
+    return os.path.join(home, ".bashrc")
 
 
 def start_line(path: str) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from autovenv.answer import FORMAT
+from autovenv.plan import ACTIVATION_VARS
 from autovenv.shells import fill, read_template
 
 TYPE_CHECKING = False
@@ -18,6 +21,8 @@ ALIASES: tuple[str, ...] = ()
 PATHSEP = ":"
 TEMPLATE = "autovenv.fish"
 HOOK_LINE = "autovenv hook fish | source"
+RESTART = "exec fish"
+PROCESS_NAMES: tuple[str, ...] = ("fish",)
 
 
 def quote(value: str) -> str:
@@ -66,14 +71,13 @@ def render_plan(plan: Plan) -> str:
 
 
 def render_answer(answer: Answer) -> str:
-    """The answer as fish code; its first four lines are what the hook reads.
+    """The answer as fish code, five lines, which is also how the hook reads a cache entry.
 
     Line 1 sets ``__autovenv_e`` to the fields of ``Answer.scalars`` in order, then every watched path
     (``Answer.all_watch``); line 2 sets ``__autovenv_en`` to the notes; lines 3 and 4 the positions that
-    turn the watch list into ``test`` arguments (see ``test_positions``). The hook reads a cache entry's
-    lines with ``read --tokenize`` (which undoes this quoting exactly, without running anything) instead
-    of sourcing the whole file, a fraction of the cost. One assignment per field follows, for hooks of
-    shells started before an upgrade, which source the file and read those.
+    turn the watch list into ``test`` arguments (see ``test_positions``); line 5 ``__autovenv_eo`` to the
+    operations, three words each. The hook reads a cache entry's lines with ``read --tokenize`` (which
+    undoes this quoting exactly, without running anything) instead of sourcing it, a fraction of the cost.
     """
     scalars = [value for _, value in answer.scalars(FORMAT)]
     checked, on_prompt = test_positions(len(answer.all_watch), len(answer.watch))
@@ -82,11 +86,18 @@ def render_answer(answer: Answer) -> str:
         f"set -g __autovenv_en {quote_words(answer.notes)}".rstrip(),
         f"set -g __autovenv_ev {' '.join(map(str, checked))}".rstrip(),
         f"set -g __autovenv_ep {' '.join(map(str, on_prompt))}".rstrip(),
+        f"set -g __autovenv_eo {quote_words(answer.flat_operations())}".rstrip(),
     ]
-    lines += [f"set -g __autovenv_e_{name} {quote(value)}" for name, value in answer.scalars(FORMAT)]
-    lines.append(f"set -g __autovenv_e_notes {quote_words(answer.notes)}".rstrip())
-    lines.append(f"set -g __autovenv_e_watch {quote_words(answer.all_watch)}".rstrip())
     return "".join(line + "\n" for line in lines)
+
+
+def field_positions() -> str:
+    """``set -g __autovenv_at_<field> N`` for each field of ``Answer.scalars``: the hook reads its
+    answer's fields by these names, never by a number written in the template."""
+    from autovenv.answer import Answer
+
+    names = [name for name, _ in Answer().scalars(FORMAT)]
+    return "\n".join(f"set -g __autovenv_at_{name} {i}" for i, name in enumerate(names, 1))
 
 
 #: The hook's list of pieces for building ``test`` arguments: ``-a STAMP -nt ! ENTRY WATCHED...``.
@@ -151,6 +162,11 @@ def sig_join(count: int) -> str:
 
 
 def render_hook(values: Mapping[str, object]) -> str:
+    return compact(expand(values))
+
+
+def expand(values: Mapping[str, object]) -> str:
+    """The template with its placeholders filled, comments and indentation kept (what the linters read)."""
     quoted: dict[str, str] = {}
     for name, value in values.items():
         if isinstance(value, (list, tuple)):
@@ -168,7 +184,36 @@ def render_hook(values: Mapping[str, object]) -> str:
     quoted["AUTOVENV_SIGJOIN"] = sig_join(len(dep_names))
     quoted["AUTOVENV_PROBES"] = quote_words(marker_order(marker_names))
     quoted["AUTOVENV_LINKTEST"] = link_test(marker_order(marker_names))
-    return compact(fill(read_template(TEMPLATE), quoted))
+    quoted.update(answer_layout(dep_names))
+    return fill(read_template(TEMPLATE), quoted)
+
+
+def answer_layout(deps: list[str]) -> dict[str, str]:
+    """Placeholders that tie the hook to the answer's layout and to what an activation may set: field
+    positions (in a cache entry's first line, after ``set -g __autovenv_e``), the snapshot word, and the
+    dependencies an activation may set with their positions in the dependency list."""
+    from autovenv.answer import Answer
+
+    count = len(Answer().scalars(FORMAT))
+    fields = [name for name, _ in Answer().scalars(FORMAT)]
+    settable = [name for name in deps if name in ACTIVATION_VARS]
+    return {
+        "AUTOVENV_FIELD_AT": field_positions(),
+        "AUTOVENV_FIELDS": str(count),
+        "AUTOVENV_FIELDS_NEXT": str(count + 1),
+        "AUTOVENV_LAST_AT": str(count + 3),
+        "AUTOVENV_SIG_AT": str(fields.index("sig") + 4),
+        "AUTOVENV_WATCH_AT": str(count + 4),
+        "AUTOVENV_SNAPSHOT": snapshot(ACTIVATION_VARS),
+        "AUTOVENV_SDEPS": quote_words(settable),
+        "AUTOVENV_SDEP_AT": " ".join(str(deps.index(name) + 1) for name in settable),
+    }
+
+
+def snapshot(names: Iterable[str]) -> str:
+    """The values of every variable an activation may set, and our state, as one string (set-ness is
+    the ``set -q`` status the hook puts before it)."""
+    return '"' + '"\\x1f"'.join(f"${name}" for name in (*names, "AUTOVENV_SAVED", "AUTOVENV_KEY")) + '"'
 
 
 def compact(text: str) -> str:
@@ -185,6 +230,11 @@ def compact(text: str) -> str:
     lines = (line.lstrip(" ") for line in text.split("\n"))
     kept = "".join(line + "\n" for line in lines if line and not line.startswith("#"))
     return "# autovenv hook for fish; its documented source is shell/autovenv.fish\n" + kept
+
+
+def rc_file(environ: Mapping[str, str], home: str) -> str:
+    config = environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    return os.path.join(config, "fish", "config.fish")
 
 
 def start_line(path: str) -> str:

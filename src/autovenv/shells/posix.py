@@ -50,6 +50,8 @@ def render_plan(plan: Plan, rehash: str) -> str:
 
 def render_answer(answer: Answer, fmt: str) -> str:
     lines = [f"__autovenv_e_{name}={quote(value)}" for name, value in answer.scalars(fmt)]
+    # The activation, three words per operation (verb, name, value): the hook's one generic loop.
+    lines.append(f"__autovenv_e_ops=({quote_words(answer.flat_operations())})")
     lines.append(f"__autovenv_e_notes=({quote_words(answer.notes)})")
     # All of them are checked when an entry is read; a prompt checks the first ones (see Answer).
     lines.append(f"__autovenv_e_watch=({quote_words(answer.all_watch)})")
@@ -99,6 +101,15 @@ def ours_among(deps: Iterable[str]) -> str:
     return "[[ " + " && ".join(tests) + " ]]" if tests else "true"
 
 
+def snapshot(names: Iterable[str]) -> str:
+    """One word of the set-ness and value of every variable an activation may set, and our state.
+
+    Taken right after applying, it lets a later look tell "nothing we set was disturbed" without a loop
+    (an unset variable reads as the record separator, as in ``quicksig``).
+    """
+    return "".join(f"${{{name}-\x1e}}\x1f" for name in (*names, "AUTOVENV_SAVED", "AUTOVENV_KEY"))
+
+
 def hook_values(values: Mapping[str, object]) -> dict[str, str]:
     """Quote the hook's placeholder values: lists become word lists, strings single literals."""
     out: dict[str, str] = {}
@@ -112,6 +123,10 @@ def hook_values(values: Mapping[str, object]) -> dict[str, str]:
     out["AUTOVENV_QUICKSIG"] = quicksig(names)
     out["AUTOVENV_USERSIG"] = usersig(names)
     out["AUTOVENV_NONE_OURS"] = ours_among(names)
+    out["AUTOVENV_SNAPSHOT"] = snapshot(ACTIVATION_VARS)
+    # A case pattern of the names an activation may save: plain identifiers, exact matches.
+    assert all(name.isidentifier() for name in ACTIVATION_VARS)
+    out["AUTOVENV_SAVABLE_CASE"] = "|".join(ACTIVATION_VARS)
     return out
 
 

@@ -9,8 +9,9 @@ ConstrainedLanguage mode, so ``autovenv export pwsh`` output works there too.
 
 ``render_answer`` writes no code at all: one line, ``a=`` and the base64 of the UTF-16 code units of the
 answer's fields joined by NUL (which no path, environment value or message holds): the scalars in
-``ANSWER_FIELDS`` order, then the count of notes and the notes, then the count of watched paths and the
-paths, then how many of those (the first ones) a prompt checks; the rest are checked only when a cache
+``ANSWER_FIELDS`` order, then the count of operation words and the words (verb, name, value for each
+operation), the count of notes and the notes, the count of watched paths and the paths, then how many of
+those (the first ones) a prompt checks; the rest are checked only when a cache
 entry is read (``Answer.entry_watch``). The hook decodes it with a handful of .NET calls and evaluates
 nothing, where parsing a PowerShell literal would cost PowerShell's parser milliseconds for every answer
 it has not seen before (shell/autovenv.ps1, ``__autovenv_parse``).
@@ -37,12 +38,16 @@ NAME = "pwsh"
 ALIASES: tuple[str, ...] = ("powershell",)
 TEMPLATE = "autovenv.ps1"
 HOOK_LINE = "Invoke-Expression (& autovenv hook pwsh | Out-String)"
+RESTART = ". $PROFILE"
+PROCESS_NAMES: tuple[str, ...] = ("pwsh", "powershell", "pwsh-preview")
 #: Fully qualified, so a user's alias or function of the same name cannot intercept us.
 REMOVE_ITEM = "Microsoft.PowerShell.Management\\Remove-Item"
 SET_ITEM = "Microsoft.PowerShell.Management\\Set-Item"
 #: The answer's fields in the order render_answer writes them (answer.Answer.scalars, then the lists).
-ANSWER_FIELDS = ("v", "key", "root", "venv", "vprompt", "prompt", "pyver", "path", "msg", "quiet", "sig")
-ANSWER_LISTS = ("notes", "watch")
+ANSWER_FIELDS = ("v", "key", "root", "venv", "prompt", "msg", "quiet", "sig")
+#: Each list is its length, then its items. ``ops`` is the activation, three words per operation (verb,
+#: name, value: ``Answer.flat_operations``), which the hook applies with one generic loop.
+ANSWER_LISTS = ("ops", "notes", "watch")
 #: The last field: the number of leading ``watch`` paths a prompt checks (``Answer.watch``).
 PROMPT_WATCH = "pwatch"
 
@@ -143,7 +148,7 @@ def render_plan(plan: Plan) -> str:
 def render_answer(answer: Answer) -> str:
     """The answer as data the hook decodes (see the module docstring)."""
     fields = [value for _, value in answer.scalars(FORMAT)]
-    for items in (answer.notes, answer.all_watch):
+    for items in (answer.flat_operations(), answer.notes, answer.all_watch):
         fields += [str(len(items)), *items]
     fields.append(str(len(answer.watch)))
     text = "\0".join(field.replace("\0", "\ufffd") for field in fields)
@@ -164,6 +169,8 @@ def read_answer(text: str) -> dict[str, str | list[str]]:
                 raise ValueError("a negative count")
             out[name] = fields[at + 1 : at + 1 + count]
             at += 1 + count
+        if len(out["ops"]) % 3:
+            raise ValueError("an operation cut short")
         prompt_watch = int(fields[at])
         if at + 1 != len(fields) or not 0 <= prompt_watch <= count:
             raise ValueError("fields left over")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sys
 
+from autovenv.dirs import home_of
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -159,7 +161,15 @@ class FinderContext:
         return found
 
     def home(self) -> str:
-        return self.environ.get("HOME") or os.path.expanduser("~")
+        return home_of(self.environ)
+
+    def expand_user(self, path: str) -> str:
+        """``~`` and ``~/...`` from *this* environment's HOME (``os.path.expanduser`` reads the process's,
+        which the daemon's is not, and the answer's key would not hold it); ``~user`` from the password
+        database, as the shell does."""
+        if path == "~" or path.startswith("~/"):
+            return self.home() + path[1:]
+        return os.path.expanduser(path) if path.startswith("~") else path
 
     def expand_vars(self, value: str) -> str:
         """``$NAME`` and ``${NAME}`` from *this* environment, as ``os.path.expandvars`` does from the
@@ -343,19 +353,15 @@ PLACES_ENV = {
 }
 
 
-def _home(environ: Mapping[str, str]) -> str:
-    return environ.get("HOME") or os.path.expanduser("~")
-
-
 def _xdg(environ: Mapping[str, str], name: str, default: str) -> str:
     value = environ.get(name, "")
-    return value if value.startswith("/") else os.path.join(_home(environ), default)
+    return value if value.startswith("/") else os.path.join(home_of(environ), default)
 
 
 def _windows(environ: Mapping[str, str], roaming: bool) -> str:
     name = "APPDATA" if roaming else "LOCALAPPDATA"
     fallback = ("AppData", "Roaming") if roaming else ("AppData", "Local")
-    return environ.get(name) or os.path.join(_home(environ), *fallback)
+    return environ.get(name) or os.path.join(home_of(environ), *fallback)
 
 
 def cache_dir(app: str, environ: Mapping[str, str], platform: str = sys.platform) -> str:

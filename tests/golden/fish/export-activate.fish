@@ -1,0 +1,13 @@
+set -gx AUTOVENV_KEY '/home/o\'brien/café $(shop)'\x1f'/home/o\'brien/café $(shop)/.venv'\x1f'/home/o\'brien/café $(shop)/.venv/bin'\x1f\x1f'(café $(shop)) '\x1f'(café $(shop)) '
+set -gx AUTOVENV_OLD_PYTHONHOME '/opt/py'
+set -gx AUTOVENV_PATH_ADD '/home/o\'brien/café $(shop)/.venv/bin'
+set -gx AUTOVENV_PROMPT '(café $(shop)) '
+set -gx AUTOVENV_ROOT '/home/o\'brien/café $(shop)'
+set -gx AUTOVENV_SAVED 'VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME'
+set -gx AUTOVENV_SET_VIRTUAL_ENV '/home/o\'brien/café $(shop)/.venv'
+set -gx AUTOVENV_SET_VIRTUAL_ENV_PROMPT '(café $(shop)) '
+set -gx AUTOVENV_VENV '/home/o\'brien/café $(shop)/.venv'
+set -gx PATH '/home/o\'brien/café $(shop)/.venv/bin' '/usr/bin' '/bin'
+set -e PYTHONHOME
+set -gx VIRTUAL_ENV '/home/o\'brien/café $(shop)/.venv'
+set -gx VIRTUAL_ENV_PROMPT '(café $(shop)) '

@@ -1,0 +1,497 @@
+# autovenv hook for zsh: activates the right Python environment on every prompt after a cd.
+# Printed by `autovenv hook zsh`; load it with  eval "$(autovenv hook zsh)"  in ~/.zshrc.
+#
+# Same design as the bash hook (see shell/autovenv.bash): no process on a prompt where nothing changed,
+# cached answers applied with string operations, Python only for unknown or changed directories.
+# Every function starts with `emulate -L zsh`, so the user's options (nounset, ksh_arrays,
+# sh_word_split, err_exit, noclobber, ...) cannot change how it runs. Locals are declared once, at the
+# top of each function: a bare `local x` of an existing local would print it.
+
+# Tells `autovenv doctor` which shell (and process) runs the hook.
+builtin export AUTOVENV_HOOK="zsh:$$"
+__autovenv_export=('/opt/py/bin/python3' '-I' '-S' '-c' 'import sys')
+__autovenv_cache=$'/home/o\x27brien/.cache/autovenv'
+__autovenv_markers=('.autovenv.toml' 'pyproject.toml' 'Pipfile' '.venv' 'venv' '.python-version')
+__autovenv_deps=('HOME' 'XDG_CONFIG_HOME' 'XDG_DATA_HOME' 'AUTOVENV_CONFIG_DIR' 'AUTOVENV_DATA_DIR' 'UV_PROJECT_ENVIRONMENT' 'POETRY_VIRTUALENVS_PATH' 'POETRY_VIRTUALENVS_IN_PROJECT' 'POETRY_VIRTUALENVS_CREATE' 'POETRY_CACHE_DIR' 'POETRY_CONFIG_DIR' 'XDG_CACHE_HOME' 'PDM_PYTHON' 'PDM_IGNORE_SAVED_PYTHON' 'PDM_CONFIG_FILE' 'WORKON_HOME' 'PIPENV_VENV_IN_PROJECT' 'PIPENV_NO_VENV_IN_PROJECT' 'PIPENV_CUSTOM_VENV_NAME' 'PIPENV_PIPFILE' 'PIPENV_PYTHON' 'HATCH_DATA_DIR' 'HATCH_CONFIG' 'HATCH_ENV_TYPE_VIRTUAL_PATH' 'PYENV_VERSION' 'PYENV_ROOT' 'PYENV_DIR' 'PYTHON_BUILD_DEFINITIONS' 'PYTHON_BUILD_ROOT')
+__autovenv_format='2'
+# The only names AUTOVENV_SAVED may hold (plan.ACTIVATION_VARS), space-delimited. The value is inherited
+# from whatever started this shell: a word such as `x[$(cmd)]` in `[[ -v ]]`, `${(P)name}` or `unset`
+# would run cmd, and `PATH` would restore an AUTOVENV_OLD_PATH someone else chose. Other words are skipped.
+__autovenv_savable=' VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME PYENV_VERSION '
+__autovenv_pwd=
+__autovenv_c=$'\001'
+__autovenv_w=()
+__autovenv_stamp=
+__autovenv_quick=
+__autovenv_sigv=
+__autovenv_usersig=
+__autovenv_prefix=
+__autovenv_applied=
+__autovenv_now=
+__autovenv_psubst_seen=
+__autovenv_own_deactivate=
+__autovenv_broken=
+__autovenv_fresh_answer=
+
+__autovenv_stamps=$'/home/o\x27brien/.cache/autovenv/stamps'/zsh-$$
+__autovenv_next=
+__autovenv_cand=
+__autovenv_walked=()
+
+# The quick signature is compared on every prompt: see shell/autovenv.bash.
+__autovenv_hook() {
+    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved= __autovenv_done=
+    [[ -o promptsubst ]] && __autovenv_psubst=1
+    emulate -L zsh
+    # Stay the last precmd hook, so prompt themes that rebuild PROMPT cannot drop the venv prefix.
+    if [[ ${precmd_functions[-1]-} != __autovenv_hook ]]; then
+        precmd_functions=(${precmd_functions:#__autovenv_hook} __autovenv_hook)
+    fi
+    if [[ ${VIRTUAL_ENV-}${AUTOVENV_KEY-}${AUTOVENV_PAUSED-}${VIRTUAL_ENV_DISABLE_PROMPT-}${_OLD_VIRTUAL_PATH-}${HOME-}${XDG_CONFIG_HOME-}${XDG_DATA_HOME-}${AUTOVENV_CONFIG_DIR-}${AUTOVENV_DATA_DIR-}${UV_PROJECT_ENVIRONMENT-}${POETRY_VIRTUALENVS_PATH-}${POETRY_VIRTUALENVS_IN_PROJECT-}${POETRY_VIRTUALENVS_CREATE-}${POETRY_CACHE_DIR-}${POETRY_CONFIG_DIR-}${XDG_CACHE_HOME-}${PDM_PYTHON-}${PDM_IGNORE_SAVED_PYTHON-}${PDM_CONFIG_FILE-}${WORKON_HOME-}${PIPENV_VENV_IN_PROJECT-}${PIPENV_NO_VENV_IN_PROJECT-}${PIPENV_CUSTOM_VENV_NAME-}${PIPENV_PIPFILE-}${PIPENV_PYTHON-}${HATCH_DATA_DIR-}${HATCH_CONFIG-}${HATCH_ENV_TYPE_VIRTUAL_PATH-}${PYENV_VERSION-}${PYENV_ROOT-}${PYENV_DIR-}${PYTHON_BUILD_DEFINITIONS-}${PYTHON_BUILD_ROOT-} == "$__autovenv_quick" ]]; then
+        if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
+            # A prompt: only the stamps of what decided the answer can have changed. This runs at every
+            # Enter, so the stamp loop is written out here rather than called.
+            if [[ -d ${PWD-} ]]; then
+                if [[ -n $__autovenv_stamp ]]; then
+                    for __autovenv_p in "${__autovenv_w[@]}"; do
+                        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
+                            __autovenv_moved=1
+                            break
+                        fi
+                    done
+                fi
+                if [[ -z $__autovenv_moved ]]; then
+                    # Redecorate only when a theme rebuilt PROMPT, prompt_subst was switched, or a child
+                    # shell starts.
+                    if [[ -v AUTOVENV_KEY && ( -z $__autovenv_own_deactivate || $__autovenv_psubst != "$__autovenv_psubst_seen" || ${PS1-} != "$__autovenv_prefix"* ) ]]; then
+                        __autovenv_decorate
+                    fi
+                    return $__autovenv_status
+                fi
+            fi
+        else
+            # A cd within the same candidate directory, nothing changed on disk: same answer.
+            # (__autovenv_done tells __autovenv_check what is done already: the stamp, the walk.)
+            __autovenv_touch
+            __autovenv_done=t
+            if __autovenv_unchanged; then
+                __autovenv_walk
+                __autovenv_done=tw
+                if [[ $__autovenv_cand == "$__autovenv_c" ]]; then
+                    __autovenv_stamp=$__autovenv_next
+                    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
+                    __autovenv_pwd=${PWD-}
+                    if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                    return $__autovenv_status
+                fi
+            fi
+        fi
+    fi
+    __autovenv_sigv=${VIRTUAL_ENV-}${AUTOVENV_KEY-}${AUTOVENV_PAUSED-}${VIRTUAL_ENV_DISABLE_PROMPT-}${_OLD_VIRTUAL_PATH-}${HOME-}${XDG_CONFIG_HOME-}${XDG_DATA_HOME-}${AUTOVENV_CONFIG_DIR-}${AUTOVENV_DATA_DIR-}${UV_PROJECT_ENVIRONMENT-}${POETRY_VIRTUALENVS_PATH-}${POETRY_VIRTUALENVS_IN_PROJECT-}${POETRY_VIRTUALENVS_CREATE-}${POETRY_CACHE_DIR-}${POETRY_CONFIG_DIR-}${XDG_CACHE_HOME-}${PDM_PYTHON-}${PDM_IGNORE_SAVED_PYTHON-}${PDM_CONFIG_FILE-}${WORKON_HOME-}${PIPENV_VENV_IN_PROJECT-}${PIPENV_NO_VENV_IN_PROJECT-}${PIPENV_CUSTOM_VENV_NAME-}${PIPENV_PIPFILE-}${PIPENV_PYTHON-}${HATCH_DATA_DIR-}${HATCH_CONFIG-}${HATCH_ENV_TYPE_VIRTUAL_PATH-}${PYENV_VERSION-}${PYENV_ROOT-}${PYENV_DIR-}${PYTHON_BUILD_DEFINITIONS-}${PYTHON_BUILD_ROOT-}
+    __autovenv_check
+    __autovenv_decorate
+    return $__autovenv_status
+}
+
+__autovenv_touch() {
+    emulate -L zsh
+    if [[ $__autovenv_stamp == *-a ]]; then
+        __autovenv_next=$__autovenv_stamps-b
+    else
+        __autovenv_next=$__autovenv_stamps-a
+    fi
+    { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
+}
+
+__autovenv_unchanged() {
+    emulate -L zsh
+    local __autovenv_p
+    [[ -d ${PWD-} ]] || return 1
+    [[ -n $__autovenv_stamp ]] || return 0
+    for __autovenv_p in "${__autovenv_w[@]}"; do
+        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then return 1; fi
+    done
+    return 0
+}
+
+__autovenv_walk() {
+    emulate -L zsh
+    local __autovenv_d=${PWD-/} __autovenv_m=
+    __autovenv_cand=
+    __autovenv_walked=()
+    while :; do
+        for __autovenv_m in "${__autovenv_markers[@]}"; do
+            if [[ -e $__autovenv_d/$__autovenv_m || -L $__autovenv_d/$__autovenv_m ]]; then
+                __autovenv_cand=$__autovenv_d
+                return 0
+            fi
+        done
+        __autovenv_walked+=("$__autovenv_d")
+        if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then return 0; fi
+        __autovenv_d=${__autovenv_d%/*}
+        [[ -n $__autovenv_d ]] || __autovenv_d=/
+    done
+}
+
+__autovenv_sig() {
+    emulate -L zsh
+    local __autovenv_n __autovenv_o __autovenv_s=
+    if [[ " ${AUTOVENV_SAVED-} " != *" PYENV_VERSION "* ]]; then
+        # No dependency holds a value of ours: the environment as it is, in one word.
+        __autovenv_usersig=${HOME+HOME=}${HOME-HOME!}${XDG_CONFIG_HOME+XDG_CONFIG_HOME=}${XDG_CONFIG_HOME-XDG_CONFIG_HOME!}${XDG_DATA_HOME+XDG_DATA_HOME=}${XDG_DATA_HOME-XDG_DATA_HOME!}${AUTOVENV_CONFIG_DIR+AUTOVENV_CONFIG_DIR=}${AUTOVENV_CONFIG_DIR-AUTOVENV_CONFIG_DIR!}${AUTOVENV_DATA_DIR+AUTOVENV_DATA_DIR=}${AUTOVENV_DATA_DIR-AUTOVENV_DATA_DIR!}${UV_PROJECT_ENVIRONMENT+UV_PROJECT_ENVIRONMENT=}${UV_PROJECT_ENVIRONMENT-UV_PROJECT_ENVIRONMENT!}${POETRY_VIRTUALENVS_PATH+POETRY_VIRTUALENVS_PATH=}${POETRY_VIRTUALENVS_PATH-POETRY_VIRTUALENVS_PATH!}${POETRY_VIRTUALENVS_IN_PROJECT+POETRY_VIRTUALENVS_IN_PROJECT=}${POETRY_VIRTUALENVS_IN_PROJECT-POETRY_VIRTUALENVS_IN_PROJECT!}${POETRY_VIRTUALENVS_CREATE+POETRY_VIRTUALENVS_CREATE=}${POETRY_VIRTUALENVS_CREATE-POETRY_VIRTUALENVS_CREATE!}${POETRY_CACHE_DIR+POETRY_CACHE_DIR=}${POETRY_CACHE_DIR-POETRY_CACHE_DIR!}${POETRY_CONFIG_DIR+POETRY_CONFIG_DIR=}${POETRY_CONFIG_DIR-POETRY_CONFIG_DIR!}${XDG_CACHE_HOME+XDG_CACHE_HOME=}${XDG_CACHE_HOME-XDG_CACHE_HOME!}${PDM_PYTHON+PDM_PYTHON=}${PDM_PYTHON-PDM_PYTHON!}${PDM_IGNORE_SAVED_PYTHON+PDM_IGNORE_SAVED_PYTHON=}${PDM_IGNORE_SAVED_PYTHON-PDM_IGNORE_SAVED_PYTHON!}${PDM_CONFIG_FILE+PDM_CONFIG_FILE=}${PDM_CONFIG_FILE-PDM_CONFIG_FILE!}${WORKON_HOME+WORKON_HOME=}${WORKON_HOME-WORKON_HOME!}${PIPENV_VENV_IN_PROJECT+PIPENV_VENV_IN_PROJECT=}${PIPENV_VENV_IN_PROJECT-PIPENV_VENV_IN_PROJECT!}${PIPENV_NO_VENV_IN_PROJECT+PIPENV_NO_VENV_IN_PROJECT=}${PIPENV_NO_VENV_IN_PROJECT-PIPENV_NO_VENV_IN_PROJECT!}${PIPENV_CUSTOM_VENV_NAME+PIPENV_CUSTOM_VENV_NAME=}${PIPENV_CUSTOM_VENV_NAME-PIPENV_CUSTOM_VENV_NAME!}${PIPENV_PIPFILE+PIPENV_PIPFILE=}${PIPENV_PIPFILE-PIPENV_PIPFILE!}${PIPENV_PYTHON+PIPENV_PYTHON=}${PIPENV_PYTHON-PIPENV_PYTHON!}${HATCH_DATA_DIR+HATCH_DATA_DIR=}${HATCH_DATA_DIR-HATCH_DATA_DIR!}${HATCH_CONFIG+HATCH_CONFIG=}${HATCH_CONFIG-HATCH_CONFIG!}${HATCH_ENV_TYPE_VIRTUAL_PATH+HATCH_ENV_TYPE_VIRTUAL_PATH=}${HATCH_ENV_TYPE_VIRTUAL_PATH-HATCH_ENV_TYPE_VIRTUAL_PATH!}${PYENV_VERSION+PYENV_VERSION=}${PYENV_VERSION-PYENV_VERSION!}${PYENV_ROOT+PYENV_ROOT=}${PYENV_ROOT-PYENV_ROOT!}${PYENV_DIR+PYENV_DIR=}${PYENV_DIR-PYENV_DIR!}${PYTHON_BUILD_DEFINITIONS+PYTHON_BUILD_DEFINITIONS=}${PYTHON_BUILD_DEFINITIONS-PYTHON_BUILD_DEFINITIONS!}${PYTHON_BUILD_ROOT+PYTHON_BUILD_ROOT=}${PYTHON_BUILD_ROOT-PYTHON_BUILD_ROOT!}
+        return 0
+    fi
+    for __autovenv_n in "${__autovenv_deps[@]}"; do
+        __autovenv_o=$__autovenv_n
+        if [[ " ${AUTOVENV_SAVED-} " == *" $__autovenv_n "* ]] && ! __autovenv_theirs "$__autovenv_n"; then
+            __autovenv_o=AUTOVENV_OLD_$__autovenv_n
+        fi
+        if [[ -v $__autovenv_o ]]; then
+            __autovenv_s+="$__autovenv_n=${(P)__autovenv_o}"$'\037'
+        else
+            __autovenv_s+="$__autovenv_n!"$'\037'
+        fi
+    done
+    __autovenv_usersig=$__autovenv_s
+}
+
+__autovenv_check() {
+    emulate -L zsh
+    local __autovenv_m=
+    [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
+    __autovenv_stamp=$__autovenv_next
+    [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
+    __autovenv_sig
+    __autovenv_fresh_answer=
+    if [[ -z $__autovenv_cand ]]; then
+        __autovenv_clear_answer
+    elif ! __autovenv_load "$__autovenv_cand"; then
+        __autovenv_cold || return 0
+    fi
+    # Notes show when entering, and with every fresh answer (something it watched has changed).
+    if [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]]; then
+        for __autovenv_m in "${__autovenv_e_notes[@]}"; do
+            builtin printf 'autovenv: %s\n' "$__autovenv_m" >&2
+        done
+    fi
+    __autovenv_c=$__autovenv_cand
+    __autovenv_pwd=${PWD-}
+    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
+    __autovenv_transition
+    __autovenv_quick=${VIRTUAL_ENV-}${AUTOVENV_KEY-}${AUTOVENV_PAUSED-}${VIRTUAL_ENV_DISABLE_PROMPT-}${_OLD_VIRTUAL_PATH-}${HOME-}${XDG_CONFIG_HOME-}${XDG_DATA_HOME-}${AUTOVENV_CONFIG_DIR-}${AUTOVENV_DATA_DIR-}${UV_PROJECT_ENVIRONMENT-}${POETRY_VIRTUALENVS_PATH-}${POETRY_VIRTUALENVS_IN_PROJECT-}${POETRY_VIRTUALENVS_CREATE-}${POETRY_CACHE_DIR-}${POETRY_CONFIG_DIR-}${XDG_CACHE_HOME-}${PDM_PYTHON-}${PDM_IGNORE_SAVED_PYTHON-}${PDM_CONFIG_FILE-}${WORKON_HOME-}${PIPENV_VENV_IN_PROJECT-}${PIPENV_NO_VENV_IN_PROJECT-}${PIPENV_CUSTOM_VENV_NAME-}${PIPENV_PIPFILE-}${PIPENV_PYTHON-}${HATCH_DATA_DIR-}${HATCH_CONFIG-}${HATCH_ENV_TYPE_VIRTUAL_PATH-}${PYENV_VERSION-}${PYENV_ROOT-}${PYENV_DIR-}${PYTHON_BUILD_DEFINITIONS-}${PYTHON_BUILD_ROOT-}
+}
+
+__autovenv_clear_answer() {
+    __autovenv_e_v=$__autovenv_format __autovenv_e_key= __autovenv_e_root= __autovenv_e_venv=
+    __autovenv_e_prompt= __autovenv_e_msg=
+    # No project here: the user's own `quiet` decides whether leaving one says "deactivated".
+    __autovenv_e_quiet='' __autovenv_e_sig=$__autovenv_usersig
+    __autovenv_e_ops=()
+    __autovenv_e_notes=()
+    __autovenv_e_watch=()
+    __autovenv_e_pwatch=()
+}
+
+__autovenv_load() {
+    emulate -L zsh
+    # cache.entry_path: the directory as it is, a component led by % with one more.
+    local __autovenv_k=${1%/} __autovenv_f= __autovenv_p= __autovenv_sl=/% __autovenv_rep=/%%
+    __autovenv_f=$__autovenv_cache/zsh${__autovenv_k//$__autovenv_sl/$__autovenv_rep}/%
+    [[ -f $__autovenv_f && -O $__autovenv_f ]] || return 1
+    __autovenv_e_v=
+    __autovenv_e_pwatch=()
+    __autovenv_e_ops=()
+    builtin source "$__autovenv_f" 2>/dev/null || return 1
+    [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
+    for __autovenv_p in "${__autovenv_e_watch[@]}"; do
+        [[ -e $__autovenv_p && ! $__autovenv_p -nt $__autovenv_f ]] || return 1
+    done
+    return 0
+}
+
+__autovenv_cold() {
+    emulate -L zsh
+    local __autovenv_out= __autovenv_rc=0
+    __autovenv_out=$("${__autovenv_export[@]}" export zsh --hook) || __autovenv_rc=$?
+    if [[ $__autovenv_rc != 0 ]]; then
+        # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
+        if [[ -z $__autovenv_broken && $__autovenv_rc != [12] ]]; then
+            builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' \
+                "${__autovenv_export[1]}" >&2
+            __autovenv_broken=1
+        fi
+        # Retry when something here changes, not at every prompt.
+        __autovenv_quick=$__autovenv_sigv
+        __autovenv_pwd=${PWD-}
+        __autovenv_w=("${__autovenv_walked[@]}" "$__autovenv_cand")
+        return 1
+    fi
+    __autovenv_broken=
+    __autovenv_e_v=
+    __autovenv_fresh_answer=1
+    eval "$__autovenv_out"
+    [[ $__autovenv_e_v == "$__autovenv_format" ]] || __autovenv_clear_answer
+    return 0
+}
+
+__autovenv_transition() {
+    emulate -L zsh
+    local __autovenv_key=$__autovenv_e_key __autovenv_msg=
+    if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then
+        # A venv activated by hand wins; touch nothing until it is deactivated.
+        return 0
+    fi
+    if [[ -v AUTOVENV_KEY ]] && __autovenv_taken_over; then
+        # The venv's own activate ran over our activation of the same venv (`source .venv/bin/activate`
+        # out of habit): it is a venv activated by hand now. Hand it over and touch nothing more.
+        __autovenv_handover
+        return 0
+    fi
+    if [[ -v AUTOVENV_KEY ]] && __autovenv_disturbed; then
+        # Something we set was changed behind our back: a hand-activated venv's deactivate unset
+        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv shell`.
+        # Tidy up silently, keeping their values, then decide afresh.
+        __autovenv_unapply
+    fi
+    if [[ -v AUTOVENV_PAUSED ]]; then
+        if [[ -z $__autovenv_key || $__autovenv_e_root != "$AUTOVENV_PAUSED" ]]; then
+            builtin unset AUTOVENV_PAUSED
+        else
+            __autovenv_key=
+        fi
+    fi
+    [[ ${AUTOVENV_KEY-} == "$__autovenv_key" ]] && return 0
+    if [[ -v AUTOVENV_KEY ]]; then
+        __autovenv_unapply
+        __autovenv_msg=deactivated
+    fi
+    if [[ -n $__autovenv_key ]]; then
+        __autovenv_apply
+        __autovenv_msg=$__autovenv_e_msg
+    fi
+    if [[ -n $__autovenv_msg && -z $__autovenv_e_quiet ]]; then
+        builtin printf 'autovenv: %s\n' "$__autovenv_msg" >&2
+    fi
+    return 0
+}
+
+# True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
+# unset it): the user changed it since, so it is theirs now.
+__autovenv_theirs() {
+    emulate -L zsh
+    local __autovenv_set=AUTOVENV_SET_$1
+    if [[ -v $__autovenv_set ]]; then
+        [[ ! -v $1 || ${(P)1} != "${(P)__autovenv_set}" ]]
+    else
+        [[ -v $1 ]]
+    fi
+}
+
+# True when any variable we set was changed behind our back.
+# What our activation set, in one word (every name an activation may set, and our state): taken right
+# after applying, so that a later look finds "nothing was disturbed" without a loop. Child shells have
+# no snapshot and look one by one.
+__autovenv_snapshot() {
+    emulate -L zsh
+    __autovenv_now=${VIRTUAL_ENV-}${VIRTUAL_ENV_PROMPT-}${PYTHONHOME-}${PYENV_VERSION-}${AUTOVENV_SAVED-}${AUTOVENV_KEY-}
+}
+
+__autovenv_disturbed() {
+    emulate -L zsh
+    local __autovenv_rest="${AUTOVENV_SAVED-} " __autovenv_n=
+    __autovenv_snapshot
+    # Unchanged since this shell applied it: nothing to look at one by one.
+    [[ -n $__autovenv_applied && $__autovenv_now == "$__autovenv_applied" ]] && return 1
+    while [[ $__autovenv_rest == *" "* ]]; do
+        __autovenv_n=${__autovenv_rest%% *}
+        __autovenv_rest=${__autovenv_rest#* }
+        [[ $__autovenv_savable == *" $__autovenv_n "* ]] || continue
+        if __autovenv_theirs "$__autovenv_n"; then return 0; fi
+    done
+    return 1
+}
+
+# True when a venv's activate script ran after we activated: it saved PATH, with our entries in it, in
+# _OLD_VIRTUAL_PATH (a leftover from before our activation holds no entry of ours).
+__autovenv_taken_over() {
+    emulate -L zsh
+    [[ -v _OLD_VIRTUAL_PATH && -n ${AUTOVENV_PATH_ADD-} && ":$_OLD_VIRTUAL_PATH:" == *":${AUTOVENV_PATH_ADD%%:*}:"* ]]
+}
+
+# Drop our part of an activation the venv's own activate took over (see shell/autovenv.bash), so that
+# its `deactivate` restores exactly what the user had before we activated.
+__autovenv_handover() {
+    emulate -L zsh
+    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_e= __autovenv_n= __autovenv_p=
+    while [[ -n $__autovenv_rest ]]; do
+        __autovenv_e=${__autovenv_rest%%:*}
+        __autovenv_remove_path_entry "$__autovenv_e"
+        __autovenv_p=":$_OLD_VIRTUAL_PATH:"
+        if [[ $__autovenv_p == *":$__autovenv_e:"* ]]; then
+            __autovenv_p=${__autovenv_p/":$__autovenv_e:"/:}
+            __autovenv_p=${__autovenv_p#:}
+            _OLD_VIRTUAL_PATH=${__autovenv_p%:}
+        fi
+        if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
+    done
+    if [[ -v AUTOVENV_OLD_PYTHONHOME && -z ${_OLD_VIRTUAL_PYTHONHOME-} ]]; then
+        _OLD_VIRTUAL_PYTHONHOME=$AUTOVENV_OLD_PYTHONHOME
+    fi
+    __autovenv_rest="${AUTOVENV_SAVED-} "
+    while [[ $__autovenv_rest == *" "* ]]; do
+        __autovenv_n=${__autovenv_rest%% *}
+        __autovenv_rest=${__autovenv_rest#* }
+        [[ $__autovenv_savable == *" $__autovenv_n "* ]] || continue
+        builtin unset "AUTOVENV_OLD_$__autovenv_n" "AUTOVENV_SET_$__autovenv_n"
+    done
+    builtin unset AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+    if [[ -n $__autovenv_prefix ]]; then
+        PS1=${PS1/"$__autovenv_prefix"/}
+        if [[ -v _OLD_VIRTUAL_PS1 ]]; then _OLD_VIRTUAL_PS1=${_OLD_VIRTUAL_PS1#"$__autovenv_prefix"}; fi
+    fi
+    __autovenv_prefix=
+    __autovenv_own_deactivate=
+    __autovenv_applied=
+}
+
+__autovenv_remove_path_entry() {
+    emulate -L zsh
+    local __autovenv_p=":${PATH-}:"
+    if [[ $__autovenv_p == *":$1:"* ]]; then
+        __autovenv_p=${__autovenv_p/":$1:"/:}
+        __autovenv_p=${__autovenv_p#:}
+        PATH=${__autovenv_p%:}
+    fi
+}
+
+__autovenv_unapply() {
+    emulate -L zsh
+    local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_n= __autovenv_o= __autovenv_intact=
+    __autovenv_snapshot
+    [[ -z $__autovenv_applied || $__autovenv_now != "$__autovenv_applied" ]] || __autovenv_intact=1
+    if [[ -n $__autovenv_rest && -v PATH ]]; then
+        while [[ -n $__autovenv_rest ]]; do
+            __autovenv_remove_path_entry "${__autovenv_rest%%:*}"
+            if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
+        done
+    fi
+    __autovenv_rest="${AUTOVENV_SAVED-} "
+    while [[ $__autovenv_rest == *" "* ]]; do
+        __autovenv_n=${__autovenv_rest%% *}
+        __autovenv_rest=${__autovenv_rest#* }
+        [[ $__autovenv_savable == *" $__autovenv_n "* ]] || continue
+        __autovenv_o=AUTOVENV_OLD_$__autovenv_n
+        if [[ -z $__autovenv_intact ]] && __autovenv_theirs "$__autovenv_n"; then
+            builtin unset $__autovenv_o AUTOVENV_SET_$__autovenv_n
+        elif [[ -v $__autovenv_o ]]; then
+            builtin export "$__autovenv_n=${(P)__autovenv_o}"
+            builtin unset $__autovenv_o AUTOVENV_SET_$__autovenv_n
+        else
+            builtin unset $__autovenv_n AUTOVENV_SET_$__autovenv_n
+        fi
+    done
+    builtin unset AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
+    if [[ -n $__autovenv_prefix && ${PS1-} == "$__autovenv_prefix"* ]]; then
+        PS1=${PS1#"$__autovenv_prefix"}
+    fi
+    __autovenv_prefix=
+    if [[ -n $__autovenv_own_deactivate ]]; then
+        builtin unfunction deactivate 2>/dev/null
+        __autovenv_own_deactivate=
+    fi
+    builtin rehash
+    __autovenv_applied=
+}
+
+# Apply the answer's operations with one generic loop (see shell/autovenv.bash): save, set or unset,
+# record; `prepend PATH` entries go first on PATH, in order.
+__autovenv_apply() {
+    emulate -L zsh
+    local __autovenv_saved= __autovenv_add=
+    # The operations as the function's positional parameters: $1 verb, $2 name, $3 value, then shift.
+    set -- "${__autovenv_e_ops[@]}"
+    while [[ $# -ge 3 ]]; do
+        case $1 in
+            (prepend)
+                if [[ $2 == PATH ]]; then __autovenv_add+=${__autovenv_add:+:}$3; fi
+                ;;
+            (set|unset)
+                # Only a name an activation may save (plan.ACTIVATION_VARS, matched exactly), once.
+                case $2 in
+                    (VIRTUAL_ENV|VIRTUAL_ENV_PROMPT|PYTHONHOME|PYENV_VERSION)
+                        if [[ " $__autovenv_saved " != *" $2 "* ]]; then
+                            if [[ -v $2 ]]; then builtin export "AUTOVENV_OLD_$2=${(P)2}"; fi
+                            if [[ $1 == set ]]; then
+                                builtin export "$2=$3" "AUTOVENV_SET_$2=$3"
+                            else
+                                builtin unset $2
+                            fi
+                            __autovenv_saved+=${__autovenv_saved:+ }$2
+                        fi
+                        ;;
+                esac
+                ;;
+        esac
+        shift 3
+    done
+    builtin export AUTOVENV_SAVED="$__autovenv_saved"
+    if [[ -n $__autovenv_add ]]; then
+        builtin export PATH="$__autovenv_add${PATH:+:$PATH}" AUTOVENV_PATH_ADD="$__autovenv_add"
+    fi
+    if [[ -n $__autovenv_e_venv ]]; then builtin export AUTOVENV_VENV="$__autovenv_e_venv"; fi
+    builtin export AUTOVENV_KEY="$__autovenv_e_key" AUTOVENV_ROOT="$__autovenv_e_root"
+    if [[ -n $__autovenv_e_prompt ]]; then builtin export AUTOVENV_PROMPT="$__autovenv_e_prompt"; fi
+    builtin rehash
+    __autovenv_snapshot
+    __autovenv_applied=$__autovenv_now
+}
+
+__autovenv_decorate() {
+    emulate -L zsh
+    [[ -v AUTOVENV_KEY ]] || return 0
+    if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then return 0; fi
+    if [[ -z $__autovenv_own_deactivate ]]; then
+        deactivate() { __autovenv_deactivate "$@"; }
+        __autovenv_own_deactivate=1
+    fi
+    # An inherited AUTOVENV_PROMPT holding control characters (an ESC sequence) is not shown.
+    if [[ -n ${AUTOVENV_PROMPT-} && -z ${VIRTUAL_ENV_DISABLE_PROMPT-} && $AUTOVENV_PROMPT != *[[:cntrl:]]* ]]; then
+        # The prefix enters PS1 as data: every % doubled (zsh expands %n, %~ ... in prompts), and with
+        # the user's prompt_subst (checked before `emulate`) as a reference, since zsh would run $(...)
+        # and backticks found in PS1 at every prompt; a venv's or a checkout's name is data.
+        __autovenv_ptext=${AUTOVENV_PROMPT//\%/%%}
+        if [[ ${__autovenv_psubst-0} == 1 ]]; then
+            __autovenv_pref='${__autovenv_ptext}'
+        else
+            __autovenv_pref=$__autovenv_ptext
+        fi
+        if [[ -n $__autovenv_prefix && $__autovenv_prefix != "$__autovenv_pref" && ${PS1-} == "$__autovenv_prefix"* ]]; then
+            PS1=${PS1#"$__autovenv_prefix"}
+        fi
+        [[ ${PS1-} == "$__autovenv_pref"* ]] || PS1="$__autovenv_pref${PS1-}"
+        __autovenv_prefix=$__autovenv_pref
+    elif [[ -n $__autovenv_prefix ]]; then
+        # VIRTUAL_ENV_DISABLE_PROMPT was set while the prefix showed: take it away again.
+        if [[ ${PS1-} == "$__autovenv_prefix"* ]]; then PS1=${PS1#"$__autovenv_prefix"}; fi
+        __autovenv_prefix=
+    fi
+    __autovenv_psubst_seen=${__autovenv_psubst-0}
+    return 0
+}
+
+__autovenv_deactivate() {
+    emulate -L zsh
+    local __autovenv_root=${AUTOVENV_ROOT-}
+    [[ -v AUTOVENV_KEY ]] || return 0
+    if [[ ${1-} == nondestructive ]]; then
+        __autovenv_unapply
+        return 0
+    fi
+    __autovenv_unapply
+    builtin export AUTOVENV_PAUSED="$__autovenv_root"
+    builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    return 0
+}
+
+builtin autoload -Uz add-zsh-hook
+add-zsh-hook precmd __autovenv_hook

@@ -50,7 +50,7 @@ pytestmark = pytest.mark.shell
 
 #: Changed by the shell itself, or per shell process (AUTOVENV_HOOK, "<shell>:<pid>": `autovenv doctor`).
 VOLATILE = {"PWD", "OLDPWD", "_", "SHLVL", "AUTOVENV_HOOK"}
-ACTIVATED = f"autovenv: activated .venv (Python {PY_A})"
+ACTIVATED = f"autovenv: activated shop (.venv, Python {PY_A})"
 
 
 def stable(env: dict[str, bytes]) -> dict[str, bytes]:
@@ -345,7 +345,7 @@ def test_symlinked_venv_directory_activates(w: World) -> None:
     shop = project(w, "shop", version=None)
     (shop / ".venv").symlink_to(real)
     sh = w.start()
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert real_env(sh)["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
 
 
@@ -434,7 +434,7 @@ def test_unusable_cache_works_without_it_and_warns_at_most_once(w: World, how: s
     assert len(hook_lines(sh.startup_output)) <= 1
     outputs = [sh.cd(shop), sh.cd(shop / "sub"), sh.cd(other), sh.cd(shop), sh.cd(w.projects), sh.cd(shop)]
     assert outputs == [
-        f"{ACTIVATED}\n", "", f"autovenv: activated .venv (Python {PY_B})\n", f"{ACTIVATED}\n",
+        f"{ACTIVATED}\n", "", f"autovenv: activated shop (.venv, Python {PY_B})\n", f"{ACTIVATED}\n",
         "autovenv: deactivated\n", f"{ACTIVATED}\n",
     ]  # fmt: skip
     if how == "cache-dir-of-another-user":
@@ -748,7 +748,7 @@ def test_project_under_an_unlistable_ancestor_activates(nobody: Unprivileged) ->
     venv = nobody.venv(shop / ".venv")
     sh = nobody.start()
     out = sh.cd(shop)
-    assert out.startswith("autovenv: activated .venv (Python ") and out.count("\n") == 1
+    assert out.startswith("autovenv: activated shop (.venv, Python ") and out.count("\n") == 1
     assert real_env(sh)["VIRTUAL_ENV"] == os.fsencode(venv)
     assert sh.cd(nobody.base) == "autovenv: deactivated\n"
 
@@ -801,7 +801,7 @@ def test_read_only_cache_dir_works_without_cache_and_warns_once(nobody: Unprivil
     sh = nobody.start(env={"XDG_CACHE_HOME": str(read_only)})
     assert len(hook_lines(sh.startup_output)) == 1 and "without a cache" in sh.startup_output
     out = sh.cd(shop)
-    assert out.startswith("autovenv: activated .venv") and out.count("\n") == 1
+    assert out.startswith("autovenv: activated shop (.venv, ") and out.count("\n") == 1
     assert [sh.cd(shop / "sub"), sh.run(":"), sh.cd(shop)] == ["", "", ""]
     assert sh.cd(nobody.base) == "autovenv: deactivated\n"
     assert os.listdir(read_only) == []
@@ -814,5 +814,5 @@ def test_read_only_cache_dir_still_picks_up_changes_while_inside(nobody: Unprivi
     sh = nobody.start(env={"XDG_CACHE_HOME": str(read_only)})
     assert sh.cd(shop) == ""
     out = sh.run(f"{quote(nobody.shell, nobody.python)} -m venv --without-pip .venv")
-    assert out.startswith("autovenv: activated .venv") and out.count("\n") == 1
+    assert out.startswith("autovenv: activated shop (.venv, ") and out.count("\n") == 1
     assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"

@@ -75,7 +75,7 @@ def test_entering_a_project_activates_its_venv(world: World) -> None:
     sh = world.start()
     before = path_of(sh)
     out = sh.cd(shop)
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     venv = shop / ".venv"
     env = sh.env()
     assert env["VIRTUAL_ENV"] == os.fsencode(venv)
@@ -118,7 +118,7 @@ def test_switching_projects_switches_python(world: World) -> None:
     sh = world.start()
     sh.cd(shop)
     out = sh.cd(blog)
-    assert out == f"autovenv: using Python {PY_B} (.python-version)\n"
+    assert out == f"autovenv: using Python {PY_B} in blog (.python-version)\n"
     env = sh.env()
     assert "VIRTUAL_ENV" not in env
     assert env["PYENV_VERSION"] == PY_B.encode()
@@ -134,10 +134,10 @@ def test_nested_projects_nearest_wins(world: World) -> None:
     make_venv(inner / ".venv", PY_B)
     sh = world.start()
     sh.cd(outer)
-    assert sh.cd(inner) == f"autovenv: activated .venv (Python {PY_B})\n"
+    assert sh.cd(inner) == f"autovenv: activated shop (.venv, Python {PY_B})\n"
     assert python_facts(sh)[1] == str(inner / ".venv")
     assert path_of(sh) == f"{inner}/.venv/bin:{BASE_PATH}"
-    assert sh.cd(outer / "libs") == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(outer / "libs") == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert path_of(sh) == f"{outer}/.venv/bin:{BASE_PATH}"
 
 
@@ -169,7 +169,7 @@ def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> Non
     assert hint.startswith("autovenv: no venv yet: `autovenv create` would make one with ") and hint.count("\n") == 1
     python = PYENV_ROOT / "versions" / PY_A / "bin" / "python"
     out = sh.run(f"{quote(world.shell, str(python))} -m venv --without-pip .venv")
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(app / ".venv")
     gone = sh.run("rm -rf .venv").splitlines()  # deactivated, and the hint again
     assert sorted(gone) == sorted(["autovenv: deactivated", hint.rstrip("\n")])
@@ -182,7 +182,7 @@ def test_python_version_edited_while_inside_is_picked_up(world: World) -> None:
     sh = world.start()
     sh.cd(app)
     out = sh.run(f"echo {PY_A} > .python-version")
-    assert out == f"autovenv: using Python {PY_A} (.python-version)\n"
+    assert out == f"autovenv: using Python {PY_A} in app (.python-version)\n"
     assert sh.run("python --version").strip() == f"Python {PY_A}"
 
 
@@ -216,7 +216,7 @@ def test_deactivate_pauses_until_the_project_is_left(world: World) -> None:
     assert sh.run(":") == "" and sh.cd(shop / "sub") == ""
     assert "VIRTUAL_ENV" not in sh.env()
     sh.cd(world.projects)
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
 
 
 def test_child_shell_inherits_a_consistent_state(world: World) -> None:
@@ -248,7 +248,7 @@ def test_manual_activation_is_never_overridden(world: World) -> None:
     sh.cd(shop)
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
     out = sh.run("deactivate")
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
 
 
@@ -314,7 +314,7 @@ def test_hostile_directory_names_activate_exactly_and_execute_nothing(world: Wor
     sh = world.start()
     sh.cd(world.projects)
     out = sh.cd(where)
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(where / ".venv")
     assert python_facts(sh)[1] == str(where / ".venv")
     sh.cd(world.projects)
@@ -329,7 +329,7 @@ def test_non_utf8_directory_name(world: World) -> None:
     with open(where + b"/.python-version", "w") as handle:
         handle.write(PY_B + "\n")
     sh = world.start()
-    assert sh.cd(where) == f"autovenv: using Python {PY_B} (.python-version)\n"
+    assert sh.cd(where) == f"autovenv: using Python {PY_B} in blog (.python-version)\n"
     assert sh.env()["AUTOVENV_ROOT"] == where
     assert sh.run("python --version").strip() == f"Python {PY_B}"
     assert sh.cd(world.projects) == "autovenv: deactivated\n"
@@ -381,7 +381,7 @@ def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World, break
         # A config file that cannot be used is ignored as its line says: the venv beside it activates.
         problem, activated = out.splitlines()
         assert problem.endswith("; ignored, as if it were not there")
-        assert activated == f"autovenv: activated .venv (Python {PY_A})"
+        assert activated == f"autovenv: activated shop (.venv, Python {PY_A})"
         assert sh.env().get("VIRTUAL_ENV") == os.fsencode(where / ".venv")
         sh.cd(world.projects)
         assert stable(sh.env()) == before
@@ -408,7 +408,7 @@ def test_strict_options_and_existing_prompt_hooks_keep_working(world: World) -> 
         before = "function __mine --on-event fish_prompt; set -g __mine ran; end"
         check = "echo $__mine"
     sh = world.start(before=before, after="IFS=:" if world.shell != "fish" else "")
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.run(check) == "ran\n"
     sh.run("false")
     assert sh.last_status == 1
@@ -421,7 +421,7 @@ def test_bash_prompt_command_array_is_extended(world: World) -> None:
         pytest.skip("PROMPT_COMMAND arrays are a bash feature")
     shop = project(world, "shop")
     sh = world.start(before="PROMPT_COMMAND=('__one=1' '__two=2')")
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.run("echo $__one$__two") == "12\n"
 
 
@@ -441,7 +441,7 @@ def test_aliased_and_wrapped_builtins_do_not_matter(world: World) -> None:
     out = sh.cd(shop)
     if world.shell == "fish":  # fish's own cd and prompt functions call the wrapped printf too
         out = out.replace("WRAPPED\n", "")
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
 
 
 # ---------------------------------------------------------------------------------------- trust
@@ -455,7 +455,7 @@ def test_group_writable_venv_is_blocked_until_allowed(world: World) -> None:
     assert out.count("\n") == 1 and "writable" in out and "to fix: chmod o-w" in out
     assert "VIRTUAL_ENV" not in sh.env()
     out = sh.run(f"{quote(world.shell, autovenv_command())} allow")
-    assert f"autovenv: activated .venv (Python {PY_A})" in out
+    assert f"autovenv: activated shop (.venv, Python {PY_A})" in out
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
 
 
@@ -529,7 +529,7 @@ def test_lock_difference_is_said_on_entering_and_on_change_never_in_a_subdirecto
         os.utime(path, (os.path.getmtime(path) - 5,) * 2)
     cfg = venv / "pyvenv.cfg"  # a second only: much older would be an unpacked one (origin.py)
     os.utime(cfg, (os.path.getmtime(cfg) - 1,) * 2)
-    activated = f"autovenv: activated .venv (Python {PY_A})\n"
+    activated = f"autovenv: activated shop (.venv, Python {PY_A})\n"
     sh = world.start()
     assert sh.cd(shop) == activated  # they agree: nothing said
     assert sh.run("echo six==1.17.0 > requirements.txt") == (
@@ -556,7 +556,7 @@ def test_a_fifo_config_is_one_line_and_never_blocks(world: World) -> None:
     assert out == (
         f"autovenv: {hung / '.autovenv.toml'} is a FIFO, not a config file; "
         "ignored, as if it were not there\n"
-        f"autovenv: activated .venv (Python {PY_A})\n"
+        f"autovenv: activated shop (.venv, Python {PY_A})\n"
     )
     assert sh.run(":", timeout=5) == ""
     sh.cd(world.projects)

@@ -743,9 +743,9 @@ function __autovenv_first_prompt
 end
 
 # A `cd` activates at once, so that `cd x && cmd` runs cmd in x's environment (the prompt still checks
-# for changes made in place). Not inside a command substitution, nor before the first prompt.
+# for changes made in place). fish has no subshells: a cd inside `(...)` moves the shell itself, so it
+# counts as any other. Not before the first prompt, which sees to a cd in config.fish.
 function __autovenv_on_pwd --on-variable PWD
-    status is-command-substitution; and return 0
     test -z "$__autovenv_first"; and __autovenv_hook
 end
 

@@ -89,10 +89,16 @@ def test_bash_on_cd_keeps_the_users_cd_status_and_debug_trap(world: World) -> No
 
 
 def test_a_cd_in_a_command_substitution_changes_nothing(world: World) -> None:
+    """bash and zsh run a command substitution in a subshell: its cd changes nothing here, and starts no
+    activation there. (In fish a cd inside `(...)` moves the shell itself, so it activates as any cd.)"""
     shop = project(world)
     sh = world.start(after="AUTOVENV_BASH_ON_CD=1" if world.shell == "bash" else "")
-    sub = f"(cd {quote(world.shell, str(shop))}; pwd)" if world.shell == "fish" else f"$(cd {quote(world.shell, str(shop))}; pwd)"
-    assert sh.run(f"echo {sub}") == f"{shop}\n"
+    where = quote(world.shell, str(shop))
+    if world.shell == "fish":
+        assert sh.run(f"echo (cd {where}; pwd)") == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}\n"
+        assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
+        return
+    assert sh.run(f"echo $(cd {where}; pwd)") == f"{shop}\n"
     assert "VIRTUAL_ENV" not in sh.env()
 
 
@@ -245,4 +251,7 @@ def test_an_uninstalled_autovenv_says_one_line(world: World, tmp_path: pathlib.P
     out = sh.cd(blog)
     assert out.count("\n") == 1 and out.startswith("autovenv: the hook could not run "), out
     assert "No such file" not in out and "nknown command" not in out
-    assert sh.cd(world.projects) == "" and sh.run(":") == ""
+    # Leaving needs no Python: the activation is undone as usual, and nothing more is said after that.
+    assert sh.cd(world.projects) == "autovenv: deactivated\n"
+    assert sh.cd(shop).startswith("autovenv: activated shop")  # its cached answer needs no Python
+    assert sh.cd(blog) == "" and sh.run(":") == ""  # the broken hook is said once per shell

@@ -324,7 +324,7 @@ def test_symlinked_project_same_answer_through_either_path(w: World) -> None:
     link = w.root / "link-to-shop"
     link.symlink_to(shop)
     sh = w.start()
-    assert sh.cd(link) == f"{ACTIVATED}\n"
+    assert sh.cd(link) == f"autovenv: activated link-to-shop (.venv, Python {PY_A})\n"
     env = real_env(sh)
     assert env["VIRTUAL_ENV"] == os.fsencode(link / ".venv")  # follows the path typed
     # PATH gets the resolved directory: a link swapped later cannot change what runs (README, Trust).
@@ -358,7 +358,7 @@ def test_allow_through_a_symlink_covers_the_physical_path(w: World) -> None:
     out = sh.cd(link)
     assert out.count("\n") == 1 and "writable by others" in out and "to fix: chmod o-w" in out
     assert "VIRTUAL_ENV" not in real_env(sh)
-    assert ACTIVATED in sh.run(f"{quote(w.shell, autovenv_command())} allow")
+    assert f"autovenv: activated link-to-shop (.venv, Python {PY_A})" in sh.run(f"{quote(w.shell, autovenv_command())} allow")
     assert sh.cd(shop) == f"{ACTIVATED}\n"
 
 
@@ -385,10 +385,10 @@ def test_odd_file_types_where_config_is_expected(w: World, odd: str) -> None:
     assert "Traceback" not in out
     lines = out.split("\n")[:-1]
     if odd in ("user-config-is-dir", "pyproject-is-dir"):
-        assert lines[-1] == ACTIVATED
+        assert lines[0] == ACTIVATED
         assert len(lines) == (2 if odd == "user-config-is-dir" else 1)
         if odd == "user-config-is-dir":
-            assert "config.toml is a directory" in lines[0]
+            assert "config.toml is a directory" in lines[1]
     else:
         assert len(lines) <= 1 and "VIRTUAL_ENV" not in real_env(sh)
     assert sh.cd(shop / "sub") == ""  # once per visit
@@ -434,7 +434,7 @@ def test_unusable_cache_works_without_it_and_warns_at_most_once(w: World, how: s
     assert len(hook_lines(sh.startup_output)) <= 1
     outputs = [sh.cd(shop), sh.cd(shop / "sub"), sh.cd(other), sh.cd(shop), sh.cd(w.projects), sh.cd(shop)]
     assert outputs == [
-        f"{ACTIVATED}\n", "", f"autovenv: activated shop (.venv, Python {PY_B})\n", f"{ACTIVATED}\n",
+        f"{ACTIVATED}\n", "", f"autovenv: activated other (.venv, Python {PY_B})\n", f"{ACTIVATED}\n",
         "autovenv: deactivated\n", f"{ACTIVATED}\n",
     ]  # fmt: skip
     if how == "cache-dir-of-another-user":
@@ -467,7 +467,7 @@ def test_unusable_cache_still_picks_up_changes_while_inside(w: World) -> None:
     sh = w.start(env={"XDG_CACHE_HOME": str(cache_home)})
     assert sh.cd(app) == ""
     python = quote(w.shell, str(PYENV_ROOT / "versions" / PY_A / "bin" / "python"))
-    assert sh.run(f"{python} -m venv --without-pip .venv") == f"{ACTIVATED}\n"
+    assert sh.run(f"{python} -m venv --without-pip .venv") == f"autovenv: activated app (.venv, Python {PY_A})\n"
     assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"
 
 
@@ -801,7 +801,7 @@ def test_read_only_cache_dir_works_without_cache_and_warns_once(nobody: Unprivil
     sh = nobody.start(env={"XDG_CACHE_HOME": str(read_only)})
     assert len(hook_lines(sh.startup_output)) == 1 and "without a cache" in sh.startup_output
     out = sh.cd(shop)
-    assert out.startswith("autovenv: activated shop (.venv, ") and out.count("\n") == 1
+    assert out.startswith("autovenv: activated ") and out.count("\n") == 1
     assert [sh.cd(shop / "sub"), sh.run(":"), sh.cd(shop)] == ["", "", ""]
     assert sh.cd(nobody.base) == "autovenv: deactivated\n"
     assert os.listdir(read_only) == []
@@ -814,5 +814,5 @@ def test_read_only_cache_dir_still_picks_up_changes_while_inside(nobody: Unprivi
     sh = nobody.start(env={"XDG_CACHE_HOME": str(read_only)})
     assert sh.cd(shop) == ""
     out = sh.run(f"{quote(nobody.shell, nobody.python)} -m venv --without-pip .venv")
-    assert out.startswith("autovenv: activated shop (.venv, ") and out.count("\n") == 1
+    assert out.startswith("autovenv: activated ") and out.count("\n") == 1
     assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"

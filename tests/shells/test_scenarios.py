@@ -134,10 +134,10 @@ def test_nested_projects_nearest_wins(world: World) -> None:
     make_venv(inner / ".venv", PY_B)
     sh = world.start()
     sh.cd(outer)
-    assert sh.cd(inner) == f"autovenv: activated shop (.venv, Python {PY_B})\n"
+    assert sh.cd(inner) == f"autovenv: activated inner (.venv, Python {PY_B})\n"
     assert python_facts(sh)[1] == str(inner / ".venv")
     assert path_of(sh) == f"{inner}/.venv/bin:{BASE_PATH}"
-    assert sh.cd(outer / "libs") == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+    assert sh.cd(outer / "libs") == f"autovenv: activated outer (.venv, Python {PY_A})\n"
     assert path_of(sh) == f"{outer}/.venv/bin:{BASE_PATH}"
 
 
@@ -169,7 +169,7 @@ def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> Non
     assert hint.startswith("autovenv: no venv yet: `autovenv create` would make one with ") and hint.count("\n") == 1
     python = PYENV_ROOT / "versions" / PY_A / "bin" / "python"
     out = sh.run(f"{quote(world.shell, str(python))} -m venv --without-pip .venv")
-    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+    assert out == f"autovenv: activated app (.venv, Python {PY_A})\n"
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(app / ".venv")
     gone = sh.run("rm -rf .venv").splitlines()  # deactivated, and the hint again
     assert sorted(gone) == sorted(["autovenv: deactivated", hint.rstrip("\n")])
@@ -265,7 +265,7 @@ def test_prompt_prefix_comes_and_goes(world: World) -> None:
     shop = project(world, "shop")
     sh = world.start()
     sh.cd(shop)
-    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
+    assert shown_prompt(sh) == f"(shop) {PROMPT}"
     sh.cd(world.projects)
     assert shown_prompt(sh) == PROMPT
     if world.shell != "fish":
@@ -276,18 +276,18 @@ def test_prompt_prefix_is_off_with_virtual_env_disable_prompt(world: World) -> N
     shop = project(world, "shop")
     sh = world.start(env={"VIRTUAL_ENV_DISABLE_PROMPT": "1"})
     sh.cd(shop)
-    assert "(.venv)" not in shown_prompt(sh)
+    assert "(shop)" not in shown_prompt(sh) and shown_prompt(sh) == PROMPT
 
 
 def test_prompt_prefix_follows_virtual_env_disable_prompt_while_active(world: World) -> None:
     shop = project(world, "shop")
     sh = world.start()
     sh.cd(shop)
-    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
+    assert shown_prompt(sh) == f"(shop) {PROMPT}"
     sh.run(setenv(world.shell, "VIRTUAL_ENV_DISABLE_PROMPT", "1"))
     assert shown_prompt(sh) == PROMPT
     sh.run(("set -e" if world.shell == "fish" else "unset") + " VIRTUAL_ENV_DISABLE_PROMPT")
-    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
+    assert shown_prompt(sh) == f"(shop) {PROMPT}"
 
 
 # ---------------------------------------------------------------------------------------- bad input
@@ -314,7 +314,9 @@ def test_hostile_directory_names_activate_exactly_and_execute_nothing(world: Wor
     sh = world.start()
     sh.cd(world.projects)
     out = sh.cd(where)
-    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+    # The project's name is shown as data: escaped where it holds a control character, in one line.
+    assert out.startswith("autovenv: activated ") and out.endswith(f" (.venv, Python {PY_A})\n")
+    assert out.count("\n") == 1
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(where / ".venv")
     assert python_facts(sh)[1] == str(where / ".venv")
     sh.cd(world.projects)
@@ -329,7 +331,7 @@ def test_non_utf8_directory_name(world: World) -> None:
     with open(where + b"/.python-version", "w") as handle:
         handle.write(PY_B + "\n")
     sh = world.start()
-    assert sh.cd(where) == f"autovenv: using Python {PY_B} in blog (.python-version)\n"
+    assert sh.cd(where) == f"autovenv: using Python {PY_B} in bad-\\xff\\xfe-$(touch CANARY) (.python-version)\n"
     assert sh.env()["AUTOVENV_ROOT"] == where
     assert sh.run("python --version").strip() == f"Python {PY_B}"
     assert sh.cd(world.projects) == "autovenv: deactivated\n"
@@ -379,9 +381,9 @@ def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World, break
     assert "Traceback" not in out
     if breakage in ("broken-toml", "config-is-dir"):
         # A config file that cannot be used is ignored as its line says: the venv beside it activates.
-        problem, activated = out.splitlines()
+        activated, problem = out.splitlines()
         assert problem.endswith("; ignored, as if it were not there")
-        assert activated == f"autovenv: activated shop (.venv, Python {PY_A})"
+        assert activated == f"autovenv: activated bad (.venv, Python {PY_A})"
         assert sh.env().get("VIRTUAL_ENV") == os.fsencode(where / ".venv")
         sh.cd(world.projects)
         assert stable(sh.env()) == before
@@ -505,7 +507,9 @@ def test_activation_equals_the_venvs_own_activate(world: World) -> None:
     sh = world.start()
     sh.cd(shop)
     ours = stable(sh.env())
-    documented = {"PS1", "_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PS1", "_OLD_FISH_PROMPT_OVERRIDE"}
+    # A generic venv name shows the project's name instead, in the venv's own format (3.12: "(name) ").
+    assert (ours["VIRTUAL_ENV_PROMPT"], theirs["VIRTUAL_ENV_PROMPT"]) == (b"(shop) ", b"(.venv) ")
+    documented = {"PS1", "_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PS1", "_OLD_FISH_PROMPT_OVERRIDE", "VIRTUAL_ENV_PROMPT"}
     documented |= {"HOME", "ZDOTDIR", "XDG_CONFIG_HOME"}  # the two shells' own fake homes
     ours = {k: v for k, v in ours.items() if not k.startswith("AUTOVENV_") and k not in documented}
     theirs = {k: v for k, v in theirs.items() if not k.startswith("AUTOVENV_") and k not in documented}
@@ -554,9 +558,9 @@ def test_a_fifo_config_is_one_line_and_never_blocks(world: World) -> None:
     before = stable(sh.env())
     out = sh.cd(hung, timeout=5)
     assert out == (
+        f"autovenv: activated hung (.venv, Python {PY_A})\n"
         f"autovenv: {hung / '.autovenv.toml'} is a FIFO, not a config file; "
         "ignored, as if it were not there\n"
-        f"autovenv: activated shop (.venv, Python {PY_A})\n"
     )
     assert sh.run(":", timeout=5) == ""
     sh.cd(world.projects)

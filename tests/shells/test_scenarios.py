@@ -12,11 +12,11 @@ import pathlib
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from tests.shells.conftest import (
-    BASE_PATH,
     PROMPT,
     PY_A,
     PY_B,
@@ -30,6 +30,20 @@ from tests.shells.conftest import (
 from tests.shells.pty_shell import InteractiveShell, quote
 
 pytestmark = pytest.mark.shell
+
+#: Every scenario runs under a plain rc file and under the realistic one (pyenv init, a Homebrew PATH line,
+#: prompt and directory hooks of the user's own and `set -u`, all after the hook line); each of those on
+#: its own, and pyenv init before the hook line, with -m slow.
+SLOW_RC_PROFILES = ("pyenv-before", "pyenv-after", "brew", "prompt-hooks", "nounset")
+
+
+@pytest.fixture(params=["plain", "realistic", *(pytest.param(p, marks=pytest.mark.slow) for p in SLOW_RC_PROFILES)])
+def world(shell_name: str, tmp_path: pathlib.Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    w = World(shell_name, tmp_path, profile=request.param)
+    try:
+        yield w
+    finally:
+        w.close()
 
 #: Variables a shell changes by itself between commands; never part of "the user's environment".
 VOLATILE = {"PWD", "OLDPWD", "_", "SHLVL"}
@@ -123,7 +137,7 @@ def test_switching_projects_switches_python(world: World) -> None:
     assert "VIRTUAL_ENV" not in env
     assert env["PYENV_VERSION"] == PY_B.encode()
     bin_dir = PYENV_ROOT / "versions" / PY_B / "bin"
-    assert path_of(sh) == f"{bin_dir}:{BASE_PATH}"
+    assert path_of(sh) == f"{bin_dir}:{world.base_path}"
     assert python_facts(sh) == (f"{bin_dir}/python", str(PYENV_ROOT / "versions" / PY_B), f"Python {PY_B}")
 
 
@@ -136,9 +150,9 @@ def test_nested_projects_nearest_wins(world: World) -> None:
     sh.cd(outer)
     assert sh.cd(inner) == f"autovenv: activated inner (.venv, Python {PY_B})\n"
     assert python_facts(sh)[1] == str(inner / ".venv")
-    assert path_of(sh) == f"{inner}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{inner}/.venv/bin:{world.base_path}"
     assert sh.cd(outer / "libs") == f"autovenv: activated outer (.venv, Python {PY_A})\n"
-    assert path_of(sh) == f"{outer}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{outer}/.venv/bin:{world.base_path}"
 
 
 def test_pinned_version_that_is_not_installed_names_the_fix(world: World) -> None:
@@ -174,7 +188,7 @@ def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> Non
     gone = sh.run("rm -rf .venv").splitlines()  # deactivated, and the hint again
     assert sorted(gone) == sorted(["autovenv: deactivated", hint.rstrip("\n")])
     assert "VIRTUAL_ENV" not in sh.env()
-    assert path_of(sh) == BASE_PATH
+    assert path_of(sh) == world.base_path
 
 
 def test_python_version_edited_while_inside_is_picked_up(world: World) -> None:
@@ -212,7 +226,7 @@ def test_deactivate_pauses_until_the_project_is_left(world: World) -> None:
     sh.cd(shop)
     out = sh.run("deactivate")
     assert "deactivated" in out
-    assert "VIRTUAL_ENV" not in sh.env() and path_of(sh) == BASE_PATH
+    assert "VIRTUAL_ENV" not in sh.env() and path_of(sh) == world.base_path
     assert sh.run(":") == "" and sh.cd(shop / "sub") == ""
     assert "VIRTUAL_ENV" not in sh.env()
     sh.cd(world.projects)
@@ -224,12 +238,18 @@ def test_child_shell_inherits_a_consistent_state(world: World) -> None:
     sh = world.start()
     sh.cd(shop)
     assert sh.run(world.shell) == ""  # the child reads the same rc file: nothing to change, nothing said
-    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+    # (A realistic rc file prepends its own directories again in the child: they stay, behind ours.)
+    entries = path_of(sh).split(":")
+    assert entries[0] == f"{shop}/.venv/bin" and entries.count(f"{shop}/.venv/bin") == 1
+    if world.profile == "plain":
+        assert path_of(sh) == f"{shop}/.venv/bin:{world.base_path}"
     assert python_facts(sh)[1] == str(shop / ".venv")
     assert "deactivated" in sh.run("deactivate")
-    assert path_of(sh) == BASE_PATH
+    assert f"{shop}/.venv/bin" not in path_of(sh).split(":")
+    if world.profile == "plain":
+        assert path_of(sh) == world.base_path
     sh.run("exit")
-    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{shop}/.venv/bin:{world.base_path}"
 
 
 def test_manual_activation_is_never_overridden(world: World) -> None:
@@ -243,13 +263,13 @@ def test_manual_activation_is_never_overridden(world: World) -> None:
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
     assert python_facts(sh)[1] == str(other)
     # Untouched while it is active: exactly what its activate made of our PATH.
-    assert path_of(sh) == f"{other}/bin:{shop}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{other}/bin:{shop}/.venv/bin:{world.base_path}"
     assert shown_prompt(sh).count("(.venv)") <= 1
     sh.cd(shop)
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
     out = sh.run("deactivate")
     assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
-    assert path_of(sh) == f"{shop}/.venv/bin:{BASE_PATH}"
+    assert path_of(sh) == f"{shop}/.venv/bin:{world.base_path}"
 
 
 def test_path_entries_added_inside_survive_leaving(world: World) -> None:
@@ -258,7 +278,7 @@ def test_path_entries_added_inside_survive_leaving(world: World) -> None:
     sh.cd(shop)
     sh.run(setenv(world.shell, "PATH", f"/mine:{path_of(sh)}:/tail"))
     sh.cd(world.projects)
-    assert path_of(sh) == f"/mine:{BASE_PATH}:/tail"
+    assert path_of(sh) == f"/mine:{world.base_path}:/tail"
 
 
 def test_prompt_prefix_comes_and_goes(world: World) -> None:
@@ -415,7 +435,7 @@ def test_strict_options_and_existing_prompt_hooks_keep_working(world: World) -> 
     sh.run("false")
     assert sh.last_status == 1
     sh.cd(world.projects)
-    assert path_of(sh) == BASE_PATH
+    assert path_of(sh) == world.base_path
 
 
 def test_bash_prompt_command_array_is_extended(world: World) -> None:
@@ -487,6 +507,8 @@ def test_copied_venv_is_blocked(world: World) -> None:
 
 
 def test_activation_equals_the_venvs_own_activate(world: World) -> None:
+    if world.profile != "plain":
+        pytest.skip("compared with a shell that has no rc file of the profile's")
     """autovenv's environment equals ``source bin/activate``'s in the same shell, bar documented ones."""
     shop = project(world, "shop")
     plain = InteractiveShell(

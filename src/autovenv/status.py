@@ -174,7 +174,9 @@ def format_text(data: Mapping[str, object]) -> str:
             f"this shell:    {active['virtual_env']} activated by hand (autovenv stays out of the way)"
         )
     elif active.get("root") and active.get("not_in_effect"):
-        lines.append(f"this shell:    set up for {active['root']}, but not in effect: {active['not_in_effect']}")
+        lines.append(
+            f"this shell:    set up for {active['root']}, but not in effect: {active['not_in_effect']}"
+        )
     elif active.get("root"):
         lines.append(f"this shell:    active for {active['root']}")
     if active.get("paused"):

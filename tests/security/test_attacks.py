@@ -133,7 +133,8 @@ def test_an_allowed_committed_venv_blocks_again_when_a_pull_adds_to_its_bin(
         f"to trust it: autovenv allow {repo}\n"
     )
     out = victim.run("autovenv allow")
-    assert f"autovenv: allowed {repo}/.venv\n" in out and "autovenv: activated committed-" in out and " (.venv, Python " in out
+    assert f"autovenv: allowed {repo}/.venv\n" in out
+    assert "autovenv: activated committed-" in out and " (.venv, Python " in out
     assert victim.run("command -v python").strip() == f"{repo}/.venv/bin/python"
     out = victim.run(f"git pull -q {quote(shell_name, str(upstream))} main")
     assert out.endswith(

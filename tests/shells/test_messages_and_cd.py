@@ -15,8 +15,16 @@ import sys
 
 import pytest
 
-from tests.shells.conftest import PY_A, PYENV_ROOT, World, autovenv_command, make_venv, python_of, shown_prompt
-from tests.shells.pty_shell import InteractiveShell, quote
+from tests.shells.conftest import (
+    PY_A,
+    PYENV_ROOT,
+    World,
+    autovenv_command,
+    make_venv,
+    python_of,
+    shown_prompt,
+)
+from tests.shells.pty_shell import quote
 
 pytestmark = pytest.mark.shell
 
@@ -41,7 +49,9 @@ def user_config(world: World, text: str) -> None:
 
 
 def setenv(shell: str, name: str, value: str) -> str:
-    return f"set -gx {name} {quote(shell, value)}" if shell == "fish" else f"export {name}={quote(shell, value)}"
+    return (
+        f"set -gx {name} {quote(shell, value)}" if shell == "fish" else f"export {name}={quote(shell, value)}"
+    )
 
 
 # ------------------------------------------------------------------------------------- at the cd itself
@@ -84,8 +94,11 @@ def test_bash_on_cd_keeps_the_users_cd_status_and_debug_trap(world: World) -> No
     assert sh.last_status == 1
     assert sh.var("__my_cd") == str(shop / "sub")
     assert int(sh.var("__seen") or "0") > 0  # their trap still runs
-    out = sh.run(f"pushd {quote('bash', str(world.projects))} >/dev/null && {VENV_OR_NONE}; popd >/dev/null && {PREFIX_OF}")
-    assert out == f"autovenv: deactivated\nnone\nautovenv: activated shop (.venv, Python {PY_A})\n{shop}/.venv\n"
+    away = quote("bash", str(world.projects))
+    out = sh.run(f"pushd {away} >/dev/null && {VENV_OR_NONE}; popd >/dev/null && {PREFIX_OF}")
+    assert (
+        out == f"autovenv: deactivated\nnone\nautovenv: activated shop (.venv, Python {PY_A})\n{shop}/.venv\n"
+    )
 
 
 def test_a_cd_in_a_command_substitution_changes_nothing(world: World) -> None:
@@ -95,7 +108,9 @@ def test_a_cd_in_a_command_substitution_changes_nothing(world: World) -> None:
     sh = world.start(after="AUTOVENV_BASH_ON_CD=1" if world.shell == "bash" else "")
     where = quote(world.shell, str(shop))
     if world.shell == "fish":
-        assert sh.run(f"echo (cd {where}; pwd)") == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}\n"
+        assert (
+            sh.run(f"echo (cd {where}; pwd)") == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}\n"
+        )
         assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
         return
     assert sh.run(f"echo $(cd {where}; pwd)") == f"{shop}\n"
@@ -239,7 +254,9 @@ def test_an_uninstalled_autovenv_says_one_line(world: World, tmp_path: pathlib.P
     render = "import sys; from autovenv import hook; sys.exit(hook.main(sys.argv[1:]))"
     hook = subprocess.run(
         [str(gone / "bin" / "python"), "-I", "-c", render, world.shell],
-        check=True, capture_output=True, env={**world.env, "HOME": str(world.home)},
+        check=True,
+        capture_output=True,
+        env={**world.env, "HOME": str(world.home)},
     ).stdout.decode()
     (world.root / "hook.src").write_text(hook)
     shop, blog = project(world), project(world, "blog")

@@ -54,7 +54,9 @@ def rc_world(shell_name: str, request: pytest.FixtureRequest, tmp_path: pathlib.
 def _login_files(world: World) -> None:
     """What a login shell reads besides the rc file: Debian's ~/.profile (which sources ~/.bashrc) and a
     macOS-like ~/.zprofile whose path_helper puts the system directories first."""
-    (world.home / ".profile").write_text('if [ -n "$BASH_VERSION" ] && [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n')
+    (world.home / ".profile").write_text(
+        'if [ -n "$BASH_VERSION" ] && [ -f "$HOME/.bashrc" ]; then . "$HOME/.bashrc"; fi\n'
+    )
     (world.home / ".zprofile").write_text("typeset -U path\npath=(/usr/local/bin /usr/bin /bin $path)\n")
 
 
@@ -72,7 +74,9 @@ def path_of(sh: InteractiveShell) -> list[str]:
     return sh.env()["PATH"].decode("utf-8", "surrogateescape").split(":")
 
 
-def assert_in_effect(sh: InteractiveShell, bin_dir: pathlib.Path, prefix: pathlib.Path, shown: str | None) -> None:
+def assert_in_effect(
+    sh: InteractiveShell, bin_dir: pathlib.Path, prefix: pathlib.Path, shown: str | None
+) -> None:
     """The environment the answer names is the one the shell uses, and everything says so."""
     entries = path_of(sh)
     assert entries[0] == str(bin_dir), entries

@@ -358,7 +358,8 @@ def test_allow_through_a_symlink_covers_the_physical_path(w: World) -> None:
     out = sh.cd(link)
     assert out.count("\n") == 1 and "writable by others" in out and "to fix: chmod o-w" in out
     assert "VIRTUAL_ENV" not in real_env(sh)
-    assert f"autovenv: activated link-to-shop (.venv, Python {PY_A})" in sh.run(f"{quote(w.shell, autovenv_command())} allow")
+    allowed = sh.run(f"{quote(w.shell, autovenv_command())} allow")
+    assert f"autovenv: activated link-to-shop (.venv, Python {PY_A})" in allowed
     assert sh.cd(shop) == f"{ACTIVATED}\n"
 
 
@@ -467,7 +468,8 @@ def test_unusable_cache_still_picks_up_changes_while_inside(w: World) -> None:
     sh = w.start(env={"XDG_CACHE_HOME": str(cache_home)})
     assert sh.cd(app) == ""
     python = quote(w.shell, str(PYENV_ROOT / "versions" / PY_A / "bin" / "python"))
-    assert sh.run(f"{python} -m venv --without-pip .venv") == f"autovenv: activated app (.venv, Python {PY_A})\n"
+    made = sh.run(f"{python} -m venv --without-pip .venv")
+    assert made == f"autovenv: activated app (.venv, Python {PY_A})\n"
     assert sh.run("rm -rf .venv") == "autovenv: deactivated\n"
 
 
@@ -810,7 +812,8 @@ def test_read_only_cache_dir_works_without_cache_and_warns_once(nobody: Unprivil
 def test_read_only_cache_dir_still_picks_up_changes_while_inside(nobody: Unprivileged) -> None:
     read_only = nobody.mkdir(nobody.base / "ro-cache", mode=0o555)
     shop = nobody.mkdir(nobody.base / "shop")
-    (shop / "pyproject.toml").write_text("[build-system]\nrequires = []\n")  # declares nothing: no create hint
+    # declares nothing: no create hint
+    (shop / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
     sh = nobody.start(env={"XDG_CACHE_HOME": str(read_only)})
     assert sh.cd(shop) == ""
     out = sh.run(f"{quote(nobody.shell, nobody.python)} -m venv --without-pip .venv")

@@ -86,7 +86,8 @@ def test_an_invalid_trust_blocks_and_says_why_at_every_entry(world: World) -> No
 def test_a_venv_dirs_edit_reaches_running_shells(world: World) -> None:
     project = world.projects / "shop"
     project.mkdir()
-    (project / "pyproject.toml").write_text("[build-system]\nrequires = []\n")  # declares nothing: no create hint
+    # declares nothing: no create hint
+    (project / "pyproject.toml").write_text("[build-system]\nrequires = []\n")
     make_venv(project / "virtualenv")  # after pyproject.toml: no "changed since last installed" hint
     (world.home / ".config").mkdir(exist_ok=True)  # the first config.toml goes into an existing ~/.config
     sh = world.start()

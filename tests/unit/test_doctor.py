@@ -251,8 +251,12 @@ def test_a_hook_loaded_but_never_run_at_a_prompt_is_an_error() -> None:
 @pytest.mark.parametrize(
     ("shell", "rc", "needle"),
     [
-        ("bash", "eval \"$(autovenv hook bash)\"\nPROMPT_COMMAND='history -a'\n", 'PROMPT_COMMAND:+$PROMPT_COMMAND;}history -a"'),
-        ("bash", "eval \"$(autovenv hook bash)\"\nexport PROMPT_COMMAND=\"x\"\n", "line 2 replaces PROMPT_COMMAND"),
+        (
+            "bash",
+            "eval \"$(autovenv hook bash)\"\nPROMPT_COMMAND='history -a'\n",
+            'PROMPT_COMMAND:+$PROMPT_COMMAND;}history -a"',
+        ),
+        ("bash", 'eval "$(autovenv hook bash)"\nexport PROMPT_COMMAND="x"\n', "line 2 replaces PROMPT_C"),
         ("zsh", "eval \"$(autovenv hook zsh)\"\nprecmd_functions=(mine)\n", "precmd_functions+=(mine)"),
     ],
 )

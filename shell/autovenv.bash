@@ -56,6 +56,8 @@ __autovenv_walked=()
 # VIRTUAL_ENV_DISABLE_PROMPT, _OLD_VIRTUAL_PATH (a venv's activate ran) and the resolution's environment
 # (HOME, PYENV_VERSION, ...). It is compared on every prompt, with no loop and no function call.
 __autovenv_hook() {
+    # (Called after a test by __autovenv_on_cd, in a DEBUG trap, where bash restores $? itself.)
+    # shellcheck disable=SC2319
     local __autovenv_status=$? __autovenv_p __autovenv_moved= __autovenv_done=
     if [[ @AUTOVENV_QUICKSIG@ == "$__autovenv_quick" ]]; then
         if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
@@ -540,8 +542,9 @@ __autovenv_stay_last() {
     if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
         [[ ${PROMPT_COMMAND[-1]-} == __autovenv_hook ]] && return 0
         local -a __autovenv_keep=()
-        for __autovenv_p in "${PROMPT_COMMAND[@]}"; do
-            [[ $__autovenv_p == __autovenv_hook ]] || __autovenv_keep+=("$__autovenv_p")
+        local __autovenv_cmd
+        for __autovenv_cmd in "${PROMPT_COMMAND[@]}"; do
+            [[ $__autovenv_cmd == __autovenv_hook ]] || __autovenv_keep+=("$__autovenv_cmd")
         done
         [[ ${#__autovenv_keep[@]} != "${#PROMPT_COMMAND[@]}" ]] && PROMPT_COMMAND=("${__autovenv_keep[@]}" __autovenv_hook)
         return 0
@@ -559,6 +562,7 @@ __autovenv_stay_last() {
         done
     done
     while [[ $__autovenv_p == *[$'\n; '] ]]; do __autovenv_p=${__autovenv_p%?}; done
+    # shellcheck disable=SC2178  # the string form here; the array form is handled above
     PROMPT_COMMAND=${__autovenv_p#$'\n'}$'\n'__autovenv_hook
     return 0
 }

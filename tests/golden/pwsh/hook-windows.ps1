@@ -20,9 +20,9 @@
 #   Write-Host in the user's profile cannot intercept them.
 # - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): no unset variable is read.
 # - The prompt the user's own prompt function sees keeps its $? and $LASTEXITCODE.
-# - Directory changes are noticed by wrapping `prompt` (every version). On 6.1+ LocationChangedAction is a
-#   fallback for when a prompt theme loaded later replaced our wrapper; both run the same check, and the
-#   quick signature makes the second run for one change a string comparison.
+# - Directory changes are noticed by wrapping `prompt` (every version) and, on 7.1+, at the Set-Location
+#   itself through LocationChangedAction (which also covers a prompt theme loaded later that replaced our
+#   wrapper); both run the same check, and the quick signature makes the second run a string comparison.
 # - Loading this twice (a re-run $PROFILE) wraps nothing twice.
 # - In ConstrainedLanguage mode .NET methods are off limits: the hook then runs `autovenv export pwsh` on
 #   each directory change and applies its output ($env: assignments only), with no cache and no deactivate.
@@ -46,6 +46,10 @@ $global:__autovenv_busy = $false
 $global:__autovenv_in_prompt = $false
 $global:__autovenv_own_deactivate = $false
 $global:__autovenv_e = $null
+# Set until this session's first prompt, which makes an inherited activation true again (__autovenv_first_prompt).
+$global:__autovenv_first = $true
+# The `quiet` of the project this session activated: leaving it for no project is quiet too.
+$global:__autovenv_active_quiet = ''
 $global:__autovenv_clm = $ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage'
 $global:__autovenv_clm_last = $null
 $env:AUTOVENV_HOOK = 'pwsh:' + $PID
@@ -155,15 +159,40 @@ function global:__autovenv_check {
     } elseif (-not (__autovenv_load $cand $usersig)) {
         if (-not (__autovenv_cold)) { return }
     }
-    if ($cand -cne $global:__autovenv_c) {
+    # Notes show when entering, after the line saying what changed.
+    $entering = $cand -cne $global:__autovenv_c
+    $global:__autovenv_c = $cand
+    $global:__autovenv_w = @($walk) + @($global:__autovenv_e['watch'])
+    __autovenv_transition
+    if ($entering) {
         foreach ($n in $global:__autovenv_e['notes']) {
             Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $n)
         }
     }
-    $global:__autovenv_c = $cand
-    $global:__autovenv_w = @($walk) + @($global:__autovenv_e['watch'])
-    __autovenv_transition
+    if ($global:__autovenv_first) { __autovenv_first_prompt }
     $global:__autovenv_quick = __autovenv_quicksig
+}
+
+# The first prompt of a new session (a child pwsh, a new terminal tab): the profile ran after the
+# inherited activation was made and may have put its own directories in front of ours. Ours go back in
+# front, once each.
+function global:__autovenv_first_prompt {
+    $global:__autovenv_first = $false
+    if ($null -eq ${env:AUTOVENV_KEY} -or -not ${env:AUTOVENV_PATH_ADD}) { return }
+    if ($null -ne ${env:VIRTUAL_ENV} -and ${env:VIRTUAL_ENV} -cne ${env:AUTOVENV_VENV}) { return }
+    $sep = [System.IO.Path]::PathSeparator
+    $add = ${env:AUTOVENV_PATH_ADD}.Split($sep)
+    $keep = [System.Collections.Generic.List[string]]::new()
+    foreach ($p in ([string]${env:PATH}).Split($sep)) {
+        $ours = $false
+        foreach ($a in $add) {
+            if ($global:__autovenv_windows) { $ours = $ours -or $p -ieq $a } else { $ours = $ours -or $p -ceq $a }
+        }
+        if (-not $ours) { $keep.Add($p) }
+    }
+    $new = (@($add) + @($keep)) -join $sep
+    if ($keep.Count -eq 1 -and $keep[0] -eq '') { $new = ${env:AUTOVENV_PATH_ADD} }
+    if ($new -cne ${env:PATH}) { $env:PATH = $new }
 }
 
 function global:__autovenv_clear_answer([string]$usersig) {
@@ -299,9 +328,11 @@ function global:__autovenv_transition {
         return
     }
     if ($null -ne ${env:AUTOVENV_KEY} -and (__autovenv_disturbed)) {
-        # Something we set was changed behind our back (a hand-activated venv's deactivate, or
-        # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
+        # Something we set was changed behind our back (a hand-activated venv's deactivate, `pyenv
+        # shell`, a PYTHONHOME of the user's): tidy up, keeping their values, then decide afresh; what
+        # is active afterwards is said as usual ("deactivated" when nothing is).
         __autovenv_unapply
+        $msg = 'deactivated'
     }
     if ($null -ne ${env:AUTOVENV_PAUSED}) {
         if (-not $key -or $e['root'] -cne ${env:AUTOVENV_PAUSED}) {
@@ -310,18 +341,22 @@ function global:__autovenv_transition {
             $key = ''
         }
     }
-    if ([string]${env:AUTOVENV_KEY} -ceq $key) { return }
-    if ($null -ne ${env:AUTOVENV_KEY}) {
-        __autovenv_unapply
-        $msg = 'deactivated'
+    if ([string]${env:AUTOVENV_KEY} -cne $key) {
+        if ($null -ne ${env:AUTOVENV_KEY}) {
+            __autovenv_unapply
+            $msg = 'deactivated'
+        }
+        if ($key) {
+            __autovenv_apply
+            $msg = $e['msg']
+        }
     }
-    if ($key) {
-        __autovenv_apply
-        $msg = $e['msg']
-    }
-    if ($msg -and -not $e['quiet']) {
+    # Said unless the answer asks for quiet; leaving a quiet project for none is quiet too.
+    if ($msg -and -not $e['quiet'] -and ($key -or -not $global:__autovenv_active_quiet)) {
         Microsoft.PowerShell.Utility\Write-Host ('autovenv: ' + $msg)
     }
+    $global:__autovenv_active_quiet = ''
+    if ($null -ne ${env:AUTOVENV_KEY}) { $global:__autovenv_active_quiet = [string]$e['quiet'] }
 }
 
 # True when NAME no longer holds what our activation set it to (AUTOVENV_SET_<NAME>; absent when we
@@ -465,7 +500,9 @@ function global:__autovenv_deactivate([switch]$NonDestructive) {
     $root = ${env:AUTOVENV_ROOT}
     __autovenv_unapply
     $env:AUTOVENV_PAUSED = $root
-    Microsoft.PowerShell.Utility\Write-Host 'autovenv: deactivated; paused for this project until you leave it'
+    if ($null -eq $global:__autovenv_e -or -not $global:__autovenv_e['quiet']) {
+        Microsoft.PowerShell.Utility\Write-Host 'autovenv: deactivated; paused for this project until you leave it'
+    }
 }
 
 # The prompt wrapper: run the check, show the prefix the way Activate.ps1 does, then the user's prompt
@@ -504,7 +541,10 @@ if (-not $global:__autovenv_clm -and $null -ne $ExecutionContext.InvokeCommand.P
     if (-not (Microsoft.PowerShell.Utility\Get-Variable -Name __autovenv_on_location -Scope Global -ErrorAction Ignore)) {
         $global:__autovenv_on_location = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
             param($source, $change)
-            if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) { $null = __autovenv_safe_hook }
+            # At the Set-Location itself (7.1+), so `Set-Location x; python` runs in x's environment; the
+            # prompt's check then finds nothing left to do. Not before the first prompt (the profile's
+            # own Set-Location), which sees to it.
+            if (-not $global:__autovenv_first) { $null = __autovenv_safe_hook }
         }
         $ExecutionContext.InvokeCommand.LocationChangedAction = [System.Delegate]::Combine(
             $ExecutionContext.InvokeCommand.LocationChangedAction, $global:__autovenv_on_location)

@@ -181,7 +181,11 @@ __autovenv_check() {
     if [[ -z $__autovenv_cand ]]; then
         __autovenv_clear_answer
     elif ! __autovenv_load "$__autovenv_cand"; then
-        __autovenv_cold || return 0
+        if ! __autovenv_cold; then
+            # No answer now; what came in with the environment is still put right at a first prompt.
+            if [[ -n $__autovenv_first ]]; then __autovenv_first_prompt; fi
+            return 0
+        fi
     fi
     # Notes show when entering, and with every fresh answer (something it watched has changed); after
     # the line saying what changed, so that what is active comes first.

@@ -262,6 +262,8 @@ function __autovenv_check
                 set -g __autovenv_ap $$__autovenv_v[3]
                 set -g __autovenv_ta $$__autovenv_v[5]
             else if not __autovenv_load $__autovenv_i
+                # No answer now; what came in with the environment is still put right at a first prompt.
+                test -n "$__autovenv_first"; and __autovenv_first_prompt
                 __autovenv_decorate
                 return 0
             end
@@ -269,6 +271,7 @@ function __autovenv_check
             set __autovenv_i $__autovenv_mfree[1]
             set -g __autovenv_mfree $__autovenv_mfree[2..-1] $__autovenv_i
             if not __autovenv_load $__autovenv_i
+                test -n "$__autovenv_first"; and __autovenv_first_prompt
                 __autovenv_decorate
                 return 0
             end

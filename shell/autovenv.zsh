@@ -9,7 +9,7 @@
 
 # Tells `autovenv doctor` which shell (and process) loaded the hook; the first prompt drops ":loaded",
 # so a later line in the rc file that dropped the hook from precmd_functions shows.
-builtin export AUTOVENV_HOOK="zsh:$$:loaded"
+builtin export AUTOVENV_HOOK="zsh:${$}:loaded"
 __autovenv_export=(@AUTOVENV_EXPORT@)
 __autovenv_cache=@AUTOVENV_CACHE@
 __autovenv_markers=(@AUTOVENV_MARKERS@)

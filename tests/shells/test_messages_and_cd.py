@@ -272,3 +272,20 @@ def test_an_uninstalled_autovenv_says_one_line(world: World, tmp_path: pathlib.P
     assert sh.cd(world.projects) == "autovenv: deactivated\n"
     assert sh.cd(shop).startswith("autovenv: activated shop")  # its cached answer needs no Python
     assert sh.cd(blog) == "" and sh.run(":") == ""  # the broken hook is said once per shell
+
+
+# ----------------------------------------------------------------------------------------------- doctor
+
+
+def test_doctor_finds_a_later_line_that_unhooked_the_hook(world: World) -> None:
+    if world.shell == "fish":
+        pytest.skip("fish's event handlers cannot be replaced by an assignment")
+    later = "PROMPT_COMMAND='history -a'" if world.shell == "bash" else "precmd_functions=(true)"
+    doctor = f"{quote(world.shell, autovenv_command())} doctor"
+    sh = world.start(after=later)
+    out = sh.run(doctor)
+    assert "but has never run at a prompt" in out, out
+    assert "replaces " + ("PROMPT_COMMAND" if world.shell == "bash" else "precmd_functions") in out, out
+    fixed = world.start()
+    out = fixed.run(doctor)
+    assert "hook is running at every prompt" in out and "never run" not in out, out

@@ -115,6 +115,9 @@ def not_in_effect(environ: Mapping[str, str]) -> str | None:
     venv = environ.get(plan.VENV)
     if venv is not None and environ.get("VIRTUAL_ENV") != venv:
         return "VIRTUAL_ENV is not the venv autovenv activated"
+    changed = plan.changed_by_user(environ)
+    if changed:
+        return f"{changed[0]} was changed since autovenv set it (the next prompt hands it to you)"
     wanted = [entry for entry in (environ.get(plan.PATH_ADD) or "").split(os.pathsep) if entry]
     if not wanted:
         return None

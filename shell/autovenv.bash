@@ -56,7 +56,7 @@ __autovenv_walked=()
 # VIRTUAL_ENV_DISABLE_PROMPT, _OLD_VIRTUAL_PATH (a venv's activate ran) and the resolution's environment
 # (HOME, PYENV_VERSION, ...). It is compared on every prompt, with no loop and no function call.
 __autovenv_hook() {
-    # (Called after a test by __autovenv_on_cd, in a DEBUG trap, where bash restores $? itself.)
+    # (Called after a test in the DEBUG trap of AUTOVENV_BASH_ON_CD, where bash restores $? itself.)
     # shellcheck disable=SC2319
     local __autovenv_status=$? __autovenv_p __autovenv_moved= __autovenv_done=
     if [[ @AUTOVENV_QUICKSIG@ == "$__autovenv_quick" ]]; then
@@ -574,23 +574,20 @@ __autovenv_stay_last() {
 # Opt-in (AUTOVENV_BASH_ON_CD=1 anywhere in ~/.bashrc): activate at the `cd` itself, so `cd x && cmd`
 # runs cmd in x's environment. A DEBUG trap, not a `cd` wrapper: it sees every way the directory
 # changes (cd, pushd, popd, autocd, the user's own `cd` function or alias) and replaces none of them.
-# Before each command it compares $PWD with the directory the hook last saw (a few microseconds); only a
-# change runs the hook. A DEBUG trap already set is kept and runs first (it may read $_, which ours
-# would change); bash restores $? after a trap, so scripts and `set -e` see their own statuses.
+# Before each command it compares $PWD with the directory the hook last saw, inline (a function call
+# would cost bash a third more per command); only a change runs the hook. A DEBUG trap already set is
+# kept and runs first (it may read $_, which ours would change); bash restores $? after a trap, so
+# scripts and `set -e` see their own statuses.
 __autovenv_install_on_cd() {
-    local __autovenv_old=
+    local __autovenv_old= __autovenv_ours='[[ ${PWD-} == "$__autovenv_pwd" ]] || __autovenv_hook'
     __autovenv_old=$(\builtin trap -p DEBUG)
-    [[ $__autovenv_old == *__autovenv_on_cd* ]] && return 0
+    [[ $__autovenv_old == *"$__autovenv_ours"* ]] && return 0
     if [[ -n $__autovenv_old ]]; then
         \builtin eval "__autovenv_old=(${__autovenv_old})"
-        \builtin trap -- "${__autovenv_old[2]}"$'\n''__autovenv_on_cd' DEBUG
+        \builtin trap -- "${__autovenv_old[2]}"$'\n'"$__autovenv_ours" DEBUG
     else
-        \builtin trap -- '__autovenv_on_cd' DEBUG
+        \builtin trap -- "$__autovenv_ours" DEBUG
     fi
-}
-
-__autovenv_on_cd() {
-    if [[ ${PWD-} != "$__autovenv_pwd" && -z $__autovenv_first ]]; then __autovenv_hook; fi
 }
 
 __autovenv_install() {

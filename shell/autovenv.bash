@@ -579,7 +579,7 @@ __autovenv_stay_last() {
 # kept and runs first (it may read $_, which ours would change); bash restores $? after a trap, so
 # scripts and `set -e` see their own statuses.
 __autovenv_install_on_cd() {
-    local __autovenv_old= __autovenv_ours='[[ ${PWD-} == "$__autovenv_pwd" ]] || __autovenv_hook'
+    local __autovenv_old= __autovenv_ours='[[ ${PWD-} == "$__autovenv_pwd" ]] || __autovenv_hook || :'
     __autovenv_old=$(\builtin trap -p DEBUG)
     [[ $__autovenv_old == *"$__autovenv_ours"* ]] && return 0
     if [[ -n $__autovenv_old ]]; then

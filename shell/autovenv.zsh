@@ -225,9 +225,13 @@ __autovenv_first_prompt() {
 # for changes made in place). Not in a subshell, where nothing it did would last (a prompt theme's
 # `$(cd ...)`), nor before the first prompt, which sees to the rc file's own cd.
 __autovenv_chpwd() {
+    emulate -L zsh
     (( ZSH_SUBSHELL )) && return 0
     [[ -n $__autovenv_first ]] && return 0
-    __autovenv_hook
+    # The hook hands back the $? it found, which is the user's at a prompt; a cd under err_exit must not
+    # end the shell with it.
+    __autovenv_hook || :
+    return 0
 }
 
 __autovenv_clear_answer() {

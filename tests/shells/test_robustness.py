@@ -313,7 +313,10 @@ def test_current_directory_deleted(w: World, case: str) -> None:
         assert out == "autovenv: deactivated\n" and "VIRTUAL_ENV" not in env
     elif case == "subdir-of-project":
         assert out == "" and env["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
-    assert sh.run(f"cd {quote(w.shell, str(w.projects))}; echo ok").startswith("ok\n")
+    out = sh.run(f"cd {quote(w.shell, str(w.projects))}; echo ok")
+    # zsh and fish activate at the cd itself, bash at the next prompt.
+    said = "autovenv: deactivated\n" if case == "subdir-of-project" else ""
+    assert out == (said + "ok\n" if w.shell in ("zsh", "fish") else "ok\n" + said)
 
 
 # ---------------------------------------------------------------------------------------- symlinks

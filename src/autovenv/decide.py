@@ -71,12 +71,13 @@ GENERIC_VENV_NAMES = frozenset((".venv", "venv", "env"))
 
 def shown_path(path: str, root: str, environ: Mapping[str, str]) -> str:
     """``path`` as a message shows it: relative to the project when inside it, else from ``~``, else whole."""
-    path = path.rstrip("/") or "/"
-    top = root.rstrip("/")
-    if top and path.startswith(top + "/"):
+    seps = "/" + os.sep if os.sep != "/" else "/"
+    path = path.rstrip(seps) or path
+    top = root.rstrip(seps)
+    if top and len(path) > len(top) + 1 and path.startswith(top) and path[len(top)] in seps:
         return path[len(top) + 1 :]
-    home = (environ.get("HOME") or "").rstrip("/")
-    if home and path.startswith(home + "/"):
+    home = (environ.get("HOME") or environ.get("USERPROFILE") or "").rstrip(seps)
+    if home and len(path) > len(home) + 1 and path.startswith(home) and path[len(home)] in seps:
         return "~" + path[len(home) :]
     return path
 

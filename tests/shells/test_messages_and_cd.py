@@ -289,3 +289,17 @@ def test_doctor_finds_a_later_line_that_unhooked_the_hook(world: World) -> None:
     fixed = world.start()
     out = fixed.run(doctor)
     assert "hook is running at every prompt" in out and "never run" not in out, out
+
+
+def test_bash_on_cd_leaves_a_sourced_set_e_script_alone(world: World) -> None:
+    """bash runs no DEBUG trap inside a sourced file or a function (without `set -T`): a script sourced
+    under `set -e` that cds into a project runs to its end untouched, and the activation follows at the
+    next command of the shell itself (README: "When the hook runs")."""
+    if world.shell != "bash":
+        pytest.skip("bash's opt-in")
+    shop = project(world)
+    script = world.root / "deploy.sh"
+    script.write_text(f"set -e\ncd {quote('bash', str(shop))}\n{VENV_OR_NONE}\ntrue\nset +e\n")
+    sh = world.start(after="AUTOVENV_BASH_ON_CD=1")
+    out = sh.run(f"source {quote('bash', str(script))}; echo status=$?; {VENV_OR_NONE}")
+    assert out == f"none\nautovenv: activated shop (.venv, Python {PY_A})\nstatus=0\n{shop}/.venv\n"

@@ -15,9 +15,10 @@
 #   last so prompt generators that rebuild PS1 from scratch do not drop the venv prefix;
 # - the exit status the user's prompt sees ($?) is preserved.
 
-# Tells `autovenv doctor` which shell (and process) runs the hook.
+# Tells `autovenv doctor` which shell (and process) loaded the hook; the first prompt drops ":loaded",
+# so a later line in the rc file that replaced PROMPT_COMMAND (and so the hook) shows.
 # shellcheck disable=SC2034  # exported (through \builtin, which shellcheck does not follow) for doctor
-\builtin export AUTOVENV_HOOK="bash:$$"
+\builtin export AUTOVENV_HOOK="bash:$$:loaded"
 __autovenv_export=(@AUTOVENV_EXPORT@)
 __autovenv_cache=@AUTOVENV_CACHE@
 __autovenv_markers=(@AUTOVENV_MARKERS@)
@@ -40,6 +41,11 @@ __autovenv_now=
 __autovenv_own_deactivate=
 __autovenv_broken=
 __autovenv_fresh_answer=
+# Set until this shell's first prompt, which makes the inherited activation true again (__autovenv_first_prompt).
+__autovenv_first=1
+# The `quiet` of the project this shell activated: leaving it for no project says "deactivated" only if
+# neither it nor the user's own setting asks for quiet.
+__autovenv_active_quiet=
 
 __autovenv_stamps=@AUTOVENV_STAMPS@/bash-$$
 __autovenv_next=
@@ -51,6 +57,7 @@ __autovenv_walked=()
 # VIRTUAL_ENV_DISABLE_PROMPT, _OLD_VIRTUAL_PATH (a venv's activate ran) and the resolution's environment
 # (HOME, PYENV_VERSION, ...). It is compared on every prompt, with no loop and no function call.
 __autovenv_hook() {
+    # shellcheck disable=SC2319  # after the DEBUG trap's test (AUTOVENV_BASH_ON_CD) bash restores $? itself
     local __autovenv_status=$? __autovenv_p __autovenv_moved='' __autovenv_done=
     if [[ @AUTOVENV_QUICKSIG@ == "$__autovenv_quick" ]]; then
         if [[ ${PWD-} == "$__autovenv_pwd" ]]; then
@@ -174,19 +181,55 @@ __autovenv_check() {
     if [[ -z $__autovenv_cand ]]; then
         __autovenv_clear_answer
     elif ! __autovenv_load "$__autovenv_cand"; then
-        __autovenv_cold || return 0
+        if ! __autovenv_cold; then
+            # No answer now; what came in with the environment is still put right at a first prompt.
+            if [[ -n $__autovenv_first ]]; then __autovenv_first_prompt; fi
+            return 0
+        fi
     fi
-    # Notes show when entering, and with every fresh answer (something it watched has changed).
-    if [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]]; then
-        for __autovenv_m in "${__autovenv_e_notes[@]}"; do
-            \builtin printf 'autovenv: %s\n' "$__autovenv_m" >&2
-        done
-    fi
+    # Notes show when entering, and with every fresh answer (something it watched has changed); after
+    # the line saying what changed, so that what is active comes first.
+    __autovenv_m=
+    [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]] && __autovenv_m=1
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
     __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
     __autovenv_transition
+    if [[ -n $__autovenv_m ]]; then
+        for __autovenv_m in "${__autovenv_e_notes[@]}"; do
+            \builtin printf 'autovenv: %s\n' "$__autovenv_m" >&2
+        done
+    fi
+    if [[ -n $__autovenv_first ]]; then __autovenv_first_prompt; fi
     __autovenv_quick=@AUTOVENV_QUICKSIG@
+}
+
+# The first prompt of a new shell (a child, `exec bash`, `bash -l`, a tmux window). The activation came
+# in with the environment, but the rc files ran after it was made: `eval "$(pyenv init -)"`, a Homebrew
+# line or fish_add_path put their directories in front of ours, a login shell's /etc/profile set PATH
+# afresh. Our entries go back in front, once each, so that `python` is the one the prompt names.
+__autovenv_first_prompt() {
+    __autovenv_first=
+    \builtin export AUTOVENV_HOOK="bash:$$"
+    __autovenv_stay_last
+    if [[ ${AUTOVENV_BASH_ON_CD-} == 1 ]]; then __autovenv_install_on_cd; fi
+    [[ -v AUTOVENV_KEY && -n ${AUTOVENV_PATH_ADD-} ]] || return 0
+    if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then return 0; fi
+    local __autovenv_rest=$AUTOVENV_PATH_ADD __autovenv_e __autovenv_p=":${PATH-}:"
+    while [[ -n $__autovenv_rest ]]; do
+        __autovenv_e=${__autovenv_rest%%:*}
+        while [[ $__autovenv_p == *":$__autovenv_e:"* ]]; do
+            __autovenv_p=${__autovenv_p//":$__autovenv_e:"/:}
+        done
+        if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
+    done
+    __autovenv_p=${__autovenv_p#:}
+    __autovenv_p=$AUTOVENV_PATH_ADD${__autovenv_p:+:${__autovenv_p%:}}
+    if [[ $__autovenv_p != "${PATH-}" ]]; then
+        PATH=$__autovenv_p
+        \builtin hash -r 2>/dev/null || :
+    fi
+    return 0
 }
 
 __autovenv_clear_answer() {
@@ -220,11 +263,16 @@ __autovenv_load() {
 # Ask Python (once per new or changed directory); it also refreshes the cache entry.
 __autovenv_cold() {
     local __autovenv_out __autovenv_rc=0
-    __autovenv_out=$("${__autovenv_export[@]}" export bash --hook) || __autovenv_rc=$?
+    if [[ -x ${__autovenv_export[0]} ]]; then
+        __autovenv_out=$("${__autovenv_export[@]}" export bash --hook) || __autovenv_rc=$?
+    else
+        # Uninstalled (or its Python removed) under an open shell: our line, not bash's "No such file".
+        __autovenv_rc=127
+    fi
     if [[ ${__autovenv_rc-0} != 0 ]]; then
         # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
         if [[ -z $__autovenv_broken && $__autovenv_rc != [12] ]]; then
-            \builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' \
+            \builtin printf 'autovenv: the hook could not run %s (is autovenv still installed?); environments are left as they are\n' \
                 "${__autovenv_export[0]}" >&2
             __autovenv_broken=1
         fi
@@ -257,9 +305,11 @@ __autovenv_transition() {
     fi
     if [[ -v AUTOVENV_KEY ]] && __autovenv_disturbed; then
         # Something we set was changed behind our back: a hand-activated venv's deactivate unset
-        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv shell`.
-        # Tidy up silently, keeping their values, then decide afresh.
+        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), the user ran `pyenv shell` or
+        # set PYTHONHOME. Tidy up, keeping their values, then decide afresh: what is active afterwards
+        # is said as usual ("deactivated" when nothing is).
         __autovenv_unapply
+        __autovenv_msg=deactivated
     fi
     if [[ -v AUTOVENV_PAUSED ]]; then
         if [[ -z $__autovenv_key || $__autovenv_e_root != "$AUTOVENV_PAUSED" ]]; then
@@ -268,18 +318,25 @@ __autovenv_transition() {
             __autovenv_key=
         fi
     fi
-    [[ ${AUTOVENV_KEY-} == "$__autovenv_key" ]] && return 0
-    if [[ -v AUTOVENV_KEY ]]; then
-        __autovenv_unapply
-        __autovenv_msg=deactivated
+    if [[ ${AUTOVENV_KEY-} != "$__autovenv_key" ]]; then
+        if [[ -v AUTOVENV_KEY ]]; then
+            __autovenv_unapply
+            __autovenv_msg=deactivated
+        fi
+        if [[ -n $__autovenv_key ]]; then
+            __autovenv_apply
+            __autovenv_msg=$__autovenv_e_msg
+        fi
     fi
-    if [[ -n $__autovenv_key ]]; then
-        __autovenv_apply
-        __autovenv_msg=$__autovenv_e_msg
+    if [[ -n $__autovenv_msg ]]; then
+        # Said unless the answer asks for quiet (the project's `quiet`, else the user's); leaving a
+        # quiet project for none is quiet too.
+        if [[ -z $__autovenv_e_quiet && ( -n $__autovenv_key || -z $__autovenv_active_quiet ) ]]; then
+            \builtin printf 'autovenv: %s\n' "$__autovenv_msg" >&2
+        fi
     fi
-    if [[ -n $__autovenv_msg && -z $__autovenv_e_quiet ]]; then
-        \builtin printf 'autovenv: %s\n' "$__autovenv_msg" >&2
-    fi
+    __autovenv_active_quiet=
+    [[ -v AUTOVENV_KEY ]] && __autovenv_active_quiet=$__autovenv_e_quiet
     return 0
 }
 
@@ -497,8 +554,63 @@ __autovenv_deactivate() {
     local __autovenv_root=${AUTOVENV_ROOT-}
     __autovenv_unapply
     \builtin export AUTOVENV_PAUSED="$__autovenv_root"
-    \builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    if [[ -z ${__autovenv_e_quiet-} ]]; then
+        \builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    fi
     return 0
+}
+
+# A prompt theme or history tool set up after the hook line appended its own PROMPT_COMMAND after ours,
+# and one that rebuilds PS1 would drop the venv's prefix: move our hook back to the end, once.
+__autovenv_stay_last() {
+    local __autovenv_p __autovenv_s1 __autovenv_s2
+    if [[ ${PROMPT_COMMAND@a} == *a* ]]; then
+        [[ ${PROMPT_COMMAND[-1]-} == __autovenv_hook ]] && return 0
+        local -a __autovenv_keep=()
+        local __autovenv_cmd
+        for __autovenv_cmd in "${PROMPT_COMMAND[@]}"; do
+            [[ $__autovenv_cmd == __autovenv_hook ]] || __autovenv_keep+=("$__autovenv_cmd")
+        done
+        [[ ${#__autovenv_keep[@]} != "${#PROMPT_COMMAND[@]}" ]] && PROMPT_COMMAND=("${__autovenv_keep[@]}" __autovenv_hook)
+        return 0
+    fi
+    __autovenv_p=$'\n'"${PROMPT_COMMAND-}"
+    while [[ $__autovenv_p == *[$'\n; ']  ]]; do __autovenv_p=${__autovenv_p%?}; done
+    [[ $__autovenv_p == *[$'\n;']__autovenv_hook ]] && return 0
+    __autovenv_p+=$'\n'
+    [[ $__autovenv_p == *[$'\n;']__autovenv_hook[$'\n;']* ]] || return 0
+    for __autovenv_s1 in ';' $'\n'; do
+        for __autovenv_s2 in ';' $'\n'; do
+            while [[ $__autovenv_p == *"$__autovenv_s1"__autovenv_hook"$__autovenv_s2"* ]]; do
+                __autovenv_p=${__autovenv_p/"$__autovenv_s1"__autovenv_hook"$__autovenv_s2"/"$__autovenv_s1"}
+            done
+        done
+    done
+    while [[ $__autovenv_p == *[$'\n; '] ]]; do __autovenv_p=${__autovenv_p%?}; done
+    # shellcheck disable=SC2178  # the string form here; the array form is handled above
+    PROMPT_COMMAND=${__autovenv_p#$'\n'}$'\n'__autovenv_hook
+    return 0
+}
+
+# Opt-in (AUTOVENV_BASH_ON_CD=1 anywhere in ~/.bashrc): activate at the `cd` itself, so `cd x && cmd`
+# runs cmd in x's environment. A DEBUG trap, not a `cd` wrapper: it sees every way the directory
+# changes (cd, pushd, popd, autocd, the user's own `cd` function or alias) and replaces none of them.
+# Before each command it compares $PWD with the directory the hook last saw, inline (a function call
+# would cost bash a third more per command); only a change runs the hook. A DEBUG trap already set is
+# kept and runs first (it may read $_, which ours would change); bash restores $? after a trap, so
+# scripts and `set -e` see their own statuses.
+__autovenv_install_on_cd() {
+    local __autovenv_old='' __autovenv_ours
+    # shellcheck disable=SC2016  # the trap's own text, expanded by bash when the trap runs
+    __autovenv_ours='[[ ${PWD-} == "$__autovenv_pwd" ]] || __autovenv_hook || :'
+    __autovenv_old=$(\builtin trap -p DEBUG)
+    [[ $__autovenv_old == *"$__autovenv_ours"* ]] && return 0
+    if [[ -n $__autovenv_old ]]; then
+        \builtin eval "__autovenv_old=(${__autovenv_old})"
+        \builtin trap -- "${__autovenv_old[2]}"$'\n'"$__autovenv_ours" DEBUG
+    else
+        \builtin trap -- "$__autovenv_ours" DEBUG
+    fi
 }
 
 __autovenv_install() {

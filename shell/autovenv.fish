@@ -254,6 +254,8 @@ function __autovenv_check
                 set -g __autovenv_ao $$__autovenv_v[3]
                 set -g __autovenv_ta $$__autovenv_v[5]
             else if not __autovenv_load $__autovenv_i
+                # No answer now; what came in with the environment is still put right at a first prompt.
+                test -n "$__autovenv_first"; and __autovenv_first_prompt
                 __autovenv_decorate
                 return 0
             end
@@ -261,16 +263,19 @@ function __autovenv_check
             set __autovenv_i $__autovenv_mfree[1]
             set -g __autovenv_mfree $__autovenv_mfree[2..-1] $__autovenv_i
             if not __autovenv_load $__autovenv_i
+                test -n "$__autovenv_first"; and __autovenv_first_prompt
                 __autovenv_decorate
                 return 0
             end
         end
     end
 
-    # Notes show when entering, and with every fresh answer (something it watched has changed).
+    # Notes show when entering, and with every fresh answer (something it watched has changed); after
+    # the line saying what changed (below), so that what is active comes first.
+    set -l __autovenv_notes
     if set -q __autovenv_an[1]
         if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
-            __autovenv_say $__autovenv_an
+            set __autovenv_notes $__autovenv_an
         end
     end
     set -g __autovenv_c $__autovenv_cand
@@ -288,9 +293,12 @@ function __autovenv_check
         if set -q AUTOVENV_KEY; and test -z "$__autovenv_intact"
             if __autovenv_disturbed
                 # Something we set was changed behind our back: a hand-activated venv's deactivate
-                # unset VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran
-                # `pyenv shell`. Tidy up silently, keeping their values, then decide afresh.
+                # unset VIRTUAL_ENV (and restored a PATH snapshot holding our entry), the user ran
+                # `pyenv shell` or set PYTHONHOME. Tidy up, keeping their values, then decide afresh:
+                # what is active afterwards is said as usual ("deactivated" when nothing is).
                 __autovenv_unapply
+                test -z "$__autovenv_key"; and test -z "$__autovenv_a[$__autovenv_at_quiet]$__autovenv_active_quiet"
+                and __autovenv_say deactivated
             else
                 # As applied (in the shell that started this one, say): intact from now on.
                 set __autovenv_intact 1
@@ -322,10 +330,16 @@ function __autovenv_check
                     set -g __autovenv_own_deactivate 1
                 end
             end
+            # Said unless the answer asks for quiet; leaving a quiet project for none is quiet too.
             test -n "$__autovenv_msg"; and test -z "$__autovenv_a[$__autovenv_at_quiet]"
+            and test -n "$__autovenv_key" -o -z "$__autovenv_active_quiet"
             and __autovenv_say $__autovenv_msg
         end
+        set -g __autovenv_active_quiet ''
+        set -q AUTOVENV_KEY; and set -g __autovenv_active_quiet $__autovenv_a[$__autovenv_at_quiet]
     end
+    set -q __autovenv_notes[1]; and __autovenv_say $__autovenv_notes
+    test -n "$__autovenv_first"; and __autovenv_first_prompt
     set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
     set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
     # Decorate, unless it is plain that there is nothing to do (no activation, or one whose `deactivate`
@@ -496,14 +510,19 @@ function __autovenv_load --argument-names i
         end
     end
     if test -z "$ok"
-        # Ask Python (once per new or changed directory); it also refreshes the cache entry.
-        set -l out ($__autovenv_export export fish --hook)
-        set -l rc $status
+        # Ask Python (once per new or changed directory); it also refreshes the cache entry. Uninstalled
+        # (or its Python removed) under an open shell: our line, not fish's "Unknown command".
+        set -l out
+        set -l rc 127
+        if test -x "$__autovenv_export[1]"
+            set out ($__autovenv_export export fish --hook)
+            set rc $status
+        end
         if test $rc -ne 0
             # 1 and 2: export already said what went wrong, in one line; anything else: it could not
             # start.
             if test -z "$__autovenv_broken"; and not contains -- $rc 1 2
-                __autovenv_say "the hook could not run $__autovenv_export[1]; environments are left as they are"
+                __autovenv_say "the hook could not run $__autovenv_export[1] (is autovenv still installed?); environments are left as they are"
                 set -g __autovenv_broken 1
             end
             # Retry when something here changes, not at every prompt. (Nothing the signature reads has
@@ -648,14 +667,46 @@ function __autovenv_deactivate
     set -l root $AUTOVENV_ROOT
     __autovenv_unapply
     set -gx AUTOVENV_PAUSED $root
-    __autovenv_say 'deactivated; paused for this project until you leave it'
+    test -z "$__autovenv_a[$__autovenv_at_quiet]"; and __autovenv_say 'deactivated; paused for this project until you leave it'
     return 0
+end
+
+# The first prompt of a new fish (a child, `exec fish`, a login fish, a tmux window): config.fish ran
+# after the inherited activation was made, and fish_add_path (fish_user_paths go back in front at every
+# start) or `pyenv init` may have put their directories before ours. Ours go back in front, once each.
+function __autovenv_first_prompt
+    set -g __autovenv_first ''
+    set -gx AUTOVENV_HOOK fish:$fish_pid
+    set -q AUTOVENV_KEY; and test -n "$AUTOVENV_PATH_ADD"; or return 0
+    if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
+        return 0
+    end
+    set -l --path add $AUTOVENV_PATH_ADD
+    set -l rest $PATH
+    for e in $add
+        while set -l i (contains -i -- $e $rest)
+            set -e rest[$i[1]]
+        end
+    end
+    set -l now (string join \x1f -- $PATH)
+    set -l want (string join \x1f -- $add $rest)
+    test "$now" = "$want"; or set -gx PATH $add $rest
+end
+
+# A `cd` activates at once, so that `cd x && cmd` runs cmd in x's environment (the prompt still checks
+# for changes made in place). fish has no subshells: a cd inside `(...)` moves the shell itself, so it
+# counts as any other. Not before the first prompt, which sees to a cd in config.fish.
+function __autovenv_on_pwd --on-variable PWD
+    test -z "$__autovenv_first"; and __autovenv_hook
 end
 
 # The hook's state (after the functions, which are cheaper to call the nearer the top they are).
 
-# Tells `autovenv doctor` which shell (and process) runs the hook.
-set -gx AUTOVENV_HOOK fish:$fish_pid
+# Tells `autovenv doctor` which shell (and process) loaded the hook; the first prompt drops ":loaded".
+set -gx AUTOVENV_HOOK fish:$fish_pid:loaded
+# Set until this shell's first prompt (__autovenv_first_prompt).
+set -g __autovenv_first 1
+set -g __autovenv_active_quiet ''
 set -g __autovenv_export @AUTOVENV_EXPORT@
 set -g __autovenv_cache @AUTOVENV_CACHE@
 set -g __autovenv_markers @AUTOVENV_MARKERS@

@@ -63,9 +63,42 @@ def remedy(verdict: trust.Verdict, info: VenvInfo | None, root: str, shell: str)
 TOOL_KINDS = frozenset(("uv", "poetry", "pdm", "pipenv", "hatch", "pyenv-virtualenv"))
 
 
-def venv_label(venv: str, root: str) -> str:
-    parent = os.path.dirname(venv.rstrip("/"))
-    return os.path.basename(venv.rstrip("/")) if parent == root.rstrip("/") else venv
+#: What ``python -m venv NAME`` without ``--prompt`` leaves as the venv's prompt: only its directory's
+#: name, which says nothing about the project. Such a prompt shows the project's name instead (as uv's
+#: venvs do); any other prompt was chosen by someone and stays.
+GENERIC_VENV_NAMES = frozenset((".venv", "venv", "env"))
+
+
+def shown_path(path: str, root: str, environ: Mapping[str, str]) -> str:
+    """``path`` as a message shows it: relative to the project when inside it, else from ``~``, else whole."""
+    seps = "/" + os.sep if os.sep != "/" else "/"
+    path = path.rstrip(seps) or path
+    top = root.rstrip(seps)
+    if top and len(path) > len(top) + 1 and path.startswith(top) and path[len(top)] in seps:
+        return path[len(top) + 1 :]
+    home = (environ.get("HOME") or environ.get("USERPROFILE") or "").rstrip(seps)
+    if home and len(path) > len(home) + 1 and path.startswith(home) and path[len(home)] in seps:
+        return "~" + path[len(home) :]
+    return path
+
+
+def venv_label(venv: str, root: str, environ: Mapping[str, str] | None = None) -> str:
+    """The venv as messages name it: ``.venv`` for the project's own, ``~/envs/x``, or its full path."""
+    return shown_path(venv, root, environ if environ is not None else {})
+
+
+def project_name(root: str) -> str:
+    """The name messages and generic prompts give a project: its directory's name."""
+    return os.path.basename(root.rstrip("/")) or root or "/"
+
+
+def prompt_name(info: VenvInfo, root: str) -> str:
+    """The venv's own prompt, or the project's name where that prompt is only the venv directory's name."""
+    own = info.prompt
+    directory = os.path.basename(info.path.rstrip("/"))
+    if own == directory and own in GENERIC_VENV_NAMES and root.rstrip("/"):
+        return project_name(root)
+    return own
 
 
 def _prompt_values(name: str, version: tuple[int, ...]) -> str:
@@ -83,7 +116,7 @@ def _venv_target(
     if info.problem:
         return Decision(None, notes)
     verdict = trust.check_venv(info, settings.trust, environ)
-    label = display.text(venv_label(info.path, root))
+    label = display.text(venv_label(info.path, root, environ))
     if not verdict.allowed or verdict.bin_dir is None:
         notes.append(f"not activating {label}: {verdict.reason}{remedy(verdict, info, root, shell)}")
         return Decision(None, notes, verdict.reason)
@@ -91,20 +124,20 @@ def _venv_target(
         notes.append(f"{display.text(verdict.bin_dir)} contains {os.pathsep!r}, which cannot be put on PATH")
         return Decision(None, notes)
     # Text from a project's config or a venv's pyvenv.cfg: shown escaped, never as terminal controls.
-    name = display.text(resolution.prompt if isinstance(resolution.prompt, str) else info.prompt)
+    name = display.text(resolution.prompt if isinstance(resolution.prompt, str) else prompt_name(info, root))
     prompt = f"({name}) " if resolution.prompt is not False else None
     version = [f"Python {display.text(info.version)}"] if info.version else []
-    tool = [resolution.kind] if resolution.kind in TOOL_KINDS else []
-    if tool:
-        label = display.text(os.path.basename(info.path.rstrip("/")))
-    details = ", ".join((*tool, *version))
+    if resolution.kind in TOOL_KINDS:
+        # A tool's env lives in its own store: its name says more than its long path.
+        label = f"{resolution.kind} env {display.text(os.path.basename(info.path.rstrip('/')))}"
+    details = ", ".join((label, *version))
     target = Target(
         root=root,
         path_entries=(verdict.bin_dir,),
         venv=verdict.venv or info.path,
         venv_prompt=_prompt_values(name, info.version_tuple),
         prompt=prompt,
-        message=f"activated {label}" + (f" ({details})" if details else ""),
+        message=f"activated {display.text(project_name(root))} ({details})",
     )
     if resolution.hint is not None:
         # What the venv lacks against the project's pins: part of the answer (the daemon's too), so it
@@ -143,7 +176,7 @@ def _python_target(
         root=root,
         path_entries=tuple(entries),
         pyenv_version=name,
-        message=display.text(f"using Python {name} ({source})"),
+        message=display.text(f"using Python {name} in {project_name(root)} ({source})"),
     )
     return Decision(target, notes)
 

@@ -110,7 +110,8 @@ def hook_running(value: str | None, shell: str | None, ancestors: Iterable[int])
         return Finding(
             "warn", "the hook is not running in this shell", f"{_restart(shell)}   (after autovenv init)"
         )
-    name, _, pid_text = value.partition(":")
+    name, _, rest = value.partition(":")
+    pid_text, _, state = rest.partition(":")
     pids = list(ancestors)
     if not pid_text.isdigit():
         return Finding("warn", f"AUTOVENV_HOOK has an unexpected value {value!r}", _restart(shell))
@@ -125,7 +126,55 @@ def hook_running(value: str | None, shell: str | None, ancestors: Iterable[int])
             f"AUTOVENV_HOOK was inherited from another {name} (pid {pid}); this shell did not load the hook",
             _restart(shell),
         )
-    return Finding("ok", f"the {name} hook is running (pid {pid})")
+    if state == "loaded":
+        # The hook marks itself at its first prompt: a shell past its first prompt whose mark is still
+        # there never ran it, because a later line of the startup file unhooked it.
+        return Finding(
+            "error",
+            f"the {name} hook was loaded (pid {pid}) but has never run at a prompt: something after the hook "
+            f"line replaced {WIRING.get(name, 'the prompt hook')}",
+            f"add to {WIRING.get(name, 'it')} instead of replacing it, then: {_restart(shell)}",
+        )
+    return Finding("ok", f"the {name} hook is running at every prompt (pid {pid})")
+
+
+#: Where each shell's hook is wired in: what a later line must extend, never replace.
+WIRING = {"bash": "PROMPT_COMMAND", "zsh": "precmd_functions", "fish": "the fish_prompt event"}
+
+
+def rc_wiring(text: str, path: str, shell: str | None) -> list[Finding]:
+    """Lines after the hook line that replace what the hook is wired into (and so drop it).
+
+    ``PROMPT_COMMAND='history -a'`` after the hook line in ~/.bashrc leaves bash without the hook, and
+    ``precmd_functions=(x)`` does the same in zsh; a value that keeps the old one is fine.
+    """
+    names = {"bash": "PROMPT_COMMAND", "zsh": "precmd_functions|chpwd_functions"}.get(shell or "")
+    if names is None:
+        return []
+    lines = text.splitlines()
+    hook_at = next((i for i, line in enumerate(lines) if init_mod.has_hook(line, shell or "")), None)
+    if hook_at is None:
+        return []
+    findings = []
+    assignment = re.compile(rf"^\s*(?:export\s+|typeset\s+(?:-\w+\s+)*)?({names})=(.*)$")
+    for number, line in enumerate(lines[hook_at + 1 :], start=hook_at + 2):
+        found = assignment.match(line)
+        if found is None or found.group(1) in found.group(2):
+            continue
+        name, value = found.group(1), found.group(2).strip()
+        if name == "PROMPT_COMMAND":
+            inner = value[1:-1] if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"" else value
+            fix = f'PROMPT_COMMAND="${{PROMPT_COMMAND:+$PROMPT_COMMAND;}}{inner}"'
+        else:
+            fix = f"{name}+={value}"
+        findings.append(
+            Finding(
+                "error",
+                f"{path} line {number} replaces {name} after the hook line, which unhooks autovenv",
+                f"extend it instead: {fix}",
+            )
+        )
+    return findings
 
 
 def _restart(shell: str | None) -> str:
@@ -198,8 +247,9 @@ def path_findings(
                 Finding(
                     "error",
                     f"{entry} comes before {added[0]} on PATH, so `python` is not the one autovenv selected; "
-                    "something prepends it after the hook ran",
-                    "load the autovenv hook line after `pyenv init` / `conda activate` in your startup file",
+                    "something prepended it after this shell's first prompt",
+                    "leave the project and enter it again (or start a new shell): autovenv puts its entries "
+                    "first again",
                 )
             )
     if venv and not findings:
@@ -209,7 +259,8 @@ def path_findings(
                 Finding(
                     "warn",
                     f"VIRTUAL_ENV is {venv} but `python` is {python}",
-                    "hash -r   (or: load the autovenv hook line last in your startup file)",
+                    "leave the project and enter it again (or start a new shell): autovenv puts its entries "
+                    "first again",
                 )
             )
     if environ.get("CONDA_DEFAULT_ENV") == "base" and environ.get("CONDA_SHLVL", "0") not in ("", "0"):
@@ -416,6 +467,7 @@ def collect(
         else:
             findings.append(Finding("error", f"{path} does not load the hook", f"autovenv init {shell}"))
         findings.append(running)
+        findings.extend(rc_wiring(rc_text, path, shell))
         findings.extend(rc_conflicts(rc_text, path))
     if command is None:
         findings.append(

@@ -277,11 +277,14 @@ def plan(
         # The venv's own activate ran over our activation of that same venv: a hand activation now.
         hand_over(env, pathsep)
         return _diff(environ, env, None)
+    tidied = False
     if KEY in env and changed_by_user(env):
         # Something we set was changed behind our back: a hand-activated venv's `deactivate` unset
-        # VIRTUAL_ENV (and restored a PATH holding our entry), or the user ran `pyenv shell`. Tidy up
-        # silently, keeping their values, then decide afresh.
+        # VIRTUAL_ENV (and restored a PATH holding our entry), the user ran `pyenv shell` or set
+        # PYTHONHOME. Tidy up, keeping their values, then decide afresh; what is active afterwards is
+        # said as usual ("deactivated" when nothing is).
         unapply(env, pathsep)
+        tidied = True
     active = KEY in env
     if deactivate:
         if active:
@@ -297,7 +300,7 @@ def plan(
     if target is not None and target.root == paused:
         target = None
     if env.get(KEY) == (target.key if target else None):
-        return _diff(environ, env, None)
+        return _diff(environ, env, "deactivated" if tidied and not deactivate else None)
     if active:
         unapply(env, pathsep)
         message = "deactivated"

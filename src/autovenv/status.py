@@ -69,6 +69,7 @@ def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
             "virtual_env": environ.get("VIRTUAL_ENV"),
             "manual": "VIRTUAL_ENV" in environ and environ.get("VIRTUAL_ENV") != environ.get(plan.VENV),
             "paused": environ.get(plan.PAUSED),
+            "not_in_effect": not_in_effect(environ),
         },
     }
     if venv is not None:
@@ -99,6 +100,34 @@ def report(directory: str, environ: Mapping[str, str]) -> dict[str, object]:
             "operations": [list(op) for op in found.answer.operations],
         }
     return data
+
+
+def not_in_effect(environ: Mapping[str, str]) -> str | None:
+    """Why this shell's activation is not what its commands get (None: it is, or there is none).
+
+    The state variables travel to child shells; PATH is then rebuilt by rc files, which the hook's first
+    prompt corrects. Until then, or after a user's own PATH edit put something in front, ``python`` is
+    someone else's, and "active" would be a lie.
+    """
+    if plan.KEY not in environ or plan.ROOT not in environ:
+        return None
+    venv = environ.get(plan.VENV)
+    if venv is not None and environ.get("VIRTUAL_ENV") != venv:
+        return "VIRTUAL_ENV is not the venv autovenv activated"
+    changed = plan.changed_by_user(environ)
+    if changed:
+        return f"{changed[0]} was changed since autovenv set it (the next prompt hands it to you)"
+    wanted = [entry for entry in (environ.get(plan.PATH_ADD) or "").split(os.pathsep) if entry]
+    if not wanted:
+        return None
+    entries = (environ.get("PATH") or "").split(os.pathsep)
+    if entries[: len(wanted)] != wanted:
+        ahead = next((entry for entry in entries if entry not in wanted), "")
+        missing = [entry for entry in wanted if entry not in entries]
+        if missing:
+            return f"{missing[0]} is not on PATH"
+        return f"{ahead} comes before {wanted[0]} on PATH"
+    return None
 
 
 def format_text(data: Mapping[str, object]) -> str:
@@ -145,6 +174,10 @@ def format_text(data: Mapping[str, object]) -> str:
     if active.get("manual"):
         lines.append(
             f"this shell:    {active['virtual_env']} activated by hand (autovenv stays out of the way)"
+        )
+    elif active.get("root") and active.get("not_in_effect"):
+        lines.append(
+            f"this shell:    set up for {active['root']}, but not in effect: {active['not_in_effect']}"
         )
     elif active.get("root"):
         lines.append(f"this shell:    active for {active['root']}")

@@ -140,7 +140,7 @@ def test_shells_activate_each_tools_env(world: World, tools: ToolWorld) -> None:
         entered = sh.cd(case.enter)
         label = decided_by(case)
         if label != "venv-file":
-            assert f"({label}, Python 3." in entered, (case, entered)
+            assert f"({label} env " in entered and ", Python 3." in entered, (case, entered)
         for where in (case.enter, case.sub):
             sh.cd(where)
             venv = sh.run("builtin echo $VIRTUAL_ENV").strip()

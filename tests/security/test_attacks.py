@@ -140,12 +140,13 @@ def test_an_allowed_committed_venv_blocks_again_when_a_pull_adds_to_its_bin(
         f"to trust it: autovenv allow {repo}\n"
     )
     out = victim.run("autovenv allow")
-    assert f"autovenv: allowed {repo}/.venv\n" in out and "autovenv: activated .venv (Python " in out
+    assert f"autovenv: allowed {repo}/.venv\n" in out
+    assert "autovenv: activated committed-" in out and " (.venv, Python " in out
     assert victim.run(which(shell_name, "python")).strip() == f"{repo}/.venv/bin/python"
     out = victim.run(f"git pull -q {quote(shell_name, str(upstream))} main")
     assert out.endswith(
-        "autovenv: not activating .venv: its bin/ changed since you allowed it (new or changed: ls); "
-        f"to trust it again: autovenv allow {repo}\nautovenv: deactivated\n"
+        "autovenv: deactivated\nautovenv: not activating .venv: its bin/ changed since you allowed it "
+        f"(new or changed: ls); to trust it again: autovenv allow {repo}\n"
     ), out
     assert (repo / ".venv" / "bin" / "ls").exists()
     unharmed(lab, victim)
@@ -179,7 +180,7 @@ def test_prompts_from_files_reach_the_terminal_as_text(
         [lab.python, "-m", "venv", "--without-pip", "--prompt", "v\x1b]0;PWNED\x07", str(project / ".venv")]
     )
     out = victim.cd(project)
-    assert out.startswith("autovenv: activated .venv"), out
+    assert out.startswith("autovenv: activated ") and " (.venv, " in out, out
     for _ in range(2):
         raw = victim.last_raw + victim.run(noop(victim.shell)).encode() + victim.last_raw
         assert b"\x1b]0;PWNED" not in raw and b"]0;PWNED" in raw

@@ -33,7 +33,7 @@ def test_the_victims_own_venv_activates_with_no_allow(
         pytest.skip("uv is not installed in the test environment")
     project = scene.controls[control]
     out = victim.cd(project)
-    assert out.startswith("autovenv: activated .venv (Python ") and out.count("\n") == 1, out
+    assert out.startswith("autovenv: activated ") and " (.venv, Python " in out and out.count("\n") == 1, out
     env = victim.env()
     assert env["VIRTUAL_ENV"] == os.fsencode(project / ".venv")
     assert env["PATH"].split(b":")[0] == os.fsencode(project / ".venv" / "bin")

@@ -93,7 +93,7 @@ def victim_project(lab: Lab, scene: Scene) -> pathlib.Path:
 
 def visit_and_probe(lab: Lab, sh: VictimShell, project: pathlib.Path) -> None:
     out = sh.cd(project)
-    assert "autovenv: activated .venv" in out, out
+    assert "autovenv: activated " in out and " (.venv, " in out, out
     sh.run(PROBE)
     sh.cd(lab.victim.home)
     assert lab.markers_left() == []

@@ -42,6 +42,83 @@ def autovenv_command() -> str:
     return found
 
 
+#: A Homebrew-style directory some rc files put first on PATH: its ``python`` and ``pip`` are not the
+#: project's, and say so, so a test that finds them where the venv's belong fails with a clear value.
+FAKE_BREW_BIN = "brew/bin"
+
+
+def _pyenv_setup(shell: str) -> str:
+    """The seed workflow's own pyenv lines (``--no-rehash``: tests never rewrite the real shims); pyenv
+    has no PowerShell set-up."""
+    if shell == "pwsh":
+        return ""
+    if shell == "fish":
+        return 'set -gx PATH "$PYENV_ROOT/bin" $PATH\npyenv init - --no-rehash fish | source'
+    return 'export PATH="$PYENV_ROOT/bin:$PATH"\neval "$(pyenv init - --no-rehash ' + shell + ')"'
+
+
+def _brew_setup(shell: str, brew_bin: str) -> str:
+    if shell == "pwsh":
+        return f"$env:PATH = {quote(shell, brew_bin)} + [IO.Path]::PathSeparator + $env:PATH"
+    if shell == "fish":
+        # fish_add_path's default: a universal fish_user_paths, which every fish puts back in front.
+        return f"fish_add_path {quote(shell, brew_bin)}"
+    return f'export PATH={quote(shell, brew_bin)}:"$PATH"'
+
+
+def _prompt_hooks(shell: str) -> str:
+    """What oh-my-zsh, prompt themes and history tools add: their own prompt and directory hooks
+    (PowerShell's prompt themes have their own scenarios)."""
+    if shell == "pwsh":
+        return ""
+    if shell == "bash":
+        return (
+            "__theme_ps1() { PS1='$ '; }\n"
+            'PROMPT_COMMAND="history -a${PROMPT_COMMAND:+;$PROMPT_COMMAND};__theme_ps1"\n'
+            "__rc_cd_count=0\ncd() { builtin cd \"$@\" && __rc_cd_count=$((__rc_cd_count + 1)); }"
+        )
+    if shell == "zsh":
+        return (
+            "autoload -Uz add-zsh-hook\n"
+            "__theme_precmd() { PROMPT='$ '; }\nadd-zsh-hook precmd __theme_precmd\n"
+            "__rc_cd_count=0\n__rc_chpwd() { __rc_cd_count=$((__rc_cd_count + 1)); }\n"
+            "add-zsh-hook chpwd __rc_chpwd"
+        )
+    return (
+        "set -g __rc_cd_count 0\n"
+        "function __rc_on_pwd --on-variable PWD; set -g __rc_cd_count (math $__rc_cd_count + 1); end\n"
+        "function __rc_on_prompt --on-event fish_prompt; set -g __rc_prompts 1; end"
+    )
+
+
+def _nounset(shell: str) -> str:
+    return {"bash": "set -u", "zsh": "setopt nounset", "fish": "", "pwsh": "Set-StrictMode -Version Latest"}[
+        shell
+    ]
+
+
+#: Realistic rc files every scenario is run under: name -> (lines before the hook line, lines after it).
+#: The lines are per shell; ``brew`` is the world's fake Homebrew bin directory.
+RC_PROFILES = ("plain", "pyenv-before", "pyenv-after", "brew", "prompt-hooks", "nounset", "realistic")
+
+
+def rc_lines(profile: str, shell: str, brew: str) -> tuple[str, str]:
+    """(before, after) of the hook line for ``profile``; see RC_PROFILES."""
+    pyenv, brew_line = _pyenv_setup(shell), _brew_setup(shell, brew)
+    hooks, strict = _prompt_hooks(shell), _nounset(shell)
+    table = {
+        "plain": ("", ""),
+        "pyenv-before": (pyenv, ""),
+        "pyenv-after": ("", pyenv),
+        "brew": ("", brew_line),
+        "prompt-hooks": ("", hooks),
+        "nounset": (strict, ""),
+        # Everything at once, all of it after the hook line (the hardest order for a hook).
+        "realistic": ("", "\n".join(line for line in (strict, brew_line, pyenv, hooks) if line)),
+    }
+    return table[profile]
+
+
 def hook_rc(shell: str, before: str = "", after: str = "") -> str:
     """The user's rc file: a plain prompt, anything the scenario needs, and the documented hook line."""
     exe = quote(shell, autovenv_command())
@@ -83,9 +160,16 @@ def make_venv(where: pathlib.Path, version: str = PY_A) -> pathlib.Path:
 class World:
     """One scenario's world: a fake HOME, a projects dir, and a way to start shells in it."""
 
-    def __init__(self, shell: str, root: pathlib.Path) -> None:
+    def __init__(self, shell: str, root: pathlib.Path, profile: str = "plain") -> None:
         self.shell = shell
         self.root = root
+        self.profile = profile
+        self.brew_bin = root / FAKE_BREW_BIN
+        self.brew_bin.mkdir(parents=True)
+        for tool in ("python", "python3", "pip"):
+            script = self.brew_bin / tool
+            script.write_text(f"#!/bin/sh\necho 'Homebrew {tool} (not the project'\\''s)'\n")
+            script.chmod(0o755)
         self.home = root / "home"
         self.home.mkdir()
         self.projects = root / "projects"
@@ -124,11 +208,30 @@ class World:
             return self.child_prefix + path
         return path
 
+    @property
+    def base_path(self) -> str:
+        """PATH in a new shell of this world outside any project (after its rc file ran)."""
+        shims, pyenv_bin = f"{PYENV_ROOT}/shims", f"{PYENV_ROOT}/bin"
+        # No pyenv for PowerShell: its realistic profile prepends brew alone.
+        pyenv = "" if self.shell == "pwsh" else f"{shims}:{pyenv_bin}:"
+        return {
+            "pyenv-before": f"{pyenv}{self.path}",
+            "pyenv-after": f"{pyenv}{self.path}",
+            "brew": f"{self.brew_bin}:{self.path}",
+            "realistic": f"{pyenv}{self.brew_bin}:{self.path}",
+        }.get(self.profile, self.path)
+
+    def rc(self, before: str = "", after: str = "") -> str:
+        """The rc file of this world's profile, with a scenario's own lines around the hook line."""
+        pre, post = rc_lines(self.profile, self.shell, str(self.brew_bin))
+        joined_before = "\n".join(x for x in (pre, before) if x)
+        return hook_rc(self.shell, joined_before, "\n".join(x for x in (post, after) if x))
+
     def start(self, before: str = "", after: str = "", env: dict[str, str] | None = None) -> InteractiveShell:
         session = InteractiveShell(
             self.shell,
             self.home,
-            hook_rc(self.shell, before, after),
+            self.rc(before, after),
             env={**self.env, **(env or {})},
             cwd=self.home,
             timeout=20,

@@ -175,8 +175,8 @@ def test_create_in_a_shell_activates_at_the_next_prompt_with_no_allow(world: Wor
     (shop / "requirements.txt").write_text("six==1.16.0\n")
     sh = world.start()
     assert sh.cd(shop) == (
+        f"autovenv: using Python {PY_A} in shop (.python-version)\n"
         f"autovenv: no venv yet: `autovenv create` would make one with Python {PY_A} from .python-version\n"
-        f"autovenv: using Python {PY_A} (.python-version)\n"
     )
     out = sh.run(f"{invoke(world.shell, autovenv_command())} create", timeout=300)
     lines = [line for line in out.splitlines() if line.startswith("autovenv: ")]
@@ -185,7 +185,7 @@ def test_create_in_a_shell_activates_at_the_next_prompt_with_no_allow(world: Wor
     # The prompt right after create's own output activates it: no allow, no cd.
     assert lines[-2:] == [
         f"autovenv: made .venv (Python {PY_A}); installed requirements.txt; it activates at your next prompt",
-        f"autovenv: activated .venv (Python {PY_A})",
+        f"autovenv: activated shop (.venv, Python {PY_A})",
     ]
     assert sh.run(noop(world.shell)) == ""
     assert sh.run("python -c 'import sys, six; print(sys.prefix)'") == f"{shop / '.venv'}\n"

@@ -192,7 +192,7 @@ def test_export_sh_in_a_posix_script(app: pathlib.Path, tmp_path: pathlib.Path) 
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, f"{app / '.venv'}\n", "")
     loud = run(["export", "sh"], {**bare_env(tmp_path), "PWD": str(app)}, cwd=app)
-    assert loud.stderr == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert loud.stderr == f"autovenv: activated {app.name} (.venv, Python {PY_A})\n"
 
 
 def test_export_sh_quotes_hostile_names(tmp_path: pathlib.Path) -> None:

@@ -14,6 +14,7 @@ import pathlib
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -39,6 +40,22 @@ from tests.shells.conftest import (
 from tests.shells.pty_shell import InteractiveShell
 
 pytestmark = pytest.mark.shell
+
+#: Every scenario runs under a plain rc file and under the realistic one (pyenv init, a Homebrew PATH line,
+#: prompt and directory hooks of the user's own and `set -u`, all after the hook line); each of those on
+#: its own, and pyenv init before the hook line, with -m slow.
+SLOW_RC_PROFILES = ("pyenv-before", "pyenv-after", "brew", "prompt-hooks", "nounset")
+
+
+@pytest.fixture(
+    params=["plain", "realistic", *(pytest.param(p, marks=pytest.mark.slow) for p in SLOW_RC_PROFILES)]
+)
+def world(shell_name: str, tmp_path: pathlib.Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    w = World(shell_name, tmp_path, profile=request.param)
+    try:
+        yield w
+    finally:
+        w.close()
 
 #: Variables a shell changes by itself between commands; never part of "the user's environment".
 VOLATILE = {"PWD", "OLDPWD", "_", "SHLVL"}
@@ -78,7 +95,7 @@ def test_entering_a_project_activates_its_venv(world: World) -> None:
     sh = world.start()
     before = path_of(sh)
     out = sh.cd(shop)
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     venv = shop / ".venv"
     env = sh.env()
     assert env["VIRTUAL_ENV"] == os.fsencode(venv)
@@ -121,12 +138,12 @@ def test_switching_projects_switches_python(world: World) -> None:
     sh = world.start()
     sh.cd(shop)
     out = sh.cd(blog)
-    assert out == f"autovenv: using Python {PY_B} (.python-version)\n"
+    assert out == f"autovenv: using Python {PY_B} in blog (.python-version)\n"
     env = sh.env()
     assert "VIRTUAL_ENV" not in env
     assert env["PYENV_VERSION"] == PY_B.encode()
     bin_dir = PYENV_ROOT / "versions" / PY_B / "bin"
-    assert path_of(sh) == f"{bin_dir}:{world.path}"
+    assert path_of(sh) == f"{bin_dir}:{world.base_path}"
     assert python_facts(sh) == (f"{bin_dir}/python", str(PYENV_ROOT / "versions" / PY_B), f"Python {PY_B}")
 
 
@@ -137,11 +154,11 @@ def test_nested_projects_nearest_wins(world: World) -> None:
     make_venv(inner / ".venv", PY_B)
     sh = world.start()
     sh.cd(outer)
-    assert sh.cd(inner) == f"autovenv: activated .venv (Python {PY_B})\n"
+    assert sh.cd(inner) == f"autovenv: activated inner (.venv, Python {PY_B})\n"
     assert python_facts(sh)[1] == str(inner / ".venv")
-    assert path_of(sh) == f"{inner}/.venv/bin:{world.path}"
-    assert sh.cd(outer / "libs") == f"autovenv: activated .venv (Python {PY_A})\n"
-    assert path_of(sh) == f"{outer}/.venv/bin:{world.path}"
+    assert path_of(sh) == f"{inner}/.venv/bin:{world.base_path}"
+    assert sh.cd(outer / "libs") == f"autovenv: activated outer (.venv, Python {PY_A})\n"
+    assert path_of(sh) == f"{outer}/.venv/bin:{world.base_path}"
 
 
 def test_pinned_version_that_is_not_installed_names_the_fix(world: World) -> None:
@@ -173,12 +190,12 @@ def test_venv_created_and_deleted_while_inside_is_picked_up(world: World) -> Non
     assert hint.count("\n") == 1
     python = PYENV_ROOT / "versions" / PY_A / "bin" / "python"
     out = sh.run(f"{invoke(world.shell, python)} -m venv --without-pip .venv")
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated app (.venv, Python {PY_A})\n"
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(app / ".venv")
     gone = sh.run("rm -rf .venv").splitlines()  # deactivated, and the hint again
     assert sorted(gone) == sorted(["autovenv: deactivated", hint.rstrip("\n")])
     assert "VIRTUAL_ENV" not in sh.env()
-    assert path_of(sh) == world.path
+    assert path_of(sh) == world.base_path
 
 
 def test_python_version_edited_while_inside_is_picked_up(world: World) -> None:
@@ -186,7 +203,7 @@ def test_python_version_edited_while_inside_is_picked_up(world: World) -> None:
     sh = world.start()
     sh.cd(app)
     out = sh.run(f"echo {PY_A} > .python-version")
-    assert out == f"autovenv: using Python {PY_A} (.python-version)\n"
+    assert out == f"autovenv: using Python {PY_A} in app (.python-version)\n"
     assert sh.run("python --version").strip() == f"Python {PY_A}"
 
 
@@ -216,11 +233,11 @@ def test_deactivate_pauses_until_the_project_is_left(world: World) -> None:
     sh.cd(shop)
     out = sh.run("deactivate")
     assert "deactivated" in out
-    assert "VIRTUAL_ENV" not in sh.env() and path_of(sh) == world.path
+    assert "VIRTUAL_ENV" not in sh.env() and path_of(sh) == world.base_path
     assert sh.run(noop(world.shell)) == "" and sh.cd(shop / "sub") == ""
     assert "VIRTUAL_ENV" not in sh.env()
     sh.cd(world.projects)
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
 
 
 def test_child_shell_inherits_a_consistent_state(world: World) -> None:
@@ -229,13 +246,22 @@ def test_child_shell_inherits_a_consistent_state(world: World) -> None:
     sh.cd(shop)
     # The child reads the same rc file: nothing to change, nothing said.
     assert sh.run(child_shell(world.shell)) == ""
-    inherited = world.child_path(f"{shop}/.venv/bin:{world.path}")
-    assert path_of(sh) == inherited
+    # (A realistic rc file prepends its own directories again in the child: they stay, behind ours;
+    # PowerShell puts its own folder in front of a child's PATH once more.)
+    entries = path_of(sh).split(":")
+    if world.shell != "pwsh":
+        assert entries[0] == f"{shop}/.venv/bin"
+    assert entries.count(f"{shop}/.venv/bin") == 1
+    inherited = world.child_path(f"{shop}/.venv/bin:{world.base_path}")
+    if world.profile == "plain":
+        assert path_of(sh) == inherited
     assert python_facts(sh)[1] == str(shop / ".venv")
     assert "deactivated" in sh.run("deactivate")
-    assert path_of(sh) == inherited.replace(f"{shop}/.venv/bin:", "")  # only our entry leaves
+    assert f"{shop}/.venv/bin" not in path_of(sh).split(":")
+    if world.profile == "plain":
+        assert path_of(sh) == inherited.replace(f"{shop}/.venv/bin:", "")  # only our entry leaves
     sh.run("exit")
-    assert path_of(sh) == f"{shop}/.venv/bin:{world.path}"
+    assert path_of(sh) == f"{shop}/.venv/bin:{world.base_path}"
 
 
 def test_manual_activation_is_never_overridden(world: World) -> None:
@@ -248,13 +274,13 @@ def test_manual_activation_is_never_overridden(world: World) -> None:
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
     assert python_facts(sh)[1] == str(other)
     # Untouched while it is active: exactly what its activate made of our PATH.
-    assert path_of(sh) == f"{other}/bin:{shop}/.venv/bin:{world.path}"
+    assert path_of(sh) == f"{other}/bin:{shop}/.venv/bin:{world.base_path}"
     assert shown_prompt(sh).count("(.venv)") <= 1
     sh.cd(shop)
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(other)
     out = sh.run("deactivate")
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
-    assert path_of(sh) == f"{shop}/.venv/bin:{world.path}"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+    assert path_of(sh) == f"{shop}/.venv/bin:{world.base_path}"
 
 
 def test_path_entries_added_inside_survive_leaving(world: World) -> None:
@@ -263,14 +289,14 @@ def test_path_entries_added_inside_survive_leaving(world: World) -> None:
     sh.cd(shop)
     sh.run(setenv(world.shell, "PATH", f"/mine:{path_of(sh)}:/tail"))
     sh.cd(world.projects)
-    assert path_of(sh) == f"/mine:{world.path}:/tail"
+    assert path_of(sh) == f"/mine:{world.base_path}:/tail"
 
 
 def test_prompt_prefix_comes_and_goes(world: World) -> None:
     shop = project(world, "shop")
     sh = world.start()
     sh.cd(shop)
-    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
+    assert shown_prompt(sh) == f"(shop) {PROMPT}"
     sh.cd(world.projects)
     assert shown_prompt(sh) == PROMPT
     if world.shell in ("bash", "zsh"):
@@ -281,18 +307,18 @@ def test_prompt_prefix_is_off_with_virtual_env_disable_prompt(world: World) -> N
     shop = project(world, "shop")
     sh = world.start(env={"VIRTUAL_ENV_DISABLE_PROMPT": "1"})
     sh.cd(shop)
-    assert "(.venv)" not in shown_prompt(sh)
+    assert "(shop)" not in shown_prompt(sh) and shown_prompt(sh) == PROMPT
 
 
 def test_prompt_prefix_follows_virtual_env_disable_prompt_while_active(world: World) -> None:
     shop = project(world, "shop")
     sh = world.start()
     sh.cd(shop)
-    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
+    assert shown_prompt(sh) == f"(shop) {PROMPT}"
     sh.run(setenv(world.shell, "VIRTUAL_ENV_DISABLE_PROMPT", "1"))
     assert shown_prompt(sh) == PROMPT
     sh.run(unsetenv(world.shell, "VIRTUAL_ENV_DISABLE_PROMPT"))
-    assert shown_prompt(sh) == f"(.venv) {PROMPT}"
+    assert shown_prompt(sh) == f"(shop) {PROMPT}"
 
 
 # ---------------------------------------------------------------------------------------- bad input
@@ -320,7 +346,9 @@ def test_hostile_directory_names_activate_exactly_and_execute_nothing(world: Wor
     sh = world.start()
     sh.cd(world.projects)
     out = sh.cd(where)
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    # The project's name is shown as data: escaped where it holds a control character, in one line.
+    assert out.startswith("autovenv: activated ") and out.endswith(f" (.venv, Python {PY_A})\n")
+    assert out.count("\n") == 1
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(where / ".venv")
     assert python_facts(sh)[1] == str(where / ".venv")
     sh.cd(world.projects)
@@ -337,7 +365,8 @@ def test_non_utf8_directory_name(world: World) -> None:
     with open(where + b"/.python-version", "w") as handle:
         handle.write(PY_B + "\n")
     sh = world.start()
-    assert sh.cd(where) == f"autovenv: using Python {PY_B} (.python-version)\n"
+    shown = "bad-\\xff\\xfe-$(touch CANARY)"  # the project's name as data: escaped, never run
+    assert sh.cd(where) == f"autovenv: using Python {PY_B} in {shown} (.python-version)\n"
     assert sh.env()["AUTOVENV_ROOT"] == where
     assert sh.run("python --version").strip() == f"Python {PY_B}"
     assert sh.cd(world.projects) == "autovenv: deactivated\n"
@@ -387,9 +416,9 @@ def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World, break
     assert "Traceback" not in out
     if breakage in ("broken-toml", "config-is-dir"):
         # A config file that cannot be used is ignored as its line says: the venv beside it activates.
-        problem, activated = out.splitlines()
+        activated, problem = out.splitlines()
         assert problem.endswith("; ignored, as if it were not there")
-        assert activated == f"autovenv: activated .venv (Python {PY_A})"
+        assert activated == f"autovenv: activated bad (.venv, Python {PY_A})"
         assert sh.env().get("VIRTUAL_ENV") == os.fsencode(where / ".venv")
         sh.cd(world.projects)
         assert stable(sh.env()) == before
@@ -422,12 +451,12 @@ def test_strict_options_and_existing_prompt_hooks_keep_working(world: World) -> 
         check = "echo $__mine"
     after = {"fish": "", "pwsh": "$PSDefaultParameterValues['*:ErrorAction'] = 'Stop'"}
     sh = world.start(before=before, after=after.get(world.shell, "IFS=:"))
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.run(check) == "ran\n"
     sh.run("false")
     assert sh.last_status == 1
     sh.cd(world.projects)
-    assert path_of(sh) == world.path
+    assert path_of(sh) == world.base_path
 
 
 def test_bash_prompt_command_array_is_extended(world: World) -> None:
@@ -435,7 +464,7 @@ def test_bash_prompt_command_array_is_extended(world: World) -> None:
         pytest.skip("PROMPT_COMMAND arrays are a bash feature")
     shop = project(world, "shop")
     sh = world.start(before="PROMPT_COMMAND=('__one=1' '__two=2')")
-    assert sh.cd(shop) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.run("echo $__one$__two") == "12\n"
 
 
@@ -462,7 +491,7 @@ def test_aliased_and_wrapped_builtins_do_not_matter(world: World) -> None:
     out = sh.cd(shop)
     if world.shell == "fish":  # fish's own cd and prompt functions call the wrapped printf too
         out = out.replace("WRAPPED\n", "")
-    assert out == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
 
 
 # ---------------------------------------------------------------------------------------- trust
@@ -476,7 +505,7 @@ def test_group_writable_venv_is_blocked_until_allowed(world: World) -> None:
     assert out.count("\n") == 1 and "writable" in out and "to fix: chmod o-w" in out
     assert "VIRTUAL_ENV" not in sh.env()
     out = sh.run(f"{invoke(world.shell, autovenv_command())} allow")
-    assert f"autovenv: activated .venv (Python {PY_A})" in out
+    assert f"autovenv: activated shop (.venv, Python {PY_A})" in out
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
 
 
@@ -506,6 +535,8 @@ def test_copied_venv_is_blocked(world: World) -> None:
 
 
 def test_activation_equals_the_venvs_own_activate(world: World) -> None:
+    if world.profile != "plain":
+        pytest.skip("compared with a shell that has no rc file of the profile's")
     """autovenv's environment equals ``source bin/activate``'s in the same shell, bar documented ones."""
     shop = project(world, "shop")
     plain_rc = {
@@ -527,7 +558,12 @@ def test_activation_equals_the_venvs_own_activate(world: World) -> None:
     sh = world.start()
     sh.cd(shop)
     ours = stable(sh.env())
+    # A generic venv name shows the project's name instead, in the venv's own format (3.12: "(name) ").
+    assert ours["VIRTUAL_ENV_PROMPT"] == b"(shop) "
+    if world.shell != "pwsh":
+        assert theirs["VIRTUAL_ENV_PROMPT"] == b"(.venv) "
     documented = {"PS1", "_OLD_VIRTUAL_PATH", "_OLD_VIRTUAL_PS1", "_OLD_FISH_PROMPT_OVERRIDE"}
+    documented.add("VIRTUAL_ENV_PROMPT")
     documented |= {"HOME", "ZDOTDIR", "XDG_CONFIG_HOME"}  # the two shells' own fake homes
     if world.shell == "pwsh":
         # Activate.ps1 sets the bare name; the venv's other activate scripts, whose format autovenv
@@ -557,7 +593,7 @@ def test_lock_difference_is_said_on_entering_and_on_change_never_in_a_subdirecto
         os.utime(path, (os.path.getmtime(path) - 5,) * 2)
     cfg = venv / "pyvenv.cfg"  # a second only: much older would be an unpacked one (origin.py)
     os.utime(cfg, (os.path.getmtime(cfg) - 1,) * 2)
-    activated = f"autovenv: activated .venv (Python {PY_A})\n"
+    activated = f"autovenv: activated shop (.venv, Python {PY_A})\n"
     sh = world.start()
     assert sh.cd(shop) == activated  # they agree: nothing said
     flag = display.word("-r", world.shell)  # PowerShell quotes a word led by neither a letter nor / . _
@@ -583,9 +619,9 @@ def test_a_fifo_config_is_one_line_and_never_blocks(world: World) -> None:
     before = stable(sh.env())
     out = sh.cd(hung, timeout=5)
     assert out == (
+        f"autovenv: activated hung (.venv, Python {PY_A})\n"
         f"autovenv: {hung / '.autovenv.toml'} is a FIFO, not a config file; "
         "ignored, as if it were not there\n"
-        f"autovenv: activated .venv (Python {PY_A})\n"
     )
     assert sh.run(noop(world.shell), timeout=5) == ""
     sh.cd(world.projects)

@@ -41,9 +41,9 @@ def test_a_broken_project_config_is_ignored_as_it_says(world: World) -> None:
     sh = world.start()
     out = sh.cd(project)
     assert out == (
+        f"autovenv: activated shop (.venv, Python {PY_A})\n"
         f"autovenv: {project / '.autovenv.toml'} is not valid TOML (Invalid value (at line 2, column 9)); "
         "ignored, as if it were not there\n"
-        f"autovenv: activated .venv (Python {PY_A})\n"
     )
     assert virtual_env(world, sh) == str(project / ".venv")
 
@@ -53,8 +53,8 @@ def test_a_bad_key_costs_only_that_key(world: World) -> None:
     sh = world.start()
     out = sh.cd(project)
     assert out.splitlines() == [
+        f"autovenv: activated shop (.venv, Python {PY_A})",
         f"autovenv: {project / '.autovenv.toml'}: unknown setting 'promt' (did you mean 'prompt'?); ignored",
-        f"autovenv: activated .venv (Python {PY_A})",
     ]
     assert shown_prompt(sh).startswith("(shop) ")
 
@@ -102,7 +102,7 @@ def test_a_venv_dirs_edit_reaches_running_shells(world: World) -> None:
     changed = f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; "
     assert changed in sh.run(noop(world.shell))
     fresh = world.start()
-    assert fresh.cd(project) == f"autovenv: activated virtualenv (Python {PY_A})\n"
+    assert fresh.cd(project) == f"autovenv: activated shop (virtualenv, Python {PY_A})\n"
     assert virtual_env(world, fresh) == str(project / "virtualenv")
 
 

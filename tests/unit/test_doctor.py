@@ -235,3 +235,39 @@ def test_start_line_cost(monkeypatch: pytest.MonkeyPatch) -> None:
     pwsh = "Invoke-Expression (& autovenv hook pwsh | Out-String)\n"
     assert doctor.start_finding(pwsh, "pwsh", env, *pip) is None
     assert doctor.exit_code([f for f in (editable, got, plain, custom, stale) if f is not None]) == 0
+
+
+def test_a_hook_loaded_but_never_run_at_a_prompt_is_an_error() -> None:
+    got = doctor.hook_running("bash:10:loaded", "bash", [10])
+    assert got.level == "error" and "never run at a prompt" in got.text and "PROMPT_COMMAND" in got.text
+
+
+@pytest.mark.parametrize(
+    ("shell", "rc", "needle"),
+    [
+        (
+            "bash",
+            "eval \"$(autovenv hook bash)\"\nPROMPT_COMMAND='history -a'\n",
+            'PROMPT_COMMAND:+$PROMPT_COMMAND;}history -a"',
+        ),
+        ("bash", 'eval "$(autovenv hook bash)"\nexport PROMPT_COMMAND="x"\n', "line 2 replaces PROMPT_C"),
+        ("zsh", "eval \"$(autovenv hook zsh)\"\nprecmd_functions=(mine)\n", "precmd_functions+=(mine)"),
+    ],
+)
+def test_rc_lines_that_unhook_the_hook_are_found_with_the_fix(shell: str, rc: str, needle: str) -> None:
+    found = doctor.rc_wiring(rc, "/home/me/.rc", shell)
+    assert len(found) == 1 and found[0].level == "error"
+    assert needle in found[0].text + " " + (found[0].fix or "")
+
+
+@pytest.mark.parametrize(
+    ("shell", "rc"),
+    [
+        ("bash", "PROMPT_COMMAND='history -a'\neval \"$(autovenv hook bash)\"\n"),  # before the hook line
+        ("bash", "eval \"$(autovenv hook bash)\"\nPROMPT_COMMAND=\"history -a;$PROMPT_COMMAND\"\n"),
+        ("zsh", "eval \"$(autovenv hook zsh)\"\nprecmd_functions=($precmd_functions mine)\n"),
+        ("fish", "autovenv hook fish | source\n"),
+    ],
+)
+def test_rc_lines_that_keep_the_hook_are_fine(shell: str, rc: str) -> None:
+    assert doctor.rc_wiring(rc, "/home/me/.rc", shell) == []

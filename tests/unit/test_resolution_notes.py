@@ -93,7 +93,7 @@ def test_a_version_file_that_is_not_a_file_is_skipped_like_pyenv_does(
     assert pyenv.find_version_file(str(inner), environ) == str(outer / ".python-version")
     target = decide(resolution, Settings(), environ).target
     assert target is not None and target.pyenv_version == "3.12.1"
-    assert target.message == "using Python 3.12.1 (.python-version)"
+    assert target.message == "using Python 3.12.1 in outer (.python-version)"
     (outer / ".python-version").unlink()
     alone = resolve(str(inner), environ)  # pyenv would fall back to its global file: nothing to activate
     assert alone.root is None and alone.python is None and alone.problems == []

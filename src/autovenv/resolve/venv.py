@@ -117,10 +117,53 @@ def parse_cfg(text: str) -> dict[str, str] | None:
     return values if "home" in values else None
 
 
+#: The escapes ``repr`` writes for a ``str`` (CPython's venv writes ``prompt = {prompt!r}``).
+_SIMPLE_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
 def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
+    """A ``prompt`` value as the venv's creator meant it.
+
+    CPython's venv writes the prompt as a Python string literal (``'a\\\\b'`` for ``a\\b``), virtualenv and
+    uv write it bare. A quoted value is read back the way ``repr`` wrote it, so a backslash in
+    ``--prompt`` is shown once, as the venv's own activate shows it; a quoted value that is not such a
+    literal is taken as it stands between its quotes.
+    """
+    if len(value) < 2 or value[0] != value[-1] or value[0] not in "'\"":
+        return value
+    body = value[1:-1]
+    if "\\" not in body:
+        return body
+    decoded = _literal_body(body)
+    return body if decoded is None else decoded
+
+
+def _literal_body(body: str) -> str | None:
+    """The text of a ``repr``-style literal's body, or None when an escape in it is not one repr makes."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\":
+            out.append(char)
+            i += 1
+            continue
+        code = body[i + 1 : i + 2]
+        if code in _SIMPLE_ESCAPES:
+            out.append(_SIMPLE_ESCAPES[code])
+            i += 2
+            continue
+        width = _HEX_ESCAPES.get(code)
+        digits = body[i + 2 : i + 2 + width] if width else ""
+        if not width or len(digits) != width or not all(c in "0123456789abcdefABCDEF" for c in digits):
+            return None
+        number = int(digits, 16)
+        if number > 0x10FFFF:
+            return None
+        out.append(chr(number))
+        i += 2 + width
+    return "".join(out)
 
 
 def _read_limited(path: str, limit: int) -> str | None:

@@ -156,6 +156,7 @@ set -g __autovenv_an $$__autovenv_v[2]
 set -g __autovenv_ao $$__autovenv_v[3]
 set -g __autovenv_ta $$__autovenv_v[5]
 else if not __autovenv_load $__autovenv_i
+test -n "$__autovenv_first"; and __autovenv_first_prompt
 __autovenv_decorate
 return 0
 end
@@ -163,14 +164,16 @@ else
 set __autovenv_i $__autovenv_mfree[1]
 set -g __autovenv_mfree $__autovenv_mfree[2..-1] $__autovenv_i
 if not __autovenv_load $__autovenv_i
+test -n "$__autovenv_first"; and __autovenv_first_prompt
 __autovenv_decorate
 return 0
 end
 end
 end
+set -l __autovenv_notes
 if set -q __autovenv_an[1]
 if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
-__autovenv_say $__autovenv_an
+set __autovenv_notes $__autovenv_an
 end
 end
 set -g __autovenv_c $__autovenv_cand
@@ -184,6 +187,8 @@ set -l __autovenv_key $__autovenv_a[$__autovenv_at_key]
 if set -q AUTOVENV_KEY; and test -z "$__autovenv_intact"
 if __autovenv_disturbed
 __autovenv_unapply
+test -z "$__autovenv_key"; and test -z "$__autovenv_a[$__autovenv_at_quiet]$__autovenv_active_quiet"
+and __autovenv_say deactivated
 else
 set __autovenv_intact 1
 set -q $__autovenv_savable
@@ -214,9 +219,14 @@ set -g __autovenv_own_deactivate 1
 end
 end
 test -n "$__autovenv_msg"; and test -z "$__autovenv_a[$__autovenv_at_quiet]"
+and test -n "$__autovenv_key" -o -z "$__autovenv_active_quiet"
 and __autovenv_say $__autovenv_msg
 end
+set -g __autovenv_active_quiet ''
+set -q AUTOVENV_KEY; and set -g __autovenv_active_quiet $__autovenv_a[$__autovenv_at_quiet]
 end
+set -q __autovenv_notes[1]; and __autovenv_say $__autovenv_notes
+test -n "$__autovenv_first"; and __autovenv_first_prompt
 set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$HOME"\x1f"$XDG_CONFIG_HOME"\x1f"$XDG_DATA_HOME"\x1f"$AUTOVENV_CONFIG_DIR"\x1f"$AUTOVENV_DATA_DIR"\x1f"$UV_PROJECT_ENVIRONMENT"\x1f"$POETRY_VIRTUALENVS_PATH"\x1f"$POETRY_VIRTUALENVS_IN_PROJECT"\x1f"$POETRY_VIRTUALENVS_CREATE"\x1f"$POETRY_CACHE_DIR"\x1f"$POETRY_CONFIG_DIR"\x1f"$XDG_CACHE_HOME"\x1f"$PDM_PYTHON"\x1f"$PDM_IGNORE_SAVED_PYTHON"\x1f"$PDM_CONFIG_FILE"\x1f"$WORKON_HOME"\x1f"$PIPENV_VENV_IN_PROJECT"\x1f"$PIPENV_NO_VENV_IN_PROJECT"\x1f"$PIPENV_CUSTOM_VENV_NAME"\x1f"$PIPENV_PIPFILE"\x1f"$PIPENV_PYTHON"\x1f"$HATCH_DATA_DIR"\x1f"$HATCH_CONFIG"\x1f"$HATCH_ENV_TYPE_VIRTUAL_PATH"\x1f"$PYENV_VERSION"\x1f"$PYENV_ROOT"\x1f"$PYENV_DIR"\x1f"$PYTHON_BUILD_DEFINITIONS"\x1f"$PYTHON_BUILD_ROOT"\x1f
 set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
 if set -q AUTOVENV_KEY; and test "$__autovenv_own_deactivate$__autovenv_wrapped" != 11
@@ -352,11 +362,15 @@ end
 end
 end
 if test -z "$ok"
-set -l out ($__autovenv_export export fish --hook)
-set -l rc $status
+set -l out
+set -l rc 127
+if test -x "$__autovenv_export[1]"
+set out ($__autovenv_export export fish --hook)
+set rc $status
+end
 if test $rc -ne 0
 if test -z "$__autovenv_broken"; and not contains -- $rc 1 2
-__autovenv_say "the hook could not run $__autovenv_export[1]; environments are left as they are"
+__autovenv_say "the hook could not run $__autovenv_export[1] (is autovenv still installed?); environments are left as they are"
 set -g __autovenv_broken 1
 end
 set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$HOME"\x1f"$XDG_CONFIG_HOME"\x1f"$XDG_DATA_HOME"\x1f"$AUTOVENV_CONFIG_DIR"\x1f"$AUTOVENV_DATA_DIR"\x1f"$UV_PROJECT_ENVIRONMENT"\x1f"$POETRY_VIRTUALENVS_PATH"\x1f"$POETRY_VIRTUALENVS_IN_PROJECT"\x1f"$POETRY_VIRTUALENVS_CREATE"\x1f"$POETRY_CACHE_DIR"\x1f"$POETRY_CONFIG_DIR"\x1f"$XDG_CACHE_HOME"\x1f"$PDM_PYTHON"\x1f"$PDM_IGNORE_SAVED_PYTHON"\x1f"$PDM_CONFIG_FILE"\x1f"$WORKON_HOME"\x1f"$PIPENV_VENV_IN_PROJECT"\x1f"$PIPENV_NO_VENV_IN_PROJECT"\x1f"$PIPENV_CUSTOM_VENV_NAME"\x1f"$PIPENV_PIPFILE"\x1f"$PIPENV_PYTHON"\x1f"$HATCH_DATA_DIR"\x1f"$HATCH_CONFIG"\x1f"$HATCH_ENV_TYPE_VIRTUAL_PATH"\x1f"$PYENV_VERSION"\x1f"$PYENV_ROOT"\x1f"$PYENV_DIR"\x1f"$PYTHON_BUILD_DEFINITIONS"\x1f"$PYTHON_BUILD_ROOT"\x1f
@@ -475,10 +489,33 @@ end
 set -l root $AUTOVENV_ROOT
 __autovenv_unapply
 set -gx AUTOVENV_PAUSED $root
-__autovenv_say 'deactivated; paused for this project until you leave it'
+test -z "$__autovenv_a[$__autovenv_at_quiet]"; and __autovenv_say 'deactivated; paused for this project until you leave it'
 return 0
 end
+function __autovenv_first_prompt
+set -g __autovenv_first ''
 set -gx AUTOVENV_HOOK fish:$fish_pid
+set -q AUTOVENV_KEY; and test -n "$AUTOVENV_PATH_ADD"; or return 0
+if set -q VIRTUAL_ENV; and test "$VIRTUAL_ENV" != "$AUTOVENV_VENV"
+return 0
+end
+set -l --path add $AUTOVENV_PATH_ADD
+set -l rest $PATH
+for e in $add
+while set -l i (contains -i -- $e $rest)
+set -e rest[$i[1]]
+end
+end
+set -l now (string join \x1f -- $PATH)
+set -l want (string join \x1f -- $add $rest)
+test "$now" = "$want"; or set -gx PATH $add $rest
+end
+function __autovenv_on_pwd --on-variable PWD
+test -z "$__autovenv_first"; and __autovenv_hook
+end
+set -gx AUTOVENV_HOOK fish:$fish_pid:loaded
+set -g __autovenv_first 1
+set -g __autovenv_active_quiet ''
 set -g __autovenv_export '/opt/py/bin/python3' '-I' '-S' '-c' 'import sys'
 set -g __autovenv_cache '/home/o\'brien/.cache/autovenv'
 set -g __autovenv_markers '.autovenv.toml' 'pyproject.toml' 'Pipfile' '.venv' 'venv' '.python-version'

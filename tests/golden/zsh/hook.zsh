@@ -7,8 +7,9 @@
 # sh_word_split, err_exit, noclobber, ...) cannot change how it runs. Locals are declared once, at the
 # top of each function: a bare `local x` of an existing local would print it.
 
-# Tells `autovenv doctor` which shell (and process) runs the hook.
-builtin export AUTOVENV_HOOK="zsh:$$"
+# Tells `autovenv doctor` which shell (and process) loaded the hook; the first prompt drops ":loaded",
+# so a later line in the rc file that dropped the hook from precmd_functions shows.
+builtin export AUTOVENV_HOOK="zsh:${$}:loaded"
 __autovenv_export=('/opt/py/bin/python3' '-I' '-S' '-c' 'import sys')
 __autovenv_cache=$'/home/o\x27brien/.cache/autovenv'
 __autovenv_markers=('.autovenv.toml' 'pyproject.toml' 'Pipfile' '.venv' 'venv' '.python-version')
@@ -32,6 +33,9 @@ __autovenv_psubst_seen=
 __autovenv_own_deactivate=
 __autovenv_broken=
 __autovenv_fresh_answer=
+# Set until this shell's first prompt (see shell/autovenv.bash, __autovenv_first_prompt).
+__autovenv_first=1
+__autovenv_active_quiet=
 
 __autovenv_stamps=$'/home/o\x27brien/.cache/autovenv/stamps'/zsh-$$
 __autovenv_next=
@@ -166,19 +170,68 @@ __autovenv_check() {
     if [[ -z $__autovenv_cand ]]; then
         __autovenv_clear_answer
     elif ! __autovenv_load "$__autovenv_cand"; then
-        __autovenv_cold || return 0
+        if ! __autovenv_cold; then
+            # No answer now; what came in with the environment is still put right at a first prompt.
+            if [[ -n $__autovenv_first ]]; then __autovenv_first_prompt; fi
+            return 0
+        fi
     fi
-    # Notes show when entering, and with every fresh answer (something it watched has changed).
-    if [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]]; then
-        for __autovenv_m in "${__autovenv_e_notes[@]}"; do
-            builtin printf 'autovenv: %s\n' "$__autovenv_m" >&2
-        done
-    fi
+    # Notes show when entering, and with every fresh answer (something it watched has changed); after
+    # the line saying what changed, so that what is active comes first.
+    __autovenv_m=
+    [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]] && __autovenv_m=1
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
     __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
     __autovenv_transition
+    if [[ -n $__autovenv_m ]]; then
+        for __autovenv_m in "${__autovenv_e_notes[@]}"; do
+            builtin printf 'autovenv: %s\n' "$__autovenv_m" >&2
+        done
+    fi
+    if [[ -n $__autovenv_first ]]; then __autovenv_first_prompt; fi
     __autovenv_quick=${VIRTUAL_ENV-}${AUTOVENV_KEY-}${AUTOVENV_PAUSED-}${VIRTUAL_ENV_DISABLE_PROMPT-}${_OLD_VIRTUAL_PATH-}${HOME-}${XDG_CONFIG_HOME-}${XDG_DATA_HOME-}${AUTOVENV_CONFIG_DIR-}${AUTOVENV_DATA_DIR-}${UV_PROJECT_ENVIRONMENT-}${POETRY_VIRTUALENVS_PATH-}${POETRY_VIRTUALENVS_IN_PROJECT-}${POETRY_VIRTUALENVS_CREATE-}${POETRY_CACHE_DIR-}${POETRY_CONFIG_DIR-}${XDG_CACHE_HOME-}${PDM_PYTHON-}${PDM_IGNORE_SAVED_PYTHON-}${PDM_CONFIG_FILE-}${WORKON_HOME-}${PIPENV_VENV_IN_PROJECT-}${PIPENV_NO_VENV_IN_PROJECT-}${PIPENV_CUSTOM_VENV_NAME-}${PIPENV_PIPFILE-}${PIPENV_PYTHON-}${HATCH_DATA_DIR-}${HATCH_CONFIG-}${HATCH_ENV_TYPE_VIRTUAL_PATH-}${PYENV_VERSION-}${PYENV_ROOT-}${PYENV_DIR-}${PYTHON_BUILD_DEFINITIONS-}${PYTHON_BUILD_ROOT-}
+}
+
+# The first prompt of a new shell (a child, `exec zsh`, `zsh -l`, a tmux window): the rc files ran after
+# the inherited activation was made and may have put pyenv's shims, Homebrew or path_helper's order in
+# front of our PATH entries. They go back in front, once each.
+__autovenv_first_prompt() {
+    emulate -L zsh
+    local __autovenv_rest= __autovenv_e= __autovenv_p=
+    __autovenv_first=
+    builtin export AUTOVENV_HOOK="zsh:$$"
+    [[ -v AUTOVENV_KEY && -n ${AUTOVENV_PATH_ADD-} ]] || return 0
+    if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then return 0; fi
+    __autovenv_rest=$AUTOVENV_PATH_ADD
+    __autovenv_p=":${PATH-}:"
+    while [[ -n $__autovenv_rest ]]; do
+        __autovenv_e=${__autovenv_rest%%:*}
+        while [[ $__autovenv_p == *":$__autovenv_e:"* ]]; do
+            __autovenv_p=${__autovenv_p//":$__autovenv_e:"/:}
+        done
+        if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
+    done
+    __autovenv_p=${__autovenv_p#:}
+    __autovenv_p=$AUTOVENV_PATH_ADD${__autovenv_p:+:${__autovenv_p%:}}
+    if [[ $__autovenv_p != "${PATH-}" ]]; then
+        PATH=$__autovenv_p
+        builtin rehash
+    fi
+    return 0
+}
+
+# A `cd` activates at once, so that `cd x && cmd` runs cmd in x's environment (the prompt still checks
+# for changes made in place). Not in a subshell, where nothing it did would last (a prompt theme's
+# `$(cd ...)`), nor before the first prompt, which sees to the rc file's own cd.
+__autovenv_chpwd() {
+    emulate -L zsh
+    (( ZSH_SUBSHELL )) && return 0
+    [[ -n $__autovenv_first ]] && return 0
+    # The hook hands back the $? it found, which is the user's at a prompt; a cd under err_exit must not
+    # end the shell with it.
+    __autovenv_hook || :
+    return 0
 }
 
 __autovenv_clear_answer() {
@@ -212,11 +265,16 @@ __autovenv_load() {
 __autovenv_cold() {
     emulate -L zsh
     local __autovenv_out= __autovenv_rc=0
-    __autovenv_out=$("${__autovenv_export[@]}" export zsh --hook) || __autovenv_rc=$?
+    if [[ -x ${__autovenv_export[1]} ]]; then
+        __autovenv_out=$("${__autovenv_export[@]}" export zsh --hook) || __autovenv_rc=$?
+    else
+        # Uninstalled (or its Python removed) under an open shell: our line, not zsh's "no such file".
+        __autovenv_rc=127
+    fi
     if [[ $__autovenv_rc != 0 ]]; then
         # 1 and 2: export already said what went wrong, in one line; anything else: it could not start.
         if [[ -z $__autovenv_broken && $__autovenv_rc != [12] ]]; then
-            builtin printf 'autovenv: the hook could not run %s; environments are left as they are\n' \
+            builtin printf 'autovenv: the hook could not run %s (is autovenv still installed?); environments are left as they are\n' \
                 "${__autovenv_export[1]}" >&2
             __autovenv_broken=1
         fi
@@ -249,9 +307,11 @@ __autovenv_transition() {
     fi
     if [[ -v AUTOVENV_KEY ]] && __autovenv_disturbed; then
         # Something we set was changed behind our back: a hand-activated venv's deactivate unset
-        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), or the user ran `pyenv shell`.
-        # Tidy up silently, keeping their values, then decide afresh.
+        # VIRTUAL_ENV (and restored a PATH snapshot holding our entry), the user ran `pyenv shell` or
+        # set PYTHONHOME. Tidy up, keeping their values, then decide afresh: what is active afterwards
+        # is said as usual ("deactivated" when nothing is).
         __autovenv_unapply
+        __autovenv_msg=deactivated
     fi
     if [[ -v AUTOVENV_PAUSED ]]; then
         if [[ -z $__autovenv_key || $__autovenv_e_root != "$AUTOVENV_PAUSED" ]]; then
@@ -260,18 +320,22 @@ __autovenv_transition() {
             __autovenv_key=
         fi
     fi
-    [[ ${AUTOVENV_KEY-} == "$__autovenv_key" ]] && return 0
-    if [[ -v AUTOVENV_KEY ]]; then
-        __autovenv_unapply
-        __autovenv_msg=deactivated
+    if [[ ${AUTOVENV_KEY-} != "$__autovenv_key" ]]; then
+        if [[ -v AUTOVENV_KEY ]]; then
+            __autovenv_unapply
+            __autovenv_msg=deactivated
+        fi
+        if [[ -n $__autovenv_key ]]; then
+            __autovenv_apply
+            __autovenv_msg=$__autovenv_e_msg
+        fi
     fi
-    if [[ -n $__autovenv_key ]]; then
-        __autovenv_apply
-        __autovenv_msg=$__autovenv_e_msg
-    fi
-    if [[ -n $__autovenv_msg && -z $__autovenv_e_quiet ]]; then
+    # Said unless the answer asks for quiet; leaving a quiet project for none is quiet too.
+    if [[ -n $__autovenv_msg && -z $__autovenv_e_quiet && ( -n $__autovenv_key || -z $__autovenv_active_quiet ) ]]; then
         builtin printf 'autovenv: %s\n' "$__autovenv_msg" >&2
     fi
+    __autovenv_active_quiet=
+    [[ -v AUTOVENV_KEY ]] && __autovenv_active_quiet=$__autovenv_e_quiet
     return 0
 }
 
@@ -489,9 +553,12 @@ __autovenv_deactivate() {
     fi
     __autovenv_unapply
     builtin export AUTOVENV_PAUSED="$__autovenv_root"
-    builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    if [[ -z ${__autovenv_e_quiet-} ]]; then
+        builtin printf 'autovenv: deactivated; paused for this project until you leave it\n' >&2
+    fi
     return 0
 }
 
 builtin autoload -Uz add-zsh-hook
 add-zsh-hook precmd __autovenv_hook
+add-zsh-hook chpwd __autovenv_chpwd

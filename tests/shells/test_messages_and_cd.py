@@ -1,0 +1,305 @@
+"""Activation at the ``cd`` itself, the prompt's name for a venv, and the one-line messages, in real shells.
+
+zsh (``chpwd``) and fish (``--on-variable PWD``) activate at the ``cd``, so ``cd x && cmd`` runs cmd in x's
+environment; bash does so when ``AUTOVENV_BASH_ON_CD=1`` (a DEBUG trap), and by default at the next
+prompt. Messages name the project, are said once per change, and ``quiet`` silences every one of them.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.shells.conftest import (
+    PY_A,
+    PYENV_ROOT,
+    World,
+    autovenv_command,
+    make_venv,
+    python_of,
+    shown_prompt,
+)
+from tests.shells.pty_shell import quote
+
+pytestmark = pytest.mark.shell
+
+PREFIX_OF = "python -c 'import sys; print(sys.prefix)'"
+VENV_OR_NONE = "printenv VIRTUAL_ENV || echo none"
+
+
+def project(world: World, name: str = "shop", version: str = PY_A, prompt: str | None = None) -> pathlib.Path:
+    where = world.projects / name
+    where.mkdir(parents=True)
+    args = [str(python_of(version)), "-m", "venv", "--without-pip"]
+    if prompt is not None:
+        args.append(f"--prompt={prompt}")
+    subprocess.run([*args, str(where / ".venv")], check=True)
+    return where
+
+
+def user_config(world: World, text: str) -> None:
+    where = world.home / ".config" / "autovenv"
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "config.toml").write_text(text)
+
+
+def setenv(shell: str, name: str, value: str) -> str:
+    return (
+        f"set -gx {name} {quote(shell, value)}" if shell == "fish" else f"export {name}={quote(shell, value)}"
+    )
+
+
+# ------------------------------------------------------------------------------------- at the cd itself
+
+
+def test_cd_and_a_command_on_one_line_runs_in_the_new_environment(world: World) -> None:
+    shop = project(world)
+    on_cd = "AUTOVENV_BASH_ON_CD=1" if world.shell == "bash" else ""
+    sh = world.start(after=on_cd)
+    out = sh.run(f"cd {quote(world.shell, str(shop))} && {PREFIX_OF}")
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}/.venv\n"
+    out = sh.run(f"cd {quote(world.shell, str(world.projects))} && {VENV_OR_NONE}")
+    assert out == "autovenv: deactivated\nnone\n"
+    assert sh.run(":") == ""  # the prompt after it has nothing left to say
+
+
+def test_bash_without_the_option_activates_at_the_next_prompt(world: World) -> None:
+    if world.shell != "bash":
+        pytest.skip("the default differs only in bash")
+    shop = project(world)
+    sh = world.start()
+    out = sh.run(f"cd {quote(world.shell, str(shop))} && {VENV_OR_NONE}")
+    assert out == f"none\nautovenv: activated shop (.venv, Python {PY_A})\n"
+    assert "__autovenv_hook" not in sh.run("trap -p DEBUG")
+
+
+def test_bash_on_cd_keeps_the_users_cd_status_and_debug_trap(world: World) -> None:
+    """The opt-in replaces nothing: the user's `cd` function, pushd/popd, `$?` and their own DEBUG trap."""
+    if world.shell != "bash":
+        pytest.skip("bash's opt-in")
+    shop = project(world)
+    (shop / "sub").mkdir()
+    rc = (
+        "__seen=0\ntrap '__seen=$((__seen + 1))' DEBUG\n"
+        'cd() { builtin cd "$@" && __my_cd=$PWD; }\nalias ..="cd .."\nAUTOVENV_BASH_ON_CD=1'
+    )
+    sh = world.start(after=rc)
+    out = sh.run(f"cd {quote('bash', str(shop / 'sub'))} && {PREFIX_OF}; false")
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}/.venv\n"
+    assert sh.last_status == 1
+    assert sh.var("__my_cd") == str(shop / "sub")
+    assert int(sh.var("__seen") or "0") > 0  # their trap still runs
+    away = quote("bash", str(world.projects))
+    out = sh.run(f"pushd {away} >/dev/null && {VENV_OR_NONE}; popd >/dev/null && {PREFIX_OF}")
+    assert (
+        out == f"autovenv: deactivated\nnone\nautovenv: activated shop (.venv, Python {PY_A})\n{shop}/.venv\n"
+    )
+
+
+def test_a_cd_in_a_command_substitution_changes_nothing(world: World) -> None:
+    """bash and zsh run a command substitution in a subshell: its cd changes nothing here, and starts no
+    activation there. (In fish a cd inside `(...)` moves the shell itself, so it activates as any cd.)"""
+    shop = project(world)
+    sh = world.start(after="AUTOVENV_BASH_ON_CD=1" if world.shell == "bash" else "")
+    where = quote(world.shell, str(shop))
+    if world.shell == "fish":
+        assert (
+            sh.run(f"echo (cd {where}; pwd)") == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}\n"
+        )
+        assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
+        return
+    assert sh.run(f"echo $(cd {where}; pwd)") == f"{shop}\n"
+    assert "VIRTUAL_ENV" not in sh.env()
+
+
+# -------------------------------------------------------------------------------------- the prompt name
+
+
+def test_a_generic_venv_name_shows_the_projects_name(world: World) -> None:
+    shop = project(world)
+    sh = world.start()
+    sh.cd(shop)
+    assert shown_prompt(sh).startswith("(shop) ")
+    assert sh.env()["VIRTUAL_ENV_PROMPT"] == b"(shop) "
+
+
+def test_virtual_env_prompt_follows_the_venvs_own_format_from_3_13(world: World) -> None:
+    if not (PYENV_ROOT / "versions" / "3.13.0").exists():
+        pytest.skip("no Python 3.13 under pyenv")
+    shop = project(world, version="3.13.0")
+    sh = world.start()
+    sh.cd(shop)
+    assert sh.env()["VIRTUAL_ENV_PROMPT"] == b"shop"
+    assert shown_prompt(sh).startswith("(shop) ")
+
+
+def test_a_chosen_prompt_stays_and_a_backslash_shows_once(world: World) -> None:
+    mine = project(world, "mine", prompt="my env")
+    odd = project(world, "odd", prompt="a\\b")
+    sh = world.start()
+    sh.cd(mine)
+    assert shown_prompt(sh).startswith("(my env) ")
+    assert sh.env()["VIRTUAL_ENV_PROMPT"] == b"(my env) "
+    sh.cd(odd)
+    assert shown_prompt(sh).startswith("(a\\b) ")
+    assert sh.env()["VIRTUAL_ENV_PROMPT"] == b"(a\\b) "
+
+
+def test_a_configured_prompt_stays(world: World) -> None:
+    shop = project(world)
+    (shop / ".autovenv.toml").write_text('prompt = "storefront"\n')
+    sh = world.start()
+    sh.cd(shop)
+    assert shown_prompt(sh).startswith("(storefront) ")
+
+
+# --------------------------------------------------------------------------------------------- messages
+
+
+def test_messages_name_the_project_and_paths_are_short(world: World) -> None:
+    shop = project(world)
+    envs = world.home / "envs"
+    make_venv(envs / "shared")
+    blog = world.projects / "blog"
+    blog.mkdir()
+    (blog / ".autovenv.toml").write_text(f'venv = "{envs / "shared"}"\n')
+    sh = world.start()
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+    assert sh.cd(blog) == f"autovenv: activated blog (~/envs/shared, Python {PY_A})\n"
+
+
+@pytest.mark.parametrize("where", ["user", "project", "user-with-project-config"])
+def test_quiet_silences_every_line(world: World, where: str) -> None:
+    shop = project(world)
+    if where == "user":
+        user_config(world, "quiet = true\n")
+    elif where == "project":
+        (shop / ".autovenv.toml").write_text("quiet = true\n")
+    else:  # a project file that does not mention quiet keeps the user's
+        user_config(world, "quiet = true\n")
+        (shop / ".autovenv.toml").write_text('prompt = "shop"\n')
+    sh = world.start()
+    assert sh.cd(shop) == ""
+    assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
+    assert sh.run("deactivate") == ""
+    assert sh.cd(world.projects) == ""
+    assert sh.cd(shop) == ""
+    assert sh.cd(world.projects) == ""
+    assert "VIRTUAL_ENV" not in sh.env()
+
+
+def test_re_entering_a_blocked_project_says_why_each_time(world: World) -> None:
+    shop = project(world)
+    (shop / ".venv" / "bin").chmod(0o777)  # writable by anyone: never put on PATH
+    sh = world.start()
+    first = sh.cd(shop)
+    assert first.startswith("autovenv: not activating .venv: ") and first.count("\n") == 1
+    assert sh.run(":") == "" and sh.run(":") == ""
+    assert sh.cd(world.projects) == ""
+    assert sh.cd(shop) == first
+    assert sh.cd(world.projects) == ""
+    assert sh.cd(shop) == first
+
+
+def test_one_change_is_said_once(world: World) -> None:
+    """A venv made at the prompt is announced at that prompt, and never again at the next ones, however
+    soon they come after the change (file times tick coarsely)."""
+    shop = world.projects / "shop"
+    shop.mkdir()
+    (shop / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    sh = world.start()
+    sh.cd(shop)
+    python = quote(world.shell, str(python_of(PY_A)))
+    out = sh.run(f"{python} -m venv --without-pip .venv; touch pyproject.toml")
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+    for _ in range(5):
+        assert sh.run("touch pyproject.toml") == ""
+
+
+def test_pythonhome_set_inside_then_leaving_says_deactivated(world: World) -> None:
+    shop = project(world)
+    sh = world.start()
+    sh.cd(shop)
+    sh.run(setenv(world.shell, "PYTHONHOME", "/zz"))
+    assert sh.cd(world.projects) == "autovenv: deactivated\n"
+    assert sh.env()["PYTHONHOME"] == b"/zz"  # theirs, kept
+    assert "VIRTUAL_ENV" not in sh.env()
+
+
+def test_status_says_not_in_effect_when_something_comes_first(world: World) -> None:
+    shop = project(world)
+    sh = world.start()
+    sh.cd(shop)
+    status = f"{quote(world.shell, autovenv_command())} status"
+    assert "this shell:    active for" in sh.run(status)
+    sh.run(setenv(world.shell, "PATH", f"{world.brew_bin}:{sh.env()['PATH'].decode()}"))
+    out = sh.run(status)
+    assert "active for" not in out
+    assert f"not in effect: {world.brew_bin} comes before {shop}/.venv/bin on PATH" in out
+
+
+def test_an_uninstalled_autovenv_says_one_line(world: World, tmp_path: pathlib.Path) -> None:
+    """The hook's own Python removed under an open shell: one autovenv line, never the shell's error."""
+    gone = tmp_path / "install"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(gone)], check=True)
+    site = next((gone / "lib").glob("python*/site-packages"))
+    import autovenv
+
+    shutil.copytree(pathlib.Path(autovenv.__file__).parent, site / "autovenv")
+    render = "import sys; from autovenv import hook; sys.exit(hook.main(sys.argv[1:]))"
+    hook = subprocess.run(
+        [str(gone / "bin" / "python"), "-I", "-c", render, world.shell],
+        check=True,
+        capture_output=True,
+        env={**world.env, "HOME": str(world.home)},
+    ).stdout.decode()
+    (world.root / "hook.src").write_text(hook)
+    shop, blog = project(world), project(world, "blog")
+    sh = world.start()
+    src = quote(world.shell, str(world.root / "hook.src"))
+    sh.run(f"source {src}")
+    assert sh.cd(shop).startswith("autovenv: activated shop")
+    shutil.rmtree(gone)
+    out = sh.cd(blog)
+    assert out.count("\n") == 1 and out.startswith("autovenv: the hook could not run "), out
+    assert "No such file" not in out and "nknown command" not in out
+    # Leaving needs no Python: the activation is undone as usual, and nothing more is said after that.
+    assert sh.cd(world.projects) == "autovenv: deactivated\n"
+    assert sh.cd(shop).startswith("autovenv: activated shop")  # its cached answer needs no Python
+    assert sh.cd(blog) == "" and sh.run(":") == ""  # the broken hook is said once per shell
+
+
+# ----------------------------------------------------------------------------------------------- doctor
+
+
+def test_doctor_finds_a_later_line_that_unhooked_the_hook(world: World) -> None:
+    if world.shell == "fish":
+        pytest.skip("fish's event handlers cannot be replaced by an assignment")
+    later = "PROMPT_COMMAND='history -a'" if world.shell == "bash" else "precmd_functions=(true)"
+    doctor = f"{quote(world.shell, autovenv_command())} doctor"
+    sh = world.start(after=later)
+    out = sh.run(doctor)
+    assert "but has never run at a prompt" in out, out
+    assert "replaces " + ("PROMPT_COMMAND" if world.shell == "bash" else "precmd_functions") in out, out
+    fixed = world.start()
+    out = fixed.run(doctor)
+    assert "hook is running at every prompt" in out and "never run" not in out, out
+
+
+def test_bash_on_cd_leaves_a_sourced_set_e_script_alone(world: World) -> None:
+    """bash runs no DEBUG trap inside a sourced file or a function (without `set -T`): a script sourced
+    under `set -e` that cds into a project runs to its end untouched, and the activation follows at the
+    next command of the shell itself (README: "When the hook runs")."""
+    if world.shell != "bash":
+        pytest.skip("bash's opt-in")
+    shop = project(world)
+    script = world.root / "deploy.sh"
+    script.write_text(f"set -e\ncd {quote('bash', str(shop))}\n{VENV_OR_NONE}\ntrue\nset +e\n")
+    sh = world.start(after="AUTOVENV_BASH_ON_CD=1")
+    out = sh.run(f"source {quote('bash', str(script))}; echo status=$?; {VENV_OR_NONE}")
+    assert out == f"none\nautovenv: activated shop (.venv, Python {PY_A})\nstatus=0\n{shop}/.venv\n"

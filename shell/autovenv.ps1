@@ -307,15 +307,17 @@ function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
         }
     }
     $global:__autovenv_e = $e
-    # Notes show when entering, and with every fresh answer (something it watched has changed).
-    if ($cand -cne $global:__autovenv_c -or $fresh) {
-        foreach ($n in $e['notes']) { __autovenv_say $n }
-    }
+    # Notes show when entering, and with every fresh answer (something it watched has changed), after the
+    # line that says what changed.
+    $notes = $cand -cne $global:__autovenv_c -or $fresh
     $global:__autovenv_c = $cand
     $global:__autovenv_t = $t
     $global:__autovenv_loc = $loc
     $global:__autovenv_w = @($walked) + $e['pwatch'] + $global:__autovenv_gen
     __autovenv_transition $e
+    if ($notes) {
+        foreach ($n in $e['notes']) { __autovenv_say $n }
+    }
     # Session-local parts of an activation that a child pwsh must redo: our deactivate, while ours.
     __autovenv_decorate
     __autovenv_snapshot

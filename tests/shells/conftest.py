@@ -75,7 +75,7 @@ def _prompt_hooks(shell: str) -> str:
         return (
             "__theme_ps1() { PS1='$ '; }\n"
             'PROMPT_COMMAND="history -a${PROMPT_COMMAND:+;$PROMPT_COMMAND};__theme_ps1"\n'
-            "__rc_cd_count=0\ncd() { builtin cd \"$@\" && __rc_cd_count=$((__rc_cd_count + 1)); }"
+            '__rc_cd_count=0\ncd() { builtin cd "$@" && __rc_cd_count=$((__rc_cd_count + 1)); }'
         )
     if shell == "zsh":
         return (

@@ -241,6 +241,8 @@ def test_deactivate_pauses_until_the_project_is_left(world: World) -> None:
 
 
 def test_child_shell_inherits_a_consistent_state(world: World) -> None:
+    if world.shell == "pwsh" and world.profile != "plain":
+        pytest.skip("a child PowerShell keeps the PATH order its profile made (README: Not yet...)")
     shop = project(world, "shop")
     sh = world.start()
     sh.cd(shop)

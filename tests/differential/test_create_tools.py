@@ -26,8 +26,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.differential import tool_world
-from tests.shells.conftest import PYENV_ROOT, World, autovenv_command, make_venv
-from tests.shells.pty_shell import quote
+from tests.shells.conftest import PYENV_ROOT, World, autovenv_command, make_venv, setenv
 
 PIN = tool_world.PY  # 3.12.1; the tools run on 3.11, and so does /usr/bin/python3
 SIX = "six==1.16.0"
@@ -226,19 +225,12 @@ def test_shells_activate_the_env_the_tool_made(world: World, projects: Projects)
     sh = world.start()
     for made in built:
         assert made.made.returncode == 0, made.made.stderr
-        settings = "; ".join(
-            f"set -gx {name} {quote(world.shell, value)}"
-            if world.shell == "fish"
-            else f"export {name}={quote(world.shell, value)}"
-            for name, value in made.case.env.items()
-        )
-        sh.run(settings)
+        sh.run("; ".join(setenv(world.shell, name, value) for name, value in made.case.env.items()))
         entered = sh.cd(made.case.project)
-        assert f"activated {os.path.basename(made.reported)} ({made.tool}, Python {PIN})" in entered, entered
+        project, env = os.path.basename(made.case.project), os.path.basename(made.reported)
+        assert f"activated {project} ({made.tool} env {env}, Python {PIN})" in entered, entered
         assert "not activating" not in entered
-        assert os.path.realpath(sh.run("builtin echo $VIRTUAL_ENV").strip()) == os.path.realpath(
-            made.reported
-        )
+        assert os.path.realpath(os.fsdecode(sh.env()["VIRTUAL_ENV"])) == os.path.realpath(made.reported)
         prefix = sh.run("python -c 'import sys, six; print(sys.prefix)'").strip()
         assert os.path.realpath(prefix) == os.path.realpath(made.reported)
         sh.cd(world.projects)

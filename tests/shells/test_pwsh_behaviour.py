@@ -252,7 +252,7 @@ $r.home_set = $null -ne (Get-Env PYTHONHOME)
     r = run_ps(powershell, home, body)
     assert r["venv"] == str(project / ".venv")
     assert r["first"] == str(scripts)
-    assert r["prompt"] == "(.venv) "
+    assert r["prompt"] == "(shop) "  # a generic venv name shows the project's
     assert r["deactivate"] is True
     assert r["after_venv"] is None and r["key"] is None and r["home_set"] is False
     assert r["after_path"] == f"{r['path0']}:added-inside"
@@ -418,7 +418,7 @@ def test_a_theme_that_replaces_the_prompt_afterwards_still_gets_activation(pw: W
     make_venv(project / ".venv", PY_A)
     theme = "function global:prompt { 'THEME> ' }"
     sh = pw.start(after=theme)
-    assert sh.cd(project) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(project) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(project / ".venv")
     assert sh.last_prompt == "THEME> "
     assert sh.cd(pw.projects) == "autovenv: deactivated\n"
@@ -456,7 +456,7 @@ def test_init_writes_the_profile_line_a_new_pwsh_loads_and_doctor_approves(pw: W
     project = pw.projects / "shop"
     make_venv(project / ".venv", PY_A)
     sh = pw.track(InteractiveShell("pwsh", pw.home, profile.read_text(), env=env, cwd=pw.home))
-    assert sh.cd(project) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(project) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     report = sh.run("autovenv doctor")
     assert sh.last_status == 0, report
     assert "the pwsh hook is running" in report

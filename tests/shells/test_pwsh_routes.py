@@ -113,7 +113,7 @@ def test_the_terminal_profile_command_line_hooks_a_pwsh_that_loads_no_profile(pw
     make_venv(project / ".venv", PY_A)
     sh = pw.track(CommandLineSession([argv[0], "-NoProfile", *argv[1:]], pw.home, pw.env))
     assert not list(pw.home.rglob("*.ps1")), "a profile script exists"
-    assert sh.cd(project) == f"autovenv: activated .venv (Python {PY_A})\n"
+    assert sh.cd(project) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(project / ".venv")
     assert sh.run(PRINT_PREFIX) == f"{project / '.venv'}\n"
     assert sh.last_prompt.startswith(("(.venv) PS ", "(shop) PS "))  # the hook's prefix on the default prompt
@@ -160,7 +160,7 @@ def test_one_shot_activation_without_hook_or_script(shell: str, tmp_path: pathli
         before = sh.env()
         assert "VIRTUAL_ENV" not in before and "AUTOVENV_HOOK" not in before
         assert sh.run(PRINT_PREFIX) != f"{venv}\n"
-        assert sh.run(activate_command(shell)) == f"autovenv: activated .venv (Python {PY_A})\n"
+        assert sh.run(activate_command(shell)) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
         after = sh.env()
         assert after["VIRTUAL_ENV"] == os.fsencode(venv)
         assert after["PATH"] == os.fsencode(venv / "bin") + b":" + before["PATH"]

@@ -250,7 +250,16 @@ class World:
 
 @pytest.fixture(params=SHELLS)
 def shell_name(request: pytest.FixtureRequest) -> str:
-    name: str = request.param
+    return usable_shell(request.param)
+
+
+#: The shells whose hooks do what test_new_shells.py and test_messages_and_cd.py hold: the PowerShell
+#: hook does not yet (README, PowerShell and Windows: "Not yet in PowerShell").
+NOT_YET_IN_PWSH = tuple(name for name in SHELLS if name != "pwsh")
+
+
+def usable_shell(name: str) -> str:
+    """``name``, when it is installed; else the test skips (fails in CI, which must run every shell)."""
     if find_shell(name) is None:
         if os.environ.get("CI"):
             pytest.fail(f"{name} is not installed, and CI must run every shell")

@@ -19,30 +19,24 @@ from collections.abc import Iterator
 import pytest
 
 from tests.shells.conftest import (
+    NOT_YET_IN_PWSH,
     PY_A,
     PY_B,
     PYENV_ROOT,
-    SHELLS,
     World,
     autovenv_command,
     make_venv,
-    not_installed,
     python_of,
     shown_prompt,
+    usable_shell,
 )
 from tests.shells.pty_shell import InteractiveShell, find_shell, quote
 
 
-#: What these tests hold is not yet in the PowerShell hook (README, PowerShell and Windows: "Not yet in
-#: PowerShell"): they run in bash, zsh and fish.
-@pytest.fixture(params=[name for name in SHELLS if name != "pwsh"])
+@pytest.fixture(params=NOT_YET_IN_PWSH)
 def shell_name(request: pytest.FixtureRequest) -> str:
-    name: str = request.param
-    if find_shell(name) is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed, and CI must run every shell")
-        pytest.skip(not_installed(name))
-    return name
+    """bash, zsh and fish: see NOT_YET_IN_PWSH."""
+    return usable_shell(request.param)
 
 
 pytestmark = pytest.mark.shell

@@ -532,13 +532,16 @@ function global:__autovenv_transition($e) {
         __autovenv_handover
         return
     }
+    $tidied = $false
     if ($active) {
         foreach ($n in (__autovenv_saved)) {
             if (__autovenv_theirs $n) {
                 # Something we set was changed behind our back (a hand-activated venv's deactivate, or
-                # `pyenv shell`): tidy up silently, keeping their values, then decide afresh.
+                # `pyenv shell`): tidy up, keeping their values, then decide afresh; what is active
+                # afterwards is said as usual ("deactivated" when nothing is).
                 __autovenv_unapply
                 $active = $false
+                $tidied = $true
                 break
             }
         }
@@ -551,7 +554,10 @@ function global:__autovenv_transition($e) {
             $key = ''
         }
     }
-    if ([string][System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -ceq $key) { return }
+    if ([string][System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -ceq $key) {
+        if ($tidied -and -not $e['quiet']) { __autovenv_say 'deactivated' }
+        return
+    }
     $msg = ''
     if ($active) {
         __autovenv_unapply

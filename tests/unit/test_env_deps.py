@@ -20,27 +20,7 @@ import pytest
 import autovenv
 from autovenv import pipeline, plan
 from autovenv.resolve.finders import env_deps
-from tests.unit.test_tool_finders import every_kind
-
-
-class Recording(dict):  # type: ignore[type-arg]
-    """An environment that records every variable looked up, in it and in every copy made of it."""
-
-    def __init__(self, values: Mapping[str, str], read: set[str] | None = None) -> None:
-        super().__init__(values)
-        self.read: set[str] = set() if read is None else read
-
-    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
-        self.read.add(key)
-        return super().get(key, default)
-
-    def __getitem__(self, key: str) -> str:
-        self.read.add(key)
-        return str(super().__getitem__(key))
-
-    def __contains__(self, key: object) -> bool:
-        self.read.add(str(key))
-        return super().__contains__(key)
+from tests.unit.test_tool_finders import Recording, every_kind
 
 
 def projects(tmp_path: pathlib.Path) -> list[pathlib.Path]:

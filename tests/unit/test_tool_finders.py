@@ -391,11 +391,12 @@ def test_pyenv_virtualenv_env_activates_as_a_venv(tmp_path: pathlib.Path, home: 
 
 
 class Recording(dict):  # type: ignore[type-arg]
-    """An environment that records every variable looked up."""
+    """An environment that records every variable looked up (into ``read``: give several environments,
+    such as an environment and the copies made of it, one set to record into)."""
 
-    def __init__(self, values: Mapping[str, str]) -> None:
+    def __init__(self, values: Mapping[str, str], read: set[str] | None = None) -> None:
         super().__init__(values)
-        self.read: set[str] = set()
+        self.read: set[str] = set() if read is None else read
 
     def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
         self.read.add(key)

@@ -1,16 +1,25 @@
-"""Is the venv exactly what its lock lists? The first lock comparison's shortcut for a venv just synced.
+"""The first comparison of a venv with its lock, from the packages' first two lines and the differences.
 
-Reading a lock of a few hundred packages to compare it (``resolve.drift``) costs several Python starts:
-its dependency graph and markers decide which pins apply here. None of that matters when the venv holds
-every package the lock lists, each at its locked version: no pin can differ then, and none is missing.
-That is the common first visit (``uv sync``, ``poetry install``, ``pdm sync`` just ran), and it is told
-from the ``name`` and ``version`` lines the tools write first in each ``[[package]]`` table, with a few
-passes of ``str`` methods over the text and one set comparison against the ``*.dist-info`` names.
+Reading a lock of a few hundred packages whole (``resolve.drift``) costs several Python starts: its
+dependency graph and markers decide which pins apply here. They decide nothing for a package installed at
+its locked version (no difference, whatever the markers say), nor for a package listed once and installed
+at another version: the full comparison names it whether or not its markers hold here. So the venv is
+compared with the ``name`` and ``version`` lines the tools write first in each ``[[package]]`` table, with
+passes of ``bytes`` methods over the whole text (``split``, ``join``, ``map``: no Python loop per package),
+one set comparison against the ``*.dist-info`` names, and a look at the few tables that differ:
 
-Anything else is "not known here" (``None``) and the lock is read whole: a package not installed or at
-another version (the comparison then says which), a version spelled otherwise (``1.0`` for ``1.0.0``),
-a name listed twice (markers choose), a table not opening with those two lines, a lock of another kind.
-A uv virtual project (never installed) is the one entry left out, as the full reading leaves it out.
+- none: the venv holds exactly what the lock lists (``uv sync``, ``poetry install``, ``pdm sync`` just
+  ran), and nothing is said;
+- only packages installed at another version (one package behind, an upgrade done by hand): each is a
+  difference unless PEP 440 calls the two versions equal; the line and its fix are those of ``drift``
+  (the group of each, for Poetry's and PDM's ``--with``/``--group``, is read from its table).
+
+Anything else is "not known here" (``None``), and the lock is read whole: a package not installed at all
+(its markers, and for uv the edges reaching it, decide whether it is due), a name listed twice (markers
+choose between them), a table not opening with those two lines or with a value this module does not read
+as the full reader would (an escape, a comment, a name ``normalize_name`` would respell), a legacy
+``.egg-info``, a lock of another kind. A uv virtual project (never installed) is left out, as the full
+reading leaves it out.
 """
 
 from __future__ import annotations
@@ -22,64 +31,224 @@ from autovenv.files import read_regular
 #: The locks whose packages are ``[[package]]`` tables opening with ``name`` then ``version`` lines, in
 #: ``resolve.pins.LOCKS``' order; a lock of another kind found first means this module cannot tell.
 LOCKS = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
-READ_HERE = frozenset(LOCKS[:3])
+KINDS = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm"}
 MAX_BYTES = 64 * 1024 * 1024
+MAIN = "main"
 # The text stays bytes: decoding a lock of hundreds of kilobytes costs more than this whole answer.
 _TABLE = b"[[package]]"
-_OPENING = b'[[package]]\nname = "'
-_VERSION = b'"\nversion = "'
-_VIRTUAL = b'"\nsource = { virtual = '
+_NAME = b'\nname = "'
+_VERSION = b'version = "'
+_SOURCE = b"source = "
+#: What a name may hold here: the characters under which "the same once lower-cased, ``-`` and ``.``
+#: written ``_``" is exactly PEP 503's "the same name" (runs of separators and ones at either end aside,
+#: which ``_plain`` refuses).
+_NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.\n"
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    #: (the lock's path, the differences as drift words them, the fix as words; empty when none)
+    Known = tuple[str, list[str], tuple[str, ...]]
 
 
 def in_sync(root: str, site: str) -> str | None:
     """The lock's path when the venv whose ``site-packages`` is ``site`` holds exactly what it lists;
-    None when that is not known here."""
+    None when that is not known here (or when something differs)."""
+    known = compare(root, site, os.path.join(root, ".venv"))
+    return known[0] if known is not None and not known[1] else None
+
+
+def compare(root: str, site: str, venv: str) -> Known | None:
+    """The full comparison's answer for the venv ``venv`` (whose ``site-packages`` is ``site``), when it
+    is known from the packages' first lines and the tables that differ; None when the lock must be read."""
     lock = next((os.path.join(root, n) for n in LOCKS if os.path.isfile(os.path.join(root, n))), None)
-    if lock is None or os.path.basename(lock) not in READ_HERE:
+    if lock is None or os.path.basename(lock) not in KINDS:
         return None
+    kind = KINDS[os.path.basename(lock)]
     try:
         text = read_regular(lock, MAX_BYTES)
         entries = os.listdir(os.fsencode(site))
     except OSError:
         return None
-    tables = text.split(_OPENING)
-    if len(tables) < 2 or text.count(_TABLE) != len(tables) - 1:
+    listed = _listed(text)
+    if listed is None:
         return None
-    # Each table's first two lines, as 'name"\nversion = "1.0': its key, "name-1.0" as a dist-info spells it.
-    heads = [t[: t.find(b'"\n', t.find(b'"\n') + 1)].partition(_VERSION) for t in tables[1:]]
-    wanted = {_escaped(name) + b"-" + version for name, found, version in heads if found and version}
-    if len(wanted) != len(heads):
-        return None  # a name listed twice, or a table without the two lines
-    if b".egg-info\n" in b"\n".join(entries) + b"\n":
+    names, versions, rests = listed
+    where = dict(zip(names, range(len(names))))
+    if len(where) != len(names):
+        return None  # a name listed twice: markers choose between its entries
+    # Both sides spelled alike, "name-version\0" lower-cased (a PEP 440 version ignores case, and so
+    # does drift's comparison of one it cannot parse): a set comparison finds what differs.
+    raw = b"\n" + b"\n".join(entries) + b"\n"
+    lowered = raw.lower()
+    if b".egg-info\n" in lowered:
         return None  # a legacy install: the full reading weighs it against the dist-info beside it
-    have = {
-        _escaped(name) + b"-" + version
-        for name, _, version in (e[:-10].rpartition(b"-") for e in entries if e.endswith(b".dist-info"))
-    }
-    if len({key.rpartition(b"-")[0] for key in have}) != len(have):
-        return None  # two versions of one name (an upgrade left the old one): which one imports decides
-    for key in wanted - have:  # few or none: each must be a virtual project, which is never installed
-        name, _, version = key.rpartition(b"-")
-        if not _virtual(text, name, version):
+    held = set(lowered.replace(b".dist-info\n", b"\0\n").split(b"\n"))
+    ends = (b"\0\n".join(versions) + b"\0").lower().split(b"\n")
+    wanted = set(map(b"-".join, zip(names, ends)))
+    have = _strays(held - wanted, held, raw, lowered, where, names, ends)
+    if have is None:
+        return None
+    found: list[tuple[str, str, str]] = []  # (name, the difference, its group)
+    for key in wanted - held:  # few or none
+        name = key.partition(b"-")[0]  # an escaped name holds no "-"
+        index = where[name]
+        table = _main_section(rests[index])
+        virtual = _virtual(table)
+        if virtual is None:
             return None
-    return lock
+        if virtual:
+            continue  # a virtual project is never installed, and the full reading leaves it out
+        if name not in have:
+            return None  # missing: whether it is due here is for markers and edges to say
+        pinned = versions[index].decode("utf-8", "surrogateescape")
+        installed = os.fsdecode(have[name])
+        from autovenv.resolve.versions import same
+
+        if same(pinned, installed):
+            continue
+        group = _group(kind, table)
+        if group is None:
+            return None
+        spelled = name.decode("ascii").replace("_", "-")
+        found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed", group))
+    if not found:
+        return lock, [], ()
+    found.sort()
+    extra = [group for _, _, group in found if group != MAIN]
+    return lock, [text for _, text, _ in found], tool_command(kind, extra[0] if extra else MAIN, root, venv)
 
 
-def _escaped(name: bytes) -> bytes:
-    """A name as installers spell it in a ``*.dist-info`` directory, lower-cased (``zope.interface`` and
-    ``zope-interface`` alike: ``zope_interface``)."""
-    return name.lower().replace(b"-", b"_").replace(b".", b"_")
+def tool_command(kind: str, group: str, root: str, venv: str) -> tuple[str, ...]:
+    """What installs a uv, Poetry or PDM lock's ``group`` (``main``: what the tool installs by default)
+    into the venv ``venv``, as words for the user's shell."""
+    if kind == "uv":
+        in_project = os.path.normpath(venv) == os.path.join(root, ".venv")
+        return ("uv", "sync") if in_project else ("uv", "sync", "--active")
+    if kind == "poetry":
+        return ("poetry", "install") if group == MAIN else ("poetry", "install", "--with", group)
+    return ("pdm", "sync") if group == MAIN else ("pdm", "sync", "--group", group)
 
 
-def _virtual(text: bytes, escaped: bytes, version: bytes) -> bool:
-    """Whether the table of ``escaped`` at ``version`` is a uv virtual project."""
-    at = text.find(_OPENING)
-    while at >= 0:
-        start = at + len(_OPENING)
-        end = text.find(_VERSION, start, start + 300)
-        if end > start and _escaped(text[start:end]) == escaped:
-            line = end + len(_VERSION)
-            if text.startswith(version + _VIRTUAL, line):
-                return True
-        at = text.find(_OPENING, start)
-    return False
+def lead(source: str, differences: list[str]) -> str:
+    """The hint up to its command: ``uv.lock: django 5.1.2 pinned, 5.0.4 installed; 2 more; run:``."""
+    more = len(differences) - 1
+    tail = f"; {more} more" if more else ""
+    return f"{os.path.basename(source)}: {differences[0]}{tail}; run:"
+
+
+def _listed(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
+    """(escaped names, versions, the rest of each table) of the lock's packages, in the lock's order;
+    None unless every ``[[package]]`` opens with a plain ``name`` line then a plain ``version`` line."""
+    tables = text.split(_TABLE)[1:]
+    count = len(tables)
+    if not count:
+        return None
+    # Each table as ['\nname = ', NAME, '\nversion = ', VERSION, the rest]: C loops, none per package here.
+    parts = [*map(bytes.split, tables, [b'"'] * count, [4] * count)]
+    if min(map(len, parts)) != 5:
+        return None
+    openings, names, seconds, versions, rests = zip(*parts)
+    if set(openings) != {b"\nname = "} or set(seconds) != {b"\nversion = "}:
+        return None
+    if not all(map(bytes.startswith, rests, [b"\n"] * count)):
+        return None  # more than the closing quote on a line: a comment, or a value this does not read
+    spelled = b"\n".join(versions)
+    if spelled.count(b"\n") != count - 1 or b"\\" in spelled or not all(versions):
+        return None  # a line break or an escape inside a value
+    escaped = _plain(b"\n".join(names), count)
+    if escaped is None:
+        return None
+    return escaped, list(versions), list(rests)
+
+
+def _strays(
+    strays: set[bytes],
+    held: set[bytes],
+    raw: bytes,
+    lowered: bytes,
+    where: dict[bytes, int],
+    names: list[bytes],
+    ends: list[bytes],
+) -> dict[bytes, bytes] | None:
+    """The locked names the venv holds at a version other than the locked one (escaped name -> the
+    version as its dist-info spells it), from the dist-info directories no lock entry matched; None when
+    one names a locked package twice (which one imports decides) or in a spelling not read here."""
+    have: dict[bytes, bytes] = {}
+    for entry in [entry for entry in strays if entry.endswith(b"\0")]:
+        # Its name as listed (the version's case is shown): the lower-cased listing has the same offsets.
+        line = b"\n" + entry[:-1] + b".dist-info\n"
+        at = lowered.find(line)
+        if lowered.count(line) != 1:
+            return None  # two directories differing only in case
+        name, dash, version = raw[at + 1 : at + len(line) - 11].rpartition(b"-")
+        if not dash or not name or not version:
+            continue  # no version: the full reading skips it too
+        escaped = _plain(name, 1)
+        if escaped is None:
+            return None
+        index = where.get(escaped[0])
+        if index is None:
+            continue  # not locked: never compared
+        if escaped[0] in have or names[index] + b"-" + ends[index] in held:
+            return None  # installed twice
+        have[escaped[0]] = version
+    return have
+
+
+def _plain(names: bytes, count: int) -> list[bytes] | None:
+    """``count`` newline-separated names, each lower-cased with ``-`` and ``.`` as ``_`` (how installers
+    spell a dist-info, so ``zope.interface`` and ``zope_interface`` meet); None when one holds another
+    character, or separators ``normalize_name`` would join or drop (``a__b``, ``_a``): then escaped and
+    normalised names might not agree."""
+    if names.translate(None, _NAME_BYTES) or names.count(b"\n") != count - 1:
+        return None
+    escaped = b"\n" + names.lower().replace(b"-", b"_").replace(b".", b"_") + b"\n"
+    if b"__" in escaped or b"\n_" in escaped or b"_\n" in escaped or b"\n\n" in escaped:
+        return None
+    return escaped[1:-1].split(b"\n")
+
+
+def _main_section(rest: bytes) -> bytes:
+    """A table's own lines after its ``version`` line, up to its first sub-table or the next table."""
+    end = rest.find(b"\n[")
+    return b"\n" + (rest if end < 0 else rest[:end])
+
+
+def _line(table: bytes, key: bytes) -> bytes | None:
+    """The value of ``key`` in a table's own lines (as ``_main_section`` gives them), or None."""
+    at = table.find(b"\n" + key + b" = ")
+    if at < 0:
+        return None
+    start = at + len(key) + 4
+    end = table.find(b"\n", start)
+    return table[start : len(table) if end < 0 else end]
+
+
+def _virtual(table: bytes) -> bool | None:
+    """Whether a uv table's ``source`` is a virtual project (never installed); None when its source line
+    speaks of "virtual" otherwise (a URL holding the word): the full reader's parse decides then."""
+    source = _line(table, _SOURCE[:-3])
+    if source is None or b"virtual" not in source:
+        return False
+    if source.startswith(b"{ virtual = ") and source.count(b"virtual") == 1:
+        return True
+    return None
+
+
+def _group(kind: str, table: bytes) -> str | None:
+    """The group a Poetry or PDM package belongs to, as ``resolve.pins`` reads it (the default one when
+    it is in several); None for a spelling read only by the full reader (Poetry's markers per group)."""
+    if kind == "uv":
+        return MAIN  # uv's fix installs every group at once: the group changes nothing said
+    if kind == "poetry" and (_line(table, b"markers") or b"").startswith(b"{"):
+        return None  # lock 2.1's markers per group: which of its groups apply here is for markers
+    found = _line(table, b"groups")
+    if found is None:
+        return MAIN
+    if not (found.startswith(b'["') and found.endswith(b'"]')) or b"\\" in found:
+        return None
+    groups = [g.decode("utf-8", "surrogateescape") for g in found[2:-2].split(b'", "')]
+    if any('"' in g for g in groups):
+        return None
+    default = "default" if kind == "pdm" else MAIN
+    return MAIN if default in groups or not groups else groups[0]

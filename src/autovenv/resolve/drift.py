@@ -45,10 +45,7 @@ class Drift:
 
 def venv_environment(info: VenvInfo) -> dict[str, markers.Value]:
     """The marker environment of ``info``'s interpreter, from its pyvenv.cfg alone."""
-    implementation = info.cfg.get("implementation", "") or (
-        "pypy" if "pypy" in info.cfg.get("home", "") else ""
-    )
-    return markers.environment(info.version or "", implementation or "cpython")
+    return locksync.environment(info)
 
 
 def _has_pip(info: VenvInfo) -> bool:

@@ -66,7 +66,7 @@ def _compute(root: str, info: VenvInfo, windows: bool) -> tuple[Outcome, list[st
     from autovenv.resolve import installed, locksync
 
     site = installed.site_packages(info.path, windows)
-    known = locksync.compare(root, site, info.path) if site is not None else None
+    known = locksync.compare(root, site, info) if site is not None else None
     if site is not None and known is not None:
         # Told from the packages' first lines and the tables that differ (the lock is not read whole):
         # the same answer, watching the same paths, as drift.examine's.

@@ -46,19 +46,15 @@ _NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from autovenv.resolve.markers import Value
+    from autovenv.resolve.venv import VenvInfo
+
     #: (the lock's path, the differences as drift words them, the fix as words; empty when none)
     Known = tuple[str, list[str], tuple[str, ...]]
 
 
-def in_sync(root: str, site: str) -> str | None:
-    """The lock's path when the venv whose ``site-packages`` is ``site`` holds exactly what it lists;
-    None when that is not known here (or when something differs)."""
-    known = compare(root, site, os.path.join(root, ".venv"))
-    return known[0] if known is not None and not known[1] else None
-
-
-def compare(root: str, site: str, venv: str) -> Known | None:
-    """The full comparison's answer for the venv ``venv`` (whose ``site-packages`` is ``site``), when it
+def compare(root: str, site: str, info: VenvInfo) -> Known | None:
+    """The full comparison's answer for the venv ``info`` (whose ``site-packages`` is ``site``), when it
     is known from the packages' first lines and the tables that differ; None when the lock must be read."""
     lock = next((os.path.join(root, n) for n in LOCKS if os.path.isfile(os.path.join(root, n))), None)
     if lock is None or os.path.basename(lock) not in KINDS:
@@ -88,19 +84,29 @@ def compare(root: str, site: str, venv: str) -> Known | None:
     have = _strays(held - wanted, held, raw, lowered, where, names, ends)
     if have is None:
         return None
-    found: list[tuple[str, str, str]] = []  # (name, the difference, its group)
+    found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
+    missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
+    held_markers = _Markers(info)
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
         index = where[name]
-        table = _main_section(rests[index])
-        virtual = _virtual(table)
+        table = rests[index]
+        if table[:1] != b"\n":
+            return None  # more than the closing quote on its version line
+        virtual = _virtual(table) if kind == "uv" else False
         if virtual is None:
             return None
         if virtual:
             continue  # a virtual project is never installed, and the full reading leaves it out
-        if name not in have:
-            return None  # missing: whether it is due here is for markers and edges to say
         pinned = versions[index].decode("utf-8", "surrogateescape")
+        if name not in have:
+            due = _due(kind, table, held_markers)
+            if due is None:
+                return None  # whether it is due here is for the full reading to say
+            if due:
+                spelled = name.decode("ascii").replace("_", "-")
+                missing.append((spelled, f"{spelled} {pinned} pinned, not installed", MAIN))
+            continue
         installed = os.fsdecode(have[name])
         from autovenv.resolve.versions import same
 
@@ -111,11 +117,22 @@ def compare(root: str, site: str, venv: str) -> Known | None:
             return None
         spelled = name.decode("ascii").replace("_", "-")
         found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed", group))
+    found = sorted(found) + sorted(missing)
     if not found:
         return lock, [], ()
-    found.sort()
     extra = [group for _, _, group in found if group != MAIN]
-    return lock, [text for _, text, _ in found], tool_command(kind, extra[0] if extra else MAIN, root, venv)
+    command = tool_command(kind, extra[0] if extra else MAIN, root, info.path)
+    return lock, [text for _, text, _ in found], command
+
+
+def environment(info: VenvInfo) -> dict[str, Value]:
+    """The marker environment of ``info``'s interpreter, from its pyvenv.cfg alone."""
+    from autovenv.resolve import markers
+
+    implementation = info.cfg.get("implementation", "") or (
+        "pypy" if "pypy" in info.cfg.get("home", "") else ""
+    )
+    return markers.environment(info.version or "", implementation or "cpython")
 
 
 def tool_command(kind: str, group: str, root: str, venv: str) -> tuple[str, ...]:
@@ -148,10 +165,8 @@ def _listed(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     if min(map(len, parts)) != 5:
         return None
     openings, names, seconds, versions, rests = zip(*parts)
-    if set(openings) != {b"\nname = "} or set(seconds) != {b"\nversion = "}:
+    if b"".join(openings) != b"\nname = " * count or b"".join(seconds) != b"\nversion = " * count:
         return None
-    if not all(map(bytes.startswith, rests, [b"\n"] * count)):
-        return None  # more than the closing quote on a line: a comment, or a value this does not read
     spelled = b"\n".join(versions)
     if spelled.count(b"\n") != count - 1 or b"\\" in spelled or not all(versions):
         return None  # a line break or an escape inside a value
@@ -208,18 +223,15 @@ def _plain(names: bytes, count: int) -> list[bytes] | None:
     return escaped[1:-1].split(b"\n")
 
 
-def _main_section(rest: bytes) -> bytes:
-    """A table's own lines after its ``version`` line, up to its first sub-table or the next table."""
-    end = rest.find(b"\n[")
-    return b"\n" + (rest if end < 0 else rest[:end])
-
-
 def _line(table: bytes, key: bytes) -> bytes | None:
-    """The value of ``key`` in a table's own lines (as ``_main_section`` gives them), or None."""
-    at = table.find(b"\n" + key + b" = ")
-    if at < 0:
+    """The value of ``key`` among a table's own lines (``table`` from its ``version`` line's end, up to
+    the next table), or None: absent, or only in a sub-table (a line opening with ``[``) after them.
+    The tools write the keys read here before any long array, so the search ends early."""
+    needle = b"\n" + key + b" = "
+    at = table.find(needle)
+    if at < 0 or table.find(b"\n[", 0, at) >= 0:
         return None
-    start = at + len(key) + 4
+    start = at + len(needle)
     end = table.find(b"\n", start)
     return table[start : len(table) if end < 0 else end]
 
@@ -252,3 +264,66 @@ def _group(kind: str, table: bytes) -> str | None:
         return None
     default = "default" if kind == "pdm" else MAIN
     return MAIN if default in groups or not groups else groups[0]
+
+
+class _Markers:
+    """Markers evaluated for one venv: its environment made once, each distinct marker evaluated once
+    (a lock repeats ``sys_platform == "win32"`` for every Windows-only package)."""
+
+    __slots__ = ("env", "info", "said")
+
+    def __init__(self, info: VenvInfo) -> None:
+        self.info = info
+        self.env: dict[str, Value] | None = None
+        self.said: dict[str, bool | None] = {}
+
+    def evaluate(self, marker: str) -> bool | None:
+        if marker not in self.said:
+            from autovenv.resolve import markers
+
+            if self.env is None:
+                self.env = environment(self.info)
+            self.said[marker] = markers.evaluate(marker, self.env)
+        return self.said[marker]
+
+
+def _string(table: bytes, key: bytes) -> str | None:
+    """A plain TOML string value of ``key`` in a table's own lines (``\\"`` and ``\\\\`` its only
+    escapes, as the tools write markers), or None (absent, or another spelling)."""
+    line = _line(table, key)
+    if line is None or len(line) < 2 or line[:1] != b'"' or line[-1:] != b'"' or b"\0" in line:
+        return None
+    inner = line[1:-1].replace(b"\\\\", b"\0")
+    rest = inner.replace(b'\\"', b"")
+    if b'"' in rest or b"\\" in rest:
+        return None
+    return inner.replace(b'\\"', b'"').replace(b"\0", b"\\").decode("utf-8", "surrogateescape")
+
+
+def _due(kind: str, table: bytes, cache: _Markers) -> bool | None:
+    """Whether a Poetry or PDM package the venv lacks is due here, as ``resolve.pins`` and ``drift`` say
+    (its own marker holds, and it is in the main group); None when that takes more than its table (uv's
+    edges, Poetry's markers per group or a package without one, another group: which groups are in
+    use)."""
+    if kind == "uv":
+        return None
+    if kind == "poetry":
+        if _line(table, b"optional") == b"true":
+            return False  # an extra: installed only when asked for
+        key = b"markers"
+    else:
+        key = b"marker"
+    value = _line(table, key)
+    if value is None:
+        if kind == "poetry":
+            return None  # lock 2.0, or an edge's marker may veto it: the whole graph says
+        applies: bool | None = True
+    else:
+        marker = _string(table, key)
+        if marker is None:
+            return None
+        applies = cache.evaluate(marker)
+    if applies is not True:
+        return False
+    group = _group(kind, table)
+    return None if group != MAIN else True

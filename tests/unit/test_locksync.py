@@ -33,7 +33,17 @@ PDM_DEV = PDM_LOCK + (
     "marker = \"python_version < '3.0'\"\nfiles = []\n"
 )
 PDM_UNKNOWN = PDM_DEV.replace("'3.0'", "'3.0' and extr == 'x'")
-PDM_ATTRS = PDM_LOCK + '\n[[package]]\nname = "attrs"\nversion = "24.2.0"\ngroups = ["default"]\nfiles = []\n'
+PDM_TWINS = PDM_LOCK + (  # PDM locks a package once more per extra asked for
+    '\n[[package]]\nname = "requests"\nversion = "2.32.3"\ngroups = ["default"]\n'
+    "marker = \"sys_platform == 'win32'\"\nfiles = []\n"
+    '\n[[package]]\nname = "requests"\nversion = "2.32.3"\nextras = ["socks"]\n'
+    'groups = ["default"]\nfiles = []\n'
+)
+BEHIND = {"six": "1.16.0", "requests": "2.0"}
+PLAIN_TABLE = '\n[[package]]\nname = "{}"\nversion = "{}"\ngroups = ["default"]\nfiles = []\n'
+PDM_ZOPE = PDM_LOCK + PLAIN_TABLE.format("zope-interface", "6.0")
+PDM_ATTRS = PDM_LOCK + PLAIN_TABLE.format("attrs", "24.2.0")
+DEV_TWIN = PDM_TWINS.replace('socks"]\ngroups = ["default"]', 'socks"]\ngroups = ["dev"]')
 
 #: (lock file, its text, what the venv holds (None: not installed), whether the shortcut answers)
 CASES = [
@@ -70,6 +80,14 @@ CASES = [
     ("pdm.lock", PDM_LOCK, {}, True),  # six is due: not installed
     ("pdm.lock", PDM_LOCK, {"six": "1.17.0"}, True),
     ("pdm.lock", PDM_ATTRS, {"six": "1.17.0"}, True),  # what differs first, then what is missing
+    ("pdm.lock", PDM_ZOPE, {"six": "1.16.0", "zope.interface": "6.0"}, True),  # a dist-info of old
+    ("pdm.lock", PDM_ZOPE, {"six": "1.16.0", "zope.interface": "5.0"}, True),
+    ("pdm.lock", PDM_ZOPE, {"six": "1.16.0", "zope__interface": "6.0"}, False),  # PEP 503 joins the run
+    ("pdm.lock", PDM_TWINS, {"six": "1.16.0"}, True),  # one of its entries is due here
+    ("pdm.lock", PDM_TWINS, {"six": "1.16.0", "requests": "2.32.2"}, True),
+    ("pdm.lock", PDM_TWINS, {"six": "1.16.0", "requests": "2.32.3"}, True),
+    ("pdm.lock", PDM_TWINS.replace('"2.32.3"\nextras', '"2.32.4"\nextras'), {"six": "1.16.0"}, False),
+    ("pdm.lock", DEV_TWIN, BEHIND, False),  # a group per entry: which apply decides
     ("pdm.lock", PDM_DEV, {"six": "1.16.0", "pytest": "8.2.0"}, True),  # --group dev
     ("pdm.lock", PDM_DEV, {"six": "1.16.0", "pytest": "8.3.0", "tomli": "2.0.0"}, True),
     ("pdm.lock", PDM_DEV, {"six": "1.16.0"}, False),  # a dev package missing: is the group in use?

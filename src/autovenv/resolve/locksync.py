@@ -70,8 +70,9 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
         return None
     names, versions, rests = listed
     where = dict(zip(names, range(len(names))))
-    if len(where) != len(names):
-        return None  # a name listed twice: markers choose between its entries
+    twins = _twins(names, versions, where) if len(where) != len(names) else {}
+    if twins is None:
+        return None  # a name locked at two versions: markers and edges choose between them
     # Both sides spelled alike, "name-version\0" lower-cased (a PEP 440 version ignores case, and so
     # does drift's comparison of one it cannot parse): a set comparison finds what differs.
     raw = b"\n" + b"\n".join(entries) + b"\n"
@@ -90,21 +91,21 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
         index = where[name]
-        table = rests[index]
-        if table[:1] != b"\n":
+        tables = [rests[i] for i in twins.get(name, [index])]  # one, or a package's entries per extra
+        if any(table[:1] != b"\n" for table in tables):
             return None  # more than the closing quote on its version line
-        virtual = _virtual(table) if kind == "uv" else False
-        if virtual is None:
+        virtual = {_virtual(table) for table in tables} if kind == "uv" else {False}
+        if len(virtual) != 1 or None in virtual:
             return None
-        if virtual:
+        if True in virtual:
             continue  # a virtual project is never installed, and the full reading leaves it out
         pinned = versions[index].decode("utf-8", "surrogateescape")
+        spelled = name.decode("ascii").replace("_", "-")
         if name not in have:
-            due = _due(kind, table, held_markers)
-            if due is None:
+            due = {_due(kind, table, held_markers) for table in tables}
+            if None in due:
                 return None  # whether it is due here is for the full reading to say
-            if due:
-                spelled = name.decode("ascii").replace("_", "-")
+            if True in due:
                 missing.append((spelled, f"{spelled} {pinned} pinned, not installed", MAIN))
             continue
         installed = os.fsdecode(have[name])
@@ -112,10 +113,10 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
 
         if same(pinned, installed):
             continue
-        group = _group(kind, table)
-        if group is None:
-            return None
-        spelled = name.decode("ascii").replace("_", "-")
+        groups = {_group(kind, table) for table in tables}
+        group = groups.pop()
+        if group is None or groups:
+            return None  # a group per entry: which entries apply here decides
         found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed", group))
     found = sorted(found) + sorted(missing)
     if not found:
@@ -174,6 +175,21 @@ def _listed(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     if escaped is None:
         return None
     return escaped, list(versions), list(rests)
+
+
+def _twins(
+    names: list[bytes], versions: list[bytes], where: dict[bytes, int]
+) -> dict[bytes, list[int]] | None:
+    """The entries of each name the lock lists more than once, when all of them lock one version (PDM
+    locks a package once more per extra asked for); None when some name is locked at two versions."""
+    twins: dict[bytes, list[int]] = {}
+    for index, name in enumerate(names):
+        if where[name] != index:  # an entry before the name's last one
+            twins.setdefault(name, [where[name]]).append(index)
+    for indices in twins.values():
+        if len({versions[i] for i in indices}) != 1:
+            return None
+    return twins
 
 
 def _strays(

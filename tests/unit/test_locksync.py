@@ -10,7 +10,7 @@ import pytest
 
 from autovenv.resolve import drift, installed, lockmemo, locksync
 from autovenv.resolve.venv import inspect_venv
-from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, UV_LOCK, fake_venv
+from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, PYLOCK, UV_LOCK, fake_venv
 
 EVERYTHING = {
     "demo": "0.1.0",
@@ -76,6 +76,13 @@ CASES = [
     ("poetry.lock", POETRY_LOCK, {"six": "1.16.0"}, False),  # markers per group: the full reading
     ("poetry.lock", POETRY_PLAIN, {"six": "1.16.0", "pytest": "8.3.0"}, True),  # Windows-only: quiet
     ("poetry.lock", POETRY_PLAIN, {"six": "1.16.0", "pytest": "8.3.0", "colorama": "0.4.5"}, True),
+    ("pylock.toml", PYLOCK, {"six": "1.16.0"}, True),  # iniconfig: its default group is due
+    ("pylock.toml", PYLOCK, {"six": "1.16.0", "iniconfig": "2.0.0"}, True),  # packaging: docs only
+    ("pylock.toml", PYLOCK, {"six": "1.15.0", "iniconfig": "2.0.0", "packaging": "23.0"}, True),
+    ("pylock.toml", PYLOCK.replace('["dev"]', "[]"), {"six": "1.16.0"}, True),
+    ("pylock.toml", PYLOCK.replace('default-groups = ["dev"]\n', ""), {"six": "1.16.0"}, True),
+    ("pylock.toml", PYLOCK.replace('["dev"]', '["dev", "docs"]'), {"six": "1.16.0"}, True),
+    ("pylock.toml", PYLOCK.replace('["dev"]', "[\n]"), {"six": "1.16.0"}, False),
     ("pdm.lock", PDM_LOCK, {"six": "1.16.0"}, True),  # colorama is Windows-only
     ("pdm.lock", PDM_LOCK, {}, True),  # six is due: not installed
     ("pdm.lock", PDM_LOCK, {"six": "1.17.0"}, True),

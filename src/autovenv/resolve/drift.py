@@ -54,12 +54,10 @@ def _has_pip(info: VenvInfo) -> bool:
 
 def fix_command(pinset: pins.PinSet, group_file: str, root: str, info: VenvInfo) -> tuple[str, ...]:
     """What installs the pins into this venv (activated), as words for the user's shell."""
-    if pinset.kind in ("uv", "poetry", "pdm"):
+    if pinset.kind in ("uv", "poetry", "pdm", "pylock"):
         return locksync.tool_command(pinset.kind, group_file, root, info.path)
     if pinset.kind == "pipenv":
         return ("pipenv", "sync", "--dev") if group_file == "develop" else ("pipenv", "sync")
-    if pinset.kind == "pylock":
-        return ("uv", "pip", "install", "-r", os.path.basename(pinset.source))
     relative = os.path.relpath(group_file, root) if group_file.startswith(root + os.sep) else group_file
     installer = ("pip",) if _has_pip(info) else ("uv", "pip")
     return (*installer, "install", "-r", relative)

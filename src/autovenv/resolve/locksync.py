@@ -31,11 +31,10 @@ from autovenv.files import read_regular
 #: The locks whose packages are ``[[package]]`` tables opening with ``name`` then ``version`` lines, in
 #: ``resolve.pins.LOCKS``' order; a lock of another kind found first means this module cannot tell.
 LOCKS = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
-KINDS = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm"}
+KINDS = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm", "pylock.toml": "pylock"}
 MAX_BYTES = 64 * 1024 * 1024
 MAIN = "main"
 # The text stays bytes: decoding a lock of hundreds of kilobytes costs more than this whole answer.
-_TABLE = b"[[package]]"
 _NAME = b'\nname = "'
 _VERSION = b'version = "'
 _SOURCE = b"source = "
@@ -65,7 +64,7 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
         entries = os.listdir(os.fsencode(site))
     except OSError:
         return None
-    listed = _listed(text)
+    listed = _listed(text, b"[[packages]]" if kind == "pylock" else b"[[package]]")
     if listed is None:
         return None
     names, versions, rests = listed
@@ -87,7 +86,7 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
         return None
     found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
     missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
-    held_markers = _Markers(info)
+    held_markers = _Markers(info, text if kind == "pylock" else None)
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
         index = where[name]
@@ -137,13 +136,15 @@ def environment(info: VenvInfo) -> dict[str, Value]:
 
 
 def tool_command(kind: str, group: str, root: str, venv: str) -> tuple[str, ...]:
-    """What installs a uv, Poetry or PDM lock's ``group`` (``main``: what the tool installs by default)
+    """What installs a uv, Poetry, PDM lock's or pylock.toml's ``group`` (``main``: the default set)
     into the venv ``venv``, as words for the user's shell."""
     if kind == "uv":
         in_project = os.path.normpath(venv) == os.path.join(root, ".venv")
         return ("uv", "sync") if in_project else ("uv", "sync", "--active")
     if kind == "poetry":
         return ("poetry", "install") if group == MAIN else ("poetry", "install", "--with", group)
+    if kind == "pylock":
+        return ("uv", "pip", "install", "-r", "pylock.toml")
     return ("pdm", "sync") if group == MAIN else ("pdm", "sync", "--group", group)
 
 
@@ -154,10 +155,10 @@ def lead(source: str, differences: list[str]) -> str:
     return f"{os.path.basename(source)}: {differences[0]}{tail}; run:"
 
 
-def _listed(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
+def _listed(text: bytes, opening: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     """(escaped names, versions, the rest of each table) of the lock's packages, in the lock's order;
     None unless every ``[[package]]`` opens with a plain ``name`` line then a plain ``version`` line."""
-    tables = text.split(_TABLE)[1:]
+    tables = text.split(opening)[1:]
     count = len(tables)
     if not count:
         return None
@@ -266,8 +267,8 @@ def _virtual(table: bytes) -> bool | None:
 def _group(kind: str, table: bytes) -> str | None:
     """The group a Poetry or PDM package belongs to, as ``resolve.pins`` reads it (the default one when
     it is in several); None for a spelling read only by the full reader (Poetry's markers per group)."""
-    if kind == "uv":
-        return MAIN  # uv's fix installs every group at once: the group changes nothing said
+    if kind in ("uv", "pylock"):
+        return MAIN  # uv's fix installs every group at once; a pylock.toml's packages are one set
     if kind == "poetry" and (_line(table, b"markers") or b"").startswith(b"{"):
         return None  # lock 2.1's markers per group: which of its groups apply here is for markers
     found = _line(table, b"groups")
@@ -286,12 +287,15 @@ class _Markers:
     """Markers evaluated for one venv: its environment made once, each distinct marker evaluated once
     (a lock repeats ``sys_platform == "win32"`` for every Windows-only package)."""
 
-    __slots__ = ("env", "info", "said")
+    __slots__ = ("env", "info", "pylock", "said", "unread")
 
-    def __init__(self, info: VenvInfo) -> None:
+    def __init__(self, info: VenvInfo, pylock: bytes | None) -> None:
         self.info = info
+        self.pylock = pylock  # a pylock.toml's text: its markers see its default groups
         self.env: dict[str, Value] | None = None
         self.said: dict[str, bool | None] = {}
+        #: the environment could not be told here (a pylock.toml's groups spelled otherwise)
+        self.unread = False
 
     def evaluate(self, marker: str) -> bool | None:
         if marker not in self.said:
@@ -299,6 +303,12 @@ class _Markers:
 
             if self.env is None:
                 self.env = environment(self.info)
+                if self.pylock is not None:
+                    groups = _pylock_groups(self.pylock)
+                    if groups is None:
+                        self.unread = True
+                        groups = frozenset()
+                    self.env = {**self.env, "extras": frozenset(), "dependency_groups": groups}
             self.said[marker] = markers.evaluate(marker, self.env)
         return self.said[marker]
 
@@ -339,7 +349,24 @@ def _due(kind: str, table: bytes, cache: _Markers) -> bool | None:
         if marker is None:
             return None
         applies = cache.evaluate(marker)
+        if cache.unread:
+            return None
     if applies is not True:
         return False
     group = _group(kind, table)
     return None if group != MAIN else True
+
+
+def _pylock_groups(text: bytes) -> frozenset[str] | None:
+    """A pylock.toml's ``default-groups`` (the groups its markers see installed), from its lines before
+    the first package; None when spelled otherwise than one line of plain strings."""
+    head = b"\n" + text[: text.find(b"[[packages]]")]
+    found = _line(head, b"default-groups")
+    if found is None:
+        return frozenset() if b"default-groups" not in head else None
+    if found == b"[]":
+        return frozenset()
+    if not (found.startswith(b'["') and found.endswith(b'"]')) or b"\\" in found:
+        return None
+    groups = found[2:-2].decode("utf-8", "surrogateescape").split('", "')
+    return None if any('"' in g for g in groups) else frozenset(groups)

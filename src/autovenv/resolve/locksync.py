@@ -1,25 +1,27 @@
-"""The first comparison of a venv with its lock, from the packages' first two lines and the differences.
+"""The first comparison of a venv with its lock, from each package's first lines and the tables that differ.
 
 Reading a lock of a few hundred packages whole (``resolve.drift``) costs several Python starts: its
 dependency graph and markers decide which pins apply here. They decide nothing for a package installed at
-its locked version (no difference, whatever the markers say), nor for a package listed once and installed
-at another version: the full comparison names it whether or not its markers hold here. So the venv is
-compared with the ``name`` and ``version`` lines the tools write first in each ``[[package]]`` table, with
-passes of ``bytes`` methods over the whole text (``split``, ``join``, ``map``: no Python loop per package),
-one set comparison against the ``*.dist-info`` names, and a look at the few tables that differ:
+its locked version (never a difference, whatever the markers say), nor for one locked once and installed
+at another version (always one, unless PEP 440 calls the two versions equal). So the venv's
+``*.dist-info`` names are compared, in one set comparison, with the ``name`` and ``version`` lines the
+tools write first in each package's table, found with passes of ``bytes`` methods over the whole text
+(``split``, ``join``, ``map``: no Python loop per package), and only the tables of the packages that
+differ are read further:
 
-- none: the venv holds exactly what the lock lists (``uv sync``, ``poetry install``, ``pdm sync`` just
-  ran), and nothing is said;
-- only packages installed at another version (one package behind, an upgrade done by hand): each is a
-  difference unless PEP 440 calls the two versions equal; the line and its fix are those of ``drift``
-  (the group of each, for Poetry's and PDM's ``--with``/``--group``, is read from its table).
+- installed at another version: a difference; its group (Poetry's ``--with``, PDM's ``--group``) from
+  its table;
+- not installed: due when its own marker holds here and it is in the main group, as ``resolve.pins``
+  reads Poetry's and PDM's markers and groups, Poetry's ``optional`` and a ``pylock.toml``'s markers
+  with its default groups;
+- a uv virtual project: never installed, never a difference.
 
-Anything else is "not known here" (``None``), and the lock is read whole: a package not installed at all
-(its markers, and for uv the edges reaching it, decide whether it is due), a name listed twice (markers
-choose between them), a table not opening with those two lines or with a value this module does not read
-as the full reader would (an escape, a comment, a name ``normalize_name`` would respell), a legacy
-``.egg-info``, a lock of another kind. A uv virtual project (never installed) is left out, as the full
-reading leaves it out.
+What takes more is "not known here" (``None``), and the lock is read whole: a uv package not installed
+(the edges reaching it decide), a Poetry package without a marker or with markers per group, a missing
+package of another group (whether the group is in use), a name locked at two versions (markers and edges
+choose), a table not opening with those two lines or a value spelled otherwise than read here (an
+escape, a comment), a name ``normalize_name`` would respell (``a__b``), a package installed twice or as a
+legacy ``.egg-info``, a lock of another kind.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from autovenv.resolve import drift, lockmemo
+from autovenv.resolve import lockmemo
 from autovenv.resolve.project import Settings, resolve
 from autovenv.resolve.venv import inspect_venv
 from tests.unit.test_drift import fake_venv
@@ -23,13 +23,13 @@ class Counting:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        real = drift.examine
+        real = lockmemo._compute
 
-        def examine(*args: object, **kwargs: object) -> object:
+        def compute(*args: object, **kwargs: object) -> object:
             self.calls += 1
             return real(*args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(drift, "examine", examine)
+        monkeypatch.setattr(lockmemo, "_compute", compute)
 
 
 @pytest.fixture

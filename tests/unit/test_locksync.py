@@ -1,5 +1,6 @@
-"""The first comparison's shortcut: a venv holding exactly what its lock lists says nothing, without the
-lock being read whole; in every case it answers, the full comparison (``drift``) says the same."""
+"""The first comparison's shortcut: the packages' first lines and the tables that differ give exactly the
+full comparison's answer (``drift``) wherever the shortcut answers, and it answers the common cases (in
+sync, packages behind, platform-only packages missing) without reading the lock whole."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import pytest
 
 from autovenv.resolve import drift, installed, lockmemo, locksync
 from autovenv.resolve.venv import inspect_venv
-from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, UV_LOCK, fake_venv
+from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, PYLOCK, UV_LOCK, fake_venv
 
 EVERYTHING = {
-    "colorama": "0.4.6",
     "demo": "0.1.0",
     "six": "1.16.0",
     "requests": "2.32.3",
@@ -22,28 +22,83 @@ EVERYTHING = {
     "pytest": "8.3.0",
 }
 VIRTUAL_ROOT = UV_LOCK.replace('source = { editable = "." }', 'source = { virtual = "." }')
+#: A Poetry lock whose packages carry plain markers and groups, as Poetry 2 writes most of them.
+POETRY_PLAIN = POETRY_LOCK.replace(
+    'markers = {main = "sys_platform == \\"win32\\"", dev = "sys_platform == \\"win32\\""}',
+    'markers = "sys_platform == \\"win32\\""',
+).replace('groups = ["main", "dev"]', 'groups = ["main"]')
+PDM_DEV = PDM_LOCK + (
+    '\n[[package]]\nname = "pytest"\nversion = "8.3.0"\nsummary = "pytest"\ngroups = ["dev"]\nfiles = []\n'
+    '\n[[package]]\nname = "tomli"\nversion = "2.0.1"\nsummary = "tomli"\ngroups = ["default"]\n'
+    "marker = \"python_version < '3.0'\"\nfiles = []\n"
+)
+PDM_UNKNOWN = PDM_DEV.replace("'3.0'", "'3.0' and extr == 'x'")
+PDM_TWINS = PDM_LOCK + (  # PDM locks a package once more per extra asked for
+    '\n[[package]]\nname = "requests"\nversion = "2.32.3"\ngroups = ["default"]\n'
+    "marker = \"sys_platform == 'win32'\"\nfiles = []\n"
+    '\n[[package]]\nname = "requests"\nversion = "2.32.3"\nextras = ["socks"]\n'
+    'groups = ["default"]\nfiles = []\n'
+)
+BEHIND = {"six": "1.16.0", "requests": "2.0"}
+PLAIN_TABLE = '\n[[package]]\nname = "{}"\nversion = "{}"\ngroups = ["default"]\nfiles = []\n'
+PDM_ZOPE = PDM_LOCK + PLAIN_TABLE.format("zope-interface", "6.0")
+PDM_ATTRS = PDM_LOCK + PLAIN_TABLE.format("attrs", "24.2.0")
+DEV_TWIN = PDM_TWINS.replace('socks"]\ngroups = ["default"]', 'socks"]\ngroups = ["dev"]')
 
-#: (lock file, its text, what the venv holds, whether the shortcut answers)
+#: (lock file, its text, what the venv holds (None: not installed), whether the shortcut answers)
 CASES = [
-    ("uv.lock", UV_LOCK, EVERYTHING, True),
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "demo": None}, False),  # the project itself not installed
-    ("uv.lock", VIRTUAL_ROOT, {**EVERYTHING, "demo": None}, True),  # a virtual project is never installed
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": None}, False),  # Windows-only: the full reading says
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "six": "1.15.0"}, False),
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "six": "1.16"}, False),  # another spelling: the full reading
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "Six": "1.16.0", "six": None}, True),  # a dist-info's own case
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "six_": None}, True),
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6"}, True),  # every package, even Windows'
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": "1.15.0"}, True),  # one behind
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "six": "1.15.0", "pysocks": "1.7.0", "colorama": "0.4.5"}, True),
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "six": "1.15.0"}, False),  # and colorama missing: the edges
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": "1.16"}, True),  # PEP 440: the same
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "Six": "1.16.0", "six": None}, True),
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": "1.16.0+local"}, True),
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "demo": "0.2.0"}, True),  # the project
+    ("uv.lock", VIRTUAL_ROOT, {**EVERYTHING, "colorama": "0.4.6", "demo": None}, True),  # never installed
+    ("uv.lock", VIRTUAL_ROOT, {**EVERYTHING, "colorama": "0.4.6", "demo": "0.2.0"}, True),  # not a pin
+    ("uv.lock", UV_LOCK, EVERYTHING, False),  # colorama missing: uv's edges decide, the full reading
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "demo": None}, False),
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six_": "1.15.0"}, False),  # a name respelt
     (
         "uv.lock",
         UV_LOCK.replace('name = "six"\nversion', 'name = "six"\nsource = { x = 1 }\nversion'),
-        EVERYTHING,
+        {**EVERYTHING, "colorama": "0.4.6"},
         False,
     ),
     ("uv.lock", UV_LOCK + '\n[[package]]\nname = "six"\nversion = "1.15.0"\n', EVERYTHING, False),
-    ("poetry.lock", POETRY_LOCK, EVERYTHING, True),
-    ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "pysocks": None}, False),
-    ("pdm.lock", PDM_LOCK, EVERYTHING, True),
-    ("pdm.lock", PDM_LOCK, {"six": "1.16.0"}, False),
+    ("uv.lock", UV_LOCK.replace('version = "1.16.0"', 'version = "1.16.0" # x'), EVERYTHING, False),
+    ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6"}, True),
+    ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6", "pytest": "8.2.0"}, True),  # --with
+    ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6", "pytest": "8.2", "six": "1.1"}, True),
+    ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6", "pysocks": None}, True),  # an extra
+    ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": None}, False),  # no marker
+    ("poetry.lock", POETRY_LOCK, {"six": "1.16.0"}, False),  # markers per group: the full reading
+    ("poetry.lock", POETRY_PLAIN, {"six": "1.16.0", "pytest": "8.3.0"}, True),  # Windows-only: quiet
+    ("poetry.lock", POETRY_PLAIN, {"six": "1.16.0", "pytest": "8.3.0", "colorama": "0.4.5"}, True),
+    ("pylock.toml", PYLOCK, {"six": "1.16.0"}, True),  # iniconfig: its default group is due
+    ("pylock.toml", PYLOCK, {"six": "1.16.0", "iniconfig": "2.0.0"}, True),  # packaging: docs only
+    ("pylock.toml", PYLOCK, {"six": "1.15.0", "iniconfig": "2.0.0", "packaging": "23.0"}, True),
+    ("pylock.toml", PYLOCK.replace('["dev"]', "[]"), {"six": "1.16.0"}, True),
+    ("pylock.toml", PYLOCK.replace('default-groups = ["dev"]\n', ""), {"six": "1.16.0"}, True),
+    ("pylock.toml", PYLOCK.replace('["dev"]', '["dev", "docs"]'), {"six": "1.16.0"}, True),
+    ("pylock.toml", PYLOCK.replace('["dev"]', "[\n]"), {"six": "1.16.0"}, False),
+    ("pdm.lock", PDM_LOCK, {"six": "1.16.0"}, True),  # colorama is Windows-only
+    ("pdm.lock", PDM_LOCK, {}, True),  # six is due: not installed
+    ("pdm.lock", PDM_LOCK, {"six": "1.17.0"}, True),
+    ("pdm.lock", PDM_ATTRS, {"six": "1.17.0"}, True),  # what differs first, then what is missing
+    ("pdm.lock", PDM_ZOPE, {"six": "1.16.0", "zope.interface": "6.0"}, True),  # a dist-info of old
+    ("pdm.lock", PDM_ZOPE, {"six": "1.16.0", "zope.interface": "5.0"}, True),
+    ("pdm.lock", PDM_ZOPE, {"six": "1.16.0", "zope__interface": "6.0"}, False),  # PEP 503 joins the run
+    ("pdm.lock", PDM_TWINS, {"six": "1.16.0"}, True),  # one of its entries is due here
+    ("pdm.lock", PDM_TWINS, {"six": "1.16.0", "requests": "2.32.2"}, True),
+    ("pdm.lock", PDM_TWINS, {"six": "1.16.0", "requests": "2.32.3"}, True),
+    ("pdm.lock", PDM_TWINS.replace('"2.32.3"\nextras', '"2.32.4"\nextras'), {"six": "1.16.0"}, False),
+    ("pdm.lock", DEV_TWIN, BEHIND, False),  # a group per entry: which apply decides
+    ("pdm.lock", PDM_DEV, {"six": "1.16.0", "pytest": "8.2.0"}, True),  # --group dev
+    ("pdm.lock", PDM_DEV, {"six": "1.16.0", "pytest": "8.3.0", "tomli": "2.0.0"}, True),
+    ("pdm.lock", PDM_DEV, {"six": "1.16.0"}, False),  # a dev package missing: is the group in use?
+    ("pdm.lock", PDM_UNKNOWN, {"six": "1.16.0", "pytest": "8.3.0"}, True),  # a marker it cannot tell
 ]
 
 
@@ -53,42 +108,71 @@ def project(tmp_path: pathlib.Path, name: str, text: str, holds: dict[str, str |
     return tmp_path
 
 
-@pytest.mark.parametrize(("name", "text", "holds", "answers"), CASES)
-def test_the_shortcut_answers_only_where_the_full_comparison_finds_nothing(
-    tmp_path: pathlib.Path, name: str, text: str, holds: dict[str, str | None], answers: bool
-) -> None:
-    root = project(tmp_path, name, text, holds)
+def answers(root: pathlib.Path) -> tuple[lockmemo.Outcome | None, lockmemo.Outcome]:
+    """(the shortcut's answer or None, the full comparison's), as the memo keeps them."""
     info = inspect_venv(str(root / ".venv"))
     site = installed.site_packages(info.path)
     assert site is not None
-    found = locksync.in_sync(str(root), site)
-    assert (found is not None) == answers
-    full, problem, watch, tried = drift.examine(str(root), info)
-    if found is not None:
-        assert full is None and problem is None
-        # lockmemo's answer through the shortcut is the full comparison's, watching the same paths.
-        assert lockmemo._compute(str(root), info, False) == ((None, None, watch), tried)
+    full, problem, watch, _ = drift.examine(str(root), info)
+    expected = ((full.lead(), full.command) if full is not None else None, problem, watch)
+    known = locksync.compare(str(root), site, info)
+    if known is None:
+        return None, expected
+    lock, differences, command = known
+    hint = (locksync.lead(lock, differences), command) if differences else None
+    return (hint, None, [lock, site]), expected
+
+
+@pytest.mark.parametrize(("name", "text", "holds", "answered"), CASES)
+def test_the_shortcut_answers_exactly_what_the_full_comparison_says(
+    tmp_path: pathlib.Path, name: str, text: str, holds: dict[str, str | None], answered: bool
+) -> None:
+    quick, full = answers(project(tmp_path, name, text, holds))
+    assert (quick is not None) == answered, full
+    if quick is not None:
+        assert quick == full
+        # lockmemo's first comparison goes through the shortcut, reading nothing else.
+        info = inspect_venv(str(tmp_path / ".venv"))
+        assert lockmemo._compute(str(tmp_path), info, False) == (full, [str(tmp_path / name)])
 
 
 def test_two_versions_of_one_name_or_an_egg_info_leave_it_to_the_full_comparison(
     tmp_path: pathlib.Path,
 ) -> None:
-    root = project(tmp_path, "pdm.lock", PDM_LOCK, EVERYTHING)
+    root = project(tmp_path, "pdm.lock", PDM_LOCK, {"six": "1.16.0"})
     site = pathlib.Path(installed.site_packages(str(root / ".venv")) or "")
-    assert locksync.in_sync(str(root), str(site)) == str(root / "pdm.lock")
-    (site / "six-1.17.0.dist-info").mkdir()
-    assert locksync.in_sync(str(root), str(site)) is None
-    (site / "six-1.17.0.dist-info").rmdir()
-    (site / "six-1.15.0-py3.12.egg-info").mkdir()
-    assert locksync.in_sync(str(root), str(site)) is None
+    info = inspect_venv(str(root / ".venv"))
+    assert locksync.compare(str(root), str(site), info) == (str(root / "pdm.lock"), [], ())
+    for other in ("six-1.17.0.dist-info", "SIX-1.15.0.dist-info", "six-1.15.0-py3.12.egg-info"):
+        (site / other).mkdir()
+        assert locksync.compare(str(root), str(site), info) is None, other
+        (site / other).rmdir()
 
 
 def test_another_lock_first_or_none_is_not_known_here(tmp_path: pathlib.Path) -> None:
     root = project(tmp_path, "pdm.lock", PDM_LOCK, EVERYTHING)
     site = installed.site_packages(str(root / ".venv")) or ""
+    info = inspect_venv(str(root / ".venv"))
     (root / "uv.lock").write_text("version = 1\n")  # uv.lock comes first, and lists nothing
-    assert locksync.in_sync(str(root), site) is None
+    assert locksync.compare(str(root), site, info) is None
     (root / "uv.lock").unlink()
     (root / "pdm.lock").unlink()
     (root / "Pipfile.lock").write_text("{}")
-    assert locksync.in_sync(str(root), site) is None
+    assert locksync.compare(str(root), site, info) is None
+
+
+def test_a_venv_elsewhere_is_told_to_sync_actively(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "uv.lock").write_text(UV_LOCK)
+    venv = fake_venv(tmp_path, {**EVERYTHING, "colorama": "0.4.6", "six": "1.15.0"})
+    elsewhere = tmp_path / "envs" / "demo"
+    elsewhere.parent.mkdir()
+    venv.rename(elsewhere)
+    info = inspect_venv(str(elsewhere))
+    site = installed.site_packages(info.path) or ""
+    found, _, _, _ = drift.examine(str(tmp_path), info)
+    assert found is not None and found.command == ("uv", "sync", "--active")
+    assert locksync.compare(str(tmp_path), site, info) == (
+        str(tmp_path / "uv.lock"),
+        ["six 1.16.0 pinned, 1.15.0 installed"],
+        ("uv", "sync", "--active"),
+    )

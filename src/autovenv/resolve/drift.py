@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from autovenv.resolve import installed as installed_mod
-from autovenv.resolve import markers, pins
+from autovenv.resolve import locksync, markers, pins
 from autovenv.resolve.versions import same
 
 TYPE_CHECKING = False
@@ -37,9 +37,7 @@ class Drift:
 
     def lead(self) -> str:
         """The hint up to its command: ``requirements.txt: django 5.1.2 pinned, 5.0.4 installed; 2 more;``."""
-        more = len(self.differences) - 1
-        tail = f"; {more} more" if more else ""
-        return f"{os.path.basename(self.source)}: {self.differences[0]}{tail}; run:"
+        return locksync.lead(self.source, self.differences)
 
     def __repr__(self) -> str:
         return f"Drift({self.source!r}, {self.differences!r}, {self.command!r})"
@@ -47,10 +45,7 @@ class Drift:
 
 def venv_environment(info: VenvInfo) -> dict[str, markers.Value]:
     """The marker environment of ``info``'s interpreter, from its pyvenv.cfg alone."""
-    implementation = info.cfg.get("implementation", "") or (
-        "pypy" if "pypy" in info.cfg.get("home", "") else ""
-    )
-    return markers.environment(info.version or "", implementation or "cpython")
+    return locksync.environment(info)
 
 
 def _has_pip(info: VenvInfo) -> bool:
@@ -59,19 +54,10 @@ def _has_pip(info: VenvInfo) -> bool:
 
 def fix_command(pinset: pins.PinSet, group_file: str, root: str, info: VenvInfo) -> tuple[str, ...]:
     """What installs the pins into this venv (activated), as words for the user's shell."""
-    in_project_venv = os.path.normpath(info.path) == os.path.join(root, ".venv")
-    if pinset.kind == "uv":
-        return ("uv", "sync") if in_project_venv else ("uv", "sync", "--active")
-    if pinset.kind == "poetry":
-        return (
-            ("poetry", "install") if group_file == pins.MAIN else ("poetry", "install", "--with", group_file)
-        )
-    if pinset.kind == "pdm":
-        return ("pdm", "sync") if group_file == pins.MAIN else ("pdm", "sync", "--group", group_file)
+    if pinset.kind in ("uv", "poetry", "pdm", "pylock"):
+        return locksync.tool_command(pinset.kind, group_file, root, info.path)
     if pinset.kind == "pipenv":
         return ("pipenv", "sync", "--dev") if group_file == "develop" else ("pipenv", "sync")
-    if pinset.kind == "pylock":
-        return ("uv", "pip", "install", "-r", os.path.basename(pinset.source))
     relative = os.path.relpath(group_file, root) if group_file.startswith(root + os.sep) else group_file
     installer = ("pip",) if _has_pip(info) else ("uv", "pip")
     return (*installer, "install", "-r", relative)

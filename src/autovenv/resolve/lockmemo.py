@@ -66,11 +66,13 @@ def _compute(root: str, info: VenvInfo, windows: bool) -> tuple[Outcome, list[st
     from autovenv.resolve import installed, locksync
 
     site = installed.site_packages(info.path, windows)
-    lock = locksync.in_sync(root, site) if site is not None else None
-    if site is not None and lock is not None:
-        # Every locked package installed at its version: nothing differs, and the lock is not read
-        # further. The same answer, watching the same paths, as drift.examine's.
-        return (None, None, [lock, site]), [lock]
+    known = locksync.compare(root, site, info) if site is not None else None
+    if site is not None and known is not None:
+        # Told from the packages' first lines and the tables that differ (the lock is not read whole):
+        # the same answer, watching the same paths, as drift.examine's.
+        lock, differences, command = known
+        hint = (locksync.lead(lock, differences), command) if differences else None
+        return (hint, None, [lock, site]), [lock]
     from autovenv.resolve import drift
 
     found, problem, watch, tried = drift.examine(root, info, windows)

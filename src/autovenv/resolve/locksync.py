@@ -1,16 +1,27 @@
-"""Is the venv exactly what its lock lists? The first lock comparison's shortcut for a venv just synced.
+"""The first comparison of a venv with its lock, from each package's first lines and the tables that differ.
 
-Reading a lock of a few hundred packages to compare it (``resolve.drift``) costs several Python starts:
-its dependency graph and markers decide which pins apply here. None of that matters when the venv holds
-every package the lock lists, each at its locked version: no pin can differ then, and none is missing.
-That is the common first visit (``uv sync``, ``poetry install``, ``pdm sync`` just ran), and it is told
-from the ``name`` and ``version`` lines the tools write first in each ``[[package]]`` table, with a few
-passes of ``str`` methods over the text and one set comparison against the ``*.dist-info`` names.
+Reading a lock of a few hundred packages whole (``resolve.drift``) costs several Python starts: its
+dependency graph and markers decide which pins apply here. They decide nothing for a package installed at
+its locked version (never a difference, whatever the markers say), nor for one locked once and installed
+at another version (always one, unless PEP 440 calls the two versions equal). So the venv's
+``*.dist-info`` names are compared, in one set comparison, with the ``name`` and ``version`` lines the
+tools write first in each package's table, found with passes of ``bytes`` methods over the whole text
+(``split``, ``join``, ``map``: no Python loop per package), and only the tables of the packages that
+differ are read further:
 
-Anything else is "not known here" (``None``) and the lock is read whole: a package not installed or at
-another version (the comparison then says which), a version spelled otherwise (``1.0`` for ``1.0.0``),
-a name listed twice (markers choose), a table not opening with those two lines, a lock of another kind.
-A uv virtual project (never installed) is the one entry left out, as the full reading leaves it out.
+- installed at another version: a difference; its group (Poetry's ``--with``, PDM's ``--group``) from
+  its table;
+- not installed: due when its own marker holds here and it is in the main group, as ``resolve.pins``
+  reads Poetry's and PDM's markers and groups, Poetry's ``optional`` and a ``pylock.toml``'s markers
+  with its default groups;
+- a uv virtual project: never installed, never a difference.
+
+What takes more is "not known here" (``None``), and the lock is read whole: a uv package not installed
+(the edges reaching it decide), a Poetry package without a marker or with markers per group, a missing
+package of another group (whether the group is in use), a name locked at two versions (markers and edges
+choose), a table not opening with those two lines or a value spelled otherwise than read here (an
+escape, a comment), a name ``normalize_name`` would respell (``a__b``), a package installed twice or as a
+legacy ``.egg-info``, a lock of another kind.
 """
 
 from __future__ import annotations
@@ -22,64 +33,342 @@ from autovenv.files import read_regular
 #: The locks whose packages are ``[[package]]`` tables opening with ``name`` then ``version`` lines, in
 #: ``resolve.pins.LOCKS``' order; a lock of another kind found first means this module cannot tell.
 LOCKS = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
-READ_HERE = frozenset(LOCKS[:3])
+KINDS = {"uv.lock": "uv", "poetry.lock": "poetry", "pdm.lock": "pdm", "pylock.toml": "pylock"}
 MAX_BYTES = 64 * 1024 * 1024
+MAIN = "main"
 # The text stays bytes: decoding a lock of hundreds of kilobytes costs more than this whole answer.
-_TABLE = b"[[package]]"
-_OPENING = b'[[package]]\nname = "'
-_VERSION = b'"\nversion = "'
-_VIRTUAL = b'"\nsource = { virtual = '
+_NAME = b'\nname = "'
+_VERSION = b'version = "'
+_SOURCE = b"source = "
+#: What a name may hold here: the characters under which "the same once lower-cased, ``-`` and ``.``
+#: written ``_``" is exactly PEP 503's "the same name" (runs of separators and ones at either end aside,
+#: which ``_plain`` refuses).
+_NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.\n"
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from autovenv.resolve.markers import Value
+    from autovenv.resolve.venv import VenvInfo
+
+    #: (the lock's path, the differences as drift words them, the fix as words; empty when none)
+    Known = tuple[str, list[str], tuple[str, ...]]
 
 
-def in_sync(root: str, site: str) -> str | None:
-    """The lock's path when the venv whose ``site-packages`` is ``site`` holds exactly what it lists;
-    None when that is not known here."""
+def compare(root: str, site: str, info: VenvInfo) -> Known | None:
+    """The full comparison's answer for the venv ``info`` (whose ``site-packages`` is ``site``), when it
+    is known from the packages' first lines and the tables that differ; None when the lock must be read."""
     lock = next((os.path.join(root, n) for n in LOCKS if os.path.isfile(os.path.join(root, n))), None)
-    if lock is None or os.path.basename(lock) not in READ_HERE:
+    if lock is None or os.path.basename(lock) not in KINDS:
         return None
+    kind = KINDS[os.path.basename(lock)]
     try:
         text = read_regular(lock, MAX_BYTES)
         entries = os.listdir(os.fsencode(site))
     except OSError:
         return None
-    tables = text.split(_OPENING)
-    if len(tables) < 2 or text.count(_TABLE) != len(tables) - 1:
+    listed = _listed(text, b"[[packages]]" if kind == "pylock" else b"[[package]]")
+    if listed is None:
         return None
-    # Each table's first two lines, as 'name"\nversion = "1.0': its key, "name-1.0" as a dist-info spells it.
-    heads = [t[: t.find(b'"\n', t.find(b'"\n') + 1)].partition(_VERSION) for t in tables[1:]]
-    wanted = {_escaped(name) + b"-" + version for name, found, version in heads if found and version}
-    if len(wanted) != len(heads):
-        return None  # a name listed twice, or a table without the two lines
-    if b".egg-info\n" in b"\n".join(entries) + b"\n":
+    names, versions, rests = listed
+    where = dict(zip(names, range(len(names))))
+    twins = _twins(names, versions, where) if len(where) != len(names) else {}
+    if twins is None:
+        return None  # a name locked at two versions: markers and edges choose between them
+    # Both sides spelled alike, "name-version\0" lower-cased (a PEP 440 version ignores case, and so
+    # does drift's comparison of one it cannot parse): a set comparison finds what differs.
+    raw = b"\n" + b"\n".join(entries) + b"\n"
+    lowered = raw.lower()
+    if b".egg-info\n" in lowered:
         return None  # a legacy install: the full reading weighs it against the dist-info beside it
-    have = {
-        _escaped(name) + b"-" + version
-        for name, _, version in (e[:-10].rpartition(b"-") for e in entries if e.endswith(b".dist-info"))
-    }
-    if len({key.rpartition(b"-")[0] for key in have}) != len(have):
-        return None  # two versions of one name (an upgrade left the old one): which one imports decides
-    for key in wanted - have:  # few or none: each must be a virtual project, which is never installed
-        name, _, version = key.rpartition(b"-")
-        if not _virtual(text, name, version):
+    held = set(lowered.replace(b".dist-info\n", b"\0\n").split(b"\n"))
+    ends = (b"\0\n".join(versions) + b"\0").lower().split(b"\n")
+    wanted = set(map(b"-".join, zip(names, ends)))
+    have = _strays(held - wanted, held, raw, lowered, where, names, ends)
+    if have is None:
+        return None
+    found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
+    missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
+    held_markers = _Markers(info, text if kind == "pylock" else None)
+    for key in wanted - held:  # few or none
+        name = key.partition(b"-")[0]  # an escaped name holds no "-"
+        index = where[name]
+        tables = [rests[i] for i in twins.get(name, [index])]  # one, or a package's entries per extra
+        if any(table[:1] != b"\n" for table in tables):
+            return None  # more than the closing quote on its version line
+        virtual = {_virtual(table) for table in tables} if kind == "uv" else {False}
+        if len(virtual) != 1 or None in virtual:
             return None
-    return lock
+        if True in virtual:
+            continue  # a virtual project is never installed, and the full reading leaves it out
+        pinned = versions[index].decode("utf-8", "surrogateescape")
+        spelled = name.decode("ascii").replace("_", "-")
+        if name not in have:
+            due = {_due(kind, table, held_markers) for table in tables}
+            if None in due:
+                return None  # whether it is due here is for the full reading to say
+            if True in due:
+                missing.append((spelled, f"{spelled} {pinned} pinned, not installed", MAIN))
+            continue
+        installed = os.fsdecode(have[name])
+        from autovenv.resolve.versions import same
+
+        if same(pinned, installed):
+            continue
+        groups = {_group(kind, table) for table in tables}
+        group = groups.pop()
+        if group is None or groups:
+            return None  # a group per entry: which entries apply here decides
+        found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed", group))
+    found = sorted(found) + sorted(missing)
+    if not found:
+        return lock, [], ()
+    extra = [group for _, _, group in found if group != MAIN]
+    command = tool_command(kind, extra[0] if extra else MAIN, root, info.path)
+    return lock, [text for _, text, _ in found], command
 
 
-def _escaped(name: bytes) -> bytes:
-    """A name as installers spell it in a ``*.dist-info`` directory, lower-cased (``zope.interface`` and
-    ``zope-interface`` alike: ``zope_interface``)."""
-    return name.lower().replace(b"-", b"_").replace(b".", b"_")
+def environment(info: VenvInfo) -> dict[str, Value]:
+    """The marker environment of ``info``'s interpreter, from its pyvenv.cfg alone."""
+    from autovenv.resolve import markers
+
+    implementation = info.cfg.get("implementation", "") or (
+        "pypy" if "pypy" in info.cfg.get("home", "") else ""
+    )
+    return markers.environment(info.version or "", implementation or "cpython")
 
 
-def _virtual(text: bytes, escaped: bytes, version: bytes) -> bool:
-    """Whether the table of ``escaped`` at ``version`` is a uv virtual project."""
-    at = text.find(_OPENING)
-    while at >= 0:
-        start = at + len(_OPENING)
-        end = text.find(_VERSION, start, start + 300)
-        if end > start and _escaped(text[start:end]) == escaped:
-            line = end + len(_VERSION)
-            if text.startswith(version + _VIRTUAL, line):
-                return True
-        at = text.find(_OPENING, start)
-    return False
+def tool_command(kind: str, group: str, root: str, venv: str) -> tuple[str, ...]:
+    """What installs a uv, Poetry, PDM lock's or pylock.toml's ``group`` (``main``: the default set)
+    into the venv ``venv``, as words for the user's shell."""
+    if kind == "uv":
+        in_project = os.path.normpath(venv) == os.path.join(root, ".venv")
+        return ("uv", "sync") if in_project else ("uv", "sync", "--active")
+    if kind == "poetry":
+        return ("poetry", "install") if group == MAIN else ("poetry", "install", "--with", group)
+    if kind == "pylock":
+        return ("uv", "pip", "install", "-r", "pylock.toml")
+    return ("pdm", "sync") if group == MAIN else ("pdm", "sync", "--group", group)
+
+
+def lead(source: str, differences: list[str]) -> str:
+    """The hint up to its command: ``uv.lock: django 5.1.2 pinned, 5.0.4 installed; 2 more; run:``."""
+    more = len(differences) - 1
+    tail = f"; {more} more" if more else ""
+    return f"{os.path.basename(source)}: {differences[0]}{tail}; run:"
+
+
+def _listed(text: bytes, opening: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
+    """(escaped names, versions, the rest of each table) of the lock's packages, in the lock's order;
+    None unless every ``[[package]]`` opens with a plain ``name`` line then a plain ``version`` line."""
+    tables = text.split(opening)[1:]
+    count = len(tables)
+    if not count:
+        return None
+    # Each table as ['\nname = ', NAME, '\nversion = ', VERSION, the rest]: C loops, none per package here.
+    parts = [*map(bytes.split, tables, [b'"'] * count, [4] * count)]
+    if min(map(len, parts)) != 5:
+        return None
+    openings, names, seconds, versions, rests = zip(*parts)
+    if b"".join(openings) != b"\nname = " * count or b"".join(seconds) != b"\nversion = " * count:
+        return None
+    spelled = b"\n".join(versions)
+    if spelled.count(b"\n") != count - 1 or b"\\" in spelled or not all(versions):
+        return None  # a line break or an escape inside a value
+    escaped = _plain(b"\n".join(names), count)
+    if escaped is None:
+        return None
+    return escaped, list(versions), list(rests)
+
+
+def _twins(
+    names: list[bytes], versions: list[bytes], where: dict[bytes, int]
+) -> dict[bytes, list[int]] | None:
+    """The entries of each name the lock lists more than once, when all of them lock one version (PDM
+    locks a package once more per extra asked for); None when some name is locked at two versions."""
+    twins: dict[bytes, list[int]] = {}
+    for index, name in enumerate(names):
+        if where[name] != index:  # an entry before the name's last one
+            twins.setdefault(name, [where[name]]).append(index)
+    for indices in twins.values():
+        if len({versions[i] for i in indices}) != 1:
+            return None
+    return twins
+
+
+def _strays(
+    strays: set[bytes],
+    held: set[bytes],
+    raw: bytes,
+    lowered: bytes,
+    where: dict[bytes, int],
+    names: list[bytes],
+    ends: list[bytes],
+) -> dict[bytes, bytes] | None:
+    """The locked names the venv holds at a version other than the locked one (escaped name -> the
+    version as its dist-info spells it), from the dist-info directories no lock entry matched; None when
+    one names a locked package twice (which one imports decides) or in a spelling not read here."""
+    have: dict[bytes, bytes] = {}
+    for entry in [entry for entry in strays if entry.endswith(b"\0")]:
+        # Its name as listed (the version's case is shown): the lower-cased listing has the same offsets.
+        line = b"\n" + entry[:-1] + b".dist-info\n"
+        at = lowered.find(line)
+        if lowered.count(line) != 1:
+            return None  # two directories differing only in case
+        name, dash, version = raw[at + 1 : at + len(line) - 11].rpartition(b"-")
+        if not dash or not name or not version:
+            continue  # no version: the full reading skips it too
+        escaped = _plain(name, 1)
+        if escaped is None:
+            return None
+        index = where.get(escaped[0])
+        if index is None:
+            continue  # not locked: never compared
+        if escaped[0] in have or names[index] + b"-" + ends[index] in held:
+            return None  # installed twice
+        have[escaped[0]] = version
+    return have
+
+
+def _plain(names: bytes, count: int) -> list[bytes] | None:
+    """``count`` newline-separated names, each lower-cased with ``-`` and ``.`` as ``_`` (how installers
+    spell a dist-info, so ``zope.interface`` and ``zope_interface`` meet); None when one holds another
+    character, or separators ``normalize_name`` would join or drop (``a__b``, ``_a``): then escaped and
+    normalised names might not agree."""
+    if names.translate(None, _NAME_BYTES) or names.count(b"\n") != count - 1:
+        return None
+    escaped = b"\n" + names.lower().replace(b"-", b"_").replace(b".", b"_") + b"\n"
+    if b"__" in escaped or b"\n_" in escaped or b"_\n" in escaped or b"\n\n" in escaped:
+        return None
+    return escaped[1:-1].split(b"\n")
+
+
+def _line(table: bytes, key: bytes) -> bytes | None:
+    """The value of ``key`` among a table's own lines (``table`` from its ``version`` line's end, up to
+    the next table), or None: absent, or only in a sub-table (a line opening with ``[``) after them.
+    The tools write the keys read here before any long array, so the search ends early."""
+    needle = b"\n" + key + b" = "
+    at = table.find(needle)
+    if at < 0 or table.find(b"\n[", 0, at) >= 0:
+        return None
+    start = at + len(needle)
+    end = table.find(b"\n", start)
+    return table[start : len(table) if end < 0 else end]
+
+
+def _virtual(table: bytes) -> bool | None:
+    """Whether a uv table's ``source`` is a virtual project (never installed); None when its source line
+    speaks of "virtual" otherwise (a URL holding the word): the full reader's parse decides then."""
+    source = _line(table, _SOURCE[:-3])
+    if source is None or b"virtual" not in source:
+        return False
+    if source.startswith(b"{ virtual = ") and source.count(b"virtual") == 1:
+        return True
+    return None
+
+
+def _group(kind: str, table: bytes) -> str | None:
+    """The group a Poetry or PDM package belongs to, as ``resolve.pins`` reads it (the default one when
+    it is in several); None for a spelling read only by the full reader (Poetry's markers per group)."""
+    if kind in ("uv", "pylock"):
+        return MAIN  # uv's fix installs every group at once; a pylock.toml's packages are one set
+    if kind == "poetry" and (_line(table, b"markers") or b"").startswith(b"{"):
+        return None  # lock 2.1's markers per group: which of its groups apply here is for markers
+    found = _line(table, b"groups")
+    if found is None:
+        return MAIN
+    if not (found.startswith(b'["') and found.endswith(b'"]')) or b"\\" in found:
+        return None
+    groups = [g.decode("utf-8", "surrogateescape") for g in found[2:-2].split(b'", "')]
+    if any('"' in g for g in groups):
+        return None
+    default = "default" if kind == "pdm" else MAIN
+    return MAIN if default in groups or not groups else groups[0]
+
+
+class _Markers:
+    """Markers evaluated for one venv: its environment made once, each distinct marker evaluated once
+    (a lock repeats ``sys_platform == "win32"`` for every Windows-only package)."""
+
+    __slots__ = ("env", "info", "pylock", "said", "unread")
+
+    def __init__(self, info: VenvInfo, pylock: bytes | None) -> None:
+        self.info = info
+        self.pylock = pylock  # a pylock.toml's text: its markers see its default groups
+        self.env: dict[str, Value] | None = None
+        self.said: dict[str, bool | None] = {}
+        #: the environment could not be told here (a pylock.toml's groups spelled otherwise)
+        self.unread = False
+
+    def evaluate(self, marker: str) -> bool | None:
+        if marker not in self.said:
+            from autovenv.resolve import markers
+
+            if self.env is None:
+                self.env = environment(self.info)
+                if self.pylock is not None:
+                    groups = _pylock_groups(self.pylock)
+                    if groups is None:
+                        self.unread = True
+                        groups = frozenset()
+                    self.env = {**self.env, "extras": frozenset(), "dependency_groups": groups}
+            self.said[marker] = markers.evaluate(marker, self.env)
+        return self.said[marker]
+
+
+def _string(table: bytes, key: bytes) -> str | None:
+    """A plain TOML string value of ``key`` in a table's own lines (``\\"`` and ``\\\\`` its only
+    escapes, as the tools write markers), or None (absent, or another spelling)."""
+    line = _line(table, key)
+    if line is None or len(line) < 2 or line[:1] != b'"' or line[-1:] != b'"' or b"\0" in line:
+        return None
+    inner = line[1:-1].replace(b"\\\\", b"\0")
+    rest = inner.replace(b'\\"', b"")
+    if b'"' in rest or b"\\" in rest:
+        return None
+    return inner.replace(b'\\"', b'"').replace(b"\0", b"\\").decode("utf-8", "surrogateescape")
+
+
+def _due(kind: str, table: bytes, cache: _Markers) -> bool | None:
+    """Whether a Poetry or PDM package the venv lacks is due here, as ``resolve.pins`` and ``drift`` say
+    (its own marker holds, and it is in the main group); None when that takes more than its table (uv's
+    edges, Poetry's markers per group or a package without one, another group: which groups are in
+    use)."""
+    if kind == "uv":
+        return None
+    if kind == "poetry":
+        if _line(table, b"optional") == b"true":
+            return False  # an extra: installed only when asked for
+        key = b"markers"
+    else:
+        key = b"marker"
+    value = _line(table, key)
+    if value is None:
+        if kind == "poetry":
+            return None  # lock 2.0, or an edge's marker may veto it: the whole graph says
+        applies: bool | None = True
+    else:
+        marker = _string(table, key)
+        if marker is None:
+            return None
+        applies = cache.evaluate(marker)
+        if cache.unread:
+            return None
+    if applies is not True:
+        return False
+    group = _group(kind, table)
+    return None if group != MAIN else True
+
+
+def _pylock_groups(text: bytes) -> frozenset[str] | None:
+    """A pylock.toml's ``default-groups`` (the groups its markers see installed), from its lines before
+    the first package; None when spelled otherwise than one line of plain strings."""
+    head = b"\n" + text[: text.find(b"[[packages]]")]
+    found = _line(head, b"default-groups")
+    if found is None:
+        return frozenset() if b"default-groups" not in head else None
+    if found == b"[]":
+        return frozenset()
+    if not (found.startswith(b'["') and found.endswith(b'"]')) or b"\\" in found:
+        return None
+    groups = found[2:-2].decode("utf-8", "surrogateescape").split('", "')
+    return None if any('"' in g for g in groups) else frozenset(groups)

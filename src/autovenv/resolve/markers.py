@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 import sys
 
-from autovenv.resolve import versions
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -201,6 +199,10 @@ class _Parser:
         if (left_var is None) == (right_var is None):
             raise BadMarker(f"{left_token} {op} {right_token}")  # two literals or two variables
         key = left_var or right_var or ""
+        if key in SET_VARIABLES or key == "extra" or key in VERSION_VARIABLES:
+            # Imported here: a lock's platform markers (``sys_platform == "win32"``) compare strings
+            # only, and the first lock comparison's shortcut (``resolve.locksync``) needs nothing else.
+            from autovenv.resolve import versions
         if key in SET_VARIABLES or isinstance(left, frozenset) or isinstance(right, frozenset):
             if op not in ("in", "not in") or not isinstance(right, frozenset) or not isinstance(left, str):
                 raise BadMarker(f"{left_token} {op} {right_token}")

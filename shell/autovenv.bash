@@ -236,12 +236,13 @@ __autovenv_record() {
     __autovenv_l=("${__autovenv_walked[@]}")
     # Its test as one function of the stamp: `[[ $1 -nt DIR && ... ]]`, no loop (a loop step costs bash
     # as much as the test). The directories are referenced, not written into the code.
-    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[" __autovenv_j=0
+    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1" __autovenv_j=0
     while [[ $__autovenv_j -lt ${#__autovenv_walked[@]} ]]; do
-        __autovenv_t+=" \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]} &&"
+        __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
         __autovenv_j=$((__autovenv_j + 1))
     done
-    \builtin eval "$__autovenv_t \$1 -nt \${__autovenv_wc[$__autovenv_i]} ]]; }"
+    [[ -n $__autovenv_cand ]] && __autovenv_t+=" && \$1 -nt \${__autovenv_wc[$__autovenv_i]}"
+    \builtin eval "$__autovenv_t ]]; }"
 }
 
 # In __autovenv_walk, at directory __autovenv_d whose child (the last walked) was known by generation

@@ -82,9 +82,13 @@ def run_depth_and_files(
     q = bench.cd_command
     for depth in args.depths:
         inner = chain(proj, depth)
-        scenarios.append(bench.Scenario(f"prompt, depth {depth}", [q(shell, inner)], bench.repeat(bench.nothing(shell))))
         scenarios.append(
-            bench.Scenario(f"cd-within, depth {depth}", [q(shell, inner)], bench.alternate(shell, proj, inner))
+            bench.Scenario(f"prompt, depth {depth}", [q(shell, inner)], bench.repeat(bench.nothing(shell)))
+        )
+        scenarios.append(
+            bench.Scenario(
+                f"cd-within, depth {depth}", [q(shell, inner)], bench.alternate(shell, proj, inner)
+            )
         )
     allowed = [proj]
     if "files" in args.only:
@@ -92,7 +96,9 @@ def run_depth_and_files(
         allowed.append(big)
         sub = big / "src" / "pkg000"
         scenarios.append(
-            bench.Scenario(f"prompt, project of {args.files} files", [q(shell, sub)], bench.repeat(bench.nothing(shell)))
+            bench.Scenario(
+                f"prompt, project of {args.files} files", [q(shell, sub)], bench.repeat(bench.nothing(shell))
+            )
         )
         scenarios.append(
             bench.Scenario(
@@ -124,8 +130,16 @@ def run_depth_and_files(
     lines = []
     for kind in ("prompt", "cd-within"):
         for config in configs[1:]:
-            points = [(d, measured[f"{kind}, depth {d}"].added(config)) for d in args.depths if f"{kind}, depth {d}" in measured]
-            cpu = [(d, measured[f"{kind}, depth {d}"].added(config, cpu=True)) for d in args.depths if f"{kind}, depth {d}" in measured]
+            points = [
+                (d, measured[f"{kind}, depth {d}"].added(config))
+                for d in args.depths
+                if f"{kind}, depth {d}" in measured
+            ]
+            cpu = [
+                (d, measured[f"{kind}, depth {d}"].added(config, cpu=True))
+                for d in args.depths
+                if f"{kind}, depth {d}" in measured
+            ]
             if points:
                 lines.append(
                     f"{shell:4} {kind:9} {config:8} slope {bench.fmt(slope(points), 4):>7} ms/level "
@@ -146,7 +160,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     shells = ",".join([*bench.SHELLS, "pwsh"] if bench.find_shell("pwsh") else bench.SHELLS)
     p.add_argument("--shells", default=shells, help=f"comma-separated (default: {shells})")
     p.add_argument("--only", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
-    p.add_argument("--depths", default="1,10,20,50,100", help="levels below the project root (default: %(default)s)")
+    p.add_argument(
+        "--depths", default="1,10,20,50,100", help="levels below the project root (default: %(default)s)"
+    )
     p.add_argument("--projects", type=int, default=10000, help="cached projects (default: %(default)s)")
     p.add_argument("--files", type=int, default=1000, help="files in the big project (default: %(default)s)")
     p.add_argument("--daemon-projects", type=int, default=1000, help="projects the daemon watches")
@@ -187,7 +203,9 @@ def main(argv: list[str]) -> int:
         print(f"[{time.monotonic() - began:6.1f}s] {message}", file=sys.stderr, flush=True)
 
     venv = Path(args.venv)
-    autovenv = os.path.abspath(args.autovenv) if args.autovenv else bench.ensure_venv(venv, args.reinstall, log)
+    autovenv = (
+        os.path.abspath(args.autovenv) if args.autovenv else bench.ensure_venv(venv, args.reinstall, log)
+    )
     pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
     root = Path(tempfile.mkdtemp(prefix="autovenv-scaling-")).resolve()
     above = bench.check_markers_above(root)
@@ -206,9 +224,9 @@ def main(argv: list[str]) -> int:
         for key, value in info.items():
             print(f"- {key}: {value}")
         print(
-            "\nms per command are medians over samples; 'added' = hooked shell minus the no-hook shell in the "
-            "same run;\ncd-within at depth N alternates between the project root and the directory N levels "
-            "below it\n"
+            "\nms per command are medians over samples; 'added' = hooked shell minus the no-hook shell "
+            "in the same run;\ncd-within at depth N alternates between the project root and the directory "
+            "N levels below it\n"
         )
         sys.stdout.flush()
         slopes: list[str] = []
@@ -217,7 +235,10 @@ def main(argv: list[str]) -> int:
                 if bench.find_shell(shell) is None:
                     print(f"## {shell}\n\nskipped: {shell} is not installed\n")
                     continue
-                log(f"{shell}: depth {args.depths}" + (f", {args.files} files" if "files" in args.only else ""))
+                log(
+                    f"{shell}: depth {args.depths}"
+                    + (f", {args.files} files" if "files" in args.only else "")
+                )
                 res = run_depth_and_files(ws, shell, args, log)
                 report.setdefault("depth", {})[shell] = res
                 slopes += res["slopes"]
@@ -232,7 +253,9 @@ def main(argv: list[str]) -> int:
             scale = bench.run_scale_projects(ws, args, log)
             report["projects"] = scale
             for shell, res in scale.items():
-                print(f"## {args.projects} cached projects ({shell})\n\n{res['table']}\n\n{res['populate']}\n")
+                print(
+                    f"## {args.projects} cached projects ({shell})\n\n{res['table']}\n\n{res['populate']}\n"
+                )
         if "daemon" in args.only:
             if bench.has_daemon(env):
                 log(f"the daemon watching {args.daemon_projects} projects")
@@ -244,7 +267,9 @@ def main(argv: list[str]) -> int:
             else:
                 print("## the daemon\n\nskipped: this build has no `autovenv daemon`\n")
         end = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        print(f"load average at start {info['loadavg']}, at end {end}; total {time.monotonic() - began:.0f} s")
+        print(
+            f"load average at start {info['loadavg']}, at end {end}; total {time.monotonic() - began:.0f} s"
+        )
     finally:
         if args.json:
             Path(args.json).write_text(json.dumps(report, indent=1, default=str))

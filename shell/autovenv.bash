@@ -59,10 +59,12 @@ __autovenv_walked=()
 __autovenv_seen=()
 __autovenv_gen=0
 # And whole walks, for the last 8 directories walked from (__autovenv_recall): $PWD, the generation, the
-# candidate directory, in __autovenv_wp, _wg, _wc; the directories walked in the array __autovenv_wl<slot>.
+# candidate directory and the one holding it, in __autovenv_wp, _wg, _wc, _wq; the directories walked in
+# the array __autovenv_wl<slot>.
 __autovenv_wp=()
 __autovenv_wg=()
 __autovenv_wc=()
+__autovenv_wq=()
 __autovenv_wn=0
 
 # The quick signature (posix.quicksig) is one word of everything besides the directory whose change
@@ -156,50 +158,66 @@ __autovenv_has_marker() {
 # A directory found to hold no marker at generation G is remembered (__autovenv_seen); it still holds
 # none while G's stamp is newer than the directory (adding or removing an entry sets its mtime), so
 # one stat pair replaces its markers' twelve. A marker test at G comes after G's stamp was taken, so a
-# change made during the walk is newer than the stamp. One more rule covers a directory reached
-# through a symbolic link that was pointed elsewhere: that changes the mtime of the link's directory,
-# the next one up, which must then be older than the stamp the link was last known by (free when it
-# was known by the same or an earlier stamp). A searchable directory only is remembered: one whose
-# markers could not be seen may show some once it can be searched, with no change to its mtime.
+# change made during the walk is newer than the stamp. A path is a directory only while the
+# directories above it are unchanged too: a symbolic link among them pointed elsewhere (or a directory
+# renamed over another) modifies the directory holding it. So each directory up to the candidate's
+# parent must be older than the oldest stamp a directory below it was remembered by (free when it was
+# remembered by the same or an earlier one); else the walk is made again without what it remembers.
+# (Above the candidate's parent, a change of where a path leads is not seen: neither the cached answers
+# nor a shell without this memory see it.) Only a searchable directory is remembered: one whose markers
+# could not be seen may show some once it can be searched, with no change to its mtime.
 __autovenv_walk() {
     __autovenv_recall && return 0
-    local __autovenv_d=${PWD-/} __autovenv_g __autovenv_cg="" __autovenv_old=$((__autovenv_gen - 8))
-    local __autovenv_blind=
-    __autovenv_cand=
-    __autovenv_walked=()
+    local __autovenv_d __autovenv_g __autovenv_min __autovenv_old=$((__autovenv_gen - 8))
+    local __autovenv_blind __autovenv_forget=
     # A long-lived shell forgets all at once past 4096 directories (a walk re-tests what it needs).
     if [[ -z $__autovenv_next || ${#__autovenv_seen[@]} -gt 4096 ]]; then __autovenv_seen=(); fi
     while :; do
-        __autovenv_g=${__autovenv_seen[$__autovenv_d]-}
-        if [[ -z $__autovenv_g || $__autovenv_g -le $__autovenv_old || ! $__autovenv_stamps-$((__autovenv_g % 8)) -nt $__autovenv_d ]]; then
+        __autovenv_d=${PWD-/} __autovenv_min='' __autovenv_blind='' __autovenv_cand=''
+        __autovenv_walked=()
+        while :; do
             __autovenv_g=
-            if __autovenv_has_marker "$__autovenv_d"; then
-                __autovenv_link_moved || __autovenv_cand=$__autovenv_d
-                break
+            [[ -n $__autovenv_forget ]] || __autovenv_g=${__autovenv_seen[$__autovenv_d]-}
+            if [[ -n $__autovenv_g && ( $__autovenv_g -le $__autovenv_old || ! $__autovenv_stamps-$((__autovenv_g % 8)) -nt $__autovenv_d ) ]]; then
+                __autovenv_g=
             fi
-        fi
-        if [[ -n $__autovenv_cg && ( -z $__autovenv_g || $__autovenv_g -gt $__autovenv_cg ) ]]; then
-            __autovenv_link_moved && break
-        fi
-        if [[ -n $__autovenv_g || ( -d $__autovenv_d && -x $__autovenv_d ) ]]; then
-            __autovenv_seen[$__autovenv_d]=$__autovenv_gen
-        else
-            __autovenv_blind=1
-        fi
-        __autovenv_cg=$__autovenv_g
-        __autovenv_walked+=("$__autovenv_d")
-        if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then break; fi
-        __autovenv_d=${__autovenv_d%/*}
-        [[ -n $__autovenv_d ]] || __autovenv_d=/
+            if [[ -n $__autovenv_min && ( -z $__autovenv_g || $__autovenv_g -gt $__autovenv_min ) ]]; then
+                [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt $__autovenv_d ]] || break
+            fi
+            if [[ -z $__autovenv_g ]] && __autovenv_has_marker "$__autovenv_d"; then
+                __autovenv_cand=$__autovenv_d
+                __autovenv_d=${__autovenv_d%/*}
+                if [[ -n $__autovenv_min && $__autovenv_cand != / ]]; then
+                    [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt ${__autovenv_d:-/} ]] || break
+                fi
+                __autovenv_record
+                return 0
+            fi
+            if [[ -n $__autovenv_g ]]; then
+                [[ -n $__autovenv_min && $__autovenv_min -le $__autovenv_g ]] || __autovenv_min=$__autovenv_g
+            elif [[ ! ( -d $__autovenv_d && -x $__autovenv_d ) ]]; then
+                __autovenv_blind=1
+                __autovenv_g=-
+            fi
+            if [[ -n $__autovenv_next && $__autovenv_g != - ]]; then __autovenv_seen[$__autovenv_d]=$__autovenv_gen; fi
+            __autovenv_walked+=("$__autovenv_d")
+            if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then
+                __autovenv_record
+                return 0
+            fi
+            __autovenv_d=${__autovenv_d%/*}
+            [[ -n $__autovenv_d ]] || __autovenv_d=/
+        done
+        # A directory above changed since something below it was remembered: again, testing all.
+        __autovenv_forget=1
     done
-    __autovenv_record
-    return 0
 }
 
 # The walk from $PWD as a whole, when it was recorded by one of the last 8 generations and none of its
-# directories, the candidate's included, was modified since that stamp: nothing in them changed, so
-# neither did the answer of the walk (nor where a symbolic link among them points: that would change the
-# link's directory, which is among them too). One stat pair per directory, and no string work.
+# directories, nor the candidate directory and the one holding it, was modified since that stamp:
+# nothing in them changed, so neither did the answer of the walk (nor where a symbolic link among them
+# points: that modifies the link's directory, also among them). One stat pair per directory, no string
+# work.
 __autovenv_recall() {
     [[ -n $__autovenv_next ]] || return 1
     local __autovenv_i=0
@@ -231,6 +249,8 @@ __autovenv_record() {
     __autovenv_wg[__autovenv_i]=$__autovenv_gen
     [[ -n $__autovenv_next && -z $__autovenv_blind ]] || __autovenv_wg[__autovenv_i]=-99
     __autovenv_wc[__autovenv_i]=$__autovenv_cand
+    __autovenv_wq[__autovenv_i]=${__autovenv_cand%/*}
+    [[ -n ${__autovenv_wq[__autovenv_i]} ]] || __autovenv_wq[__autovenv_i]=/
     __autovenv_ws=$__autovenv_i
     local -n __autovenv_l=__autovenv_wl$__autovenv_i
     __autovenv_l=("${__autovenv_walked[@]}")
@@ -241,24 +261,11 @@ __autovenv_record() {
         __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
         __autovenv_j=$((__autovenv_j + 1))
     done
-    [[ -n $__autovenv_cand ]] && __autovenv_t+=" && \$1 -nt \${__autovenv_wc[$__autovenv_i]}"
-    \builtin eval "$__autovenv_t ]]; }"
-}
-
-# In __autovenv_walk, at directory __autovenv_d whose child (the last walked) was known by generation
-# __autovenv_cg: when __autovenv_d was modified since that stamp, the child is tested again; true (and
-# the child is the candidate) when it holds a marker now.
-__autovenv_link_moved() {
-    [[ -n $__autovenv_cg && ! $__autovenv_stamps-$((__autovenv_cg % 8)) -nt $__autovenv_d ]] || return 1
-    local __autovenv_child=${__autovenv_walked[-1]}
-    __autovenv_cg=
-    if __autovenv_has_marker "$__autovenv_child"; then
-        \builtin unset -v '__autovenv_walked[-1]'
-        __autovenv_seen[$__autovenv_child]=
-        __autovenv_cand=$__autovenv_child
-        return 0
+    # The candidate directory, and the one holding it, where pointing it elsewhere would show.
+    if [[ -n $__autovenv_cand && $__autovenv_cand != / ]]; then
+        __autovenv_t+=" && \$1 -nt \${__autovenv_wc[$__autovenv_i]} && \$1 -nt \${__autovenv_wq[$__autovenv_i]}"
     fi
-    return 1
+    \builtin eval "$__autovenv_t ]]; }"
 }
 
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).

@@ -203,7 +203,10 @@ function __autovenv_check
             if test -n "$__autovenv_r"
                 # Remembered unless there are no stamps, or a directory passed could not be searched:
                 # markers it hides may show once it can be, with no change to its mtime.
-                test -n "$__autovenv_cand"; and set -a __autovenv_tw -a $__autovenv_s -nt $__autovenv_cand
+                # The candidate directory, and the one holding it, where pointing it elsewhere shows.
+                if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
+                    set -a __autovenv_tw -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
+                end
                 set -g __autovenv_wt$__autovenv_r $__autovenv_tw
                 set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
                 set -g __autovenv_wr[$__autovenv_r] 1

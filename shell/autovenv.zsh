@@ -51,6 +51,7 @@ __autovenv_gen=0
 __autovenv_wp=()
 __autovenv_wg=()
 __autovenv_wc=()
+__autovenv_wq=()
 __autovenv_wn=1
 
 # The quick signature is compared on every prompt: see shell/autovenv.bash.
@@ -140,36 +141,48 @@ __autovenv_has_marker() {
 # The walk, as in shell/autovenv.bash (what is remembered, and why it stays right, is said there).
 __autovenv_walk() {
     emulate -L zsh
-    local __autovenv_d=${PWD-/} __autovenv_g= __autovenv_cg= __autovenv_old=$((__autovenv_gen - 8)) __autovenv_blind=
+    local __autovenv_d= __autovenv_g= __autovenv_min= __autovenv_old=$((__autovenv_gen - 8))
+    local __autovenv_blind= __autovenv_forget=
     __autovenv_recall && return 0
-    __autovenv_cand=
-    __autovenv_walked=()
     if [[ -z $__autovenv_next || ${#__autovenv_seen} -gt 4096 ]]; then __autovenv_seen=(); fi
     while :; do
-        __autovenv_g=${__autovenv_seen[$__autovenv_d]-}
-        if [[ -z $__autovenv_g || $__autovenv_g -le $__autovenv_old || ! $__autovenv_stamps-$((__autovenv_g % 8)) -nt $__autovenv_d ]]; then
+        __autovenv_d=${PWD-/} __autovenv_min='' __autovenv_blind='' __autovenv_cand=''
+        __autovenv_walked=()
+        while :; do
             __autovenv_g=
-            if __autovenv_has_marker "$__autovenv_d"; then
-                __autovenv_link_moved || __autovenv_cand=$__autovenv_d
-                break
+            [[ -n $__autovenv_forget ]] || __autovenv_g=${__autovenv_seen[$__autovenv_d]-}
+            if [[ -n $__autovenv_g && ( $__autovenv_g -le $__autovenv_old || ! $__autovenv_stamps-$((__autovenv_g % 8)) -nt $__autovenv_d ) ]]; then
+                __autovenv_g=
             fi
-        fi
-        if [[ -n $__autovenv_cg && ( -z $__autovenv_g || $__autovenv_g -gt $__autovenv_cg ) ]]; then
-            __autovenv_link_moved && break
-        fi
-        if [[ -n $__autovenv_g || ( -d $__autovenv_d && -x $__autovenv_d ) ]]; then
-            __autovenv_seen[$__autovenv_d]=$__autovenv_gen
-        else
-            __autovenv_blind=1
-        fi
-        __autovenv_cg=$__autovenv_g
-        __autovenv_walked+=("$__autovenv_d")
-        if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then break; fi
-        __autovenv_d=${__autovenv_d%/*}
-        [[ -n $__autovenv_d ]] || __autovenv_d=/
+            if [[ -n $__autovenv_min && ( -z $__autovenv_g || $__autovenv_g -gt $__autovenv_min ) ]]; then
+                [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt $__autovenv_d ]] || break
+            fi
+            if [[ -z $__autovenv_g ]] && __autovenv_has_marker "$__autovenv_d"; then
+                __autovenv_cand=$__autovenv_d
+                __autovenv_d=${__autovenv_d%/*}
+                if [[ -n $__autovenv_min && $__autovenv_cand != / ]]; then
+                    [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt ${__autovenv_d:-/} ]] || break
+                fi
+                __autovenv_record
+                return 0
+            fi
+            if [[ -n $__autovenv_g ]]; then
+                [[ -n $__autovenv_min && $__autovenv_min -le $__autovenv_g ]] || __autovenv_min=$__autovenv_g
+            elif [[ ! ( -d $__autovenv_d && -x $__autovenv_d ) ]]; then
+                __autovenv_blind=1
+                __autovenv_g=-
+            fi
+            if [[ -n $__autovenv_next && $__autovenv_g != - ]]; then __autovenv_seen[$__autovenv_d]=$__autovenv_gen; fi
+            __autovenv_walked+=("$__autovenv_d")
+            if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then
+                __autovenv_record
+                return 0
+            fi
+            __autovenv_d=${__autovenv_d%/*}
+            [[ -n $__autovenv_d ]] || __autovenv_d=/
+        done
+        __autovenv_forget=1
     done
-    __autovenv_record
-    return 0
 }
 
 __autovenv_recall() {
@@ -200,6 +213,8 @@ __autovenv_record() {
     __autovenv_wg[__autovenv_i]=$__autovenv_gen
     [[ -n $__autovenv_next && -z $__autovenv_blind ]] || __autovenv_wg[__autovenv_i]=-99
     __autovenv_wc[__autovenv_i]=$__autovenv_cand
+    __autovenv_wq[__autovenv_i]=${__autovenv_cand%/*}
+    [[ -n ${__autovenv_wq[__autovenv_i]} ]] || __autovenv_wq[__autovenv_i]=/
     __autovenv_ws=$__autovenv_i
     typeset -ga "__autovenv_wl$__autovenv_i"
     set -A "__autovenv_wl$__autovenv_i" "${__autovenv_walked[@]}"
@@ -209,22 +224,10 @@ __autovenv_record() {
         __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
         __autovenv_j=$((__autovenv_j + 1))
     done
-    [[ -n $__autovenv_cand ]] && __autovenv_t+=" && \$1 -nt \${__autovenv_wc[$__autovenv_i]}"
-    builtin eval "$__autovenv_t ]] }"
-}
-
-__autovenv_link_moved() {
-    local __autovenv_child=
-    [[ -n $__autovenv_cg && ! $__autovenv_stamps-$((__autovenv_cg % 8)) -nt $__autovenv_d ]] || return 1
-    __autovenv_child=${__autovenv_walked[-1]}
-    __autovenv_cg=
-    if __autovenv_has_marker "$__autovenv_child"; then
-        __autovenv_walked[-1]=()
-        __autovenv_seen[$__autovenv_child]=
-        __autovenv_cand=$__autovenv_child
-        return 0
+    if [[ -n $__autovenv_cand && $__autovenv_cand != / ]]; then
+        __autovenv_t+=" && \$1 -nt \${__autovenv_wc[$__autovenv_i]} && \$1 -nt \${__autovenv_wq[$__autovenv_i]}"
     fi
-    return 1
+    builtin eval "$__autovenv_t ]] }"
 }
 
 __autovenv_sig() {

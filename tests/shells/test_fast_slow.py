@@ -27,7 +27,9 @@ from tests.shells.pty_shell import find_shell
 
 pytestmark = pytest.mark.shell
 
-DIRS = ("a", "a/sub", "a/sub/deep", "b", "b/inner", "c")
+#: Includes a chain below a/sub/deep, so that markers come and go between $PWD and the project root
+#: deep inside a project, where the hooks' walk remembers what it found (tests/shells/test_walk.py).
+DIRS = ("a", "a/sub", "a/sub/deep", "a/sub/deep/l4/l5", "a/sub/deep/l4/l5/l6/l7/l8/l9", "b", "b/inner", "c")
 PINS = (PY_A, PY_B, "3.12", "3.99.9", "system", "# only a comment", "garbage!!")
 
 step = st.one_of(
@@ -96,6 +98,20 @@ def apply_step(
 )
 @given(steps=st.lists(step, min_size=4, max_size=12))
 @example(steps=[("venv", "a", PY_A), ("cd", "a/sub"), ("deny", "a"), ("pin", "c", PY_B), ("forget", "a")])
+@example(
+    steps=[
+        ("pin", "a", PY_A),
+        ("cd", "a/sub/deep/l4/l5/l6/l7/l8/l9"),
+        ("cd", "a"),
+        ("cd", "a/sub/deep/l4/l5/l6/l7/l8/l9"),
+        ("pin", "a/sub/deep/l4/l5", PY_B),
+        ("cd", "a"),
+        ("rmpin", "a/sub/deep/l4/l5"),
+        ("cd", "a/sub/deep/l4/l5/l6/l7/l8/l9"),
+        ("config", "a/sub", "enabled = false"),
+        ("rmconfig", "a/sub"),
+    ]
+)
 def test_fast_path_equals_full_resolution(shell: str, steps: list[tuple[str, ...]]) -> None:
     if find_shell(shell) is None:
         if os.environ.get("CI"):

@@ -17,9 +17,9 @@ import pytest
 
 from autovenv import plan
 from tests.shells.conftest import (
-    SHELLS,
     PY_A,
     PY_B,
+    SHELLS,
     World,
     autovenv_command,
     make_venv,

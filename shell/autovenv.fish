@@ -164,7 +164,8 @@ function __autovenv_check
                 end
             end
             set -l __autovenv_w __autovenv_wt$__autovenv_r
-            if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w
+            set -l __autovenv_x __autovenv_wx$__autovenv_r
+            if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
                 set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
                 set -g __autovenv_tw $$__autovenv_w
             else
@@ -203,9 +204,11 @@ function __autovenv_check
             if test -n "$__autovenv_r"
                 # Remembered unless there are no stamps, or a directory passed could not be searched:
                 # markers it hides may show once it can be, with no change to its mtime.
-                # The candidate directory, and the one holding it, where pointing it elsewhere shows.
+                # And for the recall alone (a prompt has them in the answer's watch list): the candidate
+                # directory and the one holding it, where pointing it elsewhere shows.
+                set -g __autovenv_wx$__autovenv_r
                 if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
-                    set -a __autovenv_tw -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
+                    set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
                 end
                 set -g __autovenv_wt$__autovenv_r $__autovenv_tw
                 set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
@@ -816,7 +819,8 @@ set -g __autovenv_up
 set -g __autovenv_wk '' '' '' '' '' '' '' ''
 set -g __autovenv_wfree 1 2 3 4 5 6 7 8
 # The walk from __autovenv_wk[i], when __autovenv_wr[i] is set: its candidate directory __autovenv_wc[i]
-# and its `test` arguments __autovenv_wt<i>, against the stamp file $__autovenv_stamps-w<i>.
+# and its `test` arguments against the stamp file $__autovenv_stamps-w<i>: __autovenv_wt<i> for the
+# directories walked, __autovenv_wx<i> for the candidate directory and the one holding it.
 set -g __autovenv_wr '' '' '' '' '' '' '' ''
 set -g __autovenv_wc '' '' '' '' '' '' '' ''
 

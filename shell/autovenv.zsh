@@ -186,14 +186,18 @@ __autovenv_walk() {
 }
 
 __autovenv_recall() {
-    local __autovenv_i=1
+    local __autovenv_i=1 __autovenv_s=
     [[ -n $__autovenv_next ]] || return 1
     while [[ ${__autovenv_wp[__autovenv_i]-} != "${PWD-}" ]]; do
         __autovenv_i=$((__autovenv_i + 1))
         [[ $__autovenv_i -le ${#__autovenv_wp} ]] || return 1
     done
     [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
-    "__autovenv_wt$__autovenv_i" "$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))" || return 1
+    __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
+    "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
+    if [[ -n ${__autovenv_wc[__autovenv_i]} && ${__autovenv_wc[__autovenv_i]} != / ]]; then
+        [[ $__autovenv_s -nt ${__autovenv_wc[__autovenv_i]} && $__autovenv_s -nt ${__autovenv_wq[__autovenv_i]} ]] || return 1
+    fi
     __autovenv_cand=${__autovenv_wc[__autovenv_i]}
     __autovenv_wg[__autovenv_i]=$__autovenv_gen
     __autovenv_ws=$__autovenv_i
@@ -224,9 +228,6 @@ __autovenv_record() {
         __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
         __autovenv_j=$((__autovenv_j + 1))
     done
-    if [[ -n $__autovenv_cand && $__autovenv_cand != / ]]; then
-        __autovenv_t+=" && \$1 -nt \${__autovenv_wc[$__autovenv_i]} && \$1 -nt \${__autovenv_wq[$__autovenv_i]}"
-    fi
     builtin eval "$__autovenv_t ]] }"
 }
 

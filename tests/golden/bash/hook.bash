@@ -220,13 +220,17 @@ __autovenv_walk() {
 # work.
 __autovenv_recall() {
     [[ -n $__autovenv_next ]] || return 1
-    local __autovenv_i=0
+    local __autovenv_i=0 __autovenv_s
     while [[ ${__autovenv_wp[__autovenv_i]-} != "${PWD-}" ]]; do
         __autovenv_i=$((__autovenv_i + 1))
         [[ $__autovenv_i -lt ${#__autovenv_wp[@]} ]] || return 1
     done
     [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
-    "__autovenv_wt$__autovenv_i" "$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))" || return 1
+    __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
+    "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
+    if [[ -n ${__autovenv_wc[__autovenv_i]} && ${__autovenv_wc[__autovenv_i]} != / ]]; then
+        [[ $__autovenv_s -nt ${__autovenv_wc[__autovenv_i]} && $__autovenv_s -nt ${__autovenv_wq[__autovenv_i]} ]] || return 1
+    fi
     __autovenv_cand=${__autovenv_wc[__autovenv_i]}
     __autovenv_wg[__autovenv_i]=$__autovenv_gen
     __autovenv_ws=$__autovenv_i
@@ -255,16 +259,13 @@ __autovenv_record() {
     local -n __autovenv_l=__autovenv_wl$__autovenv_i
     __autovenv_l=("${__autovenv_walked[@]}")
     # Its test as one function of the stamp: `[[ $1 -nt DIR && ... ]]`, no loop (a loop step costs bash
-    # as much as the test). The directories are referenced, not written into the code.
+    # as much as the test). The directories are referenced, not written into the code. (The candidate
+    # directory and the one holding it are __autovenv_recall's: a prompt's are in the answer's watch list.)
     local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1" __autovenv_j=0
     while [[ $__autovenv_j -lt ${#__autovenv_walked[@]} ]]; do
         __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
         __autovenv_j=$((__autovenv_j + 1))
     done
-    # The candidate directory, and the one holding it, where pointing it elsewhere would show.
-    if [[ -n $__autovenv_cand && $__autovenv_cand != / ]]; then
-        __autovenv_t+=" && \$1 -nt \${__autovenv_wc[$__autovenv_i]} && \$1 -nt \${__autovenv_wq[$__autovenv_i]}"
-    fi
     \builtin eval "$__autovenv_t ]]; }"
 }
 

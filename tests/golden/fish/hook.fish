@@ -85,7 +85,8 @@ break
 end
 end
 set -l __autovenv_w __autovenv_wt$__autovenv_r
-if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w
+set -l __autovenv_x __autovenv_wx$__autovenv_r
+if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
 set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
 set -g __autovenv_tw $$__autovenv_w
 else
@@ -120,8 +121,9 @@ __autovenv_ancestors $d ''
 set __autovenv_ds $__autovenv_up
 end
 if test -n "$__autovenv_r"
+set -g __autovenv_wx$__autovenv_r
 if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
-set -a __autovenv_tw -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
+set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
 end
 set -g __autovenv_wt$__autovenv_r $__autovenv_tw
 set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand

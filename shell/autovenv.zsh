@@ -22,6 +22,10 @@ __autovenv_savable=@AUTOVENV_SAVABLE@
 __autovenv_pwd=
 __autovenv_c=$'\001'
 __autovenv_w=()
+# The walk a prompt tests: a short one (3 directories or fewer) in __autovenv_wv, which the prompt's
+# loop takes with the answer's watch list; a longer one by its slot's function __autovenv_wt<slot>
+# (__autovenv_ws), a call costing what a few loop steps cost.
+__autovenv_wv=()
 __autovenv_ws=
 __autovenv_stamp=
 __autovenv_quick=
@@ -52,6 +56,8 @@ __autovenv_wp=()
 __autovenv_wg=()
 __autovenv_wc=()
 __autovenv_wq=()
+# How many directories each slot's walk passed.
+__autovenv_wsize=()
 __autovenv_wn=1
 
 # The quick signature is compared on every prompt: see shell/autovenv.bash.
@@ -69,7 +75,7 @@ __autovenv_hook() {
             # Enter, so the stamp loop is written out here rather than called.
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
-                    if "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
+                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
                         for __autovenv_p in "${__autovenv_w[@]}"; do
                             if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
                                 __autovenv_moved=1
@@ -97,7 +103,7 @@ __autovenv_hook() {
             __autovenv_done=tw
             if [[ $__autovenv_cand == "$__autovenv_c" ]] && __autovenv_unchanged; then
                 __autovenv_stamp=$__autovenv_next
-                __autovenv_w=("${__autovenv_e_pwatch[@]}")
+                __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
                 __autovenv_pwd=${PWD-}
                 if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
                 return $__autovenv_status
@@ -201,6 +207,11 @@ __autovenv_recall() {
     __autovenv_cand=${__autovenv_wc[__autovenv_i]}
     __autovenv_wg[__autovenv_i]=$__autovenv_gen
     __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${__autovenv_wsize[__autovenv_i]} -le 3 ]]; then
+        __autovenv_wv=("${(@P)${:-__autovenv_wl$__autovenv_i}}")
+        __autovenv_ws=
+    fi
     return 0
 }
 
@@ -219,7 +230,13 @@ __autovenv_record() {
     __autovenv_wc[__autovenv_i]=$__autovenv_cand
     __autovenv_wq[__autovenv_i]=${__autovenv_cand%/*}
     [[ -n ${__autovenv_wq[__autovenv_i]} ]] || __autovenv_wq[__autovenv_i]=/
+    __autovenv_wsize[__autovenv_i]=${#__autovenv_walked}
     __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${#__autovenv_walked} -le 3 ]]; then
+        __autovenv_wv=("${__autovenv_walked[@]}")
+        __autovenv_ws=
+    fi
     typeset -ga "__autovenv_wl$__autovenv_i"
     set -A "__autovenv_wl$__autovenv_i" "${__autovenv_walked[@]}"
     # Its test as one function of the stamp, the directories referenced, not written into the code.
@@ -276,7 +293,7 @@ __autovenv_check() {
     [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]] && __autovenv_m=1
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
-    __autovenv_w=("${__autovenv_e_pwatch[@]}")
+    __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
     __autovenv_transition
     if [[ -n $__autovenv_m ]]; then
         for __autovenv_m in "${__autovenv_e_notes[@]}"; do
@@ -375,7 +392,7 @@ __autovenv_cold() {
         # Retry when something here changes, not at every prompt.
         __autovenv_quick=$__autovenv_sigv
         __autovenv_pwd=${PWD-}
-        __autovenv_w=()
+        __autovenv_w=("${__autovenv_wv[@]}" "$__autovenv_cand")
         return 1
     fi
     __autovenv_broken=

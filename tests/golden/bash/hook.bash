@@ -31,6 +31,10 @@ __autovenv_savable=' VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME PYENV_VERSION '
 __autovenv_pwd=
 __autovenv_c=$'\001'
 __autovenv_w=()
+# The walk a prompt tests: a short one (3 directories or fewer) in __autovenv_wv, which the prompt's
+# loop takes with the answer's watch list; a longer one by its slot's function __autovenv_wt<slot>
+# (__autovenv_ws), a call costing what a few loop steps cost.
+__autovenv_wv=()
 __autovenv_ws=
 __autovenv_stamp=
 __autovenv_sigv=
@@ -65,6 +69,8 @@ __autovenv_wp=()
 __autovenv_wg=()
 __autovenv_wc=()
 __autovenv_wq=()
+# How many directories each slot's walk passed.
+__autovenv_wsize=()
 __autovenv_wn=0
 
 # The quick signature (posix.quicksig) is one word of everything besides the directory whose change
@@ -80,7 +86,7 @@ __autovenv_hook() {
             # Enter, so the stamp loop is written out here rather than called.
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
-                    if "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
+                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
                         for __autovenv_p in "${__autovenv_w[@]}"; do
                             if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
                                 __autovenv_moved=1
@@ -108,7 +114,7 @@ __autovenv_hook() {
             __autovenv_done=tw
             if [[ $__autovenv_cand == "$__autovenv_c" ]] && __autovenv_unchanged; then
                 __autovenv_stamp=$__autovenv_next
-                __autovenv_w=("${__autovenv_e_pwatch[@]}")
+                __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
                 __autovenv_pwd=${PWD-}
                 if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
                 return "$__autovenv_status"
@@ -234,6 +240,12 @@ __autovenv_recall() {
     __autovenv_cand=${__autovenv_wc[__autovenv_i]}
     __autovenv_wg[__autovenv_i]=$__autovenv_gen
     __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${__autovenv_wsize[__autovenv_i]} -le 3 ]]; then
+        __autovenv_s="__autovenv_wl${__autovenv_i}[@]"
+        __autovenv_wv=("${!__autovenv_s}")
+        __autovenv_ws=
+    fi
     return 0
 }
 
@@ -255,7 +267,13 @@ __autovenv_record() {
     __autovenv_wc[__autovenv_i]=$__autovenv_cand
     __autovenv_wq[__autovenv_i]=${__autovenv_cand%/*}
     [[ -n ${__autovenv_wq[__autovenv_i]} ]] || __autovenv_wq[__autovenv_i]=/
+    __autovenv_wsize[__autovenv_i]=${#__autovenv_walked[@]}
     __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${#__autovenv_walked[@]} -le 3 ]]; then
+        __autovenv_wv=("${__autovenv_walked[@]}")
+        __autovenv_ws=
+    fi
     local -n __autovenv_l=__autovenv_wl$__autovenv_i
     __autovenv_l=("${__autovenv_walked[@]}")
     # Its test as one function of the stamp: `[[ $1 -nt DIR && ... ]]`, no loop (a loop step costs bash
@@ -313,7 +331,7 @@ __autovenv_check() {
     [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]] && __autovenv_m=1
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
-    __autovenv_w=("${__autovenv_e_pwatch[@]}")
+    __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
     __autovenv_transition
     if [[ -n $__autovenv_m ]]; then
         for __autovenv_m in "${__autovenv_e_notes[@]}"; do
@@ -399,7 +417,7 @@ __autovenv_cold() {
         # Retry when something here changes, not at every prompt.
         __autovenv_quick=$__autovenv_sigv
         __autovenv_pwd=${PWD-}
-        __autovenv_w=()
+        __autovenv_w=("${__autovenv_wv[@]}" "$__autovenv_cand")
         return 1
     fi
     __autovenv_broken=

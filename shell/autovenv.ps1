@@ -57,8 +57,9 @@ $global:__autovenv_loc = ''
 $global:__autovenv_qv = @()
 $global:__autovenv_w = @()
 $global:__autovenv_t = $null
-# What the walk remembers: directory -> the stamp time at which it was found to hold no marker.
-$global:__autovenv_seen = [System.Collections.Generic.Dictionary[string, System.DateTime]]::new()
+# What the walk remembers: directory -> the stamp time at which it was found to hold no marker (made at
+# the first walk: ConstrainedLanguage mode, which has no walk, may not create it).
+$global:__autovenv_seen = $null
 $global:__autovenv_gen = @()
 $global:__autovenv_e = $null
 $global:__autovenv_broken = $false
@@ -199,6 +200,10 @@ function global:__autovenv_safe_hook {
         # to the candidate's parent must be older than the earliest K below it, else the walk is made again
         # without what it remembers (see shell/autovenv.bash). A long-lived shell forgets all past 4096.
         $seen = $global:__autovenv_seen
+        if ($null -eq $seen) {
+            $seen = [System.Collections.Generic.Dictionary[string, System.DateTime]]::new()
+            $global:__autovenv_seen = $seen
+        }
         if ($seen.Count -gt 4096) { $seen.Clear() }
         $forget = $false
         do {

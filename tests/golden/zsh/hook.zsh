@@ -169,7 +169,13 @@ __autovenv_walk() {
                 if [[ -n $__autovenv_min && $__autovenv_cand != / ]]; then
                     [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt ${__autovenv_d:-/} ]] || break
                 fi
-                __autovenv_record
+                # $PWD itself holds the marker: nothing walked, nothing worth recording.
+                if [[ ${#__autovenv_walked} -gt 0 ]]; then
+                    __autovenv_record
+                else
+                    __autovenv_ws=
+                    __autovenv_wv=()
+                fi
                 return 0
             fi
             if [[ -n $__autovenv_g ]]; then

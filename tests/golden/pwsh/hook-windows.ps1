@@ -176,7 +176,7 @@ function global:__autovenv_safe_hook {
             }
             if ($same -and [System.IO.Directory]::Exists($global:__autovenv_loc)) {
                 foreach ($p in $global:__autovenv_w) {
-                    if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $global:__autovenv_t) { $same = $false; break }
+                    if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -ge $global:__autovenv_t) { $same = $false; break }
                 }
             } else {
                 $same = $false
@@ -773,7 +773,7 @@ $global:__autovenv_prompt = {
             if ($__autovenv_same -and $global:__autovenv_loc) {
                 if ([System.IO.Directory]::Exists($global:__autovenv_loc)) {
                     foreach ($__autovenv_n in $global:__autovenv_w) {
-                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -gt $global:__autovenv_t) {
+                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -ge $global:__autovenv_t) {
                             $__autovenv_same = $false
                             break
                         }

@@ -1401,8 +1401,14 @@ def run_scale_projects(ws: Workspace, args: argparse.Namespace, log: Callable[[s
 
         def visit(job: tuple[Path, dict[str, str]], export: list[str] = export) -> None:
             path, env = job
+            # Filling the cache is set-up, not measured: on a loaded machine a start can take longer
+            # than the hook's 200 ms deadline, which would leave the entry out.
             subprocess.run(
-                export, env=dict(env, PWD=str(path)), cwd=path, stdout=subprocess.DEVNULL, check=True
+                export,
+                env=dict(env, PWD=str(path), AUTOVENV_TIMEOUT_MS="10000"),
+                cwd=path,
+                stdout=subprocess.DEVNULL,
+                check=True,
             )
 
         started = time.monotonic()

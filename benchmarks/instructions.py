@@ -19,6 +19,7 @@ mostly into the short run.
 Each PowerShell run takes minutes under callgrind (its start alone is some ten billion instructions).
 
     python3 benchmarks/instructions.py [--shells bash,zsh,fish,pwsh] [--autovenv PATH] [-n 200]
+    python3 benchmarks/instructions.py --depths 100 --scenarios prompt,prompt-depth-100,cd-within-depth-100
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ FEW = 10
 _RUNS = itertools.count()
 
 
-def scenarios(shell: str, projects: dict[str, Path]) -> dict[str, tuple[list[str], list[str]]]:
-    """name -> (setup commands, the command cycle repeated): bench.py's scenarios, first visits aside."""
+def scenarios(
+    shell: str, projects: dict[str, Path], depths: list[int]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """name -> (setup commands, the command cycle repeated): bench.py's scenarios, first visits aside; and
+    for each of ``depths``, a prompt that many levels below alpha's root and a cd between the root and
+    there (scaling.py's depth scenarios)."""
     alpha, beta, plain = projects["alpha"], projects["beta"], projects["plain"]
 
     def cd(path: Path) -> str:
@@ -53,11 +58,18 @@ def scenarios(shell: str, projects: dict[str, Path]) -> dict[str, tuple[list[str
         def cd(path: Path) -> str:
             return bench.cd_command(shell, path)
 
+    deep: dict[str, tuple[list[str], list[str]]] = {}
+    for depth in depths:
+        inner = alpha.joinpath(*[f"l{i:03d}" for i in range(1, depth + 1)])
+        inner.mkdir(parents=True, exist_ok=True)
+        deep[f"prompt-depth-{depth}"] = ([cd(inner)], [bench.nothing(shell)])
+        deep[f"cd-within-depth-{depth}"] = ([cd(inner)], [cd(alpha), cd(inner)])
     return {
         "prompt": ([cd(alpha / "src")], [bench.nothing(shell)]),
         "cd-within": ([cd(alpha / "src")], [cd(alpha / "tests"), cd(alpha / "src")]),
         "switch": ([cd(beta), cd(alpha)], [cd(beta), cd(alpha)]),
         "in-out": ([cd(alpha), cd(plain)], [cd(alpha), cd(plain)]),
+        **deep,
     }
 
 
@@ -105,6 +117,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--autovenv", help="an autovenv executable instead of one built from this checkout")
     parser.add_argument("--venv", default="/tmp/autovenv-benchvenv", help="as bench.py's --venv")
     parser.add_argument("-n", type=int, default=200, help="extra commands in the long run (default 200)")
+    parser.add_argument(
+        "--depths", default="", help="levels below a project root for depth scenarios (e.g. 20,100)"
+    )
     parser.add_argument("--py-venv", default="3.11.7")
     parser.add_argument("--py-pin", default="3.12.1")
     args = parser.parse_args(argv)
@@ -129,7 +144,8 @@ def main(argv: list[str]) -> int:
                 continue
             rows = []
             chosen = [s for s in args.scenarios.split(",") if s]
-            for name, (setup, cycle) in scenarios(shell, projects).items():
+            depths = [int(d) for d in args.depths.split(",") if d]
+            for name, (setup, cycle) in scenarios(shell, projects, depths).items():
                 if chosen and name not in chosen:
                     continue
                 log(f"{shell} {name}")

@@ -31,6 +31,11 @@ __autovenv_savable=@AUTOVENV_SAVABLE@
 __autovenv_pwd=
 __autovenv_c=$'\001'
 __autovenv_w=()
+# The walk a prompt tests: a short one (3 directories or fewer) in __autovenv_wv, which the prompt's
+# loop takes with the answer's watch list; a longer one by its slot's function __autovenv_wt<slot>
+# (__autovenv_ws), a call costing what a few loop steps cost.
+__autovenv_wv=()
+__autovenv_ws=
 __autovenv_stamp=
 __autovenv_sigv=
 __autovenv_usersig=
@@ -51,6 +56,22 @@ __autovenv_stamps=@AUTOVENV_STAMPS@/bash-$$
 __autovenv_next=
 __autovenv_cand=
 __autovenv_walked=()
+# What the walk remembers (see __autovenv_walk): directory -> the generation at which it was last found
+# to hold no marker. A generation is one stamp taken; its stamp file is slot (generation % 8), so the
+# stamps of the last 8 generations stay as they were taken. __autovenv_gen is __autovenv_next's.
+\builtin declare -gA __autovenv_seen
+__autovenv_seen=()
+__autovenv_gen=0
+# And whole walks, for the last 8 directories walked from (__autovenv_recall): $PWD, the generation, the
+# candidate directory and the one holding it, in __autovenv_wp, _wg, _wc, _wq; the directories walked in
+# the array __autovenv_wl<slot>.
+__autovenv_wp=()
+__autovenv_wg=()
+__autovenv_wc=()
+__autovenv_wq=()
+# How many directories each slot's walk passed.
+__autovenv_wsize=()
+__autovenv_wn=0
 
 # The quick signature (posix.quicksig) is one word of everything besides the directory whose change
 # could alter the answer, the transition or the prompt: VIRTUAL_ENV, AUTOVENV_KEY, AUTOVENV_PAUSED,
@@ -65,12 +86,16 @@ __autovenv_hook() {
             # Enter, so the stamp loop is written out here rather than called.
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
-                    for __autovenv_p in "${__autovenv_w[@]}"; do
-                        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
-                            __autovenv_moved=1
-                            break
-                        fi
-                    done
+                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
+                        for __autovenv_p in "${__autovenv_w[@]}"; do
+                            if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
+                                __autovenv_moved=1
+                                break
+                            fi
+                        done
+                    else
+                        __autovenv_moved=1
+                    fi
                 fi
                 if [[ -z $__autovenv_moved ]]; then
                     # Redecorate only when a prompt generator rebuilt PS1 or a child shell starts.
@@ -81,21 +106,18 @@ __autovenv_hook() {
                 fi
             fi
         else
-            # A cd: when nothing changed on disk and the nearest candidate directory is the same,
-            # the answer is the same; only the directories between here and there are new to watch.
+            # A cd: when the nearest candidate directory is the same and nothing its answer watches
+            # changed, the answer is the same; the directories walked to it are what is new to watch.
             # (__autovenv_done tells __autovenv_check what is done already: the stamp, the walk.)
             __autovenv_touch
-            __autovenv_done=t
-            if __autovenv_unchanged; then
-                __autovenv_walk
-                __autovenv_done=tw
-                if [[ $__autovenv_cand == "$__autovenv_c" ]]; then
-                    __autovenv_stamp=$__autovenv_next
-                    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
-                    __autovenv_pwd=${PWD-}
-                    if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
-                    return "$__autovenv_status"
-                fi
+            __autovenv_walk
+            __autovenv_done=tw
+            if [[ $__autovenv_cand == "$__autovenv_c" ]] && __autovenv_unchanged; then
+                __autovenv_stamp=$__autovenv_next
+                __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
+                __autovenv_pwd=${PWD-}
+                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                return "$__autovenv_status"
             fi
         fi
     fi
@@ -105,48 +127,170 @@ __autovenv_hook() {
     return "$__autovenv_status"
 }
 
-# Refresh the stamp file not in use (two alternate, so the one in use stays the reference while the
-# other marks "now"); __autovenv_next is empty when the cache directory cannot be written.
+# Take a new stamp (generation __autovenv_gen + 1) in its slot, never the one in use, which stays the
+# reference while the new one marks "now"; __autovenv_next is empty when the directory cannot be written.
 __autovenv_touch() {
-    if [[ $__autovenv_stamp == *-a ]]; then
-        __autovenv_next=$__autovenv_stamps-b
-    else
-        __autovenv_next=$__autovenv_stamps-a
-    fi
+    __autovenv_gen=$((__autovenv_gen + 1))
+    __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
     { : >| "$__autovenv_next"; } 2>/dev/null || __autovenv_next=
 }
 
-# True while no watched path was modified since the stamp (one stat pair per path, no process). "The
-# stamp is newer", not "the path is not newer": where file times tick coarsely (a few ms on Linux before
-# 6.13), a change made in the stamp's own tick must count as a change, and costs at most one more check.
+# True while $PWD is a directory and nothing the answer watches was modified since the stamp (one stat
+# pair per path, no process). "The stamp is newer", not "the path is not newer": where file times tick
+# coarsely (a few ms on Linux before 6.13), a change made in the stamp's own tick must count as a
+# change, and costs at most one more check.
 __autovenv_unchanged() {
     [[ -d ${PWD-} ]] || return 1
     [[ -n $__autovenv_stamp ]] || return 0
     local __autovenv_p
-    for __autovenv_p in "${__autovenv_w[@]}"; do
+    for __autovenv_p in "${__autovenv_e_pwatch[@]}"; do
         if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then return 1; fi
     done
     return 0
 }
 
+# True when DIR holds a marker (one that exists, or a symbolic link, dangling or not).
+__autovenv_has_marker() {
+    local __autovenv_m
+    for __autovenv_m in "${__autovenv_markers[@]}"; do
+        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then return 0; fi
+    done
+    return 1
+}
+
 # Walk up from $PWD to the nearest directory holding a marker (__autovenv_cand, empty when none);
 # __autovenv_walked lists the directories passed on the way, which a new marker could change.
+#
+# A directory found to hold no marker at generation G is remembered (__autovenv_seen); it still holds
+# none while G's stamp is newer than the directory (adding or removing an entry sets its mtime), so
+# one stat pair replaces its markers' twelve. A marker test at G comes after G's stamp was taken, so a
+# change made during the walk is newer than the stamp. A path is a directory only while the
+# directories above it are unchanged too: a symbolic link among them pointed elsewhere (or a directory
+# renamed over another) modifies the directory holding it. So each directory up to the candidate's
+# parent must be older than the oldest stamp a directory below it was remembered by (free when it was
+# remembered by the same or an earlier one); else the walk is made again without what it remembers.
+# (Above the candidate's parent, a change of where a path leads is not seen: neither the cached answers
+# nor a shell without this memory see it.) Only a searchable directory is remembered: one whose markers
+# could not be seen may show some once it can be searched, with no change to its mtime.
 __autovenv_walk() {
-    local __autovenv_d=${PWD-/} __autovenv_m
-    __autovenv_cand=
-    __autovenv_walked=()
+    __autovenv_recall && return 0
+    local __autovenv_d __autovenv_g __autovenv_min __autovenv_old=$((__autovenv_gen - 8))
+    local __autovenv_blind __autovenv_forget=
+    # A long-lived shell forgets all at once past 4096 directories (a walk re-tests what it needs).
+    if [[ -z $__autovenv_next || ${#__autovenv_seen[@]} -gt 4096 ]]; then __autovenv_seen=(); fi
     while :; do
-        for __autovenv_m in "${__autovenv_markers[@]}"; do
-            if [[ -e $__autovenv_d/$__autovenv_m || -L $__autovenv_d/$__autovenv_m ]]; then
+        __autovenv_d=${PWD-/} __autovenv_min='' __autovenv_blind='' __autovenv_cand=''
+        __autovenv_walked=()
+        while :; do
+            __autovenv_g=
+            [[ -n $__autovenv_forget ]] || __autovenv_g=${__autovenv_seen[$__autovenv_d]-}
+            if [[ -n $__autovenv_g && ( $__autovenv_g -le $__autovenv_old || ! $__autovenv_stamps-$((__autovenv_g % 8)) -nt $__autovenv_d ) ]]; then
+                __autovenv_g=
+            fi
+            if [[ -n $__autovenv_min && ( -z $__autovenv_g || $__autovenv_g -gt $__autovenv_min ) ]]; then
+                [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt $__autovenv_d ]] || break
+            fi
+            if [[ -z $__autovenv_g ]] && __autovenv_has_marker "$__autovenv_d"; then
                 __autovenv_cand=$__autovenv_d
+                __autovenv_d=${__autovenv_d%/*}
+                if [[ -n $__autovenv_min && $__autovenv_cand != / ]]; then
+                    [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt ${__autovenv_d:-/} ]] || break
+                fi
+                # $PWD itself holds the marker: nothing walked, nothing worth recording.
+                if [[ ${#__autovenv_walked[@]} -gt 0 ]]; then
+                    __autovenv_record
+                else
+                    __autovenv_ws=
+                    __autovenv_wv=()
+                fi
                 return 0
             fi
+            if [[ -n $__autovenv_g ]]; then
+                [[ -n $__autovenv_min && $__autovenv_min -le $__autovenv_g ]] || __autovenv_min=$__autovenv_g
+            elif [[ ! ( -d $__autovenv_d && -x $__autovenv_d ) ]]; then
+                __autovenv_blind=1
+                __autovenv_g=-
+            fi
+            if [[ -n $__autovenv_next && $__autovenv_g != - ]]; then __autovenv_seen[$__autovenv_d]=$__autovenv_gen; fi
+            __autovenv_walked+=("$__autovenv_d")
+            if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then
+                __autovenv_record
+                return 0
+            fi
+            __autovenv_d=${__autovenv_d%/*}
+            [[ -n $__autovenv_d ]] || __autovenv_d=/
         done
-        __autovenv_walked+=("$__autovenv_d")
-        if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then return 0; fi
-        __autovenv_d=${__autovenv_d%/*}
-        [[ -n $__autovenv_d ]] || __autovenv_d=/
+        # A directory above changed since something below it was remembered: again, testing all.
+        __autovenv_forget=1
     done
+}
+
+# The walk from $PWD as a whole, when it was recorded by one of the last 8 generations and none of its
+# directories, nor the candidate directory and the one holding it, was modified since that stamp:
+# nothing in them changed, so neither did the answer of the walk (nor where a symbolic link among them
+# points: that modifies the link's directory, also among them). One stat pair per directory, no string
+# work.
+__autovenv_recall() {
+    [[ -n $__autovenv_next ]] || return 1
+    local __autovenv_i=0 __autovenv_s
+    while [[ ${__autovenv_wp[__autovenv_i]-} != "${PWD-}" ]]; do
+        __autovenv_i=$((__autovenv_i + 1))
+        [[ $__autovenv_i -lt ${#__autovenv_wp[@]} ]] || return 1
+    done
+    [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
+    __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
+    "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
+    if [[ -n ${__autovenv_wc[__autovenv_i]} && ${__autovenv_wc[__autovenv_i]} != / ]]; then
+        [[ $__autovenv_s -nt ${__autovenv_wc[__autovenv_i]} && $__autovenv_s -nt ${__autovenv_wq[__autovenv_i]} ]] || return 1
+    fi
+    __autovenv_cand=${__autovenv_wc[__autovenv_i]}
+    __autovenv_wg[__autovenv_i]=$__autovenv_gen
+    __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${__autovenv_wsize[__autovenv_i]} -le 3 ]]; then
+        __autovenv_s="__autovenv_wl${__autovenv_i}[@]"
+        __autovenv_wv=("${!__autovenv_s}")
+        __autovenv_ws=
+    fi
+    return 0
+}
+
+# Record the walk just made from $PWD, in its slot or the next one round: what the prompt tests (the
+# slot's function __autovenv_wt<slot>), and what __autovenv_recall may use again unless a directory's
+# markers could not be seen (__autovenv_blind) or there are no stamps.
+__autovenv_record() {
+    local __autovenv_i=0
+    while [[ $__autovenv_i -lt ${#__autovenv_wp[@]} && ${__autovenv_wp[__autovenv_i]} != "${PWD-}" ]]; do
+        __autovenv_i=$((__autovenv_i + 1))
+    done
+    if [[ $__autovenv_i -ge 8 ]]; then
+        __autovenv_i=$__autovenv_wn
+        __autovenv_wn=$(((__autovenv_wn + 1) % 8))
+    fi
+    __autovenv_wp[__autovenv_i]=${PWD-}
+    __autovenv_wg[__autovenv_i]=$__autovenv_gen
+    [[ -n $__autovenv_next && -z $__autovenv_blind ]] || __autovenv_wg[__autovenv_i]=-99
+    __autovenv_wc[__autovenv_i]=$__autovenv_cand
+    __autovenv_wq[__autovenv_i]=${__autovenv_cand%/*}
+    [[ -n ${__autovenv_wq[__autovenv_i]} ]] || __autovenv_wq[__autovenv_i]=/
+    __autovenv_wsize[__autovenv_i]=${#__autovenv_walked[@]}
+    __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${#__autovenv_walked[@]} -le 3 ]]; then
+        __autovenv_wv=("${__autovenv_walked[@]}")
+        __autovenv_ws=
+    fi
+    local -n __autovenv_l=__autovenv_wl$__autovenv_i
+    __autovenv_l=("${__autovenv_walked[@]}")
+    # Its test as one function of the stamp: `[[ $1 -nt DIR && ... ]]`, no loop (a loop step costs bash
+    # as much as the test). The directories are referenced, not written into the code. (The candidate
+    # directory and the one holding it are __autovenv_recall's: a prompt's are in the answer's watch list.)
+    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1" __autovenv_j=0
+    while [[ $__autovenv_j -lt ${#__autovenv_walked[@]} ]]; do
+        __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
+        __autovenv_j=$((__autovenv_j + 1))
+    done
+    \builtin eval "$__autovenv_t ]]; }"
 }
 
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).
@@ -193,7 +337,7 @@ __autovenv_check() {
     [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]] && __autovenv_m=1
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
-    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
+    __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
     __autovenv_transition
     if [[ -n $__autovenv_m ]]; then
         for __autovenv_m in "${__autovenv_e_notes[@]}"; do
@@ -279,7 +423,7 @@ __autovenv_cold() {
         # Retry when something here changes, not at every prompt.
         __autovenv_quick=$__autovenv_sigv
         __autovenv_pwd=${PWD-}
-        __autovenv_w=("${__autovenv_walked[@]}" "$__autovenv_cand")
+        __autovenv_w=("${__autovenv_wv[@]}" "$__autovenv_cand")
         return 1
     fi
     __autovenv_broken=

@@ -139,43 +139,83 @@ function __autovenv_check
     # Walk up from $PWD to the nearest directory holding a marker: __autovenv_cand, written with a
     # trailing slash ("/a/b/", the root "/"), empty when there is none; a marker counts if it exists
     # or is a symbolic link, dangling or not. The directories passed on the way, which a new marker
-    # could change, go to __autovenv_tw.
+    # could change, go to __autovenv_tw, as `test` arguments against a stamp taken before the walk.
     set -g __autovenv_cand ''
     set -g __autovenv_tw
     # $PWD itself first, without the loop (the usual case after a cd), then its ancestors, nearest first
-    # (remembered for a few directories: they depend on $PWD alone).
+    # (remembered for a few directories: they depend on $PWD alone). The walk from such a directory is
+    # remembered too, with the slot's own stamp file taken before it: while none of the directories it
+    # passed, nor its candidate directory, was modified since, nothing in them changed, and neither did
+    # where a symbolic link among them points (that modifies the link's directory, also among them). So
+    # a walk made before costs one `test`, and a prompt tests the same arguments.
     set -l d $PWD
     if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
         test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
     else
-        set -a __autovenv_tw -a $__autovenv_next -nt $d
         set -l __autovenv_ds
+        set -l __autovenv_r ''
         if test "$d" = /
+            set -a __autovenv_tw -a $__autovenv_next -nt $d
         else if contains -- $PWD $__autovenv_wk
             for __autovenv_i in $__autovenv_wfree[-1..1]
                 if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
-                    set -l __autovenv_w __autovenv_wa$__autovenv_i
-                    set __autovenv_ds $$__autovenv_w
+                    set __autovenv_r $__autovenv_i
                     break
                 end
+            end
+            set -l __autovenv_w __autovenv_wt$__autovenv_r
+            set -l __autovenv_x __autovenv_wx$__autovenv_r
+            if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
+                set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
+                set -g __autovenv_tw $$__autovenv_w
+            else
+                set __autovenv_w __autovenv_wa$__autovenv_r
+                set __autovenv_ds $$__autovenv_w
             end
         else
             __autovenv_ancestors $d 1
             set __autovenv_ds $__autovenv_up
+            set -q __autovenv_up[1]; and set __autovenv_r $__autovenv_wfree[-1]
         end
-        while set -q __autovenv_ds[1]
-            for d in $__autovenv_ds
-                if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
-                    test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
-                    break
-                end
-                set -a __autovenv_tw -a $__autovenv_next -nt $d
-                test "$d" = /; and break
+        if set -q __autovenv_ds[1]
+            # The stamp for the walk: its slot's, when it has one and stamps can be written.
+            set -l __autovenv_s $__autovenv_next
+            if test -n "$__autovenv_r" -a -n "$__autovenv_next"
+                set __autovenv_s $__autovenv_stamps-w$__autovenv_r
+                builtin echo -n >$__autovenv_s
             end
-            test -n "$__autovenv_cand" -o "$d" = /; and break
-            # Deeper than the list reaches: on from its last.
-            __autovenv_ancestors $d ''
-            set __autovenv_ds $__autovenv_up
+            set -l __autovenv_wd $d
+            set -a __autovenv_tw -a $__autovenv_s -nt $d
+            while set -q __autovenv_ds[1]
+                for d in $__autovenv_ds
+                    if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+                        test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
+                        break
+                    end
+                    set -a __autovenv_tw -a $__autovenv_s -nt $d
+                    set -a __autovenv_wd $d
+                    test "$d" = /; and break
+                end
+                test -n "$__autovenv_cand" -o "$d" = /; and break
+                # Deeper than the list reaches: on from its last.
+                __autovenv_ancestors $d ''
+                set __autovenv_ds $__autovenv_up
+            end
+            if test -n "$__autovenv_r"
+                # Remembered unless there are no stamps, or a directory passed could not be searched:
+                # markers it hides may show once it can be, with no change to its mtime.
+                # And for the recall alone (a prompt has them in the answer's watch list): the candidate
+                # directory and the one holding it, where pointing it elsewhere shows.
+                set -g __autovenv_wx$__autovenv_r
+                if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
+                    set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
+                end
+                set -g __autovenv_wt$__autovenv_r $__autovenv_tw
+                set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
+                set -g __autovenv_wr[$__autovenv_r] 1
+                test -n "$__autovenv_next"; and not path filter -vq -dx -- $__autovenv_wd
+                or set -g __autovenv_wr[$__autovenv_r] ''
+            end
         end
     end
 
@@ -459,6 +499,7 @@ function __autovenv_ancestors --argument-names dir first
     set -g __autovenv_wfree $__autovenv_wfree[2..-1] $i
     set -g __autovenv_wk[$i] $PWD
     set -g __autovenv_wa$i $__autovenv_up
+    set -g __autovenv_wr[$i] ''
 end
 
 # The answer for $__autovenv_cand, from its cache entry (ours, current and unchanged), else from Python,
@@ -777,6 +818,11 @@ set -g __autovenv_up
 # lists the slots, the next one to reuse first.
 set -g __autovenv_wk '' '' '' '' '' '' '' ''
 set -g __autovenv_wfree 1 2 3 4 5 6 7 8
+# The walk from __autovenv_wk[i], when __autovenv_wr[i] is set: its candidate directory __autovenv_wc[i]
+# and its `test` arguments against the stamp file $__autovenv_stamps-w<i>: __autovenv_wt<i> for the
+# directories walked, __autovenv_wx<i> for the candidate directory and the one holding it.
+set -g __autovenv_wr '' '' '' '' '' '' '' ''
+set -g __autovenv_wc '' '' '' '' '' '' '' ''
 
 # The current answer: its single-valued fields in one list, in the order of Answer.scalars, each read
 # through the name of its position (__autovenv_at_key, ...); __autovenv_an its notes, __autovenv_ao its

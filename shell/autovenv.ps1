@@ -57,6 +57,9 @@ $global:__autovenv_loc = ''
 $global:__autovenv_qv = @()
 $global:__autovenv_w = @()
 $global:__autovenv_t = $null
+# What the walk remembers: directory -> the stamp time at which it was found to hold no marker (made at
+# the first walk: ConstrainedLanguage mode, which has no walk, may not create it).
+$global:__autovenv_seen = $null
 $global:__autovenv_gen = @()
 $global:__autovenv_e = $null
 $global:__autovenv_broken = $false
@@ -173,7 +176,7 @@ function global:__autovenv_safe_hook {
             }
             if ($same -and [System.IO.Directory]::Exists($global:__autovenv_loc)) {
                 foreach ($p in $global:__autovenv_w) {
-                    if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $global:__autovenv_t) { $same = $false; break }
+                    if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -ge $global:__autovenv_t) { $same = $false; break }
                 }
             } else {
                 $same = $false
@@ -190,20 +193,50 @@ function global:__autovenv_safe_hook {
             $t = [System.DateTime]::UtcNow.AddMilliseconds(-100)
         }
         # Walk up to the nearest directory holding a marker ($cand, '' when none), listing the directories
-        # passed on the way, which a new marker could change.
-        $walked = [System.Collections.Generic.List[string]]::new()
-        $cand = ''
-        $d = $loc
-        while ($d -and -not $cand) {
-            foreach ($m in $global:__autovenv_markers) {
-                $p = [System.IO.Path]::Combine($d, $m)
-                if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p)) { $cand = $d; break }
-            }
-            if (-not $cand) {
+        # passed on the way, which a new marker could change. A directory found to hold no marker at stamp
+        # time K still holds none while it is older than K (adding or removing an entry sets its mtime):
+        # one stat instead of twelve. A path is that directory only while the directories above it are
+        # unchanged too (a link among them pointed elsewhere modifies the directory holding it): each one up
+        # to the candidate's parent must be older than the earliest K below it, else the walk is made again
+        # without what it remembers (see shell/autovenv.bash). A long-lived shell forgets all past 4096.
+        $seen = $global:__autovenv_seen
+        if ($null -eq $seen) {
+            $seen = [System.Collections.Generic.Dictionary[string, System.DateTime]]::new()
+            $global:__autovenv_seen = $seen
+        }
+        if ($seen.Count -gt 4096) { $seen.Clear() }
+        $forget = $false
+        do {
+            $walked = [System.Collections.Generic.List[string]]::new()
+            $cand = ''
+            $d = $loc
+            $min = [System.DateTime]::MaxValue
+            $moved = $false
+            while ($d) {
+                $k = [System.DateTime]::MinValue
+                $mt = [System.IO.Directory]::GetLastWriteTimeUtc($d)
+                $known = -not $forget -and $seen.TryGetValue($d, [ref]$k) -and $mt -lt $k
+                if ($mt -ge $min) { $moved = $true; break }
+                if (-not $known) {
+                    foreach ($m in $global:__autovenv_markers) {
+                        $p = [System.IO.Path]::Combine($d, $m)
+                        # (A symbolic link counts, dangling or not, as in the other shells.)
+                        if ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p) -or $null -ne [System.IO.FileInfo]::new($p).LinkTarget) { $cand = $d; break }
+                    }
+                    if ($cand) {
+                        $up = [System.IO.Path]::GetDirectoryName($d)
+                        if ($up -and [System.IO.Directory]::GetLastWriteTimeUtc($up) -ge $min) { $moved = $true }
+                        break
+                    }
+                    $seen[$d] = $t
+                } elseif ($k -lt $min) {
+                    $min = $k
+                }
                 $walked.Add($d)
                 $d = [System.IO.Path]::GetDirectoryName($d)
             }
-        }
+            $forget = $true
+        } while ($moved)
         if ($same -and $cand -ceq $global:__autovenv_c) {
             $global:__autovenv_t = $t
             $global:__autovenv_loc = $loc
@@ -740,7 +773,7 @@ $global:__autovenv_prompt = {
             if ($__autovenv_same -and $global:__autovenv_loc) {
                 if ([System.IO.Directory]::Exists($global:__autovenv_loc)) {
                     foreach ($__autovenv_n in $global:__autovenv_w) {
-                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -gt $global:__autovenv_t) {
+                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -ge $global:__autovenv_t) {
                             $__autovenv_same = $false
                             break
                         }

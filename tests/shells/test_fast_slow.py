@@ -21,13 +21,16 @@ from hypothesis import strategies as st
 from autovenv import plan
 from autovenv import settings as user_settings
 from autovenv.decide import decide
+from autovenv.resolve import config
 from autovenv.resolve.project import resolve
 from tests.shells.conftest import PY_A, PY_B, SHELLS, World, autovenv_command, make_venv, noop, not_installed
 from tests.shells.pty_shell import find_shell
 
 pytestmark = pytest.mark.shell
 
-DIRS = ("a", "a/sub", "a/sub/deep", "b", "b/inner", "c")
+#: Includes a chain below a/sub/deep, so that markers come and go between $PWD and the project root
+#: deep inside a project, where the hooks' walk remembers what it found (tests/shells/test_walk.py).
+DIRS = ("a", "a/sub", "a/sub/deep", "a/sub/deep/l4/l5", "a/sub/deep/l4/l5/l6/l7/l8/l9", "b", "b/inner", "c")
 PINS = (PY_A, PY_B, "3.12", "3.99.9", "system", "# only a comment", "garbage!!")
 
 step = st.one_of(
@@ -55,6 +58,14 @@ def model_key(world_dir: pathlib.Path, env: dict[str, bytes], where: str | None 
     user = user_settings.load(view)
     decision = decide(resolve(where or environ["PWD"], view, user), user, view)
     return decision.target.key if decision.target else None
+
+
+def ignored_config_on_the_way(env: dict[str, bytes], where: str | None = None) -> bool:
+    """Whether resolving the shell's directory passes a project config file that is ignored whole."""
+    environ = {k: os.fsdecode(v) for k, v in env.items()}
+    view = plan.user_view(environ)
+    found = resolve(where or environ["PWD"], view, user_settings.load(view))
+    return any(config.WHOLE_FILE_IGNORED in line for line in found.problems)
 
 
 def apply_step(
@@ -96,6 +107,20 @@ def apply_step(
 )
 @given(steps=st.lists(step, min_size=4, max_size=12))
 @example(steps=[("venv", "a", PY_A), ("cd", "a/sub"), ("deny", "a"), ("pin", "c", PY_B), ("forget", "a")])
+@example(
+    steps=[
+        ("pin", "a", PY_A),
+        ("cd", "a/sub/deep/l4/l5/l6/l7/l8/l9"),
+        ("cd", "a"),
+        ("cd", "a/sub/deep/l4/l5/l6/l7/l8/l9"),
+        ("pin", "a/sub/deep/l4/l5", PY_B),
+        ("cd", "a"),
+        ("rmpin", "a/sub/deep/l4/l5"),
+        ("cd", "a/sub/deep/l4/l5/l6/l7/l8/l9"),
+        ("config", "a/sub", "enabled = false"),
+        ("rmconfig", "a/sub"),
+    ]
+)
 def test_fast_path_equals_full_resolution(shell: str, steps: list[tuple[str, ...]]) -> None:
     if find_shell(shell) is None:
         if os.environ.get("CI"):
@@ -111,17 +136,26 @@ def test_fast_path_equals_full_resolution(shell: str, steps: list[tuple[str, ...
         sh.cd(root)
         cli_env = {k: os.fsdecode(v) for k, v in sh.env().items()}
         venvs_made = [0]
+        here = root
         for action in steps:
             target = apply_step(root, action, venvs_made, cli_env)
             if target is not None:
-                sh.cd(root / target)
+                here = root / target
+                sh.cd(here)
             else:
                 sh.run(noop(shell))
             env = sh.env()
             shell_key = os.fsdecode(env[plan.KEY]) if plan.KEY in env else None
             # PowerShell keeps no $env:PWD: where it stands is its own $PWD.
             where = sh.run("$PWD.ProviderPath").rstrip("\n") if shell == "pwsh" else None
-            assert shell_key == model_key(root, env, where), (action, steps)
+            expected = model_key(root, env, where)
+            if shell_key != expected and target is None and ignored_config_on_the_way(env, where):
+                # As designed (resolve/project.py): past a config file that is ignored, the directories
+                # above are checked when the answer is read, at a cd, not at every prompt.
+                sh.cd(here)
+                env = sh.env()
+                shell_key = os.fsdecode(env[plan.KEY]) if plan.KEY in env else None
+            assert shell_key == expected, (action, steps)
     finally:
         world.close()
         shutil.rmtree(base, ignore_errors=True)

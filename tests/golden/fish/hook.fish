@@ -73,33 +73,64 @@ set -l d $PWD
 if path is -- $d/$__autovenv_probes; or test -L $d/'Pipfile' -o -L $d/'.venv' -o -L $d/'venv' -o -L $d/'.python-version' -o -L $d/'.autovenv.toml' -o -L $d/'pyproject.toml'
 test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
 else
-set -a __autovenv_tw -a $__autovenv_next -nt $d
 set -l __autovenv_ds
+set -l __autovenv_r ''
 if test "$d" = /
+set -a __autovenv_tw -a $__autovenv_next -nt $d
 else if contains -- $PWD $__autovenv_wk
 for __autovenv_i in $__autovenv_wfree[-1..1]
 if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
-set -l __autovenv_w __autovenv_wa$__autovenv_i
-set __autovenv_ds $$__autovenv_w
+set __autovenv_r $__autovenv_i
 break
 end
+end
+set -l __autovenv_w __autovenv_wt$__autovenv_r
+set -l __autovenv_x __autovenv_wx$__autovenv_r
+if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
+set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
+set -g __autovenv_tw $$__autovenv_w
+else
+set __autovenv_w __autovenv_wa$__autovenv_r
+set __autovenv_ds $$__autovenv_w
 end
 else
 __autovenv_ancestors $d 1
 set __autovenv_ds $__autovenv_up
+set -q __autovenv_up[1]; and set __autovenv_r $__autovenv_wfree[-1]
 end
+if set -q __autovenv_ds[1]
+set -l __autovenv_s $__autovenv_next
+if test -n "$__autovenv_r" -a -n "$__autovenv_next"
+set __autovenv_s $__autovenv_stamps-w$__autovenv_r
+builtin echo -n >$__autovenv_s
+end
+set -l __autovenv_wd $d
+set -a __autovenv_tw -a $__autovenv_s -nt $d
 while set -q __autovenv_ds[1]
 for d in $__autovenv_ds
 if path is -- $d/$__autovenv_probes; or test -L $d/'Pipfile' -o -L $d/'.venv' -o -L $d/'venv' -o -L $d/'.python-version' -o -L $d/'.autovenv.toml' -o -L $d/'pyproject.toml'
 test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
 break
 end
-set -a __autovenv_tw -a $__autovenv_next -nt $d
+set -a __autovenv_tw -a $__autovenv_s -nt $d
+set -a __autovenv_wd $d
 test "$d" = /; and break
 end
 test -n "$__autovenv_cand" -o "$d" = /; and break
 __autovenv_ancestors $d ''
 set __autovenv_ds $__autovenv_up
+end
+if test -n "$__autovenv_r"
+set -g __autovenv_wx$__autovenv_r
+if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
+set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
+end
+set -g __autovenv_wt$__autovenv_r $__autovenv_tw
+set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
+set -g __autovenv_wr[$__autovenv_r] 1
+test -n "$__autovenv_next"; and not path filter -vq -dx -- $__autovenv_wd
+or set -g __autovenv_wr[$__autovenv_r] ''
+end
 end
 end
 if test -n "$__autovenv_hook_cd"; and test "$__autovenv_cand" = "$__autovenv_c"
@@ -323,6 +354,7 @@ set -l i $__autovenv_wfree[1]
 set -g __autovenv_wfree $__autovenv_wfree[2..-1] $i
 set -g __autovenv_wk[$i] $PWD
 set -g __autovenv_wa$i $__autovenv_up
+set -g __autovenv_wr[$i] ''
 end
 function __autovenv_load --argument-names i
 set -g __autovenv_mc[$i] ''
@@ -565,6 +597,8 @@ set -g __autovenv_ups /.. /../.. /../../.. /../../../.. /../../../../.. /../../.
 set -g __autovenv_up
 set -g __autovenv_wk '' '' '' '' '' '' '' ''
 set -g __autovenv_wfree 1 2 3 4 5 6 7 8
+set -g __autovenv_wr '' '' '' '' '' '' '' ''
+set -g __autovenv_wc '' '' '' '' '' '' '' ''
 set -g __autovenv_at_v 1
 set -g __autovenv_at_key 2
 set -g __autovenv_at_root 3

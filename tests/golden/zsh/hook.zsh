@@ -22,6 +22,11 @@ __autovenv_savable=' VIRTUAL_ENV VIRTUAL_ENV_PROMPT PYTHONHOME PYENV_VERSION '
 __autovenv_pwd=
 __autovenv_c=$'\001'
 __autovenv_w=()
+# The walk a prompt tests: a short one (3 directories or fewer) in __autovenv_wv, which the prompt's
+# loop takes with the answer's watch list; a longer one by its slot's function __autovenv_wt<slot>
+# (__autovenv_ws), a call costing what a few loop steps cost.
+__autovenv_wv=()
+__autovenv_ws=
 __autovenv_stamp=
 __autovenv_quick=
 __autovenv_sigv=
@@ -41,6 +46,19 @@ __autovenv_stamps=$'/home/o\x27brien/.cache/autovenv/stamps'/zsh-$$
 __autovenv_next=
 __autovenv_cand=
 __autovenv_walked=()
+# What the walk remembers (see shell/autovenv.bash): directory -> the generation at which it was last
+# found to hold no marker; a generation's stamp file is slot (generation % 8). __autovenv_gen is
+# __autovenv_next's. And whole walks, for the last 8 directories walked from (__autovenv_recall).
+typeset -gA __autovenv_seen
+__autovenv_seen=()
+__autovenv_gen=0
+__autovenv_wp=()
+__autovenv_wg=()
+__autovenv_wc=()
+__autovenv_wq=()
+# How many directories each slot's walk passed.
+__autovenv_wsize=()
+__autovenv_wn=1
 
 # The quick signature is compared on every prompt: see shell/autovenv.bash.
 __autovenv_hook() {
@@ -57,12 +75,16 @@ __autovenv_hook() {
             # Enter, so the stamp loop is written out here rather than called.
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
-                    for __autovenv_p in "${__autovenv_w[@]}"; do
-                        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
-                            __autovenv_moved=1
-                            break
-                        fi
-                    done
+                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
+                        for __autovenv_p in "${__autovenv_w[@]}"; do
+                            if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
+                                __autovenv_moved=1
+                                break
+                            fi
+                        done
+                    else
+                        __autovenv_moved=1
+                    fi
                 fi
                 if [[ -z $__autovenv_moved ]]; then
                     # Redecorate only when a theme rebuilt PROMPT, prompt_subst was switched, or a child
@@ -74,20 +96,17 @@ __autovenv_hook() {
                 fi
             fi
         else
-            # A cd within the same candidate directory, nothing changed on disk: same answer.
+            # A cd within the same candidate directory, nothing its answer watches changed: same answer.
             # (__autovenv_done tells __autovenv_check what is done already: the stamp, the walk.)
             __autovenv_touch
-            __autovenv_done=t
-            if __autovenv_unchanged; then
-                __autovenv_walk
-                __autovenv_done=tw
-                if [[ $__autovenv_cand == "$__autovenv_c" ]]; then
-                    __autovenv_stamp=$__autovenv_next
-                    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
-                    __autovenv_pwd=${PWD-}
-                    if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
-                    return $__autovenv_status
-                fi
+            __autovenv_walk
+            __autovenv_done=tw
+            if [[ $__autovenv_cand == "$__autovenv_c" ]] && __autovenv_unchanged; then
+                __autovenv_stamp=$__autovenv_next
+                __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
+                __autovenv_pwd=${PWD-}
+                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                return $__autovenv_status
             fi
         fi
     fi
@@ -97,13 +116,11 @@ __autovenv_hook() {
     return $__autovenv_status
 }
 
+# A new stamp in its slot (see shell/autovenv.bash).
 __autovenv_touch() {
     emulate -L zsh
-    if [[ $__autovenv_stamp == *-a ]]; then
-        __autovenv_next=$__autovenv_stamps-b
-    else
-        __autovenv_next=$__autovenv_stamps-a
-    fi
+    __autovenv_gen=$((__autovenv_gen + 1))
+    __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
     { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
 }
 
@@ -112,29 +129,129 @@ __autovenv_unchanged() {
     local __autovenv_p
     [[ -d ${PWD-} ]] || return 1
     [[ -n $__autovenv_stamp ]] || return 0
-    for __autovenv_p in "${__autovenv_w[@]}"; do
+    for __autovenv_p in "${__autovenv_e_pwatch[@]}"; do
         if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then return 1; fi
     done
     return 0
 }
 
+__autovenv_has_marker() {
+    emulate -L zsh
+    local __autovenv_m
+    for __autovenv_m in "${__autovenv_markers[@]}"; do
+        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then return 0; fi
+    done
+    return 1
+}
+
+# The walk, as in shell/autovenv.bash (what is remembered, and why it stays right, is said there).
 __autovenv_walk() {
     emulate -L zsh
-    local __autovenv_d=${PWD-/} __autovenv_m=
-    __autovenv_cand=
-    __autovenv_walked=()
+    local __autovenv_d= __autovenv_g= __autovenv_min= __autovenv_old=$((__autovenv_gen - 8))
+    local __autovenv_blind= __autovenv_forget=
+    __autovenv_recall && return 0
+    if [[ -z $__autovenv_next || ${#__autovenv_seen} -gt 4096 ]]; then __autovenv_seen=(); fi
     while :; do
-        for __autovenv_m in "${__autovenv_markers[@]}"; do
-            if [[ -e $__autovenv_d/$__autovenv_m || -L $__autovenv_d/$__autovenv_m ]]; then
+        __autovenv_d=${PWD-/} __autovenv_min='' __autovenv_blind='' __autovenv_cand=''
+        __autovenv_walked=()
+        while :; do
+            __autovenv_g=
+            [[ -n $__autovenv_forget ]] || __autovenv_g=${__autovenv_seen[$__autovenv_d]-}
+            if [[ -n $__autovenv_g && ( $__autovenv_g -le $__autovenv_old || ! $__autovenv_stamps-$((__autovenv_g % 8)) -nt $__autovenv_d ) ]]; then
+                __autovenv_g=
+            fi
+            if [[ -n $__autovenv_min && ( -z $__autovenv_g || $__autovenv_g -gt $__autovenv_min ) ]]; then
+                [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt $__autovenv_d ]] || break
+            fi
+            if [[ -z $__autovenv_g ]] && __autovenv_has_marker "$__autovenv_d"; then
                 __autovenv_cand=$__autovenv_d
+                __autovenv_d=${__autovenv_d%/*}
+                if [[ -n $__autovenv_min && $__autovenv_cand != / ]]; then
+                    [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt ${__autovenv_d:-/} ]] || break
+                fi
+                # $PWD itself holds the marker: nothing walked, nothing worth recording.
+                if [[ ${#__autovenv_walked} -gt 0 ]]; then
+                    __autovenv_record
+                else
+                    __autovenv_ws=
+                    __autovenv_wv=()
+                fi
                 return 0
             fi
+            if [[ -n $__autovenv_g ]]; then
+                [[ -n $__autovenv_min && $__autovenv_min -le $__autovenv_g ]] || __autovenv_min=$__autovenv_g
+            elif [[ ! ( -d $__autovenv_d && -x $__autovenv_d ) ]]; then
+                __autovenv_blind=1
+                __autovenv_g=-
+            fi
+            if [[ -n $__autovenv_next && $__autovenv_g != - ]]; then __autovenv_seen[$__autovenv_d]=$__autovenv_gen; fi
+            __autovenv_walked+=("$__autovenv_d")
+            if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then
+                __autovenv_record
+                return 0
+            fi
+            __autovenv_d=${__autovenv_d%/*}
+            [[ -n $__autovenv_d ]] || __autovenv_d=/
         done
-        __autovenv_walked+=("$__autovenv_d")
-        if [[ $__autovenv_d == / || -z $__autovenv_d ]]; then return 0; fi
-        __autovenv_d=${__autovenv_d%/*}
-        [[ -n $__autovenv_d ]] || __autovenv_d=/
+        __autovenv_forget=1
     done
+}
+
+__autovenv_recall() {
+    local __autovenv_i=1 __autovenv_s=
+    [[ -n $__autovenv_next ]] || return 1
+    while [[ ${__autovenv_wp[__autovenv_i]-} != "${PWD-}" ]]; do
+        __autovenv_i=$((__autovenv_i + 1))
+        [[ $__autovenv_i -le ${#__autovenv_wp} ]] || return 1
+    done
+    [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
+    __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
+    "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
+    if [[ -n ${__autovenv_wc[__autovenv_i]} && ${__autovenv_wc[__autovenv_i]} != / ]]; then
+        [[ $__autovenv_s -nt ${__autovenv_wc[__autovenv_i]} && $__autovenv_s -nt ${__autovenv_wq[__autovenv_i]} ]] || return 1
+    fi
+    __autovenv_cand=${__autovenv_wc[__autovenv_i]}
+    __autovenv_wg[__autovenv_i]=$__autovenv_gen
+    __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${__autovenv_wsize[__autovenv_i]} -le 3 ]]; then
+        __autovenv_wv=("${(@P)${:-__autovenv_wl$__autovenv_i}}")
+        __autovenv_ws=
+    fi
+    return 0
+}
+
+__autovenv_record() {
+    local __autovenv_i=1 __autovenv_t= __autovenv_j=1
+    while [[ $__autovenv_i -le ${#__autovenv_wp} && ${__autovenv_wp[__autovenv_i]} != "${PWD-}" ]]; do
+        __autovenv_i=$((__autovenv_i + 1))
+    done
+    if [[ $__autovenv_i -gt 8 ]]; then
+        __autovenv_i=$__autovenv_wn
+        __autovenv_wn=$((__autovenv_wn % 8 + 1))
+    fi
+    __autovenv_wp[__autovenv_i]=${PWD-}
+    __autovenv_wg[__autovenv_i]=$__autovenv_gen
+    [[ -n $__autovenv_next && -z $__autovenv_blind ]] || __autovenv_wg[__autovenv_i]=-99
+    __autovenv_wc[__autovenv_i]=$__autovenv_cand
+    __autovenv_wq[__autovenv_i]=${__autovenv_cand%/*}
+    [[ -n ${__autovenv_wq[__autovenv_i]} ]] || __autovenv_wq[__autovenv_i]=/
+    __autovenv_wsize[__autovenv_i]=${#__autovenv_walked}
+    __autovenv_ws=$__autovenv_i
+    __autovenv_wv=()
+    if [[ ${#__autovenv_walked} -le 3 ]]; then
+        __autovenv_wv=("${__autovenv_walked[@]}")
+        __autovenv_ws=
+    fi
+    typeset -ga "__autovenv_wl$__autovenv_i"
+    set -A "__autovenv_wl$__autovenv_i" "${__autovenv_walked[@]}"
+    # Its test as one function of the stamp, the directories referenced, not written into the code.
+    __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
+    while [[ $__autovenv_j -le ${#__autovenv_walked} ]]; do
+        __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
+        __autovenv_j=$((__autovenv_j + 1))
+    done
+    builtin eval "$__autovenv_t ]] }"
 }
 
 __autovenv_sig() {
@@ -182,7 +299,7 @@ __autovenv_check() {
     [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]] && __autovenv_m=1
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
-    __autovenv_w=("${__autovenv_walked[@]}" "${__autovenv_e_pwatch[@]}")
+    __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
     __autovenv_transition
     if [[ -n $__autovenv_m ]]; then
         for __autovenv_m in "${__autovenv_e_notes[@]}"; do
@@ -281,7 +398,7 @@ __autovenv_cold() {
         # Retry when something here changes, not at every prompt.
         __autovenv_quick=$__autovenv_sigv
         __autovenv_pwd=${PWD-}
-        __autovenv_w=("${__autovenv_walked[@]}" "$__autovenv_cand")
+        __autovenv_w=("${__autovenv_wv[@]}" "$__autovenv_cand")
         return 1
     fi
     __autovenv_broken=

@@ -310,14 +310,21 @@ function __autovenv_check
         end
     end
 
-    # Notes show when entering, and with every fresh answer (something it watched has changed); after
-    # the line saying what changed (below), so that what is active comes first.
+    # Notes show when entering, and with a fresh answer (something it watched has changed) unless they
+    # are the ones shown last: a change seen by two checks (a cd and the prompt after it, within one tick
+    # of the clock) says its line once. After the line saying what changed (below), so what is active
+    # comes first.
+    set -l __autovenv_said_now (string join \x1f -- $__autovenv_an)
     set -l __autovenv_notes
     if set -q __autovenv_an[1]
-        if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
+        if test "$__autovenv_cand" != "$__autovenv_c"
+            or begin
+                test -n "$__autovenv_fresh_answer"; and test "$__autovenv_said_now" != "$__autovenv_said"
+            end
             set __autovenv_notes $__autovenv_an
         end
     end
+    set -g __autovenv_said "$__autovenv_said_now"
     set -g __autovenv_c $__autovenv_cand
     set -g __autovenv_pwd $PWD
     __autovenv_prompt_test
@@ -781,6 +788,7 @@ set -g __autovenv_sidx
 set -g __autovenv_sbang
 set -g __autovenv_format @AUTOVENV_FORMAT@
 set -g __autovenv_c \x01
+set -g __autovenv_said ''
 set -g __autovenv_pwd ''
 set -g __autovenv_stamp ''
 set -g __autovenv_quick ''

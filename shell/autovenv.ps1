@@ -68,6 +68,8 @@ $global:__autovenv_busy = $false
 $global:__autovenv_in_prompt = $false
 $global:__autovenv_own_deactivate = $false
 $global:__autovenv_praw = ''
+# The notes shown last, joined (__autovenv_check).
+$global:__autovenv_said = ''
 $global:__autovenv_pshow = ''
 $global:__autovenv_clm = $ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage'
 $global:__autovenv_clm_last = $null
@@ -340,9 +342,12 @@ function global:__autovenv_check([string]$loc, $t, $walked, [string]$cand) {
         }
     }
     $global:__autovenv_e = $e
-    # Notes show when entering, and with every fresh answer (something it watched has changed), after the
-    # line that says what changed.
-    $notes = $cand -cne $global:__autovenv_c -or $fresh
+    # Notes show when entering, and with a fresh answer (something it watched has changed) unless they are
+    # the ones shown last: a change seen by two checks (a Set-Location and the prompt after it, within one
+    # tick of the clock) says its line once. After the line that says what changed.
+    $said = $e['notes'] -join $global:__autovenv_us
+    $notes = $cand -cne $global:__autovenv_c -or ($fresh -and $said -cne $global:__autovenv_said)
+    $global:__autovenv_said = $said
     $global:__autovenv_c = $cand
     $global:__autovenv_t = $t
     $global:__autovenv_loc = $loc

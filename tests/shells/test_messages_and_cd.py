@@ -12,6 +12,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -229,6 +230,26 @@ def test_one_change_is_said_once(world: World) -> None:
     for _ in range(5):
         assert sh.run("touch pyproject.toml") == ""
 
+
+def test_a_note_is_said_once_when_every_check_finds_a_change(world: World) -> None:
+    """A project whose files carry times ahead of the clock (a checkout from a machine whose clock runs
+    ahead, a restored archive) looks changed to every check: each one answers afresh, with the same
+    note. The note is said on entering and not again (as a change seen by a cd and the prompt after it
+    within one tick of the clock: zsh, fish and PowerShell check at both)."""
+    shop = world.projects / "shop"
+    shop.mkdir()
+    (shop / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
+    ahead = time.time() + 3600
+    for path in (shop / "pyproject.toml", shop):
+        os.utime(path, (ahead, ahead))
+    sh = world.start()
+    out = sh.cd(shop)
+    assert out.startswith("autovenv: no venv yet: `autovenv create` would make one with ")
+    assert out.count("\n") == 1
+    for _ in range(3):
+        assert sh.run(":") == ""
+    sh.cd(world.projects)
+    assert sh.cd(shop) == out  # entering again says it again
 
 def test_pythonhome_set_inside_then_leaving_says_deactivated(world: World) -> None:
     shop = project(world)

@@ -201,12 +201,17 @@ return 0
 end
 end
 end
+set -l __autovenv_said_now (string join \x1f -- $__autovenv_an)
 set -l __autovenv_notes
 if set -q __autovenv_an[1]
-if test "$__autovenv_cand" != "$__autovenv_c"; or test -n "$__autovenv_fresh_answer"
+if test "$__autovenv_cand" != "$__autovenv_c"
+or begin
+test -n "$__autovenv_fresh_answer"; and test "$__autovenv_said_now" != "$__autovenv_said"
+end
 set __autovenv_notes $__autovenv_an
 end
 end
+set -g __autovenv_said "$__autovenv_said_now"
 set -g __autovenv_c $__autovenv_cand
 set -g __autovenv_pwd $PWD
 __autovenv_prompt_test
@@ -569,6 +574,7 @@ set -g __autovenv_sidx
 set -g __autovenv_sbang
 set -g __autovenv_format '2'
 set -g __autovenv_c \x01
+set -g __autovenv_said ''
 set -g __autovenv_pwd ''
 set -g __autovenv_stamp ''
 set -g __autovenv_quick ''

@@ -38,6 +38,8 @@ __autovenv_psubst_seen=
 __autovenv_own_deactivate=
 __autovenv_broken=
 __autovenv_fresh_answer=
+# The notes shown last, joined (__autovenv_check).
+__autovenv_said=
 # Set until this shell's first prompt (see shell/autovenv.bash, __autovenv_first_prompt).
 __autovenv_first=1
 __autovenv_active_quiet=
@@ -278,7 +280,7 @@ __autovenv_sig() {
 
 __autovenv_check() {
     emulate -L zsh
-    local __autovenv_m=
+    local __autovenv_m= __autovenv_n=
     [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
     __autovenv_stamp=$__autovenv_next
     [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
@@ -293,10 +295,16 @@ __autovenv_check() {
             return 0
         fi
     fi
-    # Notes show when entering, and with every fresh answer (something it watched has changed); after
-    # the line saying what changed, so that what is active comes first.
+    # Notes show when entering, and with a fresh answer (something it watched has changed) unless they
+    # are the ones shown last: a change seen by two checks (a cd and the prompt after it, within one tick
+    # of the clock) says its line once. After the line saying what changed, so what is active comes first.
+    __autovenv_n=
+    for __autovenv_m in "${__autovenv_e_notes[@]}"; do __autovenv_n+=$__autovenv_m$'\037'; done
     __autovenv_m=
-    [[ $__autovenv_cand != "$__autovenv_c" || -n $__autovenv_fresh_answer ]] && __autovenv_m=1
+    if [[ $__autovenv_cand != "$__autovenv_c" ]] || [[ -n $__autovenv_fresh_answer && $__autovenv_n != "$__autovenv_said" ]]; then
+        __autovenv_m=1
+    fi
+    __autovenv_said=$__autovenv_n
     __autovenv_c=$__autovenv_cand
     __autovenv_pwd=${PWD-}
     __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")

@@ -29,8 +29,14 @@
 # - Strict-mode clean (Set-StrictMode -Version Latest in a profile is common): the prompt reads no unset
 #   variable, and the slow path turns strict mode off in its own scope.
 # - The prompt the user's own prompt function sees keeps its $? and $LASTEXITCODE.
-# - Directory changes are noticed by wrapping `prompt` (every version). On 7.1+ LocationChangedAction is a
-#   fallback for when a prompt theme loaded later replaced our wrapper.
+# - Directory changes: on 7.1+ LocationChangedAction runs the check at the Set-Location, Push-Location
+#   or Pop-Location itself, so `cd x; cmd` runs cmd in x's environment (a handler the user had stays,
+#   chained). The wrapped `prompt` (every version) checks for changes made in place, and for directory
+#   changes in 5.1. A prompt theme loaded later that replaces our wrapper leaves the check to the
+#   location changes.
+# - The first prompt of a new pwsh (a child, `pwsh -Login`, a tmux window) puts our inherited PATH entries
+#   back in front: pwsh put $PSHOME there, the profile perhaps more (__autovenv_first_prompt). Later
+#   prompts do not pay for it: the first one always takes the slow path.
 # - Loading this twice (a re-run $PROFILE) wraps nothing twice.
 # - In ConstrainedLanguage mode .NET methods are off limits: the hook then runs `autovenv export pwsh` on
 #   each directory change and applies its output ($env: assignments only), with no cache and no deactivate.
@@ -74,7 +80,12 @@ $global:__autovenv_pshow = ''
 $global:__autovenv_clm = $ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage'
 $global:__autovenv_clm_last = $null
 $global:__autovenv_cache_ok = $false
-$env:AUTOVENV_HOOK = 'pwsh:' + $PID
+# Set until this pwsh's first prompt (__autovenv_first_prompt); the mark in AUTOVENV_HOOK tells `doctor`
+# a hook that was loaded but never ran.
+$global:__autovenv_first = $true
+# The `quiet` of the answer that activated what is active: leaving a quiet project for none is quiet too.
+$global:__autovenv_active_quiet = ''
+$env:AUTOVENV_HOOK = 'pwsh:' + $PID + ':loaded'
 
 if (-not $global:__autovenv_clm) {
     # Answers read from the cache, by candidate directory (ordinal: paths differing in case are others).
@@ -255,8 +266,48 @@ function global:__autovenv_safe_hook {
             __autovenv_say ('the hook failed (' + $_ + '); environments are left as they are')
         }
     } finally {
+        # The first check at a prompt, or at a location change when a theme replaced our prompt wrapper.
+        # (ConstrainedLanguage mode only marks the hook as running: its activation is export's, afresh.)
+        if ($global:__autovenv_first) {
+            if ($global:__autovenv_clm) {
+                $global:__autovenv_first = $false
+                $env:AUTOVENV_HOOK = 'pwsh:' + $PID
+            } elseif ($global:__autovenv_in_prompt -or -not [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt)) {
+                try { __autovenv_first_prompt } catch { }
+            }
+        }
         $global:__autovenv_busy = $false
     }
+}
+
+# The first check of a new pwsh (a child, `pwsh -Login`, a tmux window): it inherited our activation,
+# but pwsh put its own folder ($PSHOME) in front of PATH, and the profile may have put more (a Homebrew
+# directory, a tool's shims). Our entries (AUTOVENV_PATH_ADD) go back in front, once each; the rest keeps
+# its order, less the second $PSHOME pwsh added. A venv activated by hand keeps its place. Also marks
+# the hook as running for `doctor`: at prompts, or only at location changes when a theme replaced our
+# prompt wrapper.
+function global:__autovenv_first_prompt {
+    $global:__autovenv_first = $false
+    $how = ''
+    if (-not [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt) -and -not $global:__autovenv_in_prompt) {
+        $how = ':location'
+    }
+    [System.Environment]::SetEnvironmentVariable('AUTOVENV_HOOK', 'pwsh:' + $PID + $how)
+    $add = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PATH_ADD')
+    if ($null -eq [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -or -not $add) { return }
+    $venv = [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV')
+    if ($null -ne $venv -and $venv -cne [System.Environment]::GetEnvironmentVariable('AUTOVENV_VENV')) { return }
+    $sep = $global:__autovenv_sep
+    $path = [System.Environment]::GetEnvironmentVariable('PATH')
+    $rest = [System.Collections.Generic.List[string]]::new()
+    if ($path) { $rest.AddRange([string[]]$path.Split($sep)) }
+    foreach ($entry in $add.Split($sep)) { while ($rest.Remove($entry)) { } }
+    # pwsh put its folder in front only because ours stood there: where the parent had it, it stays.
+    $i = $rest.IndexOf([string]$PSHOME)
+    if ($i -ge 0 -and $rest.LastIndexOf([string]$PSHOME) -ne $i) { $rest.RemoveAt($i) }
+    $new = $add
+    if ($rest.Count) { $new = $add + $sep + [string]::Join($sep, $rest) }
+    if ($new -cne $path) { [System.Environment]::SetEnvironmentVariable('PATH', $new) }
 }
 
 function global:__autovenv_snapshot {
@@ -592,20 +643,22 @@ function global:__autovenv_transition($e) {
             $key = ''
         }
     }
-    if ([string][System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -ceq $key) {
-        if ($tidied -and -not $e['quiet']) { __autovenv_say 'deactivated' }
-        return
-    }
     $msg = ''
-    if ($active) {
-        __autovenv_unapply
-        $msg = 'deactivated'
+    if ($tidied) { $msg = 'deactivated' }
+    if ([string][System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -cne $key) {
+        if ($active) {
+            __autovenv_unapply
+            $msg = 'deactivated'
+        }
+        if ($key) {
+            __autovenv_apply $e
+            $msg = $e['msg']
+        }
     }
-    if ($key) {
-        __autovenv_apply $e
-        $msg = $e['msg']
-    }
-    if ($msg -and -not $e['quiet']) { __autovenv_say $msg }
+    # Said unless the answer asks for quiet; leaving a quiet project for none is quiet too.
+    if ($msg -and -not $e['quiet'] -and ($key -or -not $global:__autovenv_active_quiet)) { __autovenv_say $msg }
+    $global:__autovenv_active_quiet = ''
+    if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) { $global:__autovenv_active_quiet = $e['quiet'] }
 }
 
 # True when a venv's Activate.ps1 ran after we activated: it saved PATH, with our entries in it, in
@@ -743,7 +796,9 @@ function global:__autovenv_deactivate([switch]$NonDestructive) {
     __autovenv_decorate
     if ($NonDestructive) { return }
     [System.Environment]::SetEnvironmentVariable('AUTOVENV_PAUSED', $root)
-    __autovenv_say 'deactivated; paused for this project until you leave it'
+    # Quiet when the answer in force asks for it (the user's `quiet`, or the project's).
+    $e = $global:__autovenv_e
+    if ($null -eq $e -or -not $e['quiet']) { __autovenv_say 'deactivated; paused for this project until you leave it' }
 }
 
 # The prompt wrapper: the check (its common case written out: see the header), the prefix the way
@@ -827,9 +882,14 @@ ${function:global:prompt} = $global:__autovenv_prompt
 
 if (-not $global:__autovenv_clm -and $null -ne $ExecutionContext.InvokeCommand.PSObject.Properties['LocationChangedAction']) {
     if (-not (Microsoft.PowerShell.Utility\Get-Variable -Name __autovenv_on_location -Scope Global -ErrorAction Ignore)) {
+        # Not inside our prompt (a prompt that changes location for a moment changes nothing), nor before
+        # the first prompt, which sees to the profile's own Set-Location (unless a theme replaced our
+        # prompt wrapper: then this is all there is).
         $global:__autovenv_on_location = [System.EventHandler[System.Management.Automation.LocationChangedEventArgs]] {
             param($source, $change)
-            if (-not [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt)) { $null = __autovenv_safe_hook }
+            if (-not $global:__autovenv_in_prompt -and -not ($global:__autovenv_first -and [object]::ReferenceEquals(${function:prompt}, $global:__autovenv_prompt))) {
+                $null = __autovenv_safe_hook
+            }
         }
         $ExecutionContext.InvokeCommand.LocationChangedAction = [System.Delegate]::Combine(
             $ExecutionContext.InvokeCommand.LocationChangedAction, $global:__autovenv_on_location)

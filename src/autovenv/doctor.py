@@ -133,13 +133,37 @@ def hook_running(value: str | None, shell: str | None, ancestors: Iterable[int])
             "error",
             f"the {name} hook was loaded (pid {pid}) but has never run at a prompt: something after the hook "
             f"line replaced {WIRING.get(name, 'the prompt hook')}",
-            f"add to {WIRING.get(name, 'it')} instead of replacing it, then: {_restart(shell)}",
+            _rewire_fix(name, shell),
+        )
+    if state == "location":
+        # PowerShell 7 whose prompt wrapper was replaced: its LocationChangedAction still runs the hook
+        # (and marked it so), but nothing looks at a prompt.
+        return Finding(
+            "warn",
+            f"the {name} hook runs at location changes only (pid {pid}): something after the hook line "
+            f"replaced {WIRING.get(name, 'the prompt hook')} without calling it, so a change made in place "
+            "(a venv created here, an edited .python-version) waits for the next cd",
+            _rewire_fix(name, shell),
         )
     return Finding("ok", f"the {name} hook is running at every prompt (pid {pid})")
 
 
+def _rewire_fix(name: str, shell: str | None) -> str:
+    """How to wire a hook back in after a later line of the startup file unhooked it."""
+    if name == "pwsh":
+        # A prompt theme's init line (starship, oh-my-posh) defines `prompt`: ours must wrap theirs.
+        where = "after the prompt theme's, at the end of $PROFILE"
+        return f"put the autovenv line {where}, then: {_restart(shell)}"
+    return f"add to {WIRING.get(name, 'it')} instead of replacing it, then: {_restart(shell)}"
+
+
 #: Where each shell's hook is wired in: what a later line must extend, never replace.
-WIRING = {"bash": "PROMPT_COMMAND", "zsh": "precmd_functions", "fish": "the fish_prompt event"}
+WIRING = {
+    "bash": "PROMPT_COMMAND",
+    "zsh": "precmd_functions",
+    "fish": "the fish_prompt event",
+    "pwsh": "the prompt function",
+}
 
 
 def rc_wiring(text: str, path: str, shell: str | None) -> list[Finding]:

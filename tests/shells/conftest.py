@@ -16,7 +16,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import pytest
 
@@ -201,12 +201,25 @@ class World:
             self.env["TMPDIR"] = os.environ["TMPDIR"]
         self._open: list[InteractiveShell] = []
 
-    def child_path(self, path: str) -> str:
-        """The PATH a child shell has at its first prompt, given its parent's: PowerShell puts its own
-        folder in front of it unless it stands first already."""
-        if self.child_prefix and not path.startswith(self.child_prefix):
-            return self.child_prefix + path
-        return path
+    def child_path(self, path: str, env: Mapping[str, str] | None = None) -> str:
+        """The PATH a child shell has at its first prompt, given its parent's PATH and environment
+        (``env``): PowerShell puts its own folder in front of it unless it stands first already; then,
+        while an activation of autovenv's is in force (no venv activated by hand), the hook's first prompt
+        puts its entries back in front and drops the folder PowerShell added again."""
+        if not self.child_prefix:
+            return path
+        new = path if path.startswith(self.child_prefix) else self.child_prefix + path
+        env = env or {}
+        add = env.get("AUTOVENV_PATH_ADD", "")
+        manual = "VIRTUAL_ENV" in env and env["VIRTUAL_ENV"] != env.get("AUTOVENV_VENV")
+        if "AUTOVENV_KEY" not in env or not add or manual:
+            return new
+        ours = add.split(":")
+        rest = [entry for entry in new.split(":") if entry not in ours]
+        home = self.child_prefix[:-1]
+        if rest.count(home) > 1:
+            rest.remove(home)
+        return ":".join(ours + rest)
 
     @property
     def base_path(self) -> str:
@@ -251,11 +264,6 @@ class World:
 @pytest.fixture(params=SHELLS)
 def shell_name(request: pytest.FixtureRequest) -> str:
     return usable_shell(request.param)
-
-
-#: The shells whose hooks do what test_new_shells.py and test_messages_and_cd.py hold: the PowerShell
-#: hook does not yet (README, PowerShell and Windows: "Not yet in PowerShell").
-NOT_YET_IN_PWSH = tuple(name for name in SHELLS if name != "pwsh")
 
 
 def usable_shell(name: str) -> str:

@@ -1,8 +1,9 @@
 """Activation at the ``cd`` itself, the prompt's name for a venv, and the one-line messages, in real shells.
 
-zsh (``chpwd``) and fish (``--on-variable PWD``) activate at the ``cd``, so ``cd x && cmd`` runs cmd in x's
-environment; bash does so when ``AUTOVENV_BASH_ON_CD=1`` (a DEBUG trap), and by default at the next
-prompt. Messages name the project, are said once per change, and ``quiet`` silences every one of them.
+zsh (``chpwd``), fish (``--on-variable PWD``) and PowerShell 7 (``LocationChangedAction``) activate at the
+``cd``, so ``cd x && cmd`` runs cmd in x's environment; bash does so when ``AUTOVENV_BASH_ON_CD=1`` (a
+DEBUG trap), and by default at the next prompt. Messages name the project, are said once per change, and
+``quiet`` silences every one of them.
 """
 
 from __future__ import annotations
@@ -17,24 +18,18 @@ import time
 import pytest
 
 from tests.shells.conftest import (
-    NOT_YET_IN_PWSH,
     PY_A,
     PYENV_ROOT,
     World,
     autovenv_command,
+    invoke,
     make_venv,
+    noop,
     python_of,
+    setenv,
     shown_prompt,
-    usable_shell,
 )
 from tests.shells.pty_shell import quote
-
-
-@pytest.fixture(params=NOT_YET_IN_PWSH)
-def shell_name(request: pytest.FixtureRequest) -> str:
-    """bash, zsh and fish: see NOT_YET_IN_PWSH."""
-    return usable_shell(request.param)
-
 
 pytestmark = pytest.mark.shell
 
@@ -58,12 +53,6 @@ def user_config(world: World, text: str) -> None:
     (where / "config.toml").write_text(text)
 
 
-def setenv(shell: str, name: str, value: str) -> str:
-    return (
-        f"set -gx {name} {quote(shell, value)}" if shell == "fish" else f"export {name}={quote(shell, value)}"
-    )
-
-
 # ------------------------------------------------------------------------------------- at the cd itself
 
 
@@ -75,7 +64,7 @@ def test_cd_and_a_command_on_one_line_runs_in_the_new_environment(world: World) 
     assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}/.venv\n"
     out = sh.run(f"cd {quote(world.shell, str(world.projects))} && {VENV_OR_NONE}")
     assert out == "autovenv: deactivated\nnone\n"
-    assert sh.run(":") == ""  # the prompt after it has nothing left to say
+    assert sh.run(noop(world.shell)) == ""  # the prompt after it has nothing left to say
 
 
 def test_bash_without_the_option_activates_at_the_next_prompt(world: World) -> None:
@@ -111,16 +100,36 @@ def test_bash_on_cd_keeps_the_users_cd_status_and_debug_trap(world: World) -> No
     )
 
 
+def test_powershell_activates_at_push_and_pop_and_keeps_the_users_location_handler(world: World) -> None:
+    """PowerShell 7's LocationChangedAction: Set-Location, Push-Location and Pop-Location activate at once,
+    `$?` and `$LASTEXITCODE` are the user's, and a handler the profile set before the hook line still runs."""
+    if world.shell != "pwsh":
+        pytest.skip("PowerShell's location event")
+    shop = project(world)
+    mine = "$global:seen = 0\n$ExecutionContext.InvokeCommand.LocationChangedAction = { $global:seen++ }"
+    sh = world.start(before=mine, after="Set-StrictMode -Version Latest")
+    sh.run("$global:LASTEXITCODE = 7")
+    where, away = quote("pwsh", str(shop)), quote("pwsh", str(world.projects))
+    out = sh.run(f"Set-Location -LiteralPath {where}; $?; $LASTEXITCODE; {PREFIX_OF}")
+    assert out == f"autovenv: activated shop (.venv, Python {PY_A})\nTrue\n7\n{shop}/.venv\n"
+    out = sh.run(f"Push-Location -LiteralPath {away}; {VENV_OR_NONE}; Pop-Location; {PREFIX_OF}")
+    assert out == (
+        f"autovenv: deactivated\nnone\nautovenv: activated shop (.venv, Python {PY_A})\n{shop}/.venv\n"
+    )
+    assert sh.run("$global:seen") == "3\n"  # their handler saw all three
+    assert sh.run(noop("pwsh")) == ""
+
+
 def test_a_cd_in_a_command_substitution_changes_nothing(world: World) -> None:
     """bash and zsh run a command substitution in a subshell: its cd changes nothing here, and starts no
-    activation there. (In fish a cd inside `(...)` moves the shell itself, so it activates as any cd.)"""
+    activation there. (In fish a cd inside `(...)`, in PowerShell one inside `$(...)`, moves the shell
+    itself, so it activates as any cd.)"""
     shop = project(world)
     sh = world.start(after="AUTOVENV_BASH_ON_CD=1" if world.shell == "bash" else "")
     where = quote(world.shell, str(shop))
-    if world.shell == "fish":
-        assert (
-            sh.run(f"echo (cd {where}; pwd)") == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}\n"
-        )
+    if world.shell in ("fish", "pwsh"):
+        sub = f"(cd {where}; pwd)" if world.shell == "fish" else f"$(cd {where}; $PWD.Path)"
+        assert sh.run(f"echo {sub}") == f"autovenv: activated shop (.venv, Python {PY_A})\n{shop}\n"
         assert sh.env()["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
         return
     assert sh.run(f"echo $(cd {where}; pwd)") == f"{shop}\n"
@@ -209,7 +218,7 @@ def test_re_entering_a_blocked_project_says_why_each_time(world: World) -> None:
     sh = world.start()
     first = sh.cd(shop)
     assert first.startswith("autovenv: not activating .venv: ") and first.count("\n") == 1
-    assert sh.run(":") == "" and sh.run(":") == ""
+    assert sh.run(noop(world.shell)) == "" and sh.run(noop(world.shell)) == ""
     assert sh.cd(world.projects) == ""
     assert sh.cd(shop) == first
     assert sh.cd(world.projects) == ""
@@ -224,7 +233,7 @@ def test_one_change_is_said_once(world: World) -> None:
     (shop / "pyproject.toml").write_text("[project]\nname = 'shop'\n")
     sh = world.start()
     sh.cd(shop)
-    python = quote(world.shell, str(python_of(PY_A)))
+    python = invoke(world.shell, python_of(PY_A))
     out = sh.run(f"{python} -m venv --without-pip .venv; touch pyproject.toml")
     assert out == f"autovenv: activated shop (.venv, Python {PY_A})\n"
     for _ in range(5):
@@ -265,7 +274,7 @@ def test_status_says_not_in_effect_when_something_comes_first(world: World) -> N
     shop = project(world)
     sh = world.start()
     sh.cd(shop)
-    status = f"{quote(world.shell, autovenv_command())} status"
+    status = f"{invoke(world.shell, autovenv_command())} status"
     assert "this shell:    active for" in sh.run(status)
     sh.run(setenv(world.shell, "PATH", f"{world.brew_bin}:{sh.env()['PATH'].decode()}"))
     out = sh.run(status)
@@ -292,16 +301,19 @@ def test_an_uninstalled_autovenv_says_one_line(world: World, tmp_path: pathlib.P
     shop, blog = project(world), project(world, "blog")
     sh = world.start()
     src = quote(world.shell, str(world.root / "hook.src"))
-    sh.run(f"source {src}")
+    if world.shell == "pwsh":  # the profile line's way: the hook's text, not a script file
+        sh.run(f"Invoke-Expression (Get-Content -Raw -LiteralPath {src})")
+    else:
+        sh.run(f"source {src}")
     assert sh.cd(shop).startswith("autovenv: activated shop")
     shutil.rmtree(gone)
     out = sh.cd(blog)
     assert out.count("\n") == 1 and out.startswith("autovenv: the hook could not run "), out
-    assert "No such file" not in out and "nknown command" not in out
+    assert "No such file" not in out and "nknown command" not in out and "not recognized" not in out
     # Leaving needs no Python: the activation is undone as usual, and nothing more is said after that.
     assert sh.cd(world.projects) == "autovenv: deactivated\n"
     assert sh.cd(shop).startswith("autovenv: activated shop")  # its cached answer needs no Python
-    assert sh.cd(blog) == "" and sh.run(":") == ""  # the broken hook is said once per shell
+    assert sh.cd(blog) == "" and sh.run(noop(world.shell)) == ""  # the broken hook is said once per shell
 
 
 # ----------------------------------------------------------------------------------------------- doctor
@@ -310,14 +322,26 @@ def test_an_uninstalled_autovenv_says_one_line(world: World, tmp_path: pathlib.P
 def test_doctor_finds_a_later_line_that_unhooked_the_hook(world: World) -> None:
     if world.shell == "fish":
         pytest.skip("fish's event handlers cannot be replaced by an assignment")
-    later = "PROMPT_COMMAND='history -a'" if world.shell == "bash" else "precmd_functions=(true)"
-    doctor = f"{quote(world.shell, autovenv_command())} doctor"
+    later = {
+        "bash": "PROMPT_COMMAND='history -a'",
+        "zsh": "precmd_functions=(true)",
+        "pwsh": "function prompt { '$ ' }",  # a prompt theme loaded after the hook line
+    }[world.shell]
+    doctor = f"{invoke(world.shell, autovenv_command())} doctor"
     sh = world.start(after=later)
-    out = sh.run(doctor)
+    out = sh.run(doctor, timeout=30)
     assert "but has never run at a prompt" in out, out
-    assert "replaces " + ("PROMPT_COMMAND" if world.shell == "bash" else "precmd_functions") in out, out
+    if world.shell == "pwsh":
+        assert "replaced the prompt function" in out, out
+        # PowerShell 7 still runs the hook at each location change, and doctor says that is all it does.
+        assert sh.cd(project(world)) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+        out = sh.run(doctor, timeout=30)
+        assert "runs at location changes only" in out and "never run" not in out, out
+        assert "at the end of $PROFILE" in out, out
+    else:
+        assert "replaces " + ("PROMPT_COMMAND" if world.shell == "bash" else "precmd_functions") in out, out
     fixed = world.start()
-    out = fixed.run(doctor)
+    out = fixed.run(doctor, timeout=30)
     assert "hook is running at every prompt" in out and "never run" not in out, out
 
 

@@ -2,9 +2,9 @@
 
 A child shell, ``exec $SHELL``, a login shell and a new tmux window all inherit ``VIRTUAL_ENV`` and the
 hook's ``AUTOVENV_*`` state, and then run rc files that put pyenv's shims, a Homebrew directory or a fresh
-system PATH in front of the venv. Each scenario asserts what the new shell itself sees: ``command -v
-python``, the interpreter's real ``sys.prefix``, PATH (our entry first, once), the prompt, ``deactivate``
-and ``autovenv status``.
+system PATH in front of the venv (a new PowerShell also puts its own folder there). Each scenario asserts
+what the new shell itself sees: ``command -v python`` (``Get-Command``), the interpreter's real
+``sys.prefix``, PATH (our entry first, once), the prompt, ``deactivate`` and ``autovenv status``.
 """
 
 from __future__ import annotations
@@ -19,25 +19,19 @@ from collections.abc import Iterator
 import pytest
 
 from tests.shells.conftest import (
-    NOT_YET_IN_PWSH,
     PY_A,
     PY_B,
     PYENV_ROOT,
     World,
     autovenv_command,
+    child_shell,
+    invoke,
     make_venv,
     python_of,
     shown_prompt,
-    usable_shell,
+    which,
 )
 from tests.shells.pty_shell import InteractiveShell, find_shell, quote
-
-
-@pytest.fixture(params=NOT_YET_IN_PWSH)
-def shell_name(request: pytest.FixtureRequest) -> str:
-    """bash, zsh and fish: see NOT_YET_IN_PWSH."""
-    return usable_shell(request.param)
-
 
 pytestmark = pytest.mark.shell
 
@@ -90,17 +84,22 @@ def assert_in_effect(
     entries = path_of(sh)
     assert entries[0] == str(bin_dir), entries
     assert entries.count(str(bin_dir)) == 1, entries
-    assert sh.run("command -v python").strip() == f"{bin_dir}/python"
+    assert sh.run(which(sh.shell, "python")).strip() == f"{bin_dir}/python"
     assert sh.run("python -c 'import sys; print(sys.prefix)'").strip() == str(prefix)
     if shown is not None:
         assert shown_prompt(sh).startswith(shown)
-    status = sh.run(f"{quote(sh.shell, autovenv_command())} status")
+    status = sh.run(f"{invoke(sh.shell, autovenv_command())} status")
     assert "this shell:    active for" in status, status
     assert "not in effect" not in status, status
 
 
 def start_child(sh: InteractiveShell, how: str) -> str:
-    """Start a new shell of the same kind in the session: a child, an exec, or a login shell."""
+    """Start a new shell of the same kind in the session: a child, an exec, or a login shell (PowerShell
+    has no exec; ``pwsh -Login`` runs /etc/profile through ``sh -l``, which resets PATH, then PowerShell)."""
+    if sh.shell == "pwsh":
+        if how == "exec":
+            pytest.skip("PowerShell has no exec: a child or a login pwsh is how a new one starts inside it")
+        return sh.run(child_shell(sh.shell) + (" -Login" if how == "login" else ""), timeout=20)
     return sh.run({"child": sh.shell, "exec": f"exec {sh.shell}", "login": f"{sh.shell} -l"}[how], timeout=20)
 
 
@@ -115,7 +114,7 @@ def test_a_new_shell_inside_a_project_uses_the_projects_venv(rc_world: World, ho
     assert_in_effect(sh, venv / "bin", venv, "(shop) ")
     assert "deactivated" in sh.run("deactivate")
     assert str(venv / "bin") not in path_of(sh)
-    assert sh.run("command -v python").strip() != f"{venv}/bin/python"
+    assert sh.run(which(sh.shell, "python")).strip() != f"{venv}/bin/python"
     assert "VIRTUAL_ENV" not in sh.env()
 
 
@@ -139,10 +138,10 @@ def test_the_seed_workflows_rc_file_with_pip(tmp_path: pathlib.Path, shell_name:
         subprocess.run([str(python_of(PY_A)), "-m", "venv", str(shop / ".venv")], check=True)
         sh = world.start()
         sh.cd(shop)
-        sh.run(world.shell)
+        sh.run(child_shell(world.shell), timeout=20)
         pip = sh.run("pip --version")
         assert f"from {shop}/.venv/lib/python" in pip, pip
-        assert sh.run("command -v pip").strip() == f"{shop}/.venv/bin/pip"
+        assert sh.run(which(world.shell, "pip")).strip() == f"{shop}/.venv/bin/pip"
     finally:
         world.close()
 
@@ -151,7 +150,7 @@ def test_leaving_in_a_child_shell_restores_its_own_path(rc_world: World) -> None
     shop = project(rc_world)
     sh = rc_world.start()
     sh.cd(shop)
-    sh.run(rc_world.shell)
+    sh.run(child_shell(rc_world.shell), timeout=20)
     assert sh.cd(rc_world.projects) == "autovenv: deactivated\n"
     entries = path_of(sh)
     assert str(shop / ".venv" / "bin") not in entries
@@ -170,6 +169,13 @@ def _tmux() -> str:
     return found
 
 
+def _pane(tmux: str, sock: pathlib.Path) -> str:
+    """What the new window shows."""
+    return subprocess.run(
+        [tmux, "-S", str(sock), "capture-pane", "-p", "-t", "av:1"], capture_output=True, text=True
+    ).stdout
+
+
 def test_a_new_tmux_window_from_a_server_started_inside_a_project(rc_world: World) -> None:
     """tmux keeps the environment of the shell that started its server, and starts every new window as a
     login shell: that window must use the venv, not the shims its rc file put first."""
@@ -182,23 +188,33 @@ def test_a_new_tmux_window_from_a_server_started_inside_a_project(rc_world: Worl
     conf = rc_world.root / "tmux.conf"
     conf.write_text(f"set -g default-shell {shell}\n")
     out = rc_world.root / "window.out"
-    t = f"{quote(rc_world.shell, tmux)} -S {quote(rc_world.shell, str(sock))}"
+    t = f"{invoke(rc_world.shell, tmux)} -S {quote(rc_world.shell, str(sock))}"
     started = sh.run(f"{t} -f {quote(rc_world.shell, str(conf))} new-session -d -s av -x 200 -y 50")
     assert started == "" and sh.last_status == 0, started
     try:
         opened = sh.run(f"{t} new-window -t av")
         assert opened == "" and sh.last_status == 0, opened
+        prefix_of = "python -c 'import sys; print(sys.prefix)'"
+        status = f"{invoke(rc_world.shell, autovenv_command())} status"
         probe = (
-            f"command -v python > {out}.tmp; python -c 'import sys; print(sys.prefix)' >> {out}.tmp; "
-            f"printenv VIRTUAL_ENV >> {out}.tmp; {autovenv_command()} status >> {out}.tmp; mv {out}.tmp {out}"
+            f"{which(rc_world.shell, 'python')} > {out}.tmp; {prefix_of} >> {out}.tmp; "
+            f"printenv VIRTUAL_ENV >> {out}.tmp; {status} >> {out}.tmp; mv {out}.tmp {out}"
         )
-        subprocess.run([tmux, "-S", str(sock), "send-keys", "-t", "av:1", probe, "Enter"], check=True)
-        deadline = time.monotonic() + 20
+        # Typed once the window shows its prompt (a pane keeps no trailing blanks). PowerShell's line editor
+        # is ready some time after that, and an Enter typed before it is lost (the line stays typed):
+        # Enter again until the probe ran.
+        deadline = time.monotonic() + 30
+        while not _pane(tmux, sock).rstrip().endswith("$") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        keys = [tmux, "-S", str(sock), "send-keys", "-t", "av:1"]
+        subprocess.run([*keys, "-l", probe], check=True)
         while not out.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert out.exists(), subprocess.run(
-            [tmux, "-S", str(sock), "capture-pane", "-p", "-t", "av:1"], capture_output=True, text=True
-        ).stdout
+            subprocess.run([*keys, "Enter"], check=True)
+            for _ in range(40):
+                if out.exists():
+                    break
+                time.sleep(0.05)
+        assert out.exists(), _pane(tmux, sock)
         lines = out.read_text().splitlines()
         venv = shop / ".venv"
         assert lines[:3] == [f"{venv}/bin/python", str(venv), str(venv)]

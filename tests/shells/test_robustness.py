@@ -215,7 +215,8 @@ def test_strict_options_and_hijacked_builtins_break_nothing(w: World, trace: boo
     assert hook_lines(sh.run(make)) == [ACTIVATED]
     inside = stable(real_env(sh))
     assert hook_lines(sh.run(child_shell(w.shell))) == []  # a child shell: same rc, nothing to change
-    child_path = w.child_path(inside["PATH"].decode())  # PowerShell's own folder, once more in front
+    # PowerShell's own folder, once more in front, then the hook's entries in front of it.
+    child_path = w.child_path(inside["PATH"].decode(), {k: v.decode() for k, v in inside.items()})
     assert stable(real_env(sh)) == {**inside, "PATH": child_path.encode()}
     assert hook_lines(sh.run("deactivate")) == [
         "autovenv: deactivated; paused for this project until you leave it"
@@ -355,9 +356,9 @@ def test_current_directory_deleted(w: World, case: str) -> None:
     elif case == "subdir-of-project":
         assert out == "" and env["VIRTUAL_ENV"] == os.fsencode(shop / ".venv")
     out = sh.run(f"cd {quote(w.shell, str(w.projects))}; echo ok")
-    # zsh and fish activate at the cd itself, bash at the next prompt.
+    # zsh, fish and PowerShell activate at the cd itself, bash at the next prompt.
     said = "autovenv: deactivated\n" if case == "subdir-of-project" else ""
-    assert out == (said + "ok\n" if w.shell in ("zsh", "fish") else "ok\n" + said)
+    assert out == (said + "ok\n" if w.shell in ("zsh", "fish", "pwsh") else "ok\n" + said)
 
 
 # ---------------------------------------------------------------------------------------- symlinks

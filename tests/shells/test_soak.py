@@ -448,8 +448,9 @@ class Soak:
     def step_child(self) -> None:
         def effect() -> None:
             child = self.frame.child()
-            # PowerShell puts its own folder in front of the PATH it inherits.
-            child.env["PATH"] = self.world.child_path(child.env.get("PATH", ""))
+            # PowerShell puts its own folder in front of the PATH it inherits; the hook's first prompt
+            # puts its own entries back in front of it.
+            child.env["PATH"] = self.world.child_path(child.env.get("PATH", ""), child.env)
             self.frames.append(child)
 
         self.run(f"child {self.shell}", child_shell(self.shell), effect)

@@ -271,3 +271,14 @@ def test_rc_lines_that_unhook_the_hook_are_found_with_the_fix(shell: str, rc: st
 )
 def test_rc_lines_that_keep_the_hook_are_fine(shell: str, rc: str) -> None:
     assert doctor.rc_wiring(rc, "/home/me/.rc", shell) == []
+
+
+def test_a_powershell_hook_running_at_location_changes_only_says_how_to_wire_it_back() -> None:
+    """A prompt theme loaded after the hook line replaced the prompt wrapper: PowerShell 7 still runs the
+    hook at each location change (and marks it so), but no prompt checks for changes made in place."""
+    got = doctor.hook_running("pwsh:10:location", "pwsh", [10])
+    assert got.level == "warn" and "location changes only" in got.text and "the prompt function" in got.text
+    assert got.fix is not None and "after the prompt theme's" in got.fix and ". $PROFILE" in got.fix
+    never = doctor.hook_running("pwsh:10:loaded", "pwsh", [10])
+    assert never.level == "error" and "replaced the prompt function" in never.text
+    assert doctor.hook_running("pwsh:10", "pwsh", [10]).level == "ok"

@@ -186,10 +186,8 @@ def test_a_uv_project_reads_its_lock_without_the_toml_reader(tmp_path: os.PathLi
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 
-def test_a_venv_one_package_behind_its_lock_is_told_without_reading_the_lock_whole(
-    tmp_path: os.PathLike[str],
-) -> None:
-    """One package at another version: its table alone says so; none of the full readers loads."""
+def uv_project_installing(tmp_path: os.PathLike[str], installed: str) -> str:
+    """A uv project locking itself at 0.1.0, its venv holding it at ``installed``."""
     project = os.path.join(str(tmp_path), "app")
     make_venv(os.path.join(project, ".venv"))
     with open(os.path.join(project, "pyproject.toml"), "w") as handle:
@@ -200,7 +198,15 @@ def test_a_venv_one_package_behind_its_lock_is_told_without_reading_the_lock_who
         )
     lib = os.path.join(project, ".venv", "lib")
     site = os.path.join(lib, os.listdir(lib)[0], "site-packages")
-    os.mkdir(os.path.join(site, "app-0.0.9.dist-info"))
+    os.mkdir(os.path.join(site, f"app-{installed}.dist-info"))
+    return project
+
+
+def test_a_venv_one_package_behind_its_lock_is_told_without_reading_the_lock_whole(
+    tmp_path: os.PathLike[str],
+) -> None:
+    """One package at another version: its table alone says so; none of the full readers loads."""
+    project = uv_project_installing(tmp_path, "0.0.9")
     ours, stdlib = first_visit(project)
     told = {
         "autovenv.resolve.lockmemo",
@@ -216,17 +222,7 @@ def test_a_venv_in_sync_with_its_lock_is_told_without_reading_the_lock_whole(
     tmp_path: os.PathLike[str],
 ) -> None:
     """Every locked package installed at its version: the shortcut answers, none of the readers loads."""
-    project = os.path.join(str(tmp_path), "app")
-    make_venv(os.path.join(project, ".venv"))
-    with open(os.path.join(project, "pyproject.toml"), "w") as handle:
-        handle.write('[project]\nname = "app"\nversion = "0.1.0"\n')
-    with open(os.path.join(project, "uv.lock"), "w") as handle:
-        handle.write(
-            'version = 1\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n'
-        )
-    lib = os.path.join(project, ".venv", "lib")
-    site = os.path.join(lib, os.listdir(lib)[0], "site-packages")
-    os.mkdir(os.path.join(site, "app-0.1.0.dist-info"))
+    project = uv_project_installing(tmp_path, "0.1.0")
     ours, stdlib = first_visit(project)
     shortcut = {"autovenv.resolve.lockmemo", "autovenv.resolve.installed", "autovenv.resolve.locksync"}
     assert ours == CORE | {"autovenv.resolve.finders.uv"} | shortcut

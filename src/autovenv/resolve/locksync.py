@@ -395,20 +395,19 @@ class _Graph:
     """A uv.lock's dependency edges (``{ name = "…"`` inline tables), split out once, for the packages
     a venv lacks: whether one is due is for the edges pointing at it."""
 
-    __slots__ = ("first", "markers", "names", "starts", "text")
+    __slots__ = ("first", "last", "markers", "names", "sizes", "text")
 
     def __init__(self, text: bytes, markers: _Markers) -> None:
-        from itertools import accumulate
-
         self.text = text
         self.markers = markers
         chunks = text.split(_EDGE) if b"\\" not in text else []  # an escape: the parser's to read
-        #: every edge's name, in the text's order (None: not read here), and where each edge starts
+        #: every edge's name, in the text's order (None: not read here), and the pieces' lengths
         self.names = _edge_names(chunks)
-        self.starts = [*accumulate(map(len, chunks))]
-        #: each name's first edge (C loops: a lock has some hundreds of edges)
+        self.sizes = [*map(len, chunks)]
+        #: each name's first and last edge (C loops: a lock has some hundreds of edges)
         names = self.names or ()
         self.first = dict(zip(names[::-1], range(len(names) - 1, -1, -1)))
+        self.last = dict(zip(names, range(len(names))))
 
     def due(self, name: bytes, table: bytes) -> bool | None:
         """Whether the package ``name`` (normalised, its table ``table`` from its version line on),
@@ -425,16 +424,16 @@ class _Graph:
         if source is not None and (b"editable" in source or b"virtual" in source):
             return None  # a root or a workspace member: reached whatever its edges say
         due: bool | None = False
-        index = self.first.get(name, -1)
-        for left in range(names.count(name) if index >= 0 else 0, 0, -1):
-            at = self.starts[index] + index * len(_EDGE)  # the pieces before it, and the edges' openings
+        index, last = self.first.get(name, -1), self.last.get(name, -1)
+        while index >= 0:
+            # Where the edge opens: the pieces before it and as many openings (split out).
+            at = sum(self.sizes[: index + 1]) + index * len(_EDGE)
             taken = _edge(self.text, at, len(name) + 2, self.markers)
             if taken is True:
                 return True
             if taken is None:
                 due = None
-            if left > 1:
-                index = names.index(name, index + 1)
+            index = names.index(name, index + 1) if index < last else -1
         return due
 
 

@@ -116,8 +116,73 @@ def test_the_shortcut_agrees_with_the_full_comparison_on_real_locks(
     missing = [what for what in single if what.endswith(" missing")]
     assert "every package" in answered
     assert set(behind) <= set(answered)  # a package behind or ahead never needs the whole lock
-    if tool_name != "uv":
-        # Poetry's, PDM's and pylock.toml's own markers say, from the table alone, that colorama is not
-        # due on Linux.
-        assert "colorama missing" in answered
-        assert len(set(missing) & set(answered)) >= 3
+    # Poetry's, PDM's and pylock.toml's own markers say, from the table alone, that colorama is not due
+    # on Linux; uv's, from the edges pointing at it, all false here.
+    assert "colorama missing" in answered
+    assert len(set(missing) & set(answered)) >= 3
+
+
+#: Windows-only packages a uv project on Linux lacks, each reached its own way: colorama through click,
+#: pywin32-ctypes through the project's extra, pywin32 through its dev group; and, in the second
+#: project, colorama reached twice: through click for Windows, and through crayons everywhere.
+WINDOWS_ONLY = {
+    "through packages, an extra, a group": """dependencies = ["click==8.1.7", "six==1.16.0"]
+
+[project.optional-dependencies]
+win = ["pywin32-ctypes; sys_platform == 'win32'"]
+
+[dependency-groups]
+dev = ["iniconfig", "pywin32; sys_platform == 'win32'"]
+""",
+    "guarded once, open once": 'dependencies = ["click==8.1.7", "crayons==0.4.0"]\n',
+    "guarded once, the project's own once": 'dependencies = ["click==8.1.7", "colorama"]\n',
+}
+
+
+@pytest.mark.parametrize("project", list(WINDOWS_ONLY))
+def test_a_uv_lock_s_windows_only_packages_missing_on_linux(tmp_path: pathlib.Path, project: str) -> None:
+    where = tmp_path / "locked"
+    where.mkdir()
+    (where / "pyproject.toml").write_text(
+        f'[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.11"\n{WINDOWS_ONLY[project]}'
+    )
+    run([str(tool("uv")), "lock", "--quiet"], where)
+    text = (where / "uv.lock").read_text()
+    tables = tomllib.loads(text)["package"]
+    locked = dict(sorted((p["name"], p["version"]) for p in tables))
+    windows = {"colorama", "pywin32", "pywin32-ctypes"} & set(locked)
+    assert "colorama" in windows
+    linux = {name: version for name, version in locked.items() if name not in windows}
+    states = [("as uv sync leaves it on Linux", linux)]
+    states += [(f"{name} missing too", {n: v for n, v in linux.items() if n != name}) for name in linux]
+    states += [(f"{name} installed", {**linux, name: locked[name]}) for name in windows]
+    answers: dict[str, tuple[object, object]] = {}
+    for number, (what, holds) in enumerate(states):
+        root = tmp_path / f"state{number}"
+        root.mkdir()
+        (root / "uv.lock").write_text(text)
+        fake_venv(root, {name.replace("-", "_"): version for name, version in holds.items()})
+        info = inspect_venv(str(root / ".venv"))
+        site = installed.site_packages(info.path)
+        assert site is not None
+        full, problem, _, _ = drift.examine(str(root), info)
+        assert problem is None
+        known = locksync.compare(str(root), site, info)
+        if known is None:
+            continue
+        lock_path, differences, command = known
+        quick = (locksync.lead(lock_path, differences), command) if differences else None
+        answers[what] = (quick, (full.lead(), full.command) if full is not None else None)
+        assert answers[what][0] == answers[what][1], what
+    synced = answers.get("as uv sync leaves it on Linux")
+    if project == "guarded once, open once":
+        assert synced is None  # crayons' edge could be taken: the whole graph says it is due
+    else:
+        assert synced is not None and synced[1] == (None if project.startswith("through") else synced[0])
+        if not project.startswith("through"):
+            assert synced[0] is not None and "colorama" in str(synced[0])
+    if project.startswith("through"):
+        # Each Windows-only edge is false here, and the project's own edges (dev group included) hold.
+        assert {"click missing too", "six missing too", "iniconfig missing too"} <= set(answers)
+    elif project == "guarded once, the project's own once":
+        assert "click missing too" in answers

@@ -39,6 +39,27 @@ PDM_TWINS = PDM_LOCK + (  # PDM locks a package once more per extra asked for
     '\n[[package]]\nname = "requests"\nversion = "2.32.3"\nextras = ["socks"]\n'
     'groups = ["default"]\nfiles = []\n'
 )
+WIN = '    { name = "colorama", marker = "sys_platform == \'win32\'" },\n'
+#: colorama reached twice: from the project and from requests, both for Windows only.
+UV_WIN_TWICE = UV_LOCK.replace(
+    'source = { registry = "https://pypi.org/simple" }\n\n[package.optional-dependencies]',
+    f'source = {{ registry = "https://pypi.org/simple" }}\ndependencies = [\n{WIN}]\n\n'
+    "[package.optional-dependencies]",
+)
+UV_WIN_OPEN = UV_WIN_TWICE.replace(
+    f"dependencies = [\n{WIN}]", 'dependencies = [\n    { name = "colorama" },\n]'
+)
+UV_WIN_ROOT = UV_LOCK.replace("sys_platform == 'win32'", "sys_platform != 'win32'")
+UV_WIN_EXTRA = UV_LOCK.replace(WIN, "").replace("socks = [\n", f"socks = [\n{WIN}")
+UV_WIN_DEV = UV_LOCK.replace(WIN, "").replace("docs = [\n", f"docs = [\n{WIN}")
+UV_WIN_INLINE = UV_LOCK.replace(WIN, "").replace(
+    "docs = [", 'win = [{ name = "colorama", marker = "sys_platform == \'win32\'" }]\ndocs = ['
+)
+#: A Windows-only package whose name has a separator, reached by an edge without a marker spelled
+#: another way (uv never writes one so; the graph still follows it).
+UV_RESPELT = UV_LOCK.replace('name = "colorama"\nversion', 'name = "colorama-win"\nversion').replace(
+    WIN, '    { name = "colorama_win" },\n'
+)
 BEHIND = {"six": "1.16.0", "requests": "2.0"}
 PLAIN_TABLE = '\n[[package]]\nname = "{}"\nversion = "{}"\ngroups = ["default"]\nfiles = []\n'
 PDM_ZOPE = PDM_LOCK + PLAIN_TABLE.format("zope-interface", "6.0")
@@ -50,14 +71,43 @@ CASES = [
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6"}, True),  # every package, even Windows'
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": "1.15.0"}, True),  # one behind
     ("uv.lock", UV_LOCK, {**EVERYTHING, "six": "1.15.0", "pysocks": "1.7.0", "colorama": "0.4.5"}, True),
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "six": "1.15.0"}, False),  # and colorama missing: the edges
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "six": "1.15.0"}, True),  # colorama missing: its edge is Windows'
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": "1.16"}, True),  # PEP 440: the same
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "Six": "1.16.0", "six": None}, True),
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": "1.16.0+local"}, True),
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "demo": "0.2.0"}, True),  # the project
     ("uv.lock", VIRTUAL_ROOT, {**EVERYTHING, "colorama": "0.4.6", "demo": None}, True),  # never installed
     ("uv.lock", VIRTUAL_ROOT, {**EVERYTHING, "colorama": "0.4.6", "demo": "0.2.0"}, True),  # not a pin
-    ("uv.lock", UV_LOCK, EVERYTHING, False),  # colorama missing: uv's edges decide, the full reading
+    ("uv.lock", UV_LOCK, EVERYTHING, True),  # colorama missing: its only edge is false here
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six": None}, True),  # the project's: due
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "iniconfig": None}, True),  # the dev group uv syncs: due
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "packaging": None}, False),  # another group: is it in use?
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "pysocks": None}, False),  # an extra: is it asked for?
+    ("uv.lock", UV_WIN_TWICE, EVERYTHING, True),  # two edges, both false here
+    ("uv.lock", UV_WIN_TWICE, {**EVERYTHING, "requests": "2.0"}, True),
+    ("uv.lock", UV_WIN_OPEN, EVERYTHING, False),  # one edge could be taken, through requests
+    ("uv.lock", UV_WIN_ROOT, EVERYTHING, True),  # the project's own edge holds: due
+    ("uv.lock", UV_WIN_EXTRA, EVERYTHING, True),  # through an extra, false here
+    ("uv.lock", UV_WIN_DEV, EVERYTHING, True),  # through a dev group, false here
+    ("uv.lock", UV_WIN_INLINE, EVERYTHING, True),  # a one-edge array on its key's line
+    ("uv.lock", UV_LOCK.replace('{ name = "colorama"', '{ name = "Colorama"'), EVERYTHING, False),
+    ("uv.lock", UV_RESPELT, EVERYTHING, False),  # "colorama_win" reaches colorama-win: the full reading
+    ("uv.lock", UV_RESPELT.replace("colorama_win", "colorama-win"), EVERYTHING, True),  # due
+    ("uv.lock", UV_LOCK.replace("'win32'", "'win32' and extr == 'x'"), EVERYTHING, False),  # unknown
+    ("uv.lock", UV_LOCK.replace("'win32'", "'win\\u0033\\u0032'"), EVERYTHING, False),  # an escape
+    # A workspace's member list names packages whose own tables say they are members (editable or
+    # virtual: the full reading's roots); the list itself decides nothing.
+    ("uv.lock", UV_LOCK + '\n[manifest]\nmembers = ["colorama", "demo"]\n', EVERYTHING, True),
+    ("uv.lock", UV_LOCK + '\n[manifest]\nrequirements = [{ name = "colorama" }]\n', EVERYTHING, False),
+    (
+        "uv.lock",
+        UV_LOCK.replace(
+            'name = "colorama"\nversion = "0.4.6"\nsource = { registry = "https://pypi.org/simple" }',
+            'name = "colorama"\nversion = "0.4.6"\nsource = { editable = "colorama" }',
+        ),
+        EVERYTHING,
+        False,
+    ),
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "demo": None}, False),
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six_": "1.15.0"}, False),  # a name respelt
     (
@@ -67,7 +117,12 @@ CASES = [
         False,
     ),
     ("uv.lock", UV_LOCK + '\n[[package]]\nname = "six"\nversion = "1.15.0"\n', EVERYTHING, False),
-    ("uv.lock", UV_LOCK.replace('version = "1.16.0"', 'version = "1.16.0" # x'), EVERYTHING, False),
+    (
+        "uv.lock",
+        UV_LOCK.replace('version = "1.16.0"', 'version = "1.16.0" # x'),
+        {**EVERYTHING, "six": "1.15.0"},
+        False,
+    ),
     ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6"}, True),
     ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6", "pytest": "8.2.0"}, True),  # --with
     ("poetry.lock", POETRY_LOCK, {**EVERYTHING, "colorama": "0.4.6", "pytest": "8.2", "six": "1.1"}, True),

@@ -98,9 +98,14 @@ def test_a_venv_dirs_edit_reaches_running_shells(world: World) -> None:
     out = sh.cd(project)
     assert f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; " in out
     assert f"(or run: {again}) for it to look for the new names" in out
-    config.write_text('venv_dirs = ["virtualenv"]\n')  # an existing config edited: the next prompt
+    # An existing config edited: the next prompt says so, in a shell that loaded the config before the
+    # edit (in `sh` the line would be the one it has said already, so it says nothing new).
+    loaded = world.start()
+    assert loaded.cd(project) == f"autovenv: activated shop (virtualenv, Python {PY_A})\n"
+    config.write_text('venv_dirs = ["virtualenv"]\n')
     changed = f"autovenv: venv_dirs in {config} changed after this shell loaded autovenv; "
-    assert changed in sh.run(noop(world.shell))
+    assert changed in loaded.run(noop(world.shell))
+    assert sh.run(noop(world.shell)) == ""
     fresh = world.start()
     assert fresh.cd(project) == f"autovenv: activated shop (virtualenv, Python {PY_A})\n"
     assert virtual_env(world, fresh) == str(project / "virtualenv")

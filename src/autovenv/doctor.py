@@ -157,6 +157,12 @@ def _rewire_fix(name: str, shell: str | None) -> str:
     return f"add to {WIRING.get(name, 'it')} instead of replacing it, then: {_restart(shell)}"
 
 
+#: The fix when something stands before autovenv's PATH entries: activation puts them first.
+PUT_FIRST_AGAIN = (
+    "leave the project and enter it again (or start a new shell): autovenv puts its entries first again"
+)
+
+
 #: Where each shell's hook is wired in: what a later line must extend, never replace.
 WIRING = {
     "bash": "PROMPT_COMMAND",
@@ -272,8 +278,7 @@ def path_findings(
                     "error",
                     f"{entry} comes before {added[0]} on PATH, so `python` is not the one autovenv selected; "
                     "something prepended it after this shell's first prompt",
-                    "leave the project and enter it again (or start a new shell): autovenv puts its entries "
-                    "first again",
+                    PUT_FIRST_AGAIN,
                 )
             )
     if venv and not findings:
@@ -283,8 +288,7 @@ def path_findings(
                 Finding(
                     "warn",
                     f"VIRTUAL_ENV is {venv} but `python` is {python}",
-                    "leave the project and enter it again (or start a new shell): autovenv puts its entries "
-                    "first again",
+                    PUT_FIRST_AGAIN,
                 )
             )
     if environ.get("CONDA_DEFAULT_ENV") == "base" and environ.get("CONDA_SHLVL", "0") not in ("", "0"):

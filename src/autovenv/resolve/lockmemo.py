@@ -40,7 +40,16 @@ MAGIC = "autovenv lock memo 1"
 #: Locks, in the order ``resolve.pins.LOCKS`` prefers them (``resolve.project.LOCK_FILES``).
 _LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock", "pylock.toml")
 #: The modules whose code decides the answer.
-_MODULES = ("drift.py", "pins.py", "lockscan.py", "markers.py", "versions.py", "installed.py", "locksync.py")
+_MODULES = (
+    "drift.py",
+    "pins.py",
+    "lockscan.py",
+    "markers.py",
+    "versions.py",
+    "installed.py",
+    "locksync.py",
+    "lockgraph.py",
+)
 #: A fingerprint younger than this (ns) may not tell two changes apart.
 RACY_NS = 2_000_000_000
 MAX_BYTES = 1024 * 1024

@@ -380,6 +380,7 @@ __autovenv_clear_answer() {
     __autovenv_e_pwatch=()
 }
 
+# The cached answer, while it is strictly newer than every path it watches (see the bash hook's).
 __autovenv_load() {
     emulate -L zsh
     # cache.entry_path: the directory as it is, a component led by % with one more.
@@ -392,7 +393,7 @@ __autovenv_load() {
     builtin source "$__autovenv_f" 2>/dev/null || return 1
     [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do
-        [[ -e $__autovenv_p && ! $__autovenv_p -nt $__autovenv_f ]] || return 1
+        [[ -e $__autovenv_p && $__autovenv_f -nt $__autovenv_p ]] || return 1
     done
     return 0
 }

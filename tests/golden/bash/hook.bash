@@ -406,6 +406,10 @@ __autovenv_clear_answer() {
 }
 
 # Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.
+# Unchanged: the entry is strictly newer than every path it watches, as "the stamp is newer" below. Its
+# time is the file clock's tick when Python began (cache.entry_stamp), so a path modified in that tick,
+# even while Python was reading it, is not older than the entry and asks again (once: the next answer
+# is stamped in a later tick). A watched path that is gone, or a dangling link, is a change.
 __autovenv_load() {
     local __autovenv_k=${1%/}
     # cache.entry_path: the directory as it is, a component led by % with one more.
@@ -417,7 +421,7 @@ __autovenv_load() {
     \builtin source "$__autovenv_f" 2>/dev/null || return 1
     [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do
-        [[ -e $__autovenv_p && ! $__autovenv_p -nt $__autovenv_f ]] || return 1
+        [[ -e $__autovenv_p && $__autovenv_f -nt $__autovenv_p ]] || return 1
     done
     return 0
 }

@@ -4,6 +4,7 @@ leaves every other form to the full reading."""
 
 from __future__ import annotations
 
+import json
 import pathlib
 import random
 
@@ -215,3 +216,120 @@ def test_random_texts_are_read_alike(tmp_path: pathlib.Path) -> None:
             answered += 1
             told += quick[0] is not None
     assert answered > 100 and told > 80, (answered, told)
+
+
+# -- Pipfile.lock ------------------------------------------------------------------------------------------
+
+
+def pipfile_lock(default: dict[str, dict[str, object]], develop: dict[str, dict[str, object]]) -> str:
+    """A Pipfile.lock as Pipenv writes one (indented, keys sorted), each package with three hashes."""
+
+    def entries(section: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+        return {
+            name: {"hashes": [f"sha256:{c * 64}" for c in "abc"], "index": "pypi", **entry}
+            for name, entry in section.items()
+        }
+
+    meta = {
+        "hash": {"sha256": "ab" * 32},
+        "pipfile-spec": 6,
+        "requires": {"python_version": "3.12"},
+        "sources": [{"name": "pypi", "url": "https://pypi.org/simple", "verify_ssl": True}],
+    }
+    lock = {"_meta": meta, "default": entries(default), "develop": entries(develop)}
+    return json.dumps(lock, indent=4, sort_keys=True) + "\n"
+
+
+DEFAULT = {
+    "django": {"version": "==5.1.2"},
+    "colorama": {"version": "==0.4.6", "markers": "sys_platform == 'win32'"},
+    "zope.interface": {"version": "==6.0", "markers": "python_version >= '3.8'"},
+}
+DEVELOP = {"pytest": {"version": "==8.3.0"}, "pywin32": {"version": "==306", "markers": "os_name == 'nt'"}}
+LOCK = pipfile_lock(DEFAULT, DEVELOP)
+LOCKED = {"django": "5.1.2", "zope.interface": "6.0"}
+
+#: (Pipfile.lock, what the venv holds (None: not installed), whether the shortcut answers)
+LOCK_CASES = [
+    (LOCK, LOCKED, True),  # a server's venv: default only
+    (LOCK, {**LOCKED, "pytest": "8.3.0"}, True),  # a developer's
+    (LOCK, {**LOCKED, "django": "5.0"}, True),
+    (LOCK, {**LOCKED, "pytest": "8.2.0"}, True),  # develop in use: pipenv sync --dev
+    (LOCK, {**LOCKED, "pytest": "8.2.0", "django": "5.0"}, True),
+    (LOCK, {"django": "5.1.2"}, True),  # zope.interface missing, its marker holds
+    (LOCK, {"django": "5.1.2", "pytest": "8.3.0", "colorama": "0.4.5"}, True),
+    (LOCK, {"zope_interface": "6.0", "Django": "5.1.2.0"}, True),
+    (LOCK, {}, True),
+    (pipfile_lock({**DEFAULT, "pytest": {"version": "==8.3.0"}}, DEVELOP), LOCKED, False),  # in both
+    (pipfile_lock({**DEFAULT, "requests": {"version": ">=2"}}, DEVELOP), LOCKED, False),
+    (pipfile_lock({**DEFAULT, "app": {"editable": True, "path": "."}}, DEVELOP), LOCKED, False),
+    (pipfile_lock({**DEFAULT, "a__b": {"version": "==1"}}, DEVELOP), LOCKED, False),
+    (pipfile_lock({**DEFAULT, "caf\u00e9": {"version": "==1"}}, DEVELOP), LOCKED, False),  # escaped
+    (pipfile_lock({**DEFAULT, "six": {"version": "==1", "markers": 3}}, DEVELOP), LOCKED, False),
+    (json.dumps(json.loads(LOCK)), LOCKED, False),  # one line: not Pipenv's layout
+    (LOCK.replace('"pypi"', '"py\\u0070i"'), LOCKED, False),  # an escape
+    ("{}", LOCKED, True),
+    ("[]", LOCKED, False),
+    (LOCK[:-3], LOCKED, False),  # cut short: not JSON
+    (LOCK.replace('"\n            ]', '",\n            ]', 1), LOCKED, False),  # a trailing comma
+    (LOCK.replace('",\n                "sha256:b', '"\n                "sha256:b', 1), LOCKED, False),
+    (LOCK.replace('"sha256:' + "b" * 64 + '"', '"sha256:b"b"', 1), LOCKED, False),
+    (LOCK.replace('"sha256:' + "b" * 64 + '",', '",', 1), LOCKED, False),  # a lone quote
+    (  # a lone quote, and a line of three: two a line on the whole, yet not JSON
+        LOCK.replace('"sha256:' + "b" * 64 + '",', '",', 1).replace('"sha256:' + "c" * 64, '"sha"c', 1),
+        LOCKED,
+        False,
+    ),
+    (LOCK.replace("sha256:" + "b" * 64, "sha256:\tb", 1), LOCKED, False),
+    ("\ufeff" + LOCK, LOCKED, False),
+]
+
+
+def lock_project(tmp_path: pathlib.Path, text: str, holds: dict[str, str | None]) -> pathlib.Path:
+    (tmp_path / "Pipfile.lock").write_bytes(text.encode())
+    fake_venv(tmp_path, {n: v for n, v in holds.items() if v is not None})
+    return tmp_path
+
+
+@pytest.mark.parametrize(("text", "holds", "answered"), LOCK_CASES)
+def test_a_pipfile_lock_is_told_exactly_as_the_full_reading_tells_it(
+    tmp_path: pathlib.Path, text: str, holds: dict[str, str | None], answered: bool
+) -> None:
+    quick, full = answers(lock_project(tmp_path, text, holds))
+    assert (quick is not None) == answered, full
+    if quick is not None:
+        assert quick == full
+        info = inspect_venv(str(tmp_path / ".venv"))
+        assert lockmemo._compute(str(tmp_path), info, False) == (full, [str(tmp_path / "Pipfile.lock")])
+
+
+def test_a_pipfile_lock_s_fix_names_its_group(tmp_path: pathlib.Path) -> None:
+    quick, full = answers(lock_project(tmp_path, LOCK, {**LOCKED, "pytest": "8.2.0"}))
+    assert (
+        quick
+        == full
+        == (
+            ("Pipfile.lock: pytest 8.3.0 pinned, 8.2.0 installed; run:", ("pipenv", "sync", "--dev")),
+            None,
+            [str(tmp_path / "Pipfile.lock"), installed.site_packages(str(tmp_path / ".venv"))],
+        )
+    )
+
+
+def test_broken_pipfile_locks_are_never_told_otherwise(tmp_path: pathlib.Path) -> None:
+    """A lock with a byte changed, gone or added anywhere: where the shortcut answers, it answers what
+    the full reading says (a lock that is no longer JSON is the full reading's to report)."""
+    text = pipfile_lock({"django": {"version": "==5.1.2"}, "six": {"version": "==1.16.0"}}, DEVELOP)
+    rng = random.Random(15)
+    answered = 0
+    for number in range(400):
+        at = rng.randrange(len(text))
+        change = rng.choice(['"', ",", "]", "[", "{", "}", "\n", " ", "", ":", "x", "\\"])
+        broken = text[:at] + change + text[at + rng.choice([0, 1]) :]
+        root = tmp_path / str(number)
+        root.mkdir()
+        quick, full = answers(lock_project(root, broken, {"django": "5.0", "six": "1.16.0"}))
+        if quick is not None:
+            answered += 1
+            assert quick == full, repr(broken[max(0, at - 40) : at + 40])
+    assert answered > 100

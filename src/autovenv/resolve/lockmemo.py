@@ -51,7 +51,7 @@ _MODULES = (
     "pinsync.py",
 )
 #: The files ``resolve.pinsync`` may read without reading them whole.
-_PLAIN = ("requirements.txt",)
+_PLAIN = ("requirements.txt", "Pipfile.lock")
 #: A fingerprint younger than this (ns) may not tell two changes apart.
 RACY_NS = 2_000_000_000
 MAX_BYTES = 1024 * 1024

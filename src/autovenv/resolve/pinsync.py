@@ -28,12 +28,18 @@ from autovenv.resolve import locksync
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from autovenv.resolve.markers import Value
     from autovenv.resolve.venv import VenvInfo
 
 #: As ``resolve.pins.MAX_BYTES``: a larger file is for the full reading to refuse.
 MAX_BYTES = 16 * 1024 * 1024
 FILE = "requirements.txt"
+PIPFILE_LOCK = "Pipfile.lock"
+_HASHES = b'"hashes": ['
+#: How Pipenv closes a package's ``hashes`` array.
+_CLOSE = b"\n            ]"
 #: ASCII that ``str.splitlines`` (the full reading's) ends a line at, or ``str.strip`` strips, and the
 #: ``bytes`` methods here do not; and NUL, which marks continuations here.
 _BLANKS = (b"\0", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
@@ -48,8 +54,11 @@ def compare(root: str, site: str, info: VenvInfo) -> locksync.Known | None:
         names = os.listdir(root)
     except OSError:
         return None
-    if any(os.path.isfile(os.path.join(root, lock)) for lock in locksync.LOCKS):
-        return None  # the lock is the source (resolve.pins.project_pins)
+    lock = next((n for n in locksync.LOCKS if os.path.isfile(os.path.join(root, n))), None)
+    if lock == PIPFILE_LOCK:
+        return _pipenv(os.path.join(root, lock), site, info)
+    if lock is not None:
+        return None  # another lock is the source (resolve.pins.project_pins)
     listed = [
         n for n in names if n.startswith("requirements") and (n == "requirements" or n.endswith(".txt"))
     ]
@@ -67,7 +76,11 @@ def compare(root: str, site: str, info: VenvInfo) -> locksync.Known | None:
     if read is None:
         return None
     escaped, versions, markers = read
-    return _differences(os.path.normpath(path), root, info, entries, escaped, versions, markers)
+    found = _differences(info, entries, escaped, versions, [m.decode("ascii") for m in markers], None)
+    if found is None:
+        return None
+    source = os.path.normpath(path)
+    return (source, [text for text, _ in found], fix_command(root, info)) if found else (source, [], ())
 
 
 def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
@@ -141,15 +154,17 @@ def _cut(text: bytes, mark: bytes) -> bytes:
 
 
 def _differences(
-    source: str,
-    root: str,
     info: VenvInfo,
     entries: list[bytes],
     escaped: list[bytes],
     versions: list[bytes],
-    markers: list[bytes],
-) -> locksync.Known | None:
-    """What ``resolve.drift`` says of one requirements file's pins against the venv's listing."""
+    markers: list[str | None],
+    develop: list[bool] | None,
+) -> list[tuple[str, bool]] | None:
+    """What ``resolve.drift.compare`` says of these pins (escaped names, versions, markers: "" or None
+    for none; ``develop``: whether each is of Pipenv's ``develop`` group) against the venv's listing:
+    every pin installed at another version, then every one missing that is due here, each with whether
+    it is of the ``develop`` group; None when the listing is spelled otherwise than read here."""
     where = dict(zip(escaped, range(len(escaped))))
     raw = b"\n" + b"\n".join(entries) + b"\n"
     lowered = raw.lower()
@@ -161,36 +176,134 @@ def _differences(
     have = locksync._strays(held - wanted, held, raw, lowered, where, escaped, ends)
     if have is None:
         return None
-    found: list[tuple[str, str]] = []
-    missing: list[tuple[str, str]] = []
-    env: dict[str, Value] | None = None
     said: dict[str, bool | None] = {}  # each marker evaluated once (a file repeats a platform's)
+    env: list[dict[str, Value]] = []
+
+    def applies(index: int) -> bool | None:
+        marker = markers[index]
+        if not marker:
+            return True
+        if marker not in said:
+            from autovenv.resolve import markers as markers_mod
+
+            if not env:
+                env.append(locksync.environment(info))
+            said[marker] = markers_mod.evaluate(marker, env[0])
+        return said[marker]
+
+    # A group beyond the main one counts once the venv holds one of its pins (that applies here).
+    in_use = develop is None or any(
+        (name in have or key in held) and applies(index) is not False
+        for index, (name, key, dev) in enumerate(zip(escaped, map(b"-".join, zip(escaped, ends)), develop))
+        if dev
+    )
+    found: list[tuple[str, str, bool]] = []
+    missing: list[tuple[str, str, bool]] = []
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]
         index = where[name]
         pinned = versions[index].decode("ascii")
         spelled = name.decode("ascii").replace("_", "-")
         if name not in have:
-            marker = markers[index].decode("ascii")
-            if marker:
-                if marker not in said:
-                    from autovenv.resolve import markers as markers_mod
-
-                    env = env or locksync.environment(info)
-                    said[marker] = markers_mod.evaluate(marker, env)
-                if said[marker] is not True:
-                    continue  # not for this Python or platform, or not readable: not due
-            missing.append((spelled, f"{spelled} {pinned} pinned, not installed"))
-            continue
+            dev = develop is not None and develop[index]
+            if applies(index) is True and (in_use or not dev):
+                missing.append((spelled, f"{spelled} {pinned} pinned, not installed", dev))
+            continue  # else: not for this Python or platform, not readable, or of a group not in use
         installed = os.fsdecode(have[name])
         from autovenv.resolve.versions import same
 
         if not same(pinned, installed):
-            found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed"))
-    differences = [text for _, text in sorted(found) + sorted(missing)]
+            dev = develop is not None and develop[index]
+            found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed", dev))
+    return [(text, dev) for _, text, dev in sorted(found) + sorted(missing)]
+
+
+def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
+    """A Pipfile.lock as Pipenv writes it, read without building its hashes: each ``"hashes"`` array
+    (most of the text) is split out with ``bytes`` methods, its values scanned without a table to hold
+    them, and what is left (a few lines per package) is scanned as the full reading scans the whole
+    lock (the ``json`` package's C scanner); a lock that is not JSON is the full reading's to report."""
+    try:
+        text = read_regular(path, MAX_BYTES)
+        entries = os.listdir(os.fsencode(site))
+    except OSError:
+        return None
+    if len(text) > MAX_BYTES or b"\\" in text:
+        return None  # an escape: a quote in a string would no longer tell where the string ends
+    pieces = text.split(_HASHES)
+    rests: tuple[bytes, ...] = ()
+    if len(pieces) > 1:
+        arrays, closes, rests = zip(*map(bytes.partition, pieces[1:], [_CLOSE] * (len(pieces) - 1)))
+        inside = b"".join(arrays)
+        if b"".join(closes) != _CLOSE * len(closes) or any(c in inside for c in b"[]{}"):
+            return None  # an array not closed on a line of its own, or not of plain values
+        # Each array's values, scanned on their own: the lock is JSON if and only if it still is with
+        # each array emptied.
+        if _scan(b"[[" + b"],[".join(arrays) + b"]]") is None:
+            return None
+    doc = _scan((_HASHES + b"]").join((pieces[0], *rests)))
+    if not isinstance(doc, dict):
+        return None  # not JSON (the full reading words why), or not a lock
+    names: list[str] = []
+    versions: list[str] = []
+    markers: list[str | None] = []
+    develop: list[bool] = []
+    for section in ("default", "develop"):
+        found = doc.get(section)
+        if not isinstance(found, dict):
+            continue
+        count = len(found)
+        try:
+            # The full reading skips a package without an "==" version: here, the full reading's.
+            pinned: list[Any] = [*map(dict.get, found.values(), ["version"] * count)]
+            if not all(map(str.startswith, pinned, ["=="] * count)):
+                return None
+            marked = [*map(dict.get, found.values(), ["markers"] * count)]
+        except TypeError:
+            return None  # an entry not a table, a version not a string
+        if not all(map(isinstance, marked, [(str, type(None))] * count)):
+            return None
+        names += found
+        versions += map(str.lstrip, pinned, ["="] * count)
+        markers += marked
+        develop += [section == "develop"] * count
+    escaped = locksync._plain("\n".join(names).encode("ascii"), len(names)) if names else []
+    spelled = [*map(str.encode, versions)]
+    if escaped is None or len(set(escaped)) != len(names) or b"\0" in b"".join(spelled):
+        return None  # a name the full reading normalises otherwise, or pinned twice: markers choose
+    differences = _differences(info, entries, escaped, spelled, markers, develop)
+    if differences is None:
+        return None
     if not differences:
-        return source, [], ()
-    return source, differences, fix_command(root, info)
+        return path, [], ()
+    command = ("pipenv", "sync", "--dev") if any(d for _, d in differences) else ("pipenv", "sync")
+    return path, [text for text, _ in differences], command
+
+
+def _scan(data: bytes) -> object:
+    """``json.loads`` of ASCII ``data`` through the C scanner the json package itself uses, as the full
+    reading reads the lock; None for anything it does not read to its end, or without that scanner."""
+    try:
+        import _json
+
+        text = data.decode("ascii")
+        scan = _json.make_scanner(_JsonContext)  # type: ignore[arg-type]  # reads these attributes
+        value, end = scan(text, len(text) - len(text.lstrip(" \t\n\r")))
+    except (ImportError, AttributeError, TypeError, ValueError, StopIteration, RecursionError):
+        return None  # UnicodeDecodeError is a ValueError
+    return None if text[end:].strip(" \t\n\r") else value
+
+
+class _JsonContext:
+    """What ``_json.make_scanner`` reads from ``json.JSONDecoder``: its defaults, as ``json.loads`` uses
+    (``resolve.pins``' own, not imported: that module is the full reading)."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = {"-Infinity": float("-inf"), "Infinity": float("inf"), "NaN": float("nan")}.__getitem__
 
 
 def fix_command(root: str, info: VenvInfo) -> tuple[str, ...]:

@@ -1,11 +1,13 @@
-"""The first comparison of a plain requirements.txt (``resolve.pinsync``) on files the real tools write:
-``uv pip compile --generate-hashes`` (hashes on continuation lines, ``# via`` comments, a marker, an
-extra resolved into its packages, a dotted name) and ``pip freeze`` of a venv real pip installed. In
-every venv state, the shortcut answers, and exactly what the full reading (``drift``) says.
+"""The first comparison of a plain requirements.txt or Pipfile.lock (``resolve.pinsync``) on files the
+real tools write: ``uv pip compile --generate-hashes`` (hashes on continuation lines, ``# via``
+comments, a marker, an extra resolved into its packages, a dotted name), ``pip freeze`` of a venv real
+pip installed, and ``pipenv lock`` (default and develop, a marker, an extra). In every venv state, the
+shortcut answers, and exactly what the full reading (``drift``) says.
 """
 
 from __future__ import annotations
 
+import json
 import pathlib
 import subprocess
 
@@ -99,3 +101,33 @@ def test_a_venv_pip_installed_and_its_freeze(tmp_path: pathlib.Path) -> None:
     # An option line: the full reading's.
     (root / "requirements.txt").write_text("--index-url https://pypi.org/simple\n" + freeze.stdout)
     assert both(root, venv)[0] == "not known"
+
+
+def test_a_pipenv_lock_in_every_venv_state(tmp_path: pathlib.Path) -> None:
+    where = tmp_path / "locked"
+    where.mkdir()
+    (where / "Pipfile").write_text(
+        '[packages]\nsix = "==1.16.0"\nrequests = {version = "==2.32.3", extras = ["socks"]}\n'
+        'colorama = {version = "*", sys_platform = "== \'win32\'"}\n'
+        '\n[dev-packages]\niniconfig = "*"\n'
+    )
+    env = {"PIPENV_VENV_IN_PROJECT": "1", "PIPENV_YES": "1", "PIPENV_NOSPIN": "1"}
+    run([str(tool("pipenv")), "lock", "--python", str(python_of(PY_A))], where, **env)
+    text = (where / "Pipfile.lock").read_text()
+    lock = json.loads(text)
+    pins = sorted(
+        (name, entry["version"][2:])
+        for section in ("default", "develop")
+        for name, entry in lock[section].items()
+        if entry.get("version", "").startswith("==")
+    )
+    assert {"six", "requests", "pysocks", "iniconfig"} <= {name for name, _ in pins}
+    assert '"markers": "' in text and '"hashes": [' in text
+    assert lock["default"]["colorama"]["version"] == "*"  # for Windows only: not pinned here
+    for number, (what, holds) in enumerate(venv_states(pins)):
+        root = tmp_path / f"state{number}"
+        root.mkdir()
+        (root / "Pipfile.lock").write_text(text)
+        fake_venv(root, {name.replace("-", "_"): version for name, version in holds.items()})
+        quick, full = both(root, root / ".venv")
+        assert quick == full, what

@@ -261,11 +261,12 @@ LOCK_CASES = [
     (LOCK, {"zope_interface": "6.0", "Django": "5.1.2.0"}, True),
     (LOCK, {}, True),
     (pipfile_lock({**DEFAULT, "pytest": {"version": "==8.3.0"}}, DEVELOP), LOCKED, False),  # in both
-    (pipfile_lock({**DEFAULT, "requests": {"version": ">=2"}}, DEVELOP), LOCKED, False),
-    (pipfile_lock({**DEFAULT, "app": {"editable": True, "path": "."}}, DEVELOP), LOCKED, False),
+    (pipfile_lock({**DEFAULT, "requests": {"version": ">=2"}}, DEVELOP), LOCKED, True),  # skipped
+    (pipfile_lock({**DEFAULT, "colorama": {"version": "*"}}, DEVELOP), LOCKED, True),
+    (pipfile_lock({**DEFAULT, "app": {"editable": True, "path": "."}}, DEVELOP), LOCKED, True),
     (pipfile_lock({**DEFAULT, "a__b": {"version": "==1"}}, DEVELOP), LOCKED, False),
     (pipfile_lock({**DEFAULT, "caf\u00e9": {"version": "==1"}}, DEVELOP), LOCKED, False),  # escaped
-    (pipfile_lock({**DEFAULT, "six": {"version": "==1", "markers": 3}}, DEVELOP), LOCKED, False),
+    (pipfile_lock({**DEFAULT, "six": {"version": "==1", "markers": 3}}, DEVELOP), LOCKED, True),
     (json.dumps(json.loads(LOCK)), LOCKED, False),  # one line: not Pipenv's layout
     (LOCK.replace('"pypi"', '"py\\u0070i"'), LOCKED, False),  # an escape
     ("{}", LOCKED, True),

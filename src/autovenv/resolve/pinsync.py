@@ -28,8 +28,6 @@ from autovenv.resolve import locksync
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from autovenv.resolve.markers import Value
     from autovenv.resolve.venv import VenvInfo
 
@@ -252,21 +250,15 @@ def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
         found = doc.get(section)
         if not isinstance(found, dict):
             continue
-        count = len(found)
-        try:
-            # The full reading skips a package without an "==" version: here, the full reading's.
-            pinned: list[Any] = [*map(dict.get, found.values(), ["version"] * count)]
-            if not all(map(str.startswith, pinned, ["=="] * count)):
-                return None
-            marked = [*map(dict.get, found.values(), ["markers"] * count)]
-        except TypeError:
-            return None  # an entry not a table, a version not a string
-        if not all(map(isinstance, marked, [(str, type(None))] * count)):
-            return None
-        names += found
-        versions += map(str.lstrip, pinned, ["="] * count)
-        markers += marked
-        develop += [section == "develop"] * count
+        for name, entry in found.items():  # as the full reading walks them (a few hundred)
+            version = entry.get("version") if isinstance(entry, dict) else None
+            if not isinstance(version, str) or not version.startswith("=="):
+                continue  # a range, "*" (a package for another platform), a path, a VCS checkout
+            marker = entry.get("markers")
+            names.append(name)
+            versions.append(version.lstrip("="))
+            markers.append(marker if isinstance(marker, str) else None)
+            develop.append(section == "develop")
     escaped = locksync._plain("\n".join(names).encode("ascii"), len(names)) if names else []
     spelled = [*map(str.encode, versions)]
     if escaped is None or len(set(escaped)) != len(names) or b"\0" in b"".join(spelled):

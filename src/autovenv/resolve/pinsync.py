@@ -1,22 +1,27 @@
-"""The first comparison of a venv with a ``requirements.txt`` of ``==`` pins, without reading it line by line.
+"""The first comparison of a venv with a plain ``requirements.txt`` or a ``Pipfile.lock``, without reading
+either the way ``resolve.pins`` does.
 
 ``resolve.pins`` reads a requirements file as pip does: logical lines (``\\`` continuations joined,
-comments cut), options, ``-r`` includes, markers, each pin parsed alone. For the file ``pip freeze`` or
-``pip-compile --generate-hashes`` writes (hundreds of ``name==version`` lines, each with nine ``--hash``
-continuation lines) that costs more than the rest of a first visit. Such a file is reduced here with
-passes of ``bytes`` methods over the whole text (``replace``, ``split``, ``map``: no Python loop per line):
-continuations joined, each line's ``--`` options and comments cut where ``pins`` cuts them; then its
-names and versions are compared with the venv's ``*.dist-info`` names in one set comparison
-(``resolve.locksync``'s), and only the pins that differ are looked at further: installed at another
-version (PEP 440 decides), or missing (due when its marker holds here).
+comments cut), options, ``-r`` includes, markers, each pin parsed alone; and a Pipfile.lock as JSON,
+whole. For the files ``pip-compile --generate-hashes`` and ``pipenv lock`` write (hundreds of pins, each
+with its hashes) that costs more than the rest of a first visit. Here a requirements file is reduced
+with passes of ``bytes`` methods over the whole text (``replace``, ``split``, ``map``: no Python loop per
+line): continuations joined, each line's ``--`` options and comments cut where ``pins`` cuts them; a
+Pipfile.lock has its ``hashes`` arrays split out and scanned on their own, and the rest scanned by the
+same C scanner as the full reading. Then the names and versions are compared with the venv's
+``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and only the pins that differ are
+looked at further: installed at another version (PEP 440 decides), or missing (due when its marker
+holds here and, for Pipenv's ``develop``, when the venv holds some of that group).
 
-The answer is exactly the full reading's, so only the plain form is read here: one requirements file,
-``requirements.txt``, no ``requirements/`` directory and no lock; printable ASCII; every line a
-``name==version`` pin, optionally with a ``; marker``, its options (``--hash``) after it. Anything else
-is "not known here" (``None``) and the file is read whole: an option line (``-r``/``-c`` includes,
-``-e``, ``--index-url``), extras, a URL, a range or an unpinned name, an environment variable, a name
-listed twice, a name ``normalize_name`` would respell (``a__b``), a ``;`` after an option, a non-ASCII
-byte or a control character, a package installed twice or as a legacy ``.egg-info``.
+The answer is exactly the full reading's, so only the plain forms are read here. A requirements file:
+the project's only one (``requirements.txt``, no ``requirements/``, no lock), ASCII without the control
+characters ``str`` methods take for line ends or blanks, every line a ``name==version`` pin with at most
+a ``; marker``, its options (``--hash``) after it, and comments. A Pipfile.lock: Pipenv's layout (each
+``hashes`` array closed on a line of its own, 12 spaces in), ASCII, no escape, no name in both sections.
+Anything else is "not known here" (``None``) and the file is read whole: an option line (``-r``/``-c``
+includes, ``-e``, ``--index-url``), extras, a URL, a range or an unpinned name, an environment variable,
+a name listed twice, a name ``normalize_name`` would respell (``a__b``), a ``;`` after an option, a lock
+that is not JSON, a package installed twice or as a legacy ``.egg-info``.
 """
 
 from __future__ import annotations
@@ -47,7 +52,8 @@ _VERSION_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 
 def compare(root: str, site: str, info: VenvInfo) -> locksync.Known | None:
     """The full comparison's answer for the venv ``info`` (its ``site-packages`` is ``site``) when the
-    project's pins are a plain ``requirements.txt``; None when the file must be read whole."""
+    project's pins are a plain ``requirements.txt`` or a ``Pipfile.lock``; None when the file must be
+    read whole."""
     try:
         names = os.listdir(root)
     except OSError:

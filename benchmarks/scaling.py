@@ -11,11 +11,14 @@ interleaved sample by sample; processes counted under strace), applied to what s
   same sessions' run);
 - 10,000 cached projects: a switch to a project already seen (bench.py's --projects run);
 - a project of 1,000 files (in a git repository, as a checkout is): prompt and cd within it;
-- the daemon watching 1,000 projects: RSS and CPU while idle (bench.py's --daemon run).
+- the daemon watching 1,000 projects: RSS and CPU while idle (bench.py's --daemon run);
+- the floor: what the kernel alone takes to stat every directory between a project root and the directory
+  N levels below it (a C loop, when a C compiler is found), which a prompt there must do to notice a marker
+  made in any of them.
 
     python3 benchmarks/scaling.py                          # bash, zsh, fish (and pwsh when found)
     python3 benchmarks/scaling.py --quick --shells bash    # a first look, a few minutes
-    python3 benchmarks/scaling.py --only depth             # depth only (also: projects, files, daemon)
+    python3 benchmarks/scaling.py --only depth             # depth only (also: projects, files, daemon, floor)
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # the benchmark next to this file, found through the path set above
 
-PARTS = ("depth", "projects", "files", "daemon")
+PARTS = ("depth", "projects", "files", "daemon", "floor")
 
 
 def chain(top: Path, depth: int) -> Path:
@@ -153,6 +156,69 @@ def run_depth_and_files(
     }
 
 
+FLOOR_C = r"""
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* argv[1]: repetitions, argv[2]: a file (the stamp), argv[3..]: the directories. Prints the best (of
+   201 rounds short enough that some run unpreempted on a busy machine) microseconds per repetition of one
+   stat of each directory, then of one stat pair each. */
+int main(int argc, char **argv) {
+    struct stat st;
+    int reps = 0;
+    sscanf(argv[1], "%d", &reps);
+    for (int pairs = 0; pairs < 2; pairs++) {
+        double best = 1e18;
+        for (int round = 0; round < 201; round++) {
+            struct timespec a, b;
+            clock_gettime(CLOCK_MONOTONIC, &a);
+            for (int k = 0; k < reps; k++)
+                for (int i = 3; i < argc; i++) {
+                    stat(argv[i], &st);
+                    if (pairs) stat(argv[2], &st);
+                }
+            clock_gettime(CLOCK_MONOTONIC, &b);
+            double us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e3 / reps;
+            if (us < best) best = us;
+        }
+        printf("%.2f\n", best);
+    }
+    return 0;
+}
+"""
+
+
+def run_floor(ws: bench.Workspace, args: argparse.Namespace, log: Callable[[str], None]) -> list[str]:
+    """The kernel's share of a prompt N levels below a project root: one stat of each directory from
+    there up to the root (and one stat pair each, as `[[ stamp -nt dir ]]` makes), in a C loop, best of 201
+    short rounds. No shell can test those directories for less."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return ["skipped: no C compiler"]
+    top = ws.root / "floor" / "proj"
+    chain(top, max(args.depths)).mkdir(parents=True)
+    stamp = ws.root / "floor" / "stamp"
+    stamp.write_text("")
+    exe = ws.root / "floor" / "stats"
+    source = exe.with_suffix(".c")
+    source.write_text(FLOOR_C)
+    subprocess.run([cc, "-O2", "-o", str(exe), str(source)], check=True)
+    lines = []
+    for depth in args.depths:
+        log(f"floor: depth {depth}")
+        dirs = [str(chain(top, d)) for d in range(depth, -1, -1)]
+        out = subprocess.run(
+            [str(exe), "5", str(stamp), *dirs], capture_output=True, text=True, check=True
+        ).stdout.split()
+        lines.append(
+            f"depth {depth:3}: {len(dirs):3} directories ({len(dirs[0])} characters deepest): "
+            f"{float(out[0]) / 1000:.3f} ms for one stat each, "
+            f"{float(out[1]) / 1000:.3f} ms for a stat pair each"
+        )
+    return lines
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -187,7 +253,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.n_cold, args.n_strace = 10, 10
     args.depths = sorted({int(d) for d in args.depths.split(",") if d})
     args.shells = [s for s in args.shells.split(",") if s]
-    args.scale_shells = [s for s in args.shells if s != "pwsh"]
+    args.scale_shells = list(args.shells)
     args.only = {s for s in args.only.split(",") if s}
     args.direnv = args.direnv and shutil.which("direnv") is not None
     return args
@@ -256,6 +322,12 @@ def main(argv: list[str]) -> int:
                 print(
                     f"## {args.projects} cached projects ({shell})\n\n{res['table']}\n\n{res['populate']}\n"
                 )
+        if "floor" in args.only:
+            res_floor = run_floor(ws, args, log)
+            report["floor"] = res_floor
+            print("## the floor: stat calls alone, in C (best of 201 rounds of 5)\n\n```")
+            print("\n".join(res_floor))
+            print("```\n")
         if "daemon" in args.only:
             if bench.has_daemon(env):
                 log(f"the daemon watching {args.daemon_projects} projects")

@@ -539,14 +539,15 @@ function __autovenv_load --argument-names i
         end <$f
         # Its five lines: `set -g __autovenv_e FIELDS... WATCHED...`, `set -g __autovenv_en NOTES...`,
         # the positions in the pieces list below that spell the `test` arguments (shells/fish.py,
-        # test_positions): `-a ! PATH -nt ENTRY` for each watched path, `-a STAMP -nt PATH` for those a
+        # test_positions): `-a ENTRY -nt PATH` for each watched path, `-a STAMP -nt PATH` for those a
         # prompt checks; and `set -g __autovenv_eo OPERATIONS...`. Ours and current (one comparison: the
-        # fields are \x1f-joined), positions that are numbers, every watched path there and no newer
-        # than the entry.
+        # fields are \x1f-joined), positions that are numbers, every watched path there and older than
+        # the entry: its time is the file clock's tick when Python began (cache.entry_stamp), so a
+        # path modified in that tick, even while Python read it, asks again (once).
         if test "$l1[3]"\x1f"$l2[3]"\x1f"$l3[3]"\x1f"$l4[3]"\x1f"$l5[3]"\x1f"$l1[4]"\x1f"$l1[@AUTOVENV_SIG_AT@]" = __autovenv_e\x1f__autovenv_en\x1f__autovenv_ev\x1f__autovenv_ep\x1f__autovenv_eo\x1f"$__autovenv_format"\x1f"$__autovenv_usersig"
             and not string match -qrv -- '^[1-9][0-9]{0,4}$' $l3[4..-1] $l4[4..-1]
             and not path filter -vq -- $l1[@AUTOVENV_WATCH_AT@..-1]
-            set -l pieces -a $stamp -nt ! $f $l1[@AUTOVENV_WATCH_AT@..-1]
+            set -l pieces -a $stamp -nt $f $l1[@AUTOVENV_WATCH_AT@..-1]
             if test -z '' $pieces[$l3[4..-1]]
                 set -g __autovenv_a $l1[4..@AUTOVENV_LAST_AT@]
                 set -g __autovenv_an $l2[4..-1]
@@ -600,7 +601,7 @@ function __autovenv_load --argument-names i
         set -g __autovenv_a $__autovenv_e[1..@AUTOVENV_FIELDS@]
         set -g __autovenv_an $__autovenv_en
         set -g __autovenv_ao $__autovenv_eo
-        set -l pieces -a $stamp -nt ! $f $__autovenv_e[@AUTOVENV_FIELDS_NEXT@..-1]
+        set -l pieces -a $stamp -nt $f $__autovenv_e[@AUTOVENV_FIELDS_NEXT@..-1]
         set -g __autovenv_ta $pieces[$__autovenv_ep]
         set -g __autovenv_aw $__autovenv_e[@AUTOVENV_FIELDS_NEXT@..-1]
     end

@@ -2,8 +2,11 @@
 
 Layout: ``<cache dir>/<shell><the directory>/%`` (see ``entry_path``), so a lookup is one path open,
 whatever the number of cached projects, and the hooks compute the same path without a process. Each
-entry is written atomically (rename) and its mtime set to just before resolution started: a watched
-path modified later is "newer" than the entry, which is how the hooks see an entry is stale.
+entry is written atomically (rename), its mtime set to the file clock's tick when resolution began
+(``file_clock``, ``entry_stamp``). The hooks trust an entry only while it is strictly newer than every
+path it watches: a path modified in that tick or later, even while Python was still reading it, leaves
+the entry stale; one modified in an earlier tick was read as it is. Exact for files stamped by this
+machine's clock; see ``entry_stamp`` for filesystems that keep coarser times, and for times ahead.
 The cache directory is the user's alone: created 0700, and not used unless it and every directory on the
 way are safe (autovenv.safepath); entries are created without following symbolic links.
 """
@@ -13,9 +16,10 @@ from __future__ import annotations
 import os
 import stat
 
-#: How far back an entry's stamp is set before resolution started. Linux stamps files from a coarse clock
-#: that lags the real one by up to a scheduler tick (a few ms): 50 ms covers it. Filesystems that keep
-#: whole seconds only (FAT keeps two) get more.
+#: How far back the hook's start file is dated before rendering began (``start.stamp``): Linux stamps
+#: files from a coarse clock that lags the real one by up to a scheduler tick (a few ms): 50 ms covers
+#: it. Filesystems that keep whole seconds only (FAT keeps two) get more. (Cache entries need no slack:
+#: their stamp is read from the file clock itself, ``file_clock``.)
 STAMP_SLACK_NS = 50_000_000
 COARSE_SLACK_NS = 2_000_000_000
 GENERATION = "generation"
@@ -79,12 +83,21 @@ def generation_file(base: str) -> str:
     return os.path.join(base, GENERATION)
 
 
+#: The generation file's time until the first bump: older than any entry, and not a whole second, which
+#: ``granularity`` would take for a coarse filesystem (each entry's stamp then cut to even seconds).
+FIRST_GENERATION_NS = 1
+
+
 def ensure_generation(base: str) -> str:
     path = generation_file(base)
-    if not os.path.exists(path):
+    try:
+        made = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
         with open(path, "ab"):
             pass
-        os.utime(path, ns=(0, 0))
+        made = 0
+    if made == 0:  # new, or made as the epoch itself by an earlier version
+        os.utime(path, ns=(FIRST_GENERATION_NS, FIRST_GENERATION_NS))
     return path
 
 
@@ -160,8 +173,85 @@ def slack_for(directory: str) -> int:
     return STAMP_SLACK_NS if fine else COARSE_SLACK_NS
 
 
-def store(base: str, shell: str, candidate: str, text: str, started_ns: int) -> str:
-    """Write ``text`` as the entry for ``candidate``; its mtime is set to just before ``started_ns``."""
+def file_clock(base: str) -> int:
+    """The file clock's time now: the mtime the kernel gives a file created in ``base`` (then removed).
+
+    Not ``time.time_ns()``: files are stamped from a coarser clock (a scheduler tick on Linux, which
+    since 6.13 also hands out finer times, never older than a coarse one given before), so a file
+    modified after this call can carry a time *before* the real clock's reading here, never before
+    this one. Raises ``OSError`` when ``base`` cannot be written (then nothing is stored either).
+    """
+    path = os.path.join(base, f"clock.{os.getpid()}.tmp")
+    try:  # noqa: SIM105 - contextlib costs an import on the hot path
+        os.unlink(path)  # left by a process with our pid that died between these lines
+    except FileNotFoundError:
+        pass
+    from autovenv.safepath import CREATE_FLAGS
+
+    fd = os.open(path, CREATE_FLAGS, 0o600)
+    try:
+        return os.fstat(fd).st_mtime_ns
+    finally:
+        os.close(fd)
+        os.unlink(path)
+
+
+#: The unit assumed for a time in whole seconds: FAT keeps even seconds, ext3 and HFS+ whole ones.
+WHOLE_SECONDS_NS = 2_000_000_000
+
+
+def granularity(mtime_ns: int) -> int:
+    """The coarsest unit a filesystem could have stamped ``mtime_ns`` in, read from its trailing zeros.
+
+    A filesystem cuts every time it keeps to its unit (NTFS and SMB 100 ns, exFAT 10 ms, ext3 and HFS+
+    1 s, FAT 2 s), so its files' times always end in those zeros; one from a finer filesystem does so
+    by chance, or because a tool set it (an archive's whole seconds), and then only costs the answer
+    being asked again sooner.
+    """
+    if mtime_ns % 1_000_000_000 == 0:
+        return WHOLE_SECONDS_NS
+    unit = 1
+    while mtime_ns % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def coarsest(paths: tuple[str, ...] | list[str]) -> int:
+    """The largest ``granularity`` among the times of ``paths`` that exist (1 when none does)."""
+    unit = 1
+    for path in paths:
+        try:
+            mtime = os.stat(path).st_mtime_ns
+        except (OSError, ValueError):
+            continue
+        unit = max(unit, granularity(mtime))
+    return unit
+
+
+def entry_stamp(started_ns: int, watched: tuple[str, ...] | list[str]) -> int:
+    """The mtime for an entry whose resolution began at ``started_ns`` (``file_clock``) and that
+    watches ``watched``: that tick, cut down to the unit of the coarsest filesystem among them.
+
+    A filesystem that keeps whole seconds stamps an edit made after the start with a time up to a
+    second before it; cut to that unit, the stamp is never newer than such an edit. What follows:
+    - an edit in the start tick (or its second, there) or later is not older than the entry: stale,
+      asked again once; the answer then stored carries a later tick;
+    - a path that does not exist (watch lists hold only paths that do; a dangling link counts as
+      missing) is a change for the hooks until the answer is asked again;
+    - a path dated ahead of the clock is newer than every stamp until the clock passes its time: the
+      entry is never trusted before then (each visit asks Python, which answers right), and trusted
+      as usual from the first answer stored after it. Dating the entry ahead too would trust it
+      through an edit made now, which gets a time before its old one;
+    - a network filesystem stamps with its server's clock: an edit within the time the server's clock
+      runs behind this machine's is not seen until the next change (as for any tool that compares
+      times).
+    """
+    unit = coarsest(watched)
+    return max(started_ns - started_ns % unit, 0)
+
+
+def store(base: str, shell: str, candidate: str, text: str, stamp_ns: int) -> str:
+    """Write ``text`` as the entry for ``candidate``, its mtime ``stamp_ns`` (``entry_stamp``)."""
     path = entry_path(base, shell, candidate)
     directory = os.path.dirname(path)
     os.makedirs(directory, mode=0o700, exist_ok=True)
@@ -173,7 +263,6 @@ def store(base: str, shell: str, candidate: str, text: str, started_ns: int) -> 
     from autovenv.safepath import write_new
 
     write_new(temp, text.encode("utf-8", "surrogateescape"))
-    stamp = max(started_ns - slack_for(candidate), 0)
-    os.utime(temp, ns=(stamp, stamp))
+    os.utime(temp, ns=(stamp_ns, stamp_ns))
     os.replace(temp, path)
     return path

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 from autovenv import answer as answer_mod
 from autovenv import cache, dirs, display, pipeline, plan, settings
@@ -93,15 +92,20 @@ def answer_for(
     the fresh answer says to open a new shell. ``compare_lock=False`` skips the lock comparison, whose
     line only a person reads (``exec`` prints nothing on success).
     """
-    started = time.time_ns()
-    user = settings.load(environ)
-    if not compare_lock:
-        user.stale_hint = False
     base = dirs.cache_dir(environ) if side_effects else ""
-    generation: tuple[str, ...] = ()
+    started = 0
     if base:
         try:
             cache.ensure_dir(base)
+            started = cache.file_clock(base)  # before anything the answer depends on is read
+        except OSError:
+            base = ""
+    user = settings.load(environ)
+    if not compare_lock:
+        user.stale_hint = False
+    generation: tuple[str, ...] = ()
+    if base:
+        try:
             generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
         except OSError:
             base = ""
@@ -122,8 +126,9 @@ def answer_for(
     rendered: str | None = None
     if base and resolution.candidate is not None:
         rendered = adapter.render_answer(result)
-        try:  # noqa: SIM105 - contextlib costs an import on the hot path
-            cache.store(base, adapter.NAME, resolution.candidate, rendered, started)
+        try:
+            stamp = cache.entry_stamp(started, result.all_watch)
+            cache.store(base, adapter.NAME, resolution.candidate, rendered, stamp)
         except OSError:
             pass
     if hook_venv_dirs is not None and hook_venv_dirs != "/".join(user.venv_dirs):

@@ -140,6 +140,10 @@ class ShellExitedError(ShellError):
     """The shell process went away while the harness was waiting for it."""
 
 
+#: The harness's one-shot fish_prompt handler (see ``InteractiveShell._marker_line``).
+_FISH_READY = "__pty_shell_ready"
+
+
 @functools.cache
 def pwsh_home(binary: str) -> str:
     """``$PSHOME`` of a PowerShell: at start-up pwsh puts it in front of PATH unless it is first already,
@@ -490,7 +494,14 @@ class InteractiveShell:
         announce = f"builtin printf '%s_%s\\n' AVT {token}"
         if self.shell == "fish":
             # ^U first: after a syntax error fish keeps the bad line in its buffer for editing.
-            return f"\x15 builtin printf '%s\\n' $status > {target}; {announce}".encode()
+            # fish gives its line editor the terminal back before it fires the ``fish_prompt`` event, so
+            # the terminal mode cannot say that the prompt hooks ran: a one-shot handler, defined after
+            # every handler the rc made (fish runs them in the order they were defined), says it.
+            ready = (
+                f"function {_FISH_READY} --on-event fish_prompt; functions -e {_FISH_READY}; "
+                f"builtin printf '%s_%s\\n' AVR {token}; end"
+            )
+            return f"\x15 builtin printf '%s\\n' $status > {target}; {ready}; {announce}".encode()
         prompt = '"${PS1@P}"' if self.shell == "bash" else '"${(%%)PS1}"'
         return f" builtin printf '%s\\n%s' \"$?\" {prompt} >| {target}; {announce}".encode()
 
@@ -509,6 +520,8 @@ class InteractiveShell:
         sent_at = len(self._buf)
         os.write(self._fd, (encoded + b"\r" if encoded is not None else b"") + marker + b"\r")
         data = self._wait_for_token(token, sent_at, deadline, what)
+        if self.shell == "fish":  # what the marker line's prompt hooks print is not the caller's either
+            self._wait_for_token(b"AVR" + token[len(b"AVT") :], 0, deadline, f"the prompt hooks after {what}")
         # The marker line's own prompt hooks run after its output: wait until they are done and the
         # line editor reads again, so that a change the caller makes next is seen by the next command's
         # prompt, never by the tail of this one (whose output is not the caller's).

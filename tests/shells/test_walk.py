@@ -216,7 +216,9 @@ def test_cd_to_the_root_and_a_deleted_directory(world: World) -> None:
 def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     shell: str, tmp_path: pathlib.Path
 ) -> None:
-    """5,000 directories walked from: the walk remembers at most 4,096 directories, and 8 walks."""
+    """5,000 directories walked from: the walk remembers at most 4,096 directories, and 8 walks; and the
+    variables holding each slot's directories (__autovenv_wl<slot>_<n>) are those of its last walk only,
+    also after a shorter walk (from /) replaced a longer one."""
     usable_shell(shell)
     top = tmp_path / "many"
     for i in range(5000):
@@ -226,14 +228,29 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     ).stdout
     (tmp_path / "hook").write_text(hook)
     size = "${#__autovenv_seen[@]}" if shell == "bash" else "${#__autovenv_seen}"
+    if shell == "bash":
+        held = (
+            "n=0; for v in $(compgen -v __autovenv_wl); do "
+            "[[ $v =~ ^__autovenv_wl[0-9]+_[0-9]+$ ]] && n=$((n + 1)); done"
+        )
+    else:
+        held = "n=${#${(M)${(k)parameters}:#__autovenv_wl<->_<->}}"
     script = (
         f"source {tmp_path / 'hook'}\n"
         f'for d in {top}/d*; do cd "$d" && __autovenv_hook; done\n'
         f'echo "{size} ${{#__autovenv_wp[@]}}"\n'
+        "cd / && __autovenv_hook\n"
+        f"{held}\n"
+        's=0; for x in "${__autovenv_wsize[@]}"; do s=$((s + x)); done\n'
+        'echo "$n $s ${__autovenv_wsize[*]}"\n'
     )
     out = subprocess.run(
         [shell, "-c", script], capture_output=True, text=True, check=True, timeout=300
     ).stdout
-    seen, walks = (int(x) for x in out.split())
+    first, last = out.splitlines()
+    seen, walks = (int(x) for x in first.split())
     assert 0 < seen <= 4097
     assert walks == 8
+    held_vars, sizes, *each = (int(x) for x in last.split())
+    assert 1 in each, last  # the walk from / replaced a longer one
+    assert held_vars == sizes, last

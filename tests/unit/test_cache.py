@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import pathlib
 import tempfile
+import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autovenv import cache
+from autovenv import cache, export, pipeline, shells
 
 COMPONENT = st.text(alphabet=st.sampled_from("%ab/\n é"), min_size=1, max_size=4).filter(
     lambda c: "/" not in c and c not in (".", "..")
@@ -58,3 +59,132 @@ def test_bump_makes_entries_stale_and_deletes_every_stamp(
     assert os.stat(generation).st_mtime_ns > os.stat(entry).st_mtime_ns
     assert [os.path.exists(stamp) for stamp in stamps] == [False, False]
     assert os.path.isdir(os.path.join(base, cache.STAMPS))
+
+
+# -- an entry's stamp: the file clock's tick when resolution began ----------------------------------------
+
+
+def test_the_file_clock_is_the_time_a_file_modified_then_gets(tmp_path: pathlib.Path) -> None:
+    """Files modified before the reading are older than it, or of its tick; none modified after is older."""
+    before = tmp_path / "before"
+    before.write_text("")
+    time.sleep(0.02)  # a later tick than the write above
+    tick = cache.file_clock(str(tmp_path))
+    after = tmp_path / "after"
+    after.write_text("")
+    assert os.stat(before).st_mtime_ns < tick <= os.stat(after).st_mtime_ns
+    assert sorted(os.listdir(tmp_path)) == ["after", "before"]  # its own file is gone
+
+
+def test_the_file_clock_needs_a_writable_directory(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(OSError):
+        cache.file_clock(str(tmp_path / "missing"))
+
+
+@pytest.mark.parametrize(
+    ("mtime_ns", "unit"),
+    [
+        (1_733_000_000_123_456_789, 1),
+        (1_733_000_000_123_456_780, 10),
+        (1_733_000_000_123_456_700, 100),  # NTFS, SMB
+        (1_733_000_000_120_000_000, 10_000_000),  # exFAT
+        (1_733_000_001_000_000_000, 2_000_000_000),  # ext3, HFS+: whole seconds
+        (1_733_000_000_000_000_000, 2_000_000_000),  # FAT: even ones
+    ],
+)
+def test_granularity_reads_a_filesystems_unit_from_its_times(mtime_ns: int, unit: int) -> None:
+    assert cache.granularity(mtime_ns) == unit
+
+
+def test_an_entry_stamp_is_its_start_tick_unless_a_watched_time_is_coarse(tmp_path: pathlib.Path) -> None:
+    fine, coarse = tmp_path / "fine", tmp_path / "coarse"
+    fine.write_text("")
+    coarse.write_text("")
+    os.utime(fine, ns=(1_733_000_000_123_456_789, 1_733_000_000_123_456_789))
+    os.utime(coarse, ns=(1_733_000_001_000_000_000, 1_733_000_001_000_000_000))
+    gone, dangling = str(tmp_path / "gone"), tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    started = 1_733_000_003_987_654_321
+    assert cache.entry_stamp(started, [str(fine), gone, str(dangling)]) == started
+    # An edit made after the start on a filesystem of whole seconds gets a time up to a second before
+    # it: 1_733_000_003_000_000_000 for a start at ...3.98 s. Cut to even seconds, the stamp is older.
+    assert cache.entry_stamp(started, [str(fine), str(coarse)]) == 1_733_000_002_000_000_000
+    assert cache.entry_stamp(started, ["bad\0path"]) == started
+
+
+def test_store_sets_the_stamp_exactly(tmp_path: pathlib.Path) -> None:
+    base = str(tmp_path / "cache")
+    cache.ensure_dir(base)
+    entry = cache.store(base, "zsh", "/p", "answer\n", 1_733_000_000_123_456_789)
+    assert os.stat(entry).st_mtime_ns == 1_733_000_000_123_456_789
+
+
+def test_the_first_generation_is_older_than_any_entry_and_not_a_whole_second(tmp_path: pathlib.Path) -> None:
+    base = str(tmp_path / "cache")
+    cache.ensure_dir(base)
+    generation = cache.ensure_generation(base)
+    assert os.stat(generation).st_mtime_ns == cache.FIRST_GENERATION_NS
+    os.utime(generation, ns=(0, 0))  # as an earlier version made it: every stamp cut to even seconds
+    cache.ensure_generation(base)
+    assert cache.granularity(os.stat(generation).st_mtime_ns) == 1
+
+
+def _project(tmp_path: pathlib.Path) -> tuple[pathlib.Path, pathlib.Path, dict[str, str]]:
+    project = tmp_path / "p"
+    project.mkdir()
+    version = project / ".python-version"
+    version.write_text("system\n")
+    env = {
+        "HOME": str(tmp_path / "home"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "AUTOVENV_CACHE_DIR": str(tmp_path / "cache"),
+        "AUTOVENV_RUNTIME_DIR": str(tmp_path / "run"),
+        "PWD": str(project),
+    }
+    past = time.time_ns() - 10 * 10**9
+    for path in (project, version):
+        os.utime(path, ns=(past, past))
+    return project, version, env
+
+
+def _trusted(entry: str, watched: list[str]) -> bool:
+    """The hooks' rule: every watched path exists and is strictly older than the entry."""
+    mtime = os.stat(entry).st_mtime_ns
+    return all(os.path.exists(p) and os.stat(p).st_mtime_ns < mtime for p in watched)
+
+
+@pytest.mark.parametrize("coarse", [False, True])
+def test_an_edit_while_python_computes_leaves_the_entry_stale(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch, coarse: bool
+) -> None:
+    """``.python-version`` edited after resolution read it, before the entry was stored: the entry must
+    not be trusted. ``coarse``: as a filesystem of whole seconds stamps that edit (up to a second before
+    it was made), on a project whose own directory has fine times."""
+    project, version, env = _project(tmp_path)
+    while not 0.1 < time.time() % 1 < 0.7:  # the whole run within one second
+        time.sleep(0.05)
+    real = pipeline.answer_for
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        version.write_text("3.12\n")
+        if coarse:
+            whole = time.time_ns() // 10**9 * 10**9
+            os.utime(version, ns=(whole, whole))
+        return found
+
+    monkeypatch.setattr(pipeline, "answer_for", edited_meanwhile)
+    outcome = export.answer_for(shells.get("bash"), env, str(project))
+    entry = cache.entry_path(env["AUTOVENV_CACHE_DIR"], "bash", str(project))
+    assert str(version) in outcome.answer.all_watch
+    assert not _trusted(entry, list(outcome.answer.all_watch))
+
+
+def test_an_edit_in_an_earlier_tick_leaves_the_entry_trusted(tmp_path: pathlib.Path) -> None:
+    """The other side: an answer computed after every change is trusted as soon as it is stored."""
+    project, version, env = _project(tmp_path)
+    outcome = export.answer_for(shells.get("bash"), env, str(project))
+    entry = cache.entry_path(env["AUTOVENV_CACHE_DIR"], "bash", str(project))
+    assert _trusted(entry, list(outcome.answer.all_watch))
+    version.write_text("3.12\n")  # an edit now: in the entry's tick at the earliest
+    assert not _trusted(entry, list(outcome.answer.all_watch))

@@ -11,7 +11,7 @@ import venv
 
 import pytest
 
-from autovenv import cache, export, plan, shells
+from autovenv import cache, export, pipeline, plan, shells
 from autovenv.daemon import control, core, resolver, visit
 from autovenv.daemon.core import CREATE, DELETE, GONE, MODIFY, Event
 from autovenv.daemon.state import State, default_env
@@ -157,13 +157,65 @@ def test_unchanged_entries_are_only_restamped(tmp_path: pathlib.Path, env: dict[
     reported = core.environ_of(core.env_of(env))
     first = resolver.resolve_and_store(str(project), reported)
     assert first is not None and first.changed == len(shells.names())
+    time.sleep(0.02)  # a later tick of the file clock
     second = resolver.resolve_and_store(str(project), reported)
-    assert second is not None and second.changed == 0 and second.stamp_ns >= first.stamp_ns
-    assert resolver.restamp(second.entries, first.stamp_ns, time.time_ns(), 0) is None  # not what is there
-    stamp = resolver.restamp(second.entries, second.stamp_ns, time.time_ns() + 10**9, 0)
-    assert stamp is not None and all(os.stat(e).st_mtime_ns == stamp for e in second.entries)
+    assert second is not None and second.changed == 0 and second.stamp_ns > first.stamp_ns
+    assert resolver.restamp(second.entries, first.stamp_ns, time.time_ns()) is None  # not what is there
+    stamp = resolver.restamp(second.entries, second.stamp_ns, second.stamp_ns + 10**9)
+    assert stamp == second.stamp_ns + 10**9 and all(os.stat(e).st_mtime_ns == stamp for e in second.entries)
     (project / "pyproject.toml").unlink()
     assert resolver.resolve_and_store(str(project), reported) is None  # no longer a candidate
+
+
+def test_an_edit_while_the_daemon_resolves_leaves_its_entries_stale(
+    tmp_path: pathlib.Path, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entries carry the file clock's tick from before resolution read anything: an edit made after
+    the answer was computed is not older than them (the hooks then ask again)."""
+    project = tmp_path / "p"
+    project.mkdir()
+    version = project / ".python-version"
+    version.write_text("system\n")
+    real = pipeline.answer_for
+
+    def edited_meanwhile(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        version.write_text("3.12\n")
+        return found
+
+    monkeypatch.setattr(pipeline, "answer_for", edited_meanwhile)
+    stored = resolver.resolve_and_store(str(project), core.environ_of(core.env_of(env)))
+    assert stored is not None and str(version) in stored.watch
+    assert stored.stamp_ns <= os.stat(version).st_mtime_ns
+    assert all(os.stat(entry).st_mtime_ns == stored.stamp_ns for entry in stored.entries)
+
+
+def test_a_restamp_never_covers_a_change_outside_the_project_directory(
+    tmp_path: pathlib.Path, env: dict[str, str]
+) -> None:
+    """A restamp dates the entries now. A change to something else the answer watches (here the cache's
+    generation file, as `allow` bumps it) whose event has not been handled yet must mean a resolution,
+    or the new stamp would make the hooks trust an answer that change outdated."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("")
+    watcher = Watcher(use_inotify=False)
+    state = State(watcher, default_env(env))
+    state.configure()
+    state.visit(core.Visit(str(project), core.env_of(env)))
+    run_jobs(state, watcher)
+    known = state.projects[str(project)]
+    assert known.entries and known.stamp_ns > 0
+    time.sleep(0.02)  # a later tick of the file clock
+    (project / "notes.txt").write_text("")  # an unrelated name: a restamp is enough
+    state._restamp(str(project))
+    assert state.restamped == 1 and known.stamp_ns > 0
+    stamp = known.stamp_ns
+    time.sleep(0.02)
+    cache.bump_generation(env["AUTOVENV_CACHE_DIR"])
+    state._restamp(str(project))
+    assert state.restamped == 1 and known.stamp_ns == stamp
+    assert ("resolve", str(project)) in state.jobs
 
 
 # -- watch backends ----------------------------------------------------------------------------------

@@ -166,9 +166,26 @@ def test_the_lock_comparison_is_imported_only_for_a_project_that_pins(tmp_path: 
     project = os.path.join(str(tmp_path), "app")
     make_venv(os.path.join(project, ".venv"))
     with open(os.path.join(project, "requirements.txt"), "w") as handle:
+        handle.write("-e .\nsix==1.16.0\n")  # an option line: read whole
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.in_project", "autovenv.resolve.pinsync"} | COMPARISON
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
+def test_a_plain_requirements_file_is_told_without_reading_it_whole(tmp_path: os.PathLike[str]) -> None:
+    """A pin missing (no marker): the shortcut answers; none of the full readers loads."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    with open(os.path.join(project, "requirements.txt"), "w") as handle:
         handle.write("six==1.16.0\n")
     ours, stdlib = first_visit(project)
-    assert ours == CORE | {"autovenv.resolve.finders.in_project"} | COMPARISON
+    shortcut = {
+        "autovenv.resolve.lockmemo",
+        "autovenv.resolve.installed",
+        "autovenv.resolve.locksync",
+        "autovenv.resolve.pinsync",
+    }
+    assert ours == CORE | {"autovenv.resolve.finders.in_project"} | shortcut
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 

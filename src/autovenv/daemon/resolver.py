@@ -1,8 +1,8 @@
 """Resolve one candidate directory for every shell and store the answers as ``export.compute`` does.
 
 The answer comes from ``pipeline.answer_for``, as the hooks' cold path and ``status`` get theirs; the
-store (with the stamp taken before anything is read) is this module's. Resolution runs once per PATH
-separator instead of once per shell.
+store (with the file clock's tick taken before anything is read, ``cache.entry_stamp``) is this module's.
+Resolution runs once per PATH separator instead of once per shell.
 A unit test holds the entries written here byte-equal to the cold path's. An entry whose text did not
 change only gets its new stamp (one ``utime``), so re-resolving after an unrelated change is cheap.
 """
@@ -10,7 +10,6 @@ change only gets its new stamp (one ``utime``), so re-resolving after an unrelat
 from __future__ import annotations
 
 import os
-import time
 
 from autovenv import cache, dirs, pipeline, settings, shells
 from autovenv.files import read_regular
@@ -60,7 +59,7 @@ def adapters() -> list[Adapter]:
     return found
 
 
-def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: int) -> bool:
+def store_entry(base: str, shell: str, candidate: str, text: str, stamp_ns: int) -> bool:
     """Write the entry, or only restamp it when its text is unchanged; True when the text changed."""
     path = cache.entry_path(base, shell, candidate)
     data = text.encode("utf-8", "surrogateescape")
@@ -69,10 +68,9 @@ def store_entry(base: str, shell: str, candidate: str, text: str, started_ns: in
     except OSError:
         same = False
     if same and os.stat(path).st_uid == os.getuid():
-        stamp = max(started_ns - cache.slack_for(candidate), 0)
-        os.utime(path, ns=(stamp, stamp))
+        os.utime(path, ns=(stamp_ns, stamp_ns))
         return False
-    cache.store(base, shell, candidate, text, started_ns)
+    cache.store(base, shell, candidate, text, stamp_ns)
     return True
 
 
@@ -87,19 +85,22 @@ def resolve_and_store(
     ``None`` when it is no longer a candidate directory (its markers are gone) or there is no usable
     cache. Raises ``OSError`` only for surprises worth logging.
     """
-    started = time.time_ns()
-    user = settings.load(environ) if user is None else user
-    if not present(directory, candidate_names(user.venv_dirs)):
-        return None
     base = dirs.cache_dir(environ)
     try:
         cache.ensure_dir(base)
+        started = cache.file_clock(base)  # before anything the answers depend on is read
+    except OSError:
+        return None
+    user = settings.load(environ) if user is None else user
+    if not present(directory, candidate_names(user.venv_dirs)):
+        return None
+    try:
         generation = (cache.ensure_generation(base), *settings.entry_watch_paths(environ))
     except OSError:
         return None
-    changed = 0
     watch: tuple[str, ...] = ()
-    entries: list[str] = []
+    checked: dict[str, None] = {}
+    rendered: list[tuple[str, str]] = []
     done: dict[str, tuple[Resolution, dict[str, str]]] = {}
     for adapter in adapters() if shell_adapters is None else shell_adapters:
         sep = adapter.PATHSEP
@@ -112,10 +113,16 @@ def resolve_and_store(
         if resolution.candidate != directory:
             return None
         watch = result.all_watch + tool_watch(resolution.tool_dirs, result.all_watch)
-        if store_entry(base, adapter.NAME, directory, adapter.render_answer(result), started):
+        checked.update(dict.fromkeys(result.all_watch))
+        rendered.append((adapter.NAME, adapter.render_answer(result)))
+    # One stamp for all of them (``restamp`` relies on it), as cache.entry_stamp sets it for the hooks.
+    stamp = cache.entry_stamp(started, tuple(checked))
+    changed = 0
+    entries: list[str] = []
+    for shell, text in rendered:
+        if store_entry(base, shell, directory, text, stamp):
             changed += 1
-        entries.append(cache.entry_path(base, adapter.NAME, directory))
-    stamp = max(started - cache.slack_for(directory), 0)  # what cache.store set
+        entries.append(cache.entry_path(base, shell, directory))
     return Stored(directory, watch, stamp, changed, tuple(entries))
 
 
@@ -134,8 +141,9 @@ def tool_watch(tool_dirs: list[str], watched: tuple[str, ...]) -> tuple[str, ...
     return tuple(out)
 
 
-def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int, slack_ns: int) -> int | None:
-    """Give entries a new stamp when they still carry ``expected_ns`` (nobody rewrote them); the stamp.
+def restamp(entries: tuple[str, ...], expected_ns: int, stamp_ns: int) -> int | None:
+    """Give entries the new stamp ``stamp_ns`` when they still carry ``expected_ns`` (nobody rewrote
+    them); the stamp.
 
     ``None`` when an entry is missing or was rewritten by someone else (the caller re-resolves instead).
     """
@@ -145,10 +153,9 @@ def restamp(entries: tuple[str, ...], expected_ns: int, started_ns: int, slack_n
                 return None
         except OSError:
             return None
-    stamp = max(started_ns - slack_ns, 0)
     for path in entries:
-        os.utime(path, ns=(stamp, stamp))
-    return stamp
+        os.utime(path, ns=(stamp_ns, stamp_ns))
+    return stamp_ns
 
 
 def newest_change(paths: tuple[str, ...]) -> tuple[int, str]:

@@ -6,9 +6,9 @@ a project created anywhere in them is seen. *Dependencies*: for every known proj
 found in a tree or reported by a shell's cold path) the paths its cached answer watches, so any change
 that makes the hook distrust an entry makes the daemon rewrite it. Jobs are debounced: a burst of events
 (``pip install`` writing ``bin/``) becomes one re-resolution, ``DEBOUNCE`` seconds after the burst ends;
-and when a change is so recent that the entry's stamp (set ``cache.slack_for`` before resolving: 50 ms,
-2 s on filesystems with whole-second times) could not be newer than it, the job is run again later, or the
-hook would still see the entry as stale.
+and when a change is so recent that the entry's stamp (the file clock's tick when resolving began, cut to
+whole seconds where a watched filesystem keeps no finer: ``cache.entry_stamp``) is not newer than it, the
+job is run again later, or the hook would still see the entry as stale.
 """
 
 from __future__ import annotations
@@ -336,28 +336,39 @@ class State:
         self._again_if_newer(candidate, stored.watch, stored.stamp_ns)
 
     def _again_if_newer(self, candidate: str, watch: tuple[str, ...], stamp_ns: int) -> None:
-        """A watched path changed after the stamp (within its slack, or before its watch existed): the
-        hook would distrust the entry, so look again once the change is old enough for a newer stamp.
-        A change in the project's own directory or above only needs a restamp (its event, if it matters,
-        has armed a resolution, which a restamp always yields to)."""
+        """A watched path changed in the stamp's tick or after it (while resolving, or before its watch
+        existed): the hook would distrust the entry, so look again once the change is old enough for a
+        newer stamp. A change in the project's own directory or above only needs a restamp (its event,
+        if it matters, has armed a resolution, which a restamp always yields to). A path dated ahead of
+        the clock is left to the hooks' cold path (nothing stored before that time could be trusted)."""
         newest, path = newest_change(watch)
         wall = time.time_ns()
-        if not stamp_ns < newest <= wall:
+        if not stamp_ns <= newest <= wall:
             return
-        inside = candidate == path or candidate.startswith(path.rstrip(os.sep) + os.sep)
-        kind = "restamp" if inside else "resolve"
+        kind = "restamp" if _within(candidate, path) else "resolve"
         now = self.clock()
-        wait = (newest + cache.slack_for(candidate) - wall) / 1e9 + 0.05
+        wait = (newest + cache.coarsest(watch) - wall) / 1e9 + 0.05
         self.jobs.touch((kind, candidate), now, DEBOUNCE, MAX_WAIT, not_before=now + wait)
 
     def _restamp(self, candidate: str) -> None:
-        """Only an unrelated name changed next to the project: same answer, new stamp (no resolution)."""
+        """Only an unrelated name changed next to the project: same answer, new stamp (no resolution).
+
+        The new stamp is the file clock's present tick, so it must not cover a change to anything else
+        the answer watches whose event is still on its way: a path outside the project's own directory
+        and those above it that is no longer older than the old stamp means resolving instead."""
         project = self.projects.get(candidate)
         if project is None or ("resolve", candidate) in self.jobs:
             return
-        started = time.time_ns()
-        slack = cache.slack_for(candidate)
-        stamp = restamp(project.entries, project.stamp_ns, started, slack) if project.entries else None
+        stamp: int | None = None
+        others = tuple(path for path in project.watch if not _within(candidate, path))
+        if project.entries and newest_change(others)[0] < project.stamp_ns:
+            env = project.env or self.default_env
+            try:
+                started = cache.file_clock(self.cache or dirs.cache_dir(core.environ_of(env)))
+            except OSError:
+                started = None
+            if started is not None:
+                stamp = restamp(project.entries, project.stamp_ns, cache.entry_stamp(started, project.watch))
         if stamp is None:  # rewritten by someone else (another shell's environment), or gone
             self.jobs.touch(("resolve", candidate), self.clock(), 0.0)
             return
@@ -537,3 +548,8 @@ class State:
             "cache": self.cache or dirs.cache_dir(env),
             "env": {name: env.get(name) for name in REPORTED if name in env},
         }
+
+
+def _within(candidate: str, path: str) -> bool:
+    """``path`` is the candidate directory or one above it (its mtime moves with any name added there)."""
+    return candidate == path or candidate.startswith(path.rstrip(os.sep) + os.sep)

@@ -49,7 +49,10 @@ _MODULES = (
     "installed.py",
     "locksync.py",
     "lockgraph.py",
+    "pinsync.py",
 )
+#: The files ``resolve.pinsync`` may read without reading them whole.
+_PLAIN = ("requirements.txt", "Pipfile.lock")
 #: A fingerprint younger than this (ns) may not tell two changes apart.
 RACY_NS = 2_000_000_000
 MAX_BYTES = 1024 * 1024
@@ -76,8 +79,13 @@ def _compute(root: str, info: VenvInfo, windows: bool) -> tuple[Outcome, list[st
 
     site = installed.site_packages(info.path, windows)
     known = locksync.compare(root, site, info) if site is not None else None
+    if site is not None and known is None and any(os.path.isfile(os.path.join(root, n)) for n in _PLAIN):
+        from autovenv.resolve import pinsync
+
+        known = pinsync.compare(root, site, info)
     if site is not None and known is not None:
-        # Told from the packages' first lines and the tables that differ (the lock is not read whole):
+        # Told from the packages' first lines and the tables that differ, or from a plain requirements
+        # file's pins (neither is read whole):
         # the same answer, watching the same paths, as drift.examine's.
         lock, differences, command = known
         hint = (locksync.lead(lock, differences), command) if differences else None

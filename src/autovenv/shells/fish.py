@@ -101,13 +101,14 @@ def field_positions() -> str:
 
 
 #: The hook's list of pieces for building ``test`` arguments: ``-a STAMP -nt ! ENTRY WATCHED...``.
-PIECES = ("-a", "STAMP", "-nt", "!", "ENTRY")
+PIECES = ("-a", "STAMP", "-nt", "ENTRY")
 
 
 def test_positions(watched: int, on_prompt: int) -> tuple[list[int], list[int]]:
     """Positions in the hook's pieces list (``PIECES`` followed by the watched paths) that spell
-    ``-a ! PATH -nt ENTRY`` for every watched path (is the cache entry current?) and ``-a STAMP -nt
-    PATH`` for the first ``on_prompt`` (has anything changed since the stamp?).
+    ``-a ENTRY -nt PATH`` for every watched path (is the cache entry current: strictly newer, see
+    ``cache.entry_stamp``?) and ``-a STAMP -nt PATH`` for the first ``on_prompt`` (has anything changed
+    since the stamp?).
 
     One list expansion builds either, where a loop over the paths would cost a command per path, and
     fish charges microseconds per command.
@@ -115,7 +116,7 @@ def test_positions(watched: int, on_prompt: int) -> tuple[list[int], list[int]]:
     first = len(PIECES) + 1
     checked: list[int] = []
     for k in range(watched):
-        checked += [1, 4, first + k, 3, 5]
+        checked += [1, 4, 3, first + k]
     prompt: list[int] = []
     for k in range(on_prompt):
         prompt += [1, 2, 3, first + k]

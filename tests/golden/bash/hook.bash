@@ -66,7 +66,7 @@ __autovenv_seen=()
 __autovenv_gen=0
 # And whole walks, for the last 8 directories walked from (__autovenv_recall): $PWD, the generation, the
 # candidate directory and the one holding it, in __autovenv_wp, _wg, _wc, _wq; the directories walked in
-# the array __autovenv_wl<slot>.
+# the array __autovenv_wl<slot>, and one by one in __autovenv_wl<slot>_<n> for the slot's test.
 __autovenv_wp=()
 __autovenv_wg=()
 __autovenv_wc=()
@@ -275,6 +275,7 @@ __autovenv_record() {
     __autovenv_wc[__autovenv_i]=$__autovenv_cand
     __autovenv_wq[__autovenv_i]=${__autovenv_cand%/*}
     [[ -n ${__autovenv_wq[__autovenv_i]} ]] || __autovenv_wq[__autovenv_i]=/
+    local __autovenv_j=${__autovenv_wsize[__autovenv_i]:-0}
     __autovenv_wsize[__autovenv_i]=${#__autovenv_walked[@]}
     __autovenv_ws=$__autovenv_i
     __autovenv_wv=()
@@ -285,11 +286,20 @@ __autovenv_record() {
     local -n __autovenv_l=__autovenv_wl$__autovenv_i
     __autovenv_l=("${__autovenv_walked[@]}")
     # Its test as one function of the stamp: `[[ $1 -nt DIR && ... ]]`, no loop (a loop step costs bash
-    # as much as the test). The directories are referenced, not written into the code. (The candidate
-    # directory and the one holding it are __autovenv_recall's: a prompt's are in the answer's watch list.)
-    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1" __autovenv_j=0
+    # as much as the test). The directories are referenced, not written into the code: each in a variable
+    # of its own, __autovenv_wl<slot>_<n>, which bash expands with a quarter fewer instructions than an
+    # array element (no subscript to evaluate). (The candidate directory and the one holding it are
+    # __autovenv_recall's: a prompt's are in the answer's watch list.) Those of a longer walk recorded in
+    # the slot before go.
+    while [[ $__autovenv_j -gt ${#__autovenv_walked[@]} ]]; do
+        __autovenv_j=$((__autovenv_j - 1))
+        \builtin unset -v "__autovenv_wl${__autovenv_i}_$__autovenv_j"
+    done
+    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
+    __autovenv_j=0
     while [[ $__autovenv_j -lt ${#__autovenv_walked[@]} ]]; do
-        __autovenv_t+=" && \$1 -nt \${__autovenv_wl${__autovenv_i}[$__autovenv_j]}"
+        \builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "${__autovenv_walked[__autovenv_j]}"
+        __autovenv_t+=" && \$1 -nt \$__autovenv_wl${__autovenv_i}_$__autovenv_j"
         __autovenv_j=$((__autovenv_j + 1))
     done
     \builtin eval "$__autovenv_t ]]; }"
@@ -396,6 +406,10 @@ __autovenv_clear_answer() {
 }
 
 # Read the cached answer for a candidate directory; fails unless it is ours, current and unchanged.
+# Unchanged: the entry is strictly newer than every path it watches, as "the stamp is newer" below. Its
+# time is the file clock's tick when Python began (cache.entry_stamp), so a path modified in that tick,
+# even while Python was reading it, is not older than the entry and asks again (once: the next answer
+# is stamped in a later tick). A watched path that is gone, or a dangling link, is a change.
 __autovenv_load() {
     local __autovenv_k=${1%/}
     # cache.entry_path: the directory as it is, a component led by % with one more.
@@ -407,7 +421,7 @@ __autovenv_load() {
     \builtin source "$__autovenv_f" 2>/dev/null || return 1
     [[ $__autovenv_e_v == "$__autovenv_format" && $__autovenv_e_sig == "$__autovenv_usersig" ]] || return 1
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do
-        [[ -e $__autovenv_p && ! $__autovenv_p -nt $__autovenv_f ]] || return 1
+        [[ -e $__autovenv_p && $__autovenv_f -nt $__autovenv_p ]] || return 1
     done
     return 0
 }

@@ -1,5 +1,5 @@
 set -g __autovenv_e '2' '/home/o\'brien/café $(shop)'\x1f'/home/o\'brien/café $(shop)/.venv'\x1f'/home/o\'brien/café $(shop)/.venv/bin'\x1f\x1f'(café $(shop)) '\x1f'(café $(shop)) ' '/home/o\'brien/café $(shop)' '/home/o\'brien/café $(shop)/.venv' '(café $(shop)) ' 'activated .venv (Python 3.12.1)' '' 'HOME=/home/o\'brien'\x1f'XDG_CONFIG_HOME!'\x1f'XDG_DATA_HOME!'\x1f'AUTOVENV_CONFIG_DIR!'\x1f'AUTOVENV_DATA_DIR!'\x1f'UV_PROJECT_ENVIRONMENT!'\x1f'POETRY_VIRTUALENVS_PATH!'\x1f'POETRY_VIRTUALENVS_IN_PROJECT!'\x1f'POETRY_VIRTUALENVS_CREATE!'\x1f'POETRY_CACHE_DIR!'\x1f'POETRY_CONFIG_DIR!'\x1f'XDG_CACHE_HOME!'\x1f'PDM_PYTHON!'\x1f'PDM_IGNORE_SAVED_PYTHON!'\x1f'PDM_CONFIG_FILE!'\x1f'WORKON_HOME!'\x1f'PIPENV_VENV_IN_PROJECT!'\x1f'PIPENV_NO_VENV_IN_PROJECT!'\x1f'PIPENV_CUSTOM_VENV_NAME!'\x1f'PIPENV_PIPFILE!'\x1f'PIPENV_PYTHON!'\x1f'HATCH_DATA_DIR!'\x1f'HATCH_CONFIG!'\x1f'HATCH_ENV_TYPE_VIRTUAL_PATH!'\x1f'PYENV_VERSION!'\x1f'PYENV_ROOT!'\x1f'PYENV_DIR!'\x1f'PYTHON_BUILD_DEFINITIONS!'\x1f'PYTHON_BUILD_ROOT!'\x1f '/home/o\'brien/café $(shop)' '/home/o\'brien/café $(shop)/.venv' '/home/o\'brien/café $(shop)/.venv/pyvenv.cfg'
 set -g __autovenv_en 'a note with $(code) and `ticks`'
-set -g __autovenv_ev 1 4 6 3 5 1 4 7 3 5 1 4 8 3 5
-set -g __autovenv_ep 1 2 3 6 1 2 3 7 1 2 3 8
+set -g __autovenv_ev 1 4 3 5 1 4 3 6 1 4 3 7
+set -g __autovenv_ep 1 2 3 5 1 2 3 6 1 2 3 7
 set -g __autovenv_eo 'set' 'VIRTUAL_ENV' '/home/o\'brien/café $(shop)/.venv' 'set' 'VIRTUAL_ENV_PROMPT' '(café $(shop)) ' 'unset' 'PYTHONHOME' '' 'prepend' 'PATH' '/home/o\'brien/café $(shop)/.venv/bin'

@@ -387,7 +387,7 @@ end <$f
 if test "$l1[3]"\x1f"$l2[3]"\x1f"$l3[3]"\x1f"$l4[3]"\x1f"$l5[3]"\x1f"$l1[4]"\x1f"$l1[11]" = __autovenv_e\x1f__autovenv_en\x1f__autovenv_ev\x1f__autovenv_ep\x1f__autovenv_eo\x1f"$__autovenv_format"\x1f"$__autovenv_usersig"
 and not string match -qrv -- '^[1-9][0-9]{0,4}$' $l3[4..-1] $l4[4..-1]
 and not path filter -vq -- $l1[12..-1]
-set -l pieces -a $stamp -nt ! $f $l1[12..-1]
+set -l pieces -a $stamp -nt $f $l1[12..-1]
 if test -z '' $pieces[$l3[4..-1]]
 set -g __autovenv_a $l1[4..11]
 set -g __autovenv_an $l2[4..-1]
@@ -435,7 +435,7 @@ end
 set -g __autovenv_a $__autovenv_e[1..8]
 set -g __autovenv_an $__autovenv_en
 set -g __autovenv_ao $__autovenv_eo
-set -l pieces -a $stamp -nt ! $f $__autovenv_e[9..-1]
+set -l pieces -a $stamp -nt $f $__autovenv_e[9..-1]
 set -g __autovenv_ta $pieces[$__autovenv_ep]
 set -g __autovenv_aw $__autovenv_e[9..-1]
 end

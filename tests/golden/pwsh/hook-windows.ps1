@@ -470,6 +470,9 @@ function global:__autovenv_entry([string]$cand) {
 
 # The cached answer for a candidate directory, or $null unless it is ours, current and unchanged. Entries
 # read once stay in memory while their file keeps its time (switching between projects reads nothing).
+# Unchanged: every watched path is strictly older than the entry, whose time is the file clock's tick
+# when Python began (cache.entry_stamp): a path modified in that tick (LastWriteTime ticks are 100 ns,
+# ties included), even while Python read it, asks again, once.
 function global:__autovenv_load([string]$cand, [string]$usersig) {
     if (-not $global:__autovenv_cache_ok) { return $null }
     $m = $null
@@ -492,7 +495,7 @@ function global:__autovenv_load([string]$cand, [string]$usersig) {
     if ($e['sig'] -cne $usersig) { return $null }
     foreach ($p in $e['watch']) {
         if (-not ([System.IO.File]::Exists($p) -or [System.IO.Directory]::Exists($p))) { return $null }
-        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -gt $ft) { return $null }
+        if ([System.IO.Directory]::GetLastWriteTimeUtc($p) -ge $ft) { return $null }
     }
     $e
 }

@@ -8,7 +8,7 @@ import pathlib
 
 import pytest
 
-from autovenv.resolve import drift, installed, lockmemo, locksync
+from autovenv.resolve import drift, installed, lockgraph, lockmemo, locksync
 from autovenv.resolve.venv import inspect_venv
 from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, PYLOCK, UV_LOCK, fake_venv
 
@@ -60,6 +60,62 @@ UV_WIN_INLINE = UV_LOCK.replace(WIN, "").replace(
 UV_RESPELT = UV_LOCK.replace('name = "colorama"\nversion', 'name = "colorama-win"\nversion').replace(
     WIN, '    { name = "colorama_win" },\n'
 )
+#: Packages reached through others: urllib3 through requests (which the project reaches), idna through
+#: urllib3 (a chain), certifi only through orphan (which nothing reaches), brotli through a false marker,
+#: zstd through an extra of urllib3 nothing asks for, ring through a cycle nothing enters, chardet
+#: through the dev group, tomli through a package of that group, wcwidth through another group.
+UV_DEEP = UV_LOCK.replace(
+    '    { name = "six" },\n    { name = "requests"',
+    '    { name = "six" },\n    { name = "ring", marker = "sys_platform == \'win32\'" },\n'
+    '    { name = "requests"',
+).replace(
+    'dev = [\n    { name = "iniconfig" },\n',
+    'dev = [\n    { name = "iniconfig" },\n    { name = "chardet" },\n',
+).replace(
+    'docs = [\n    { name = "packaging" },\n',
+    'docs = [\n    { name = "packaging" },\n    { name = "wcwidth" },\n',
+).replace(
+    'name = "requests"\nversion = "2.32.3"\nsource = { registry = "https://pypi.org/simple" }\n',
+    'name = "requests"\nversion = "2.32.3"\nsource = { registry = "https://pypi.org/simple" }\n'
+    'dependencies = [\n    { name = "urllib3", marker = "python_full_version >= \'3.8\'" },\n]\n',
+).replace(
+    'name = "iniconfig"\nversion = "2.0.0"\nsource = { registry = "https://pypi.org/simple" }\n',
+    'name = "iniconfig"\nversion = "2.0.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+    'dependencies = [{ name = "tomli", marker = "python_version < \'3.99\'" }]\n',
+) + "".join(
+    f'\n[[package]]\nname = "{name}"\nversion = "1.0"\nsource = {{ registry = "https://pypi.org/simple" }}\n'
+    + (f"dependencies = [\n{edges}]\n" if edges else "")
+    + (f"\n[package.optional-dependencies]\n{extras}" if extras else "")
+    for name, edges, extras in (
+        ("brotli", "", ""),
+        ("certifi", "", ""),
+        ("chardet", "", ""),
+        ("idna", "", ""),
+        ("orphan", '    { name = "certifi" },\n', ""),
+        ("ring", '    { name = "ring-b" },\n', ""),
+        ("ring-b", '    { name = "ring" },\n    { name = "ring-c" },\n', ""),
+        ("ring-c", "", ""),
+        ("tomli", "", ""),
+        (
+            "urllib3",
+            '    { name = "idna" },\n    { name = "brotli", marker = "sys_platform == \'win32\'" },\n',
+            'zstd = [\n    { name = "zstd" },\n]\n',
+        ),
+        ("wcwidth", "", ""),
+        ("zstd", "", ""),
+    )
+)
+DEEP_NAMES = "brotli certifi chardet idna orphan ring ring-b ring-c tomli urllib3 wcwidth zstd"
+DEEP = {**EVERYTHING, "colorama": "0.4.6", **dict.fromkeys(DEEP_NAMES.split(), "1.0")}
+#: A chain of packages the project reaches one through another, longer than the walk goes (and than
+#: the interpreter's recursion would allow it).
+LINK0 = '    { name = "six" },\n    { name = "link0" },\n'
+CHAIN = UV_LOCK.replace('    { name = "six" },\n', LINK0) + "".join(
+    f'\n[[package]]\nname = "link{i}"\nversion = "1.0"\nsource = {{ registry = "https://x/simple" }}\n'
+    + (f'dependencies = [\n    {{ name = "link{i + 1}" }},\n]\n' if i < 399 else "")
+    for i in range(400)
+)
+LINKS = {**EVERYTHING, "colorama": "0.4.6", **{f"link{i}": "1.0" for i in range(400)}}
 BEHIND = {"six": "1.16.0", "requests": "2.0"}
 PLAIN_TABLE = '\n[[package]]\nname = "{}"\nversion = "{}"\ngroups = ["default"]\nfiles = []\n'
 PDM_ZOPE = PDM_LOCK + PLAIN_TABLE.format("zope-interface", "6.0")
@@ -85,7 +141,33 @@ CASES = [
     ("uv.lock", UV_LOCK, {**EVERYTHING, "pysocks": None}, False),  # an extra: is it asked for?
     ("uv.lock", UV_WIN_TWICE, EVERYTHING, True),  # two edges, both false here
     ("uv.lock", UV_WIN_TWICE, {**EVERYTHING, "requests": "2.0"}, True),
-    ("uv.lock", UV_WIN_OPEN, EVERYTHING, False),  # one edge could be taken, through requests
+    ("uv.lock", UV_WIN_OPEN, EVERYTHING, True),  # one edge holds, from requests, which the project reaches
+    ("uv.lock", UV_WIN_OPEN, {**EVERYTHING, "requests": None}, True),  # requests missing too: both due
+    ("uv.lock", UV_DEEP, DEEP, True),
+    ("uv.lock", CHAIN, {**LINKS, "link20": None}, True),  # twenty-one packages deep: due
+    ("uv.lock", CHAIN, {**LINKS, "link399": None}, False),  # four hundred: the full reading's
+    ("uv.lock", UV_DEEP, {**DEEP, "urllib3": None}, True),  # through requests, which the project reaches
+    ("uv.lock", UV_DEEP, {**DEEP, "idna": None}, True),  # and then through urllib3
+    ("uv.lock", UV_DEEP, {**DEEP, "idna": None, "urllib3": None}, True),
+    ("uv.lock", UV_DEEP, {**DEEP, "orphan": None}, True),  # nothing reaches it
+    ("uv.lock", UV_DEEP, {**DEEP, "certifi": None}, True),  # only orphan does
+    ("uv.lock", UV_DEEP, {**DEEP, "brotli": None}, True),  # through a marker false here
+    ("uv.lock", UV_DEEP, {**DEEP, "zstd": None}, False),  # through an extra: is it asked for?
+    ("uv.lock", UV_DEEP, {**DEEP, "ring": None}, False),  # a cycle nothing enters says nothing here
+    ("uv.lock", UV_DEEP, {**DEEP, "chardet": None}, True),  # the dev group uv syncs
+    ("uv.lock", UV_DEEP, {**DEEP, "tomli": None}, True),  # through a package of that group
+    ("uv.lock", UV_DEEP, {**DEEP, "wcwidth": None}, False),  # another group: is it in use?
+    ("uv.lock", UV_DEEP.replace('{ name = "idna" }', '{ name = "IDNA" }'), {**DEEP, "idna": None}, False),
+    ("uv.lock", UV_DEEP.replace('{ name = "idna" }', '{ name = "i.dna" }'), {**DEEP, "idna": None}, True),
+    (
+        "uv.lock",
+        UV_DEEP.replace('{ name = "idna" }', '{ name = "id\\u006ea" }'),
+        {**DEEP, "idna": None},
+        False,
+    ),
+    ("uv.lock", UV_DEEP.replace('name = "idna" }', 'name = " idna" }'), {**DEEP, "idna": None}, False),
+    ("uv.lock", UV_DEEP.replace('name = "idna" }', 'name = "idna " }'), {**DEEP, "idna": None}, False),
+    ("uv.lock", UV_DEEP.replace('name = "idna" }', 'name = "idna-x" }'), {**DEEP, "idna": None}, True),
     ("uv.lock", UV_WIN_ROOT, EVERYTHING, True),  # the project's own edge holds: due
     ("uv.lock", UV_WIN_EXTRA, EVERYTHING, True),  # through an extra, false here
     ("uv.lock", UV_WIN_DEV, EVERYTHING, True),  # through a dev group, false here
@@ -108,7 +190,7 @@ CASES = [
         EVERYTHING,
         False,
     ),
-    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "demo": None}, False),
+    ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "demo": None}, True),  # the project: due
     ("uv.lock", UV_LOCK, {**EVERYTHING, "colorama": "0.4.6", "six_": "1.15.0"}, False),  # a name respelt
     (
         "uv.lock",
@@ -231,3 +313,76 @@ def test_a_venv_elsewhere_is_told_to_sync_actively(tmp_path: pathlib.Path) -> No
         ["six 1.16.0 pinned, 1.15.0 installed"],
         ("uv", "sync", "--active"),
     )
+
+
+#: Markers as uv writes them on edges, and some it reads but ``_lite`` leaves to ``resolve.markers``.
+LITE_MARKERS = [
+    "sys_platform == 'win32'",
+    'sys_platform == "linux"',
+    "sys_platform != 'win32'",
+    "platform_system == 'Windows'",
+    "os_name == 'nt'",
+    "os_name != 'nt'",
+    "platform_machine == 'x86_64'",
+    "platform_python_implementation == 'CPython'",
+    "platform_python_implementation != 'PyPy'",
+    "implementation_name == 'pypy'",
+    "python_full_version < '3.11'",
+    "python_full_version >= '3.11.7'",
+    "python_full_version > '3.11.7'",
+    "python_full_version <= '3.11'",
+    "python_full_version == '3.11.7'",
+    "python_full_version != '3.11.7'",
+    "python_version == '3.11'",
+    "python_version == '3.11.0'",
+    "python_version > '3.9'",
+    "python_version < '3.011'",
+    "sys_platform != 'win32' and sys_platform != 'emscripten'",
+    "(platform_machine == 'x86_64' and sys_platform == 'linux') or sys_platform == 'win32'",
+    "python_full_version < '3.10' or (python_full_version >= '3.12' and os_name == 'nt')",
+    "((sys_platform == 'linux'))",
+    "sys_platform == 'win32' or python_full_version < '3.11' and os_name == 'posix'",
+    # Left to the full reader:
+    "python_full_version < '3.11.0a1'",
+    "python_version == '3.11.*'",
+    "python_full_version ~= '3.11'",
+    "'win32' == sys_platform",
+    "sys_platform < 'win32'",
+    "sys_platform in 'win32 linux'",
+    "extra == 'socks'",
+    "platform_release == '6.1'",
+    "sys.platform == 'win32'",
+    "sys_platform == 'win 32'",
+    "sys_platform == 'win32",
+    "(sys_platform == 'win32'",
+    "sys_platform == 'win32')",
+    "sys_platform == 'win32' and",
+    "sys_platform == 'win32' xor os_name == 'nt'",
+    "",
+]
+
+
+@pytest.mark.parametrize("version", ["3.11.7", "3.9", "3.12.0", "3.13.0a1", ""])
+@pytest.mark.parametrize("cfg", [{}, {"implementation": "PyPy"}, {"home": "/opt/pypy3.10/bin"}])
+def test_the_lite_marker_reader_says_what_the_full_one_says_or_nothing(
+    tmp_path: pathlib.Path, version: str, cfg: dict[str, str]
+) -> None:
+    """``_lite`` reads uv's common edge markers without importing the marker module; where it answers,
+    the answer is ``resolve.markers``'; its environment is that module's, for the values it reads."""
+    from autovenv.resolve import markers
+
+    lines = [f"version = {version}"] if version else []
+    cfg = {"home": "/usr/bin", **cfg}
+    (tmp_path / "pyvenv.cfg").write_text("\n".join([*lines, *(f"{k} = {v}" for k, v in cfg.items())]) + "\n")
+    info = inspect_venv(str(tmp_path))
+    lite = lockgraph.lite_environment(info)
+    full = locksync.environment(info)
+    assert lite == {key: full[key] for key in lite}
+    answered = []
+    for marker in LITE_MARKERS:
+        said = lockgraph.lite(marker, lite)
+        if said is not None:
+            answered.append(marker)
+            assert said == markers.evaluate(marker, full), marker
+    if version == "3.11.7":
+        assert answered == LITE_MARKERS[: LITE_MARKERS.index("python_full_version < '3.11.0a1'")]

@@ -48,6 +48,7 @@ _MODULES = (
     "versions.py",
     "installed.py",
     "locksync.py",
+    "lockgraph.py",
     "pinsync.py",
 )
 #: The files ``resolve.pinsync`` may read without reading them whole.

@@ -14,16 +14,14 @@ differ are read further:
 - not installed: due when its own marker holds here and it is in the main group, as ``resolve.pins``
   reads Poetry's and PDM's markers and groups, Poetry's ``optional`` and a ``pylock.toml``'s markers
   with its default groups;
-- not installed, of a uv.lock: due when the project itself (a ``.`` root) depends on it or puts it in
-  its ``dev`` group under a marker true here; not due when every edge pointing at it (the lock's
-  ``{ name = "…"`` tables, split out once) carries a marker false here, as the Windows-only packages of
-  a lock used on Linux do (colorama through click);
+- not installed, of a uv.lock: due when the project reaches it through edges true here, not due when
+  nothing does, as ``resolve.lockgraph`` tells from the edges pointing at it (the Windows-only packages
+  of a lock used on Linux: colorama through click);
 - a uv virtual project: never installed, never a difference.
 
 What takes more is "not known here" (``None``), and the lock is read whole: a uv package not installed
-that another package, an extra or another group could reach (whether that one is reached, the extra
-asked for, the group in use), or that is a root or workspace member itself, or an edge spelled
-otherwise than uv writes it (a name not in its normal form, an escape, an edge in ``[manifest]``), a
+that an extra or another group could reach (whether the extra is asked for, the group in use), a
+workspace member, a cycle, or an edge spelled otherwise than uv writes it (``resolve.lockgraph``), a
 Poetry package without a marker or with markers per group, a missing
 package of another group (whether the group is in use), a name locked at two versions (markers and edges
 choose), a table not opening with those two lines or a value spelled otherwise than read here (an
@@ -54,6 +52,7 @@ _NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from autovenv.resolve.lockgraph import Graph
     from autovenv.resolve.markers import Value
     from autovenv.resolve.venv import VenvInfo
 
@@ -95,8 +94,8 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
         return None
     found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
     missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
-    held_markers = _Markers(info, text if kind == "pylock" else None)
-    graph: _Graph | None = None
+    held_markers = Markers(info, text if kind == "pylock" else None, lite=kind == "uv")
+    graph: Graph | None = None
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
         index = where[name]
@@ -113,9 +112,12 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
         if name not in have:
             if kind == "uv":
                 if graph is None:
-                    graph = _Graph(text, held_markers)
-                plain = written[index] == spelled.encode("ascii") and len(tables) == 1
-                due = {graph.due(written[index], tables[0]) if plain else None}
+                    from autovenv.resolve.lockgraph import Graph
+
+                    lacking = [written[where[k.partition(b"-")[0]]] for k in wanted - held]
+                    graph = Graph(text, held_markers, lacking, where, rests)
+                plain = written[index] == spelled.encode("ascii") and not twins
+                due = {graph.reached(written[index]) if plain else None}
             else:
                 due = {_due(kind, table, held_markers) for table in tables}
             if None in due:
@@ -302,21 +304,33 @@ def _group(kind: str, table: bytes) -> str | None:
     return MAIN if default in groups or not groups else groups[0]
 
 
-class _Markers:
+class Markers:
     """Markers evaluated for one venv: its environment made once, each distinct marker evaluated once
     (a lock repeats ``sys_platform == "win32"`` for every Windows-only package)."""
 
-    __slots__ = ("env", "info", "pylock", "said", "unread")
+    __slots__ = ("env", "info", "lite", "lite_env", "pylock", "said", "unread")
 
-    def __init__(self, info: VenvInfo, pylock: bytes | None) -> None:
+    def __init__(self, info: VenvInfo, pylock: bytes | None, lite: bool = False) -> None:
         self.info = info
         self.pylock = pylock  # a pylock.toml's text: its markers see its default groups
         self.env: dict[str, Value] | None = None
+        #: whether uv's edge markers are read by ``resolve.lockgraph.lite`` first, and the few values
+        #: it reads (made at the first marker)
+        self.lite = lite
+        self.lite_env: dict[str, str] | None = None
         self.said: dict[str, bool | None] = {}
         #: the environment could not be told here (a pylock.toml's groups spelled otherwise)
         self.unread = False
 
     def evaluate(self, marker: str) -> bool | None:
+        if marker not in self.said and self.lite:
+            from autovenv.resolve import lockgraph
+
+            if self.lite_env is None:
+                self.lite_env = lockgraph.lite_environment(self.info)
+            said = lockgraph.lite(marker, self.lite_env)
+            if said is not None:
+                self.said[marker] = said
         if marker not in self.said:
             from autovenv.resolve import markers
 
@@ -345,7 +359,7 @@ def _string(table: bytes, key: bytes) -> str | None:
     return inner.replace(b'\\"', b'"').replace(b"\0", b"\\").decode("utf-8", "surrogateescape")
 
 
-def _due(kind: str, table: bytes, cache: _Markers) -> bool | None:
+def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
     """Whether a Poetry or PDM package the venv lacks is due here, as ``resolve.pins`` and ``drift`` say
     (its own marker holds, and it is in the main group); None when that takes more than its table (uv's
     edges, Poetry's markers per group or a package without one, another group: which groups are in
@@ -389,129 +403,3 @@ def _pylock_groups(text: bytes) -> frozenset[str] | None:
         return None
     groups = found[2:-2].decode("utf-8", "surrogateescape").split('", "')
     return None if any('"' in g for g in groups) else frozenset(groups)
-
-
-class _Graph:
-    """A uv.lock's dependency edges (``{ name = "…"`` inline tables), split out once, for the packages
-    a venv lacks: whether one is due is for the edges pointing at it."""
-
-    __slots__ = ("first", "last", "markers", "names", "sizes", "text")
-
-    def __init__(self, text: bytes, markers: _Markers) -> None:
-        self.text = text
-        self.markers = markers
-        chunks = text.split(_EDGE) if b"\\" not in text else []  # an escape: the parser's to read
-        #: every edge's name, in the text's order (None: not read here), and the pieces' lengths
-        self.names = _edge_names(chunks)
-        self.sizes = [*map(len, chunks)]
-        #: each name's first and last edge (C loops: a lock has some hundreds of edges)
-        names = self.names or ()
-        self.first = dict(zip(names[::-1], range(len(names) - 1, -1, -1)))
-        self.last = dict(zip(names, range(len(names))))
-
-    def due(self, name: bytes, table: bytes) -> bool | None:
-        """Whether the package ``name`` (normalised, its table ``table`` from its version line on),
-        not installed, is due here, as ``resolve.pins`` walks uv's graph: True when the project (a
-        ``.`` root) depends on it, or puts it in its ``dev`` group, under a marker that holds here;
-        False when every edge pointing at it carries a marker false here (nothing reaches it); None
-        when an edge could be taken through another package, an extra or another group, when the
-        package is a root or workspace member itself, or when the lock is spelled otherwise than uv
-        writes it (an escape, an edge's name in another spelling, an edge in ``[manifest]``)."""
-        names = self.names
-        if names is None:
-            return None
-        source = _line(table, _SOURCE[:-3])
-        if source is not None and (b"editable" in source or b"virtual" in source):
-            return None  # a root or a workspace member: reached whatever its edges say
-        due: bool | None = False
-        index, last = self.first.get(name, -1), self.last.get(name, -1)
-        while index >= 0:
-            # Where the edge opens: the pieces before it and as many openings (split out).
-            at = sum(self.sizes[: index + 1]) + index * len(_EDGE)
-            taken = _edge(self.text, at, len(name) + 2, self.markers)
-            if taken is True:
-                return True
-            if taken is None:
-                due = None
-            index = names.index(name, index + 1) if index < last else -1
-        return due
-
-
-#: What an edge's name may hold, as uv writes names (PEP 503's normal form).
-_NORMAL_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789-\n"
-_EDGE = b'{ name = "'
-
-
-def _edge_names(chunks: list[bytes]) -> tuple[bytes, ...] | None:
-    """The names of a uv.lock's edges, from its text split at each ``{ name = "`` (``chunks``);
-    None when the lock may hold edges this does not see as the full reading does: no text to read
-    (an escape), or an edge's name not in the normal form uv writes (``Colorama``,
-    ``zope_interface``: PEP 503 still makes it an edge of ``colorama``)."""
-    count = len(chunks) - 1
-    if count <= 0:
-        return () if chunks else None
-    names = tuple([chunk[: chunk.find(b'"')] for chunk in chunks[1:]])  # -1: the chunk's end, or more
-    joined = b"\n" + b"\n".join(names) + b"\n"
-    if (
-        joined.translate(None, _NORMAL_BYTES)
-        or joined.count(b"\n") != count + 1  # a name running past its line
-        or b"\n\n" in joined  # an empty one
-        or b"--" in joined
-        or b"\n-" in joined
-        or b"-\n" in joined
-    ):
-        return None
-    return names
-
-
-def _edge(text: bytes, at: int, length: int, cache: _Markers) -> bool | None:
-    """Whether the uv edge at ``at`` (``{ name = "…"``) makes its target due: True when a ``.`` root's
-    ``dependencies`` or ``dev`` group holds it under a marker true here, False when its marker is false
-    here or it is the project's metadata (which the graph never follows), None otherwise."""
-    start = text.rfind(b"\n", 0, at) + 1
-    end = text.find(b"\n", at)
-    end = len(text) if end < 0 else end
-    rest = text[at + 9 + length : end]
-    if rest[:1] not in (b",", b" ") or b"{ name" in rest or b"name =" in rest:
-        return None  # two edges on one line, or a name running on
-    header_at = text.rfind(b"\n[", 0, at) + 1
-    header = text[header_at : text.find(b"\n", header_at)]
-    if header.startswith(b"[package.metadata"):
-        return False  # requires-dist, requires-dev: what the project asked for, not the graph's edges
-    prefix = text[start:at]
-    if prefix.strip(b" "):
-        key = prefix.rstrip(b"[ ").rstrip(b" =")  # one edge, inline: "dependencies = [{ name = … }]"
-        if prefix != key + b" = [":
-            return None
-    else:  # one line of an array opened above
-        opening = text.rfind(b" = [\n", header_at, at)
-        if opening < 0 or text.find(b"\n]", opening, at) >= 0 or not prefix:
-            return None
-        key = text[text.rfind(b"\n", 0, opening) + 1 : opening]
-    if header == b"[[package]]":
-        if key != b"dependencies":
-            return None
-        section = "dependencies"
-    elif header in (b"[package.dev-dependencies]", b"[package.optional-dependencies]"):
-        section = "dev" if header == b"[package.dev-dependencies]" and key == b"dev" else "other"
-    else:
-        return None  # [manifest], or a table uv does not write
-    if rest.count(b"marker = ") > 1:
-        return None
-    applies: bool | None = True
-    if b"marker = " in rest:
-        value = rest.partition(b'marker = "')[2]
-        marker, closed, _ = value.partition(b'"')
-        if not closed:
-            return None
-        applies = cache.evaluate(marker.decode("utf-8", "surrogateescape"))
-    if applies is False:
-        return False
-    if applies is None or section == "other":
-        return None
-    owner = text.rfind(b"\n[[package]]\n", 0, at)
-    if owner < 0:
-        return None
-    owner_end = text.find(b"\n[", owner + 13)
-    source = _line(text[owner + 12 : owner_end if owner_end >= 0 else len(text)], _SOURCE[:-3])
-    return True if source in (b'{ editable = "." }', b'{ virtual = "." }') else None

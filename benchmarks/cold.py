@@ -62,10 +62,10 @@ BIG_LOCK = 300
 #: each under its guard instead, so none grows unnoticed; every later visit reads the memo, within the
 #: budget.
 KNOWN_EXCESS = {
-    "uv-300": 2.15,
-    "uv-300-behind": 2.2,
-    "uv-300-missing": 2.15,
-    "uv-300-deep": 2.15,
+    "uv-300": 2.2,
+    "uv-300-behind": 2.25,
+    "uv-300-missing": 2.2,
+    "uv-300-deep": 2.2,
     "poetry-300": 2.15,
     "poetry-300-behind": 2.15,
     "poetry-300-missing": 2.15,

@@ -174,6 +174,16 @@ CASES = [
     ("uv.lock", UV_WIN_INLINE, EVERYTHING, True),  # a one-edge array on its key's line
     ("uv.lock", UV_LOCK.replace('{ name = "colorama"', '{ name = "Colorama"'), EVERYTHING, False),
     ("uv.lock", UV_RESPELT, EVERYTHING, False),  # "colorama_win" reaches colorama-win: the full reading
+    # The open edge written in other TOML (uv never writes so; the parser reads them all): the full reading.
+    ("uv.lock", UV_WIN_OPEN.replace('{ name = "colorama" }', '{name = "colorama"}'), EVERYTHING, False),
+    ("uv.lock", UV_WIN_OPEN.replace('{ name = "colorama" }', "{ name = 'colorama' }"), EVERYTHING, False),
+    ("uv.lock", UV_WIN_OPEN.replace('{ name = "colorama" }', '{ name="colorama" }'), EVERYTHING, False),
+    (
+        "uv.lock",
+        UV_WIN_OPEN.replace('{ name = "colorama" }', '{ x = 1, name = "colorama" }'),
+        EVERYTHING,
+        False,
+    ),
     ("uv.lock", UV_RESPELT.replace("colorama_win", "colorama-win"), EVERYTHING, True),  # due
     ("uv.lock", UV_LOCK.replace("'win32'", "'win32' and extr == 'x'"), EVERYTHING, False),  # unknown
     ("uv.lock", UV_LOCK.replace("'win32'", "'win\\u0033\\u0032'"), EVERYTHING, False),  # an escape

@@ -63,8 +63,13 @@ class Graph:
         self.markers = markers
         self.where = where
         self.rests = rests
-        # An escape anywhere: the parser's to read (a name or marker could be spelled with one).
-        self.chunks = text.split(_EDGE) if b"\\" not in text else None
+        # An escape anywhere: the parser's to read (a name or marker could be spelled with one). So is
+        # any "name" but a package's own `name = "` line (one per table in ``rests``) and the edges as uv
+        # writes them: a `name` key spelled otherwise (`{name = "x"}`, single quotes, not first in its
+        # table), which TOML reads as an edge and the split would not find; or "name" in a URL or marker.
+        chunks = text.split(_EDGE) if b"\\" not in text else None
+        spelled_as_uv = chunks is not None and text.count(b"name") == len(rests) + len(chunks) - 1
+        self.chunks = chunks if spelled_as_uv else None
         #: each chunk's offset in the text, up to the last one asked about
         self.sums = [0]
         #: each name's answer: reached in the project's main set (True), not reached (False), not known

@@ -186,6 +186,12 @@ def quick_names(deps: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*QUICK_STATE, *deps]))
 
 
+def deps_ours(deps: Iterable[str]) -> list[str]:
+    """The dependencies an activation may set itself (PYENV_VERSION): while one holds a value of ours,
+    the hook reads the user's saved value instead. Worked out here, not in the hook's start-up."""
+    return [name for name in deps if name in ACTIVATION_VARS]
+
+
 def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
     quoted: dict[str, str] = {}
     for name, value in values.items():
@@ -197,6 +203,7 @@ def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
     names = [str(d) for d in deps] if isinstance(deps, (list, tuple)) else []
     quoted["AUTOVENV_QUICKNAMES"] = quote_list(quick_names(names))
     quoted["AUTOVENV_ACTIVATION_VARS"] = quote_list(ACTIVATION_VARS)
+    quoted["AUTOVENV_DEPS_OURS"] = quote_list(deps_ours(names))
     quoted["AUTOVENV_PATHSEP"] = quote(pathsep(windows))
     return quoted
 

@@ -828,9 +828,11 @@ $global:__autovenv_prompt = {
         } else {
             $__autovenv_same = $global:__autovenv_ready -and $PWD.Path -ceq $global:__autovenv_where
             if ($__autovenv_same) {
+                # (Global variables read once: each $global: read in a loop is a scope lookup.)
                 $__autovenv_i = 0
+                $__autovenv_v = $global:__autovenv_qv
                 foreach ($__autovenv_n in $global:__autovenv_qn) {
-                    if ([System.Environment]::GetEnvironmentVariable($__autovenv_n) -cne $global:__autovenv_qv[$__autovenv_i]) {
+                    if ([System.Environment]::GetEnvironmentVariable($__autovenv_n) -cne $__autovenv_v[$__autovenv_i]) {
                         $__autovenv_same = $false
                         break
                     }
@@ -839,8 +841,9 @@ $global:__autovenv_prompt = {
             }
             if ($__autovenv_same -and $global:__autovenv_loc) {
                 if ([System.IO.Directory]::Exists($global:__autovenv_loc)) {
+                    $__autovenv_v = $global:__autovenv_t
                     foreach ($__autovenv_n in $global:__autovenv_w) {
-                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -ge $global:__autovenv_t) {
+                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -ge $__autovenv_v) {
                             $__autovenv_same = $false
                             break
                         }

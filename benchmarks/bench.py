@@ -689,7 +689,8 @@ def time_scenarios(
     results: dict[str, Measurement] = {}
     configs = list(sessions)
     for scenario in scenarios:
-        paired = shell == "pwsh" and not scenario.cold
+        # (Not the first visits: each of their samples needs projects never seen, made for --samples.)
+        paired = shell == "pwsh" and not scenario.cold and scenario.size is None
         m = results[scenario.name] = Measurement(paired=paired)
         samples = args.samples * (PWSH_SAMPLE_FACTOR if paired else 1)
         upper = scenario.size or (args.n_cold if scenario.cold else args.n)

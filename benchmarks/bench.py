@@ -65,6 +65,10 @@ ZERO_PROCESS = ("prompt", "cd-within", "switch", "in-out", "first-visit daemon")
 STARTUP_BUDGET_MS = 10.0
 WARMUP_N, MIN_N = 10, 10
 PWSH_WARMUP_N = 600
+#: PowerShell's samples per scenario, as a multiple of ``--samples``: a bare pwsh's time per command moves
+#: between batches by more than a prompt's budget (its JIT keeps compiling on a thread of its own, and
+#: the garbage collector runs when it will), so its estimate is the median of many paired differences.
+PWSH_SAMPLE_FACTOR = 3
 IMPORT_RUNS = 9
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 COLD_BUDGET_RATIO = 2.0
@@ -618,7 +622,13 @@ def visits(shell: str, dirs: Callable[[int, int], list[Path]]) -> Callable[[int,
 
 
 class Measurement:
-    def __init__(self) -> None:
+    """Per-sample times of each config. ``paired`` (PowerShell): what a config adds is the median of the
+    per-sample differences (sample i of the config minus sample i of the baseline, run next to each
+    other), and its spread their interquartile range; otherwise the difference of the medians, and the
+    spread the differences' min and max."""
+
+    def __init__(self, paired: bool = False) -> None:
+        self.paired = paired
         self.per_cmd: dict[str, list[float]] = {}  # config -> ms per command, one per sample
         self.sizes: dict[str, int] = {}  # config -> commands per sample
         self.cpu_per_cmd: dict[str, list[float]] = {}  # config -> CPU ms per command, one per sample
@@ -627,14 +637,27 @@ class Measurement:
         values = (self.cpu_per_cmd if cpu else self.per_cmd).get(config)
         return statistics.median(values) if values else None
 
+    def differences(self, config: str, cpu: bool = False) -> list[float]:
+        """Sample i of ``config`` minus sample i of the baseline (the two ran one after the other)."""
+        values = self.cpu_per_cmd if cpu else self.per_cmd
+        return [h - b for h, b in zip(values.get(config, []), values.get(BASE, []))]
+
     def added(self, config: str, cpu: bool = False) -> float | None:
+        if self.paired:
+            diffs = self.differences(config, cpu)
+            return statistics.median(diffs) if diffs else None
         hooked, base = self.median(config, cpu), self.median(BASE, cpu)
         return None if hooked is None or base is None else hooked - base
 
     def spread(self, config: str) -> tuple[float, float]:
-        """Min and max of the per-sample differences (sample i of config minus sample i of the baseline)."""
-        diffs = [h - b for h, b in zip(self.per_cmd.get(config, []), self.per_cmd.get(BASE, []))]
-        return (min(diffs), max(diffs)) if diffs else (float("nan"), float("nan"))
+        """Min and max of the per-sample differences; paired, their first and third quartiles."""
+        diffs = self.differences(config)
+        if not diffs:
+            return (float("nan"), float("nan"))
+        if self.paired and len(diffs) >= 4:
+            quartiles = statistics.quantiles(diffs, n=4)
+            return (quartiles[0], quartiles[2])
+        return (min(diffs), max(diffs))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -666,7 +689,10 @@ def time_scenarios(
     results: dict[str, Measurement] = {}
     configs = list(sessions)
     for scenario in scenarios:
-        m = results[scenario.name] = Measurement()
+        # (Not the first visits: each of their samples needs projects never seen, made for --samples.)
+        paired = shell == "pwsh" and not scenario.cold and scenario.size is None
+        m = results[scenario.name] = Measurement(paired=paired)
+        samples = args.samples * (PWSH_SAMPLE_FACTOR if paired else 1)
         upper = scenario.size or (args.n_cold if scenario.cold else args.n)
         started = time.monotonic()
         for config in configs:
@@ -677,7 +703,7 @@ def time_scenarios(
                 # first thousand calls or so), only once it has run a number of times: without 600
                 # commands first, the samples show a hook still being compiled, not one in daily use.
                 sessions[config].batch(scenario.commands(-1, PWSH_WARMUP_N))
-        for sample in range(-1, args.samples):
+        for sample in range(-1, samples):
             order = configs[sample % len(configs) :] + configs[: sample % len(configs)]
             for config in order:
                 n = min(upper, WARMUP_N) if sample < 0 else m.sizes[config]
@@ -1009,6 +1035,12 @@ def run_shell(
         Scenario("first-visit cold", [cd(plain)], visits(shell, cold_dirs), cold=True),
     ]
     notes: list[str] = []
+    if shell == "pwsh":
+        notes.append(
+            f"pwsh prompt, cd-within, switch, in-out: {args.samples * PWSH_SAMPLE_FACTOR} samples each; "
+            "'added' is the median of the per-sample differences (each hooked batch minus the bare batch "
+            "next to it), and [range] their interquartile range"
+        )
     sessions: dict[str, Session] = {}
     procs: dict[str, dict[str, float]] = {}
     try:

@@ -92,7 +92,8 @@ if (-not $global:__autovenv_clm) {
     $global:__autovenv_memo = [System.Collections.Generic.Dictionary[string, object]]::new([System.StringComparer]::Ordinal)
     # The dependencies an activation may set itself (PYENV_VERSION): while one of ours, the user's value
     # is the one we saved.
-    $global:__autovenv_deps_ours = @(& { foreach ($n in $global:__autovenv_deps) { if ($global:__autovenv_activation -ccontains $n) { $n } } })
+    # (Worked out by Python: a loop in a script block costs milliseconds of compiling at every start.)
+    $global:__autovenv_deps_ours = @AUTOVENV_DEPS_OURS@
     # What removes an environment variable when passed to [Environment]::SetEnvironmentVariable:
     # PowerShell turns a plain $null passed for a string into '', which sets the variable to nothing.
     $global:__autovenv_none = [System.Management.Automation.Language.NullString]::Value
@@ -105,22 +106,28 @@ if (-not $global:__autovenv_clm) {
     $global:__autovenv_unprintable = [regex]::new(
         '[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]|[\p{Zs}-[ ]]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]')
     # Cached answers are read only from a cache directory that is this user's and no one else can write
-    # to (Python made it so; checked once here, because reading a file's owner costs a cmdlet). Without
-    # one Python renders /dev/null (Windows: \\.\NUL) here, which is no directory: no cache.
-    try {
-        $__autovenv_dir = Microsoft.PowerShell.Management\Get-Item -LiteralPath $global:__autovenv_cache -Force -ErrorAction Stop
-        $global:__autovenv_cache_ok = $__autovenv_dir -is [System.IO.DirectoryInfo] -and -not $__autovenv_dir.Attributes.HasFlag([System.IO.FileAttributes]::ReparsePoint)
-        # PowerShell 7.1+ on Linux and macOS shows owner and mode ('drwx------'): group and others must
-        # not write. (Windows: the cache is under the user's own LOCALAPPDATA.)
-        $__autovenv_user = $__autovenv_dir.PSObject.Properties['User']
-        $__autovenv_mode = $__autovenv_dir.PSObject.Properties['UnixMode']
-        if ($global:__autovenv_cache_ok -and $__autovenv_user -and $__autovenv_mode) {
-            $global:__autovenv_cache_ok = $__autovenv_user.Value -ceq [System.Environment]::UserName -and $__autovenv_mode.Value -cmatch '^d.{4}[^w].{2}[^w]'
+    # to (Python made it so; checked once here). Without one Python renders /dev/null (Windows: \\.\NUL)
+    # here, which is no directory: no cache. The file system provider is asked directly, not through
+    # Get-Item: the cmdlet imports its module, which costs a start some 30-150 ms; the provider's own
+    # lstat (UnixStat, PowerShell 7.1+ on Linux and macOS) gives owner and mode without the formatted
+    # User and UnixMode properties, whose script getters cost as much again.
+    $global:__autovenv_cache_ok = & {
+        try {
+            $dir = $ExecutionContext.SessionState.InvokeProvider.Item.Get([string[]]@($global:__autovenv_cache), $true, $true)[0]
+            $info = $dir.PSObject.BaseObject
+            if ($info -isnot [System.IO.DirectoryInfo] -or $info.Attributes.HasFlag([System.IO.FileAttributes]::ReparsePoint)) { return $false }
+            # (Windows: the cache is under the user's own LOCALAPPDATA.)
+            if ($global:__autovenv_windows) { return $true }
+            # Owned by this user, and group and others may not write (0o022). A PowerShell that does not
+            # say (7.0) gets no cache: evidence missing, the answer is no.
+            $stat = $dir.PSObject.Properties['UnixStat']
+            if ($null -eq $stat -or $null -eq $stat.Value) { return $false }
+            $stat = $stat.Value
+            $stat.ItemType -eq 'Directory' -and ($stat.Mode -band 0x12) -eq 0 -and $stat.GetUserName() -ceq [System.Environment]::UserName
+        } catch {
+            $false
         }
-    } catch {
-        $global:__autovenv_cache_ok = $false
     }
-    Microsoft.PowerShell.Utility\Remove-Variable -Name __autovenv_dir, __autovenv_user, __autovenv_mode -ErrorAction Ignore
     # What a prompt checks besides the answer's own paths: the cache's generation file, which `autovenv
     # allow`, `deny` and `trust forget` touch. (The other shells notice those by their stamp files being
     # deleted; this hook keeps its stamp's time in memory.) The rest of an entry's paths (a config
@@ -824,9 +831,11 @@ $global:__autovenv_prompt = {
         } else {
             $__autovenv_same = $global:__autovenv_ready -and $PWD.Path -ceq $global:__autovenv_where
             if ($__autovenv_same) {
+                # (Global variables read once: each $global: read in a loop is a scope lookup.)
                 $__autovenv_i = 0
+                $__autovenv_v = $global:__autovenv_qv
                 foreach ($__autovenv_n in $global:__autovenv_qn) {
-                    if ([System.Environment]::GetEnvironmentVariable($__autovenv_n) -cne $global:__autovenv_qv[$__autovenv_i]) {
+                    if ([System.Environment]::GetEnvironmentVariable($__autovenv_n) -cne $__autovenv_v[$__autovenv_i]) {
                         $__autovenv_same = $false
                         break
                     }
@@ -835,8 +844,9 @@ $global:__autovenv_prompt = {
             }
             if ($__autovenv_same -and $global:__autovenv_loc) {
                 if ([System.IO.Directory]::Exists($global:__autovenv_loc)) {
+                    $__autovenv_v = $global:__autovenv_t
                     foreach ($__autovenv_n in $global:__autovenv_w) {
-                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -ge $global:__autovenv_t) {
+                        if ([System.IO.Directory]::GetLastWriteTimeUtc($__autovenv_n) -ge $__autovenv_v) {
                             $__autovenv_same = $false
                             break
                         }
@@ -884,7 +894,8 @@ if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) {
 ${function:global:prompt} = $global:__autovenv_prompt
 
 if (-not $global:__autovenv_clm -and $null -ne $ExecutionContext.InvokeCommand.PSObject.Properties['LocationChangedAction']) {
-    if (-not (Microsoft.PowerShell.Utility\Get-Variable -Name __autovenv_on_location -Scope Global -ErrorAction Ignore)) {
+    # (Asked of the session state: the Get-Variable cmdlet would import its module at every start.)
+    if ($null -eq $ExecutionContext.SessionState.PSVariable.Get('global:__autovenv_on_location')) {
         # Not inside our prompt (a prompt that changes location for a moment changes nothing), nor before
         # the first prompt, which sees to the profile's own Set-Location (unless a theme replaced our
         # prompt wrapper: then this is all there is).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import pathlib
 import re
 
 import pytest
@@ -139,6 +140,29 @@ def test_a_prompt_checks_the_answers_watch_and_an_entry_read_checks_its_entry_wa
         forged = "a=" + base64.b64encode("\0".join([*fields[:-1], count]).encode("utf-16-le")).decode() + "\n"
         with pytest.raises(ValueError):
             pwsh.read_answer(forged)
+
+
+def test_a_watched_link_is_watched_where_it_leads(tmp_path: pathlib.Path) -> None:
+    """`test -nt` (the other shells) reads the time of what a link leads to; .NET reads the link's own.
+    So the answer lists, after a watched link, each link of its chain and the final target, which may
+    not exist yet (a `.venv` link to a venv made later), in the prompt's part or the entry's."""
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (tmp_path / "hop").symlink_to("later")  # relative: read from the directory holding the link
+    (proj / ".venv").symlink_to(tmp_path / "hop")
+    (tmp_path / "conf").symlink_to(tmp_path / "real-conf")
+    loop = proj / "loop"
+    loop.symlink_to("loop")  # a link to itself ends after the kernel's limit, never hangs
+    watch = (str(proj), str(proj / ".venv"), str(loop))
+    answer = Answer(watch=watch, entry_watch=(str(tmp_path / "conf"), str(proj)))
+    got = pwsh.read_answer(pwsh.render_answer(answer))
+    real = os.path.realpath(tmp_path)
+    venv = [str(proj / ".venv"), os.path.join(real, "hop"), os.path.join(real, "later")]
+    prompt = [str(proj), *venv, str(loop), os.path.join(os.path.realpath(proj), "loop")]
+    assert got[pwsh.PROMPT_WATCH] == list(dict.fromkeys(prompt))
+    conf = [str(tmp_path / "conf"), os.path.join(real, "real-conf"), str(proj)]
+    assert got["watch"] == [*got[pwsh.PROMPT_WATCH], *conf]
+    assert pwsh.followed(["/no/such/place", "/", "/"]) == ["/no/such/place", "/", "/"]
 
 
 def test_the_template_reads_the_fields_in_pythons_order() -> None:

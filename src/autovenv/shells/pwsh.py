@@ -145,12 +145,52 @@ def render_plan(plan: Plan) -> str:
     return render_plan_for(plan, os.name == "nt")
 
 
+#: How many links in a row are followed (Linux's own limit): past it a path resolves to nothing anyway.
+MAX_LINK_HOPS = 40
+
+
+def followed(paths: Iterable[str], known: Iterable[str] = ()) -> list[str]:
+    """The paths as given, each followed, when it is a symbolic link, by every link of its chain and what
+    it finally leads to (which may not exist yet): those only when not in ``paths`` or ``known`` already.
+
+    The other shells compare times with ``test -nt``, which follows links; .NET's ``GetLastWriteTimeUtc``
+    reads a link's own time. A ``.venv`` link to a venv made later would change neither the link nor the
+    directory holding it, so the hook watches where the link leads as well: that path's time is the one
+    ``-nt`` reads. The links of the chain stay watched too: pointed elsewhere, a link is made anew.
+    """
+    given = list(paths)
+    seen = {*given, *known}
+    out: list[str] = []
+    for path in given:
+        out.append(path)
+        chain: list[str] = []
+        hop = path
+        for _ in range(MAX_LINK_HOPS):
+            try:
+                target = os.readlink(hop)
+            except (OSError, ValueError):
+                break
+            # A relative target is read from the directory holding the link, as the kernel reads it.
+            hop = os.path.join(os.path.realpath(os.path.dirname(hop)), target)
+            chain.append(os.path.join(os.path.realpath(os.path.dirname(hop)), os.path.basename(hop)))
+        if chain:
+            chain.append(os.path.realpath(path))
+        for extra in chain:
+            if extra not in seen:
+                seen.add(extra)
+                out.append(extra)
+    return out
+
+
 def render_answer(answer: Answer) -> str:
-    """The answer as data the hook decodes (see the module docstring)."""
+    """The answer as data the hook decodes (see the module docstring); watched links are followed
+    (``followed``), the prompt's part and the entry's part each on its own."""
     fields = [value for _, value in answer.scalars(FORMAT)]
-    for items in (answer.flat_operations(), answer.notes, answer.all_watch):
+    prompt_watch = followed(answer.watch)
+    entry_watch = followed(answer.entry_watch, known=prompt_watch)
+    for items in (answer.flat_operations(), answer.notes, [*prompt_watch, *entry_watch]):
         fields += [str(len(items)), *items]
-    fields.append(str(len(answer.watch)))
+    fields.append(str(len(prompt_watch)))
     text = "\0".join(field.replace("\0", "\ufffd") for field in fields)
     return "a=" + base64.b64encode(text.encode("utf-16-le", "surrogatepass")).decode("ascii") + "\n"
 
@@ -186,6 +226,12 @@ def quick_names(deps: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*QUICK_STATE, *deps]))
 
 
+def deps_ours(deps: Iterable[str]) -> list[str]:
+    """The dependencies an activation may set itself (PYENV_VERSION): while one holds a value of ours,
+    the hook reads the user's saved value instead. Worked out here, not in the hook's start-up."""
+    return [name for name in deps if name in ACTIVATION_VARS]
+
+
 def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
     quoted: dict[str, str] = {}
     for name, value in values.items():
@@ -197,6 +243,7 @@ def hook_values(values: Mapping[str, object], windows: bool) -> dict[str, str]:
     names = [str(d) for d in deps] if isinstance(deps, (list, tuple)) else []
     quoted["AUTOVENV_QUICKNAMES"] = quote_list(quick_names(names))
     quoted["AUTOVENV_ACTIVATION_VARS"] = quote_list(ACTIVATION_VARS)
+    quoted["AUTOVENV_DEPS_OURS"] = quote_list(deps_ours(names))
     quoted["AUTOVENV_PATHSEP"] = quote(pathsep(windows))
     return quoted
 

@@ -66,6 +66,8 @@ $global:__autovenv_t = $null
 # What the walk remembers: directory -> the stamp time at which it was found to hold no marker (made at
 # the first walk: ConstrainedLanguage mode, which has no walk, may not create it).
 $global:__autovenv_seen = $null
+# And the directories among them that are symbolic links -> where each leads, which is what is timed.
+$global:__autovenv_links = $null
 $global:__autovenv_gen = @()
 $global:__autovenv_e = $null
 $global:__autovenv_broken = $false
@@ -219,12 +221,17 @@ function global:__autovenv_safe_hook {
         # unchanged too (a link among them pointed elsewhere modifies the directory holding it): each one up
         # to the candidate's parent must be older than the earliest K below it, else the walk is made again
         # without what it remembers (see shell/autovenv.bash). A long-lived shell forgets all past 4096.
+        # A directory that is a symbolic link is timed, and watched, where it leads ($links): .NET reads a
+        # link's own time, which a marker made inside does not change (test -nt follows it in the others).
         $seen = $global:__autovenv_seen
+        $links = $global:__autovenv_links
         if ($null -eq $seen) {
             $seen = [System.Collections.Generic.Dictionary[string, System.DateTime]]::new()
             $global:__autovenv_seen = $seen
+            $links = [System.Collections.Generic.Dictionary[string, string]]::new()
+            $global:__autovenv_links = $links
         }
-        if ($seen.Count -gt 4096) { $seen.Clear() }
+        if ($seen.Count -gt 4096) { $seen.Clear(); $links.Clear() }
         $forget = $false
         do {
             $walked = [System.Collections.Generic.List[string]]::new()
@@ -234,10 +241,18 @@ function global:__autovenv_safe_hook {
             $moved = $false
             while ($d) {
                 $k = [System.DateTime]::MinValue
-                $mt = [System.IO.Directory]::GetLastWriteTimeUtc($d)
+                $s = $d
+                if ($links.Count -and -not $links.TryGetValue($d, [ref]$s)) { $s = $d }
+                $mt = [System.IO.Directory]::GetLastWriteTimeUtc($s)
                 $known = -not $forget -and $seen.TryGetValue($d, [ref]$k) -and $mt -lt $k
                 if ($mt -ge $min) { $moved = $true; break }
                 if (-not $known) {
+                    if ($null -ne [System.IO.FileInfo]::new($d).LinkTarget) {
+                        $s = [System.IO.DirectoryInfo]::new($d).ResolveLinkTarget($true).FullName
+                        $links[$d] = $s
+                    } elseif ($links.Count) {
+                        [void]$links.Remove($d)
+                    }
                     foreach ($m in $global:__autovenv_markers) {
                         $p = [System.IO.Path]::Combine($d, $m)
                         # (A symbolic link counts, dangling or not, as in the other shells.)
@@ -245,6 +260,9 @@ function global:__autovenv_safe_hook {
                     }
                     if ($cand) {
                         $up = [System.IO.Path]::GetDirectoryName($d)
+                        if ($up -and $null -ne [System.IO.FileInfo]::new($up).LinkTarget) {
+                            $up = [System.IO.DirectoryInfo]::new($up).ResolveLinkTarget($true).FullName
+                        }
                         if ($up -and [System.IO.Directory]::GetLastWriteTimeUtc($up) -ge $min) { $moved = $true }
                         break
                     }
@@ -252,7 +270,7 @@ function global:__autovenv_safe_hook {
                 } elseif ($k -lt $min) {
                     $min = $k
                 }
-                $walked.Add($d)
+                $walked.Add($s)
                 $d = [System.IO.Path]::GetDirectoryName($d)
             }
             $forget = $true

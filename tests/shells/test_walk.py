@@ -164,6 +164,39 @@ def test_a_link_among_the_directories_walked_pointed_elsewhere(world: World) -> 
         sh.cd(proj)
 
 
+def test_a_marker_made_inside_a_directory_reached_through_a_link(world: World) -> None:
+    """proj/work is a link to a directory elsewhere: a marker made there changes the target's mtime, not
+    the link's own, and shows at the next prompt and at a cd back, standing in the link or below it."""
+    proj = world.projects / "proj"
+    proj.mkdir()
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    target = world.projects / "elsewhere"
+    (target / "sub").mkdir(parents=True)
+    link = proj / "work"
+    link.symlink_to(target)
+    marker = target / ".python-version"
+    sh = world.start()
+    for where in (link, link / "sub"):
+        sh.cd(where)
+        outer = agrees(sh, world.projects)
+        assert outer is not None and "proj" in outer
+        marker.write_text(f"{PY_B}\n")
+        sh.run(noop(world.shell))
+        assert agrees(sh, world.projects) not in (None, outer)
+        marker.unlink()
+        sh.run(noop(world.shell))
+        assert agrees(sh, world.projects) == outer
+        sh.cd(proj)
+        marker.write_text(f"{PY_B}\n")
+        sh.cd(where)
+        assert agrees(sh, world.projects) not in (None, outer)
+        sh.cd(proj)
+        marker.unlink()
+        sh.cd(where)
+        assert agrees(sh, world.projects) == outer
+        sh.cd(proj)
+
+
 def test_the_candidate_directory_as_a_link_pointed_elsewhere(world: World) -> None:
     """proj/link (a project) pointed at another project whose sub/ is a project of its own: what was
     remembered below the link no longer holds, though nothing there is newer than the stamps."""

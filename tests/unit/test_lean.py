@@ -166,7 +166,7 @@ def test_the_lock_comparison_is_imported_only_for_a_project_that_pins(tmp_path: 
     project = os.path.join(str(tmp_path), "app")
     make_venv(os.path.join(project, ".venv"))
     with open(os.path.join(project, "requirements.txt"), "w") as handle:
-        handle.write("-e .\nsix==1.16.0\n")  # an option line: read whole
+        handle.write("-e .\nsix==1.16.0 ; python_version >= '3'\n")  # an option line: read whole
     ours, stdlib = first_visit(project)
     assert ours == CORE | {"autovenv.resolve.finders.in_project", "autovenv.resolve.pinsync"} | COMPARISON
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
@@ -204,7 +204,29 @@ def test_a_uv_project_reads_its_lock_without_the_toml_reader(tmp_path: os.PathLi
     ours, stdlib = first_visit(project)
     # The shortcut looked at the edges pointing at the missing packages first (resolve.lockgraph).
     read = {"autovenv.resolve.finders.uv", "autovenv.resolve.lockscan", "autovenv.resolve.lockgraph"}
-    assert ours == CORE | read | COMPARISON
+    unmarked = COMPARISON - {"autovenv.resolve.markers"}  # no marker in the lock: none read
+    assert ours == CORE | read | unmarked
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
+def test_an_empty_lock_is_read_without_loading_the_comparison(tmp_path: os.PathLike[str]) -> None:
+    """A new Poetry project's ``package = []``: its lock is read (a broken one is reported), nothing is
+    compared, so neither the comparison, the marker reader nor the version rules load."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    with open(os.path.join(project, "pyproject.toml"), "w") as handle:
+        handle.write('[project]\nname = "app"\nversion = "0.1.0"\n\n[tool.poetry]\npackage-mode = false\n')
+    with open(os.path.join(project, "poetry.lock"), "w") as handle:
+        handle.write('package = []\n\n[metadata]\nlock-version = "2.1"\npython-versions = ">=3.9"\n')
+    ours, stdlib = first_visit(project)
+    read = {
+        "autovenv.resolve.lockmemo",
+        "autovenv.resolve.installed",
+        "autovenv.resolve.locksync",
+        "autovenv.resolve.pins",
+        "autovenv.resolve.lockscan",
+    }
+    assert ours == CORE | {"autovenv.resolve.finders.poetry", "autovenv.resolve.tomlfile"} | read
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 

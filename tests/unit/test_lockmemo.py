@@ -215,3 +215,35 @@ def test_the_hooks_cold_path_keeps_it_in_the_cache_and_exec_does_not(
         export_only, {**env, "XDG_CACHE_HOME": str(tmp_path / "other")}, str(root), side_effects=False
     )
     assert counting.calls == 2 and not (tmp_path / "other").exists()
+
+
+#: Locks that pin nothing, or cannot be read: answered without the comparison's module.
+PINNING_NOTHING = {
+    "poetry.lock": 'package = []\n\n[metadata]\nlock-version = "2.1"\n',
+    "pdm.lock": '[metadata]\ngroups = ["default"]\nlock_version = "4.5.0"\n',
+    "Pipfile.lock": '{"_meta": {}, "default": {}, "develop": {}}\n',
+    "requirements.txt": "# nothing yet\n-e .\n",
+}
+
+
+@pytest.mark.parametrize("name", list(PINNING_NOTHING))
+@pytest.mark.parametrize("broken", [False, True])
+@pytest.mark.parametrize("site", [True, False])
+def test_a_project_pinning_nothing_is_answered_as_drift_answers(
+    tmp_path: pathlib.Path, name: str, broken: bool, site: bool
+) -> None:
+    """An empty or broken lock: the answer (no hint, the problem reading it, the paths to watch) is
+    ``drift.examine``'s, though neither it nor the marker reader is loaded to give it."""
+    from autovenv.resolve import drift
+
+    text = PINNING_NOTHING[name]
+    (tmp_path / name).write_text(text[: len(text) // 2] + "\x00[" if broken else text)
+    fake_venv(tmp_path, {})
+    if not site:
+        for lib in (tmp_path / ".venv" / "lib").iterdir():
+            (lib / "site-packages").rmdir()
+    info = inspect_venv(str(tmp_path / ".venv"))
+    found, problem, watch, tried = drift.examine(str(tmp_path), info, False)
+    assert found is None
+    assert lockmemo._compute(str(tmp_path), info, False) == ((None, problem, watch), tried)
+    assert (problem is not None) == (broken and name != "requirements.txt")

@@ -17,11 +17,13 @@ from __future__ import annotations
 import os
 
 from autovenv.resolve import installed as installed_mod
-from autovenv.resolve import locksync, markers, pins
-from autovenv.resolve.versions import same
+from autovenv.resolve import locksync, pins
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from autovenv.resolve import markers
     from autovenv.resolve.venv import VenvInfo
 
 
@@ -43,9 +45,10 @@ class Drift:
         return f"Drift({self.source!r}, {self.differences!r}, {self.command!r})"
 
 
-def venv_environment(info: VenvInfo) -> dict[str, markers.Value]:
-    """The marker environment of ``info``'s interpreter, from its pyvenv.cfg alone."""
-    return locksync.environment(info)
+def venv_environment(info: VenvInfo) -> Mapping[str, markers.Value]:
+    """The marker environment of ``info``'s interpreter, from its pyvenv.cfg alone (``pins``', built when
+    a marker first reads it)."""
+    return pins.venv_environment(info)
 
 
 def _has_pip(info: VenvInfo) -> bool:
@@ -72,6 +75,8 @@ def compare(pinset: pins.PinSet, have: dict[str, str], root: str, info: VenvInfo
     for pin in pinset.pins:
         if pin.name in have and pin.applies is not False:
             in_use.add(pin.group)
+    from autovenv.resolve.versions import same  # here: a project pinning nothing never needs it
+
     mismatched: list[tuple[str, str]] = []
     missing: list[tuple[str, str]] = []
     for name, candidates in sorted(by_name.items()):
@@ -119,19 +124,10 @@ def examine(
     root: str, info: VenvInfo, windows: bool = os.name == "nt"
 ) -> tuple[Drift | None, str | None, list[str], list[str]]:
     """``check``, and every file the pins' readers tried to open (``resolve.lockmemo``'s inputs)."""
-    env = venv_environment(info)
-    pinset = pins.project_pins(root, env)
+    pinset, site, watch = pins.venv_pins(root, info, windows)
     if pinset is None:
         return None, None, [], []
-    site = installed_mod.site_packages(info.path, windows)
-    watch = list(pinset.files)
-    layered = os.path.join(root, "requirements")
-    if pinset.kind == "requirements" and os.path.isdir(layered):
-        watch.append(layered)
-    if site is None:
-        return None, pinset.problem, watch, pinset.tried
-    watch.append(site)
-    if pinset.problem and not pinset.pins:
-        return None, pinset.problem, watch, pinset.tried
+    if site is None or not pinset.pins:
+        return None, pinset.problem, watch, pinset.tried  # nothing to compare: the venv is not listed
     found = compare(pinset, installed_mod.installed(site), root, info)
     return found, pinset.problem, watch, pinset.tried

@@ -90,11 +90,20 @@ def _compute(root: str, info: VenvInfo, windows: bool) -> tuple[Outcome, list[st
         lock, differences, command = known
         hint = (locksync.lead(lock, differences), command) if differences else None
         return (hint, None, [lock, site]), [lock]
+    from autovenv.resolve import pins
+
+    pinset, site, watch = pins.venv_pins(root, info, windows)
+    if pinset is None:
+        return (None, None, []), []
+    if site is None or not pinset.pins:
+        # Nothing to compare (a new project's empty lock, a lock that cannot be read): drift.examine's
+        # answer, without loading the comparison.
+        return (None, pinset.problem, watch), pinset.tried
     from autovenv.resolve import drift
 
-    found, problem, watch, tried = drift.examine(root, info, windows)
+    found = drift.compare(pinset, installed.installed(site), root, info)
     hint = (found.lead(), found.command) if found is not None else None
-    return (hint, problem, watch), tried
+    return (hint, pinset.problem, watch), pinset.tried
 
 
 def _fixed_inputs(root: str, info: VenvInfo, windows: bool) -> tuple[list[str], list[str]]:

@@ -15,13 +15,18 @@ import os
 import sys
 
 from autovenv.files import read_regular
-from autovenv.resolve import markers
-from autovenv.resolve.versions import normalize_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
     from typing import Any
+
+    from autovenv.resolve import markers
+    from autovenv.resolve.venv import VenvInfo
+
+    _Lazy = Mapping[str, markers.Value]
+else:
+    _Lazy = object  # what the readers use of a Mapping, without an ABC's class to build on the hot path
 
 MAX_BYTES = 16 * 1024 * 1024
 MAX_REQUIREMENT_FILES = 40
@@ -107,6 +112,23 @@ def _toml(path: str, arrays: frozenset[str], subtables: frozenset[str]) -> dict[
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(f"not valid TOML ({exc})") from None
     return document
+
+
+def _evaluate(marker: str, env: Mapping[str, markers.Value]) -> bool | None:
+    """``markers.evaluate``, imported on the first marker: a lock or file without one (a new project's
+    empty lock) never loads the marker reader, nor builds the environment ``env`` may defer."""
+    if not marker.strip():
+        return True  # as markers.evaluate says of an empty marker
+    from autovenv.resolve.markers import evaluate
+
+    return evaluate(marker, env)
+
+
+def _normalize_name(name: str) -> str:
+    """``versions.normalize_name``, imported on the first name (an empty lock names none)."""
+    from autovenv.resolve.versions import normalize_name
+
+    return normalize_name(name)
 
 
 # -- requirements files ---------------------------------------------------------------------------------
@@ -196,7 +218,7 @@ def parse_requirement(line: str) -> tuple[str, str, str] | None:
         or not all(c.isalnum() or c in "._-" for c in name)
     ):
         return None
-    return normalize_name(name), version, marker.strip()
+    return _normalize_name(name), version, marker.strip()
 
 
 class _RequirementsReader:
@@ -236,7 +258,7 @@ class _RequirementsReader:
             if parsed is None:
                 continue
             name, version, marker = parsed
-            self.pins[real].append(Pin(name, version, real, markers.evaluate(marker, self.env)))
+            self.pins[real].append(Pin(name, version, real, _evaluate(marker, self.env)))
 
 
 def _tops(reader: _RequirementsReader, files: list[str]) -> list[str]:
@@ -309,7 +331,7 @@ def requirements_pins(root: str, env: Mapping[str, markers.Value]) -> PinSet | N
 
 
 def _marker_of(value: object, env: Mapping[str, markers.Value]) -> bool | None:
-    return markers.evaluate(value, env) if isinstance(value, str) else True
+    return _evaluate(value, env) if isinstance(value, str) else True
 
 
 def _uv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
@@ -319,7 +341,7 @@ def _uv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
     packages = [p for p in doc.get("package", []) if isinstance(p, dict) and isinstance(p.get("name"), str)]
     by_name: dict[str, list[dict[str, Any]]] = {}
     for package in packages:
-        by_name.setdefault(normalize_name(package["name"]), []).append(package)
+        by_name.setdefault(_normalize_name(package["name"]), []).append(package)
 
     def local_root(package: dict[str, Any]) -> bool:
         source = package.get("source")
@@ -343,7 +365,7 @@ def _uv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
                 continue
             if _marker_of(edge.get("marker"), env) is False:
                 continue
-            targets = by_name.get(normalize_name(edge["name"]), [])
+            targets = by_name.get(_normalize_name(edge["name"]), [])
             if isinstance(edge.get("version"), str):
                 targets = [t for t in targets if t.get("version") == edge["version"]] or targets
             for target in targets:
@@ -375,7 +397,7 @@ def _uv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
         if not isinstance(version, str) or (isinstance(source, dict) and "virtual" in source):
             continue  # a virtual project is never installed
         reached_as = reached.get(id(package))
-        name = normalize_name(package["name"])
+        name = _normalize_name(package["name"])
         result.pins.append(Pin(name, version, reached_as or MAIN, reached_as is not None))
     result.files = [path]
     return result
@@ -402,12 +424,12 @@ def _poetry(path: str, env: Mapping[str, markers.Value]) -> PinSet:
             specs = spec if isinstance(spec, list) else [spec]
             for one in specs:
                 if isinstance(one, dict) and _marker_of(one.get("markers"), env) is not True:
-                    vetoed.add(normalize_name(name))
+                    vetoed.add(_normalize_name(name))
     for package in packages:
         version = package.get("version")
         if not isinstance(version, str):
             continue
-        name = normalize_name(package["name"])
+        name = _normalize_name(package["name"])
         groups = package.get("groups")
         group_list = [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else [MAIN]
         found = package.get("markers")
@@ -415,12 +437,12 @@ def _poetry(path: str, env: Mapping[str, markers.Value]) -> PinSet:
         if package.get("optional") is True:
             applies = None  # an extra: installed only when asked for
         elif isinstance(found, str):
-            applies = markers.evaluate(found, env)
+            applies = _evaluate(found, env)
         elif isinstance(found, dict):
-            held = [markers.evaluate(v, env) for v in found.values() if isinstance(v, str)]
+            held = [_evaluate(v, env) for v in found.values() if isinstance(v, str)]
             applies = True if True in held else (None if None in held else False)
             group_list = [
-                g for g, v in found.items() if isinstance(v, str) and markers.evaluate(v, env)
+                g for g, v in found.items() if isinstance(v, str) and _evaluate(v, env)
             ] or group_list
         else:
             applies = None if name in vetoed else True
@@ -444,7 +466,7 @@ def _pdm(path: str, env: Mapping[str, markers.Value]) -> PinSet:
         group_list = [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else ["default"]
         group = MAIN if "default" in group_list or not group_list else group_list[0]
         applies = _marker_of(package.get("marker"), env)
-        result.pins.append(Pin(normalize_name(name), version, group, applies))
+        result.pins.append(Pin(_normalize_name(name), version, group, applies))
     result.files = [path]
     return result
 
@@ -500,7 +522,7 @@ def _pipenv(path: str, env: Mapping[str, markers.Value]) -> PinSet:
             if not spec.startswith("=="):
                 continue
             applies = _marker_of(entry.get("markers"), env)
-            result.pins.append(Pin(normalize_name(name), spec.lstrip("="), group, applies))
+            result.pins.append(Pin(_normalize_name(name), spec.lstrip("="), group, applies))
     result.files = [path]
     return result
 
@@ -521,7 +543,7 @@ def _pylock(path: str, env: Mapping[str, markers.Value]) -> PinSet:
         if not isinstance(name, str) or not isinstance(version, str):
             continue  # a package without a version (a directory or VCS source) pins nothing
         applies = _marker_of(package.get("marker"), local_env)
-        result.pins.append(Pin(normalize_name(name), version, MAIN, applies))
+        result.pins.append(Pin(_normalize_name(name), version, MAIN, applies))
     result.files = [path]
     return result
 
@@ -552,3 +574,69 @@ def project_pins(root: str, env: Mapping[str, markers.Value]) -> PinSet | None:
         result.problem = f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
     result.tried = [path]
     return result
+
+
+def venv_pins(root: str, info: VenvInfo, windows: bool) -> tuple[PinSet | None, str | None, list[str]]:
+    """(the project's pins or None, the venv ``info``'s site-packages or None, the paths to watch): what
+    ``resolve.drift`` compares, read without it (nothing is compared when nothing is pinned)."""
+    pinset = project_pins(root, venv_environment(info))
+    if pinset is None:
+        return None, None, []
+    from autovenv.resolve.installed import site_packages
+
+    site = site_packages(info.path, windows)
+    watch = list(pinset.files)
+    layered = os.path.join(root, "requirements")
+    if pinset.kind == "requirements" and os.path.isdir(layered):
+        watch.append(layered)
+    if site is not None:
+        watch.append(site)
+    return pinset, site, watch
+
+
+def venv_environment(info: VenvInfo) -> Mapping[str, markers.Value]:
+    """The marker environment of ``info``'s interpreter, from its pyvenv.cfg alone, built when a marker
+    first reads it."""
+    return _Environment(info)
+
+
+class _Environment(_Lazy):
+    """``locksync.environment(info)``, built on first use: most small projects' pins carry no marker,
+    and building it imports the marker reader (``resolve.markers``), a good part of a first visit."""
+
+    __slots__ = ("_info", "_values")
+
+    def __init__(self, info: VenvInfo) -> None:
+        self._info = info
+        self._values: dict[str, markers.Value] | None = None
+
+    def _built(self) -> dict[str, markers.Value]:
+        if self._values is None:
+            from autovenv.resolve.locksync import environment
+
+            self._values = environment(self._info)
+        return self._values
+
+    def __getitem__(self, key: str) -> markers.Value:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._built()
+
+    def get(self, key: str, default: markers.Value | None = None) -> markers.Value | None:  # type: ignore[override]
+        return self._built().get(key, default)
+
+    def keys(self) -> KeysView[str]:  # ``{**env}`` reads these, then each item
+        return self._built().keys()
+
+    def items(self) -> ItemsView[str, markers.Value]:
+        return self._built().items()
+
+    def values(self) -> ValuesView[markers.Value]:
+        return self._built().values()

@@ -47,7 +47,7 @@ _VERSION = b'version = "'
 _SOURCE = b"source = "
 #: What a name may hold here: the characters under which "the same once lower-cased, ``-`` and ``.``
 #: written ``_``" is exactly PEP 503's "the same name" (runs of separators and ones at either end aside,
-#: which ``_plain`` refuses).
+#: which ``escape_names`` refuses).
 _NAME_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.\n"
 
 TYPE_CHECKING = False
@@ -80,18 +80,10 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
     twins = _twins(names, versions, where) if len(where) != len(names) else {}
     if twins is None:
         return None  # a name locked at two versions: markers and edges choose between them
-    # Both sides spelled alike, "name-version\0" lower-cased (a PEP 440 version ignores case, and so
-    # does drift's comparison of one it cannot parse): a set comparison finds what differs.
-    raw = b"\n" + b"\n".join(entries) + b"\n"
-    lowered = raw.lower()
-    if b".egg-info\n" in lowered:
-        return None  # a legacy install: the full reading weighs it against the dist-info beside it
-    held = set(lowered.replace(b".dist-info\n", b"\0\n").split(b"\n"))
-    ends = (b"\0\n".join(versions) + b"\0").lower().split(b"\n")
-    wanted = set(map(b"-".join, zip(names, ends)))
-    have = _strays(held - wanted, held, raw, lowered, where, names, ends)
-    if have is None:
+    listing = compare_listing(entries, names, versions, where)
+    if listing is None:
         return None
+    held, wanted, have, _ = listing
     found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
     missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
     held_markers = Markers(info, text if kind == "pylock" else None, lite=kind == "uv")
@@ -193,7 +185,7 @@ def _listed(
     spelled = b"\n".join(versions)
     if spelled.count(b"\n") != count - 1 or b"\\" in spelled or not all(versions):
         return None  # a line break or an escape inside a value
-    escaped = _plain(b"\n".join(names), count)
+    escaped = escape_names(b"\n".join(names), count)
     if escaped is None:
         return None
     return escaped, list(versions), list(rests), names
@@ -212,6 +204,26 @@ def _twins(
         if len({versions[i] for i in indices}) != 1:
             return None
     return twins
+
+
+def compare_listing(
+    entries: list[bytes], names: list[bytes], versions: list[bytes], where: dict[bytes, int]
+) -> tuple[set[bytes], set[bytes], dict[bytes, bytes], list[bytes]] | None:
+    """A venv's ``site-packages`` listing (``entries``) against locked names (escaped, ``escape_names``;
+    ``where``: each one's index) and versions, both sides spelled alike, "name-version\\0" lower-cased
+    (a PEP 440 version ignores case, and so does drift's comparison of one it cannot parse), so that a
+    set comparison finds what differs: (the listing so spelled, the locked pins so spelled, the locked
+    names held at another version -> that version, each pin's "version\\0"); None when the listing is
+    spelled otherwise than read here."""
+    raw = b"\n" + b"\n".join(entries) + b"\n"
+    lowered = raw.lower()
+    if b".egg-info\n" in lowered:
+        return None  # a legacy install: the full reading weighs it against the dist-info beside it
+    held = set(lowered.replace(b".dist-info\n", b"\0\n").split(b"\n"))
+    ends = (b"\0\n".join(versions) + b"\0").lower().split(b"\n")
+    wanted = set(map(b"-".join, zip(names, ends)))
+    have = _strays(held - wanted, held, raw, lowered, where, names, ends)
+    return None if have is None else (held, wanted, have, ends)
 
 
 def _strays(
@@ -236,7 +248,7 @@ def _strays(
         name, dash, version = raw[at + 1 : at + len(line) - 11].rpartition(b"-")
         if not dash or not name or not version:
             continue  # no version: the full reading skips it too
-        escaped = _plain(name, 1)
+        escaped = escape_names(name, 1)
         if escaped is None:
             return None
         index = where.get(escaped[0])
@@ -248,7 +260,7 @@ def _strays(
     return have
 
 
-def _plain(names: bytes, count: int) -> list[bytes] | None:
+def escape_names(names: bytes, count: int) -> list[bytes] | None:
     """``count`` newline-separated names, each lower-cased with ``-`` and ``.`` as ``_`` (how installers
     spell a dist-info, so ``zope.interface`` and ``zope_interface`` meet); None when one holds another
     character, or separators ``normalize_name`` would join or drop (``a__b``, ``_a``): then escaped and

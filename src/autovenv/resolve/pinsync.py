@@ -141,7 +141,7 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     spelled = b"\n".join(stripped)
     if spelled.translate(None, _VERSION_BYTES) or not all(stripped) or spelled.count(b"\n") != count - 1:
         return None
-    escaped = locksync._plain(b"\n".join(map(bytes.strip, names)), count)
+    escaped = locksync.escape_names(b"\n".join(map(bytes.strip, names)), count)
     if escaped is None or len(set(escaped)) != count:
         return None  # extras, a URL, a variable, an odd spelling, a name listed twice
     return escaped, stripped, [*map(bytes.strip, markers)]
@@ -170,16 +170,10 @@ def _differences(
     every pin installed at another version, then every one missing that is due here, each with whether
     it is of the ``develop`` group; None when the listing is spelled otherwise than read here."""
     where = dict(zip(escaped, range(len(escaped))))
-    raw = b"\n" + b"\n".join(entries) + b"\n"
-    lowered = raw.lower()
-    if b".egg-info\n" in lowered:
-        return None  # a legacy install: the full reading weighs it against the dist-info beside it
-    held = set(lowered.replace(b".dist-info\n", b"\0\n").split(b"\n"))
-    ends = (b"\0\n".join(versions) + b"\0").lower().split(b"\n")
-    wanted = set(map(b"-".join, zip(escaped, ends)))
-    have = locksync._strays(held - wanted, held, raw, lowered, where, escaped, ends)
-    if have is None:
+    listing = locksync.compare_listing(entries, escaped, versions, where)
+    if listing is None:
         return None
+    held, wanted, have, ends = listing
     said: dict[str, bool | None] = {}  # each marker evaluated once (a file repeats a platform's)
     env: list[dict[str, Value]] = []
 
@@ -265,7 +259,7 @@ def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
             versions.append(version.lstrip("="))
             markers.append(marker if isinstance(marker, str) else None)
             develop.append(section == "develop")
-    escaped = locksync._plain("\n".join(names).encode("ascii"), len(names)) if names else []
+    escaped = locksync.escape_names("\n".join(names).encode("ascii"), len(names)) if names else []
     spelled = [*map(str.encode, versions)]
     if escaped is None or len(set(escaped)) != len(names) or b"\0" in b"".join(spelled):
         return None  # a name the full reading normalises otherwise, or pinned twice: markers choose

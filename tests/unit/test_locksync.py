@@ -5,11 +5,12 @@ sync, packages behind, platform-only packages missing) without reading the lock 
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Callable
 
 import pytest
 
 from autovenv.resolve import drift, installed, lockgraph, lockmemo, locksync
-from autovenv.resolve.venv import inspect_venv
+from autovenv.resolve.venv import VenvInfo, inspect_venv
 from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, PYLOCK, UV_LOCK, fake_venv
 
 EVERYTHING = {
@@ -255,14 +256,16 @@ def project(tmp_path: pathlib.Path, name: str, text: str, holds: dict[str, str |
     return tmp_path
 
 
-def answers(root: pathlib.Path) -> tuple[lockmemo.Outcome | None, lockmemo.Outcome]:
+def answers(
+    root: pathlib.Path, shortcut: Callable[[str, str, VenvInfo], locksync.Known | None] = locksync.compare
+) -> tuple[lockmemo.Outcome | None, lockmemo.Outcome]:
     """(the shortcut's answer or None, the full comparison's), as the memo keeps them."""
     info = inspect_venv(str(root / ".venv"))
     site = installed.site_packages(info.path)
     assert site is not None
     full, problem, watch, _ = drift.examine(str(root), info)
     expected = ((full.lead(), full.command) if full is not None else None, problem, watch)
-    known = locksync.compare(str(root), site, info)
+    known = shortcut(str(root), site, info)
     if known is None:
         return None, expected
     lock, differences, command = known

@@ -10,9 +10,10 @@ import random
 
 import pytest
 
-from autovenv.resolve import drift, installed, lockmemo, locksync, pinsync
+from autovenv.resolve import installed, lockmemo, pinsync
 from autovenv.resolve.venv import inspect_venv
 from tests.unit.test_drift import fake_venv
+from tests.unit.test_locksync import answers as shortcut_and_full
 
 HASHES = "".join(f" \\\n    --hash=sha256:{c * 64}" for c in "abc")
 #: pip-compile --generate-hashes, with a marker on one pin and a Windows-only pin.
@@ -91,17 +92,7 @@ def project(tmp_path: pathlib.Path, text: str, holds: dict[str, str | None]) -> 
 
 def answers(root: pathlib.Path) -> tuple[lockmemo.Outcome | None, lockmemo.Outcome]:
     """(the shortcut's answer or None, the full comparison's), as the memo keeps them."""
-    info = inspect_venv(str(root / ".venv"))
-    site = installed.site_packages(info.path)
-    assert site is not None
-    full, problem, watch, _ = drift.examine(str(root), info)
-    expected = ((full.lead(), full.command) if full is not None else None, problem, watch)
-    known = pinsync.compare(str(root), site, info)
-    if known is None:
-        return None, expected
-    source, differences, command = known
-    hint = (locksync.lead(source, differences), command) if differences else None
-    return (hint, None, [source, site]), expected
+    return shortcut_and_full(root, pinsync.compare)
 
 
 @pytest.mark.parametrize(("text", "holds", "answered"), CASES)

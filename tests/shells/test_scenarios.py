@@ -651,8 +651,8 @@ def test_known_projects_cost_no_process(world: World) -> None:
         pytest.skip("strace is not installed")
     shop, tools = project(world, "shop"), project(world, "%group/%/tools", version=PY_B)
     (shop / "src").mkdir()
-    # A path modified within the cache's stamp slack before an answer was computed counts as changed
-    # (cache.STAMP_SLACK_NS), which costs the next shell one more Python start: date the tree back.
+    # A path modified in the file clock's tick in which an answer's computation began, or later, counts as
+    # changed (cache.entry_stamp), which costs the next shell one more Python start: date the tree back.
     past = time.time() - 10
     for path in (world.projects, *world.projects.rglob("*")):
         # pyvenv.cfg a second only: much older than its last change would be an unpacked one (origin.py)

@@ -48,6 +48,11 @@ _CLOSE = b"\n            ]"
 _BLANKS = (b"\0", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 #: What a pinned version may hold here (``pins.parse_requirement`` refuses fewer: those go to it).
 _VERSION_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-+\n"
+#: A ``hashes`` array as Pipenv writes it: the key, then one ``sha256`` string a line, 16 spaces in.
+_ARRAY_ITEM = b'\n                "sha256:'
+_ARRAY_LINE = len(_ARRAY_ITEM) + 64 + 2
+#: What a JSON string may not hold unescaped (``\\``, any escape, is refused in the whole lock).
+_NOT_IN_STRING = bytes(range(32)) + b'"'
 
 
 def compare(root: str, site: str, info: VenvInfo) -> locksync.Known | None:
@@ -147,6 +152,24 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     return escaped, stripped, [*map(bytes.strip, markers)]
 
 
+def _values(runs: list[bytes], joint: bytes, opening: bytes, closing: bytes) -> bytes | None:
+    """The bytes of the 64-byte values of these runs of lines, in some order; None unless every line is
+    ``opening``, its value and ``closing`` (the last line of a run: what of ``closing`` ``joint`` lacks).
+
+    Joined, the runs are lines of one length, so each column is one ``bytes`` slice with a step (a C
+    loop, no Python object a line): compared with what it must hold, or taken as values' bytes."""
+    lines = joint.join([*runs, b""])
+    width = len(opening) + 64 + len(closing)
+    count = len(lines) // width
+    if len(lines) != width * count:
+        return None
+    line = opening + bytes(64) + closing
+    for column in (*range(len(opening)), *range(len(opening) + 64, width)):
+        if lines[column::width] != line[column : column + 1] * count:
+            return None
+    return b"".join([lines[column::width] for column in range(len(opening), len(opening) + 64)])
+
+
 def _cut(text: bytes, mark: bytes) -> bytes:
     """``text`` with each line cut at its first ``mark``."""
     pieces = text.split(mark)
@@ -228,18 +251,8 @@ def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
         return None
     if len(text) > MAX_BYTES or b"\\" in text:
         return None  # an escape: a quote in a string would no longer tell where the string ends
-    pieces = text.split(_HASHES)
-    rests: tuple[bytes, ...] = ()
-    if len(pieces) > 1:
-        arrays, closes, rests = zip(*map(bytes.partition, pieces[1:], [_CLOSE] * (len(pieces) - 1)))
-        inside = b"".join(arrays)
-        if b"".join(closes) != _CLOSE * len(closes) or any(c in inside for c in b"[]{}"):
-            return None  # an array not closed on a line of its own, or not of plain values
-        # Each array's values, scanned on their own: the lock is JSON if and only if it still is with
-        # each array emptied.
-        if _scan(b"[[" + b"],[".join(arrays) + b"]]") is None:
-            return None
-    doc = _scan((_HASHES + b"]").join((pieces[0], *rests)))
+    rest = _without_hash_arrays(text)
+    doc = None if rest is None else _scan(rest)
     if not isinstance(doc, dict):
         return None  # not JSON (the full reading words why), or not a lock
     names: list[str] = []
@@ -270,6 +283,41 @@ def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
         return path, [], ()
     command = ("pipenv", "sync", "--dev") if any(d for _, d in differences) else ("pipenv", "sync")
     return path, [text for text, _ in differences], command
+
+
+def _without_hash_arrays(text: bytes) -> bytes | None:
+    """A Pipfile.lock's text with the values of each ``hashes`` array cut out (``[`` and its closing
+    line kept: an empty array); None when an array is spelled otherwise than Pipenv writes it.
+
+    The lock is JSON if and only if what is left is, the values cut being plain strings (``_values``
+    proves every byte between them, and none holds a quote or a control character). Each array is
+    found with one search from the last, and its lines, most of the text, told apart by their length
+    alone (a ``bytes`` slice with a step: the column where each but the last holds its comma)."""
+    runs: list[bytes] = []
+    kept: list[bytes] = []
+    at = 0
+    while True:
+        key = text.find(_HASHES, at)
+        if key < 0:
+            break
+        first = key + len(_HASHES)
+        column = first + _ARRAY_LINE - 1  # where the first line's comma, or the closing line, is
+        last = text[column : column + _ARRAY_LINE * 32 : _ARRAY_LINE].find(b"\n")
+        if last < 0:  # a long array (a package of many wheels), or not spelled so
+            last = text[column : column + _ARRAY_LINE * 4096 : _ARRAY_LINE].find(b"\n")
+        end = column + _ARRAY_LINE * last
+        if last < 0 or not text.startswith(_CLOSE, end):
+            return None
+        kept.append(text[at:first])
+        runs.append(text[first:end])
+        at = end
+    if not runs:
+        return text
+    kept.append(text[at:])
+    values = _values(runs, b",", _ARRAY_ITEM, b'",')
+    if values is None or any(c in values for c in _NOT_IN_STRING):
+        return None
+    return b"".join(kept)
 
 
 def _scan(data: bytes) -> object:

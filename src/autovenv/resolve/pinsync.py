@@ -213,7 +213,7 @@ def _differences(
         return said[marker]
 
     # A group beyond the main one counts once the venv holds one of its pins (that applies here).
-    in_use = develop is None or any(
+    in_use = develop is None or True in develop and any(
         (name in have or key in held) and applies(index) is not False
         for index, (name, key, dev) in enumerate(zip(escaped, map(b"-".join, zip(escaped, ends)), develop))
         if dev
@@ -296,11 +296,15 @@ def _without_hash_arrays(text: bytes) -> bytes | None:
     runs: list[bytes] = []
     kept: list[bytes] = []
     at = 0
+    opened = 0
     while True:
-        key = text.find(_HASHES, at)
-        if key < 0:
+        # Each "[" (a byte search: the cheapest), a hashes array's or another's (scanned as the rest)
+        opened = text.find(b"[", opened) + 1
+        if not opened:
             break
-        first = key + len(_HASHES)
+        if not text.startswith(_HASHES, opened - len(_HASHES)):
+            continue
+        first = opened
         column = first + _ARRAY_LINE - 1  # where the first line's comma, or the closing line, is
         last = text[column : column + _ARRAY_LINE * 32 : _ARRAY_LINE].find(b"\n")
         if last < 0:  # a long array (a package of many wheels), or not spelled so
@@ -310,7 +314,7 @@ def _without_hash_arrays(text: bytes) -> bytes | None:
             return None
         kept.append(text[at:first])
         runs.append(text[first:end])
-        at = end
+        at = opened = end
     if not runs:
         return text
     kept.append(text[at:])

@@ -7,8 +7,8 @@ whole. For the files ``pip-compile --generate-hashes`` and ``pipenv lock`` write
 with its hashes) that costs more than the rest of a first visit. Here a requirements file is reduced
 with passes of ``bytes`` methods over the whole text (``replace``, ``split``, ``map``: no Python loop per
 line): continuations joined, each line's ``--`` options and comments cut where ``pins`` cuts them; a
-Pipfile.lock has its ``hashes`` arrays split out and scanned on their own, and the rest scanned by the
-same C scanner as the full reading. Then the names and versions are compared with the venv's
+Pipfile.lock has the values of its ``hashes`` arrays cut out, proved plain strings column by column,
+and the rest scanned by the same C scanner as the full reading. Then the names and versions are compared with the venv's
 ``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and only the pins that differ are
 looked at further: installed at another version (PEP 440 decides), or missing (due when its marker
 holds here and, for Pipenv's ``develop``, when the venv holds some of that group).
@@ -17,7 +17,8 @@ The answer is exactly the full reading's, so only the plain forms are read here.
 the project's only one (``requirements.txt``, no ``requirements/``, no lock), ASCII without the control
 characters ``str`` methods take for line ends or blanks, every line a ``name==version`` pin with at most
 a ``; marker``, its options (``--hash``) after it, and comments. A Pipfile.lock: Pipenv's layout (each
-``hashes`` array closed on a line of its own, 12 spaces in), ASCII, no escape, no name in both sections.
+``hashes`` array one ``sha256`` a line, 16 spaces in, closed on a line of its own, 12 spaces in), ASCII
+but for the hashes, no escape, no name in both sections.
 Anything else is "not known here" (``None``) and the file is read whole: an option line (``-r``/``-c``
 includes, ``-e``, ``--index-url``), extras, a URL, a range or an unpinned name, an environment variable,
 a name listed twice, a name ``normalize_name`` would respell (``a__b``), a ``;`` after an option, a lock
@@ -240,10 +241,10 @@ def _differences(
 
 
 def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
-    """A Pipfile.lock as Pipenv writes it, read without building its hashes: each ``"hashes"`` array
-    (most of the text) is split out with ``bytes`` methods, its values scanned without a table to hold
-    them, and what is left (a few lines per package) is scanned as the full reading scans the whole
-    lock (the ``json`` package's C scanner); a lock that is not JSON is the full reading's to report."""
+    """A Pipfile.lock as Pipenv writes it, read without building its hashes: the values of each
+    ``"hashes"`` array (most of the text) are cut out and proved plain strings (``_without_hash_arrays``),
+    and what is left (a few lines per package) is scanned as the full reading scans the whole lock (the
+    ``json`` package's C scanner); a lock that is not JSON is the full reading's to report."""
     try:
         text = read_regular(path, MAX_BYTES)
         entries = os.listdir(os.fsencode(site))

@@ -8,10 +8,11 @@ with its hashes) that costs more than the rest of a first visit. Here a requirem
 with passes of ``bytes`` methods over the whole text (``replace``, ``split``, ``map``: no Python loop per
 line): continuations joined, each line's ``--`` options and comments cut where ``pins`` cuts them; a
 Pipfile.lock has the values of its ``hashes`` arrays cut out, proved plain strings column by column,
-and the rest scanned by the same C scanner as the full reading. Then the names and versions are compared with the venv's
-``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and only the pins that differ are
-looked at further: installed at another version (PEP 440 decides), or missing (due when its marker
-holds here and, for Pipenv's ``develop``, when the venv holds some of that group).
+and the rest scanned by the same C scanner as the full reading. Then the names and versions are
+compared with the venv's ``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and
+only the pins that differ are looked at further: installed at another version (PEP 440 decides), or
+missing (due when its marker holds here and, for Pipenv's ``develop``, when the venv holds some of
+that group).
 
 The answer is exactly the full reading's, so only the plain forms are read here. A requirements file:
 the project's only one (``requirements.txt``, no ``requirements/``, no lock), ASCII without the control
@@ -214,10 +215,14 @@ def _differences(
         return said[marker]
 
     # A group beyond the main one counts once the venv holds one of its pins (that applies here).
-    in_use = develop is None or True in develop and any(
-        (name in have or key in held) and applies(index) is not False
-        for index, (name, key, dev) in enumerate(zip(escaped, map(b"-".join, zip(escaped, ends)), develop))
-        if dev
+    keys = map(b"-".join, zip(escaped, ends))
+    in_use = develop is None or (
+        True in develop
+        and any(
+            (name in have or key in held) and applies(index) is not False
+            for index, (name, key, dev) in enumerate(zip(escaped, keys, develop))
+            if dev
+        )
     )
     found: list[tuple[str, str, bool]] = []
     missing: list[tuple[str, str, bool]] = []

@@ -296,9 +296,9 @@ def _without_hash_arrays(text: bytes) -> bytes | None:
     line kept: an empty array); None when an array is spelled otherwise than Pipenv writes it.
 
     The lock is JSON if and only if what is left is, the values cut being plain strings (``_values``
-    proves every byte between them, and none holds a quote or a control character). Each array is
-    found with one search from the last, and its lines, most of the text, told apart by their length
-    alone (a ``bytes`` slice with a step: the column where each but the last holds its comma)."""
+    proves every byte between them, and none holds a quote or a control character). Each array and its
+    end are found by byte searches (for ``[``, then ``]``: the cheapest), its lines of one length, so
+    ``_values`` tells them apart by their length alone."""
     runs: list[bytes] = []
     kept: list[bytes] = []
     at = 0
@@ -311,13 +311,9 @@ def _without_hash_arrays(text: bytes) -> bytes | None:
         if not text.startswith(_HASHES, opened - len(_HASHES)):
             continue
         first = opened
-        column = first + _ARRAY_LINE - 1  # where the first line's comma, or the closing line, is
-        last = text[column : column + _ARRAY_LINE * 32 : _ARRAY_LINE].find(b"\n")
-        if last < 0:  # a long array (a package of many wheels), or not spelled so
-            last = text[column : column + _ARRAY_LINE * 4096 : _ARRAY_LINE].find(b"\n")
-        end = column + _ARRAY_LINE * last
-        if last < 0 or not text.startswith(_CLOSE, end):
-            return None
+        end = text.find(b"]", first) + 1 - len(_CLOSE)  # where the closing line starts
+        if end < first or not text.startswith(_CLOSE, end) or (end + 1 - first) % _ARRAY_LINE:
+            return None  # not closed on a line of its own, or lines of other lengths
         kept.append(text[at:first])
         runs.append(text[first:end])
         at = opened = end

@@ -71,14 +71,14 @@ KNOWN_EXCESS = {
     "poetry-300-missing": 2.15,
     "pdm-300-behind": 2.1,
     "pdm-300-missing": 2.1,
-    "pipenv-300": 2.5,
-    "pipenv-300-behind": 2.5,
-    "pipenv-300-missing": 2.5,
+    "pipenv-300": 2.35,
+    "pipenv-300-behind": 2.35,
+    "pipenv-300-missing": 2.35,
     "pylock-300-behind": 2.1,
     "pylock-300-missing": 2.1,
-    "requirements-300": 2.35,
-    "requirements-300-behind": 2.35,
-    "requirements-300-missing": 2.35,
+    "requirements-300": 2.25,
+    "requirements-300-behind": 2.25,
+    "requirements-300-missing": 2.25,
 }
 
 

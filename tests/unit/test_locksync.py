@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from autovenv.resolve import drift, installed, lockgraph, lockmemo, locksync
+from autovenv.resolve import drift, installed, lockmemo, locksync
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, PYLOCK, UV_LOCK, fake_venv
 
@@ -388,14 +388,34 @@ def test_the_lite_marker_reader_says_what_the_full_one_says_or_nothing(
     cfg = {"home": "/usr/bin", **cfg}
     (tmp_path / "pyvenv.cfg").write_text("\n".join([*lines, *(f"{k} = {v}" for k, v in cfg.items())]) + "\n")
     info = inspect_venv(str(tmp_path))
-    lite = lockgraph.lite_environment(info)
+    lite = locksync.lite_environment(info)
     full = locksync.environment(info)
     assert lite == {key: full[key] for key in lite}
     answered = []
     for marker in LITE_MARKERS:
-        said = lockgraph.lite(marker, lite)
+        said = locksync.lite(marker, lite)
         if said is not None:
             answered.append(marker)
             assert said == markers.evaluate(marker, full), marker
     if version == "3.11.7":
         assert answered == LITE_MARKERS[: LITE_MARKERS.index("python_full_version < '3.11.0a1'")]
+
+
+RELEASES = ["0", "0.0", "1", "1.0", "1.0.0", "1.00", "01.0", "2.1", "2.10", "10.0.1", "1.0.0.0.1"]
+TAILS = ["", "a1", "b2", "rc1", "rc0", "rc10", ".post1", ".post0", ".dev0", ".dev3", "c1", "-1", "rc01"]
+TAILS += ["+local", "+1.2", ".post1+x", "a1.post1", "RC1", "post1", "pre1", ".rc1", "rc", "-rc1", " ", "x"]
+VERSIONS = [release + tail for release in RELEASES for tail in TAILS] + ["1!1.0", "v1.0", "", ".1", "1..0"]
+
+
+def test_a_version_is_told_the_same_as_the_version_rules_tell_it() -> None:
+    """``same_version`` answers ``resolve.versions.same``'s question for every pair here; its own reading
+    (``_normal``) answers for the normal forms a lock and a dist-info write, and no other."""
+    from autovenv.resolve import versions
+
+    for pinned in VERSIONS:
+        for held in VERSIONS:
+            assert locksync.same_version(pinned, held) == versions.same(pinned, held), (pinned, held)
+    told = [v for v in VERSIONS if locksync._normal(v) is not None]
+    assert "1.0.0rc1" in told and "2.10.post1" in told and "1.0" in told
+    others = {"1.0+local", "1.0c1", "1.0-1", "1.0rc01", "1.0RC1", "1!1.0", "v1.0", "1.0a1.post1"}
+    assert not others & set(told)

@@ -32,6 +32,7 @@ legacy ``.egg-info``, a lock of another kind.
 from __future__ import annotations
 
 import os
+import sys
 
 from autovenv.files import read_regular
 
@@ -86,7 +87,8 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
     held, wanted, have, _ = listing
     found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
     missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
-    held_markers = Markers(info, text if kind == "pylock" else None, lite=kind == "uv")
+    # A pylock.toml's markers may read its groups: they go to the marker module whole.
+    held_markers = Markers(info, text if kind == "pylock" else None, lite=kind != "pylock")
     graph: Graph | None = None
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
@@ -118,9 +120,7 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
                 missing.append((spelled, f"{spelled} {pinned} pinned, not installed", MAIN))
             continue
         installed = os.fsdecode(have[name])
-        from autovenv.resolve.versions import same
-
-        if same(pinned, installed):
+        if same_version(pinned, installed):
             continue
         groups = {_group(kind, table) for table in tables}
         group = groups.pop()
@@ -326,8 +326,8 @@ class Markers:
         self.info = info
         self.pylock = pylock  # a pylock.toml's text: its markers see its default groups
         self.env: dict[str, Value] | None = None
-        #: whether uv's edge markers are read by ``resolve.lockgraph.lite`` first, and the few values
-        #: it reads (made at the first marker)
+        #: whether markers are read by ``lite`` first (uv's edges, Poetry's and PDM's packages), and
+        #: the few values it reads (made at the first marker)
         self.lite = lite
         self.lite_env: dict[str, str] | None = None
         self.said: dict[str, bool | None] = {}
@@ -336,11 +336,9 @@ class Markers:
 
     def evaluate(self, marker: str) -> bool | None:
         if marker not in self.said and self.lite:
-            from autovenv.resolve import lockgraph
-
             if self.lite_env is None:
-                self.lite_env = lockgraph.lite_environment(self.info)
-            said = lockgraph.lite(marker, self.lite_env)
+                self.lite_env = lite_environment(self.info)
+            said = lite(marker, self.lite_env)
             if said is not None:
                 self.said[marker] = said
         if marker not in self.said:
@@ -415,3 +413,173 @@ def _pylock_groups(text: bytes) -> frozenset[str] | None:
         return None
     groups = found[2:-2].decode("utf-8", "surrogateescape").split('", "')
     return None if any('"' in g for g in groups) else frozenset(groups)
+
+
+def same_version(pinned: str, installed: str) -> bool:
+    """``resolve.versions.same``: whether an installed version satisfies an ``==`` pin; told here when
+    both are in PEP 440's normal form with at most one pre-, post- or dev-release part (a venv one
+    release behind its lock, the common case), so that the version rules are not imported for it."""
+    if pinned == installed:
+        return True
+    want, have = _normal(pinned), _normal(installed)
+    if want is not None and have is not None:
+        return want == have
+    from autovenv.resolve.versions import same
+
+    return same(pinned, installed)
+
+
+def _normal(version: str) -> tuple[tuple[int, ...], str] | None:
+    """(the release numbers without trailing zeros, the rest) of a version spelled in PEP 440's normal
+    form with at most one ``aN``, ``bN``, ``rcN``, ``.postN`` or ``.devN`` part after its release
+    (two such versions are the same exactly when both parts are); None for any other spelling (an
+    epoch, a local label, upper case, ``c1``, ``-1``, ``rc01``: PEP 440's rules are ``resolve.versions``')."""
+    tail = version.lstrip("0123456789.")
+    release = version[: len(version) - len(tail)]
+    if release.endswith("."):
+        release, tail = release[:-1], "." + tail
+    parts = release.split(".")
+    if not version.isascii() or not all(parts):
+        return None
+    if tail:
+        label = tail.rstrip("0123456789")
+        number = tail[len(label) :]
+        if label not in _TAILS or not number or (number[0] == "0" and number != "0"):
+            return None
+    numbers = [*map(int, parts)]
+    while len(numbers) > 1 and not numbers[-1]:
+        numbers.pop()
+    return tuple(numbers), tail
+
+
+#: The parts after a release that ``_normal`` reads, spelled as PEP 440 normalises them.
+_TAILS = ("a", "b", "rc", ".post", ".dev")
+#: The variables ``lite`` reads; version-valued ones compare as release numbers.
+_LITE_VERSIONS = ("python_version", "python_full_version")
+_LITE_STRINGS = (
+    "os_name",
+    "sys_platform",
+    "platform_system",
+    "platform_machine",
+    "platform_python_implementation",
+    "implementation_name",
+)
+
+
+def lite_environment(info: VenvInfo) -> dict[str, str]:
+    """The values of ``_LITE_VERSIONS`` and ``_LITE_STRINGS`` for ``info``'s interpreter, as
+    ``resolve.markers.environment`` gives them (a test holds the two equal), without importing it."""
+    implementation = info.cfg.get("implementation", "") or (
+        "pypy" if "pypy" in info.cfg.get("home", "") else ""
+    )
+    implementation = implementation or "cpython"
+    parts = [*(info.version or "").split("."), "0", "0"][:3]
+    name = implementation.lower() or "cpython"
+    if os.name == "nt":
+        system = "Windows"
+        machine = os.environ.get("PROCESSOR_ARCHITEW6432") or os.environ.get("PROCESSOR_ARCHITECTURE", "")
+    else:
+        uname = os.uname()
+        system, machine = uname.sysname, uname.machine
+    return {
+        "os_name": os.name,
+        "sys_platform": sys.platform,
+        "platform_system": system,
+        "platform_machine": machine,
+        "platform_python_implementation": {"cpython": "CPython", "pypy": "PyPy"}.get(name, implementation),
+        "implementation_name": name,
+        "python_version": ".".join(parts[:2]),
+        "python_full_version": ".".join(parts),
+    }
+
+
+def lite(marker: str, env: dict[str, str]) -> bool | None:
+    """Whether ``marker`` holds in ``env``, for the forms uv writes on most edges (and Poetry and PDM on
+    most packages): ``and`` and ``or``
+    (with parentheses) of ``variable op 'literal'``, a platform variable compared with ``==`` or
+    ``!=``, a Python version with any of the six comparisons against a plain release number; None for
+    anything else (``resolve.markers`` reads it, as it would read every marker)."""
+    words = marker.replace("(", " ( ").replace(")", " ) ").split()
+    found = _lite_or(words, 0, env)
+    if found is None or found[1] != len(words):
+        return None
+    return found[0]
+
+
+def _lite_or(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
+    found = _lite_and(words, at, env)
+    if found is None:
+        return None
+    value, at = found
+    while at < len(words) and words[at] == "or":
+        right = _lite_and(words, at + 1, env)
+        if right is None:
+            return None
+        value, at = value or right[0], right[1]
+    return value, at
+
+
+def _lite_and(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
+    found = _lite_atom(words, at, env)
+    if found is None:
+        return None
+    value, at = found
+    while at < len(words) and words[at] == "and":
+        right = _lite_atom(words, at + 1, env)
+        if right is None:
+            return None
+        value, at = value and right[0], right[1]
+    return value, at
+
+
+def _lite_atom(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
+    if at < len(words) and words[at] == "(":
+        found = _lite_or(words, at + 1, env)
+        if found is None or found[1] >= len(words) or words[found[1]] != ")":
+            return None
+        return found[0], found[1] + 1
+    if at + 3 > len(words):
+        return None
+    variable, op, literal = words[at : at + 3]
+    quote = literal[:1]
+    if quote not in ("'", '"') or len(literal) < 2 or literal[-1:] != quote or quote in literal[1:-1]:
+        return None
+    value = literal[1:-1]
+    if variable in _LITE_STRINGS:
+        if '"' in value or "'" in value:
+            return None
+        if op == "==":
+            return env[variable] == value, at + 3
+        if op == "!=":
+            return env[variable] != value, at + 3
+        return None
+    if variable not in _LITE_VERSIONS:
+        return None
+    have, want = _release(env[variable]), _release(value)
+    if have is None or want is None:
+        return None
+    size = max(len(have), len(want))
+    have += (0,) * (size - len(have))
+    want += (0,) * (size - len(want))
+    if op == "==":
+        return have == want, at + 3
+    if op == "!=":
+        return have != want, at + 3
+    if op == "<":
+        return have < want, at + 3
+    if op == "<=":
+        return have <= want, at + 3
+    if op == ">":
+        return have > want, at + 3
+    if op == ">=":
+        return have >= want, at + 3
+    return None
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """The numbers of a plain release (``3.11``, ``3.9.18``); None for anything else (a pre-release,
+    a wildcard, a local part: PEP 440's rules for those are ``resolve.versions``')."""
+    parts = version.split(".")
+    if not all(part.isdigit() and part.isascii() for part in parts):
+        return None
+    return tuple(map(int, parts))

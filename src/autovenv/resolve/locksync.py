@@ -297,12 +297,15 @@ def _virtual(table: bytes) -> bool | None:
     return None
 
 
-def _group(kind: str, table: bytes) -> str | None:
+def _group(kind: str, table: bytes, markers: bytes | None = b"") -> str | None:
     """The group a Poetry or PDM package belongs to, as ``resolve.pins`` reads it (the default one when
-    it is in several); None for a spelling read only by the full reader (Poetry's markers per group)."""
+    it is in several); None for a spelling read only by the full reader (Poetry's markers per group).
+    ``markers``: a Poetry table's ``markers`` value when it was read already (None: absent)."""
     if kind in ("uv", "pylock"):
         return MAIN  # uv's fix installs every group at once; a pylock.toml's packages are one set
-    if kind == "poetry" and (_line(table, b"markers") or b"").startswith(b"{"):
+    if kind == "poetry" and markers == b"":
+        markers = _line(table, b"markers")
+    if kind == "poetry" and (markers or b"").startswith(b"{"):
         return None  # lock 2.1's markers per group: which of its groups apply here is for markers
     found = _line(table, b"groups")
     if found is None:
@@ -356,10 +359,9 @@ class Markers:
         return self.said[marker]
 
 
-def _string(table: bytes, key: bytes) -> str | None:
-    """A plain TOML string value of ``key`` in a table's own lines (``\\"`` and ``\\\\`` its only
-    escapes, as the tools write markers), or None (absent, or another spelling)."""
-    line = _line(table, key)
+def _string(line: bytes | None) -> str | None:
+    """A line's value as a plain TOML string (``\\"`` and ``\\\\`` its only escapes, as the tools write
+    markers), or None (absent, or another spelling)."""
     if line is None or len(line) < 2 or line[:1] != b'"' or line[-1:] != b'"' or b"\0" in line:
         return None
     inner = line[1:-1].replace(b"\\\\", b"\0")
@@ -388,7 +390,7 @@ def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
             return None  # lock 2.0, or an edge's marker may veto it: the whole graph says
         applies: bool | None = True
     else:
-        marker = _string(table, key)
+        marker = _string(value)
         if marker is None:
             return None
         applies = cache.evaluate(marker)
@@ -396,7 +398,7 @@ def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
             return None
     if applies is not True:
         return False
-    group = _group(kind, table)
+    group = _group(kind, table, value if kind == "poetry" else b"")
     return None if group != MAIN else True
 
 

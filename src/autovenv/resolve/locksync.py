@@ -87,8 +87,7 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
     held, wanted, have, _ = listing
     found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
     missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
-    # A pylock.toml's markers may read its groups: they go to the marker module whole.
-    held_markers = Markers(info, text if kind == "pylock" else None, lite=kind != "pylock")
+    held_markers = Markers(info, text if kind == "pylock" else None)
     graph: Graph | None = None
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
@@ -323,22 +322,22 @@ class Markers:
     """Markers evaluated for one venv: its environment made once, each distinct marker evaluated once
     (a lock repeats ``sys_platform == "win32"`` for every Windows-only package)."""
 
-    __slots__ = ("env", "info", "lite", "lite_env", "pylock", "said", "unread")
+    __slots__ = ("env", "info", "lite_env", "pylock", "said", "unread")
 
-    def __init__(self, info: VenvInfo, pylock: bytes | None, lite: bool = False) -> None:
+    def __init__(self, info: VenvInfo, pylock: bytes | None) -> None:
         self.info = info
         self.pylock = pylock  # a pylock.toml's text: its markers see its default groups
         self.env: dict[str, Value] | None = None
-        #: whether markers are read by ``lite`` first (uv's edges, Poetry's and PDM's packages), and
-        #: the few values it reads (made at the first marker)
-        self.lite = lite
+        #: the few values ``lite`` reads (made at the first marker): it reads the common markers
+        #: (uv's edges, the other locks' packages) without the marker module, which reads the rest
+        #: (a pylock.toml's markers that read its groups among them)
         self.lite_env: dict[str, str] | None = None
         self.said: dict[str, bool | None] = {}
         #: the environment could not be told here (a pylock.toml's groups spelled otherwise)
         self.unread = False
 
     def evaluate(self, marker: str) -> bool | None:
-        if marker not in self.said and self.lite:
+        if marker not in self.said:
             if self.lite_env is None:
                 self.lite_env = lite_environment(self.info)
             said = lite(marker, self.lite_env)

@@ -27,6 +27,10 @@ package of another group (whether the group is in use), a name locked at two ver
 choose), a table not opening with those two lines or a value spelled otherwise than read here (an
 escape, a comment), a name ``normalize_name`` would respell (``a__b``), a package installed twice or as a
 legacy ``.egg-info``, a lock of another kind.
+
+What is read here loads nothing more for the common cases: markers go to a small reader of the forms
+the tools write on most edges and packages (``lite``), and two versions in PEP 440's normal form are
+compared here (``same_version``); the marker module and the version rules load for the rest.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ sync, packages behind, platform-only packages missing) without reading the lock 
 from __future__ import annotations
 
 import pathlib
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -419,3 +420,46 @@ def test_a_version_is_told_the_same_as_the_version_rules_tell_it() -> None:
     assert "1.0.0rc1" in told and "2.10.post1" in told and "1.0" in told
     others = {"1.0+local", "1.0c1", "1.0-1", "1.0rc01", "1.0RC1", "1!1.0", "v1.0", "1.0a1.post1"}
     assert not others & set(told)
+
+
+#: (lock file, its text, what the venv holds): a package behind, and ones missing that each lock tells
+#: its own way (uv's edges, Poetry's and PDM's markers and groups, pylock.toml's groups).
+BROKEN_CASES = [
+    ("uv.lock", UV_DEEP, {**DEEP, "colorama": None, "six": "1.15.0", "idna": None}),
+    ("poetry.lock", POETRY_PLAIN, {"six": "1.15.0", "pytest": "8.3.0"}),
+    ("pdm.lock", PDM_DEV, {"six": "1.15.0", "pytest": "8.3.0"}),
+    ("pylock.toml", PYLOCK, {"six": "1.15.0"}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "holds"), BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
+def test_locks_changed_a_byte_at_a_time_are_never_told_otherwise(
+    tmp_path: pathlib.Path, name: str, text: str, holds: dict[str, str | None]
+) -> None:
+    """A byte changed, gone or added anywhere in a lock that is still TOML: where the shortcut answers,
+    it answers what the full reading says (markers, versions and edges read by the small readers
+    included)."""
+    import random
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - 3.9/3.10
+        import tomli as tomllib
+
+    rng = random.Random(15)
+    answered = 0
+    for number in range(300):
+        at = rng.randrange(len(text))
+        change = rng.choice(['"', "'", ",", "]", "[", "{", "}", "\n", " ", "", "=", "x", "1", "-", "!"])
+        broken = text[:at] + change + text[at + rng.choice([0, 1]) :]
+        try:
+            tomllib.loads(broken)
+        except tomllib.TOMLDecodeError:
+            continue  # a lock that is not TOML: the full reading's to report
+        root = tmp_path / str(number)
+        root.mkdir()
+        quick, full = answers(project(root, name, broken, holds))
+        if quick is not None:
+            answered += 1
+            assert quick == full, repr(broken[max(0, at - 60) : at + 60])
+    assert answered > 30

@@ -96,10 +96,14 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
         index = where[name]
-        tables = [rests[i] for i in twins.get(name, [index])]  # one, or a package's entries per extra
-        if any(table[:1] != b"\n" for table in tables):
-            return None  # more than the closing quote on its version line
-        virtual = {_virtual(table) for table in tables} if kind == "uv" else {False}
+        # One table, or a package's entries per extra; plain loops over them (a comprehension costs a
+        # function call, for each package the venv lacks).
+        tables = [rests[i] for i in twins[name]] if name in twins else [rests[index]]
+        virtual: set[bool | None] = set()
+        for table in tables:
+            if table[:1] != b"\n":
+                return None  # more than the closing quote on its version line
+            virtual.add(_virtual(table) if kind == "uv" else False)
         if len(virtual) != 1 or None in virtual:
             return None
         if True in virtual:
@@ -116,7 +120,9 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
                 plain = written[index] == spelled.encode("ascii") and not twins
                 due = {graph.reached(written[index]) if plain else None}
             else:
-                due = {_due(kind, table, held_markers) for table in tables}
+                due = set()
+                for table in tables:
+                    due.add(_due(kind, table, held_markers))
             if None in due:
                 return None  # whether it is due here is for the full reading to say
             if True in due:

@@ -306,17 +306,21 @@ def _virtual(table: bytes) -> bool | None:
     return None
 
 
-def _group(kind: str, table: bytes, markers: bytes | None = b"") -> str | None:
+def _group(kind: str, table: bytes) -> str | None:
     """The group a Poetry or PDM package belongs to, as ``resolve.pins`` reads it (the default one when
-    it is in several); None for a spelling read only by the full reader (Poetry's markers per group).
-    ``markers``: a Poetry table's ``markers`` value when it was read already (None: absent)."""
+    it is in several); None for a spelling read only by the full reader (Poetry's markers per group)."""
     if kind in ("uv", "pylock"):
         return MAIN  # uv's fix installs every group at once; a pylock.toml's packages are one set
-    if kind == "poetry" and markers == b"":
-        markers = _line(table, b"markers")
+    markers = _line(table, b"markers") if kind == "poetry" else None
+    return _group_of(kind, markers, _line(table, b"groups"))
+
+
+def _group_of(kind: str, markers: bytes | None, found: bytes | None) -> str | None:
+    """``_group`` from a Poetry table's ``markers`` value and a table's ``groups`` value (None: absent)."""
+    if kind in ("uv", "pylock"):
+        return MAIN
     if kind == "poetry" and (markers or b"").startswith(b"{"):
         return None  # lock 2.1's markers per group: which of its groups apply here is for markers
-    found = _line(table, b"groups")
     if found is None:
         return MAIN
     if not (found.startswith(b'["') and found.endswith(b'"]')) or b"\\" in found:
@@ -332,7 +336,7 @@ class Markers:
     """Markers evaluated for one venv: its environment made once, each distinct marker evaluated once
     (a lock repeats ``sys_platform == "win32"`` for every Windows-only package)."""
 
-    __slots__ = ("env", "info", "lite_env", "pylock", "said", "unread")
+    __slots__ = ("dues", "env", "info", "lite_env", "pylock", "said", "unread")
 
     def __init__(self, info: VenvInfo, pylock: bytes | None) -> None:
         self.info = info
@@ -343,6 +347,8 @@ class Markers:
         #: (a pylock.toml's markers that read its groups among them)
         self.lite_env: dict[str, str] | None = None
         self.said: dict[str, bool | None] = {}
+        #: ``_due``'s answers, by the lines that decide them
+        self.dues: dict[tuple[str, bytes | None, bytes | None, bytes | None], bool | None] = {}
         #: the environment could not be told here (a pylock.toml's groups spelled otherwise)
         self.unread = False
 
@@ -384,16 +390,24 @@ def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
     """Whether a Poetry or PDM package the venv lacks is due here, as ``resolve.pins`` and ``drift`` say
     (its own marker holds, and it is in the main group); None when that takes more than its table (uv's
     edges, Poetry's markers per group or a package without one, another group: which groups are in
-    use)."""
+    use). Told once per spelling of the lines that decide it (the Windows-only packages of a lock
+    share a few)."""
     if kind == "uv":
         return None
-    if kind == "poetry":
-        if _line(table, b"optional") == b"true":
-            return False  # an extra: installed only when asked for
-        key = b"markers"
-    else:
-        key = b"marker"
-    value = _line(table, key)
+    optional = _line(table, b"optional") if kind == "poetry" else None
+    marker = _line(table, b"markers" if kind == "poetry" else b"marker")
+    lines = (kind, optional, marker, _line(table, b"groups"))
+    if lines not in cache.dues:
+        cache.dues[lines] = _due_of(*lines, cache)
+    return cache.dues[lines]
+
+
+def _due_of(
+    kind: str, optional: bytes | None, value: bytes | None, groups: bytes | None, cache: Markers
+) -> bool | None:
+    """``_due`` from a table's ``optional``, marker and ``groups`` values (None: absent)."""
+    if optional == b"true":
+        return False  # an extra: installed only when asked for
     if value is None:
         if kind == "poetry":
             return None  # lock 2.0, or an edge's marker may veto it: the whole graph says
@@ -407,8 +421,7 @@ def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
             return None
     if applies is not True:
         return False
-    group = _group(kind, table, value if kind == "poetry" else b"")
-    return None if group != MAIN else True
+    return None if _group_of(kind, value if kind == "poetry" else None, groups) != MAIN else True
 
 
 def _pylock_groups(text: bytes) -> frozenset[str] | None:

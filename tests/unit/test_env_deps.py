@@ -64,7 +64,7 @@ def test_every_variable_the_pipeline_reads_is_in_the_key(
 ALLOWED_PROCESS_READS = {
     # PEP 508 markers of a lock file name the machine the tools run on: the process's own, on Windows.
     "resolve/markers.py": {"PROCESSOR_ARCHITEW6432", "PROCESSOR_ARCHITECTURE"},
-    "resolve/lockgraph.py": {"PROCESSOR_ARCHITEW6432", "PROCESSOR_ARCHITECTURE"},  # the same, for uv's edges
+    "resolve/locksync.py": {"PROCESSOR_ARCHITEW6432", "PROCESSOR_ARCHITECTURE"},  # the same, its small reader
     "resolve/lockmemo.py": {"*"},  # the same two names, read in a loop
     # pyenv_root(os.environ) for the callers outside the pipeline that have no environment of their own;
     # and, when the given environment has no HOME at all, the home os.path.expanduser finds (the module

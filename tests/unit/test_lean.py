@@ -179,12 +179,7 @@ def test_a_plain_requirements_file_is_told_without_reading_it_whole(tmp_path: os
     with open(os.path.join(project, "requirements.txt"), "w") as handle:
         handle.write("six==1.16.0\n")
     ours, stdlib = first_visit(project)
-    shortcut = {
-        "autovenv.resolve.lockmemo",
-        "autovenv.resolve.installed",
-        "autovenv.resolve.locksync",
-        "autovenv.resolve.pinsync",
-    }
+    shortcut = {"autovenv.resolve.lockmemo", "autovenv.resolve.locksync", "autovenv.resolve.pinsync"}
     assert ours == CORE | {"autovenv.resolve.finders.in_project"} | shortcut
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
@@ -249,16 +244,16 @@ def uv_project_installing(tmp_path: os.PathLike[str], installed: str) -> str:
 def test_a_venv_one_package_behind_its_lock_is_told_without_reading_the_lock_whole(
     tmp_path: os.PathLike[str],
 ) -> None:
-    """One package at another version: its table alone says so; none of the full readers loads."""
+    """One package at another version: its table alone says so; none of the full readers loads, nor the
+    version rules for two versions in PEP 440's normal form (a local label needs them)."""
     project = uv_project_installing(tmp_path, "0.0.9")
     ours, stdlib = first_visit(project)
-    told = {
-        "autovenv.resolve.lockmemo",
-        "autovenv.resolve.installed",
-        "autovenv.resolve.locksync",
-        "autovenv.resolve.versions",
-    }
+    told = {"autovenv.resolve.lockmemo", "autovenv.resolve.locksync"}
     assert ours == CORE | {"autovenv.resolve.finders.uv"} | told
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+    project = uv_project_installing(os.path.join(str(tmp_path), "local"), "0.1.0+cpu")
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.uv", "autovenv.resolve.versions"} | told
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 
@@ -268,7 +263,7 @@ def test_a_venv_in_sync_with_its_lock_is_told_without_reading_the_lock_whole(
     """Every locked package installed at its version: the shortcut answers, none of the readers loads."""
     project = uv_project_installing(tmp_path, "0.1.0")
     ours, stdlib = first_visit(project)
-    shortcut = {"autovenv.resolve.lockmemo", "autovenv.resolve.installed", "autovenv.resolve.locksync"}
+    shortcut = {"autovenv.resolve.lockmemo", "autovenv.resolve.locksync"}
     assert ours == CORE | {"autovenv.resolve.finders.uv"} | shortcut
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 

@@ -5,11 +5,12 @@ sync, packages behind, platform-only packages missing) without reading the lock 
 from __future__ import annotations
 
 import pathlib
+import sys
 from collections.abc import Callable
 
 import pytest
 
-from autovenv.resolve import drift, installed, lockgraph, lockmemo, locksync
+from autovenv.resolve import drift, installed, lockmemo, locksync
 from autovenv.resolve.venv import VenvInfo, inspect_venv
 from tests.unit.test_drift import PDM_LOCK, POETRY_LOCK, PYLOCK, UV_LOCK, fake_venv
 
@@ -388,14 +389,77 @@ def test_the_lite_marker_reader_says_what_the_full_one_says_or_nothing(
     cfg = {"home": "/usr/bin", **cfg}
     (tmp_path / "pyvenv.cfg").write_text("\n".join([*lines, *(f"{k} = {v}" for k, v in cfg.items())]) + "\n")
     info = inspect_venv(str(tmp_path))
-    lite = lockgraph.lite_environment(info)
+    lite = locksync.lite_environment(info)
     full = locksync.environment(info)
     assert lite == {key: full[key] for key in lite}
     answered = []
     for marker in LITE_MARKERS:
-        said = lockgraph.lite(marker, lite)
+        said = locksync.lite(marker, lite)
         if said is not None:
             answered.append(marker)
             assert said == markers.evaluate(marker, full), marker
     if version == "3.11.7":
         assert answered == LITE_MARKERS[: LITE_MARKERS.index("python_full_version < '3.11.0a1'")]
+
+
+RELEASES = ["0", "0.0", "1", "1.0", "1.0.0", "1.00", "01.0", "2.1", "2.10", "10.0.1", "1.0.0.0.1"]
+TAILS = ["", "a1", "b2", "rc1", "rc0", "rc10", ".post1", ".post0", ".dev0", ".dev3", "c1", "-1", "rc01"]
+TAILS += ["+local", "+1.2", ".post1+x", "a1.post1", "RC1", "post1", "pre1", ".rc1", "rc", "-rc1", " ", "x"]
+VERSIONS = [release + tail for release in RELEASES for tail in TAILS] + ["1!1.0", "v1.0", "", ".1", "1..0"]
+
+
+def test_a_version_is_told_the_same_as_the_version_rules_tell_it() -> None:
+    """``same_version`` answers ``resolve.versions.same``'s question for every pair here; its own reading
+    (``_normal``) answers for the normal forms a lock and a dist-info write, and no other."""
+    from autovenv.resolve import versions
+
+    for pinned in VERSIONS:
+        for held in VERSIONS:
+            assert locksync.same_version(pinned, held) == versions.same(pinned, held), (pinned, held)
+    told = [v for v in VERSIONS if locksync._normal(v) is not None]
+    assert "1.0.0rc1" in told and "2.10.post1" in told and "1.0" in told
+    others = {"1.0+local", "1.0c1", "1.0-1", "1.0rc01", "1.0RC1", "1!1.0", "v1.0", "1.0a1.post1"}
+    assert not others & set(told)
+
+
+#: (lock file, its text, what the venv holds): a package behind, and ones missing that each lock tells
+#: its own way (uv's edges, Poetry's and PDM's markers and groups, pylock.toml's groups).
+BROKEN_CASES = [
+    ("uv.lock", UV_DEEP, {**DEEP, "colorama": None, "six": "1.15.0", "idna": None}),
+    ("poetry.lock", POETRY_PLAIN, {"six": "1.15.0", "pytest": "8.3.0"}),
+    ("pdm.lock", PDM_DEV, {"six": "1.15.0", "pytest": "8.3.0"}),
+    ("pylock.toml", PYLOCK, {"six": "1.15.0"}),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "holds"), BROKEN_CASES, ids=[c[0] for c in BROKEN_CASES])
+def test_locks_changed_a_byte_at_a_time_are_never_told_otherwise(
+    tmp_path: pathlib.Path, name: str, text: str, holds: dict[str, str | None]
+) -> None:
+    """A byte changed, gone or added anywhere in a lock that is still TOML: where the shortcut answers,
+    it answers what the full reading says (markers, versions and edges read by the small readers
+    included)."""
+    import random
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - 3.9/3.10
+        import tomli as tomllib
+
+    rng = random.Random(15)
+    answered = 0
+    for number in range(300):
+        at = rng.randrange(len(text))
+        change = rng.choice(['"', "'", ",", "]", "[", "{", "}", "\n", " ", "", "=", "x", "1", "-", "!"])
+        broken = text[:at] + change + text[at + rng.choice([0, 1]) :]
+        try:
+            tomllib.loads(broken)
+        except tomllib.TOMLDecodeError:
+            continue  # a lock that is not TOML: the full reading's to report
+        root = tmp_path / str(number)
+        root.mkdir()
+        quick, full = answers(project(root, name, broken, holds))
+        if quick is not None:
+            answered += 1
+            assert quick == full, repr(broken[max(0, at - 60) : at + 60])
+    assert answered > 30

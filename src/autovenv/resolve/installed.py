@@ -10,22 +10,9 @@ from __future__ import annotations
 
 import os
 
-
-def site_packages(venv: str, windows: bool = os.name == "nt") -> str | None:
-    """The venv's ``site-packages`` (``lib/pythonX.Y/site-packages``, ``Lib/site-packages`` on Windows)."""
-    if windows:
-        path = os.path.join(venv, "Lib", "site-packages")
-        return path if os.path.isdir(path) else None
-    for lib in ("lib", "lib64"):
-        try:
-            names = sorted(n for n in os.listdir(os.path.join(venv, lib)) if n.startswith(("python", "pypy")))
-        except OSError:
-            continue
-        for name in names:
-            path = os.path.join(venv, lib, name, "site-packages")
-            if os.path.isdir(path):
-                return path
-    return None
+# Where a venv keeps its distributions is the venv's layout (``resolve.venv``): the first lock
+# comparison needs only that, and does not import this module.
+from autovenv.resolve.venv import site_packages as site_packages  # re-exported
 
 
 def parse_entry(entry: str) -> tuple[str, str] | None:

@@ -14,15 +14,11 @@ Imported only when a uv package is missing, so the comparison of a venv in sync 
 
 from __future__ import annotations
 
-import os
-import sys
-
 from autovenv.resolve.locksync import _line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from autovenv.resolve.locksync import Markers
-    from autovenv.resolve.venv import VenvInfo
 
 
 class Graph:
@@ -294,133 +290,3 @@ def _edge(text: bytes, at: int, length: int, cache: Markers) -> tuple[str, int] 
         return applies
     owner = text.rfind(b"\n[[package]]\n", 0, at)
     return None if owner < 0 else (section, owner)
-
-
-#: The variables ``lite`` reads; version-valued ones compare as release numbers.
-_LITE_VERSIONS = ("python_version", "python_full_version")
-_LITE_STRINGS = (
-    "os_name",
-    "sys_platform",
-    "platform_system",
-    "platform_machine",
-    "platform_python_implementation",
-    "implementation_name",
-)
-
-
-def lite_environment(info: VenvInfo) -> dict[str, str]:
-    """The values of ``_LITE_VERSIONS`` and ``_LITE_STRINGS`` for ``info``'s interpreter, as
-    ``resolve.markers.environment`` gives them (a test holds the two equal), without importing it."""
-    implementation = info.cfg.get("implementation", "") or (
-        "pypy" if "pypy" in info.cfg.get("home", "") else ""
-    )
-    implementation = implementation or "cpython"
-    parts = [*(info.version or "").split("."), "0", "0"][:3]
-    name = implementation.lower() or "cpython"
-    if os.name == "nt":
-        system = "Windows"
-        machine = os.environ.get("PROCESSOR_ARCHITEW6432") or os.environ.get("PROCESSOR_ARCHITECTURE", "")
-    else:
-        uname = os.uname()
-        system, machine = uname.sysname, uname.machine
-    return {
-        "os_name": os.name,
-        "sys_platform": sys.platform,
-        "platform_system": system,
-        "platform_machine": machine,
-        "platform_python_implementation": {"cpython": "CPython", "pypy": "PyPy"}.get(name, implementation),
-        "implementation_name": name,
-        "python_version": ".".join(parts[:2]),
-        "python_full_version": ".".join(parts),
-    }
-
-
-def lite(marker: str, env: dict[str, str]) -> bool | None:
-    """Whether ``marker`` holds in ``env``, for the forms uv writes on most edges: ``and`` and ``or``
-    (with parentheses) of ``variable op 'literal'``, a platform variable compared with ``==`` or
-    ``!=``, a Python version with any of the six comparisons against a plain release number; None for
-    anything else (``resolve.markers`` reads it, as it would read every marker)."""
-    words = marker.replace("(", " ( ").replace(")", " ) ").split()
-    found = _lite_or(words, 0, env)
-    if found is None or found[1] != len(words):
-        return None
-    return found[0]
-
-
-def _lite_or(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
-    found = _lite_and(words, at, env)
-    if found is None:
-        return None
-    value, at = found
-    while at < len(words) and words[at] == "or":
-        right = _lite_and(words, at + 1, env)
-        if right is None:
-            return None
-        value, at = value or right[0], right[1]
-    return value, at
-
-
-def _lite_and(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
-    found = _lite_atom(words, at, env)
-    if found is None:
-        return None
-    value, at = found
-    while at < len(words) and words[at] == "and":
-        right = _lite_atom(words, at + 1, env)
-        if right is None:
-            return None
-        value, at = value and right[0], right[1]
-    return value, at
-
-
-def _lite_atom(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
-    if at < len(words) and words[at] == "(":
-        found = _lite_or(words, at + 1, env)
-        if found is None or found[1] >= len(words) or words[found[1]] != ")":
-            return None
-        return found[0], found[1] + 1
-    if at + 3 > len(words):
-        return None
-    variable, op, literal = words[at : at + 3]
-    quote = literal[:1]
-    if quote not in ("'", '"') or len(literal) < 2 or literal[-1:] != quote or quote in literal[1:-1]:
-        return None
-    value = literal[1:-1]
-    if variable in _LITE_STRINGS:
-        if '"' in value or "'" in value:
-            return None
-        if op == "==":
-            return env[variable] == value, at + 3
-        if op == "!=":
-            return env[variable] != value, at + 3
-        return None
-    if variable not in _LITE_VERSIONS:
-        return None
-    have, want = _release(env[variable]), _release(value)
-    if have is None or want is None:
-        return None
-    size = max(len(have), len(want))
-    have += (0,) * (size - len(have))
-    want += (0,) * (size - len(want))
-    if op == "==":
-        return have == want, at + 3
-    if op == "!=":
-        return have != want, at + 3
-    if op == "<":
-        return have < want, at + 3
-    if op == "<=":
-        return have <= want, at + 3
-    if op == ">":
-        return have > want, at + 3
-    if op == ">=":
-        return have >= want, at + 3
-    return None
-
-
-def _release(version: str) -> tuple[int, ...] | None:
-    """The numbers of a plain release (``3.11``, ``3.9.18``); None for anything else (a pre-release,
-    a wildcard, a local part: PEP 440's rules for those are ``resolve.versions``')."""
-    parts = version.split(".")
-    if not all(part.isdigit() and part.isascii() for part in parts):
-        return None
-    return tuple(map(int, parts))

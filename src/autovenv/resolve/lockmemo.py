@@ -50,6 +50,7 @@ _MODULES = (
     "locksync.py",
     "lockgraph.py",
     "pinsync.py",
+    "venv.py",
 )
 #: The files ``resolve.pinsync`` may read without reading them whole.
 _PLAIN = ("requirements.txt", "Pipfile.lock")
@@ -75,9 +76,10 @@ def compare(root: str, info: VenvInfo, windows: bool, memo_dir: str | None) -> O
 
 def _compute(root: str, info: VenvInfo, windows: bool) -> tuple[Outcome, list[str]]:
     """The comparison's answer, and every file its readers tried to open."""
-    from autovenv.resolve import installed, locksync
+    from autovenv.resolve import locksync
+    from autovenv.resolve.venv import site_packages
 
-    site = installed.site_packages(info.path, windows)
+    site = site_packages(info.path, windows)
     known = locksync.compare(root, site, info) if site is not None else None
     if site is not None and known is None and any(os.path.isfile(os.path.join(root, n)) for n in _PLAIN):
         from autovenv.resolve import pinsync
@@ -90,7 +92,7 @@ def _compute(root: str, info: VenvInfo, windows: bool) -> tuple[Outcome, list[st
         lock, differences, command = known
         hint = (locksync.lead(lock, differences), command) if differences else None
         return (hint, None, [lock, site]), [lock]
-    from autovenv.resolve import pins
+    from autovenv.resolve import installed, pins
 
     pinset, site, watch = pins.venv_pins(root, info, windows)
     if pinset is None:

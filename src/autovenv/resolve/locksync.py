@@ -27,11 +27,16 @@ package of another group (whether the group is in use), a name locked at two ver
 choose), a table not opening with those two lines or a value spelled otherwise than read here (an
 escape, a comment), a name ``normalize_name`` would respell (``a__b``), a package installed twice or as a
 legacy ``.egg-info``, a lock of another kind.
+
+What is read here loads nothing more for the common cases: markers go to a small reader of the forms
+the tools write on most edges and packages (``lite``), and two versions in PEP 440's normal form are
+compared here (``same_version``); the marker module and the version rules load for the rest.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 from autovenv.files import read_regular
 
@@ -86,15 +91,19 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
     held, wanted, have, _ = listing
     found: list[tuple[str, str, str]] = []  # (name, the difference, its group), installed otherwise
     missing: list[tuple[str, str, str]] = []  # the same, not installed though due here
-    held_markers = Markers(info, text if kind == "pylock" else None, lite=kind == "uv")
+    held_markers = Markers(info, text if kind == "pylock" else None)
     graph: Graph | None = None
     for key in wanted - held:  # few or none
         name = key.partition(b"-")[0]  # an escaped name holds no "-"
         index = where[name]
-        tables = [rests[i] for i in twins.get(name, [index])]  # one, or a package's entries per extra
-        if any(table[:1] != b"\n" for table in tables):
-            return None  # more than the closing quote on its version line
-        virtual = {_virtual(table) for table in tables} if kind == "uv" else {False}
+        # One table, or a package's entries per extra; plain loops over them (a comprehension costs a
+        # function call, for each package the venv lacks).
+        tables = [rests[i] for i in twins[name]] if name in twins else [rests[index]]
+        virtual: set[bool | None] = set()
+        for table in tables:
+            if table[:1] != b"\n":
+                return None  # more than the closing quote on its version line
+            virtual.add(_virtual(table) if kind == "uv" else False)
         if len(virtual) != 1 or None in virtual:
             return None
         if True in virtual:
@@ -111,16 +120,16 @@ def compare(root: str, site: str, info: VenvInfo) -> Known | None:
                 plain = written[index] == spelled.encode("ascii") and not twins
                 due = {graph.reached(written[index]) if plain else None}
             else:
-                due = {_due(kind, table, held_markers) for table in tables}
+                due = set()
+                for table in tables:
+                    due.add(_due(kind, table, held_markers))
             if None in due:
                 return None  # whether it is due here is for the full reading to say
             if True in due:
                 missing.append((spelled, f"{spelled} {pinned} pinned, not installed", MAIN))
             continue
         installed = os.fsdecode(have[name])
-        from autovenv.resolve.versions import same
-
-        if same(pinned, installed):
+        if same_version(pinned, installed):
             continue
         groups = {_group(kind, table) for table in tables}
         group = groups.pop()
@@ -302,9 +311,16 @@ def _group(kind: str, table: bytes) -> str | None:
     it is in several); None for a spelling read only by the full reader (Poetry's markers per group)."""
     if kind in ("uv", "pylock"):
         return MAIN  # uv's fix installs every group at once; a pylock.toml's packages are one set
-    if kind == "poetry" and (_line(table, b"markers") or b"").startswith(b"{"):
+    markers = _line(table, b"markers") if kind == "poetry" else None
+    return _group_of(kind, markers, _line(table, b"groups"))
+
+
+def _group_of(kind: str, markers: bytes | None, found: bytes | None) -> str | None:
+    """``_group`` from a Poetry table's ``markers`` value and a table's ``groups`` value (None: absent)."""
+    if kind in ("uv", "pylock"):
+        return MAIN
+    if kind == "poetry" and (markers or b"").startswith(b"{"):
         return None  # lock 2.1's markers per group: which of its groups apply here is for markers
-    found = _line(table, b"groups")
     if found is None:
         return MAIN
     if not (found.startswith(b'["') and found.endswith(b'"]')) or b"\\" in found:
@@ -320,27 +336,27 @@ class Markers:
     """Markers evaluated for one venv: its environment made once, each distinct marker evaluated once
     (a lock repeats ``sys_platform == "win32"`` for every Windows-only package)."""
 
-    __slots__ = ("env", "info", "lite", "lite_env", "pylock", "said", "unread")
+    __slots__ = ("dues", "env", "info", "lite_env", "pylock", "said", "unread")
 
-    def __init__(self, info: VenvInfo, pylock: bytes | None, lite: bool = False) -> None:
+    def __init__(self, info: VenvInfo, pylock: bytes | None) -> None:
         self.info = info
         self.pylock = pylock  # a pylock.toml's text: its markers see its default groups
         self.env: dict[str, Value] | None = None
-        #: whether uv's edge markers are read by ``resolve.lockgraph.lite`` first, and the few values
-        #: it reads (made at the first marker)
-        self.lite = lite
+        #: the few values ``lite`` reads (made at the first marker): it reads the common markers
+        #: (uv's edges, the other locks' packages) without the marker module, which reads the rest
+        #: (a pylock.toml's markers that read its groups among them)
         self.lite_env: dict[str, str] | None = None
         self.said: dict[str, bool | None] = {}
+        #: ``_due``'s answers, by the lines that decide them
+        self.dues: dict[tuple[str, bytes | None, bytes | None, bytes | None], bool | None] = {}
         #: the environment could not be told here (a pylock.toml's groups spelled otherwise)
         self.unread = False
 
     def evaluate(self, marker: str) -> bool | None:
-        if marker not in self.said and self.lite:
-            from autovenv.resolve import lockgraph
-
+        if marker not in self.said:
             if self.lite_env is None:
-                self.lite_env = lockgraph.lite_environment(self.info)
-            said = lockgraph.lite(marker, self.lite_env)
+                self.lite_env = lite_environment(self.info)
+            said = lite(marker, self.lite_env)
             if said is not None:
                 self.said[marker] = said
         if marker not in self.said:
@@ -358,10 +374,9 @@ class Markers:
         return self.said[marker]
 
 
-def _string(table: bytes, key: bytes) -> str | None:
-    """A plain TOML string value of ``key`` in a table's own lines (``\\"`` and ``\\\\`` its only
-    escapes, as the tools write markers), or None (absent, or another spelling)."""
-    line = _line(table, key)
+def _string(line: bytes | None) -> str | None:
+    """A line's value as a plain TOML string (``\\"`` and ``\\\\`` its only escapes, as the tools write
+    markers), or None (absent, or another spelling)."""
     if line is None or len(line) < 2 or line[:1] != b'"' or line[-1:] != b'"' or b"\0" in line:
         return None
     inner = line[1:-1].replace(b"\\\\", b"\0")
@@ -375,22 +390,30 @@ def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
     """Whether a Poetry or PDM package the venv lacks is due here, as ``resolve.pins`` and ``drift`` say
     (its own marker holds, and it is in the main group); None when that takes more than its table (uv's
     edges, Poetry's markers per group or a package without one, another group: which groups are in
-    use)."""
+    use). Told once per spelling of the lines that decide it (the Windows-only packages of a lock
+    share a few)."""
     if kind == "uv":
         return None
-    if kind == "poetry":
-        if _line(table, b"optional") == b"true":
-            return False  # an extra: installed only when asked for
-        key = b"markers"
-    else:
-        key = b"marker"
-    value = _line(table, key)
+    optional = _line(table, b"optional") if kind == "poetry" else None
+    marker = _line(table, b"markers" if kind == "poetry" else b"marker")
+    lines = (kind, optional, marker, _line(table, b"groups"))
+    if lines not in cache.dues:
+        cache.dues[lines] = _due_of(*lines, cache)
+    return cache.dues[lines]
+
+
+def _due_of(
+    kind: str, optional: bytes | None, value: bytes | None, groups: bytes | None, cache: Markers
+) -> bool | None:
+    """``_due`` from a table's ``optional``, marker and ``groups`` values (None: absent)."""
+    if optional == b"true":
+        return False  # an extra: installed only when asked for
     if value is None:
         if kind == "poetry":
             return None  # lock 2.0, or an edge's marker may veto it: the whole graph says
         applies: bool | None = True
     else:
-        marker = _string(table, key)
+        marker = _string(value)
         if marker is None:
             return None
         applies = cache.evaluate(marker)
@@ -398,8 +421,7 @@ def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
             return None
     if applies is not True:
         return False
-    group = _group(kind, table)
-    return None if group != MAIN else True
+    return None if _group_of(kind, value if kind == "poetry" else None, groups) != MAIN else True
 
 
 def _pylock_groups(text: bytes) -> frozenset[str] | None:
@@ -415,3 +437,173 @@ def _pylock_groups(text: bytes) -> frozenset[str] | None:
         return None
     groups = found[2:-2].decode("utf-8", "surrogateescape").split('", "')
     return None if any('"' in g for g in groups) else frozenset(groups)
+
+
+def same_version(pinned: str, installed: str) -> bool:
+    """``resolve.versions.same``: whether an installed version satisfies an ``==`` pin; told here when
+    both are in PEP 440's normal form with at most one pre-, post- or dev-release part (a venv one
+    release behind its lock, the common case), so that the version rules are not imported for it."""
+    if pinned == installed:
+        return True
+    want, have = _normal(pinned), _normal(installed)
+    if want is not None and have is not None:
+        return want == have
+    from autovenv.resolve.versions import same
+
+    return same(pinned, installed)
+
+
+def _normal(version: str) -> tuple[tuple[int, ...], str] | None:
+    """(the release numbers without trailing zeros, the rest) of a version spelled in PEP 440's normal
+    form with at most one ``aN``, ``bN``, ``rcN``, ``.postN`` or ``.devN`` part after its release
+    (two such versions are the same exactly when both parts are); None for any other spelling (an
+    epoch, a local label, upper case, ``c1``, ``-1``, ``rc01``: PEP 440's rules are ``resolve.versions``')."""
+    tail = version.lstrip("0123456789.")
+    release = version[: len(version) - len(tail)]
+    if release.endswith("."):
+        release, tail = release[:-1], "." + tail
+    parts = release.split(".")
+    if not version.isascii() or not all(parts):
+        return None
+    if tail:
+        label = tail.rstrip("0123456789")
+        number = tail[len(label) :]
+        if label not in _TAILS or not number or (number[0] == "0" and number != "0"):
+            return None
+    numbers = [*map(int, parts)]
+    while len(numbers) > 1 and not numbers[-1]:
+        numbers.pop()
+    return tuple(numbers), tail
+
+
+#: The parts after a release that ``_normal`` reads, spelled as PEP 440 normalises them.
+_TAILS = ("a", "b", "rc", ".post", ".dev")
+#: The variables ``lite`` reads; version-valued ones compare as release numbers.
+_LITE_VERSIONS = ("python_version", "python_full_version")
+_LITE_STRINGS = (
+    "os_name",
+    "sys_platform",
+    "platform_system",
+    "platform_machine",
+    "platform_python_implementation",
+    "implementation_name",
+)
+
+
+def lite_environment(info: VenvInfo) -> dict[str, str]:
+    """The values of ``_LITE_VERSIONS`` and ``_LITE_STRINGS`` for ``info``'s interpreter, as
+    ``resolve.markers.environment`` gives them (a test holds the two equal), without importing it."""
+    implementation = info.cfg.get("implementation", "") or (
+        "pypy" if "pypy" in info.cfg.get("home", "") else ""
+    )
+    implementation = implementation or "cpython"
+    parts = [*(info.version or "").split("."), "0", "0"][:3]
+    name = implementation.lower() or "cpython"
+    if os.name == "nt":
+        system = "Windows"
+        machine = os.environ.get("PROCESSOR_ARCHITEW6432") or os.environ.get("PROCESSOR_ARCHITECTURE", "")
+    else:
+        uname = os.uname()
+        system, machine = uname.sysname, uname.machine
+    return {
+        "os_name": os.name,
+        "sys_platform": sys.platform,
+        "platform_system": system,
+        "platform_machine": machine,
+        "platform_python_implementation": {"cpython": "CPython", "pypy": "PyPy"}.get(name, implementation),
+        "implementation_name": name,
+        "python_version": ".".join(parts[:2]),
+        "python_full_version": ".".join(parts),
+    }
+
+
+def lite(marker: str, env: dict[str, str]) -> bool | None:
+    """Whether ``marker`` holds in ``env``, for the forms uv writes on most edges (and Poetry and PDM on
+    most packages): ``and`` and ``or``
+    (with parentheses) of ``variable op 'literal'``, a platform variable compared with ``==`` or
+    ``!=``, a Python version with any of the six comparisons against a plain release number; None for
+    anything else (``resolve.markers`` reads it, as it would read every marker)."""
+    words = marker.replace("(", " ( ").replace(")", " ) ").split()
+    found = _lite_or(words, 0, env)
+    if found is None or found[1] != len(words):
+        return None
+    return found[0]
+
+
+def _lite_or(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
+    found = _lite_and(words, at, env)
+    if found is None:
+        return None
+    value, at = found
+    while at < len(words) and words[at] == "or":
+        right = _lite_and(words, at + 1, env)
+        if right is None:
+            return None
+        value, at = value or right[0], right[1]
+    return value, at
+
+
+def _lite_and(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
+    found = _lite_atom(words, at, env)
+    if found is None:
+        return None
+    value, at = found
+    while at < len(words) and words[at] == "and":
+        right = _lite_atom(words, at + 1, env)
+        if right is None:
+            return None
+        value, at = value and right[0], right[1]
+    return value, at
+
+
+def _lite_atom(words: list[str], at: int, env: dict[str, str]) -> tuple[bool, int] | None:
+    if at < len(words) and words[at] == "(":
+        found = _lite_or(words, at + 1, env)
+        if found is None or found[1] >= len(words) or words[found[1]] != ")":
+            return None
+        return found[0], found[1] + 1
+    if at + 3 > len(words):
+        return None
+    variable, op, literal = words[at : at + 3]
+    quote = literal[:1]
+    if quote not in ("'", '"') or len(literal) < 2 or literal[-1:] != quote or quote in literal[1:-1]:
+        return None
+    value = literal[1:-1]
+    if variable in _LITE_STRINGS:
+        if '"' in value or "'" in value:
+            return None
+        if op == "==":
+            return env[variable] == value, at + 3
+        if op == "!=":
+            return env[variable] != value, at + 3
+        return None
+    if variable not in _LITE_VERSIONS:
+        return None
+    have, want = _release(env[variable]), _release(value)
+    if have is None or want is None:
+        return None
+    size = max(len(have), len(want))
+    have += (0,) * (size - len(have))
+    want += (0,) * (size - len(want))
+    if op == "==":
+        return have == want, at + 3
+    if op == "!=":
+        return have != want, at + 3
+    if op == "<":
+        return have < want, at + 3
+    if op == "<=":
+        return have <= want, at + 3
+    if op == ">":
+        return have > want, at + 3
+    if op == ">=":
+        return have >= want, at + 3
+    return None
+
+
+def _release(version: str) -> tuple[int, ...] | None:
+    """The numbers of a plain release (``3.11``, ``3.9.18``); None for anything else (a pre-release,
+    a wildcard, a local part: PEP 440's rules for those are ``resolve.versions``')."""
+    parts = version.split(".")
+    if not all(part.isdigit() and part.isascii() for part in parts):
+        return None
+    return tuple(map(int, parts))

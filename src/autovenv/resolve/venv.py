@@ -90,6 +90,23 @@ def is_absolute(path: str, windows: bool = os.name == "nt") -> bool:
     )
 
 
+def site_packages(venv: str, windows: bool = os.name == "nt") -> str | None:
+    """The venv's ``site-packages`` (``lib/pythonX.Y/site-packages``, ``Lib/site-packages`` on Windows)."""
+    if windows:
+        path = os.path.join(venv, "Lib", "site-packages")
+        return path if os.path.isdir(path) else None
+    for lib in ("lib", "lib64"):
+        try:
+            names = sorted(n for n in os.listdir(os.path.join(venv, lib)) if n.startswith(("python", "pypy")))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(venv, lib, name, "site-packages")
+            if os.path.isdir(path):
+                return path
+    return None
+
+
 def is_venv_dir(path: str) -> bool:
     """A directory is a venv when it holds ``pyvenv.cfg`` (PEP 405)."""
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))

@@ -25,6 +25,8 @@ FORBIDDEN = (
     "typing",
     "dataclasses",
     "json",
+    "base64",
+    "enum",
 )
 
 
@@ -45,7 +47,10 @@ def imported_modules(args: list[str], cwd: str) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("args", [["export", "bash", "--hook"], ["export", "fish"], ["hook", "zsh"]])
+@pytest.mark.parametrize(
+    "args",
+    [["export", "bash", "--hook"], ["export", "fish"], ["export", "pwsh", "--hook"], ["hook", "zsh"]],
+)
 def test_hot_commands_import_nothing_heavy(tmp_path: os.PathLike[str], args: list[str]) -> None:
     project = os.path.join(str(tmp_path), "p")
     os.mkdir(project)

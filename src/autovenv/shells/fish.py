@@ -49,7 +49,7 @@ def quote(value: str) -> str:
     for char in escaped:
         cut: list[str] = []
         for piece in pieces:
-            if piece in escaped:  # a character cut out before (a literal run is never one of these)
+            if piece in escaped:  # a lone character to escape: written as an escape whichever it is
                 cut.append(piece)
                 continue
             parts = piece.split(char)

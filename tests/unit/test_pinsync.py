@@ -273,6 +273,20 @@ LOCK_CASES = [
         False,
     ),
     (LOCK.replace("sha256:" + "b" * 64, "sha256:\tb", 1), LOCKED, False),
+    # A control character or a quote inside a hash of the usual length: not JSON, or not read here.
+    (LOCK.replace("sha256:" + "b" * 64, "sha256:" + "b" * 63 + "\x01", 1), LOCKED, False),
+    (LOCK.replace("sha256:" + "b" * 64, "sha256:" + "b" * 31 + '"' + "b" * 32, 1), LOCKED, False),
+    (LOCK.replace("sha256:" + "b" * 64 + '",', "sha256:" + "b" * 63 + '" ,', 1), LOCKED, False),
+    # An array longer than most (a package of many wheels).
+    (
+        LOCK.replace(
+            '"\n            ]',
+            '",\n' + ",\n".join([f'                "sha256:{"d" * 64}"'] * 40) + "\n            ]",
+            1,
+        ),
+        LOCKED,
+        True,
+    ),
     ("\ufeff" + LOCK, LOCKED, False),
 ]
 

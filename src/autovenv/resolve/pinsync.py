@@ -7,17 +7,19 @@ whole. For the files ``pip-compile --generate-hashes`` and ``pipenv lock`` write
 with its hashes) that costs more than the rest of a first visit. Here a requirements file is reduced
 with passes of ``bytes`` methods over the whole text (``replace``, ``split``, ``map``: no Python loop per
 line): continuations joined, each line's ``--`` options and comments cut where ``pins`` cuts them; a
-Pipfile.lock has its ``hashes`` arrays split out and scanned on their own, and the rest scanned by the
-same C scanner as the full reading. Then the names and versions are compared with the venv's
-``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and only the pins that differ are
-looked at further: installed at another version (PEP 440 decides), or missing (due when its marker
-holds here and, for Pipenv's ``develop``, when the venv holds some of that group).
+Pipfile.lock has the values of its ``hashes`` arrays cut out, proved plain strings column by column,
+and the rest scanned by the same C scanner as the full reading. Then the names and versions are
+compared with the venv's ``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and
+only the pins that differ are looked at further: installed at another version (PEP 440 decides), or
+missing (due when its marker holds here and, for Pipenv's ``develop``, when the venv holds some of
+that group).
 
 The answer is exactly the full reading's, so only the plain forms are read here. A requirements file:
 the project's only one (``requirements.txt``, no ``requirements/``, no lock), ASCII without the control
 characters ``str`` methods take for line ends or blanks, every line a ``name==version`` pin with at most
 a ``; marker``, its options (``--hash``) after it, and comments. A Pipfile.lock: Pipenv's layout (each
-``hashes`` array closed on a line of its own, 12 spaces in), ASCII, no escape, no name in both sections.
+``hashes`` array one ``sha256`` a line, 16 spaces in, closed on a line of its own, 12 spaces in), ASCII
+but for the hashes, no escape, no name in both sections.
 Anything else is "not known here" (``None``) and the file is read whole: an option line (``-r``/``-c``
 includes, ``-e``, ``--index-url``), extras, a URL, a range or an unpinned name, an environment variable,
 a name listed twice, a name ``normalize_name`` would respell (``a__b``), a ``;`` after an option, a lock
@@ -48,6 +50,11 @@ _CLOSE = b"\n            ]"
 _BLANKS = (b"\0", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 #: What a pinned version may hold here (``pins.parse_requirement`` refuses fewer: those go to it).
 _VERSION_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-+\n"
+#: A ``hashes`` array as Pipenv writes it: the key, then one ``sha256`` string a line, 16 spaces in.
+_ARRAY_ITEM = b'\n                "sha256:'
+_ARRAY_LINE = len(_ARRAY_ITEM) + 64 + 2
+#: What a JSON string may not hold unescaped (``\\``, any escape, is refused in the whole lock).
+_NOT_IN_STRING = bytes(range(32)) + b'"'
 
 
 def compare(root: str, site: str, info: VenvInfo) -> locksync.Known | None:
@@ -147,6 +154,24 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     return escaped, stripped, [*map(bytes.strip, markers)]
 
 
+def _values(runs: list[bytes], joint: bytes, opening: bytes, closing: bytes) -> bytes | None:
+    """The bytes of the 64-byte values of these runs of lines, in some order; None unless every line is
+    ``opening``, its value and ``closing`` (the last line of a run: what of ``closing`` ``joint`` lacks).
+
+    Joined, the runs are lines of one length, so each column is one ``bytes`` slice with a step (a C
+    loop, no Python object a line): compared with what it must hold, or taken as values' bytes."""
+    lines = joint.join([*runs, b""])
+    width = len(opening) + 64 + len(closing)
+    count = len(lines) // width
+    if len(lines) != width * count:
+        return None
+    line = opening + bytes(64) + closing
+    for column in (*range(len(opening)), *range(len(opening) + 64, width)):
+        if lines[column::width] != line[column : column + 1] * count:
+            return None
+    return b"".join([lines[column::width] for column in range(len(opening), len(opening) + 64)])
+
+
 def _cut(text: bytes, mark: bytes) -> bytes:
     """``text`` with each line cut at its first ``mark``."""
     pieces = text.split(mark)
@@ -190,10 +215,14 @@ def _differences(
         return said[marker]
 
     # A group beyond the main one counts once the venv holds one of its pins (that applies here).
-    in_use = develop is None or any(
-        (name in have or key in held) and applies(index) is not False
-        for index, (name, key, dev) in enumerate(zip(escaped, map(b"-".join, zip(escaped, ends)), develop))
-        if dev
+    keys = map(b"-".join, zip(escaped, ends))
+    in_use = develop is None or (
+        True in develop
+        and any(
+            (name in have or key in held) and applies(index) is not False
+            for index, (name, key, dev) in enumerate(zip(escaped, keys, develop))
+            if dev
+        )
     )
     found: list[tuple[str, str, bool]] = []
     missing: list[tuple[str, str, bool]] = []
@@ -217,10 +246,10 @@ def _differences(
 
 
 def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
-    """A Pipfile.lock as Pipenv writes it, read without building its hashes: each ``"hashes"`` array
-    (most of the text) is split out with ``bytes`` methods, its values scanned without a table to hold
-    them, and what is left (a few lines per package) is scanned as the full reading scans the whole
-    lock (the ``json`` package's C scanner); a lock that is not JSON is the full reading's to report."""
+    """A Pipfile.lock as Pipenv writes it, read without building its hashes: the values of each
+    ``"hashes"`` array (most of the text) are cut out and proved plain strings (``_without_hash_arrays``),
+    and what is left (a few lines per package) is scanned as the full reading scans the whole lock (the
+    ``json`` package's C scanner); a lock that is not JSON is the full reading's to report."""
     try:
         text = read_regular(path, MAX_BYTES)
         entries = os.listdir(os.fsencode(site))
@@ -228,18 +257,8 @@ def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
         return None
     if len(text) > MAX_BYTES or b"\\" in text:
         return None  # an escape: a quote in a string would no longer tell where the string ends
-    pieces = text.split(_HASHES)
-    rests: tuple[bytes, ...] = ()
-    if len(pieces) > 1:
-        arrays, closes, rests = zip(*map(bytes.partition, pieces[1:], [_CLOSE] * (len(pieces) - 1)))
-        inside = b"".join(arrays)
-        if b"".join(closes) != _CLOSE * len(closes) or any(c in inside for c in b"[]{}"):
-            return None  # an array not closed on a line of its own, or not of plain values
-        # Each array's values, scanned on their own: the lock is JSON if and only if it still is with
-        # each array emptied.
-        if _scan(b"[[" + b"],[".join(arrays) + b"]]") is None:
-            return None
-    doc = _scan((_HASHES + b"]").join((pieces[0], *rests)))
+    rest = _without_hash_arrays(text)
+    doc = None if rest is None else _scan(rest)
     if not isinstance(doc, dict):
         return None  # not JSON (the full reading words why), or not a lock
     names: list[str] = []
@@ -270,6 +289,41 @@ def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
         return path, [], ()
     command = ("pipenv", "sync", "--dev") if any(d for _, d in differences) else ("pipenv", "sync")
     return path, [text for text, _ in differences], command
+
+
+def _without_hash_arrays(text: bytes) -> bytes | None:
+    """A Pipfile.lock's text with the values of each ``hashes`` array cut out (``[`` and its closing
+    line kept: an empty array); None when an array is spelled otherwise than Pipenv writes it.
+
+    The lock is JSON if and only if what is left is, the values cut being plain strings (``_values``
+    proves every byte between them, and none holds a quote or a control character). Each array and its
+    end are found by byte searches (for ``[``, then ``]``: the cheapest), its lines of one length, so
+    ``_values`` tells them apart by their length alone."""
+    runs: list[bytes] = []
+    kept: list[bytes] = []
+    at = 0
+    opened = 0
+    while True:
+        # Each "[" (a byte search: the cheapest), a hashes array's or another's (scanned as the rest)
+        opened = text.find(b"[", opened) + 1
+        if not opened:
+            break
+        if not text.startswith(_HASHES, opened - len(_HASHES)):
+            continue
+        first = opened
+        end = text.find(b"]", first) + 1 - len(_CLOSE)  # where the closing line starts
+        if end < first or not text.startswith(_CLOSE, end) or (end + 1 - first) % _ARRAY_LINE:
+            return None  # not closed on a line of its own, or lines of other lengths
+        kept.append(text[at:first])
+        runs.append(text[first:end])
+        at = opened = end
+    if not runs:
+        return text
+    kept.append(text[at:])
+    values = _values(runs, b",", _ARRAY_ITEM, b'",')
+    if values is None or any(c in values for c in _NOT_IN_STRING):
+        return None
+    return b"".join(kept)
 
 
 def _scan(data: bytes) -> object:

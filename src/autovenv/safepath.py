@@ -200,7 +200,7 @@ class Walker:
                     current = os.path.dirname(current)
                     continue
                 parent = self.lstat(current)
-                entry = os.path.join(current, name)
+                entry = ("" if current == "/" else current) + "/" + name  # os.path.join's answer, inline
                 info = self.lstat(entry)
                 if problem is None and _loose(parent, self.uid) and info.st_uid not in (self.uid, 0):
                     # In a sticky directory others write to, whoever owns an entry may replace it.
@@ -249,7 +249,7 @@ def ensure_private_dir(path: str, create: bool = True) -> str:
     """
     if not os.path.isabs(path):
         raise UnsafePath(f"{path} is not an absolute path; not using it")
-    if create:
+    if create and not os.path.isdir(path):  # one stat, not makedirs' three calls, when it is there
         try:
             os.makedirs(path, mode=0o700, exist_ok=True)
         except OSError as exc:

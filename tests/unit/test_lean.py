@@ -5,9 +5,11 @@ Checked with ``python -X importtime`` on the exact command line the hooks run.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,8 @@ FORBIDDEN = (
     "typing",
     "dataclasses",
     "json",
+    "base64",
+    "enum",
 )
 
 
@@ -43,7 +47,10 @@ def imported_modules(args: list[str], cwd: str) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("args", [["export", "bash", "--hook"], ["export", "fish"], ["hook", "zsh"]])
+@pytest.mark.parametrize(
+    "args",
+    [["export", "bash", "--hook"], ["export", "fish"], ["export", "pwsh", "--hook"], ["hook", "zsh"]],
+)
 def test_hot_commands_import_nothing_heavy(tmp_path: os.PathLike[str], args: list[str]) -> None:
     project = os.path.join(str(tmp_path), "p")
     os.mkdir(project)
@@ -293,3 +300,63 @@ def test_the_cheap_gates_name_what_the_modules_they_spare_read() -> None:
     assert set(DECLARES) <= set(project.DECLARING_FILES) | {"requirements", "requirements.txt"}
     assert base.RAW_LIMIT == config.MAX_CONFIG_BYTES
     assert config._SECTION_MARK == b"tool.autovenv"  # what _project_config looks for in the bytes
+
+
+def test_no_module_of_ours_is_also_a_package() -> None:
+    """The lean start's finder (``_entry._OwnModules``) looks for ``x.py`` before ``x/__init__.py``, the
+    path finder the other way round: the same only while no name is both."""
+    import autovenv
+
+    root = os.path.dirname(os.path.abspath(autovenv.__file__))
+    pairs = [
+        os.path.join(folder, name)
+        for folder, subdirs, _ in os.walk(root)
+        for name in subdirs
+        if os.path.isfile(os.path.join(folder, name, "__init__.py"))
+        and os.path.exists(os.path.join(folder, name + ".py"))
+    ]
+    assert pairs == []
+
+
+SPECS = """
+import importlib, json, sys
+sys.path.insert(0, sys.argv[1])
+import autovenv
+if sys.argv[2] == "lean":
+    from autovenv import _entry
+    _entry._OwnModules.install()
+found = {}
+for name in sys.argv[3:]:
+    module = importlib.import_module(name)
+    spec = module.__spec__
+    found[name] = [
+        spec.name, spec.origin, spec.cached, spec.submodule_search_locations, spec.parent, spec.has_location,
+        type(spec.loader).__name__, spec.loader.name, spec.loader.path, spec.loader_state,
+        module.__file__, module.__cached__, getattr(module, "__path__", None), module.__package__,
+    ]
+finders = [getattr(f, "__qualname__", type(f).__name__) for f in sys.meta_path]
+print(json.dumps({"specs": found, "finders": finders}))
+"""
+
+
+def test_the_lean_start_loads_our_modules_as_the_path_finder_does(tmp_path: os.PathLike[str]) -> None:
+    """Every module the cold path imports, and a package, get the same spec, file, bytecode cache path and
+    package locations from the lean start's own finder as from the path finder."""
+    import autovenv
+
+    parent = os.path.dirname(os.path.dirname(os.path.abspath(autovenv.__file__)))
+    names = sorted(CORE | {"autovenv.daemon", "autovenv.daemon.visit", "autovenv.resolve.finders.poetry"})
+
+    def specs(mode: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", SPECS, parent, mode, *names],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+    plain, lean = specs("path"), specs("lean")
+    assert lean["finders"][0] == "_OwnModules" and "_OwnModules" not in plain["finders"]
+    assert lean["specs"] == plain["specs"]
+    assert plain["specs"]["autovenv.daemon"][3] == [os.path.join(parent, "autovenv", "daemon")]

@@ -25,6 +25,11 @@ RESTART = "exec fish"
 PROCESS_NAMES: tuple[str, ...] = ("fish",)
 
 
+#: What fish cannot read inside single quotes: control characters, DEL, and the surrogate escapes that
+#: carry bytes that are not UTF-8.
+_ESCAPED = frozenset(map(chr, (*range(0x20), 0x7F, *range(0xDC80, 0xDD00))))
+
+
 def quote(value: str) -> str:
     """A fish literal that reads back exactly: single quotes for text, escapes for everything else.
 
@@ -32,26 +37,36 @@ def quote(value: str) -> str:
     are written as ``\\xHH`` outside the quotes; bytes that are not UTF-8 (surrogate escapes in Python) as
     ``\\XHH``, fish's raw-byte escape. Valid non-ASCII text stays literal, so fish decodes it exactly as it
     decodes ``$PWD`` and environment values, and string comparisons between them hold.
+
+    The text is cut at the characters to escape with ``str.split`` (an answer's key and signature hold
+    one kind, the separator), not walked a character at a time in Python: a first visit's answer is a few
+    thousand characters.
     """
-    out: list[str] = []
-    quoted = False
-    for char in value:
-        code = ord(char)
-        if 0xDC80 <= code <= 0xDCFF:
-            piece, literal = f"\\X{code - 0xDC00:02x}", False
-        elif code < 0x20 or code == 0x7F:
-            piece, literal = f"\\x{code:02x}", False
-        elif char in "\\'":
-            piece, literal = "\\" + char, True
-        else:
-            piece, literal = char, True
-        if literal != quoted:
-            out.append("'")
-            quoted = literal
-        out.append(piece)
-    if quoted:
-        out.append("'")
-    return "".join(out) or "''"
+    escaped = _ESCAPED.intersection(value)
+    if not escaped:
+        return _quoted(value) if value else "''"
+    pieces = [value]
+    for char in escaped:
+        cut: list[str] = []
+        for piece in pieces:
+            if piece in escaped:  # a lone character to escape: written as an escape whichever it is
+                cut.append(piece)
+                continue
+            parts = piece.split(char)
+            cut.append(parts[0])
+            for part in parts[1:]:
+                cut += (char, part)
+        pieces = [piece for piece in cut if piece]
+    return "".join(_escape(piece) if piece in escaped else _quoted(piece) for piece in pieces)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\X{code - 0xDC00:02x}" if code >= 0xDC80 else f"\\x{code:02x}"
 
 
 def quote_words(values: Iterable[str]) -> str:

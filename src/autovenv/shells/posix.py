@@ -12,10 +12,8 @@ if TYPE_CHECKING:
     from autovenv.plan import Plan
     from autovenv.start import Checks
 
-_PLAIN = frozenset(range(0x20, 0x7F)) - {ord("'")}
-_PLAIN_BYTES = bytes(sorted(_PLAIN))
-#: Each byte as it is written inside ``$'...'``.
-_ESCAPED = tuple("\\\\" if b == 0x5C else chr(b) if b in _PLAIN else f"\\x{b:02x}" for b in range(256))
+#: The bytes that stand for themselves inside single quotes (printable ASCII but the quote itself).
+_PLAIN_BYTES = bytes(range(0x20, 0x7F)).replace(b"'", b"")
 
 
 def quote(value: str) -> str:
@@ -26,10 +24,15 @@ def quote(value: str) -> str:
     escapes) and the user's locale cannot change what the shell sees.
     """
     data = value.encode("utf-8", "surrogateescape")
-    if not data.translate(None, _PLAIN_BYTES):  # nothing left once the plain bytes are deleted
+    odd = data.translate(None, _PLAIN_BYTES)  # what is left once the plain bytes are deleted
+    if not odd:
         return "'" + value + "'"
-    # map over a table: no Python-level step per byte (an answer's signature is hundreds of bytes)
-    return "$'" + "".join(map(_ESCAPED.__getitem__, data)) + "'"
+    # One C-level replace per distinct byte to escape (an answer's key and signature hold one, the
+    # separator), not a Python-level step, or a 256-entry table built at import, per byte.
+    escaped = data.replace(b"\\", b"\\\\")
+    for byte in set(odd):
+        escaped = escaped.replace(bytes((byte,)), b"\\x%02x" % byte)
+    return "$'" + escaped.decode("ascii") + "'"
 
 
 def quote_words(values: Iterable[str]) -> str:

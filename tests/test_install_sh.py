@@ -60,6 +60,11 @@ def _ignore(directory: str, names: List[str]) -> List[str]:
         ".hypothesis",
         ".tox",
         ".nox",
+        # What tests/run.sh makes in the checkout: the test venv and the env tools' venvs (hundreds of
+        # megabytes, reached through a symlink in some work trees), and the wheel it built.
+        ".test-venv",
+        ".test-tools",
+        ".test-dist",
     }
     return [n for n in names if n in skip or n.endswith((".pyc", ".egg-info"))]
 

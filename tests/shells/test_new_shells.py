@@ -129,13 +129,23 @@ def test_a_new_shell_inside_a_pinned_project_uses_the_pinned_interpreter(rc_worl
     assert sh.env()["PYENV_VERSION"] == PY_B.encode()
 
 
-def test_the_seed_workflows_rc_file_with_pip(tmp_path: pathlib.Path, shell_name: str) -> None:
+@pytest.fixture(scope="module")
+def shop_with_pip(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """A project whose venv has pip (``ensurepip`` takes seconds), made once for every shell's test: they
+    only read it (each keeps its trust and cache in its own world)."""
+    shop = tmp_path_factory.mktemp("seed") / "shop"
+    shop.mkdir()
+    subprocess.run([str(python_of(PY_A)), "-m", "venv", str(shop / ".venv")], check=True)
+    return shop
+
+
+def test_the_seed_workflows_rc_file_with_pip(
+    tmp_path: pathlib.Path, shell_name: str, shop_with_pip: pathlib.Path
+) -> None:
     """The rc file the issue started from, a venv with pip, and a child shell: `pip` is the venv's."""
     world = World(shell_name, tmp_path, profile="pyenv-before")
     try:
-        shop = world.projects / "shop"
-        shop.mkdir()
-        subprocess.run([str(python_of(PY_A)), "-m", "venv", str(shop / ".venv")], check=True)
+        shop = shop_with_pip
         sh = world.start()
         sh.cd(shop)
         sh.run(child_shell(world.shell), timeout=20)

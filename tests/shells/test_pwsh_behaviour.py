@@ -322,31 +322,39 @@ $r.key = Get-Env AUTOVENV_KEY
     assert not canary.exists()
 
 
-@pytest.mark.parametrize(
-    "entry",
-    [
-        "@{{\nv = '1'\nkey = 'k'; New-Item {canary}\n}}\n",
-        "@{{\nv = '1'\nkey = ('k' + (New-Item {canary}))\n}}\n",
-        "@{{\nv = '1'\nkey = \u2019k\u2019\nroot = $(New-Item {canary})\n}}\n",
-        "$(New-Item {canary})\n",
-        "a=$(New-Item {canary})\n",
-        "a=QQBBAA==\n",  # base64, but not an answer's fields
-        "a=QQBBAA==\n$(New-Item {canary})\n",
-    ],
-)
-def test_a_tampered_cache_entry_runs_nothing(powershell: str, home: Path, entry: str) -> None:
+TAMPERED_ENTRIES = [
+    "@{{\nv = '1'\nkey = 'k'; New-Item {canary}\n}}\n",
+    "@{{\nv = '1'\nkey = ('k' + (New-Item {canary}))\n}}\n",
+    "@{{\nv = '1'\nkey = \u2019k\u2019\nroot = $(New-Item {canary})\n}}\n",
+    "$(New-Item {canary})\n",
+    "a=$(New-Item {canary})\n",
+    "a=QQBBAA==\n",  # base64, but not an answer's fields
+    "a=QQBBAA==\n$(New-Item {canary})\n",
+]
+
+
+def test_a_tampered_cache_entry_runs_nothing(powershell: str, home: Path) -> None:
     """A cache entry that is not an answer is refused (an answer is never evaluated, only decoded); the
-    answer then comes from Python and the entry is rewritten."""
-    project = home / "shop"
-    fake_venv(project / ".venv")
-    canary = home / "CANARY"
-    where = Path(cache.entry_path(str(home / "cache"), "pwsh", str(project)))
-    where.parent.mkdir(parents=True)
-    where.write_text(entry.format(canary=q(str(canary))))
-    r = run_ps(powershell, home, f"{cd(project)}\n$r.venv = Get-Env VIRTUAL_ENV")
-    assert not canary.exists()
-    assert r["venv"] == str(project / ".venv")
-    assert pwsh.read_answer(where.read_text())["venv"] == str(project / ".venv")
+    answer then comes from Python and the entry is rewritten. Every entry of TAMPERED_ENTRIES, a project
+    each, visited in turn by one PowerShell (it takes a second to start); each writes its own canary."""
+    projects, canaries, entries = [], [], []
+    for index, entry in enumerate(TAMPERED_ENTRIES):
+        project = home / f"shop{index}"
+        fake_venv(project / ".venv")
+        canary = home / f"CANARY{index}"
+        where = Path(cache.entry_path(str(home / "cache"), "pwsh", str(project)))
+        where.parent.mkdir(parents=True, exist_ok=True)
+        where.write_text(entry.format(canary=q(str(canary))))
+        projects.append(project)
+        canaries.append(canary)
+        entries.append(where)
+    visits = (f"{cd(project)}\n$r.venv{i} = Get-Env VIRTUAL_ENV" for i, project in enumerate(projects))
+    r = run_ps(powershell, home, "\n".join(visits))
+    for index, entry in enumerate(TAMPERED_ENTRIES):
+        project = projects[index]
+        assert not canaries[index].exists(), entry
+        assert r[f"venv{index}"] == str(project / ".venv"), entry
+        assert pwsh.read_answer(entries[index].read_text())["venv"] == str(project / ".venv"), entry
 
 
 def test_an_answer_holding_code_is_only_ever_data(powershell: str, home: Path) -> None:

@@ -49,6 +49,7 @@ from tests.shells.conftest import (
     setenv,
     shown_prompt,
     source_activate,
+    unsetenv,
     which,
 )
 from tests.shells.pty_shell import InteractiveShell, quote
@@ -617,25 +618,35 @@ def test_sourcing_the_already_active_venvs_activate_is_a_manual_activation(w: Wo
 
 
 
-@pytest.mark.parametrize(
-    ("kind", "name", "value"),
-    [
-        ("venv", "MYVAR", "mine $(x) 'q'"),
-        ("pin", "MYVAR", "mine"),
-        ("venv", "PYENV_VERSION", PY_A),
-        ("pin", "PYENV_VERSION", PY_A),
-        ("venv", "PYTHONHOME", "/opt/x"),
-    ],
-)  # fmt: skip
-def test_variables_the_user_sets_inside_survive_leaving(w: World, kind: str, name: str, value: str) -> None:
-    where = project(w, "p", version=PY_A if kind == "venv" else None)
-    if kind == "pin":
-        (where / ".python-version").write_text(PY_B + "\n")
+#: (kind of project, the variable the user sets inside it, its value)
+USER_VARIABLES = [
+    ("venv", "MYVAR", "mine $(x) 'q'"),
+    ("pin", "MYVAR", "mine"),
+    ("venv", "PYENV_VERSION", PY_A),
+    ("pin", "PYENV_VERSION", PY_A),
+    ("venv", "PYTHONHOME", "/opt/x"),
+]
+
+
+def test_variables_the_user_sets_inside_survive_leaving(w: World) -> None:
+    """Every case of USER_VARIABLES, a project each, in turn in one session (a PowerShell takes seconds to
+    start); the variable is unset again after each, so every case starts without it."""
+    failed = []
     sh = w.start()
-    assert sh.cd(where) != ""
-    sh.run(setenv(w.shell, name, value))
-    sh.cd(w.projects)
-    assert real_env(sh).get(name) == os.fsencode(value)
+    for index, (kind, name, value) in enumerate(USER_VARIABLES):
+        where = project(w, f"p{index}", version=PY_A if kind == "venv" else None)
+        if kind == "pin":
+            (where / ".python-version").write_text(PY_B + "\n")
+        try:
+            assert name not in real_env(sh)
+            assert sh.cd(where) != ""
+            sh.run(setenv(w.shell, name, value))
+            sh.cd(w.projects)
+            assert real_env(sh).get(name) == os.fsencode(value)
+        except AssertionError as exc:
+            failed.append(f"{kind} {name}={value!r}: {exc}")
+        sh.run(unsetenv(w.shell, name))
+    assert not failed, "\n".join(failed)
 
 
 # ---------------------------------------------------------------------------------------- hostile checkouts

@@ -337,17 +337,29 @@ HOSTILE = [
 ]
 
 
-@pytest.mark.parametrize("name", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_directory_names_activate_exactly_and_execute_nothing(world: World, name: str) -> None:
-    where = world.projects / name
-    where.mkdir()
-    make_venv(where / ".venv", PY_A)
+def test_hostile_directory_names_activate_exactly_and_execute_nothing(world: World) -> None:
+    """Every name in HOSTILE, one project each, visited in turn by one session (a PowerShell takes seconds
+    to start); every name is checked, and a failure names each name that failed."""
+    for name in HOSTILE:
+        make_venv(world.projects / name / ".venv", PY_A)
     sh = world.start()
+    failed = []
+    for name in HOSTILE:
+        try:
+            enter_and_leave_a_hostile_name(world, sh, world.projects / name)
+        except AssertionError as exc:
+            failed.append(f"{name!r}: {exc}")
+    assert not failed, "\n".join(failed)
+    assert not list(world.root.rglob("CANARY"))
+
+
+def enter_and_leave_a_hostile_name(world: World, sh: InteractiveShell, where: pathlib.Path) -> None:
     sh.cd(world.projects)
+    assert "VIRTUAL_ENV" not in sh.env()
     out = sh.cd(where)
     # The project's name is shown as data: escaped where it holds a control character, in one line.
-    assert out.startswith("autovenv: activated ") and out.endswith(f" (.venv, Python {PY_A})\n")
-    assert out.count("\n") == 1
+    assert out.startswith("autovenv: activated ") and out.endswith(f" (.venv, Python {PY_A})\n"), out
+    assert out.count("\n") == 1, out
     assert sh.env()["VIRTUAL_ENV"] == os.fsencode(where / ".venv")
     assert python_facts(sh)[1] == str(where / ".venv")
     sh.cd(world.projects)
@@ -383,13 +395,34 @@ def test_venv_path_with_colon_is_refused_in_one_line(world: World) -> None:
     assert "VIRTUAL_ENV" not in sh.env()
 
 
-@pytest.mark.parametrize(
-    "breakage",
-    ["broken-toml", "config-is-dir", "interpreter-gone", "corrupt-cfg", "no-cfg", "huge-pin", "traversal"],
+BREAKAGES = (
+    "broken-toml",
+    "config-is-dir",
+    "interpreter-gone",
+    "corrupt-cfg",
+    "no-cfg",
+    "huge-pin",
+    "traversal",
 )
-def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World, breakage: str) -> None:
-    where = world.projects / "bad"
-    where.mkdir()
+
+
+def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World) -> None:
+    """Every breakage in BREAKAGES, one project named ``bad`` each, entered in turn by one session (a
+    PowerShell takes seconds to start), which must keep working after each; a failure names each one."""
+    projects = {name: break_a_project(world.projects / name / "bad", name) for name in BREAKAGES}
+    sh = world.start()
+    before = stable(sh.env())
+    failed = []
+    for breakage, where in projects.items():
+        try:
+            enter_and_leave_a_broken_project(world, sh, where, breakage, before)
+        except AssertionError as exc:
+            failed.append(f"{breakage}: {exc}")
+    assert not failed, "\n".join(failed)
+
+
+def break_a_project(where: pathlib.Path, breakage: str) -> pathlib.Path:
+    where.mkdir(parents=True)
     if breakage == "broken-toml":
         (where / ".autovenv.toml").write_text("venv = [unclosed\n")
         make_venv(where / ".venv")
@@ -409,8 +442,12 @@ def test_bad_input_gets_one_line_and_the_shell_keeps_working(world: World, break
         (where / ".python-version").write_bytes(b"x" * 5_000_000)
     elif breakage == "traversal":
         (where / ".python-version").write_text("../../../../usr\n")
-    sh = world.start()
-    before = stable(sh.env())
+    return where
+
+
+def enter_and_leave_a_broken_project(
+    world: World, sh: InteractiveShell, where: pathlib.Path, breakage: str, before: dict[str, bytes]
+) -> None:
     out = sh.cd(where)
     assert "Traceback" not in out
     if breakage in ("broken-toml", "config-is-dir"):

@@ -11,7 +11,8 @@ shell's exported environment must equal what the model predicts: ``autovenv.reso
 of the venv's own activate/deactivate scripts. And no user variable may be lost.
 
 Seeded (printed on failure with the session's step log, for replay with ``AUTOVENV_SOAK_SEED``).
-Default: 40 sequences x 25 steps per shell (PowerShell: 10); ``-m slow``: 1,000 sequences.
+Default: 8 sequences x 25 steps per shell in two sessions, which take every kind of step (checked:
+``STEP_KINDS``); ``-m slow``: 1,000 sequences.
 """
 
 from __future__ import annotations
@@ -44,12 +45,15 @@ from tests.shells.pty_shell import InteractiveShell, quote
 pytestmark = pytest.mark.shell
 
 STEPS_PER_SEQUENCE = 25
-SEQUENCES = 40
+SEQUENCES = 8
 SLOW_SEQUENCES = 1000
-SEQUENCES_PER_SESSION = 10
+SEQUENCES_PER_SESSION = 4
+#: Child shells the default run starts in PowerShell (each costs seconds; the other shells start freely).
+CHILD_PWSH_SHELLS = 2
 #: Changed by the shell itself or per shell process, or shell-local (PS1, which a 3.12 activate exports).
 IGNORED = {"PWD", "OLDPWD", "_", "SHLVL", "AUTOVENV_HOOK", "PS1"}
 PINS = [PY_B, PY_A, "3.12", "system", "3.99.0"]
+USER_PYENV_VERSIONS = [PY_A, PY_B, "system"]
 ODD_VALUES = [
     "plain",
     "with space",
@@ -61,7 +65,27 @@ ODD_VALUES = [
     "",
     "-n",
 ]
-BASE_SEED = int(os.environ.get("AUTOVENV_SOAK_SEED", "20261121"))
+#: Every kind of step the soak takes; the default run must take each of them (see ``Soak.run``).
+STEP_KINDS = (
+    "cd",
+    "create: python -m venv",
+    "create: move a parked venv back",
+    "delete: rm -rf",
+    "delete: park",
+    "pin: write",
+    "pin: remove",
+    "MYVAR: set",
+    "MYVAR: unset",
+    "PATH entry",
+    "PYENV_VERSION: set",
+    "PYENV_VERSION: unset",
+    "activate by hand",
+    "deactivate: the venv's own",
+    "deactivate: ours",
+    "child shell",
+    "exit a child shell",
+)
+BASE_SEED = int(os.environ.get("AUTOVENV_SOAK_SEED", "20261122"))
 
 
 def text(env: dict[str, bytes]) -> dict[str, str]:
@@ -128,6 +152,10 @@ class Soak:
         self.frames: list[Frame] = []
         self.real_creations = 0
         self.entry_counter = 0
+        self.kinds_taken: set[str] = set()
+        #: How many more child shells the run may start (None: no limit); see test_soak.
+        self.children_left: int | None = None
+        self.turns: dict[tuple[str, ...], int] = {}
 
     # -- session ----------------------------------------------------------------------------------------
 
@@ -240,12 +268,26 @@ class Soak:
 
     # -- steps ---------------------------------------------------------------------------------------------
 
+    def in_turn(self, values: list[str]) -> str:
+        """The next of ``values`` in turn, not at random: a short run, too, types every one of them."""
+        turn = self.turns.get(tuple(values), 0)
+        self.turns[tuple(values)] = turn + 1
+        return values[turn % len(values)]
+
     def run(
-        self, what: str, cmd: str | None, effect: Callable[[], None], cd: pathlib.Path | None = None
+        self,
+        kind: str,
+        what: str,
+        cmd: str | None,
+        effect: Callable[[], None],
+        cd: pathlib.Path | None = None,
     ) -> None:
-        """Type the step in the shell, apply the same step to the model, run the model's hook, compare."""
+        """Type the step in the shell, apply the same step to the model, run the model's hook, compare.
+
+        ``kind`` is one of STEP_KINDS: the default run checks that its sequences took every one."""
         assert self.sh is not None
         self.log.append(what)
+        self.kinds_taken.add(kind)
         out = self.sh.cd(cd) if cd is not None else self.sh.run(cmd or noop(self.shell))
         effect()
         messages = self.settle(self.frame)
@@ -274,7 +316,7 @@ class Soak:
             choices.append((6, self.step_manual_deactivate))
         if active_ours:
             choices.append((5, self.step_our_deactivate))
-        if len(self.frames) < 3:
+        if len(self.frames) < 3 and self.children_left != 0:
             choices.append((3, self.step_child))
         if len(self.frames) > 1:
             choices.append((4, self.step_exit))
@@ -287,7 +329,7 @@ class Soak:
         def effect() -> None:
             self.frame.pwd = str(target)
 
-        self.run(f"cd {target}", None, effect, cd=target)
+        self.run("cd", f"cd {target}", None, effect, cd=target)
 
     def step_create(self) -> None:
         absent = [slot for slot in self.slots if not slot.path.exists()]
@@ -295,14 +337,15 @@ class Soak:
             return self.step_cd()
         slot = self.rng.choice(absent)
         if slot.parked.exists():
-            cmd = f"mv {self.q(slot.parked)} {self.q(slot.path)}"
+            kind, cmd = "create: move a parked venv back", f"mv {self.q(slot.parked)} {self.q(slot.path)}"
         elif self.real_creations < 1:
             self.real_creations += 1
+            kind = "create: python -m venv"
             python = PYENV_ROOT / "versions" / slot.version / "bin" / "python"
             cmd = f"{invoke(self.shell, python)} -m venv --without-pip {self.q(slot.path)}"
         else:
             return self.step_cd()
-        self.run(f"create venv {slot.path}: {cmd}", cmd, lambda: None)
+        self.run(kind, f"create venv {slot.path}: {cmd}", cmd, lambda: None)
 
     def step_delete(self) -> None:
         present = [slot for slot in self.slots if slot.path.exists()]
@@ -310,19 +353,19 @@ class Soak:
             return self.step_cd()
         slot = self.rng.choice(present)
         if slot.parked.exists() or self.rng.random() < 0.25:
-            cmd = f"rm -rf {self.q(slot.path)}"
+            kind, cmd = "delete: rm -rf", f"rm -rf {self.q(slot.path)}"
         else:
-            cmd = f"mv {self.q(slot.path)} {self.q(slot.parked)}"
-        self.run(f"delete venv {slot.path}: {cmd}", cmd, lambda: None)
+            kind, cmd = "delete: park", f"mv {self.q(slot.path)} {self.q(slot.parked)}"
+        self.run(kind, f"delete venv {slot.path}: {cmd}", cmd, lambda: None)
 
     def step_pin(self) -> None:
         project = self.rng.choice(self.projects)
         pin = project / ".python-version"
         if pin.exists() and self.rng.random() < 0.3:
-            cmd = f"rm -f {self.q(pin)}"
+            kind, cmd = "pin: remove", f"rm -f {self.q(pin)}"
         else:
-            cmd = f"printf '%s\\n' {self.q(self.rng.choice(PINS))} > {self.q(pin)}"
-        self.run(f"pin {pin}: {cmd}", cmd, lambda: None)
+            kind, cmd = "pin: write", f"printf '%s\\n' {self.q(self.in_turn(PINS))} > {self.q(pin)}"
+        self.run(kind, f"pin {pin}: {cmd}", cmd, lambda: None)
 
     def step_manual_activate(self) -> None:
         # Any venv, the one autovenv has active included (a habit: the hook then hands it over).
@@ -360,7 +403,8 @@ class Soak:
             frame.manual = venv
             frame.entries_since_manual = []
 
-        self.run(f"activate {venv} by hand", source_activate(self.shell, slot.path), effect)
+        command = source_activate(self.shell, slot.path)
+        self.run("activate by hand", f"activate {venv} by hand", command, effect)
 
     def step_manual_deactivate(self) -> None:
         frame = self.frame
@@ -378,7 +422,7 @@ class Soak:
             # activate restores its PATH snapshot: entries added meanwhile go (its documented flaw)
             frame.user_entries = [e for e in frame.user_entries if e not in frame.entries_since_manual]
 
-        self.run("deactivate (the venv's own)", "deactivate", effect)
+        self.run("deactivate: the venv's own", "deactivate (the venv's own)", "deactivate", effect)
 
     def step_our_deactivate(self) -> None:
         frame = self.frame
@@ -386,26 +430,26 @@ class Soak:
         def effect() -> None:
             apply(frame.env, plan_mod.plan(frame.env, None, deactivate=True, pause=True).changes)
 
-        self.run("deactivate (ours: pause)", "deactivate", effect)
+        self.run("deactivate: ours", "deactivate (ours: pause)", "deactivate", effect)
 
     def step_myvar(self) -> None:
         frame = self.frame
         if frame.myvar is not None and self.rng.random() < 0.3:
-            cmd = unsetenv(self.shell, "MYVAR")
+            kind, cmd = "MYVAR: unset", unsetenv(self.shell, "MYVAR")
 
             def effect() -> None:
                 frame.env.pop("MYVAR", None)
                 frame.myvar = None
 
         else:
-            value = self.rng.choice(ODD_VALUES)
-            cmd = setenv(self.shell, "MYVAR", value)
+            value = self.in_turn(ODD_VALUES)
+            kind, cmd = "MYVAR: set", setenv(self.shell, "MYVAR", value)
 
             def effect() -> None:
                 frame.env["MYVAR"] = value
                 frame.myvar = value
 
-        self.run(f"MYVAR: {cmd}", cmd, effect)
+        self.run(kind, f"MYVAR: {cmd}", cmd, effect)
 
     def step_path(self) -> None:
         frame = self.frame
@@ -422,30 +466,33 @@ class Soak:
             if frame.manual is not None:
                 frame.entries_since_manual.append(entry)
 
-        self.run(f"PATH: {cmd}", cmd, effect)
+        self.run("PATH entry", f"PATH: {cmd}", cmd, effect)
 
     def step_pyenv_version(self) -> None:
         frame = self.frame
         if "PYENV_VERSION" in frame.env.get(plan_mod.SAVED, "").split():
             return self.step_cd()  # ours now: a user's change here is lost on leaving (see test_robustness)
         if frame.user_pyenv is not None:
-            cmd = unsetenv(self.shell, "PYENV_VERSION")
+            kind, cmd = "PYENV_VERSION: unset", unsetenv(self.shell, "PYENV_VERSION")
 
             def effect() -> None:
                 frame.env.pop("PYENV_VERSION", None)
                 frame.user_pyenv = None
 
         else:
-            value = self.rng.choice([PY_A, PY_B, "system"])
-            cmd = setenv(self.shell, "PYENV_VERSION", value)
+            value = self.in_turn(USER_PYENV_VERSIONS)
+            kind, cmd = "PYENV_VERSION: set", setenv(self.shell, "PYENV_VERSION", value)
 
             def effect() -> None:
                 frame.env["PYENV_VERSION"] = value
                 frame.user_pyenv = value
 
-        self.run(f"PYENV_VERSION: {cmd}", cmd, effect)
+        self.run(kind, f"PYENV_VERSION: {cmd}", cmd, effect)
 
     def step_child(self) -> None:
+        if self.children_left is not None:
+            self.children_left -= 1
+
         def effect() -> None:
             child = self.frame.child()
             # PowerShell puts its own folder in front of the PATH it inherits; the hook's first prompt
@@ -453,13 +500,13 @@ class Soak:
             child.env["PATH"] = self.world.child_path(child.env.get("PATH", ""), child.env)
             self.frames.append(child)
 
-        self.run(f"child {self.shell}", child_shell(self.shell), effect)
+        self.run("child shell", f"child {self.shell}", child_shell(self.shell), effect)
 
     def step_exit(self) -> None:
         def effect() -> None:
             self.frames.pop()
 
-        self.run("exit (child)", "exit", effect)
+        self.run("exit a child shell", "exit (child)", "exit", effect)
 
     def sequence(self, steps: int) -> None:
         self.real_creations = 0
@@ -481,11 +528,14 @@ def apply(env: dict[str, str], changes: dict[str, str | None]) -> None:
             env[name] = value
 
 
-def soak(world: World, sequences: int) -> None:
+def soak(world: World, sequences: int, children: int | None = None) -> set[str]:
+    """Run ``sequences`` seeded sequences, a new session every SEQUENCES_PER_SESSION, starting at most
+    ``children`` child shells (None: as many as the dice say); returns the kinds of step taken."""
     for version in (PY_A, PY_B):
         if not (PYENV_ROOT / "versions" / version / "bin" / "python").exists():
             pytest.skip(f"pyenv Python {version} is not installed under {PYENV_ROOT}")
     runner = Soak(world, random.Random())
+    runner.children_left = children
     try:
         for index in range(sequences):
             if index % SEQUENCES_PER_SESSION == 0:
@@ -495,12 +545,16 @@ def soak(world: World, sequences: int) -> None:
             runner.sequence(STEPS_PER_SEQUENCE)
     finally:
         runner.close()
+    return runner.kinds_taken
 
 
 def test_soak(world: World) -> None:
-    # A PowerShell starts in a second or two (a child pwsh is a frequent step): a quarter of the
-    # sequences keeps its share of the suite's time in line; -m slow runs them all.
-    soak(world, SEQUENCES // 4 if world.shell == "pwsh" else SEQUENCES)
+    # The default run is short (a shell's soak used to be a minute of the suite), but long enough that its
+    # sequences take every kind of step and start a second session in the tree the first one left behind;
+    # a seed that stopped doing so would make this a weaker test without anyone noticing, hence the check.
+    # A child PowerShell takes seconds to start: there, the first two children are the run's only ones.
+    taken = soak(world, SEQUENCES, children=CHILD_PWSH_SHELLS if world.shell == "pwsh" else None)
+    assert taken == set(STEP_KINDS), f"the default soak no longer takes {sorted(set(STEP_KINDS) - taken)}"
 
 
 @pytest.mark.slow

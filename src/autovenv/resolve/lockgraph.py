@@ -172,11 +172,11 @@ class Graph:
             return None
         table = self.rests[index]
         if not table.startswith(_REGISTRY):  # a package from an index: neither a root nor a member
-            source = _line(table, b"source")
-            if source in _LOCAL_ROOTS:
+            role = _workspace_role(table)
+            if role == "root":
                 return True  # the project itself: the graph's start
-            if source is not None and (b"editable" in source or b"virtual" in source):
-                return None  # a workspace member: a root when the lock has no "." one
+            if role == "member":
+                return None  # a root when the lock has no "." one
         edges = self.edges(name)
         if edges is None:
             return None
@@ -200,11 +200,11 @@ class Graph:
         text = self.text
         end = text.find(b"\n[", owner + 13)
         table = text[owner + 12 : len(text) if end < 0 else end]
-        source = _line(table, b"source")
-        if source in _LOCAL_ROOTS:
+        role = _workspace_role(table)
+        if role == "root":
             return True if section in ("dependencies", "dev") else None  # an extra, another group
-        if source is not None and (b"editable" in source or b"virtual" in source):
-            return None  # a workspace member: a root when the lock has no "." one
+        if role == "member":
+            return None  # a root when the lock has no "." one
         if section in ("dev", "group"):
             return False  # only the roots' groups are installed
         if section != "dependencies":
@@ -239,6 +239,18 @@ _REGISTRY = b'\nsource = { registry = "'
 #: The ASCII bytes ``str.strip`` drops around a name (white space and separators) as 1, every other
 #: byte as itself.
 _STRIPPED = bytes.maketrans(b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", b"\1" * 10)
+
+
+def _workspace_role(table: bytes) -> str | None:
+    """What a package's ``source`` line makes it in uv's workspace: "root" for the project itself
+    (``"."``), "member" for another editable or virtual package (a word in its source: a URL holding
+    one counts too, and the full reading decides), None for a package from anywhere else."""
+    source = _line(table, b"source")
+    if source in _LOCAL_ROOTS:
+        return "root"
+    if source is not None and (b"editable" in source or b"virtual" in source):
+        return "member"
+    return None
 
 
 def _edge(text: bytes, at: int, length: int, cache: Markers) -> tuple[str, int] | bool | None:

@@ -14,7 +14,7 @@ Imported only when a uv package is missing, so the comparison of a venv in sync 
 
 from __future__ import annotations
 
-from autovenv.resolve.locksync import _line
+from autovenv.resolve.locksync import key_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ def _workspace_role(table: bytes) -> str | None:
     """What a package's ``source`` line makes it in uv's workspace: "root" for the project itself
     (``"."``), "member" for another editable or virtual package (a word in its source: a URL holding
     one counts too, and the full reading decides), None for a package from anywhere else."""
-    source = _line(table, b"source")
+    source = key_line(table, b"source")
     if source in _LOCAL_ROOTS:
         return "root"
     if source is not None and (b"editable" in source or b"virtual" in source):

@@ -282,7 +282,7 @@ def escape_names(names: bytes, count: int) -> list[bytes] | None:
     return escaped[1:-1].split(b"\n")
 
 
-def _line(table: bytes, key: bytes) -> bytes | None:
+def key_line(table: bytes, key: bytes) -> bytes | None:
     """The value of ``key`` among a table's own lines (``table`` from its ``version`` line's end, up to
     the next table), or None: absent, or only in a sub-table (a line opening with ``[``) after them.
     The tools write the keys read here before any long array, so the search ends early."""
@@ -298,7 +298,7 @@ def _line(table: bytes, key: bytes) -> bytes | None:
 def _virtual(table: bytes) -> bool | None:
     """Whether a uv table's ``source`` is a virtual project (never installed); None when its source line
     speaks of "virtual" otherwise (a URL holding the word): the full reader's parse decides then."""
-    source = _line(table, _SOURCE[:-3])
+    source = key_line(table, _SOURCE[:-3])
     if source is None or b"virtual" not in source:
         return False
     if source.startswith(b"{ virtual = ") and source.count(b"virtual") == 1:
@@ -311,8 +311,8 @@ def _group(kind: str, table: bytes) -> str | None:
     it is in several); None for a spelling read only by the full reader (Poetry's markers per group)."""
     if kind in ("uv", "pylock"):
         return MAIN  # uv's fix installs every group at once; a pylock.toml's packages are one set
-    markers = _line(table, b"markers") if kind == "poetry" else None
-    return _group_of(kind, markers, _line(table, b"groups"))
+    markers = key_line(table, b"markers") if kind == "poetry" else None
+    return _group_of(kind, markers, key_line(table, b"groups"))
 
 
 def _group_of(kind: str, markers: bytes | None, found: bytes | None) -> str | None:
@@ -394,9 +394,9 @@ def _due(kind: str, table: bytes, cache: Markers) -> bool | None:
     share a few)."""
     if kind == "uv":
         return None
-    optional = _line(table, b"optional") if kind == "poetry" else None
-    marker = _line(table, b"markers" if kind == "poetry" else b"marker")
-    lines = (kind, optional, marker, _line(table, b"groups"))
+    optional = key_line(table, b"optional") if kind == "poetry" else None
+    marker = key_line(table, b"markers" if kind == "poetry" else b"marker")
+    lines = (kind, optional, marker, key_line(table, b"groups"))
     if lines not in cache.dues:
         cache.dues[lines] = _due_of(*lines, cache)
     return cache.dues[lines]
@@ -428,7 +428,7 @@ def _pylock_groups(text: bytes) -> frozenset[str] | None:
     """A pylock.toml's ``default-groups`` (the groups its markers see installed), from its lines before
     the first package; None when spelled otherwise than one line of plain strings."""
     head = b"\n" + text[: text.find(b"[[packages]]")]
-    found = _line(head, b"default-groups")
+    found = key_line(head, b"default-groups")
     if found is None:
         return frozenset() if b"default-groups" not in head else None
     if found == b"[]":

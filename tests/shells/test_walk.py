@@ -68,6 +68,38 @@ def deep_project(world: World) -> tuple[pathlib.Path, pathlib.Path]:
     return proj, deep
 
 
+def shows_at_the_next_prompt(
+    sh: InteractiveShell, world: World, marker: pathlib.Path, outer: str | None
+) -> None:
+    """A pin written at ``marker`` changes the answer at the next prompt; removed, the old one is back."""
+    marker.write_text(f"{PY_B}\n")
+    sh.run(noop(world.shell))
+    assert agrees(sh, world.projects) not in (None, outer)
+    marker.unlink()
+    sh.run(noop(world.shell))
+    assert agrees(sh, world.projects) == outer
+
+
+def shows_at_the_cd_back(
+    sh: InteractiveShell,
+    world: World,
+    marker: pathlib.Path,
+    outer: str | None,
+    inside: pathlib.Path,
+    root: pathlib.Path,
+) -> None:
+    """Standing at ``root``: a pin written at ``marker`` changes the answer at the cd back into
+    ``inside``; removed while at ``root`` again, the old one is back at the next. Ends at ``root``."""
+    marker.write_text(f"{PY_B}\n")
+    sh.cd(inside)
+    assert agrees(sh, world.projects) not in (None, outer)
+    sh.cd(root)
+    marker.unlink()
+    sh.cd(inside)
+    assert agrees(sh, world.projects) == outer
+    sh.cd(root)
+
+
 def test_a_marker_made_deep_inside_shows_at_the_next_prompt(world: World) -> None:
     proj, deep = deep_project(world)
     sh = world.start()
@@ -79,13 +111,7 @@ def test_a_marker_made_deep_inside_shows_at_the_next_prompt(world: World) -> Non
     sh.cd(deep)
     middle = chain(proj, DEPTH // 2)
     for _ in range(2):
-        (middle / ".python-version").write_text(f"{PY_B}\n")
-        sh.run(noop(world.shell))
-        inner = agrees(sh, world.projects)
-        assert inner is not None and inner != outer
-        (middle / ".python-version").unlink()
-        sh.run(noop(world.shell))
-        assert agrees(sh, world.projects) == outer
+        shows_at_the_next_prompt(sh, world, middle / ".python-version", outer)
         sh.cd(proj)
         sh.cd(deep)
 
@@ -100,15 +126,7 @@ def test_a_marker_made_while_away_shows_at_the_cd_back(world: World) -> None:
     sh.cd(proj)
     # Made between the prompts at the root, in directories the root's prompt does not watch.
     for depth in (1, DEPTH // 2, DEPTH):
-        where = chain(proj, depth) / ".python-version"
-        where.write_text(f"{PY_B}\n")
-        sh.cd(deep)
-        assert agrees(sh, world.projects) not in (None, outer)
-        sh.cd(proj)
-        where.unlink()
-        sh.cd(deep)
-        assert agrees(sh, world.projects) == outer
-        sh.cd(proj)
+        shows_at_the_cd_back(sh, world, chain(proj, depth) / ".python-version", outer, deep, proj)
 
 
 def test_a_dangling_link_marker_deep_inside_counts(world: World) -> None:
@@ -180,21 +198,9 @@ def test_a_marker_made_inside_a_directory_reached_through_a_link(world: World) -
         sh.cd(where)
         outer = agrees(sh, world.projects)
         assert outer is not None and "proj" in outer
-        marker.write_text(f"{PY_B}\n")
-        sh.run(noop(world.shell))
-        assert agrees(sh, world.projects) not in (None, outer)
-        marker.unlink()
-        sh.run(noop(world.shell))
-        assert agrees(sh, world.projects) == outer
+        shows_at_the_next_prompt(sh, world, marker, outer)
         sh.cd(proj)
-        marker.write_text(f"{PY_B}\n")
-        sh.cd(where)
-        assert agrees(sh, world.projects) not in (None, outer)
-        sh.cd(proj)
-        marker.unlink()
-        sh.cd(where)
-        assert agrees(sh, world.projects) == outer
-        sh.cd(proj)
+        shows_at_the_cd_back(sh, world, marker, outer, where, proj)
 
 
 def test_the_candidate_directory_as_a_link_pointed_elsewhere(world: World) -> None:

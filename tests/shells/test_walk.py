@@ -229,6 +229,45 @@ def test_the_candidate_directory_as_a_link_pointed_elsewhere(world: World) -> No
     assert agrees(sh, world.projects) != outer
 
 
+def aged(*paths: pathlib.Path) -> None:
+    for path in paths:
+        os.utime(path, (1_000_000_000, 1_000_000_000), follow_symlinks=False)  # long before any stamp
+
+
+def test_a_directory_walked_swapped_for_a_link_to_an_older_tree(world: World) -> None:
+    """A walk from a directory with no link on its path, recalled; then a directory on that path is moved
+    away and replaced by a link to an older copy of what was below it, pinned at its top. The cd back
+    stands in the copy: nothing there, nor above it, is newer than the stamps, so only the directory
+    holding the link (or where the shell stands) tells that the walk no longer holds."""
+    proj, deep = deep_project(world)
+    attic, elsewhere = world.projects / "attic", world.projects / "elsewhere"
+    attic.mkdir()
+    copy = elsewhere / "copy"
+    # copy/l07/.../l12: what proj/l01/.../l06 holds.
+    below = [copy.joinpath(*[f"l{i:02d}" for i in range(7, j + 1)]) for j in range(6, DEPTH + 1)]
+    below[-1].mkdir(parents=True)
+    (copy / ".python-version").write_text(f"{PY_B}\n")
+    aged(*reversed(below), elsewhere, world.projects)
+    sh = world.start()
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    sh.cd(proj)
+    sh.cd(deep)
+    sh.cd(proj)
+    swapped = chain(proj, 6)
+    os.rename(swapped, attic / "l06")
+    swapped.symlink_to(copy)
+    sh.cd(deep)
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    # Back as it was: so is the answer at the next cd back.
+    sh.cd(proj)
+    swapped.unlink()
+    os.rename(attic / "l06", swapped)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == outer
+
+
 def test_cd_to_the_root_and_a_deleted_directory(world: World) -> None:
     _, deep = deep_project(world)
     sh = world.start()

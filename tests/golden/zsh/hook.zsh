@@ -224,7 +224,8 @@ __autovenv_recall() {
 }
 
 __autovenv_record() {
-    local __autovenv_i=1 __autovenv_t= __autovenv_j=1
+    local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id=
+    local -a __autovenv_st
     while [[ $__autovenv_i -le ${#__autovenv_wp} && ${__autovenv_wp[__autovenv_i]} != "${PWD-}" ]]; do
         __autovenv_i=$((__autovenv_i + 1))
     done
@@ -256,11 +257,29 @@ __autovenv_record() {
     # Its test as one function of the stamp, the directories referenced, not written into the code: each
     # in a variable of its own, __autovenv_wl<slot>_<n>, which zsh expands with a sixth fewer
     # instructions than an array element.
+    # Where $PWD is physical (no symbolic link in it) and zstat can tell the directory the shell stands
+    # in, the lower half of the walk is named relative to it (`.`, `..`, `../..`, ...), the upper half
+    # from / as before: the kernel then resolves half as many components, a third of a test 100 levels
+    # down. The test first asks that the shell stands in the very directory (device and inode) the walk
+    # started from; from there `..` climbs the directories walked as long as none was moved, and moving
+    # one modifies the directory it went to, which its test then finds newer than the stamp. (A
+    # directory on $PWD swapped for a link changes where $PWD leads: another directory, a failed test.)
     __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
+    __autovenv_id=
+    if [[ -n $__autovenv_zstat && ${#__autovenv_walked} -gt 3 && ${PWD-} == "${PWD:A}" && . -ef ${PWD-} ]] \
+        && builtin zstat -A __autovenv_st . 2>/dev/null && [[ ${__autovenv_st[1]} == <-> && ${__autovenv_st[2]} == <-> ]]; then
+        __autovenv_id="${__autovenv_st[1]} ${__autovenv_st[2]}"
+        __autovenv_t="__autovenv_wt$__autovenv_i() { local -a __autovenv_st; builtin zstat -A __autovenv_st . 2>/dev/null && [[ -n \$1 && \"\${__autovenv_st[1]} \${__autovenv_st[2]}\" == '$__autovenv_id'"
+    fi
+    __autovenv_up=.
     __autovenv_j=1
     while [[ $__autovenv_j -le ${#__autovenv_walked} ]]; do
-        builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "${__autovenv_walked[__autovenv_j]}"
+        __autovenv_p=${__autovenv_walked[__autovenv_j]}
+        # `..` once per level up against the directory's own components from /.
+        if [[ -n $__autovenv_id && $__autovenv_j -le ${#${(s:/:)__autovenv_p}} ]]; then __autovenv_p=$__autovenv_up; fi
+        builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "$__autovenv_p"
         __autovenv_t+=" && \$1 -nt \$__autovenv_wl${__autovenv_i}_$__autovenv_j"
+        if [[ $__autovenv_up == . ]]; then __autovenv_up=..; else __autovenv_up+=/..; fi
         __autovenv_j=$((__autovenv_j + 1))
     done
     builtin eval "$__autovenv_t ]] }"
@@ -695,6 +714,9 @@ __autovenv_deactivate() {
     return 0
 }
 
+# zstat alone (not zsh/stat's `stat`, which would hide the command): __autovenv_record's.
+__autovenv_zstat=
+if builtin zmodload -F zsh/stat b:zstat 2>/dev/null; then __autovenv_zstat=1; fi
 builtin autoload -Uz add-zsh-hook
 add-zsh-hook precmd __autovenv_hook
 add-zsh-hook chpwd __autovenv_chpwd

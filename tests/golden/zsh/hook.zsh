@@ -99,16 +99,32 @@ __autovenv_hook() {
             fi
         else
             # A cd within the same candidate directory, nothing its answer watches changed: same answer.
-            # (__autovenv_done tells __autovenv_check what is done already: the stamp, the walk.)
-            __autovenv_touch
+            # (__autovenv_done tells __autovenv_check what is done already: the stamp, the walk.) Every
+            # cd runs this, so __autovenv_touch and the test of the watch list are written out here: a
+            # call costs zsh 7 microseconds.
+            __autovenv_gen=$((__autovenv_gen + 1))
+            __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
+            { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
             __autovenv_walk
             __autovenv_done=tw
-            if [[ $__autovenv_cand == "$__autovenv_c" ]] && __autovenv_unchanged; then
-                __autovenv_stamp=$__autovenv_next
-                __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
-                __autovenv_pwd=${PWD-}
-                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
-                return $__autovenv_status
+            if [[ $__autovenv_cand == "$__autovenv_c" && -d ${PWD-} ]]; then
+                if [[ -n $__autovenv_stamp ]]; then
+                    for __autovenv_p in "${__autovenv_e_pwatch[@]}"; do
+                        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
+                            __autovenv_moved=1
+                            break
+                        fi
+                    done
+                fi
+                if [[ -z $__autovenv_moved ]]; then
+                    __autovenv_stamp=$__autovenv_next
+                    __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
+                    __autovenv_pwd=${PWD-}
+                    if [[ -v AUTOVENV_KEY && ( -z $__autovenv_own_deactivate || $__autovenv_psubst != "$__autovenv_psubst_seen" || ${PS1-} != "$__autovenv_prefix"* ) ]]; then
+                        __autovenv_decorate
+                    fi
+                    return $__autovenv_status
+                fi
             fi
         fi
     fi
@@ -124,17 +140,6 @@ __autovenv_touch() {
     __autovenv_gen=$((__autovenv_gen + 1))
     __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
     { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
-}
-
-__autovenv_unchanged() {
-    emulate -L zsh
-    local __autovenv_p
-    [[ -d ${PWD-} ]] || return 1
-    [[ -n $__autovenv_stamp ]] || return 0
-    for __autovenv_p in "${__autovenv_e_pwatch[@]}"; do
-        if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then return 1; fi
-    done
-    return 0
 }
 
 __autovenv_has_marker() {
@@ -202,10 +207,9 @@ __autovenv_walk() {
 __autovenv_recall() {
     local __autovenv_i=1 __autovenv_s=
     [[ -n $__autovenv_next ]] || return 1
-    while [[ ${__autovenv_wp[__autovenv_i]-} != "${PWD-}" ]]; do
-        __autovenv_i=$((__autovenv_i + 1))
-        [[ $__autovenv_i -le ${#__autovenv_wp} ]] || return 1
-    done
+    # Its slot: the index of the element that is $PWD exactly, 0 for none.
+    __autovenv_i=${__autovenv_wp[(Ie)${PWD-}]}
+    [[ $__autovenv_i -gt 0 ]] || return 1
     [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
     __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
     "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
@@ -226,9 +230,8 @@ __autovenv_recall() {
 __autovenv_record() {
     local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id=
     local -a __autovenv_st
-    while [[ $__autovenv_i -le ${#__autovenv_wp} && ${__autovenv_wp[__autovenv_i]} != "${PWD-}" ]]; do
-        __autovenv_i=$((__autovenv_i + 1))
-    done
+    # $PWD's slot, or one past the last.
+    __autovenv_i=${__autovenv_wp[(ie)${PWD-}]}
     if [[ $__autovenv_i -gt 8 ]]; then
         __autovenv_i=$__autovenv_wn
         __autovenv_wn=$((__autovenv_wn % 8 + 1))

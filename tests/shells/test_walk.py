@@ -293,8 +293,8 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     shell: str, tmp_path: pathlib.Path
 ) -> None:
     """5,000 directories walked from: the walk remembers at most 4,096 directories, and 8 walks; and the
-    variables holding each slot's directories (__autovenv_wl<slot>_<n>) are those of its last walk only,
-    also after a shorter walk (from /) replaced a longer one."""
+    test of each slot's walk (__autovenv_wt<slot>) names the directories of its last walk only, also after
+    a shorter walk (from /) replaced a longer one, and no variable of a walk recorded before stays."""
     usable_shell(shell)
     top = tmp_path / "many"
     for i in range(5000):
@@ -304,13 +304,18 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     ).stdout
     (tmp_path / "hook").write_text(hook)
     size = "${#__autovenv_seen[@]}" if shell == "bash" else "${#__autovenv_seen}"
+    # Each slot's test names its directories once each, as `-nt` terms (n), some as variables (m) of
+    # their own (zsh writes relative ones into the code); no other such variable stays.
     if shell == "bash":
-        held = (
-            "n=0; for v in $(compgen -v __autovenv_wl); do "
-            "[[ $v =~ ^__autovenv_wl[0-9]+_[0-9]+$ ]] && n=$((n + 1)); done"
-        )
+        body = "$(declare -f __autovenv_wt$i 2>/dev/null)"
+        named = "k=$(compgen -v | grep -cE '^__autovenv_wl[0-9]+_[0-9]+$')"
     else:
-        held = "n=${#${(M)${(k)parameters}:#__autovenv_wl<->_<->}}"
+        body = "${functions[__autovenv_wt$i]-}"
+        named = "k=${#${(M)${(k)parameters}:#__autovenv_wl<->_<->}}"
+    held = (
+        f"n=0 m=0; for i in 0 1 2 3 4 5 6 7 8; do t={body}; u=${{t//-nt /}}; v=${{t//\\$__autovenv_wl/}}; "
+        "n=$((n + (${#t} - ${#u}) / 4)) m=$((m + (${#t} - ${#v}) / 14)); done"
+    )
     script = (
         f"source {tmp_path / 'hook'}\n"
         f'for d in {top}/d*; do cd "$d" && __autovenv_hook; done\n'
@@ -318,7 +323,8 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
         "cd / && __autovenv_hook\n"
         f"{held}\n"
         's=0; for x in "${__autovenv_wsize[@]}"; do s=$((s + x)); done\n'
-        'echo "$n $s ${__autovenv_wsize[*]}"\n'
+        f"{named}\n"
+        'echo "$n $s $m $k ${__autovenv_wsize[*]}"\n'
     )
     out = subprocess.run(
         [shell, "-c", script], capture_output=True, text=True, check=True, timeout=300
@@ -327,6 +333,7 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     seen, walks = (int(x) for x in first.split())
     assert 0 < seen <= 4097
     assert walks == 8
-    held_vars, sizes, *each = (int(x) for x in last.split())
+    terms, sizes, referenced, named, *each = (int(x) for x in last.split())
     assert 1 in each, last  # the walk from / replaced a longer one
-    assert held_vars == sizes, last
+    assert terms == sizes, last
+    assert referenced == named, last

@@ -251,8 +251,8 @@ __autovenv_record() {
         __autovenv_ws=
     fi
     typeset -ga "__autovenv_wl$__autovenv_i"
-    # Those of a longer walk recorded in the slot before go (see below).
-    while [[ $__autovenv_j -gt ${#__autovenv_walked} ]]; do
+    # Those of the walk recorded in the slot before go (see below).
+    while [[ $__autovenv_j -gt 0 ]]; do
         builtin unset "__autovenv_wl${__autovenv_i}_$__autovenv_j"
         __autovenv_j=$((__autovenv_j - 1))
     done
@@ -278,10 +278,14 @@ __autovenv_record() {
     __autovenv_j=1
     while [[ $__autovenv_j -le ${#__autovenv_walked} ]]; do
         __autovenv_p=${__autovenv_walked[__autovenv_j]}
-        # `..` once per level up against the directory's own components from /.
-        if [[ -n $__autovenv_id && $__autovenv_j -le ${#${(s:/:)__autovenv_p}} ]]; then __autovenv_p=$__autovenv_up; fi
-        builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "$__autovenv_p"
-        __autovenv_t+=" && \$1 -nt \$__autovenv_wl${__autovenv_i}_$__autovenv_j"
+        # `..` once per level up against the directory's own components from /; written into the code,
+        # dots and slashes alone, which costs zsh less than a variable's expansion.
+        if [[ -n $__autovenv_id && $__autovenv_j -le ${#${(s:/:)__autovenv_p}} ]]; then
+            __autovenv_t+=" && \$1 -nt $__autovenv_up"
+        else
+            builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "$__autovenv_p"
+            __autovenv_t+=" && \$1 -nt \$__autovenv_wl${__autovenv_i}_$__autovenv_j"
+        fi
         if [[ $__autovenv_up == . ]]; then __autovenv_up=..; else __autovenv_up+=/..; fi
         __autovenv_j=$((__autovenv_j + 1))
     done

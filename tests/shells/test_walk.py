@@ -229,6 +229,45 @@ def test_the_candidate_directory_as_a_link_pointed_elsewhere(world: World) -> No
     assert agrees(sh, world.projects) != outer
 
 
+def aged(*paths: pathlib.Path) -> None:
+    for path in paths:
+        os.utime(path, (1_000_000_000, 1_000_000_000), follow_symlinks=False)  # long before any stamp
+
+
+def test_a_directory_walked_swapped_for_a_link_to_an_older_tree(world: World) -> None:
+    """A walk from a directory with no link on its path, recalled; then a directory on that path is moved
+    away and replaced by a link to an older copy of what was below it, pinned at its top. The cd back
+    stands in the copy: nothing there, nor above it, is newer than the stamps, so only the directory
+    holding the link (or where the shell stands) tells that the walk no longer holds."""
+    proj, deep = deep_project(world)
+    attic, elsewhere = world.projects / "attic", world.projects / "elsewhere"
+    attic.mkdir()
+    copy = elsewhere / "copy"
+    # copy/l07/.../l12: what proj/l01/.../l06 holds.
+    below = [copy.joinpath(*[f"l{i:02d}" for i in range(7, j + 1)]) for j in range(6, DEPTH + 1)]
+    below[-1].mkdir(parents=True)
+    (copy / ".python-version").write_text(f"{PY_B}\n")
+    aged(*reversed(below), elsewhere, world.projects)
+    sh = world.start()
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    sh.cd(proj)
+    sh.cd(deep)
+    sh.cd(proj)
+    swapped = chain(proj, 6)
+    os.rename(swapped, attic / "l06")
+    swapped.symlink_to(copy)
+    sh.cd(deep)
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    # Back as it was: so is the answer at the next cd back.
+    sh.cd(proj)
+    swapped.unlink()
+    os.rename(attic / "l06", swapped)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == outer
+
+
 def test_cd_to_the_root_and_a_deleted_directory(world: World) -> None:
     _, deep = deep_project(world)
     sh = world.start()
@@ -254,8 +293,8 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     shell: str, tmp_path: pathlib.Path
 ) -> None:
     """5,000 directories walked from: the walk remembers at most 4,096 directories, and 8 walks; and the
-    variables holding each slot's directories (__autovenv_wl<slot>_<n>) are those of its last walk only,
-    also after a shorter walk (from /) replaced a longer one."""
+    test of each slot's walk (__autovenv_wt<slot>) names the directories of its last walk only, also after
+    a shorter walk (from /) replaced a longer one, and no variable of a walk recorded before stays."""
     usable_shell(shell)
     top = tmp_path / "many"
     for i in range(5000):
@@ -265,13 +304,18 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     ).stdout
     (tmp_path / "hook").write_text(hook)
     size = "${#__autovenv_seen[@]}" if shell == "bash" else "${#__autovenv_seen}"
+    # Each slot's test names its directories once each, as `-nt` terms (n), some as variables (m) of
+    # their own (zsh writes relative ones into the code); no other such variable stays.
     if shell == "bash":
-        held = (
-            "n=0; for v in $(compgen -v __autovenv_wl); do "
-            "[[ $v =~ ^__autovenv_wl[0-9]+_[0-9]+$ ]] && n=$((n + 1)); done"
-        )
+        body = "$(declare -f __autovenv_wt$i 2>/dev/null)"
+        named = "k=$(compgen -v | grep -cE '^__autovenv_wl[0-9]+_[0-9]+$')"
     else:
-        held = "n=${#${(M)${(k)parameters}:#__autovenv_wl<->_<->}}"
+        body = "${functions[__autovenv_wt$i]-}"
+        named = "k=${#${(M)${(k)parameters}:#__autovenv_wl<->_<->}}"
+    held = (
+        f"n=0 m=0; for i in 0 1 2 3 4 5 6 7 8; do t={body}; u=${{t//-nt /}}; v=${{t//\\$__autovenv_wl/}}; "
+        "n=$((n + (${#t} - ${#u}) / 4)) m=$((m + (${#t} - ${#v}) / 14)); done"
+    )
     script = (
         f"source {tmp_path / 'hook'}\n"
         f'for d in {top}/d*; do cd "$d" && __autovenv_hook; done\n'
@@ -279,7 +323,8 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
         "cd / && __autovenv_hook\n"
         f"{held}\n"
         's=0; for x in "${__autovenv_wsize[@]}"; do s=$((s + x)); done\n'
-        'echo "$n $s ${__autovenv_wsize[*]}"\n'
+        f"{named}\n"
+        'echo "$n $s $m $k ${__autovenv_wsize[*]}"\n'
     )
     out = subprocess.run(
         [shell, "-c", script], capture_output=True, text=True, check=True, timeout=300
@@ -288,6 +333,7 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     seen, walks = (int(x) for x in first.split())
     assert 0 < seen <= 4097
     assert walks == 8
-    held_vars, sizes, *each = (int(x) for x in last.split())
+    terms, sizes, referenced, named, *each = (int(x) for x in last.split())
     assert 1 in each, last  # the walk from / replaced a longer one
-    assert held_vars == sizes, last
+    assert terms == sizes, last
+    assert referenced == named, last

@@ -36,7 +36,6 @@ from autovenv.resolve import locksync
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from autovenv.resolve.markers import Value
     from autovenv.resolve.venv import VenvInfo
 
 #: As ``resolve.pins.MAX_BYTES``: a larger file is for the full reading to refuse.
@@ -220,20 +219,12 @@ def _differences(
     if listing is None:
         return None
     held, wanted, have, ends = listing
-    said: dict[str, bool | None] = {}  # each marker evaluated once (a file repeats a platform's)
-    env: list[dict[str, Value]] = []
+    # Each marker evaluated once (a file repeats a platform's), the common ones by the small reader.
+    held_markers = locksync.Markers(info, None)
 
     def applies(index: int) -> bool | None:
         marker = markers[index]
-        if not marker:
-            return True
-        if marker not in said:
-            from autovenv.resolve import markers as markers_mod
-
-            if not env:
-                env.append(locksync.environment(info))
-            said[marker] = markers_mod.evaluate(marker, env[0])
-        return said[marker]
+        return held_markers.evaluate(marker) if marker else True
 
     # A group beyond the main one counts once the venv holds one of its pins (that applies here).
     keys = map(b"-".join, zip(escaped, ends))
@@ -258,9 +249,7 @@ def _differences(
                 missing.append((spelled, f"{spelled} {pinned} pinned, not installed", dev))
             continue  # else: not for this Python or platform, not readable, or of a group not in use
         installed = os.fsdecode(have[name])
-        from autovenv.resolve.versions import same
-
-        if not same(pinned, installed):
+        if not locksync.same_version(pinned, installed):
             dev = develop is not None and develop[index]
             found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed", dev))
     return [(text, dev) for _, text, dev in sorted(found) + sorted(missing)]

@@ -86,6 +86,8 @@ CASES = [
     ("six==1.16.0\n    # via x ; y --z\n    #   -r a.in\ndjango==4.0\n", {"six": "1.15.0"}, True),
     ("    # a note first\nsix==1.16.0\n    #\n    #\n", {"six": "1.15.0"}, True),
     ("six==1.16.0\n    #  via\n     # indented once more\ndjango==4.0\n    #", {"django": "3.0"}, True),
+    ("six==1.16.0\n    django==4.0\n   #x\n", {"six": "1.15.0"}, True),  # indented
+    ("six==1.16.0\n    $y==1\n", {"six": "1.15.0"}, False),
 ]
 
 

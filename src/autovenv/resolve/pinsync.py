@@ -43,8 +43,10 @@ MAX_BYTES = 16 * 1024 * 1024
 FILE = "requirements.txt"
 PIPFILE_LOCK = "Pipfile.lock"
 _HASHES = b'"hashes": ['
-#: How ``pip-compile`` opens the notes under a pin (``    # via django``): a line the full reading drops.
-_NOTE = b"\n    #"
+#: How ``pip-compile`` opens the notes under a pin (``    # via django``): lines the full reading drops;
+#: every line that opens so sorts between these two.
+_NOTE = b"    #"
+_AFTER_NOTES = b"    $"
 #: How Pipenv closes a package's ``hashes`` array.
 _CLOSE = b"\n            ]"
 #: ASCII that ``str.splitlines`` (the full reading's) ends a line at, or ``str.strip`` strips, and the
@@ -119,10 +121,12 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
         # A continuation's "\" and line end, marked in place (a replacement of the same length is one
         # pass); the marks are dropped from what is left of each line below, joining it as pins does.
         text = text.replace(b"\\\n", b"\0\0")
-    if _NOTE in text:
-        text = _without_notes(text)
     # Lines found by memchr (``BytesIO``): ``bytes.split`` tests every byte of the hashes in a loop.
-    lines = BytesIO(text).readlines()
+    # pip-compile's notes under each pin (``    # via django``: four spaces and "#", cut to blanks by
+    # their first " #") the full reading drops whole; left out here by two comparisons a line, in C
+    # (the order of the lines decides nothing below).
+    found = BytesIO(text).readlines()
+    lines = [*filter(_AFTER_NOTES.__le__, found), *filter(_NOTE.__gt__, found)]
     count = len(lines)
     if not count:
         return [], [], []
@@ -160,18 +164,6 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     if escaped is None or len(set(escaped)) != count:
         return None  # extras, a URL, a variable, an odd spelling, a name listed twice
     return escaped, stripped, [*map(bytes.strip, markers)]
-
-
-def _without_notes(text: bytes) -> bytes:
-    """``text`` without its lines that open with four spaces and a ``#`` (the ``# via`` notes
-    ``pip-compile`` writes under each pin), each left as an empty line: lines the full reading drops
-    whole, their first `` #`` cutting them to blanks. Continuations are joined already, so such a line
-    ends at its ``\\n``. ``rsplit``, not ``split``: over a text this long
-    ``split`` prepares its two-way search again for every piece, ``rsplit`` only a small mask."""
-    pieces = text.rsplit(_NOTE)
-    rests = pieces[1:]
-    _, _, after = zip(*map(bytes.partition, rests, [b"\n"] * len(rests)))
-    return b"\n".join([pieces[0], *after])
 
 
 def _values(runs: list[bytes], joint: bytes, opening: bytes, closing: bytes) -> bytes | None:

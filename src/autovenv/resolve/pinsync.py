@@ -69,7 +69,7 @@ def compare(root: str, site: str, info: VenvInfo) -> locksync.Known | None:
         names = os.listdir(root)
     except OSError:
         return None
-    lock = next((n for n in locksync.LOCKS if os.path.isfile(os.path.join(root, n))), None)
+    lock = next((n for n in locksync.LOCKS if n in names and os.path.isfile(os.path.join(root, n))), None)
     if lock == PIPFILE_LOCK:
         return _pipenv(os.path.join(root, lock), site, info)
     if lock is not None:
@@ -141,7 +141,7 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
         if b" --" in short:
             return None  # options spelled across a continuation
         heads = tuple(short.split(b"\n"))
-    if (b"", b" --") in zip(map(bytes.strip, heads), cuts):
+    if b"" in map(bytes.strip, heads) and (b"", b" --") in zip(map(bytes.strip, heads), cuts):
         return None  # a line of options (an include, an index, a hash on its own line)
     # Comments: from a line's first " #" or "\t#", or the whole line when it opens with "#".
     short = b"\n" + short.replace(b"\t#", b" #")

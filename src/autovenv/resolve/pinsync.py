@@ -126,7 +126,9 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     # their first " #") the full reading drops whole; left out here by two comparisons a line, in C
     # (the order of the lines decides nothing below).
     found = BytesIO(text).readlines()
-    lines = [*filter(_AFTER_NOTES.__le__, found), *filter(_NOTE.__gt__, found)]
+    lines = [*filter(_AFTER_NOTES.__le__, found)]
+    if found and min(found) < _NOTE:  # seldom: a blank line, one indented otherwise
+        lines += filter(_NOTE.__gt__, found)
     count = len(lines)
     if not count:
         return [], [], []

@@ -5,8 +5,9 @@ either the way ``resolve.pins`` does.
 comments cut), options, ``-r`` includes, markers, each pin parsed alone; and a Pipfile.lock as JSON,
 whole. For the files ``pip-compile --generate-hashes`` and ``pipenv lock`` write (hundreds of pins, each
 with its hashes) that costs more than the rest of a first visit. Here a requirements file is reduced
-with passes of ``bytes`` methods over the whole text (``replace``, ``split``, ``map``: no Python loop per
-line): continuations joined, each line's ``--`` options and comments cut where ``pins`` cuts them; a
+with passes of C code over the whole text (``bytes`` methods, ``BytesIO`` for its lines, ``map`` and
+``filter``: no Python loop per line): continuations joined, pip-compile's ``# via`` notes left out, each
+line's ``--`` options and comments cut where ``pins`` cuts them; a
 Pipfile.lock has the values of its ``hashes`` arrays cut out, proved plain strings column by column,
 and the rest scanned by the same C scanner as the full reading. Then the names and versions are
 compared with the venv's ``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and
@@ -106,7 +107,7 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     from the first ``;`` and cuts both sides at their first `` --``. Here each line is cut at its first
     `` --`` first (the ``--hash`` options, most of a compiled file's text, are never looked at again):
     the same, as long as no ``;`` follows it (a marker starting there) and no line opens with options.
-    Passes over the whole text are the cost: only ``bytes`` methods that make one.
+    Passes over the whole text are the cost: only C code that makes one, and as few steps a line.
     """
     if not text.isascii() or any(c in text for c in _BLANKS):
         return None  # str.splitlines and str.strip would see line ends or blanks bytes methods do not

@@ -81,6 +81,13 @@ CASES = [
     ("#comment \\\ndjango==4.0\nsix==1.16.0\n", {"six": "1.15.0"}, True),  # the comment swallows django
     ("django==5.1.2 #x --y;z\n", {"django": "5.0"}, False),
     ("django==5.1.2 #x --y\n    # z --a\n", {"django": "5.0"}, True),
+    # pip-compile's notes under a pin: dropped whole, a continued one with the line it swallows.
+    ("six==1.16.0 \\\n    --hash=sha256:ab\n    # via x \\\ndjango==4.0\n", {"six": "1.15.0"}, True),
+    ("six==1.16.0\n    # via x ; y --z\n    #   -r a.in\ndjango==4.0\n", {"six": "1.15.0"}, True),
+    ("    # a note first\nsix==1.16.0\n    #\n    #\n", {"six": "1.15.0"}, True),
+    ("six==1.16.0\n    #  via\n     # indented once more\ndjango==4.0\n    #", {"django": "3.0"}, True),
+    ("six==1.16.0\n    django==4.0\n   #x\n", {"six": "1.15.0"}, True),  # indented
+    ("six==1.16.0\n    $y==1\n", {"six": "1.15.0"}, False),
 ]
 
 
@@ -163,6 +170,9 @@ TAILS = [
     " ; python_version >= '3' \\\n    --hash=sha256:cd",
     " \\",
     " --hash=sha256:ab ; sys_platform == 'win32'",
+    " \\\n    --hash=sha256:cd\n    # via x",
+    "\n    # via x \\",
+    "\n    #   -r requirements.in ; y --z",
 ]
 ODD = [
     "#",

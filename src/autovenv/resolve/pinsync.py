@@ -5,8 +5,9 @@ either the way ``resolve.pins`` does.
 comments cut), options, ``-r`` includes, markers, each pin parsed alone; and a Pipfile.lock as JSON,
 whole. For the files ``pip-compile --generate-hashes`` and ``pipenv lock`` write (hundreds of pins, each
 with its hashes) that costs more than the rest of a first visit. Here a requirements file is reduced
-with passes of ``bytes`` methods over the whole text (``replace``, ``split``, ``map``: no Python loop per
-line): continuations joined, each line's ``--`` options and comments cut where ``pins`` cuts them; a
+with passes of C code over the whole text (``bytes`` methods, ``BytesIO`` for its lines, ``map`` and
+``filter``: no Python loop per line): continuations joined, pip-compile's ``# via`` notes left out, each
+line's ``--`` options and comments cut where ``pins`` cuts them; a
 Pipfile.lock has the values of its ``hashes`` arrays cut out, proved plain strings column by column,
 and the rest scanned by the same C scanner as the full reading. Then the names and versions are
 compared with the venv's ``*.dist-info`` names in one set comparison (``resolve.locksync``'s), and
@@ -29,13 +30,13 @@ that is not JSON, a package installed twice or as a legacy ``.egg-info``.
 from __future__ import annotations
 
 import os
+from io import BytesIO
 
 from autovenv.files import read_regular
 from autovenv.resolve import locksync
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from autovenv.resolve.markers import Value
     from autovenv.resolve.venv import VenvInfo
 
 #: As ``resolve.pins.MAX_BYTES``: a larger file is for the full reading to refuse.
@@ -43,6 +44,10 @@ MAX_BYTES = 16 * 1024 * 1024
 FILE = "requirements.txt"
 PIPFILE_LOCK = "Pipfile.lock"
 _HASHES = b'"hashes": ['
+#: How ``pip-compile`` opens the notes under a pin (``    # via django``): lines the full reading drops;
+#: every line that opens so sorts between these two.
+_NOTE = b"    #"
+_AFTER_NOTES = b"    $"
 #: How Pipenv closes a package's ``hashes`` array.
 _CLOSE = b"\n            ]"
 #: ASCII that ``str.splitlines`` (the full reading's) ends a line at, or ``str.strip`` strips, and the
@@ -65,7 +70,7 @@ def compare(root: str, site: str, info: VenvInfo) -> locksync.Known | None:
         names = os.listdir(root)
     except OSError:
         return None
-    lock = next((n for n in locksync.LOCKS if os.path.isfile(os.path.join(root, n))), None)
+    lock = next((n for n in locksync.LOCKS if n in names and os.path.isfile(os.path.join(root, n))), None)
     if lock == PIPFILE_LOCK:
         return _pipenv(os.path.join(root, lock), site, info)
     if lock is not None:
@@ -102,7 +107,7 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
     from the first ``;`` and cuts both sides at their first `` --``. Here each line is cut at its first
     `` --`` first (the ``--hash`` options, most of a compiled file's text, are never looked at again):
     the same, as long as no ``;`` follows it (a marker starting there) and no line opens with options.
-    Passes over the whole text are the cost: only ``bytes`` methods that make one.
+    Passes over the whole text are the cost: only C code that makes one, and as few steps a line.
     """
     if not text.isascii() or any(c in text for c in _BLANKS):
         return None  # str.splitlines and str.strip would see line ends or blanks bytes methods do not
@@ -117,19 +122,29 @@ def _pins(text: bytes) -> tuple[list[bytes], list[bytes], list[bytes]] | None:
         # A continuation's "\" and line end, marked in place (a replacement of the same length is one
         # pass); the marks are dropped from what is left of each line below, joining it as pins does.
         text = text.replace(b"\\\n", b"\0\0")
-    lines = text.split(b"\n")
+    # Lines found by memchr (``BytesIO``): ``bytes.split`` tests every byte of the hashes in a loop.
+    # pip-compile's notes under each pin (``    # via django``: four spaces and "#", cut to blanks by
+    # their first " #") the full reading drops whole; left out here by two comparisons a line, in C
+    # (the order of the lines decides nothing below).
+    found = BytesIO(text).readlines()
+    lines = [*filter(_AFTER_NOTES.__le__, found)]
+    if found and min(found) < _NOTE:  # seldom: a blank line, one indented otherwise
+        lines += filter(_NOTE.__gt__, found)
     count = len(lines)
+    if not count:
+        return [], [], []
     heads, cuts, options = zip(*map(bytes.partition, lines, [b" --"] * count))
     if b";" in b"".join(options):
         return None  # a marker after the options
-    # What is left is short: one text again, for passes of their own.
-    short = b"\n".join(heads)
+    # What is left is short: one text again, for passes of their own (a line without options still
+    # ends with its "\n").
+    short = b"\n".join(map(bytes.rstrip, heads, [b"\n"] * count))
     if joined:
         short = short.replace(b"\0", b"")
         if b" --" in short:
             return None  # options spelled across a continuation
         heads = tuple(short.split(b"\n"))
-    if (b"", b" --") in zip(map(bytes.strip, heads), cuts):
+    if b"" in map(bytes.strip, heads) and (b"", b" --") in zip(map(bytes.strip, heads), cuts):
         return None  # a line of options (an include, an index, a hash on its own line)
     # Comments: from a line's first " #" or "\t#", or the whole line when it opens with "#".
     short = b"\n" + short.replace(b"\t#", b" #")
@@ -199,20 +214,12 @@ def _differences(
     if listing is None:
         return None
     held, wanted, have, ends = listing
-    said: dict[str, bool | None] = {}  # each marker evaluated once (a file repeats a platform's)
-    env: list[dict[str, Value]] = []
+    # Each marker evaluated once (a file repeats a platform's), the common ones by the small reader.
+    held_markers = locksync.Markers(info, None)
 
     def applies(index: int) -> bool | None:
         marker = markers[index]
-        if not marker:
-            return True
-        if marker not in said:
-            from autovenv.resolve import markers as markers_mod
-
-            if not env:
-                env.append(locksync.environment(info))
-            said[marker] = markers_mod.evaluate(marker, env[0])
-        return said[marker]
+        return held_markers.evaluate(marker) if marker else True
 
     # A group beyond the main one counts once the venv holds one of its pins (that applies here).
     keys = map(b"-".join, zip(escaped, ends))
@@ -237,9 +244,7 @@ def _differences(
                 missing.append((spelled, f"{spelled} {pinned} pinned, not installed", dev))
             continue  # else: not for this Python or platform, not readable, or of a group not in use
         installed = os.fsdecode(have[name])
-        from autovenv.resolve.versions import same
-
-        if not same(pinned, installed):
+        if not locksync.same_version(pinned, installed):
             dev = develop is not None and develop[index]
             found.append((spelled, f"{spelled} {pinned} pinned, {installed} installed", dev))
     return [(text, dev) for _, text, dev in sorted(found) + sorted(missing)]

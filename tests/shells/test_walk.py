@@ -116,14 +116,23 @@ def test_a_marker_made_deep_inside_shows_at_the_next_prompt(world: World) -> Non
         sh.cd(deep)
 
 
-def test_a_marker_made_while_away_shows_at_the_cd_back(world: World) -> None:
-    proj, deep = deep_project(world)
+def walked_then_at_the_root(
+    world: World, proj: pathlib.Path, deep: pathlib.Path
+) -> tuple[InteractiveShell, str | None]:
+    """A shell that walked from ``deep`` (its answer returned), came back to it once (the walk recalled
+    from then on) and stands at the project root again."""
     sh = world.start()
     sh.cd(deep)
     outer = agrees(sh, world.projects)
     sh.cd(proj)
     sh.cd(deep)
     sh.cd(proj)
+    return sh, outer
+
+
+def test_a_marker_made_while_away_shows_at_the_cd_back(world: World) -> None:
+    proj, deep = deep_project(world)
+    sh, outer = walked_then_at_the_root(world, proj, deep)
     # Made between the prompts at the root, in directories the root's prompt does not watch.
     for depth in (1, DEPTH // 2, DEPTH):
         shows_at_the_cd_back(sh, world, chain(proj, depth) / ".python-version", outer, deep, proj)
@@ -248,12 +257,7 @@ def test_a_directory_walked_swapped_for_a_link_to_an_older_tree(world: World) ->
     below[-1].mkdir(parents=True)
     (copy / ".python-version").write_text(f"{PY_B}\n")
     aged(*reversed(below), elsewhere, world.projects)
-    sh = world.start()
-    sh.cd(deep)
-    outer = agrees(sh, world.projects)
-    sh.cd(proj)
-    sh.cd(deep)
-    sh.cd(proj)
+    sh, outer = walked_then_at_the_root(world, proj, deep)
     swapped = chain(proj, 6)
     os.rename(swapped, attic / "l06")
     swapped.symlink_to(copy)

@@ -159,6 +159,18 @@ def test_a_plain_venv_first_visit_imports_exactly_these(tmp_path: os.PathLike[st
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 
+def test_only_a_project_inside_a_git_repository_loads_the_index_reader(tmp_path: os.PathLike[str]) -> None:
+    """``gitformat`` (the index file) is for a venv some repository may ship; ``gitindex`` walks up alone."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    subprocess.run(
+        ["git", "init", "-q", project], check=True, env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull}
+    )
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.in_project", "autovenv.gitformat"}
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
 def test_a_pin_alone_adds_pyenv_and_nothing_of_the_venv_path(tmp_path: os.PathLike[str]) -> None:
     project = os.path.join(str(tmp_path), "app")
     os.mkdir(project)

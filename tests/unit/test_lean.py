@@ -335,8 +335,8 @@ import importlib, json, sys
 sys.path.insert(0, sys.argv[1])
 sys.modules.pop("__future__", None)  # imported again below, by the finder under test
 import autovenv
+from autovenv import _entry
 if sys.argv[2] == "lean":
-    from autovenv import _entry
     _entry._OwnModules.install()
 found = {}
 for name in sys.argv[3:]:
@@ -348,7 +348,7 @@ for name in sys.argv[3:]:
         [c.__name__ for c in type(spec.loader).__mro__ if not c.__module__.startswith("autovenv")],
         spec.loader.name, spec.loader.path, spec.loader_state,
         module.__file__, module.__cached__, getattr(module, "__path__", None), module.__package__,
-        code.co_filename, code.co_code.hex(), repr(code.co_names), module.__doc__,
+        code.co_filename, code.co_code.hex(), repr(code.co_names), module.__doc__, sorted(vars(module)),
     ]
 finders = [getattr(f, "__qualname__", type(f).__name__) for f in sys.meta_path]
 loaders = {n: type(sys.modules[n].__loader__).__name__ for n in sys.argv[3:]}

@@ -159,6 +159,27 @@ def test_a_plain_venv_first_visit_imports_exactly_these(tmp_path: os.PathLike[st
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh", "pwsh", "fish"])
+def test_a_first_visit_loads_its_own_adapter_and_nothing_of_the_hooks(
+    tmp_path: os.PathLike[str], shell: str
+) -> None:
+    """The answer only: what a hook or start file is made of (``shells.posix_hook``) waits for ``hook``."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    ours, _ = first_visit(project, ["export", shell, "--hook"])
+    posix = {"autovenv.shells.posix"} if shell in ("bash", "zsh") else set()
+    expected = CORE - {"autovenv.shells.bash", "autovenv.shells.posix"} | posix
+    assert ours == expected | {"autovenv.resolve.finders.in_project", f"autovenv.shells.{shell}"}
+    hook, _ = first_visit(project, ["hook", shell])
+    assert "autovenv.shells.posix_hook" in hook or shell == "fish"
+
+
+def test_the_hooks_parts_are_no_shell_of_their_own() -> None:
+    from autovenv import shells
+
+    assert shells.names() == ["bash", "fish", "pwsh", "zsh"]
+
+
 def test_only_a_project_inside_a_git_repository_loads_the_index_reader(tmp_path: os.PathLike[str]) -> None:
     """``gitformat`` (the index file) is for a venv some repository may ship; ``gitindex`` walks up alone."""
     project = os.path.join(str(tmp_path), "app")

@@ -18,7 +18,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from importlib.machinery import ModuleSpec
     from types import CodeType, ModuleType
 
@@ -98,12 +98,21 @@ class _OwnModules:
     spec_type: "type"
     #: ``.cpython-311.pyc``: the bytecode cache's suffix when this process reads the plain one.
     bytecode_suffix: "str | None" = None
+    #: ``os.sep``, ``os.path.isfile`` and the standard library's directory, taken once (an ``import os``
+    #: in each call would cost every module's import three look-ups of it)
+    sep: str
+    is_file: "Callable[[str], bool]"
+    stdlib: str
 
     @classmethod
     def install(cls) -> None:
         package = sys.modules["autovenv"].__spec__
         if package is None or type(package.loader).__name__ != "SourceFileLoader":
             return
+        import os  # here, not at the top: imported before gc.disable(), it would set off collections
+
+        cls.sep, cls.is_file = os.sep, os.path.isfile
+        cls.stdlib = os.path.dirname(getattr(os, "__file__", ""))
         cls.spec_type = type(package)
         cls.loader_type = type(package.loader)
         tag = sys.implementation.cache_tag
@@ -117,43 +126,34 @@ class _OwnModules:
         cls, name: str, path: "Sequence[str] | None" = None, target: object = None
     ) -> "ModuleSpec | None":
         if path is None:
-            if name != "__future__":
+            if name != "__future__" or not cls.stdlib:
                 return None
-            import os  # here, not at the top: imported before gc.disable(), it would set off collections
-
-            stdlib = os.path.dirname(getattr(os, "__file__", ""))
-            return cls._spec(name, stdlib + os.sep + name, None) if stdlib else None
+            return cls._spec(name, cls.stdlib + cls.sep + name, None)
         if not path or not name.startswith("autovenv."):
             return None
-        import os
-
-        base = path[0] + os.sep + name.rpartition(".")[2]
-        return cls._spec(name, base, None) or cls._spec(name, base + os.sep + "__init__", [base])
+        base = path[0] + cls.sep + name.rpartition(".")[2]
+        return cls._spec(name, base, None) or cls._spec(name, base + cls.sep + "__init__", [base])
 
     @classmethod
     def _spec(cls, name: str, stem: str, locations: "list[str] | None") -> "ModuleSpec | None":
         """The spec of ``stem + ".py"`` when that is a file: ``locations`` for a package's."""
-        import os
-
         origin = stem + ".py"
-        if not os.path.isfile(origin):
+        if not cls.is_file(origin):
             return None
         spec: ModuleSpec = cls.spec_type(name, cls.loader_type(name, origin), origin=origin)
         spec.has_location = True  # __file__ and __cached__, as for a file the path finder finds
         spec.submodule_search_locations = locations
         spec._initializing = False  # type: ignore[attr-defined]  # importlib's own value until it loads
         if cls.bytecode_suffix is not None:
-            spec.cached = _bytecode_path(origin, cls.bytecode_suffix)
+            spec.cached = _bytecode_path(origin, cls.bytecode_suffix, cls.sep)
         return spec
 
 
-def _bytecode_path(source: str, suffix: str) -> str:
+def _bytecode_path(source: str, suffix: str, sep: str) -> str:
     """``dir/__pycache__/name.cpython-311.pyc`` for ``dir/name.py``: what ``cache_from_source`` gives
     when neither ``-O`` nor a ``pycache_prefix`` is in force."""
-    import os
-
-    head, _, tail = source.rpartition(os.sep)
-    return head + os.sep + "__pycache__" + os.sep + tail[:-3] + suffix
+    head, _, tail = source.rpartition(sep)
+    return head + sep + "__pycache__" + sep + tail[:-3] + suffix
 
 
 def _bytecode_loader(base: type) -> type:
@@ -186,7 +186,7 @@ def _bytecode_loader(base: type) -> type:
             if fullname == self.name and suffix is not None:
                 try:
                     source = os.stat(path)
-                    with open(_bytecode_path(path, suffix), "rb", buffering=0) as cache:
+                    with open(_bytecode_path(path, suffix, os.sep), "rb", buffering=0) as cache:
                         data = cache.readall()
                 except OSError:
                     data = b""

@@ -75,7 +75,7 @@ __autovenv_wq=()
 __autovenv_wsize=()
 __autovenv_wn=0
 
-# The quick signature (posix.quicksig) is one word of everything besides the directory whose change
+# The quick signature (posix_hook.quicksig) is one word of everything besides the directory whose change
 # could alter the answer, the transition or the prompt: VIRTUAL_ENV, AUTOVENV_KEY, AUTOVENV_PAUSED,
 # VIRTUAL_ENV_DISABLE_PROMPT, _OLD_VIRTUAL_PATH (a venv's activate ran) and the resolution's environment
 # (HOME, PYENV_VERSION, ...). It is compared on every prompt, with no loop and no function call.

@@ -53,7 +53,7 @@ $global:__autovenv_quiet = @AUTOVENV_QUIET@
 # The variables an activation sets or unsets besides PATH: all an inherited AUTOVENV_SAVED may name.
 $global:__autovenv_activation = @AUTOVENV_ACTIVATION_VARS@
 # What a prompt compares besides the location and the watched paths: the resolution's environment and
-# the variables that decide the transition (shells/posix.py QUICK_STATE).
+# the variables that decide the transition (shells/posix_hook.py QUICK_STATE).
 $global:__autovenv_qn = @AUTOVENV_QUICKNAMES@
 $global:__autovenv_us = [string][char]0x1F
 $global:__autovenv_c = [string][char]0x01

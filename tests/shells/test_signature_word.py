@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autovenv import answer
-from autovenv.shells import posix
+from autovenv.shells import posix_hook
 from tests.hostile import PIECES, env_safe
 from tests.shells.pty_shell import find_shell
 
@@ -37,7 +37,7 @@ def shell_signature(shell: str, env: dict[str, str | None]) -> str:
     exe = find_shell(shell)
     if exe is None:
         pytest.skip(f"{shell} is not installed")
-    script = f"s={posix.usersig(answer.ENV_DEPS)}; printf '%s' \"$s\""
+    script = f"s={posix_hook.usersig(answer.ENV_DEPS)}; printf '%s' \"$s\""
     child = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     child.update({k: v for k, v in env.items() if v is not None})
     encoded = {k: os.fsencode(v) for k, v in child.items()}

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from autovenv import gitindex
+from autovenv import gitformat, gitindex
 from tests.trustkit import git, make_venv, needs_git
 
 pytestmark = needs_git
@@ -153,7 +153,7 @@ def test_split_index_is_read_with_its_shared_index(tmp_path: pathlib.Path) -> No
     # Untracked again through the split index alone (the shared index still lists it): not shipped.
     git(repo, "rm", "-rq", "--cached", ".venv")
     assert any((repo / ".git").glob("sharedindex.*"))
-    assert [e.path for e in gitindex.read_entries(str(repo / ".git")) or []] == git(
+    assert [e.path for e in gitformat.read_entries(str(repo / ".git")) or []] == git(
         repo, "ls-files", "-z"
     ).stdout.split(b"\0")[:-1]
     assert tracked(venv) is None
@@ -265,7 +265,7 @@ def test_index_parser_agrees_with_git(tmp_path: pathlib.Path) -> None:
             git(repo, "update-index", "--skip-worktree", "--", kept[-1])
         git(repo, "update-index", "--index-version", str(version))
         listed = git(repo, "ls-files", "-z").stdout.split(b"\0")[:-1]
-        assert [e.path for e in gitindex.parse((repo / ".git" / "index").read_bytes()).entries] == listed
+        assert [e.path for e in gitformat.parse((repo / ".git" / "index").read_bytes()).entries] == listed
         for candidate in (".venv", "a", "a/.venv", ".venvx"):
             name = os.fsencode(candidate)
             expected = any(path == name or path.startswith(name + b"/") for path in listed)
@@ -286,7 +286,7 @@ def test_index_with_long_shared_prefixes_is_read_exactly(tmp_path: pathlib.Path,
     git(repo, "add", "-f", "--", *names)
     git(repo, "update-index", "--index-version", str(version))
     listed = git(repo, "ls-files", "-z").stdout.split(b"\0")[:-1]
-    assert [e.path for e in gitindex.parse((repo / ".git" / "index").read_bytes()).entries] == listed
+    assert [e.path for e in gitformat.parse((repo / ".git" / "index").read_bytes()).entries] == listed
     assert tracked(repo / ".venv") and tracked(repo / "b" / ".venv")
     assert tracked(repo / "a" / ".venv") is None
 
@@ -299,8 +299,8 @@ def test_ewah_bitmaps_decode_runs_and_literals() -> None:
     marker = 1 | (1 << 1) | (1 << 33)
     data = (130).to_bytes(4, "big") + (2).to_bytes(4, "big") + word(marker) + word(0b101)
     data += (0).to_bytes(4, "big")
-    bits, used = gitindex.ewah_bits(data)
+    bits, used = gitformat.ewah_bits(data)
     assert used == len(data)
     assert bits == set(range(64)) | {64, 66}
     with pytest.raises(ValueError):
-        gitindex.ewah_bits((10**9).to_bytes(4, "big") + data[4:])  # larger than any index
+        gitformat.ewah_bits((10**9).to_bytes(4, "big") + data[4:])  # larger than any index

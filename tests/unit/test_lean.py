@@ -159,6 +159,39 @@ def test_a_plain_venv_first_visit_imports_exactly_these(tmp_path: os.PathLike[st
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh", "pwsh", "fish"])
+def test_a_first_visit_loads_its_own_adapter_and_nothing_of_the_hooks(
+    tmp_path: os.PathLike[str], shell: str
+) -> None:
+    """The answer only: what a hook or start file is made of (``shells.posix_hook``) waits for ``hook``."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    ours, _ = first_visit(project, ["export", shell, "--hook"])
+    posix = {"autovenv.shells.posix"} if shell in ("bash", "zsh") else set()
+    expected = CORE - {"autovenv.shells.bash", "autovenv.shells.posix"} | posix
+    assert ours == expected | {"autovenv.resolve.finders.in_project", f"autovenv.shells.{shell}"}
+    hook, _ = first_visit(project, ["hook", shell])
+    assert "autovenv.shells.posix_hook" in hook or shell == "fish"
+
+
+def test_the_hooks_parts_are_no_shell_of_their_own() -> None:
+    from autovenv import shells
+
+    assert shells.names() == ["bash", "fish", "pwsh", "zsh"]
+
+
+def test_only_a_project_inside_a_git_repository_loads_the_index_reader(tmp_path: os.PathLike[str]) -> None:
+    """``gitformat`` (the index file) is for a venv some repository may ship; ``gitindex`` walks up alone."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    subprocess.run(
+        ["git", "init", "-q", project], check=True, env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull}
+    )
+    ours, stdlib = first_visit(project)
+    assert ours == CORE | {"autovenv.resolve.finders.in_project", "autovenv.gitformat"}
+    assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
+
+
 def test_a_pin_alone_adds_pyenv_and_nothing_of_the_venv_path(tmp_path: os.PathLike[str]) -> None:
     project = os.path.join(str(tmp_path), "app")
     os.mkdir(project)
@@ -321,42 +354,125 @@ def test_no_module_of_ours_is_also_a_package() -> None:
 SPECS = """
 import importlib, json, sys
 sys.path.insert(0, sys.argv[1])
+sys.modules.pop("__future__", None)  # imported again below, by the finder under test
 import autovenv
+from autovenv import _entry
 if sys.argv[2] == "lean":
-    from autovenv import _entry
     _entry._OwnModules.install()
 found = {}
 for name in sys.argv[3:]:
     module = importlib.import_module(name)
     spec = module.__spec__
+    code = spec.loader.get_code(name)
     found[name] = [
         spec.name, spec.origin, spec.cached, spec.submodule_search_locations, spec.parent, spec.has_location,
-        type(spec.loader).__name__, spec.loader.name, spec.loader.path, spec.loader_state,
+        [c.__name__ for c in type(spec.loader).__mro__ if not c.__module__.startswith("autovenv")],
+        spec.loader.name, spec.loader.path, spec.loader_state,
         module.__file__, module.__cached__, getattr(module, "__path__", None), module.__package__,
+        code.co_filename, code.co_code.hex(), repr(code.co_names), module.__doc__, sorted(vars(module)),
     ]
 finders = [getattr(f, "__qualname__", type(f).__name__) for f in sys.meta_path]
-print(json.dumps({"specs": found, "finders": finders}))
+loaders = {n: type(sys.modules[n].__loader__).__name__ for n in sys.argv[3:]}
+print(json.dumps({"specs": found, "finders": finders, "loaders": loaders}))
 """
 
 
+def _specs(parent: str, mode: str, names: list[str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", SPECS, parent, mode, *names],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
 def test_the_lean_start_loads_our_modules_as_the_path_finder_does(tmp_path: os.PathLike[str]) -> None:
-    """Every module the cold path imports, and a package, get the same spec, file, bytecode cache path and
-    package locations from the lean start's own finder as from the path finder."""
+    """Every module the cold path imports, a package and ``__future__`` get the same spec, file, bytecode
+    cache path, package locations and code from the lean start's own finder and loader as from the path
+    finder's."""
     import autovenv
 
     parent = os.path.dirname(os.path.dirname(os.path.abspath(autovenv.__file__)))
-    names = sorted(CORE | {"autovenv.daemon", "autovenv.daemon.visit", "autovenv.resolve.finders.poetry"})
-
-    def specs(mode: str) -> dict[str, Any]:
-        done = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", SPECS, parent, mode, *names],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return json.loads(done.stdout)  # type: ignore[no-any-return]
-
-    plain, lean = specs("path"), specs("lean")
+    names = sorted(
+        CORE | {"autovenv.daemon", "autovenv.daemon.visit", "autovenv.resolve.finders.poetry", "__future__"}
+    )
+    plain, lean = _specs(parent, "path", names), _specs(parent, "lean", names)
     assert lean["finders"][0] == "_OwnModules" and "_OwnModules" not in plain["finders"]
     assert lean["specs"] == plain["specs"]
+    assert set(plain["loaders"].values()) == {"SourceFileLoader"}
+    # autovenv and _entry are imported before the finder is installed
+    found_by_ours = {n for n in names if n not in ("autovenv", "autovenv._entry")}
+    assert {n for n, loader in lean["loaders"].items() if loader == "_BytecodeLoader"} == found_by_ours
     assert plain["specs"]["autovenv.daemon"][3] == [os.path.join(parent, "autovenv", "daemon")]
+
+
+PROBE = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import autovenv
+if sys.argv[2] == "lean":
+    from autovenv import _entry
+    _entry._OwnModules.install()
+from autovenv import dirs, display, files, settings
+print(*(getattr(module, "MARK", None) for module in (display, dirs, files, settings)))
+"""
+
+
+@pytest.mark.parametrize("mode", ["path", "lean"])
+def test_the_lean_start_reads_a_bytecode_cache_only_when_the_path_finder_would(
+    tmp_path: os.PathLike[str], mode: str
+) -> None:
+    """A cache whose source changed (mtime alone, size alone) is compiled anew and rewritten, a missing
+    one written, an unchecked hash-based one used even for a changed source: the lean loader's shortcut
+    leaves each to the path finder's loader, as the path finder does."""
+    import py_compile
+    import shutil
+
+    import autovenv
+
+    parent = os.path.join(tmp_path, "site")
+    package = os.path.join(parent, "autovenv")
+    shutil.copytree(os.path.dirname(os.path.abspath(autovenv.__file__)), package)
+    caches = os.path.join(package, "__pycache__")
+    shutil.rmtree(caches, ignore_errors=True)
+    tag = sys.implementation.cache_tag
+    hashed = py_compile.PycInvalidationMode.UNCHECKED_HASH
+    stamped = py_compile.PycInvalidationMode.TIMESTAMP
+
+    def source(name: str) -> str:
+        return os.path.join(package, name + ".py")
+
+    def mark(name: str, value: str, mtime: float | None = None) -> None:
+        with open(source(name), "a") as out:
+            out.write(f"\nMARK = {value!r}\n")
+        if mtime is not None:
+            os.utime(source(name), (mtime, mtime))
+
+    for name in ("display", "dirs", "settings"):
+        mark(name, "old")
+        cache = os.path.join(caches, f"{name}.{tag}.pyc")
+        py_compile.compile(source(name), cache, invalidation_mode=hashed if name == "settings" else stamped)
+    with open(source("display"), "rb") as text:  # the same size, a later mtime
+        same_size = text.read().replace(b"MARK = 'old'", b"MARK = 'new'")
+    mtime = os.stat(source("dirs")).st_mtime
+    with open(source("display"), "wb") as out:
+        out.write(same_size)
+    os.utime(source("display"), (mtime + 5, mtime + 5))
+    with open(source("dirs"), "rb") as text:  # another size, the same mtime
+        longer = text.read().replace(b"MARK = 'old'", b"MARK = 'longer'")
+    with open(source("dirs"), "wb") as out:
+        out.write(longer)
+    os.utime(source("dirs"), (mtime, mtime))
+    mark("settings", "changed")
+    mark("files", "uncached")
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", PROBE, parent, mode], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["new", "longer", "uncached", "old"]
+    for name in ("display", "dirs", "files"):  # rewritten for the next start, with the source's stamp
+        with open(os.path.join(caches, f"{name}.{tag}.pyc"), "rb") as cache_file:
+            header = cache_file.read(16)
+        info = os.stat(source(name))
+        assert int.from_bytes(header[8:12], "little") == int(info.st_mtime) & 0xFFFFFFFF
+        assert int.from_bytes(header[12:16], "little") == info.st_size & 0xFFFFFFFF

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from autovenv import answer as answer_mod
 from autovenv import cache, hook, plan
 from autovenv.answer import Answer
-from autovenv.shells import posix, pwsh, read_template
+from autovenv.shells import posix_hook, pwsh, read_template
 from tests.unit.test_pwsh_eval import data_only_problems, expr, expr_list, parse_errors, parser, whole
 
 HOSTILE_DIR = "/tmp/it's \u2018q\u2019 $(x) `y` caf\u00e9 \U0001f692"
@@ -77,7 +77,7 @@ def test_placeholders_carry_exact_values(windows: bool) -> None:
     assert whole(expr_list, assigned(text, "__autovenv_activation")) == list(plan.ACTIVATION_VARS)
     assert whole(expr, assigned(text, "__autovenv_quiet")) == "1"
     quick = whole(expr_list, assigned(text, "__autovenv_qn"))
-    assert quick == list(dict.fromkeys([*posix.QUICK_STATE, *answer_mod.ENV_DEPS]))
+    assert quick == list(dict.fromkeys([*posix_hook.QUICK_STATE, *answer_mod.ENV_DEPS]))
     assert data_only_problems(parser(), f"$env:X = {assigned(text, '__autovenv_cache')}\n") == []
 
 

@@ -27,7 +27,9 @@ def _module_names() -> list[str]:
     return sorted(
         name[:-3]
         for name in os.listdir(here)
-        if name.endswith(".py") and not name.startswith("_") and name not in ("base.py", "posix.py")
+        if name.endswith(".py")
+        and not name.startswith("_")
+        and name not in ("base.py", "posix.py", "posix_hook.py")
     )
 
 

@@ -35,7 +35,9 @@ def render_answer(answer: Answer) -> str:
 
 
 def render_hook(values: Mapping[str, object]) -> str:
-    return fill(read_template(TEMPLATE), posix.hook_values(values))
+    from autovenv.shells import posix_hook
+
+    return fill(read_template(TEMPLATE), posix_hook.hook_values(values))
 
 
 def rc_file(environ: Mapping[str, str], home: str) -> str:
@@ -44,8 +46,12 @@ def rc_file(environ: Mapping[str, str], home: str) -> str:
 
 def start_line(path: str) -> str:
     """The line ``autovenv init`` writes: the start file at ``path`` (see autovenv.start), else HOOK_LINE."""
-    return posix.start_line(path, HOOK_LINE)
+    from autovenv.shells import posix_hook
+
+    return posix_hook.start_line(path, HOOK_LINE)
 
 
 def render_start(checks: Checks, hook: str) -> str:
-    return posix.render_start(checks, hook)
+    from autovenv.shells import posix_hook
+
+    return posix_hook.render_start(checks, hook)

@@ -24,7 +24,6 @@ import os
 from autovenv.answer import FORMAT
 from autovenv.plan import ACTIVATION_VARS
 from autovenv.shells import fill, read_template
-from autovenv.shells.posix import QUICK_STATE
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -229,7 +228,9 @@ def read_answer(text: str) -> dict[str, str | list[str]]:
 
 def quick_names(deps: Iterable[str]) -> list[str]:
     """The variables a prompt compares with their values at the last check, in one list: what decides
-    the transition (the same as bash's and zsh's, posix.QUICK_STATE) and the resolution's environment."""
+    the transition (the same as bash's and zsh's, posix_hook.QUICK_STATE) and the resolution's environment."""
+    from autovenv.shells.posix_hook import QUICK_STATE
+
     return list(dict.fromkeys([*QUICK_STATE, *deps]))
 
 

@@ -53,7 +53,7 @@ $global:__autovenv_quiet = ''
 # The variables an activation sets or unsets besides PATH: all an inherited AUTOVENV_SAVED may name.
 $global:__autovenv_activation = @('VIRTUAL_ENV', 'VIRTUAL_ENV_PROMPT', 'PYTHONHOME', 'PYENV_VERSION')
 # What a prompt compares besides the location and the watched paths: the resolution's environment and
-# the variables that decide the transition (shells/posix.py QUICK_STATE).
+# the variables that decide the transition (shells/posix_hook.py QUICK_STATE).
 $global:__autovenv_qn = @('VIRTUAL_ENV', 'AUTOVENV_KEY', 'AUTOVENV_PAUSED', 'VIRTUAL_ENV_DISABLE_PROMPT', '_OLD_VIRTUAL_PATH', 'HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'AUTOVENV_CONFIG_DIR', 'AUTOVENV_DATA_DIR', 'UV_PROJECT_ENVIRONMENT', 'POETRY_VIRTUALENVS_PATH', 'POETRY_VIRTUALENVS_IN_PROJECT', 'POETRY_VIRTUALENVS_CREATE', 'POETRY_CACHE_DIR', 'POETRY_CONFIG_DIR', 'XDG_CACHE_HOME', 'PDM_PYTHON', 'PDM_IGNORE_SAVED_PYTHON', 'PDM_CONFIG_FILE', 'WORKON_HOME', 'PIPENV_VENV_IN_PROJECT', 'PIPENV_NO_VENV_IN_PROJECT', 'PIPENV_CUSTOM_VENV_NAME', 'PIPENV_PIPFILE', 'PIPENV_PYTHON', 'HATCH_DATA_DIR', 'HATCH_CONFIG', 'HATCH_ENV_TYPE_VIRTUAL_PATH', 'PYENV_VERSION', 'PYENV_ROOT', 'PYENV_DIR', 'PYTHON_BUILD_DEFINITIONS', 'PYTHON_BUILD_ROOT')
 $global:__autovenv_us = [string][char]0x1F
 $global:__autovenv_c = [string][char]0x01

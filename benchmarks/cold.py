@@ -63,7 +63,7 @@ BIG_LOCK = 300
 #: cheaper; a requirements.txt of hashes since its lines are found by ``memchr`` and pip-compile's notes
 #: left out before the passes over them; a uv.lock whose venv lacks packages (``resolve.lockgraph``
 #: splits the lock once at its edges to find the ones pointing at them) since a lean start loads its
-#: modules by a shorter way and fewer of them (1.96x-1.98x).
+#: modules by a shorter way and fewer of them (1.96x-1.99x).
 KNOWN_EXCESS = {
     "pipenv-300": 2.07,
     "pipenv-300-behind": 2.07,

@@ -443,11 +443,9 @@ def test_the_lean_start_reads_a_bytecode_cache_only_when_the_path_finder_would(
     def source(name: str) -> str:
         return os.path.join(package, name + ".py")
 
-    def mark(name: str, value: str, mtime: float | None = None) -> None:
+    def mark(name: str, value: str) -> None:
         with open(source(name), "a") as out:
             out.write(f"\nMARK = {value!r}\n")
-        if mtime is not None:
-            os.utime(source(name), (mtime, mtime))
 
     for name in ("display", "dirs", "settings"):
         mark(name, "old")

@@ -54,12 +54,13 @@ def whole_second(path: pathlib.Path, seconds_ago: int = 100) -> pathlib.Path:
     return path
 
 
-def fine_clock(base: pathlib.Path) -> cache.Tick:
-    """A real reading of the file clock in ``base`` (made if needed), which must be finer than a second."""
+def fine_clock(base: pathlib.Path) -> tuple[int, int, str]:
+    """A real reading of the file clock in ``base`` (made if needed), which must be finer than a second:
+    (time, device, directory), as ``cache.file_clock`` gives it."""
     base.mkdir(exist_ok=True)
     clock = cache.file_clock(str(base))
-    if clock.ns % 10**9 == 0:  # a whole second by chance (one in a billion), or a filesystem of seconds
+    if clock[0] % 10**9 == 0:  # a whole second by chance (one in a billion), or a filesystem of seconds
         clock = cache.file_clock(str(base))
-    if clock.ns % 10**9 == 0:
+    if clock[0] % 10**9 == 0:
         pytest.skip(f"the filesystem of {base} keeps whole seconds: no finer clock reading to test with")
     return clock

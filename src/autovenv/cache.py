@@ -17,6 +17,10 @@ from __future__ import annotations
 import os
 import stat
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    Tick = tuple[int, int, str]  # see NO_CLOCK
+
 #: How far back the hook's start file is dated before rendering began (``start.stamp``): Linux stamps
 #: files from a coarse clock that lags the real one by up to a scheduler tick (a few ms): 50 ms covers
 #: it. Filesystems that keep whole seconds only (FAT keeps two) get more. (Cache entries need no slack:
@@ -174,26 +178,15 @@ def slack_for(directory: str) -> int:
     return STAMP_SLACK_NS if fine else COARSE_SLACK_NS
 
 
-class Tick:
-    """A reading of the file clock (``file_clock``): the time, and the filesystem that stamped it.
-
-    ``device`` (``st_dev``) and ``base`` (the directory the clock's file was made in) tell which watched
-    paths that filesystem stamps as well, so their times need no cut (``stamp_unit``).
-    """
-
-    __slots__ = ("base", "device", "ns")
-
-    def __init__(self, ns: int, device: int = -1, base: str = "") -> None:
-        self.ns = ns
-        self.device = device  # -1: unknown, so no path is taken for the clock's own filesystem
-        self.base = base
-
-    def __repr__(self) -> str:
-        return f"Tick({self.ns}, device={self.device})"
+#: A reading of the file clock (``file_clock``): the time, the device (``st_dev``) of the filesystem that
+#: stamped it (-1: unknown, then no path counts as on it) and the directory its file was made in. A tuple,
+#: not a class: creating a class costs a cold start some 0.1 M instructions.
+NO_CLOCK: Tick = (0, -1, "")
 
 
 def file_clock(base: str) -> Tick:
-    """The file clock's time now: the mtime the kernel gives a file created in ``base`` (then removed).
+    """The file clock's time now: the mtime the kernel gives a file created in ``base`` (then removed),
+    with that file's device and ``base`` (a ``Tick``, see ``NO_CLOCK``).
 
     Not ``time.time_ns()``: files are stamped from a coarser clock (a scheduler tick on Linux, which
     since 6.13 also hands out finer times, never older than a coarse one given before), so a file
@@ -210,7 +203,7 @@ def file_clock(base: str) -> Tick:
     fd = os.open(path, CREATE_FLAGS, 0o600)
     try:
         made = os.fstat(fd)
-        return Tick(made.st_mtime_ns, made.st_dev, base)
+        return made.st_mtime_ns, made.st_dev, base
     finally:
         os.close(fd)
         os.unlink(path)
@@ -275,7 +268,8 @@ def stamp_unit(clock: Tick, watched: tuple[str, ...] | list[str]) -> int:
     A network filesystem stamps the clock's file and the watched path alike with its server's clock.
     """
     unit = 1
-    fine_clock = clock.ns % 1_000_000_000 != 0
+    clock_ns, clock_device, clock_base = clock
+    fine_clock = clock_ns % 1_000_000_000 != 0
     clock_id: int | None = None  # read once, only when a path needs it
     for path in watched:
         try:
@@ -285,9 +279,9 @@ def stamp_unit(clock: Tick, watched: tuple[str, ...] | list[str]) -> int:
         coarse = granularity(found.st_mtime_ns)
         if coarse <= unit:
             continue
-        if fine_clock and found.st_dev == clock.device:
+        if fine_clock and found.st_dev == clock_device:
             if clock_id is None:
-                clock_id = _filesystem_id(clock.base)
+                clock_id = _filesystem_id(clock_base)
             if clock_id != 0 and _filesystem_id(path) == clock_id:
                 continue
         unit = coarse
@@ -311,7 +305,7 @@ def entry_stamp(clock: Tick, watched: tuple[str, ...] | list[str]) -> int:
       runs behind this machine's is not seen until the next change (as for any tool that compares
       times).
     """
-    return cut(clock.ns, stamp_unit(clock, watched))
+    return cut(clock[0], stamp_unit(clock, watched))
 
 
 def cut(ns: int, unit: int) -> int:

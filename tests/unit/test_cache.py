@@ -77,8 +77,9 @@ def test_the_file_clock_is_the_time_a_file_modified_then_gets(tmp_path: pathlib.
     tick = cache.file_clock(str(tmp_path))
     after = tmp_path / "after"
     after.write_text("")
-    assert os.stat(before).st_mtime_ns < tick.ns <= os.stat(after).st_mtime_ns
-    assert tick.device == os.stat(tmp_path).st_dev
+    ns, device, base = tick
+    assert os.stat(before).st_mtime_ns < ns <= os.stat(after).st_mtime_ns
+    assert (device, base) == (os.stat(tmp_path).st_dev, str(tmp_path))
     assert sorted(os.listdir(tmp_path)) == ["after", "before"]  # its own file is gone
 
 
@@ -112,12 +113,12 @@ def test_an_entry_stamp_is_its_start_tick_unless_a_watched_time_is_coarse(tmp_pa
     os.utime(coarse, ns=(1_733_000_001_000_000_000, 1_733_000_001_000_000_000))
     gone, dangling = str(tmp_path / "gone"), tmp_path / "dangling"
     dangling.symlink_to(tmp_path / "nowhere")
-    started = cache.Tick(1_733_000_003_987_654_321)
-    assert cache.entry_stamp(started, [str(fine), gone, str(dangling)]) == started.ns
+    started = (1_733_000_003_987_654_321, -1, "")
+    assert cache.entry_stamp(started, [str(fine), gone, str(dangling)]) == started[0]
     # An edit made after the start on a filesystem of whole seconds gets a time up to a second before
     # it: 1_733_000_003_000_000_000 for a start at ...3.98 s. Cut to even seconds, the stamp is older.
     assert cache.entry_stamp(started, [str(fine), str(coarse)]) == 1_733_000_002_000_000_000
-    assert cache.entry_stamp(started, ["bad\0path"]) == started.ns
+    assert cache.entry_stamp(started, ["bad\0path"]) == started[0]
 
 
 # -- a whole-second time on the clock's own filesystem: set by a tool, not cut -----------------------------
@@ -135,9 +136,9 @@ def test_a_whole_second_time_on_the_clocks_filesystem_is_not_cut(tmp_path: pathl
     clock = fine_clock(tmp_path / "cache")
     (tmp_path / "versions").mkdir()
     versions = whole_second(tmp_path / "versions")
-    assert os.stat(versions).st_dev == clock.device
+    assert os.stat(versions).st_dev == clock[1]
     assert cache.stamp_unit(clock, [str(versions)]) == 1
-    assert cache.entry_stamp(clock, [str(versions)]) == clock.ns
+    assert cache.entry_stamp(clock, [str(versions)]) == clock[0]
 
 
 def test_an_edit_after_the_clock_reading_is_never_older_than_the_uncut_stamp(tmp_path: pathlib.Path) -> None:
@@ -147,7 +148,7 @@ def test_an_edit_after_the_clock_reading_is_never_older_than_the_uncut_stamp(tmp
     watched = whole_second(tmp_path / ".python-version")
     clock = fine_clock(tmp_path / "cache")
     stamp = cache.entry_stamp(clock, [str(watched)])
-    assert stamp == clock.ns
+    assert stamp == clock[0]
     watched.write_text("3.12\n")
     assert os.stat(watched).st_mtime_ns >= stamp
 
@@ -162,8 +163,8 @@ def test_a_whole_second_time_on_another_filesystem_is_still_cut(
     (tmp_path / "here").mkdir()
     there = whole_second(other_filesystem / "there")
     here = whole_second(tmp_path / "here")
-    assert os.stat(there).st_dev != clock.device
-    cut = clock.ns - clock.ns % cache.WHOLE_SECONDS_NS
+    assert os.stat(there).st_dev != clock[1]
+    cut = clock[0] - clock[0] % cache.WHOLE_SECONDS_NS
     assert cache.entry_stamp(clock, [str(there)]) == cut
     assert cache.entry_stamp(clock, [str(here), str(there)]) == cut
     assert cache.entry_stamp(clock, [str(there), str(here)]) == cut
@@ -177,7 +178,7 @@ def test_a_clock_reading_on_the_other_filesystem_cuts_for_this_one(
     clock = fine_clock(other_filesystem / "cache")
     (tmp_path / "here").mkdir()
     here = whole_second(tmp_path / "here")
-    assert cache.entry_stamp(clock, [str(here)]) == clock.ns - clock.ns % cache.WHOLE_SECONDS_NS
+    assert cache.entry_stamp(clock, [str(here)]) == clock[0] - clock[0] % cache.WHOLE_SECONDS_NS
 
 
 def test_a_whole_second_clock_reading_keeps_every_cut(tmp_path: pathlib.Path) -> None:
@@ -186,10 +187,11 @@ def test_a_whole_second_clock_reading_keeps_every_cut(tmp_path: pathlib.Path) ->
     clock = fine_clock(tmp_path / "cache")
     (tmp_path / "versions").mkdir()
     versions = whole_second(tmp_path / "versions")
-    assert cache.entry_stamp(clock, [str(versions)]) == clock.ns
-    whole = cache.Tick(clock.ns - clock.ns % 10**9 + 10**9, clock.device, clock.base)  # 1 s odd: 1 s cut
-    assert whole.ns % cache.WHOLE_SECONDS_NS != 0
-    assert cache.entry_stamp(whole, [str(versions)]) == whole.ns - 10**9
+    assert cache.entry_stamp(clock, [str(versions)]) == clock[0]
+    ns, device, base = clock
+    odd = (ns // 10**9 + 1) | 1  # a later whole second, odd: the cut to even seconds takes one off
+    assert cache.entry_stamp((odd * 10**9, device, base), [str(versions)]) == (odd - 1) * 10**9
+    assert cache.entry_stamp((odd * 10**9, device, base), []) == odd * 10**9
 
 
 def test_a_device_that_names_no_filesystem_keeps_the_cut(
@@ -201,8 +203,8 @@ def test_a_device_that_names_no_filesystem_keeps_the_cut(
     clock = fine_clock(tmp_path / "cache")
     (tmp_path / "versions").mkdir()
     versions = whole_second(tmp_path / "versions")
-    assert cache.entry_stamp(clock, [str(versions)]) == clock.ns
-    cut = clock.ns - clock.ns % cache.WHOLE_SECONDS_NS
+    assert cache.entry_stamp(clock, [str(versions)]) == clock[0]
+    cut = clock[0] - clock[0] % cache.WHOLE_SECONDS_NS
 
     def fuse(path: str) -> object:
         return type("Statvfs", (), {"f_fsid": 0})()
@@ -233,7 +235,7 @@ def test_a_bind_mount_is_the_same_filesystem(tmp_path: pathlib.Path) -> None:
         clock = fine_clock(tmp_path / "cache")
         (source / "versions").mkdir()
         versions = whole_second(bound / "versions")
-        assert cache.entry_stamp(clock, [str(versions)]) == clock.ns
+        assert cache.entry_stamp(clock, [str(versions)]) == clock[0]
     finally:
         subprocess.run([umount, str(bound)], check=True)
 

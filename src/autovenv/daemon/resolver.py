@@ -120,7 +120,7 @@ def resolve_and_store(
         rendered.append((adapter.NAME, adapter.render_answer(result)))
     # One stamp for all of them (``restamp`` relies on it), as cache.entry_stamp sets it for the hooks.
     unit = cache.stamp_unit(started, tuple(checked))
-    stamp = cache.cut(started.ns, unit)
+    stamp = cache.cut(started[0], unit)
     changed = 0
     entries: list[str] = []
     for shell, text in rendered:

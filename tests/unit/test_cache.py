@@ -219,6 +219,35 @@ def test_a_device_that_names_no_filesystem_keeps_the_cut(
     assert cache.entry_stamp(clock, [str(versions)]) == cut
 
 
+def test_a_fuse_filesystem_keeps_the_cut(tmp_path: pathlib.Path) -> None:
+    """A real FUSE mount (bindfs over the sandbox) holding both the cache and a whole-second path: one
+    device, but no filesystem id, as for mergerfs, which unites branches of different units under one
+    device. The stamp is cut. (Root: FUSE mounts.)"""
+    bindfs = shutil.which("bindfs")
+    if bindfs is None:
+        if os.environ.get("CI"):
+            pytest.fail("bindfs is not installed, and CI must mount a FUSE filesystem")
+        pytest.skip("bindfs is not installed (apt-get install bindfs)")
+    if os.geteuid() != 0:
+        pytest.skip("mounting bindfs here needs root")
+    source, fuse = tmp_path / "source", tmp_path / "fuse"
+    source.mkdir()
+    fuse.mkdir()
+    made = subprocess.run([bindfs, str(source), str(fuse)], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"bindfs could not mount (no /dev/fuse?): {made.stderr.decode(errors='replace')}")
+    try:
+        assert os.stat(fuse).st_dev != os.stat(source).st_dev
+        clock = fine_clock(fuse / "cache")
+        (fuse / "versions").mkdir()
+        versions = whole_second(fuse / "versions")
+        assert os.stat(versions).st_dev == clock[1] and os.statvfs(versions).f_fsid == 0
+        assert cache.entry_stamp(clock, [str(versions)]) == clock[0] - clock[0] % cache.WHOLE_SECONDS_NS
+    finally:
+        unmount = shutil.which("fusermount3") or shutil.which("fusermount")
+        subprocess.run([unmount, "-u", str(fuse)] if unmount else ["umount", str(fuse)], check=True)
+
+
 def test_a_bind_mount_is_the_same_filesystem(tmp_path: pathlib.Path) -> None:
     """A bind mount shares its source's superblock (device, unit, clock): a whole-second path seen
     through it needs no cut either. (Root only: mount --bind.)"""

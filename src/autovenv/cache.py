@@ -89,7 +89,8 @@ def generation_file(base: str) -> str:
 
 
 #: The generation file's time until the first bump: older than any entry, and not a whole second, which
-#: ``granularity`` would take for a coarse filesystem (each entry's stamp then cut to even seconds).
+#: ``granularity`` would take for a coarse filesystem (where ``stamp_unit`` cannot tell it is on the
+#: clock's own, as on FUSE, each entry's stamp would then be cut to even seconds).
 FIRST_GENERATION_NS = 1
 
 

@@ -281,7 +281,7 @@ def test_the_first_generation_is_older_than_any_entry_and_not_awhole_second(tmp_
     cache.ensure_dir(base)
     generation = cache.ensure_generation(base)
     assert os.stat(generation).st_mtime_ns == cache.FIRST_GENERATION_NS
-    os.utime(generation, ns=(0, 0))  # as an earlier version made it: every stamp cut to even seconds
+    os.utime(generation, ns=(0, 0))  # as an earlier version made it: stamps cut to even seconds on FUSE
     cache.ensure_generation(base)
     assert cache.granularity(os.stat(generation).st_mtime_ns) == 1
 

@@ -6,7 +6,8 @@ entry is written atomically (rename), its mtime set to the file clock's tick whe
 (``file_clock``, ``entry_stamp``). The hooks trust an entry only while it is strictly newer than every
 path it watches: a path modified in that tick or later, even while Python was still reading it, leaves
 the entry stale; one modified in an earlier tick was read as it is. Exact for files stamped by this
-machine's clock; see ``entry_stamp`` for filesystems that keep coarser times, and for times ahead.
+machine's clock; see ``stamp_unit`` for filesystems that keep coarser times (and whole-second times a
+tool set), ``entry_stamp`` for times ahead.
 The cache directory is the user's alone: created 0700, and not used unless it and every directory on the
 way are safe (autovenv.safepath); entries are created without following symbolic links.
 """
@@ -15,6 +16,10 @@ from __future__ import annotations
 
 import os
 import stat
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    Tick = tuple[int, int, str]  # see NO_CLOCK
 
 #: How far back the hook's start file is dated before rendering began (``start.stamp``): Linux stamps
 #: files from a coarse clock that lags the real one by up to a scheduler tick (a few ms): 50 ms covers
@@ -84,7 +89,8 @@ def generation_file(base: str) -> str:
 
 
 #: The generation file's time until the first bump: older than any entry, and not a whole second, which
-#: ``granularity`` would take for a coarse filesystem (each entry's stamp then cut to even seconds).
+#: ``granularity`` would take for a coarse filesystem (where ``stamp_unit`` cannot tell it is on the
+#: clock's own, as on FUSE, each entry's stamp would then be cut to even seconds).
 FIRST_GENERATION_NS = 1
 
 
@@ -173,8 +179,15 @@ def slack_for(directory: str) -> int:
     return STAMP_SLACK_NS if fine else COARSE_SLACK_NS
 
 
-def file_clock(base: str) -> int:
-    """The file clock's time now: the mtime the kernel gives a file created in ``base`` (then removed).
+#: A reading of the file clock (``file_clock``): the time, the device (``st_dev``) of the filesystem that
+#: stamped it (-1: unknown, then no path counts as on it) and the directory its file was made in. A tuple,
+#: not a class: creating a class costs a cold start some 0.1 M instructions.
+NO_CLOCK: Tick = (0, -1, "")
+
+
+def file_clock(base: str) -> Tick:
+    """The file clock's time now: the mtime the kernel gives a file created in ``base`` (then removed),
+    with that file's device and ``base`` (a ``Tick``, see ``NO_CLOCK``).
 
     Not ``time.time_ns()``: files are stamped from a coarser clock (a scheduler tick on Linux, which
     since 6.13 also hands out finer times, never older than a coarse one given before), so a file
@@ -190,7 +203,8 @@ def file_clock(base: str) -> int:
 
     fd = os.open(path, CREATE_FLAGS, 0o600)
     try:
-        return os.fstat(fd).st_mtime_ns
+        made = os.fstat(fd)
+        return made.st_mtime_ns, made.st_dev, base
     finally:
         os.close(fd)
         os.unlink(path)
@@ -206,7 +220,7 @@ def granularity(mtime_ns: int) -> int:
     A filesystem cuts every time it keeps to its unit (NTFS and SMB 100 ns, exFAT 10 ms, ext3 and HFS+
     1 s, FAT 2 s), so its files' times always end in those zeros; one from a finer filesystem does so
     by chance, or because a tool set it (an archive's whole seconds), and then only costs the answer
-    being asked again sooner.
+    being asked again sooner, unless it is on the file clock's own filesystem (``stamp_unit``).
     """
     if mtime_ns % 1_000_000_000 == 0:
         return WHOLE_SECONDS_NS
@@ -216,26 +230,72 @@ def granularity(mtime_ns: int) -> int:
     return unit
 
 
-def coarsest(paths: tuple[str, ...] | list[str]) -> int:
-    """The largest ``granularity`` among the times of ``paths`` that exist (1 when none does)."""
+def _filesystem_id(path: str) -> int:
+    """``statvfs``'s ``f_fsid`` of the filesystem ``path`` is on; 0 when there is none to read."""
+    statvfs = getattr(os, "statvfs", None)  # not on Windows
+    if statvfs is None:
+        return 0
+    try:
+        return int(getattr(statvfs(path), "f_fsid", 0))
+    except (OSError, ValueError):
+        return 0
+
+
+def stamp_unit(clock: Tick, watched: tuple[str, ...] | list[str]) -> int:
+    """The unit an entry's stamp is cut to (``entry_stamp``): the largest ``granularity`` among the times
+    of the paths in ``watched`` that exist (1 when none does), leaving out those the clock's own
+    filesystem stamps.
+
+    A coarse filesystem stamps an edit made after the clock's reading with a time up to its unit before
+    that reading; the cut keeps the stamp no newer than such an edit. A path on the filesystem that
+    stamped the clock's reading (``file_clock``) needs none: that filesystem cut the reading to its own
+    unit too, so an edit after it gets a time no older. A whole-second time there (``$PYENV_ROOT/versions``
+    unpacked from an archive, a tree copied with ``cp -p`` or ``rsync -t``, a wheel unpacked by pip) was
+    set by a tool, not cut; cutting for it would date every answer up to two seconds back, and each
+    visit within those seconds of a change would start Python again. What a path must show to count as
+    on the clock's filesystem, and why each condition holds:
+    - the clock's reading is not a whole second. One that is (the cache on a filesystem of whole
+      seconds, or by a one-in-a-billion chance) proves nothing finer: every coarse time keeps its cut;
+    - the same ``st_dev``, and the same nonzero ``f_fsid`` (statvfs) for the path as for the clock's
+      directory. A device number names one superblock: bind mounts of it (same device) share its unit
+      and its clock. Where a path reports another device (a btrfs subvolume, an NFS submount, an
+      overlayfs directory when its layers are on several filesystems) it keeps the cut: safe, at the
+      old cost. overlayfs under one device makes every edit on its upper filesystem, where the clock's
+      file is made too (a lower layer's whole seconds, an image's, are copied up and then stamped).
+      But a device can span filesystems: a 9p share (virtual machines, WSL) of several host
+      filesystems has one device and reports each host filesystem's ``f_fsid``; FUSE (mergerfs,
+      virtiofs, sshfs) reports none (0) and may unite branches that keep different units. Without
+      ``statvfs`` (Windows) there is no ``f_fsid``: every coarse time keeps its cut.
+    A network filesystem stamps the clock's file and the watched path alike with its server's clock.
+    """
     unit = 1
-    for path in paths:
+    clock_ns, clock_device, clock_base = clock
+    fine_clock = clock_ns % 1_000_000_000 != 0
+    clock_id: int | None = None  # read once, only when a path needs it
+    for path in watched:
         try:
-            mtime = os.stat(path).st_mtime_ns
+            found = os.stat(path)
         except (OSError, ValueError):
             continue
-        unit = max(unit, granularity(mtime))
+        coarse = granularity(found.st_mtime_ns)
+        if coarse <= unit:
+            continue
+        if fine_clock and found.st_dev == clock_device:
+            if clock_id is None:
+                clock_id = _filesystem_id(clock_base)
+            if clock_id != 0 and _filesystem_id(path) == clock_id:
+                continue
+        unit = coarse
     return unit
 
 
-def entry_stamp(started_ns: int, watched: tuple[str, ...] | list[str]) -> int:
-    """The mtime for an entry whose resolution began at ``started_ns`` (``file_clock``) and that
-    watches ``watched``: that tick, cut down to the unit of the coarsest filesystem among them.
+def entry_stamp(clock: Tick, watched: tuple[str, ...] | list[str]) -> int:
+    """The mtime for an entry whose resolution began at ``clock`` (``file_clock``) and that watches
+    ``watched``: that tick, cut down to ``stamp_unit``.
 
-    A filesystem that keeps whole seconds stamps an edit made after the start with a time up to a
-    second before it; cut to that unit, the stamp is never newer than such an edit. What follows:
-    - an edit in the start tick (or its second, there) or later is not older than the entry: stale,
-      asked again once; the answer then stored carries a later tick;
+    The hooks trust the entry only while it is strictly newer than every watched path. What follows:
+    - an edit in the start tick (or its unit, on a coarser filesystem) or later is not older than the
+      entry: stale, asked again once; the answer then stored carries a later tick;
     - a path that does not exist (watch lists hold only paths that do; a dangling link counts as
       missing) is a change for the hooks until the answer is asked again;
     - a path dated ahead of the clock is newer than every stamp until the clock passes its time: the
@@ -246,8 +306,12 @@ def entry_stamp(started_ns: int, watched: tuple[str, ...] | list[str]) -> int:
       runs behind this machine's is not seen until the next change (as for any tool that compares
       times).
     """
-    unit = coarsest(watched)
-    return max(started_ns - started_ns % unit, 0)
+    return cut(clock[0], stamp_unit(clock, watched))
+
+
+def cut(ns: int, unit: int) -> int:
+    """``ns`` cut down to a multiple of ``unit`` (never below the epoch)."""
+    return max(ns - ns % unit, 0)
 
 
 def store(base: str, shell: str, candidate: str, text: str, stamp_ns: int) -> str:

@@ -93,7 +93,7 @@ def answer_for(
     line only a person reads (``exec`` prints nothing on success).
     """
     base = dirs.cache_dir(environ) if side_effects else ""
-    started = 0
+    started = cache.NO_CLOCK
     if base:
         try:
             cache.ensure_dir(base)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import base64
 import os
 import pathlib
+import shutil
 import time
 
 import pytest
 
 from autovenv import cache, dirs
-from tests.shells.conftest import World, make_venv
+from tests.shells.conftest import PY_A, PY_B, World, make_venv, python_of
+from tests.shells.test_scenarios import TracedShell
 
 pytestmark = pytest.mark.shell
 
@@ -109,3 +111,89 @@ def test_a_file_dated_ahead_of_the_clock_never_freezes_an_answer(world: World) -
     config.write_text('venv = "b"\n')
     sh.cd(project)
     assert virtual_env(sh) == str(project / "b")
+
+
+# -- a watched directory with a whole-second time on the cache's filesystem ---------------------------------
+
+
+def whole_second_pyenv(world: World) -> pathlib.Path:
+    """A pyenv root whose ``versions`` directory carries a whole-second time, as an installer or an archive
+    leaves it (``tar``, ``cp -p``, ``rsync -t``), on the filesystem of the world's cache: its versions are
+    links to the real ones."""
+    root = world.root / "pyenv"
+    versions = root / "versions"
+    versions.mkdir(parents=True)
+    for version in (PY_A, PY_B):
+        (versions / version).symlink_to(python_of(version).parent.parent)
+    whole = (time.time_ns() // 10**9 - 100) * 10**9
+    os.utime(versions, ns=(whole, whole))
+    assert os.stat(versions).st_mtime_ns % 10**9 == 0
+    assert os.stat(versions).st_dev == os.stat(world.home).st_dev  # the cache is in world.home/.cache
+    return root
+
+
+def execs(log: pathlib.Path) -> int:
+    return log.read_text(errors="replace").count("execve(")
+
+
+@pytest.mark.parametrize("shell_name", ["bash", "zsh"], indirect=True)
+def test_a_whole_second_watched_dir_on_the_caches_filesystem_costs_no_process(world: World) -> None:
+    """A project pinned with ``.python-version`` watches ``$PYENV_ROOT/versions``. Its whole-second time
+    was set by a tool on the cache's own filesystem, so the answer stored right after the pin changed is
+    dated when Python began, not cut back to even seconds: leaving and coming back within a second starts
+    no process (cut back, the entry would be older than the pin for up to two seconds, and each visit
+    would ask Python again). Edits made right after the answer was stored are still seen at the next
+    prompt: the pin changed again, and a venv replaced by one of another Python."""
+    if shutil.which("strace") is None:
+        if os.environ.get("CI"):
+            pytest.fail("strace is not installed, and CI must count processes")
+        pytest.skip("strace is not installed")
+    root = whole_second_pyenv(world)
+    blog = world.projects / "blog"
+    blog.mkdir()
+    shop = world.projects / "shop"
+    make_venv(shop / ".venv", PY_A)
+    whole = (time.time_ns() // 10**9 - 50) * 10**9
+    for path in (world.projects, *world.projects.rglob("*")):  # as `cp -a` or `rsync -a` leave a tree
+        if path.name != "pyvenv.cfg":  # much older than its last change: unpacked, not made here (origin.py)
+            os.utime(path, ns=(whole, whole), follow_symlinks=False)
+    log = world.root / "execve.log"
+    sh = world.track(
+        TracedShell(
+            world.shell,
+            world.home,
+            world.rc(),
+            env={**world.env, "PYENV_ROOT": str(root)},
+            cwd=world.home,
+            timeout=30,
+            log=log,
+        )
+    )
+    sh.cd(blog)
+    while time.time() % 2 > 0.5:  # the rest within the same two seconds: the old cut would date it back
+        time.sleep(0.05)
+    pinned = execs(log)
+    using_b = f"autovenv: using Python {PY_B} in blog (.python-version)\n"
+    assert sh.run(f"echo {PY_B} > .python-version") == using_b
+    stored = execs(log)
+    assert stored > pinned  # the change was seen by Python, and the count sees Python starts
+    assert sh.cd(world.projects) == "autovenv: deactivated\n"
+    assert sh.cd(blog) == using_b
+    assert execs(log) == stored, "coming back right after the answer was stored started a process"
+    assert sh.run("python --version") == f"Python {PY_B}\n"
+    # An edit right after the answer was stored, within its second: seen at the next prompt.
+    using_a = f"autovenv: using Python {PY_A} in blog (.python-version)\n"
+    assert sh.run(f"echo {PY_A} > .python-version") == using_a
+    assert sh.run("python --version") == f"Python {PY_A}\n"
+    # A venv whose directories carry whole seconds (copied with their times), replaced at once by another.
+    assert sh.cd(shop) == f"autovenv: activated shop (.venv, Python {PY_A})\n"
+    sh.cd(world.projects)
+    visited = execs(log)
+    sh.cd(shop)
+    assert execs(log) == visited
+    remade = f"rm -rf .venv && {python_of(PY_B)} -m venv --without-pip --prompt renewed .venv"
+    assert sh.run(remade) == f"autovenv: activated shop (.venv, Python {PY_B})\n"
+    env = sh.env()
+    assert env.get("VIRTUAL_ENV") == os.fsencode(shop / ".venv")
+    assert env.get("VIRTUAL_ENV_PROMPT") == b"(renewed) "
+    assert sh.run("python --version") == f"Python {PY_B}\n"

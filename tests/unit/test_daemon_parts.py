@@ -17,6 +17,7 @@ from autovenv.daemon.core import CREATE, DELETE, GONE, MODIFY, Event
 from autovenv.daemon.state import State, default_env
 from autovenv.daemon.watch import Inotify, Poller, Watcher
 from autovenv.shells import pwsh
+from tests.filesystems import another_filesystem, whole_second
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux-only")
 
@@ -188,6 +189,79 @@ def test_an_edit_while_the_daemon_resolves_leaves_its_entries_stale(
     assert stored is not None and str(version) in stored.watch
     assert stored.stamp_ns <= os.stat(version).st_mtime_ns
     assert all(os.stat(entry).st_mtime_ns == stored.stamp_ns for entry in stored.entries)
+
+
+def pinned_with_whole_second_versions(
+    tmp_path: pathlib.Path, where: pathlib.Path
+) -> tuple[pathlib.Path, str]:
+    """A project pinning a version of a pyenv root in ``where`` whose ``versions`` directory carries a
+    whole-second time (an installer's, an archive's)."""
+    root = where / "pyenv"
+    (root / "versions" / "3.12.1" / "bin").mkdir(parents=True)
+    whole_second(root / "versions")
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / ".python-version").write_text("3.12.1\n")
+    return project, str(root)
+
+
+def test_the_daemons_stamp_is_not_cut_for_a_whole_second_time_on_the_caches_filesystem(
+    tmp_path: pathlib.Path, env: dict[str, str]
+) -> None:
+    """The daemon dates its entries as the hooks' cold path does (cache.stamp_unit): the clock's tick
+    itself when the whole-second time is on the cache's own filesystem."""
+    project, root = pinned_with_whole_second_versions(tmp_path, tmp_path)
+    stored = resolver.resolve_and_store(
+        str(project), core.environ_of(core.env_of({**env, "PYENV_ROOT": root}))
+    )
+    assert stored is not None and os.path.join(root, "versions") in stored.watch
+    assert stored.unit_ns == 1 and stored.stamp_ns % 10**9 != 0
+    assert all(os.stat(entry).st_mtime_ns == stored.stamp_ns for entry in stored.entries)
+
+
+def test_the_daemons_stamp_is_cut_for_a_whole_second_time_on_another_filesystem(
+    tmp_path: pathlib.Path, env: dict[str, str]
+) -> None:
+    with another_filesystem(tmp_path) as elsewhere:
+        project, root = pinned_with_whole_second_versions(tmp_path, elsewhere)
+        stored = resolver.resolve_and_store(
+            str(project), core.environ_of(core.env_of({**env, "PYENV_ROOT": root}))
+        )
+        assert stored is not None and os.path.join(root, "versions") in stored.watch
+        assert stored.unit_ns == cache.WHOLE_SECONDS_NS and stored.stamp_ns % cache.WHOLE_SECONDS_NS == 0
+        assert all(os.stat(entry).st_mtime_ns == stored.stamp_ns for entry in stored.entries)
+
+
+@pytest.mark.parametrize("unit_ns", [1, cache.WHOLE_SECONDS_NS])
+def test_a_change_in_the_stamps_tick_is_resolved_again_one_unit_later(
+    tmp_path: pathlib.Path, env: dict[str, str], unit_ns: int
+) -> None:
+    """A watched path changed in the tick of the stamp (while resolving): the daemon resolves again once
+    a new stamp, cut to the same unit, is newer than the change. A stamp that was not cut needs no more
+    than the usual debounce, whatever the changed path's time looks like; one cut to even seconds waits
+    for the next of them."""
+    project = tmp_path / "p"
+    project.mkdir()
+    elsewhere = tmp_path / "elsewhere"  # outside the project: a resolution, not a restamp
+    elsewhere.write_text("")
+    whole_second(elsewhere, seconds_ago=0)  # a tool's time: no coarser filesystem, when on the clock's
+    calls: list[str] = []
+
+    def fake(directory: str, environ: object, user: object) -> resolver.Stored:
+        calls.append(directory)
+        changed = os.stat(elsewhere).st_mtime_ns
+        return resolver.Stored(directory, (str(elsewhere),), changed, 1, (), unit_ns)
+
+    watcher = Watcher(use_inotify=False)
+    state = State(watcher, default_env(env), resolver=fake)  # type: ignore[arg-type]
+    state.configure()
+    state.visit(core.Visit(str(project), default_env(env)))
+    time.sleep(0.06)  # the visit's resolution is due
+    state.run_due(1.0)
+    assert calls == [str(project)]
+    assert ("resolve", str(project)) in state.jobs
+    soon = state.jobs.pop_due(state.clock() + 0.5)
+    assert (("resolve", str(project)) in soon) == (unit_ns == 1)
 
 
 def test_a_restamp_never_covers_a_change_outside_the_project_directory(

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 
 
 class Stored:
-    """What one resolution wrote: the candidate, its watch list, the entries (mtime = stamp), changes."""
+    """What one resolution wrote: the candidate, its watch list, the entries (mtime = stamp), changes,
+    and the unit the stamp was cut to (``cache.stamp_unit``)."""
 
-    __slots__ = ("candidate", "changed", "entries", "stamp_ns", "watch")
+    __slots__ = ("candidate", "changed", "entries", "stamp_ns", "unit_ns", "watch")
 
     def __init__(
         self,
@@ -36,12 +37,14 @@ class Stored:
         stamp_ns: int,
         changed: int,
         entries: tuple[str, ...] = (),
+        unit_ns: int = cache.WHOLE_SECONDS_NS,
     ) -> None:
         self.candidate = candidate
         self.watch = watch
         self.stamp_ns = stamp_ns
         self.changed = changed
         self.entries = entries
+        self.unit_ns = unit_ns
 
     def __repr__(self) -> str:
         return f"Stored({self.candidate!r}, changed={self.changed})"
@@ -116,14 +119,15 @@ def resolve_and_store(
         checked.update(dict.fromkeys(result.all_watch))
         rendered.append((adapter.NAME, adapter.render_answer(result)))
     # One stamp for all of them (``restamp`` relies on it), as cache.entry_stamp sets it for the hooks.
-    stamp = cache.entry_stamp(started, tuple(checked))
+    unit = cache.stamp_unit(started, tuple(checked))
+    stamp = cache.cut(started[0], unit)
     changed = 0
     entries: list[str] = []
     for shell, text in rendered:
         if store_entry(base, shell, directory, text, stamp):
             changed += 1
         entries.append(cache.entry_path(base, shell, directory))
-    return Stored(directory, watch, stamp, changed, tuple(entries))
+    return Stored(directory, watch, stamp, changed, tuple(entries), unit)
 
 
 def tool_watch(tool_dirs: list[str], watched: tuple[str, ...]) -> tuple[str, ...]:

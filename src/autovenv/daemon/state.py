@@ -7,8 +7,8 @@ found in a tree or reported by a shell's cold path) the paths its cached answer 
 that makes the hook distrust an entry makes the daemon rewrite it. Jobs are debounced: a burst of events
 (``pip install`` writing ``bin/``) becomes one re-resolution, ``DEBOUNCE`` seconds after the burst ends;
 and when a change is so recent that the entry's stamp (the file clock's tick when resolving began, cut to
-whole seconds where a watched filesystem keeps no finer: ``cache.entry_stamp``) is not newer than it, the
-job is run again later, or the hook would still see the entry as stale.
+whole seconds where a watched filesystem other than the clock's may keep no finer: ``cache.stamp_unit``)
+is not newer than it, the job is run again later, or the hook would still see the entry as stale.
 """
 
 from __future__ import annotations
@@ -333,21 +333,23 @@ class State:
         self.deps.assign(candidate, stored.watch)
         self._set_watches(project, stored.watch)
         project.watch, project.entries, project.stamp_ns = stored.watch, stored.entries, stored.stamp_ns
-        self._again_if_newer(candidate, stored.watch, stored.stamp_ns)
+        self._again_if_newer(candidate, stored.watch, stored.stamp_ns, stored.unit_ns)
 
-    def _again_if_newer(self, candidate: str, watch: tuple[str, ...], stamp_ns: int) -> None:
+    def _again_if_newer(self, candidate: str, watch: tuple[str, ...], stamp_ns: int, unit_ns: int) -> None:
         """A watched path changed in the stamp's tick or after it (while resolving, or before its watch
         existed): the hook would distrust the entry, so look again once the change is old enough for a
-        newer stamp. A change in the project's own directory or above only needs a restamp (its event,
-        if it matters, has armed a resolution, which a restamp always yields to). A path dated ahead of
-        the clock is left to the hooks' cold path (nothing stored before that time could be trusted)."""
+        newer stamp (one ``unit_ns``, what the stamp was cut to, after it; should the next stamp be cut
+        to a coarser unit, the answer it gives is looked at here again). A change in the project's own
+        directory or above only needs a restamp (its event, if it matters, has armed a resolution, which
+        a restamp always yields to). A path dated ahead of the clock is left to the hooks' cold path
+        (nothing stored before that time could be trusted)."""
         newest, path = newest_change(watch)
         wall = time.time_ns()
         if not stamp_ns <= newest <= wall:
             return
         kind = "restamp" if _within(candidate, path) else "resolve"
         now = self.clock()
-        wait = (newest + cache.coarsest(watch) - wall) / 1e9 + 0.05
+        wait = (newest + unit_ns - wall) / 1e9 + 0.05
         self.jobs.touch((kind, candidate), now, DEBOUNCE, MAX_WAIT, not_before=now + wait)
 
     def _restamp(self, candidate: str) -> None:

@@ -94,7 +94,7 @@ end
 end
 set -l __autovenv_w __autovenv_wt$__autovenv_r
 set -l __autovenv_x __autovenv_wx$__autovenv_r
-if test -n "$__autovenv_wrel[$__autovenv_r]"; and test . -ef "$PWD"; and test "$(pwd -P)" = "$PWD"
+if test -n "$__autovenv_wrel[$__autovenv_r]"; and test . -ef "$PWD"; and test "$(builtin pwd -P)" = "$PWD"
 set __autovenv_w __autovenv_wp$__autovenv_r
 end
 if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
@@ -140,7 +140,7 @@ end
 set -g __autovenv_wt$__autovenv_r $__autovenv_tw
 set -g __autovenv_twn __autovenv_wp$__autovenv_r
 set -g __autovenv_wrel[$__autovenv_r] ''
-if set -q __autovenv_wd[4]; and test . -ef "$PWD"; and not path filter -q -l -- $__autovenv_wd
+if set -q __autovenv_wd[4]; and test . -ef "$PWD"; and not builtin path filter -q -l -- $__autovenv_wd
 __autovenv_relative $__autovenv_r $__autovenv_s $__autovenv_wd
 set -q __autovenv_wd[24]; and set -g __autovenv_wrel[$__autovenv_r] 1
 else
@@ -384,13 +384,13 @@ set -g __autovenv_wrel[$i] ''
 end
 function __autovenv_relative --argument-names r s
 set -l dirs $argv[3..-1]
-set -l half (math -s0 (count (string split -n / -- $PWD)) / 2 + 1)
-test $half -le (count $dirs); or set half (count $dirs)
+set -l half (builtin math -s0 (builtin count (string split -n / -- $PWD)) / 2 + 1)
+test $half -le (builtin count $dirs); or set half (builtin count $dirs)
 while not set -q __autovenv_rel[$half]
 set -a __autovenv_rel $__autovenv_rel[-1]/..
 end
 set -l t
-for d in $__autovenv_rel[1..$half] $dirs[(math $half + 1)..-1]
+for d in $__autovenv_rel[1..$half] $dirs[(builtin math $half + 1)..-1]
 set -a t -a $s -nt $d
 end
 set -g __autovenv_wp$r $t

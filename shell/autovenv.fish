@@ -10,10 +10,17 @@
 #
 # What keeps it cheap in fish, where each command costs microseconds (tens of thousands of instructions,
 # whatever it does) and each command substitution, even of a builtin, tens of them (the prompt,
-# cd-within-a-project, switch and enter/leave paths run none):
+# cd-within-a-project, switch and enter/leave paths run none, but for a cd 24 or more levels below a
+# project's root, where one saves more than it costs: see the recall in __autovenv_check):
 # - a prompt where nothing changed runs one command, a `test` of our variables and every watched path;
 #   its arguments (`-a STAMP -nt PATH` each) are built when the directory or the answer changes, not at
-#   each prompt; the prompt wrapper calls nothing after a command that succeeded;
+#   each prompt, and those of the directories walked are read through a variable's name, not copied;
+#   the prompt wrapper calls nothing after a command that succeeded;
+# - fish's `test` converts every path it is given to bytes, a character at a time, and the kernel
+#   resolves each component again: the prompt names the lower half of a walk relative to where the shell
+#   stands (`.`, `..`, ...) once a test by full names has shown that they are the directories $PWD
+#   names, and the markers of $PWD itself are looked for by their own names where the shell stands in it
+#   (`test . -ef $PWD`, device and inode);
 # - the walk up tests all markers of a directory with one `path is`, and takes the ancestors of a
 #   directory from one `path normalize`, remembered for a few directories (a string function of $PWD);
 # - answers this shell has read stay in memory, in a few slots, and are used again while the cache entry
@@ -98,26 +105,30 @@ end
 # come first: `-a` stops at the first false, and the joined string starts with "/". Anything else is
 # __autovenv_check's.
 function __autovenv_hook --on-event fish_prompt
-    test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" $__autovenv_t
+    test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" $$__autovenv_twn $__autovenv_t
     or __autovenv_check
 end
 
-# The arguments a prompt's `test` adds (__autovenv_t): the stamps of the directories walked and of what
-# the answer watches; and, in the candidate directory itself (nothing walked), that $PWD is still a
-# directory, since no watched directory holds it. Without stamps, only that.
+# The arguments a prompt's `test` adds: the stamps of the directories walked, read through the name of
+# the variable that holds them (__autovenv_twn: a slot's walk, or this walk's own), not copied, since
+# a walk 100 levels deep is 400 long strings; then (__autovenv_t) those of what the answer watches, and,
+# in the candidate directory itself (nothing walked), that $PWD is still a directory, since no watched
+# directory holds it. Without stamps, only that.
 function __autovenv_prompt_test
     if test -z "$__autovenv_stamp"
+        set -g __autovenv_twn
         set -g __autovenv_t -a -d $PWD
-    else if set -q __autovenv_tw[1]
-        set -g __autovenv_t $__autovenv_tw $__autovenv_ta
+    else if test -n "$__autovenv_twn"
+        set -g __autovenv_t $__autovenv_ta
     else
         set -g __autovenv_t -a -d $PWD $__autovenv_ta
     end
 end
 
-# What the prompt's one `test` did not settle: decorating, a cd, a change.
+# What the prompt's one `test` did not settle: decorating, a cd, a change. With an argument: what a
+# change of directory calls (see __autovenv_on_pwd), which never only decorates.
 function __autovenv_check
-    if test -z "$__autovenv_deco"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" $__autovenv_t
+    if test -z "$__autovenv_deco$argv[1]"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" $$__autovenv_twn $__autovenv_t
         __autovenv_decorate
         return 0
     end
@@ -142,20 +153,30 @@ function __autovenv_check
     # could change, go to __autovenv_tw, as `test` arguments against a stamp taken before the walk.
     set -g __autovenv_cand ''
     set -g __autovenv_tw
+    set -g __autovenv_twn
     # $PWD itself first, without the loop (the usual case after a cd), then its ancestors, nearest first
     # (remembered for a few directories: they depend on $PWD alone). The walk from such a directory is
     # remembered too, with the slot's own stamp file taken before it: while none of the directories it
     # passed, nor its candidate directory, was modified since, nothing in them changed, and neither did
     # where a symbolic link among them points (that modifies the link's directory, also among them). So
     # a walk made before costs one `test`, and a prompt tests the same arguments.
+    # Where the shell stands in the directory $PWD names (the same device and inode), its markers are
+    # looked for by their own names: the same entries as $PWD/NAME, without converting and resolving
+    # $PWD once per name.
     set -l d $PWD
-    if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+    if test . -ef "$d"
+        path is -- ./$__autovenv_probes; or test @AUTOVENV_LINKTEST_HERE@
+    else
+        path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+    end
+    if test $status -eq 0
         test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
     else
         set -l __autovenv_ds
         set -l __autovenv_r ''
         if test "$d" = /
             set -a __autovenv_tw -a $__autovenv_next -nt $d
+            set -g __autovenv_twn __autovenv_tw
         else if contains -- $PWD $__autovenv_wk
             for __autovenv_i in $__autovenv_wfree[-1..1]
                 if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
@@ -165,9 +186,16 @@ function __autovenv_check
             end
             set -l __autovenv_w __autovenv_wt$__autovenv_r
             set -l __autovenv_x __autovenv_wx$__autovenv_r
+            # A deep walk with a relative form (see __autovenv_relative) is recalled by it, where $PWD
+            # is the directory the shell stands in and no symbolic link is on its way: then `..`
+            # climbs exactly the directories $PWD names, and one realpath costs less than converting
+            # and resolving each directory's full name. (`builtin`: a function may be named pwd.)
+            if test -n "$__autovenv_wrel[$__autovenv_r]"; and test . -ef "$PWD"; and test "$(builtin pwd -P)" = "$PWD"
+                set __autovenv_w __autovenv_wp$__autovenv_r
+            end
             if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
                 set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
-                set -g __autovenv_tw $$__autovenv_w
+                set -g __autovenv_twn __autovenv_wp$__autovenv_r
             else
                 set __autovenv_w __autovenv_wa$__autovenv_r
                 set __autovenv_ds $$__autovenv_w
@@ -186,6 +214,7 @@ function __autovenv_check
             end
             set -l __autovenv_wd $d
             set -a __autovenv_tw -a $__autovenv_s -nt $d
+            set -g __autovenv_twn __autovenv_tw
             while set -q __autovenv_ds[1]
                 for d in $__autovenv_ds
                     if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
@@ -211,6 +240,14 @@ function __autovenv_check
                     set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
                 end
                 set -g __autovenv_wt$__autovenv_r $__autovenv_tw
+                set -g __autovenv_twn __autovenv_wp$__autovenv_r
+                set -g __autovenv_wrel[$__autovenv_r] ''
+                if set -q __autovenv_wd[4]; and test . -ef "$PWD"; and not builtin path filter -q -l -- $__autovenv_wd
+                    __autovenv_relative $__autovenv_r $__autovenv_s $__autovenv_wd
+                    set -q __autovenv_wd[@AUTOVENV_RELATIVE_RECALL@]; and set -g __autovenv_wrel[$__autovenv_r] 1
+                else
+                    set -g __autovenv_wp$__autovenv_r $__autovenv_tw
+                end
                 set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
                 set -g __autovenv_wr[$__autovenv_r] 1
                 test -n "$__autovenv_next"; and not path filter -vq -dx -- $__autovenv_wd
@@ -507,6 +544,34 @@ function __autovenv_ancestors --argument-names dir first
     set -g __autovenv_wk[$i] $PWD
     set -g __autovenv_wa$i $__autovenv_up
     set -g __autovenv_wr[$i] ''
+    set -g __autovenv_wrel[$i] ''
+end
+
+# The prompt's test of slot R's walk (__autovenv_wp<R>: `-a S -nt DIR` for each of the directories
+# walked, DIRS, nearest first, against its stamp S), for a walk from a $PWD the shell stands in and
+# with no symbolic link among DIRS: the lower half of them (those with fewer levels above them than
+# below) named relative to where the shell stands (., .., ../.., ...), the rest from / as in the walk's
+# own test. fish converts every path of a `test` to bytes, a character at a time, and the kernel
+# resolves each component: 100 levels down, half the characters and components.
+#
+# Only the prompt uses these names, not the recall at a cd: `..` climbs the directories the shell
+# stands in, while a walk holds for the directories $PWD names. After a cd the two are the same only
+# once the walk's own test (every directory by its name from /) has passed: then none of them changed
+# since the walk, when they had no link among them, so $PWD still leads, through the same
+# directories, to the one the shell stands in. The shell stays there until the next cd, which checks
+# again; a directory among them moved meanwhile modifies the directory it went to, newer than S.
+function __autovenv_relative --argument-names r s
+    set -l dirs $argv[3..-1]
+    set -l half (builtin math -s0 (builtin count (string split -n / -- $PWD)) / 2 + 1)
+    test $half -le (builtin count $dirs); or set half (builtin count $dirs)
+    while not set -q __autovenv_rel[$half]
+        set -a __autovenv_rel $__autovenv_rel[-1]/..
+    end
+    set -l t
+    for d in $__autovenv_rel[1..$half] $dirs[(builtin math $half + 1)..-1]
+        set -a t -a $s -nt $d
+    end
+    set -g __autovenv_wp$r $t
 end
 
 # The answer for $__autovenv_cand, from its cache entry (ours, current and unchanged), else from Python,
@@ -745,8 +810,14 @@ end
 # A `cd` activates at once, so that `cd x && cmd` runs cmd in x's environment (the prompt still checks
 # for changes made in place). fish has no subshells: a cd inside `(...)` moves the shell itself, so it
 # counts as any other. Not before the first prompt, which sees to a cd in config.fish.
+#
+# A change of directory goes straight to __autovenv_check, not through the prompt's `test`: its first
+# comparison ($PWD) fails, but fish's `test` reads all its arguments before it compares anything, and
+# those of a walk 100 levels deep take a fifth of a millisecond to read. (A cd to the same directory,
+# `cd .`, is checked in full too: the directory may have been replaced, and the prompt's test names
+# the directories walked relative to the one the shell stood in.)
 function __autovenv_on_pwd --on-variable PWD
-    test -z "$__autovenv_first"; and __autovenv_hook
+    test -z "$__autovenv_first"; and __autovenv_check cd
 end
 
 # The hook's state (after the functions, which are cheaper to call the nearer the top they are).
@@ -816,6 +887,11 @@ set -g __autovenv_cand ''
 set -g __autovenv_t
 set -g __autovenv_tw
 set -g __autovenv_ta
+# The name of the variable holding the walk's part of a prompt's test: __autovenv_tw, or the prompt's
+# form of a remembered walk, __autovenv_wp<i> (see __autovenv_relative); empty when nothing was walked.
+set -g __autovenv_twn
+# Names of the directories 0, 1, 2, ... levels above where the shell stands, as far as needed so far.
+set -g __autovenv_rel . ..
 # Suffixes that make `path normalize` list a directory's ancestors, 16 at a time.
 set -g __autovenv_ups /.. /../.. /../../.. /../../../.. /../../../../.. /../../../../../.. \
     /../../../../../../.. /../../../../../../../.. /../../../../../../../../.. \
@@ -831,6 +907,8 @@ set -g __autovenv_wfree 1 2 3 4 5 6 7 8
 # and its `test` arguments against the stamp file $__autovenv_stamps-w<i>: __autovenv_wt<i> for the
 # directories walked, __autovenv_wx<i> for the candidate directory and the one holding it.
 set -g __autovenv_wr '' '' '' '' '' '' '' ''
+# Whether the walk from __autovenv_wk[i] is recalled by its relative form (a deep one, see the recall).
+set -g __autovenv_wrel '' '' '' '' '' '' '' ''
 set -g __autovenv_wc '' '' '' '' '' '' '' ''
 
 # The current answer: its single-valued fields in one list, in the order of Answer.scalars, each read

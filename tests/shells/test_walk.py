@@ -31,7 +31,8 @@ from tests.shells.test_fast_slow import model_key
 
 pytestmark = pytest.mark.shell
 
-DEPTH = 12
+# Deeper than the walks fish recalls by their relative names (shells/fish.py, RELATIVE_RECALL).
+DEPTH = 30
 
 
 @pytest.fixture(params=SHELLS)
@@ -117,11 +118,11 @@ def test_a_marker_made_deep_inside_shows_at_the_next_prompt(world: World) -> Non
 
 
 def walked_then_at_the_root(
-    world: World, proj: pathlib.Path, deep: pathlib.Path
+    world: World, proj: pathlib.Path, deep: pathlib.Path, before: str = ""
 ) -> tuple[InteractiveShell, str | None]:
     """A shell that walked from ``deep`` (its answer returned), came back to it once (the walk recalled
-    from then on) and stands at the project root again."""
-    sh = world.start()
+    from then on) and stands at the project root again; ``before``: rc lines before the hook's."""
+    sh = world.start(before)
     sh.cd(deep)
     outer = agrees(sh, world.projects)
     sh.cd(proj)
@@ -243,8 +244,10 @@ def aged(*paths: pathlib.Path) -> None:
         os.utime(path, (1_000_000_000, 1_000_000_000), follow_symlinks=False)  # long before any stamp
 
 
-def test_a_directory_walked_swapped_for_a_link_to_an_older_tree(world: World) -> None:
-    """A walk from a directory with no link on its path, recalled; then a directory on that path is moved
+@pytest.mark.parametrize("level", [6, DEPTH - 4])
+def test_a_directory_walked_swapped_for_a_link_to_an_older_tree(world: World, level: int) -> None:
+    """A walk from a directory with no link on its path, recalled; then a directory on that path (``level``
+    levels below the root: near it, and among those fish names relative to where it stands) is moved
     away and replaced by a link to an older copy of what was below it, pinned at its top. The cd back
     stands in the copy: nothing there, nor above it, is newer than the stamps, so only the directory
     holding the link (or where the shell stands) tells that the walk no longer holds."""
@@ -252,14 +255,17 @@ def test_a_directory_walked_swapped_for_a_link_to_an_older_tree(world: World) ->
     attic, elsewhere = world.projects / "attic", world.projects / "elsewhere"
     attic.mkdir()
     copy = elsewhere / "copy"
-    # copy/l07/.../l12: what proj/l01/.../l06 holds.
-    below = [copy.joinpath(*[f"l{i:02d}" for i in range(7, j + 1)]) for j in range(6, DEPTH + 1)]
+    # copy/l<level+1>/.../l<DEPTH>: what proj/l01/.../l<level> holds.
+    below = [copy.joinpath(*[f"l{i:02d}" for i in range(level + 1, j + 1)]) for j in range(level, DEPTH + 1)]
     below[-1].mkdir(parents=True)
     (copy / ".python-version").write_text(f"{PY_B}\n")
     aged(*reversed(below), elsewhere, world.projects)
-    sh, outer = walked_then_at_the_root(world, proj, deep)
-    swapped = chain(proj, 6)
-    os.rename(swapped, attic / "l06")
+    # fish asks `pwd -P` whether a link is on the way: a function of the user's named pwd, which
+    # answers the logical directory whatever it is asked, is not asked.
+    pwd = "function pwd; echo $PWD; end" if world.shell == "fish" else ""
+    sh, outer = walked_then_at_the_root(world, proj, deep, pwd)
+    swapped = chain(proj, level)
+    os.rename(swapped, attic / swapped.name)
     swapped.symlink_to(copy)
     sh.cd(deep)
     inside = agrees(sh, world.projects)
@@ -267,9 +273,76 @@ def test_a_directory_walked_swapped_for_a_link_to_an_older_tree(world: World) ->
     # Back as it was: so is the answer at the next cd back.
     sh.cd(proj)
     swapped.unlink()
-    os.rename(attic / "l06", swapped)
+    os.rename(attic / swapped.name, swapped)
     sh.cd(deep)
     assert agrees(sh, world.projects) == outer
+
+
+@pytest.mark.parametrize("level", [6, DEPTH - 4])
+def test_a_directory_walked_swapped_while_the_shell_stands_below_it(world: World, level: int) -> None:
+    """Standing deep inside, with the walk recalled: the directory ``level`` levels below the root is moved
+    away and replaced by a link to an older tree of the same depth holding a pin, beside the one it
+    replaces (l<level-2>/alt/l<level>), so that from inside it `..` climbs back to the same directories.
+    Then `cd .`: the shell moves into the older tree, whose directories, and those above them, are all
+    older than the stamps; only the directory holding the link changed. Seen at that cd (near the root,
+    and among the directories fish names relative to where it stands), and so is the way back."""
+    proj, deep = deep_project(world)
+    attic = world.projects / "attic"
+    attic.mkdir()
+    alt = chain(proj, level - 2) / "alt"
+    cousin = alt / f"l{level:02d}"
+    below = [
+        cousin.joinpath(*[f"l{i:02d}" for i in range(level + 1, j + 1)]) for j in range(level, DEPTH + 1)
+    ]
+    below[-1].mkdir(parents=True)
+    (cousin / ".python-version").write_text(f"{PY_B}\n")
+    # The directories walked too, so that no stamp shares their clock tick (the walk is recalled).
+    aged(*reversed(below), alt, *(chain(proj, depth) for depth in range(DEPTH, 0, -1)))
+    sh, outer = walked_then_at_the_root(world, proj, deep)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == outer
+    swapped = chain(proj, level)
+    os.rename(swapped, attic / swapped.name)
+    swapped.symlink_to(cousin)
+    sh.run("cd .")
+    assert agrees(sh, world.projects) not in (None, outer)
+    sh.cd(proj)
+    swapped.unlink()
+    os.rename(attic / swapped.name, swapped)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == outer
+
+
+def test_fish_names_the_lower_half_of_a_deep_walk_relative_to_where_it_stands(tmp_path: pathlib.Path) -> None:
+    """100 levels down, a prompt's test names the directories walked nearest to where the shell stands
+    as ., .., ../.., ... (half the characters for fish to convert and the kernel to resolve); the cd's
+    recall names them all from / (it must follow $PWD)."""
+    world = World(usable_shell("fish"), tmp_path)
+    try:
+        proj = world.projects / "proj"
+        deep = chain(proj, 100)
+        deep.mkdir(parents=True)
+        (proj / ".python-version").write_text(f"{PY_A}\n")
+        sh = world.start()
+        sh.cd(deep)
+        sh.cd(proj)
+        sh.cd(deep)
+        out = sh.run(
+            r"string join \n -- $$__autovenv_twn | string match -r '^(?:\.|\.\.(?:/\.\.)*)$' | count"
+        )
+        relative = int(out.strip())
+        assert 40 <= relative <= 70, out
+        out = sh.run(
+            r"for i in 1 2 3 4 5 6 7 8; set -l v __autovenv_wt$i; string join \n -- $$v; end"
+            r" | string match -r '^/.*/l[0-9]+$' | count"
+        )
+        assert int(out.strip()) == 100, out
+        # ... and that walk is recalled by its relative names, after `pwd -P`.
+        assert sh.run("contains 1 $__autovenv_wrel; and echo yes").strip() == "yes"
+        marker = chain(proj, 99) / ".python-version"
+        shows_at_the_next_prompt(sh, world, marker, agrees(sh, world.projects))
+    finally:
+        world.close()
 
 
 def test_cd_to_the_root_and_a_deleted_directory(world: World) -> None:

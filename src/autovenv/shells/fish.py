@@ -158,12 +158,20 @@ def marker_order(markers: Iterable[str]) -> list[str]:
     return [m for m in names if m not in fixed] + [m for m in names if m in fixed]
 
 
-def link_test(markers: Iterable[str]) -> str:
-    """Arguments for one ``test``, true when directory ``$d`` holds a marker that is a symbolic link.
+def link_test(markers: Iterable[str], where: str = "$d/") -> str:
+    """Arguments for one ``test``, true when directory ``$d`` (or, with ``where="./"``, the directory the
+    shell stands in) holds a marker that is a symbolic link.
 
     ``path is`` follows links, so it misses a dangling one, which counts as a marker (``os.path.lexists``).
     """
-    return " -o ".join(f"-L $d/{quote(m)}" for m in markers)
+    return " -o ".join(f"-L {where}{quote(m)}" for m in markers)
+
+
+#: The fewest directories walked for which a recall at a cd proves with ``pwd -P`` (a command substitution
+#: and a realpath, some 0.1 ms 100 levels down) that ``$PWD`` holds no symbolic link, to test the
+#: directories by their names relative to where the shell stands: below it, converting and resolving each
+#: one's full name costs less (measured with fish 3.6: 24 levels, about even; 100, 0.15 ms saved).
+RELATIVE_RECALL = 24
 
 
 def sig_values(deps: list[str]) -> str:
@@ -200,6 +208,8 @@ def expand(values: Mapping[str, object]) -> str:
     quoted["AUTOVENV_SIGJOIN"] = sig_join(len(dep_names))
     quoted["AUTOVENV_PROBES"] = quote_words(marker_order(marker_names))
     quoted["AUTOVENV_LINKTEST"] = link_test(marker_order(marker_names))
+    quoted["AUTOVENV_LINKTEST_HERE"] = link_test(marker_order(marker_names), "./")
+    quoted["AUTOVENV_RELATIVE_RECALL"] = str(RELATIVE_RECALL)
     quoted.update(answer_layout(dep_names))
     return fill(read_template(TEMPLATE), quoted)
 

@@ -40,20 +40,21 @@ builtin printf 'autovenv: %s\n' $argv >&2
 end
 end
 function __autovenv_hook --on-event fish_prompt
-test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" $__autovenv_t
+test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" $$__autovenv_twn $__autovenv_t
 or __autovenv_check
 end
 function __autovenv_prompt_test
 if test -z "$__autovenv_stamp"
+set -g __autovenv_twn
 set -g __autovenv_t -a -d $PWD
-else if set -q __autovenv_tw[1]
-set -g __autovenv_t $__autovenv_tw $__autovenv_ta
+else if test -n "$__autovenv_twn"
+set -g __autovenv_t $__autovenv_ta
 else
 set -g __autovenv_t -a -d $PWD $__autovenv_ta
 end
 end
 function __autovenv_check
-if test -z "$__autovenv_deco"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" $__autovenv_t
+if test -z "$__autovenv_deco$argv[1]"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" $$__autovenv_twn $__autovenv_t
 __autovenv_decorate
 return 0
 end
@@ -69,14 +70,21 @@ set -g __autovenv_next ''
 end
 set -g __autovenv_cand ''
 set -g __autovenv_tw
+set -g __autovenv_twn
 set -l d $PWD
-if path is -- $d/$__autovenv_probes; or test -L $d/'Pipfile' -o -L $d/'.venv' -o -L $d/'venv' -o -L $d/'.python-version' -o -L $d/'.autovenv.toml' -o -L $d/'pyproject.toml'
+if test . -ef "$d"
+path is -- ./$__autovenv_probes; or test -L ./'Pipfile' -o -L ./'.venv' -o -L ./'venv' -o -L ./'.python-version' -o -L ./'.autovenv.toml' -o -L ./'pyproject.toml'
+else
+path is -- $d/$__autovenv_probes; or test -L $d/'Pipfile' -o -L $d/'.venv' -o -L $d/'venv' -o -L $d/'.python-version' -o -L $d/'.autovenv.toml' -o -L $d/'pyproject.toml'
+end
+if test $status -eq 0
 test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
 else
 set -l __autovenv_ds
 set -l __autovenv_r ''
 if test "$d" = /
 set -a __autovenv_tw -a $__autovenv_next -nt $d
+set -g __autovenv_twn __autovenv_tw
 else if contains -- $PWD $__autovenv_wk
 for __autovenv_i in $__autovenv_wfree[-1..1]
 if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
@@ -86,9 +94,12 @@ end
 end
 set -l __autovenv_w __autovenv_wt$__autovenv_r
 set -l __autovenv_x __autovenv_wx$__autovenv_r
+if test -n "$__autovenv_wrel[$__autovenv_r]"; and test . -ef "$PWD"; and test "$(builtin pwd -P)" = "$PWD"
+set __autovenv_w __autovenv_wp$__autovenv_r
+end
 if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
 set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
-set -g __autovenv_tw $$__autovenv_w
+set -g __autovenv_twn __autovenv_wp$__autovenv_r
 else
 set __autovenv_w __autovenv_wa$__autovenv_r
 set __autovenv_ds $$__autovenv_w
@@ -106,6 +117,7 @@ builtin echo -n >$__autovenv_s
 end
 set -l __autovenv_wd $d
 set -a __autovenv_tw -a $__autovenv_s -nt $d
+set -g __autovenv_twn __autovenv_tw
 while set -q __autovenv_ds[1]
 for d in $__autovenv_ds
 if path is -- $d/$__autovenv_probes; or test -L $d/'Pipfile' -o -L $d/'.venv' -o -L $d/'venv' -o -L $d/'.python-version' -o -L $d/'.autovenv.toml' -o -L $d/'pyproject.toml'
@@ -126,6 +138,14 @@ if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
 set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
 end
 set -g __autovenv_wt$__autovenv_r $__autovenv_tw
+set -g __autovenv_twn __autovenv_wp$__autovenv_r
+set -g __autovenv_wrel[$__autovenv_r] ''
+if set -q __autovenv_wd[4]; and test . -ef "$PWD"; and not builtin path filter -q -l -- $__autovenv_wd
+__autovenv_relative $__autovenv_r $__autovenv_s $__autovenv_wd
+set -q __autovenv_wd[24]; and set -g __autovenv_wrel[$__autovenv_r] 1
+else
+set -g __autovenv_wp$__autovenv_r $__autovenv_tw
+end
 set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
 set -g __autovenv_wr[$__autovenv_r] 1
 test -n "$__autovenv_next"; and not path filter -vq -dx -- $__autovenv_wd
@@ -360,6 +380,20 @@ set -g __autovenv_wfree $__autovenv_wfree[2..-1] $i
 set -g __autovenv_wk[$i] $PWD
 set -g __autovenv_wa$i $__autovenv_up
 set -g __autovenv_wr[$i] ''
+set -g __autovenv_wrel[$i] ''
+end
+function __autovenv_relative --argument-names r s
+set -l dirs $argv[3..-1]
+set -l half (builtin math -s0 (builtin count (string split -n / -- $PWD)) / 2 + 1)
+test $half -le (builtin count $dirs); or set half (builtin count $dirs)
+while not set -q __autovenv_rel[$half]
+set -a __autovenv_rel $__autovenv_rel[-1]/..
+end
+set -l t
+for d in $__autovenv_rel[1..$half] $dirs[(builtin math $half + 1)..-1]
+set -a t -a $s -nt $d
+end
+set -g __autovenv_wp$r $t
 end
 function __autovenv_load --argument-names i
 set -g __autovenv_mc[$i] ''
@@ -548,7 +582,7 @@ set -l want (string join \x1f -- $add $rest)
 test "$now" = "$want"; or set -gx PATH $add $rest
 end
 function __autovenv_on_pwd --on-variable PWD
-test -z "$__autovenv_first"; and __autovenv_hook
+test -z "$__autovenv_first"; and __autovenv_check cd
 end
 set -gx AUTOVENV_HOOK fish:$fish_pid:loaded
 set -g __autovenv_first 1
@@ -595,6 +629,8 @@ set -g __autovenv_cand ''
 set -g __autovenv_t
 set -g __autovenv_tw
 set -g __autovenv_ta
+set -g __autovenv_twn
+set -g __autovenv_rel . ..
 set -g __autovenv_ups /.. /../.. /../../.. /../../../.. /../../../../.. /../../../../../.. \
 /../../../../../../.. /../../../../../../../.. /../../../../../../../../.. \
 /../../../../../../../../../.. /../../../../../../../../../../.. /../../../../../../../../../../../.. \
@@ -604,6 +640,7 @@ set -g __autovenv_up
 set -g __autovenv_wk '' '' '' '' '' '' '' ''
 set -g __autovenv_wfree 1 2 3 4 5 6 7 8
 set -g __autovenv_wr '' '' '' '' '' '' '' ''
+set -g __autovenv_wrel '' '' '' '' '' '' '' ''
 set -g __autovenv_wc '' '' '' '' '' '' '' ''
 set -g __autovenv_at_v 1
 set -g __autovenv_at_key 2

@@ -1,0 +1,154 @@
+"""The zsh hook's shortcut for a recorded walk, attacked the way the world moves directories.
+
+A walk recorded from a physical ``$PWD`` names its lower half relative to where the shell stands (``.``,
+``..``, ``../..``) once ``zstat`` finds the shell in the directory the walk started from. That holds only
+while ``..`` climbs the directories the walk passed. A mount moves a tree without modifying any directory
+(no mtime tells), and a new directory can get the inode of one deleted (tmpfs numbers its inodes from
+the same counter in every new mount, and reuses a device number freed by an unmount). Each scenario
+below makes the path the shell names lead, through a link, to a tree whose ``..`` climbs elsewhere, while
+what changed is a directory on the named path: the answer must be what the hook without the shortcut
+gives, the pure resolution of ``$PWD``.
+
+Mounting needs root (as the tests of real filesystems do); without it these tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.shells.conftest import PY_A, PY_B, World, usable_shell
+from tests.shells.pty_shell import InteractiveShell
+from tests.shells.test_walk import agrees, chain
+
+pytestmark = pytest.mark.shell
+
+DEPTH = 12
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> World:
+    w = World(usable_shell("zsh"), tmp_path)
+    request.addfinalizer(w.close)
+    return w
+
+
+class Mounts:
+    """Mounts made by a test, each undone (lazily, so a shell standing inside cannot keep it) at its end."""
+
+    def __init__(self) -> None:
+        self.made: list[pathlib.Path] = []
+
+    def mount(self, *args: str | os.PathLike[str]) -> pathlib.Path:
+        where = pathlib.Path(args[-1])
+        done = subprocess.run(["mount", *map(str, args)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount here: {done.stderr.strip()}")
+        self.made.append(where)
+        return where
+
+    def unmount(self, where: pathlib.Path) -> None:
+        subprocess.run(["umount", "-l", str(where)], check=True)
+        self.made.remove(where)
+
+    def close(self) -> None:
+        for where in reversed(self.made):
+            subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.fixture
+def mounts() -> Iterator[Mounts]:
+    if os.geteuid() != 0:
+        pytest.skip("mounting needs root")
+    made = Mounts()
+    yield made
+    made.close()
+
+
+def identity(path: pathlib.Path) -> tuple[int, int]:
+    found = os.stat(path)
+    return found.st_dev, found.st_ino
+
+
+def walked_from(world: World, proj: pathlib.Path, deep: pathlib.Path) -> tuple[InteractiveShell, str | None]:
+    """A shell that walked from ``deep`` (the walk recorded with its relative half), came back once (the
+    walk recalled), and stands at ``proj``; with the answer at ``deep``."""
+    sh = world.start()
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    assert sh.run("print -r -- ${functions[__autovenv_wt1]}").count("zstat") >= 1, "no relative walk recorded"
+    sh.cd(proj)
+    sh.cd(deep)
+    sh.cd(proj)
+    return sh, outer
+
+
+def test_a_walked_directory_bind_mounted_elsewhere_and_linked_back(world: World, mounts: Mounts) -> None:
+    """l06 is bind-mounted at .../e06/copy, moved away, and replaced by a link to that mount; l05 gets a pin.
+    The cd back stands in the very directory the walk started from (nothing in it changed), but `..` from
+    l06's mount climbs to e06, not l05: only l05 tells the walk no longer holds, and it is on the path the
+    shell names, not on the one `..` climbs."""
+    proj = world.projects / "proj"
+    deep = chain(proj, DEPTH)
+    deep.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    copy = chain(world.projects / "elsewhere", 6) / "copy"
+    copy.mkdir(parents=True)
+    attic = world.projects / "attic"
+    attic.mkdir()
+    before = identity(deep)
+    sh, outer = walked_from(world, proj, deep)
+    moved = chain(proj, 6)
+    mounts.mount("--bind", moved, copy)
+    os.rename(moved, attic / "l06")
+    moved.symlink_to(copy)
+    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    assert identity(deep) == before  # the same directory, reached another way
+    sh.cd(deep)
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    # At the next prompt too, and after the cd back once more (the walk recorded again).
+    sh.run(":")
+    assert agrees(sh, world.projects) == inside
+    sh.cd(proj)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == inside
+
+
+def test_a_deleted_walk_reborn_with_its_inode_behind_a_link(world: World, mounts: Mounts) -> None:
+    """l06 is a tmpfs holding l07/.../l12, the walk recorded from l12. The tmpfs goes, l06 becomes a link to
+    another tmpfs made the same way (the same device number, freed by the unmount, and the same inode
+    numbers), its directories dated long ago as an archive's would be, and l05 gets a pin. The cd back
+    stands in a directory with the device and inode the walk started from, in another tree."""
+    proj = world.projects / "proj"
+    top = chain(proj, 6)
+    top.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    copy = chain(world.projects / "elsewhere", 6) / "copy"
+    copy.mkdir(parents=True)
+    below = [pathlib.Path(*[f"l{i:02d}" for i in range(7, j + 1)]) for j in range(7, DEPTH + 1)]
+    mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
+    (top / below[-1]).mkdir(parents=True)
+    deep = chain(proj, DEPTH)
+    before = identity(deep)
+    sh, outer = walked_from(world, proj, deep)
+    mounts.unmount(top)
+    top.rmdir()
+    top.symlink_to(copy)
+    for _ in range(20):  # another mount made meanwhile may hold the device number for a moment
+        mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", copy)
+        (copy / below[-1]).mkdir(parents=True)
+        if identity(deep) == before:
+            break
+        mounts.unmount(copy)
+    else:
+        pytest.skip("no tmpfs got the device number back")
+    for path in [*reversed(below), pathlib.Path()]:
+        os.utime(copy / path, (1_000_000_000, 1_000_000_000))  # an archive's times, long before any stamp
+    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    sh.cd(deep)
+    assert agrees(sh, world.projects) not in (None, outer)

@@ -152,3 +152,36 @@ def test_a_deleted_walk_reborn_with_its_inode_behind_a_link(world: World, mounts
     (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
     sh.cd(deep)
     assert agrees(sh, world.projects) not in (None, outer)
+
+
+def test_a_walk_through_a_link_is_named_from_slash(world: World) -> None:
+    """proj/l01/.../l09/link/l11/l12, the link leading to a directory elsewhere: `..` from where the shell
+    stands climbs the link's target's parents, not l09 and above. A pin made in l09 after the walk was
+    recorded shows at the next prompt and at the cd back (so the walk's lower half is not named relative
+    to a $PWD with a link in it)."""
+    proj = world.projects / "proj"
+    holder = chain(proj, 9)
+    holder.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    real = chain(world.projects / "elsewhere", 6) / "real"
+    (real / "l11" / "l12").mkdir(parents=True)
+    (holder / "link").symlink_to(real)
+    deep = holder / "link" / "l11" / "l12"
+    sh = world.start()
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    sh.cd(proj)
+    sh.cd(deep)
+    pin = holder / ".python-version"
+    pin.write_text(f"{PY_B}\n")
+    sh.run(":")
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    pin.unlink()
+    sh.cd(proj)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == outer
+    sh.cd(proj)
+    pin.write_text(f"{PY_B}\n")
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == inside

@@ -107,7 +107,8 @@ def left_behind(cache: str) -> str:
         code = marshal.loads(data[16:])
     except (EOFError, ValueError, TypeError):
         return f"header {data[:16].hex()}, no code"
-    return f"header {data[:16].hex()}, {type(code).__name__}, consts {[c for c in getattr(code, 'co_consts', ()) if isinstance(c, str) and c in ('cache', 'source')]}"
+    marks = [c for c in getattr(code, "co_consts", ()) if c in ("cache", "source")]
+    return f"header {data[:16].hex()}, {type(code).__name__}, marks {marks}"
 
 
 def imported(site: str, mode: str) -> str:

@@ -74,24 +74,31 @@ def identity(path: pathlib.Path) -> tuple[int, int]:
     return found.st_dev, found.st_ino
 
 
-def walked_from(world: World, proj: pathlib.Path, deep: pathlib.Path) -> tuple[InteractiveShell, str | None]:
+def walked_from(
+    world: World, proj: pathlib.Path, deep: pathlib.Path, stay: bool = False
+) -> tuple[InteractiveShell, str | None]:
     """A shell that walked from ``deep`` (the walk recorded with its relative half), came back once (the
-    walk recalled), and stands at ``proj``; with the answer at ``deep``."""
+    walk recalled), and stands at ``proj`` (at ``deep`` if ``stay``); with the answer at ``deep``."""
     sh = world.start()
     sh.cd(deep)
     outer = agrees(sh, world.projects)
     assert sh.run("print -r -- ${functions[__autovenv_wt1]}").count("zstat") >= 1, "no relative walk recorded"
     sh.cd(proj)
     sh.cd(deep)
-    sh.cd(proj)
+    if not stay:
+        sh.cd(proj)
     return sh, outer
 
 
-def test_a_walked_directory_bind_mounted_elsewhere_and_linked_back(world: World, mounts: Mounts) -> None:
+@pytest.mark.parametrize("seen", ["at the cd back", "at the next prompt"])
+def test_a_walked_directory_bind_mounted_elsewhere_and_linked_back(
+    world: World, mounts: Mounts, seen: str
+) -> None:
     """l06 is bind-mounted at .../e06/copy, moved away, and replaced by a link to that mount; l05 gets a pin.
-    The cd back stands in the very directory the walk started from (nothing in it changed), but `..` from
-    l06's mount climbs to e06, not l05: only l05 tells the walk no longer holds, and it is on the path the
-    shell names, not on the one `..` climbs."""
+    Back through the link, the shell stands in the very directory the walk started from (nothing in it
+    changed), but `..` from l06's mount climbs to e06, not l05: only l05 tells the walk no longer holds,
+    and it is on the path the shell names, not on the one `..` climbs. (A shell that stayed inside climbs
+    from where it entered, through l06 to the attic it was moved to, which that move modified.)"""
     proj = world.projects / "proj"
     deep = chain(proj, DEPTH)
     deep.mkdir(parents=True)
@@ -101,14 +108,17 @@ def test_a_walked_directory_bind_mounted_elsewhere_and_linked_back(world: World,
     attic = world.projects / "attic"
     attic.mkdir()
     before = identity(deep)
-    sh, outer = walked_from(world, proj, deep)
+    sh, outer = walked_from(world, proj, deep, stay=seen == "at the next prompt")
     moved = chain(proj, 6)
     mounts.mount("--bind", moved, copy)
     os.rename(moved, attic / "l06")
     moved.symlink_to(copy)
     (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
     assert identity(deep) == before  # the same directory, reached another way
-    sh.cd(deep)
+    if seen == "at the next prompt":
+        sh.run(":")
+    else:
+        sh.cd(deep)
     inside = agrees(sh, world.projects)
     assert inside not in (None, outer)
     # At the next prompt too, and after the cd back once more (the walk recorded again).

@@ -195,3 +195,36 @@ def test_a_walk_through_a_link_is_named_from_slash(world: World) -> None:
     pin.write_text(f"{PY_B}\n")
     sh.cd(deep)
     assert agrees(sh, world.projects) == inside
+
+
+def test_a_mount_moved_with_the_shell_inside_and_linked_back(world: World, mounts: Mounts) -> None:
+    """l06 is a tmpfs holding l07/.../l12, where the shell stands. The mount is moved (`mount --move`) to
+    .../e06/copy, l06 replaced by a link to it, and l05 gets a pin. The shell never moved and neither did
+    any directory: `..` from the tmpfs's root now climbs to e06, which nothing modified."""
+    proj = world.projects / "proj"
+    top = chain(proj, 6)
+    top.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    copy = chain(world.projects / "elsewhere", 6) / "copy"
+    copy.mkdir(parents=True)
+    mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
+    deep = chain(proj, DEPTH)
+    deep.mkdir(parents=True)
+    before = identity(deep)
+    sh, outer = walked_from(world, proj, deep, stay=True)
+    moved = subprocess.run(
+        ["mount", "--move", str(top), str(copy)], capture_output=True, text=True, check=False
+    )
+    if moved.returncode != 0:
+        pytest.skip(f"cannot move a mount here: {moved.stderr.strip()}")
+    mounts.made[mounts.made.index(top)] = copy
+    top.rmdir()
+    top.symlink_to(copy)
+    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    assert identity(deep) == before
+    sh.run(":")
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    sh.cd(proj)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == inside

@@ -228,3 +228,45 @@ def test_a_mount_moved_with_the_shell_inside_and_linked_back(world: World, mount
     sh.cd(proj)
     sh.cd(deep)
     assert agrees(sh, world.projects) == inside
+
+
+# How a user comes and goes: each sets $PWD its own way; the walk's relative half must hold for each.
+WAYS = {
+    "cd -": ("", "cd {proj}", "cd - >/dev/null"),
+    "pushd and popd": ("", "pushd {proj} >/dev/null", "popd >/dev/null"),
+    "autocd": ("setopt autocd", "{proj}", "{deep}"),
+    "cdpath": ("cdpath=({parent})", "cd {proj}", "cd l12 >/dev/null"),
+    "a cd function": ('cd() {{ builtin cd "$@" && print -n; }}', "cd {proj}", "cd {deep}"),
+    "chase_links through a link": ("setopt chase_links", "cd {proj}", "cd {linked}"),
+}
+
+
+@pytest.mark.parametrize("way", sorted(WAYS))
+def test_a_pin_made_deep_inside_while_away_shows_however_the_shell_comes_back(world: World, way: str) -> None:
+    proj = world.projects / "proj"
+    deep = chain(proj, DEPTH)
+    deep.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    (world.projects / "linked").symlink_to(proj)
+    names = {
+        "proj": proj,
+        "deep": deep,
+        "parent": deep.parent,
+        "linked": chain(world.projects / "linked", DEPTH),
+    }
+    rc, away, back = (line.format(**names) for line in WAYS[way])
+    sh = world.start(after=rc)
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    assert sh.run("print -r -- ${functions[__autovenv_wt1]}").count("zstat") >= 1, "no relative walk recorded"
+    pin = chain(proj, DEPTH - 2) / ".python-version"
+    for _ in range(2):
+        sh.run(away)
+        pin.write_text(f"{PY_B}\n")
+        sh.run(back)
+        assert sh.env()["PWD"] == os.fsencode(deep)
+        assert agrees(sh, world.projects) not in (None, outer)
+        sh.run(away)
+        pin.unlink()
+        sh.run(back)
+        assert agrees(sh, world.projects) == outer

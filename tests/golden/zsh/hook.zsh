@@ -228,7 +228,7 @@ __autovenv_recall() {
 }
 
 __autovenv_record() {
-    local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id=
+    local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id= __autovenv_k=0
     local -a __autovenv_st
     # $PWD's slot, or one past the last.
     __autovenv_i=${__autovenv_wp[(ie)${PWD-}]}
@@ -264,23 +264,41 @@ __autovenv_record() {
     # in, the lower half of the walk is named relative to it (`.`, `..`, `../..`, ...), the upper half
     # from / as before: the kernel then resolves half as many components, a third of a test 100 levels
     # down. The test first asks that the shell stands in the very directory (device and inode) the walk
-    # started from; from there `..` climbs the directories walked as long as none was moved, and moving
-    # one modifies the directory it went to, which its test then finds newer than the stamp. (A
-    # directory on $PWD swapped for a link changes where $PWD leads: another directory, a failed test.)
+    # started from, and that the highest directory named relative is the one it was (the upper half is
+    # named from / and so tested where it is). From there `..` climbs the directories walked as long as
+    # none was moved: moving one modifies the directory it went to, which its test then finds newer
+    # than the stamp. But a mount moves a tree and modifies nothing (a bind mount of a directory walked,
+    # reached through a link that replaced it), and a new directory can get a deleted one's device and
+    # inode (a new tmpfs): `..` from there climbs another tree, and the directory that changed (the one
+    # holding the link) is named only on the path the shell names. Their `..` cannot reach the highest
+    # directory named relative, the one the path named there when the walk was recorded.
     __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
     __autovenv_id=
-    if [[ -n $__autovenv_zstat && ${#__autovenv_walked} -gt 3 && ${PWD-} == "${PWD:A}" && . -ef ${PWD-} ]] \
-        && builtin zstat -A __autovenv_st . 2>/dev/null && [[ ${__autovenv_st[1]} == <-> && ${__autovenv_st[2]} == <-> ]]; then
-        __autovenv_id="${__autovenv_st[1]} ${__autovenv_st[2]}"
-        __autovenv_t="__autovenv_wt$__autovenv_i() { local -a __autovenv_st; builtin zstat -A __autovenv_st . 2>/dev/null && [[ -n \$1 && \"\${__autovenv_st[1]} \${__autovenv_st[2]}\" == '$__autovenv_id'"
+    if [[ -n $__autovenv_zstat && ${#__autovenv_walked} -gt 3 && ${PWD-} == "${PWD:A}" && . -ef ${PWD-} ]]; then
+        # How many are named relative: those no deeper than they are far from / (`..` once per level up
+        # against the directory's own components from /).
+        __autovenv_k=$(( (${#${(s:/:)PWD}} + 1) / 2 ))
+        [[ $__autovenv_k -le ${#__autovenv_walked} ]] || __autovenv_k=${#__autovenv_walked}
+        __autovenv_up=..
+        __autovenv_j=3
+        while [[ $__autovenv_j -le $__autovenv_k ]]; do
+            __autovenv_up+=/..
+            __autovenv_j=$((__autovenv_j + 1))
+        done
+        if builtin zstat -A __autovenv_st . "$__autovenv_up" 2>/dev/null \
+            && [[ ${__autovenv_st[1]} == <-> && ${__autovenv_st[2]} == <-> && ${__autovenv_st[15]} == <-> && ${__autovenv_st[16]} == <-> ]]; then
+            __autovenv_id="${__autovenv_st[1]} ${__autovenv_st[2]} ${__autovenv_st[15]} ${__autovenv_st[16]}"
+            __autovenv_t="__autovenv_wt$__autovenv_i() { local -a __autovenv_st; builtin zstat -A __autovenv_st . $__autovenv_up 2>/dev/null && [[ -n \$1 && \"\${__autovenv_st[1]} \${__autovenv_st[2]} \${__autovenv_st[15]} \${__autovenv_st[16]}\" == '$__autovenv_id'"
+        else
+            __autovenv_k=0
+        fi
     fi
     __autovenv_up=.
     __autovenv_j=1
     while [[ $__autovenv_j -le ${#__autovenv_walked} ]]; do
         __autovenv_p=${__autovenv_walked[__autovenv_j]}
-        # `..` once per level up against the directory's own components from /; written into the code,
-        # dots and slashes alone, which costs zsh less than a variable's expansion.
-        if [[ -n $__autovenv_id && $__autovenv_j -le ${#${(s:/:)__autovenv_p}} ]]; then
+        # Dots and slashes alone, written into the code: that costs zsh less than a variable's expansion.
+        if [[ $__autovenv_j -le $__autovenv_k ]]; then
             __autovenv_t+=" && \$1 -nt $__autovenv_up"
         else
             builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "$__autovenv_p"

@@ -1,0 +1,272 @@
+"""The zsh hook's shortcut for a recorded walk, attacked the way the world moves directories.
+
+A walk recorded from a physical ``$PWD`` names its lower half relative to where the shell stands (``.``,
+``..``, ``../..``) once ``zstat`` finds the shell in the directory the walk started from. That holds only
+while ``..`` climbs the directories the walk passed. A mount moves a tree without modifying any directory
+(no mtime tells), and a new directory can get the inode of one deleted (tmpfs numbers its inodes from
+the same counter in every new mount, and reuses a device number freed by an unmount). Each scenario
+below makes the path the shell names lead, through a link, to a tree whose ``..`` climbs elsewhere, while
+what changed is a directory on the named path: the answer must be what the hook without the shortcut
+gives, the pure resolution of ``$PWD``.
+
+Mounting needs root (as the tests of real filesystems do); without it these tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from tests.shells.conftest import PY_A, PY_B, World, usable_shell
+from tests.shells.pty_shell import InteractiveShell
+from tests.shells.test_walk import agrees, chain
+
+pytestmark = pytest.mark.shell
+
+DEPTH = 12
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> World:
+    w = World(usable_shell("zsh"), tmp_path)
+    request.addfinalizer(w.close)
+    return w
+
+
+class Mounts:
+    """Mounts made by a test, each undone (lazily, so a shell standing inside cannot keep it) at its end."""
+
+    def __init__(self) -> None:
+        self.made: list[pathlib.Path] = []
+
+    def mount(self, *args: str | os.PathLike[str]) -> pathlib.Path:
+        where = pathlib.Path(args[-1])
+        done = subprocess.run(["mount", *map(str, args)], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount here: {done.stderr.strip()}")
+        self.made.append(where)
+        return where
+
+    def unmount(self, where: pathlib.Path) -> None:
+        subprocess.run(["umount", "-l", str(where)], check=True)
+        self.made.remove(where)
+
+    def close(self) -> None:
+        for where in reversed(self.made):
+            subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.fixture
+def mounts() -> Iterator[Mounts]:
+    if os.geteuid() != 0:
+        pytest.skip("mounting needs root")
+    made = Mounts()
+    yield made
+    made.close()
+
+
+def identity(path: pathlib.Path) -> tuple[int, int]:
+    found = os.stat(path)
+    return found.st_dev, found.st_ino
+
+
+def walked_from(
+    world: World, proj: pathlib.Path, deep: pathlib.Path, stay: bool = False
+) -> tuple[InteractiveShell, str | None]:
+    """A shell that walked from ``deep`` (the walk recorded with its relative half), came back once (the
+    walk recalled), and stands at ``proj`` (at ``deep`` if ``stay``); with the answer at ``deep``."""
+    sh = world.start()
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    assert sh.run("print -r -- ${functions[__autovenv_wt1]}").count("zstat") >= 1, "no relative walk recorded"
+    sh.cd(proj)
+    sh.cd(deep)
+    if not stay:
+        sh.cd(proj)
+    return sh, outer
+
+
+@pytest.mark.parametrize("seen", ["at the cd back", "at the next prompt"])
+def test_a_walked_directory_bind_mounted_elsewhere_and_linked_back(
+    world: World, mounts: Mounts, seen: str
+) -> None:
+    """l06 is bind-mounted at .../e06/copy, moved away, and replaced by a link to that mount; l05 gets a pin.
+    Back through the link, the shell stands in the very directory the walk started from (nothing in it
+    changed), but `..` from l06's mount climbs to e06, not l05: only l05 tells the walk no longer holds,
+    and it is on the path the shell names, not on the one `..` climbs. (A shell that stayed inside climbs
+    from where it entered, through l06 to the attic it was moved to, which that move modified.)"""
+    proj = world.projects / "proj"
+    deep = chain(proj, DEPTH)
+    deep.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    copy = chain(world.projects / "elsewhere", 6) / "copy"
+    copy.mkdir(parents=True)
+    attic = world.projects / "attic"
+    attic.mkdir()
+    before = identity(deep)
+    sh, outer = walked_from(world, proj, deep, stay=seen == "at the next prompt")
+    moved = chain(proj, 6)
+    mounts.mount("--bind", moved, copy)
+    os.rename(moved, attic / "l06")
+    moved.symlink_to(copy)
+    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    assert identity(deep) == before  # the same directory, reached another way
+    if seen == "at the next prompt":
+        sh.run(":")
+    else:
+        sh.cd(deep)
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    # At the next prompt too, and after the cd back once more (the walk recorded again).
+    sh.run(":")
+    assert agrees(sh, world.projects) == inside
+    sh.cd(proj)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == inside
+
+
+def test_a_deleted_walk_reborn_with_its_inode_behind_a_link(world: World, mounts: Mounts) -> None:
+    """l06 is a tmpfs holding l07/.../l12, the walk recorded from l12. The tmpfs goes, l06 becomes a link to
+    another tmpfs made the same way (the same device number, freed by the unmount, and the same inode
+    numbers), its directories dated long ago as an archive's would be, and l05 gets a pin. The cd back
+    stands in a directory with the device and inode the walk started from, in another tree."""
+    proj = world.projects / "proj"
+    top = chain(proj, 6)
+    top.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    copy = chain(world.projects / "elsewhere", 6) / "copy"
+    copy.mkdir(parents=True)
+    below = [pathlib.Path(*[f"l{i:02d}" for i in range(7, j + 1)]) for j in range(7, DEPTH + 1)]
+    mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
+    (top / below[-1]).mkdir(parents=True)
+    deep = chain(proj, DEPTH)
+    before = identity(deep)
+    sh, outer = walked_from(world, proj, deep)
+    mounts.unmount(top)
+    top.rmdir()
+    top.symlink_to(copy)
+    for _ in range(20):  # another mount made meanwhile may hold the device number for a moment
+        mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", copy)
+        (copy / below[-1]).mkdir(parents=True)
+        if identity(deep) == before:
+            break
+        mounts.unmount(copy)
+    else:
+        pytest.skip("no tmpfs got the device number back")
+    for path in [*reversed(below), pathlib.Path()]:
+        os.utime(copy / path, (1_000_000_000, 1_000_000_000))  # an archive's times, long before any stamp
+    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    sh.cd(deep)
+    assert agrees(sh, world.projects) not in (None, outer)
+
+
+def test_a_walk_through_a_link_is_named_from_slash(world: World) -> None:
+    """proj/l01/.../l09/link/l11/l12, the link leading to a directory elsewhere: `..` from where the shell
+    stands climbs the link's target's parents, not l09 and above. A pin made in l09 after the walk was
+    recorded shows at the next prompt and at the cd back (so the walk's lower half is not named relative
+    to a $PWD with a link in it)."""
+    proj = world.projects / "proj"
+    holder = chain(proj, 9)
+    holder.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    real = chain(world.projects / "elsewhere", 6) / "real"
+    (real / "l11" / "l12").mkdir(parents=True)
+    (holder / "link").symlink_to(real)
+    deep = holder / "link" / "l11" / "l12"
+    sh = world.start()
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    sh.cd(proj)
+    sh.cd(deep)
+    pin = holder / ".python-version"
+    pin.write_text(f"{PY_B}\n")
+    sh.run(":")
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    pin.unlink()
+    sh.cd(proj)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == outer
+    sh.cd(proj)
+    pin.write_text(f"{PY_B}\n")
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == inside
+
+
+def test_a_mount_moved_with_the_shell_inside_and_linked_back(world: World, mounts: Mounts) -> None:
+    """l06 is a tmpfs holding l07/.../l12, where the shell stands. The mount is moved (`mount --move`) to
+    .../e06/copy, l06 replaced by a link to it, and l05 gets a pin. The shell never moved and neither did
+    any directory: `..` from the tmpfs's root now climbs to e06, which nothing modified."""
+    proj = world.projects / "proj"
+    top = chain(proj, 6)
+    top.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    copy = chain(world.projects / "elsewhere", 6) / "copy"
+    copy.mkdir(parents=True)
+    mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
+    deep = chain(proj, DEPTH)
+    deep.mkdir(parents=True)
+    before = identity(deep)
+    sh, outer = walked_from(world, proj, deep, stay=True)
+    moved = subprocess.run(
+        ["mount", "--move", str(top), str(copy)], capture_output=True, text=True, check=False
+    )
+    if moved.returncode != 0:
+        pytest.skip(f"cannot move a mount here: {moved.stderr.strip()}")
+    mounts.made[mounts.made.index(top)] = copy
+    top.rmdir()
+    top.symlink_to(copy)
+    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    assert identity(deep) == before
+    sh.run(":")
+    inside = agrees(sh, world.projects)
+    assert inside not in (None, outer)
+    sh.cd(proj)
+    sh.cd(deep)
+    assert agrees(sh, world.projects) == inside
+
+
+# How a user comes and goes: each sets $PWD its own way; the walk's relative half must hold for each.
+WAYS = {
+    "cd -": ("", "cd {proj}", "cd - >/dev/null"),
+    "pushd and popd": ("", "pushd {proj} >/dev/null", "popd >/dev/null"),
+    "autocd": ("setopt autocd", "{proj}", "{deep}"),
+    "cdpath": ("cdpath=({parent})", "cd {proj}", "cd l12 >/dev/null"),
+    "a cd function": ('cd() {{ builtin cd "$@" && print -n; }}', "cd {proj}", "cd {deep}"),
+    "chase_links through a link": ("setopt chase_links", "cd {proj}", "cd {linked}"),
+}
+
+
+@pytest.mark.parametrize("way", sorted(WAYS))
+def test_a_pin_made_deep_inside_while_away_shows_however_the_shell_comes_back(world: World, way: str) -> None:
+    proj = world.projects / "proj"
+    deep = chain(proj, DEPTH)
+    deep.mkdir(parents=True)
+    (proj / ".python-version").write_text(f"{PY_A}\n")
+    (world.projects / "linked").symlink_to(proj)
+    names = {
+        "proj": proj,
+        "deep": deep,
+        "parent": deep.parent,
+        "linked": chain(world.projects / "linked", DEPTH),
+    }
+    rc, away, back = (line.format(**names) for line in WAYS[way])
+    sh = world.start(after=rc)
+    sh.cd(deep)
+    outer = agrees(sh, world.projects)
+    assert sh.run("print -r -- ${functions[__autovenv_wt1]}").count("zstat") >= 1, "no relative walk recorded"
+    pin = chain(proj, DEPTH - 2) / ".python-version"
+    for _ in range(2):
+        sh.run(away)
+        pin.write_text(f"{PY_B}\n")
+        sh.run(back)
+        assert sh.env()["PWD"] == os.fsencode(deep)
+        assert agrees(sh, world.projects) not in (None, outer)
+        sh.run(away)
+        pin.unlink()
+        sh.run(back)
+        assert agrees(sh, world.projects) == outer

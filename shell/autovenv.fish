@@ -559,7 +559,10 @@ end
 # once the walk's own test (every directory by its name from /) has passed: then none of them changed
 # since the walk, when they had no link among them, so $PWD still leads, through the same
 # directories, to the one the shell stands in. The shell stays there until the next cd, which checks
-# again; a directory among them moved meanwhile modifies the directory it went to, newer than S.
+# again; a directory among them moved meanwhile modifies the directory it went to, newer than S. A
+# mount moved with the shell inside modifies none, and `..` from its root then climbs wherever it went:
+# so the highest directory named relative must also be, by device and inode (`-ef`), the one its name
+# from / gives.
 function __autovenv_relative --argument-names r s
     set -l dirs $argv[3..-1]
     set -l half (builtin math -s0 (builtin count (string split -n / -- $PWD)) / 2 + 1)
@@ -571,7 +574,7 @@ function __autovenv_relative --argument-names r s
     for d in $__autovenv_rel[1..$half] $dirs[(builtin math $half + 1)..-1]
         set -a t -a $s -nt $d
     end
-    set -g __autovenv_wp$r $t
+    set -g __autovenv_wp$r $t -a $__autovenv_rel[$half] -ef $dirs[$half]
 end
 
 # The answer for $__autovenv_cand, from its cache entry (ours, current and unchanged), else from Python,

@@ -1,4 +1,4 @@
-"""The zsh hook's shortcut for a recorded walk, attacked the way the world moves directories.
+"""The zsh and fish hooks' shortcut for a recorded walk, attacked the way the world moves directories.
 
 A walk recorded from a physical ``$PWD`` names its lower half relative to where the shell stands (``.``,
 ``..``, ``../..``) once ``zstat`` finds the shell in the directory the walk started from. That holds only
@@ -228,6 +228,50 @@ def test_a_mount_moved_with_the_shell_inside_and_linked_back(world: World, mount
     sh.cd(proj)
     sh.cd(deep)
     assert agrees(sh, world.projects) == inside
+
+
+@pytest.mark.parametrize("depth", [DEPTH, 30])
+def test_a_fish_prompt_after_a_mount_moved_with_the_shell_inside(
+    tmp_path: pathlib.Path, mounts: Mounts, depth: int
+) -> None:
+    """fish's prompt names the lower half of a walk relative to where the shell stands (``..``) once the
+    walk's test by full names has passed. As above, l06 is a tmpfs moved away with the shell inside, l06
+    replaced by a link to where it went, and l05 gets a pin: no directory the relative names reach was
+    modified, so only the identity of the highest one (``-ef`` its name from /) tells."""
+    world = World(usable_shell("fish"), tmp_path)
+    try:
+        proj = world.projects / "proj"
+        top = chain(proj, 6)
+        top.mkdir(parents=True)
+        (proj / ".python-version").write_text(f"{PY_A}\n")
+        copy = chain(world.projects / "elsewhere", 6) / "copy"
+        copy.mkdir(parents=True)
+        mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
+        deep = chain(proj, depth)
+        deep.mkdir(parents=True)
+        before = identity(deep)
+        sh = world.start()
+        sh.cd(deep)
+        outer = agrees(sh, world.projects)
+        sh.cd(proj)
+        sh.cd(deep)
+        sh.run("true")
+        assert "-ef" in sh.run("echo $$__autovenv_twn"), "the prompt's relative form is not in use"
+        moved = subprocess.run(
+            ["mount", "--move", str(top), str(copy)], capture_output=True, text=True, check=False
+        )
+        if moved.returncode != 0:
+            pytest.skip(f"cannot move a mount here: {moved.stderr.strip()}")
+        mounts.made[mounts.made.index(top)] = copy
+        top.rmdir()
+        top.symlink_to(copy)
+        (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+        assert identity(deep) == before
+        sh.run("true")
+        inside = agrees(sh, world.projects)
+        assert inside not in (None, outer)
+    finally:
+        world.close()
 
 
 # How a user comes and goes: each sets $PWD its own way; the walk's relative half must hold for each.

@@ -393,7 +393,7 @@ set -l t
 for d in $__autovenv_rel[1..$half] $dirs[(builtin math $half + 1)..-1]
 set -a t -a $s -nt $d
 end
-set -g __autovenv_wp$r $t
+set -g __autovenv_wp$r $t -a $__autovenv_rel[$half] -ef $dirs[$half]
 end
 function __autovenv_load --argument-names i
 set -g __autovenv_mc[$i] ''

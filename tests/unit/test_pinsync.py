@@ -369,7 +369,11 @@ ENTRY_SHAPES: list[object] = [
     {"version": "=="},
     {"version": ">=1"},
     {"version": "*"},
+    {"version": ""},
     {"version": 3},
+    {"version": 0},
+    {"version": False},
+    {"version": []},
     {"version": None},
     {"editable": True, "path": "."},
     [],
@@ -405,3 +409,31 @@ def test_every_shape_of_an_entry_is_read_as_the_full_reading_reads_it(tmp_path: 
             answered += 1
             told += quick[0] is not None
     assert answered > 150 and told > 100, (answered, told)
+
+
+def test_a_section_s_pins_are_taken_alike_by_passes_and_entry_by_entry() -> None:
+    """The passes over a section give what the entry-by-entry reading gives, for sections of every
+    shape above; and a section as Pipenv writes it (pins, a "*" for another platform, a range, a path
+    without a version, a VCS checkout) is read by the passes alone."""
+    for seed in range(500):
+        rng = random.Random(seed)
+        section = {f"pkg{i}": rng.choice(ENTRY_SHAPES) for i in range(rng.randint(0, 12))}
+        assert pinsync._section_pins(section) == pinsync._entry_by_entry(section), section
+    written = {
+        "django": {"version": "==5.1.2", "hashes": ["sha256:" + "a" * 64]},
+        "colorama": {"version": "*", "markers": "sys_platform == 'win32'"},
+        "app": {"editable": True, "path": "."},
+        "six": {"version": "==1.16.0", "markers": "python_version >= '3'"},
+        "lib": {"git": "https://example.com/lib.git", "ref": "abc"},
+        "idna": {"version": ">=3"},
+        "attrs": {"version": "==24.2.0", "markers": ""},
+    }
+    expected = pinsync._entry_by_entry(written)
+    assert expected == (
+        ["django", "six", "attrs"],
+        [b"5.1.2", b"1.16.0", b"24.2.0"],
+        ["", "python_version >= '3'", ""],
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pinsync, "_entry_by_entry", None)  # called: TypeError
+        assert pinsync._section_pins(written) == expected

@@ -271,38 +271,57 @@ def _pipenv(path: str, site: str, info: VenvInfo) -> locksync.Known | None:
     return path, [text for text, _ in differences], command
 
 
-def _section_pins(section: dict[str, Any]) -> tuple[list[str], list[bytes], list[str | None]]:
-    """(names, versions without their "==", markers or None) of the entries of one section of a
+def _section_pins(section: dict[str, Any]) -> tuple[list[str], list[bytes], list[str]]:
+    """(names, versions without their "==", markers or "") of the entries of one section of a
     Pipfile.lock that pin a version, in its order, as the full reading takes them: an entry that is not
     a table, or whose version is not a string opening with "==", pins nothing (a range, "*" for another
     platform, a path, a VCS checkout); a marker that is not a string is none.
 
-    A section as Pipenv writes it (every entry a table pinned with "==", each marker a string or absent)
-    is read with a few passes of C code (``map``, ``join``, ``count``, ``split``), where a Python step
-    per entry costs some 4,000 instructions; any other is read entry by entry. The lock is ASCII without
-    an escape, and the scanner refuses control characters in strings, so no string holds a line end."""
+    A section as Pipenv writes it (every entry a table, each version and marker a string or absent) is
+    read with a few passes of C code (``map``, ``join``, ``count``, ``split``), where a Python step per
+    entry costs some 4,000 instructions: only the entries that pin nothing, found by a search of the
+    versions' joined text, are taken out one by one. Any other section is read entry by entry. The lock
+    is ASCII without an escape, and the scanner refuses control characters in strings, so no string
+    holds a line end or a NUL."""
     count = len(section)
-    entries = [*section.values()]
-    value_of: Any = dict.get  # called on an entry that is not a table: TypeError
+    value_of: Any = dict.get
+    absent = [""] * count
     try:
-        versions = "\n" + "\n".join(map(value_of, entries, ["version"] * count))  # TypeError: not str
-        markers = [*map(value_of, entries, ["markers"] * count)]
-        strings = [*filter(None, markers)]
-        "".join(strings)  # TypeError: a marker not a string
+        entries = [*section.values()]
+        versions = [*map(value_of, entries, ["version"] * count, absent)]  # TypeError: not a table
+        markers = [*map(value_of, entries, ["markers"] * count, absent)]
+        text = "\n" + "\n".join(versions)
+        "".join(markers)
     except TypeError:
-        pass
-    else:
-        if (
-            count
-            and versions.count("\n==") == count
-            and "\n===" not in versions
-            and len(strings) + markers.count(None) + markers.count("") == count
-        ):
-            pinned = versions.replace("\n==", "\n")[1:].encode("ascii").split(b"\n")
-            return [*section], pinned, markers
+        return _entry_by_entry(section)  # a version or a marker that is not a string (null, a number)
+    names = [*section]
+    if text.count("\n==") != count:
+        # The versions that pin nothing (few): the lines not opening with "==", each the start of a
+        # piece once the others are joined to the line before them.
+        pieces = text.replace("\n==", "\0").split("\n")[1:]
+        gone: list[int] = []
+        for value in {piece.partition("\0")[0] for piece in pieces}:
+            at = -1
+            try:
+                while True:
+                    at = versions.index(value, at + 1)
+                    gone.append(at)
+            except ValueError:
+                pass
+        for at in sorted(gone, reverse=True):
+            del names[at], versions[at], markers[at]
+        text = "\n" + "\n".join(versions)
+    if "\n===" in text:
+        return _entry_by_entry(section)  # "===": the full reading takes what follows every "="
+    pinned = text.replace("\n==", "\n")[1:].encode("ascii").split(b"\n") if versions else []
+    return names, pinned, markers
+
+
+def _entry_by_entry(section: dict[str, Any]) -> tuple[list[str], list[bytes], list[str]]:
+    """``_section_pins`` for a section holding what Pipenv does not write, one entry at a time."""
     names: list[str] = []
     spelled: list[bytes] = []
-    marked: list[str | None] = []
+    marked: list[str] = []
     for name, entry in section.items():
         version = entry.get("version") if isinstance(entry, dict) else None
         if not isinstance(version, str) or not version.startswith("=="):
@@ -310,7 +329,7 @@ def _section_pins(section: dict[str, Any]) -> tuple[list[str], list[bytes], list
         marker = entry.get("markers")
         names.append(name)
         spelled.append(version.lstrip("=").encode("ascii"))
-        marked.append(marker if isinstance(marker, str) else None)
+        marked.append(marker if isinstance(marker, str) else "")
     return names, spelled, marked
 
 

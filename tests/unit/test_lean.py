@@ -224,6 +224,20 @@ def test_a_plain_requirements_file_is_told_without_reading_it_whole(tmp_path: os
     assert stdlib <= STDLIB_ALLOWED, stdlib - STDLIB_ALLOWED
 
 
+def test_a_pipfile_lock_is_told_without_reading_it_whole(tmp_path: os.PathLike[str]) -> None:
+    """A pin missing from a Pipfile.lock: the shortcut answers (the json package's C scanner, not the
+    package); none of the full readers loads."""
+    project = os.path.join(str(tmp_path), "app")
+    make_venv(os.path.join(project, ".venv"))
+    with open(os.path.join(project, "Pipfile.lock"), "w") as handle:
+        handle.write('{"_meta": {}, "default": {"six": {"version": "==1.16.0"}}, "develop": {}}\n')
+    ours, stdlib = first_visit(project)
+    shortcut = {"autovenv.resolve.lockmemo", "autovenv.resolve.locksync", "autovenv.resolve.pinsync"}
+    assert ours == CORE | {"autovenv.resolve.finders.in_project"} | shortcut
+    scanner = {"_json"}  # whose package's import would load re
+    assert stdlib <= STDLIB_ALLOWED | scanner, stdlib - STDLIB_ALLOWED
+
+
 def test_a_uv_project_reads_its_lock_without_the_toml_reader(tmp_path: os.PathLike[str]) -> None:
     project = os.path.join(str(tmp_path), "app")
     make_venv(os.path.join(project, ".venv"))

@@ -268,7 +268,7 @@ LOCK_CASES = [
     (pipfile_lock({**DEFAULT, "a__b": {"version": "==1"}}, DEVELOP), LOCKED, False),
     (pipfile_lock({**DEFAULT, "caf\u00e9": {"version": "==1"}}, DEVELOP), LOCKED, False),  # escaped
     (pipfile_lock({**DEFAULT, "six": {"version": "==1", "markers": 3}}, DEVELOP), LOCKED, True),
-    (json.dumps(json.loads(LOCK)), LOCKED, False),  # one line: not Pipenv's layout
+    (json.dumps(json.loads(LOCK)), LOCKED, True),  # one line: JSON all the same
     (LOCK.replace('"pypi"', '"py\\u0070i"'), LOCKED, False),  # an escape
     ("{}", LOCKED, True),
     ("[]", LOCKED, False),
@@ -286,7 +286,7 @@ LOCK_CASES = [
     # A control character or a quote inside a hash of the usual length: not JSON, or not read here.
     (LOCK.replace("sha256:" + "b" * 64, "sha256:" + "b" * 63 + "\x01", 1), LOCKED, False),
     (LOCK.replace("sha256:" + "b" * 64, "sha256:" + "b" * 31 + '"' + "b" * 32, 1), LOCKED, False),
-    (LOCK.replace("sha256:" + "b" * 64 + '",', "sha256:" + "b" * 63 + '" ,', 1), LOCKED, False),
+    (LOCK.replace("sha256:" + "b" * 64 + '",', "sha256:" + "b" * 63 + '" ,', 1), LOCKED, True),  # a blank
     # An array longer than most (a package of many wheels).
     (
         LOCK.replace(
@@ -349,3 +349,91 @@ def test_broken_pipfile_locks_are_never_told_otherwise(tmp_path: pathlib.Path) -
             answered += 1
             assert quick == full, repr(broken[max(0, at - 40) : at + 40])
     assert answered > 100
+
+
+#: Entries of a Pipfile.lock section: as Pipenv writes them, and shapes it does not write that the full
+#: reading still reads (a version that is not a string or opens with "===", a marker that is not a
+#: string or is empty, an entry that is not a table).
+ENTRY_SHAPES: list[object] = [
+    {"version": "==1.0"},
+    {"version": "==1.0", "markers": "sys_platform == 'win32'"},
+    {"version": "==1.0", "markers": "python_version >= '3'"},
+    {"version": "==2.0", "markers": "os_name == 'nt'"},
+    {"version": "==1.0", "markers": ""},
+    {"version": "==1.0", "markers": 0},
+    {"version": "==1.0", "markers": False},
+    {"version": "==1.0", "markers": []},
+    {"version": "==1.0", "markers": 3},
+    {"version": "==1.0", "markers": None},
+    {"version": "===1.0"},
+    {"version": "=="},
+    {"version": ">=1"},
+    {"version": "*"},
+    {"version": ""},
+    {"version": 3},
+    {"version": 0},
+    {"version": False},
+    {"version": []},
+    {"version": None},
+    {"editable": True, "path": "."},
+    [],
+    "==1.0",
+    1,
+    None,
+]
+
+
+def test_every_shape_of_an_entry_is_read_as_the_full_reading_reads_it(tmp_path: pathlib.Path) -> None:
+    """Sections mostly as Pipenv writes them (read by passes over the whole section), some with an entry
+    of another shape (read entry by entry), in either section, the venv holding each pin, another
+    version or none: wherever the shortcut answers, the full reading says the same; and it answers
+    most, differences and all."""
+    names = ["django", "six", "zope.interface", "click", "idna", "pytest", "colorama", "attrs"]
+    answered = told = 0
+    for seed in range(200):
+        rng = random.Random(seed)
+        chosen = rng.sample(names, rng.randint(1, len(names)))
+        usual = ENTRY_SHAPES[:4]
+        shapes = [rng.choice(ENTRY_SHAPES if rng.random() < 0.15 else usual) for _ in chosen]
+        split = rng.randint(0, len(chosen))
+        default = dict(zip(chosen[:split], shapes[:split]))
+        develop = dict(zip(chosen[split:], shapes[split:]))
+        lock = {"_meta": {"pipfile-spec": 6}, "default": default, "develop": develop}
+        text = json.dumps(lock, indent=rng.choice([4, None]), sort_keys=True)
+        holds = {name: rng.choice([None, "1.0", "2.0", "0.9"]) for name in names}
+        root = tmp_path / str(seed)
+        root.mkdir()
+        quick, full = answers(lock_project(root, text, holds))
+        if quick is not None:
+            assert quick == full, text
+            answered += 1
+            told += quick[0] is not None
+    assert answered > 150 and told > 100, (answered, told)
+
+
+def test_a_section_s_pins_are_taken_alike_by_passes_and_entry_by_entry() -> None:
+    """The passes over a section give what the entry-by-entry reading gives, for sections of every
+    shape above; and a section as Pipenv writes it (pins, a "*" for another platform, a range, a path
+    without a version, a VCS checkout) is read by the passes alone."""
+    for seed in range(500):
+        rng = random.Random(seed)
+        section = {f"pkg{i}": rng.choice(ENTRY_SHAPES) for i in range(rng.randint(0, 12))}
+        assert pinsync._section_pins(section) == pinsync._entry_by_entry(section), section
+    written = {
+        "django": {"version": "==5.1.2", "hashes": ["sha256:" + "a" * 64]},
+        "colorama": {"version": "*", "markers": "sys_platform == 'win32'"},
+        "app": {"editable": True, "path": "."},
+        "six": {"version": "==1.16.0", "markers": "python_version >= '3'"},
+        "lib": {"git": "https://example.com/lib.git", "ref": "abc"},
+        "idna": {"version": ">=3"},
+        "attrs": {"version": "==24.2.0", "markers": ""},
+    }
+    expected = pinsync._entry_by_entry(written)
+    assert expected == (
+        ["django", "six", "attrs"],
+        [b"5.1.2", b"1.16.0", b"24.2.0"],
+        ["", "python_version >= '3'", ""],
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pinsync, "_entry_by_entry", None)  # called: TypeError
+        assert pinsync._section_pins(written) == expected

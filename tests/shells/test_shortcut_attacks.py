@@ -197,21 +197,27 @@ def test_a_walk_through_a_link_is_named_from_slash(world: World) -> None:
     assert agrees(sh, world.projects) == inside
 
 
-def test_a_mount_moved_with_the_shell_inside_and_linked_back(world: World, mounts: Mounts) -> None:
-    """l06 is a tmpfs holding l07/.../l12, where the shell stands. The mount is moved (`mount --move`) to
-    .../e06/copy, l06 replaced by a link to it, and l05 gets a pin. The shell never moved and neither did
-    any directory: `..` from the tmpfs's root now climbs to e06, which nothing modified."""
+def tmpfs_in_walk(world: World, mounts: Mounts, depth: int) -> tuple[pathlib.Path, pathlib.Path]:
+    """A project pinned to PY_A whose l06 is a tmpfs holding the rest of the chain down to ``depth``, and
+    .../e06/copy elsewhere for it to move to (made now: making it later would modify the directory
+    holding the project, which the walk watches): (the project, the deepest directory)."""
     proj = world.projects / "proj"
     top = chain(proj, 6)
     top.mkdir(parents=True)
+    (chain(world.projects / "elsewhere", 6) / "copy").mkdir(parents=True)
     (proj / ".python-version").write_text(f"{PY_A}\n")
-    copy = chain(world.projects / "elsewhere", 6) / "copy"
-    copy.mkdir(parents=True)
     mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
-    deep = chain(proj, DEPTH)
+    deep = chain(proj, depth)
     deep.mkdir(parents=True)
+    return proj, deep
+
+
+def move_away_and_link_back(world: World, mounts: Mounts, proj: pathlib.Path, deep: pathlib.Path) -> None:
+    """Move l06's mount (``mount --move``) to .../e06/copy, replace l06 by a link to it, pin l05 to PY_B:
+    ``deep`` is still the very directory it was, and no directory ``..`` climbs from it was modified."""
+    top = chain(proj, 6)
+    copy = chain(world.projects / "elsewhere", 6) / "copy"
     before = identity(deep)
-    sh, outer = walked_from(world, proj, deep, stay=True)
     moved = subprocess.run(
         ["mount", "--move", str(top), str(copy)], capture_output=True, text=True, check=False
     )
@@ -222,6 +228,15 @@ def test_a_mount_moved_with_the_shell_inside_and_linked_back(world: World, mount
     top.symlink_to(copy)
     (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
     assert identity(deep) == before
+
+
+def test_a_mount_moved_with_the_shell_inside_and_linked_back(world: World, mounts: Mounts) -> None:
+    """l06 is a tmpfs holding l07/.../l12, where the shell stands. The mount is moved (`mount --move`) to
+    .../e06/copy, l06 replaced by a link to it, and l05 gets a pin. The shell never moved and neither did
+    any directory: `..` from the tmpfs's root now climbs to e06, which nothing modified."""
+    proj, deep = tmpfs_in_walk(world, mounts, DEPTH)
+    sh, outer = walked_from(world, proj, deep, stay=True)
+    move_away_and_link_back(world, mounts, proj, deep)
     sh.run(":")
     inside = agrees(sh, world.projects)
     assert inside not in (None, outer)
@@ -240,16 +255,7 @@ def test_a_fish_prompt_after_a_mount_moved_with_the_shell_inside(
     modified, so only the identity of the highest one (``-ef`` its name from /) tells."""
     world = World(usable_shell("fish"), tmp_path)
     try:
-        proj = world.projects / "proj"
-        top = chain(proj, 6)
-        top.mkdir(parents=True)
-        (proj / ".python-version").write_text(f"{PY_A}\n")
-        copy = chain(world.projects / "elsewhere", 6) / "copy"
-        copy.mkdir(parents=True)
-        mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
-        deep = chain(proj, depth)
-        deep.mkdir(parents=True)
-        before = identity(deep)
+        proj, deep = tmpfs_in_walk(world, mounts, depth)
         sh = world.start()
         sh.cd(deep)
         outer = agrees(sh, world.projects)
@@ -257,16 +263,7 @@ def test_a_fish_prompt_after_a_mount_moved_with_the_shell_inside(
         sh.cd(deep)
         sh.run("true")
         assert "-ef" in sh.run("echo $$__autovenv_twn"), "the prompt's relative form is not in use"
-        moved = subprocess.run(
-            ["mount", "--move", str(top), str(copy)], capture_output=True, text=True, check=False
-        )
-        if moved.returncode != 0:
-            pytest.skip(f"cannot move a mount here: {moved.stderr.strip()}")
-        mounts.made[mounts.made.index(top)] = copy
-        top.rmdir()
-        top.symlink_to(copy)
-        (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
-        assert identity(deep) == before
+        move_away_and_link_back(world, mounts, proj, deep)
         sh.run("true")
         inside = agrees(sh, world.projects)
         assert inside not in (None, outer)

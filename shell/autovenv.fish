@@ -554,11 +554,12 @@ end
 # own test. fish converts every path of a `test` to bytes, a character at a time, and the kernel
 # resolves each component: 100 levels down, half the characters and components.
 #
-# Only the prompt uses these names, not the recall at a cd: `..` climbs the directories the shell
-# stands in, while a walk holds for the directories $PWD names. After a cd the two are the same only
-# once the walk's own test (every directory by its name from /) has passed: then none of them changed
-# since the walk, when they had no link among them, so $PWD still leads, through the same
-# directories, to the one the shell stands in. The shell stays there until the next cd, which checks
+# `..` climbs the directories the shell stands in, while a walk holds for the directories $PWD names.
+# A cd's recall uses these names only for a deep walk, and only where `-ef` and `pwd -P` prove the two
+# the same (see the recall in __autovenv_check). The prompt uses them once a test since the cd has
+# passed, the walk's own (every directory by its name from /) or that proven recall: then none of
+# them changed since the walk, when they had no link among them, so $PWD still leads, through the
+# same directories, to the one the shell stands in. The shell stays there until the next cd, which checks
 # again; a directory among them moved meanwhile modifies the directory it went to, newer than S. A
 # mount moved with the shell inside modifies none, and `..` from its root then climbs wherever it went:
 # so the highest directory named relative must also be, by device and inode (`-ef`), the one its name

@@ -149,7 +149,6 @@ function __autovenv_check --on-variable PWD
     # or is a symbolic link, dangling or not. The directories passed on the way, which a new marker
     # could change, go to __autovenv_tw, as `test` arguments against a stamp taken before the walk.
     set -g __autovenv_cand ''
-    set -g __autovenv_tw
     set -g __autovenv_twn
     # $PWD itself first, without the loop (the usual case after a cd), then its ancestors, nearest first
     # (remembered for a few directories: they depend on $PWD alone). The walk from such a directory is
@@ -158,8 +157,8 @@ function __autovenv_check --on-variable PWD
     # where a symbolic link among them points (that modifies the link's directory, also among them). So
     # a walk made before costs one `test`, and a prompt tests the same arguments.
     set -l d $PWD
-    set -l __autovenv_ds
-    set -l __autovenv_r ''
+    # (__autovenv_ds, the directories to walk, and __autovenv_r, the walk's slot, are the function's
+    # once set: a declaration costs a command.)
     # A directory walked from before, first: while its walk holds, $PWD, the first directory it passed,
     # still holds no marker, and its markers need no look.
     if contains -- $PWD $__autovenv_wk
@@ -227,7 +226,7 @@ function __autovenv_check --on-variable PWD
             builtin echo -n >$__autovenv_s
         end
         set -l __autovenv_wd $d
-        set -a __autovenv_tw -a $__autovenv_s -nt $d
+        set -g __autovenv_tw -a $__autovenv_s -nt $d
         set -g __autovenv_twn __autovenv_tw
         while set -q __autovenv_ds[1]
             for d in $__autovenv_ds
@@ -272,7 +271,7 @@ function __autovenv_check --on-variable PWD
     # A cd that changed neither the nearest candidate directory nor anything its answer watches keeps
     # the answer; only the directories walked to it are new to watch. (Those walked from the old
     # directory were walked again just now.)
-    if test -n "$__autovenv_hook_cd"; and test "$__autovenv_cand" = "$__autovenv_c"
+    if test -n "$__autovenv_hook_cd" -a "$__autovenv_cand" = "$__autovenv_c"
         and test -d "$PWD" $__autovenv_ta
         set -g __autovenv_pwd $PWD
         set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
@@ -356,7 +355,7 @@ function __autovenv_check --on-variable PWD
         # From memory while it still holds: same signature (filled in this signature's epoch, or
         # compared), its cache entry neither removed nor rewritten (a rewrite renames a new file into its directory), every watched path still there
         # and unchanged since the slot's stamp. Else from the cache entry or Python.
-        set -l __autovenv_i
+        # (__autovenv_i, the slot, is the function's once set.)
         if contains -- $__autovenv_cand $__autovenv_mc
             # (A short loop costs less than the command substitution `contains -i` needs.)
             for __autovenv_j in $__autovenv_mfree[-1..1]
@@ -454,7 +453,7 @@ function __autovenv_check --on-variable PWD
             end
         end
         if test "$AUTOVENV_KEY" != "$__autovenv_key"
-            set -l __autovenv_msg ''
+            # (__autovenv_msg is the function's once set.)
             if set -q AUTOVENV_KEY
                 # (Our `deactivate` stays when another activation follows.)
                 __autovenv_unapply $__autovenv_intact $__autovenv_key
@@ -564,7 +563,11 @@ end
 # gets its old value back (or goes, when it had none). A variable the user changed since is theirs and
 # stays, unless INTACT says this shell knows nothing was changed (then no look one by one).
 function __autovenv_unapply --argument-names intact keep
-    if test -n "$AUTOVENV_PATH_ADD"
+    if test -z "$AUTOVENV_PATH_ADD"
+    else if test "$AUTOVENV_PATH_ADD" = "$__autovenv_add" -a "$PATH[1]" = "$__autovenv_add"
+        # The one entry this shell added, still first. (An entry of PATH, a path variable, holds no ':'.)
+        set -e PATH[1]
+    else
         # The entries this shell added, as a list already; else split (a path variable splits at ':').
         set -l adds $__autovenv_addl
         test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD

@@ -56,11 +56,8 @@ else if test -z "$__autovenv_sigok$__autovenv_scoped" -a "$PWD" != "$__autovenv_
 set __autovenv_hook_cd 1
 end
 set -g __autovenv_cand ''
-set -g __autovenv_tw
 set -g __autovenv_twn
 set -l d $PWD
-set -l __autovenv_ds
-set -l __autovenv_r ''
 if contains -- $PWD $__autovenv_wk
 for __autovenv_i in $__autovenv_wfree[-1..1]
 if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
@@ -116,7 +113,7 @@ set __autovenv_s $__autovenv_stamps-w$__autovenv_r
 builtin echo -n >$__autovenv_s
 end
 set -l __autovenv_wd $d
-set -a __autovenv_tw -a $__autovenv_s -nt $d
+set -g __autovenv_tw -a $__autovenv_s -nt $d
 set -g __autovenv_twn __autovenv_tw
 while set -q __autovenv_ds[1]
 for d in $__autovenv_ds
@@ -152,7 +149,7 @@ test -n "$__autovenv_s"; and not path filter -vq -dx -- $__autovenv_wd
 or set -g __autovenv_wr[$__autovenv_r] ''
 end
 end
-if test -n "$__autovenv_hook_cd"; and test "$__autovenv_cand" = "$__autovenv_c"
+if test -n "$__autovenv_hook_cd" -a "$__autovenv_cand" = "$__autovenv_c"
 and test -d "$PWD" $__autovenv_ta
 set -g __autovenv_pwd $PWD
 set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
@@ -209,7 +206,6 @@ else
 set -g __autovenv_scoped 1
 end
 end
-set -l __autovenv_i
 if contains -- $__autovenv_cand $__autovenv_mc
 for __autovenv_j in $__autovenv_mfree[-1..1]
 test "$__autovenv_mc[$__autovenv_j]" = "$__autovenv_cand"; and set __autovenv_i $__autovenv_j
@@ -287,7 +283,6 @@ set __autovenv_key ''
 end
 end
 if test "$AUTOVENV_KEY" != "$__autovenv_key"
-set -l __autovenv_msg ''
 if set -q AUTOVENV_KEY
 __autovenv_unapply $__autovenv_intact $__autovenv_key
 set __autovenv_msg deactivated
@@ -376,7 +371,10 @@ set -q $__autovenv_savable
 set -g __autovenv_applied "$status"\x1f"$VIRTUAL_ENV"\x1f"$VIRTUAL_ENV_PROMPT"\x1f"$PYTHONHOME"\x1f"$PYENV_VERSION"\x1f"$AUTOVENV_SAVED"\x1f"$AUTOVENV_KEY"
 end
 function __autovenv_unapply --argument-names intact keep
-if test -n "$AUTOVENV_PATH_ADD"
+if test -z "$AUTOVENV_PATH_ADD"
+else if test "$AUTOVENV_PATH_ADD" = "$__autovenv_add" -a "$PATH[1]" = "$__autovenv_add"
+set -e PATH[1]
+else
 set -l adds $__autovenv_addl
 test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
 for e in $adds

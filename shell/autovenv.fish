@@ -26,6 +26,10 @@
 # - answers this shell has read stay in memory, in a few slots, and are used again while the cache entry
 #   was neither removed nor rewritten and nothing they watch changed since the slot's own stamp file,
 #   which is touched before the entry is read (so no change slips in between);
+# - a cd within a project compares our own variables and a flag: the user's signature (34 variables)
+#   is worked out again only after fish tells of a dependency set or erased; a stamp file is written
+#   only for a walk or an answer taken now; a directory walked from before is recalled by its walk's
+#   one `test` before any of its markers is looked for; the check is the cd's event handler itself;
 # - a cache entry's first four lines hold the whole answer and are read with `read --tokenize`, not
 #   sourced; two of them list the positions that build the entry's `test` arguments from one list, with
 #   no loop over the watched paths (see shells/fish.py);
@@ -93,8 +97,10 @@ function __autovenv_say
 end
 
 # __autovenv_quicks: everything besides the directory whose change could alter the answer or the
-# transition, as of the last check. __autovenv_quick: the directory and our own variables, for the one
-# comparison on a prompt; the dependencies are left to __autovenv_dep_changed, which empties it.
+# transition, as of the last check: our own variables, and whether the user's signature is kept
+# (__autovenv_sigok), or, where it is not, the dependencies' values. __autovenv_quick: the directory and
+# our own variables, for the one comparison on a prompt; the dependencies are left to
+# __autovenv_dep_changed, which empties it.
 # Plain expansions only. (Set-but-empty and unset read the same here; resolution treats them alike
 # too.) fish restores $status after event handlers, so the user's prompt still sees the command's.
 #
@@ -109,42 +115,33 @@ function __autovenv_hook --on-event fish_prompt
     or __autovenv_check
 end
 
-# The arguments a prompt's `test` adds: the stamps of the directories walked, read through the name of
-# the variable that holds them (__autovenv_twn: a slot's walk, or this walk's own), not copied, since
-# a walk 100 levels deep is 400 long strings; then (__autovenv_t) those of what the answer watches, and,
-# in the candidate directory itself (nothing walked), that $PWD is still a directory, since no watched
-# directory holds it. Without stamps, only that.
-function __autovenv_prompt_test
-    if test -z "$__autovenv_stamp"
-        set -g __autovenv_twn
-        set -g __autovenv_t -a -d $PWD
-    else if test -n "$__autovenv_twn"
-        set -g __autovenv_t $__autovenv_ta
-    else
-        set -g __autovenv_t -a -d $PWD $__autovenv_ta
-    end
-end
-
-# What the prompt's one `test` did not settle: decorating, a cd, a change. With an argument: what a
-# change of directory calls (see __autovenv_on_pwd), which never only decorates.
-function __autovenv_check
+# What the prompt's one `test` did not settle: decorating, a cd, a change. Also the handler of a change
+# of directory (its arguments then "VARIABLE SET PWD"), which never only decorates: a `cd` activates at
+# once, so that `cd x && cmd` runs cmd in x's environment (the prompt still checks for changes made in
+# place). fish has no subshells: a cd inside `(...)` moves the shell itself, so it counts as any other.
+# Not before the first prompt, which sees to a cd in config.fish. The handler is this function itself,
+# not one that calls it: a call costs fish tens of microseconds.
+#
+# A change of directory comes straight here, not through the prompt's `test`: its first comparison
+# ($PWD) fails, but fish's `test` reads all its arguments before it compares anything, and those of a
+# walk 100 levels deep take a fifth of a millisecond to read. (A cd to the same directory, `cd .`, is
+# checked in full too: the directory may have been replaced, and the prompt's test names the
+# directories walked relative to the one the shell stood in.)
+function __autovenv_check --on-variable PWD
     if test -z "$__autovenv_deco$argv[1]"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" $$__autovenv_twn $__autovenv_t
         __autovenv_decorate
         return 0
     end
-    if test "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quicks"
-        # A cd, nothing else changed. (A new variable is the function's, not the block's.)
+    # A cd, nothing else changed: our variables as the last check left them, and the user's signature
+    # still what it was (__autovenv_sigok, emptied when a dependency is set or erased: see
+    # __autovenv_dep_changed), or, while it is not known to be, the dependencies' values as they were.
+    # (A new variable is the function's, not the block's.)
+    if test "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$__autovenv_sigok" = "$__autovenv_quicks"
         set __autovenv_hook_cd 1
-    end
-
-    # Refresh the stamp file not in use (two alternate, so the one in use stays the reference; each
-    # touched is taken into use below); __autovenv_next is empty when the stamps cannot be written.
-    set -g __autovenv_ab $__autovenv_ab[2] $__autovenv_ab[1]
-    if test -d $__autovenv_stampdir -a -w $__autovenv_stampdir
-        set -g __autovenv_next $__autovenv_ab[1]
-        builtin echo -n >$__autovenv_next
-    else
-        set -g __autovenv_next ''
+    else if test -n "$argv[1]" -a -n "$__autovenv_first"
+        return 0
+    else if test -z "$__autovenv_sigok$__autovenv_scoped" -a "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@ = "$__autovenv_quicks"
+        set __autovenv_hook_cd 1
     end
 
     # Walk up from $PWD to the nearest directory holding a marker: __autovenv_cand, written with a
@@ -152,7 +149,6 @@ function __autovenv_check
     # or is a symbolic link, dangling or not. The directories passed on the way, which a new marker
     # could change, go to __autovenv_tw, as `test` arguments against a stamp taken before the walk.
     set -g __autovenv_cand ''
-    set -g __autovenv_tw
     set -g __autovenv_twn
     # $PWD itself first, without the loop (the usual case after a cd), then its ancestors, nearest first
     # (remembered for a few directories: they depend on $PWD alone). The walk from such a directory is
@@ -160,116 +156,142 @@ function __autovenv_check
     # passed, nor its candidate directory, was modified since, nothing in them changed, and neither did
     # where a symbolic link among them points (that modifies the link's directory, also among them). So
     # a walk made before costs one `test`, and a prompt tests the same arguments.
-    # Where the shell stands in the directory $PWD names (the same device and inode), its markers are
-    # looked for by their own names: the same entries as $PWD/NAME, without converting and resolving
-    # $PWD once per name.
     set -l d $PWD
-    if test . -ef "$d"
-        path is -- ./$__autovenv_probes; or test @AUTOVENV_LINKTEST_HERE@
-    else
-        path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+    # (__autovenv_ds, the directories to walk, and __autovenv_r, the walk's slot, are the function's
+    # once set: a declaration costs a command.)
+    # A directory walked from before, first: while its walk holds, $PWD, the first directory it passed,
+    # still holds no marker, and its markers need no look.
+    if contains -- $PWD $__autovenv_wk
+        for __autovenv_i in $__autovenv_wfree[-1..1]
+            if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
+                set __autovenv_r $__autovenv_i
+                break
+            end
+        end
+        set -l __autovenv_w __autovenv_wt$__autovenv_r
+        set -l __autovenv_x __autovenv_wx$__autovenv_r
+        # A deep walk with a relative form (see __autovenv_relative) is recalled by it, where $PWD
+        # is the directory the shell stands in and no symbolic link is on its way: then `..`
+        # climbs exactly the directories $PWD names, and one realpath costs less than converting
+        # and resolving each directory's full name. (`builtin`: a function may be named pwd.)
+        if test -n "$__autovenv_wrel[$__autovenv_r]"; and test . -ef "$PWD"; and test "$(builtin pwd -P)" = "$PWD"
+            set __autovenv_w __autovenv_wp$__autovenv_r
+        end
+        if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
+            set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
+            set -g __autovenv_twn __autovenv_wp$__autovenv_r
+        else
+            set __autovenv_w __autovenv_wa$__autovenv_r
+            set __autovenv_ds $$__autovenv_w
+        end
     end
-    if test $status -eq 0
-        test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
-    else
-        set -l __autovenv_ds
-        set -l __autovenv_r ''
+    if test -z "$__autovenv_twn"
+        # The root is walked from anew each time, against one of two stamp files that alternate (the
+        # other may still be the reference of the walk before), taken before its markers are looked for.
         if test "$d" = /
-            set -a __autovenv_tw -a $__autovenv_next -nt $d
+            set -g __autovenv_ab $__autovenv_ab[2] $__autovenv_ab[1]
+            set -l __autovenv_s ''
+            test -d $__autovenv_stampdir -a -w $__autovenv_stampdir; and set __autovenv_s $__autovenv_ab[1]
+            and builtin echo -n >$__autovenv_s
+            set -g __autovenv_tw -a $__autovenv_s -nt /
             set -g __autovenv_twn __autovenv_tw
-        else if contains -- $PWD $__autovenv_wk
-            for __autovenv_i in $__autovenv_wfree[-1..1]
-                if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
-                    set __autovenv_r $__autovenv_i
+        end
+        # Where the shell stands in the directory $PWD names (the same device and inode), its markers
+        # are looked for by their own names: the same entries as $PWD/NAME, without converting and
+        # resolving $PWD once per name.
+        if test . -ef "$d"
+            path is -- ./$__autovenv_probes; or test @AUTOVENV_LINKTEST_HERE@
+        else
+            path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+        end
+        if test $status -ne 0
+            if not set -q __autovenv_ds[1]; and test "$d" != /
+                __autovenv_ancestors $d 1
+                set __autovenv_ds $__autovenv_up
+                set -q __autovenv_up[1]; and set __autovenv_r $__autovenv_wfree[-1]
+            end
+        else if test "$d" = /
+            set -g __autovenv_cand /
+            set -g __autovenv_tw
+            set -g __autovenv_twn
+        else
+            set -g __autovenv_cand $d/
+        end
+    end
+    if test -z "$__autovenv_cand" -a -n "$__autovenv_ds[1]"
+        # The stamp for the walk: its slot's, when stamps can be written.
+        set -l __autovenv_s ''
+        if test -n "$__autovenv_r"; and test -d $__autovenv_stampdir -a -w $__autovenv_stampdir
+            set __autovenv_s $__autovenv_stamps-w$__autovenv_r
+            builtin echo -n >$__autovenv_s
+        end
+        set -l __autovenv_wd $d
+        set -g __autovenv_tw -a $__autovenv_s -nt $d
+        set -g __autovenv_twn __autovenv_tw
+        while set -q __autovenv_ds[1]
+            for d in $__autovenv_ds
+                if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
+                    test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
                     break
                 end
+                set -a __autovenv_tw -a $__autovenv_s -nt $d
+                set -a __autovenv_wd $d
+                test "$d" = /; and break
             end
-            set -l __autovenv_w __autovenv_wt$__autovenv_r
-            set -l __autovenv_x __autovenv_wx$__autovenv_r
-            # A deep walk with a relative form (see __autovenv_relative) is recalled by it, where $PWD
-            # is the directory the shell stands in and no symbolic link is on its way: then `..`
-            # climbs exactly the directories $PWD names, and one realpath costs less than converting
-            # and resolving each directory's full name. (`builtin`: a function may be named pwd.)
-            if test -n "$__autovenv_wrel[$__autovenv_r]"; and test . -ef "$PWD"; and test "$(builtin pwd -P)" = "$PWD"
-                set __autovenv_w __autovenv_wp$__autovenv_r
-            end
-            if test -n "$__autovenv_wr[$__autovenv_r]" $$__autovenv_w $$__autovenv_x
-                set -g __autovenv_cand $__autovenv_wc[$__autovenv_r]
-                set -g __autovenv_twn __autovenv_wp$__autovenv_r
-            else
-                set __autovenv_w __autovenv_wa$__autovenv_r
-                set __autovenv_ds $$__autovenv_w
-            end
-        else
-            __autovenv_ancestors $d 1
+            test -n "$__autovenv_cand" -o "$d" = /; and break
+            # Deeper than the list reaches: on from its last.
+            __autovenv_ancestors $d ''
             set __autovenv_ds $__autovenv_up
-            set -q __autovenv_up[1]; and set __autovenv_r $__autovenv_wfree[-1]
         end
-        if set -q __autovenv_ds[1]
-            # The stamp for the walk: its slot's, when it has one and stamps can be written.
-            set -l __autovenv_s $__autovenv_next
-            if test -n "$__autovenv_r" -a -n "$__autovenv_next"
-                set __autovenv_s $__autovenv_stamps-w$__autovenv_r
-                builtin echo -n >$__autovenv_s
+        if test -n "$__autovenv_r"
+            # Remembered unless there are no stamps, or a directory passed could not be searched:
+            # markers it hides may show once it can be, with no change to its mtime.
+            # And for the recall alone (a prompt has them in the answer's watch list): the candidate
+            # directory and the one holding it, where pointing it elsewhere shows.
+            set -g __autovenv_wx$__autovenv_r
+            if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
+                set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
             end
-            set -l __autovenv_wd $d
-            set -a __autovenv_tw -a $__autovenv_s -nt $d
-            set -g __autovenv_twn __autovenv_tw
-            while set -q __autovenv_ds[1]
-                for d in $__autovenv_ds
-                    if path is -- $d/$__autovenv_probes; or test @AUTOVENV_LINKTEST@
-                        test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
-                        break
-                    end
-                    set -a __autovenv_tw -a $__autovenv_s -nt $d
-                    set -a __autovenv_wd $d
-                    test "$d" = /; and break
-                end
-                test -n "$__autovenv_cand" -o "$d" = /; and break
-                # Deeper than the list reaches: on from its last.
-                __autovenv_ancestors $d ''
-                set __autovenv_ds $__autovenv_up
+            set -g __autovenv_wt$__autovenv_r $__autovenv_tw
+            set -g __autovenv_twn __autovenv_wp$__autovenv_r
+            set -g __autovenv_wrel[$__autovenv_r] ''
+            if set -q __autovenv_wd[4]; and test . -ef "$PWD"; and not builtin path filter -q -l -- $__autovenv_wd
+                __autovenv_relative $__autovenv_r $__autovenv_s $__autovenv_wd
+                set -q __autovenv_wd[@AUTOVENV_RELATIVE_RECALL@]; and set -g __autovenv_wrel[$__autovenv_r] 1
+            else
+                set -g __autovenv_wp$__autovenv_r $__autovenv_tw
             end
-            if test -n "$__autovenv_r"
-                # Remembered unless there are no stamps, or a directory passed could not be searched:
-                # markers it hides may show once it can be, with no change to its mtime.
-                # And for the recall alone (a prompt has them in the answer's watch list): the candidate
-                # directory and the one holding it, where pointing it elsewhere shows.
-                set -g __autovenv_wx$__autovenv_r
-                if test -n "$__autovenv_cand" -a "$__autovenv_cand" != /
-                    set -g __autovenv_wx$__autovenv_r -a $__autovenv_s -nt $__autovenv_cand -a $__autovenv_s -nt (path dirname -- $__autovenv_cand)
-                end
-                set -g __autovenv_wt$__autovenv_r $__autovenv_tw
-                set -g __autovenv_twn __autovenv_wp$__autovenv_r
-                set -g __autovenv_wrel[$__autovenv_r] ''
-                if set -q __autovenv_wd[4]; and test . -ef "$PWD"; and not builtin path filter -q -l -- $__autovenv_wd
-                    __autovenv_relative $__autovenv_r $__autovenv_s $__autovenv_wd
-                    set -q __autovenv_wd[@AUTOVENV_RELATIVE_RECALL@]; and set -g __autovenv_wrel[$__autovenv_r] 1
-                else
-                    set -g __autovenv_wp$__autovenv_r $__autovenv_tw
-                end
-                set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
-                set -g __autovenv_wr[$__autovenv_r] 1
-                test -n "$__autovenv_next"; and not path filter -vq -dx -- $__autovenv_wd
-                or set -g __autovenv_wr[$__autovenv_r] ''
-            end
+            set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
+            set -g __autovenv_wr[$__autovenv_r] 1
+            test -n "$__autovenv_s"; and not path filter -vq -dx -- $__autovenv_wd
+            or set -g __autovenv_wr[$__autovenv_r] ''
         end
     end
 
     # A cd that changed neither the nearest candidate directory nor anything its answer watches keeps
     # the answer; only the directories walked to it are new to watch. (Those walked from the old
     # directory were walked again just now.)
-    if test -n "$__autovenv_hook_cd"; and test "$__autovenv_cand" = "$__autovenv_c"
+    if test -n "$__autovenv_hook_cd" -a "$__autovenv_cand" = "$__autovenv_c"
         and test -d "$PWD" $__autovenv_ta
-        set -g __autovenv_stamp $__autovenv_next
         set -g __autovenv_pwd $PWD
         set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
-        __autovenv_prompt_test
+        # (__autovenv_prompt_test, without the call.)
+        if test -z "$__autovenv_stamp"
+            set -g __autovenv_twn
+            set -g __autovenv_t -a -d $PWD
+        else if test -n "$__autovenv_twn"
+            set -g __autovenv_t $__autovenv_ta
+        else
+            set -g __autovenv_t -a -d $PWD $__autovenv_ta
+        end
         test -n "$__autovenv_deco"; or __autovenv_decorate
         return 0
     end
 
-    set -g __autovenv_stamp $__autovenv_next
+    # Whether stamp files can be written (the slot's, in __autovenv_load), so the prompt has anything
+    # to test beyond the directory.
+    test -d $__autovenv_stampdir -a -w $__autovenv_stampdir; and set -g __autovenv_stamp 1
+    or set -g __autovenv_stamp ''
     set -g __autovenv_fresh_answer ''
     # Whether every variable an activation may set, and our state, is as this shell's last apply left
     # it (set-ness from one `set -q`, values as one string; see __autovenv_apply): then none of them is
@@ -286,35 +308,54 @@ function __autovenv_check
         set -g __autovenv_ao
         set -g __autovenv_ta
     else
-        # The resolution signature of the user's environment: a dependency our activation set, and
-        # that still holds our value, counts with the user's value (kept in AUTOVENV_OLD_<NAME>).
-        set -l __autovenv_g @AUTOVENV_SIGVALUES@
-        # The unset ones are `NAME!`: at the positions found last time, while the pattern of set and
-        # unset dependencies still holds (one `set -q` tells, see __autovenv_sig_pattern). The
-        # dependencies an activation may set (__autovenv_sdeps, such as PYENV_VERSION) are not part of the
-        # pattern: each is looked at here, and one our activation saved counts with the value it saved.
-        set -q $__autovenv_sq
-        test $status -eq $__autovenv_nunset; or __autovenv_sig_pattern
-        set __autovenv_g["$__autovenv_sidx"] $__autovenv_sbang
-        set -l __autovenv_at $__autovenv_sdep_at
-        for __autovenv_n in $__autovenv_sdeps
-            set -q $__autovenv_n; or set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n!"
-            if string match -q -- "* $__autovenv_n *" " $AUTOVENV_SAVED "
-                and begin
-                    test -n "$__autovenv_intact"; or not __autovenv_theirs $__autovenv_n
+        # The resolution signature of the user's environment, kept while it holds (__autovenv_sigok):
+        # until a dependency is set or erased (__autovenv_dep_changed; fish tells of every `set`, `read`,
+        # `for`, universal variable and `NAME=value cmd`), or our handover of an activation. Not kept
+        # while a dependency holds a value local to a function or block (`set -lx`, `NAME=value cmd`),
+        # which goes away at the block's end untold. Our own apply and unapply leave it as it is (see
+        # below): a dependency an activation sets counts with the user's value.
+        if test -z "$__autovenv_sigok"
+            set -l __autovenv_was $__autovenv_usersig
+            # The resolution signature of the user's environment: a dependency our activation set, and
+            # that still holds our value, counts with the user's value (kept in AUTOVENV_OLD_<NAME>).
+            set -l __autovenv_g @AUTOVENV_SIGVALUES@
+            # The unset ones are `NAME!`: at the positions found last time, while the pattern of set and
+            # unset dependencies still holds (one `set -q` tells, see __autovenv_sig_pattern). The
+            # dependencies an activation may set (__autovenv_sdeps, such as PYENV_VERSION) are not part of the
+            # pattern: each is looked at here, and one our activation saved counts with the value it saved.
+            set -q $__autovenv_sq
+            test $status -eq $__autovenv_nunset; or __autovenv_sig_pattern
+            set __autovenv_g["$__autovenv_sidx"] $__autovenv_sbang
+            set -l __autovenv_at $__autovenv_sdep_at
+            for __autovenv_n in $__autovenv_sdeps
+                set -q $__autovenv_n; or set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n!"
+                if string match -q -- "* $__autovenv_n *" " $AUTOVENV_SAVED "
+                    and begin
+                        test -n "$__autovenv_intact"; or not __autovenv_theirs $__autovenv_n
+                    end
+                    set -l __autovenv_o AUTOVENV_OLD_$__autovenv_n
+                    set -q $__autovenv_o; and set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n=$$__autovenv_o"
+                    or set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n!"
                 end
-                set -l __autovenv_o AUTOVENV_OLD_$__autovenv_n
-                set -q $__autovenv_o; and set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n=$$__autovenv_o"
-                or set __autovenv_g[$__autovenv_at[1]] "$__autovenv_n!"
+                set -e __autovenv_at[1]
             end
-            set -e __autovenv_at[1]
+            set -g __autovenv_usersig @AUTOVENV_SIGJOIN@
+            # A new signature starts a new epoch (a slot filled under this one needs no comparison).
+            test "$__autovenv_usersig" = "$__autovenv_was"
+            or set -g __autovenv_sigepoch (builtin math $__autovenv_sigepoch + 1)
+            set -ql __autovenv_never_set $__autovenv_deps
+            if test $status -eq $__autovenv_ndeps
+                set -g __autovenv_sigok 1
+                set -g __autovenv_scoped ''
+            else
+                set -g __autovenv_scoped 1
+            end
         end
-        set -g __autovenv_usersig @AUTOVENV_SIGJOIN@
 
-        # From memory while it still holds: same signature, its cache entry neither removed nor
-        # rewritten (a rewrite renames a new file into its directory), every watched path still there
+        # From memory while it still holds: same signature (filled in this signature's epoch, or
+        # compared), its cache entry neither removed nor rewritten (a rewrite renames a new file into its directory), every watched path still there
         # and unchanged since the slot's stamp. Else from the cache entry or Python.
-        set -l __autovenv_i
+        # (__autovenv_i, the slot, is the function's once set.)
         if contains -- $__autovenv_cand $__autovenv_mc
             # (A short loop costs less than the command substitution `contains -i` needs.)
             for __autovenv_j in $__autovenv_mfree[-1..1]
@@ -323,7 +364,7 @@ function __autovenv_check
             end
             set -l __autovenv_v __autovenv_ms$__autovenv_i __autovenv_mn$__autovenv_i __autovenv_mo$__autovenv_i \
                 __autovenv_mw$__autovenv_i __autovenv_mq$__autovenv_i
-            if test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
+            if test "$__autovenv_mgen[$__autovenv_i]" = "$__autovenv_sigepoch"; or test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
                 and not path filter -vq -- $__autovenv_mdir[$__autovenv_i]% $$__autovenv_v[4]
                 and test $__autovenv_stamps-m$__autovenv_i -nt $__autovenv_mdir[$__autovenv_i] $$__autovenv_v[5]
                 set -g __autovenv_a $$__autovenv_v[1]
@@ -351,20 +392,31 @@ function __autovenv_check
     # are the ones shown last: a change seen by two checks (a cd and the prompt after it, within one tick
     # of the clock) says its line once. After the line saying what changed (below), so what is active
     # comes first.
-    set -l __autovenv_said_now (string join \x1f -- $__autovenv_an)
+    # (The notes joined only when there are any: that takes a command substitution.)
     set -l __autovenv_notes
     if set -q __autovenv_an[1]
+        set -l __autovenv_said_now (string join \x1f -- $__autovenv_an)
         if test "$__autovenv_cand" != "$__autovenv_c"
             or begin
                 test -n "$__autovenv_fresh_answer"; and test "$__autovenv_said_now" != "$__autovenv_said"
             end
             set __autovenv_notes $__autovenv_an
         end
+        set -g __autovenv_said "$__autovenv_said_now"
+    else
+        set -g __autovenv_said ''
     end
-    set -g __autovenv_said "$__autovenv_said_now"
     set -g __autovenv_c $__autovenv_cand
     set -g __autovenv_pwd $PWD
-    __autovenv_prompt_test
+    # (__autovenv_prompt_test, without the call.)
+    if test -z "$__autovenv_stamp"
+        set -g __autovenv_twn
+        set -g __autovenv_t -a -d $PWD
+    else if test -n "$__autovenv_twn"
+        set -g __autovenv_t $__autovenv_ta
+    else
+        set -g __autovenv_t -a -d $PWD $__autovenv_ta
+    end
 
     # Bring the environment to the answer, by DESIGN §4's rules (mirrors plan.py). A venv activated by
     # hand wins: touch nothing until it is deactivated. The venv's own activate.fish run over our
@@ -374,6 +426,9 @@ function __autovenv_check
         __autovenv_handover
     else if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
         set -l __autovenv_key $__autovenv_a[$__autovenv_at_key]
+        # A dependency our apply or unapply sets or restores (such as PYENV_VERSION) leaves the user's
+        # signature as it was: an activation's value counts with the user's.
+        set -l __autovenv_sigok_was $__autovenv_sigok
         if set -q AUTOVENV_KEY; and test -z "$__autovenv_intact"
             if __autovenv_disturbed
                 # Something we set was changed behind our back: a hand-activated venv's deactivate
@@ -398,9 +453,10 @@ function __autovenv_check
             end
         end
         if test "$AUTOVENV_KEY" != "$__autovenv_key"
-            set -l __autovenv_msg ''
+            # (__autovenv_msg is the function's once set.)
             if set -q AUTOVENV_KEY
-                __autovenv_unapply $__autovenv_intact
+                # (Our `deactivate` stays when another activation follows.)
+                __autovenv_unapply $__autovenv_intact $__autovenv_key
                 set __autovenv_msg deactivated
             end
             if test -n "$__autovenv_key"
@@ -408,24 +464,46 @@ function __autovenv_check
                 set __autovenv_msg $__autovenv_a[$__autovenv_at_msg]
                 # `deactivate`, as __autovenv_decorate would define it (here, not later: a call costs).
                 if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
-                    function deactivate --description 'autovenv: deactivate and pause for this project'
-                        __autovenv_deactivate $argv
+                    if test -z "$__autovenv_own_deactivate"
+                        function deactivate --description 'autovenv: deactivate and pause for this project'
+                            __autovenv_deactivate $argv
+                        end
+                        set -g __autovenv_own_deactivate 1
                     end
-                    set -g __autovenv_own_deactivate 1
+                else if test -n "$__autovenv_own_deactivate"
+                    functions -e deactivate
+                    set -g __autovenv_own_deactivate ''
                 end
             end
-            # Said unless the answer asks for quiet; leaving a quiet project for none is quiet too.
-            test -n "$__autovenv_msg"; and test -z "$__autovenv_a[$__autovenv_at_quiet]"
-            and test -n "$__autovenv_key" -o -z "$__autovenv_active_quiet"
-            and __autovenv_say $__autovenv_msg
+            # Said unless the answer asks for quiet; leaving a quiet project for none is quiet too. (As
+            # __autovenv_say says it, without the call.)
+            if test -n "$__autovenv_msg" -a -z "$__autovenv_a[$__autovenv_at_quiet]" -a \( -n "$__autovenv_key" -o -z "$__autovenv_active_quiet" \)
+                if test -n "$__autovenv_err"
+                    builtin printf 'autovenv: %s\n' $__autovenv_msg >>$__autovenv_err
+                else
+                    builtin printf 'autovenv: %s\n' $__autovenv_msg >&2
+                end
+            end
         end
-        set -g __autovenv_active_quiet ''
-        set -q AUTOVENV_KEY; and set -g __autovenv_active_quiet $__autovenv_a[$__autovenv_at_quiet]
+        set -g __autovenv_sigok $__autovenv_sigok_was
+        if set -q AUTOVENV_KEY
+            set -g __autovenv_active_quiet $__autovenv_a[$__autovenv_at_quiet]
+        else
+            set -g __autovenv_active_quiet ''
+        end
     end
     set -q __autovenv_notes[1]; and __autovenv_say $__autovenv_notes
     test -n "$__autovenv_first"; and __autovenv_first_prompt
-    set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
     set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
+    # What a cd compares (see the top): the dependencies' values only while the signature is not kept;
+    # and while a dependency held a value local to a block, each prompt checks in full: the value goes
+    # away at the block's end, untold.
+    if test -n "$__autovenv_sigok"
+        set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f1
+    else
+        set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+        test -n "$__autovenv_scoped" -a -n "$__autovenv_cand"; and set -g __autovenv_quick ''
+    end
     # Decorate, unless it is plain that there is nothing to do (no activation, or one whose `deactivate`
     # and prompt wrapper are in place).
     if set -q AUTOVENV_KEY; and test "$__autovenv_own_deactivate$__autovenv_wrapped" != 11
@@ -435,38 +513,36 @@ function __autovenv_check
     end
 end
 
-# Apply the answer's operations (__autovenv_ao, three words each: verb, name, value; answer.Answer)
-# with one generic loop: save what a variable held (absent stays absent), set or unset it, record what
-# we set; the entries of every `prepend PATH` go first on PATH, in order. What activation sets is decided
-# in Python alone; a name outside __autovenv_savable, a second operation on a name and an unknown verb
-# are skipped.
+# Apply the answer's operations (__autovenv_ao, three words each: verb, name, value; answer.Answer, as
+# __autovenv_valid_ops kept them when the answer was read) with one generic loop: save what a variable
+# held (absent stays absent), set or unset it, record what we set; the entries of every `prepend PATH`
+# go first on PATH, in order. What activation sets is decided in Python alone.
 function __autovenv_apply
     set -l o $__autovenv_ao
     set -l saved
     set -l add
+    # The names that held a value before (see __autovenv_unapply).
+    set -l olds
     while set -q o[3]
         # ($$o[2] is the value of the variable $o[2] names.)
         switch $o[1]
             case set
-                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
-                    set -gx $o[2] $o[3]
-                    set -gx AUTOVENV_SET_$o[2] $o[3]
-                    set -a saved $o[2]
-                end
+                set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]; and set -a olds $o[2]
+                set -gx $o[2] $o[3]
+                set -gx AUTOVENV_SET_$o[2] $o[3]
+                set -a saved $o[2]
             case unset
-                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-                    set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
-                    set -e $o[2]
-                    set -a saved $o[2]
-                end
+                set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]; and set -a olds $o[2]
+                set -e $o[2]
+                set -a saved $o[2]
             case prepend
-                test "$o[2]" = PATH; and set -a add $o[3]
+                set -a add $o[3]
         end
         set -e o[1..3]
     end
     set -gx AUTOVENV_SAVED "$saved"
     set -g __autovenv_savedl $saved
+    set -g __autovenv_oldl $olds
     if set -q add[1]
         set -gx PATH $add $PATH
         # A path variable joins with ':' when quoted.
@@ -486,8 +562,12 @@ end
 # Undo our activation generically: our PATH entries leave PATH wherever they are, each saved variable
 # gets its old value back (or goes, when it had none). A variable the user changed since is theirs and
 # stays, unless INTACT says this shell knows nothing was changed (then no look one by one).
-function __autovenv_unapply --argument-names intact
-    if test -n "$AUTOVENV_PATH_ADD"
+function __autovenv_unapply --argument-names intact keep
+    if test -z "$AUTOVENV_PATH_ADD"
+    else if test "$AUTOVENV_PATH_ADD" = "$__autovenv_add" -a "$PATH[1]" = "$__autovenv_add"
+        # The one entry this shell added, still first. (An entry of PATH, a path variable, holds no ':'.)
+        set -e PATH[1]
+    else
         # The entries this shell added, as a list already; else split (a path variable splits at ':').
         set -l adds $__autovenv_addl
         test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
@@ -502,26 +582,31 @@ function __autovenv_unapply --argument-names intact
     end
     # The names this shell saved, as a list already; else the inherited ones an activation may save.
     set -l names $__autovenv_savedl
-    if test "$AUTOVENV_SAVED" != "$names"
-        set names
-        for n in (string split ' ' -- "$AUTOVENV_SAVED")
-            contains -- $n $__autovenv_savable; and set -a names $n
+    if test "$AUTOVENV_SAVED" = "$names" -a -n "$names" -a -n "$intact" -a -z "$__autovenv_oldl"
+        # As this shell's apply left them, and none held a value before it: all go, in one command.
+        set -e $names AUTOVENV_SET_$names
+    else
+        if test "$AUTOVENV_SAVED" != "$names"
+            set names
+            for n in (string split ' ' -- "$AUTOVENV_SAVED")
+                contains -- $n $__autovenv_savable; and set -a names $n
+            end
         end
-    end
-    for n in $names
-        set -l old AUTOVENV_OLD_$n
-        if test -z "$intact"; and __autovenv_theirs $n
-            set -e $old AUTOVENV_SET_$n
-        else if set -q $old
-            set -gx $n $$old
-            set -e $old AUTOVENV_SET_$n
-        else
-            set -e $n AUTOVENV_SET_$n
+        for n in $names
+            if test -z "$intact"; and __autovenv_theirs $n
+                set -e AUTOVENV_OLD_$n AUTOVENV_SET_$n
+            else if set -q AUTOVENV_OLD_$n
+                set -l old AUTOVENV_OLD_$n
+                set -gx $n $$old
+                set -e $old AUTOVENV_SET_$n
+            else
+                set -e $n AUTOVENV_SET_$n
+            end
         end
     end
     set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
     set -g __autovenv_applied ''
-    if test -n "$__autovenv_own_deactivate"
+    if test -n "$__autovenv_own_deactivate" -a -z "$keep"
         functions -e deactivate
         set -g __autovenv_own_deactivate ''
     end
@@ -533,6 +618,44 @@ function __autovenv_status_is --argument-names code
 end
 
 # The rest is off the common paths.
+
+# The arguments a prompt's `test` adds: the stamps of the directories walked, read through the name of
+# the variable that holds them (__autovenv_twn: a slot's walk, or this walk's own), not copied, since
+# a walk 100 levels deep is 400 long strings; then (__autovenv_t) those of what the answer watches, and,
+# in the candidate directory itself (nothing walked), that $PWD is still a directory, since no watched
+# directory holds it. Without stamps, only that. (__autovenv_check writes it out where it is hot.)
+function __autovenv_prompt_test
+    if test -z "$__autovenv_stamp"
+        set -g __autovenv_twn
+        set -g __autovenv_t -a -d $PWD
+    else if test -n "$__autovenv_twn"
+        set -g __autovenv_t $__autovenv_ta
+    else
+        set -g __autovenv_t -a -d $PWD $__autovenv_ta
+    end
+end
+
+# Keep, of the operations of an answer just read (__autovenv_ao, three words each), those
+# __autovenv_apply may carry out: `set` and `unset` of a name in __autovenv_savable, the first operation
+# on each name only, and `prepend PATH`; any other is skipped. Once per answer read, not at each apply.
+function __autovenv_valid_ops
+    set -l o $__autovenv_ao
+    set -l kept
+    set -l names
+    while set -q o[3]
+        switch $o[1]
+            case set unset
+                if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $names
+                    set -a kept $o[1..3]
+                    set -a names $o[2]
+                end
+            case prepend
+                test "$o[2]" = PATH; and set -a kept $o[1..3]
+        end
+        set -e o[1..3]
+    end
+    set -g __autovenv_ao $kept
+end
 
 # The ancestors of DIR, nearest first, into __autovenv_up; ".." resolved lexically, as cd and $PWD do.
 # FIRST: DIR is $PWD, whose list is kept for the next time.
@@ -645,11 +768,15 @@ function __autovenv_load --argument-names i
             end
             # Retry when something here changes, not at every prompt. (Nothing the signature reads has
             # changed since the check began.)
-            set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+            if test -n "$__autovenv_sigok"
+                set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f1
+            else
+                set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f@AUTOVENV_QUICKSIG@
+            end
             set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
             set -g __autovenv_pwd $PWD
             set -g __autovenv_ta
-            test -n "$__autovenv_stamp"; and set -g __autovenv_ta -a $__autovenv_stamp -nt $__autovenv_cand
+            test -n "$stamp"; and set -g __autovenv_ta -a $stamp -nt $__autovenv_cand
             __autovenv_prompt_test
             return 1
         end
@@ -674,6 +801,7 @@ function __autovenv_load --argument-names i
         set -g __autovenv_ta $pieces[$__autovenv_ep]
         set -g __autovenv_aw $__autovenv_e[@AUTOVENV_FIELDS_NEXT@..-1]
     end
+    __autovenv_valid_ops
     # The answer into its slot, with the directory of its cache entry and its watch list.
     if test -z "$stamp"
         set -g __autovenv_ta
@@ -681,6 +809,8 @@ function __autovenv_load --argument-names i
     end
     set -g __autovenv_mc[$i] $__autovenv_cand
     set -g __autovenv_msig[$i] $__autovenv_a[$__autovenv_at_sig]
+    test "$__autovenv_msig[$i]" = "$__autovenv_usersig"; and set -g __autovenv_mgen[$i] $__autovenv_sigepoch
+    or set -g __autovenv_mgen[$i] ''
     set -g __autovenv_mdir[$i] $dir
     set -g __autovenv_ms$i $__autovenv_a
     set -g __autovenv_mn$i $__autovenv_an
@@ -772,18 +902,24 @@ function __autovenv_handover
     set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
     set -g __autovenv_own_deactivate ''
     set -g __autovenv_applied ''
+    # A dependency we had set is the user's now.
+    set -g __autovenv_sigok ''
 end
 
 # `deactivate`: undo and pause autovenv for this project until the user leaves it. A venv's own
 # activate script calls `deactivate nondestructive` before taking over: then we only step aside.
 function __autovenv_deactivate
     set -q AUTOVENV_KEY; or return 0
+    # (What unapply restores leaves the user's signature as it was: see __autovenv_check.)
+    set -l sigok $__autovenv_sigok
     if test "$argv[1]" = nondestructive
         __autovenv_unapply
+        set -g __autovenv_sigok $sigok
         return 0
     end
     set -l root $AUTOVENV_ROOT
     __autovenv_unapply
+    set -g __autovenv_sigok $sigok
     set -gx AUTOVENV_PAUSED $root
     test -z "$__autovenv_a[$__autovenv_at_quiet]"; and __autovenv_say 'deactivated; paused for this project until you leave it'
     return 0
@@ -811,19 +947,6 @@ function __autovenv_first_prompt
     test "$now" = "$want"; or set -gx PATH $add $rest
 end
 
-# A `cd` activates at once, so that `cd x && cmd` runs cmd in x's environment (the prompt still checks
-# for changes made in place). fish has no subshells: a cd inside `(...)` moves the shell itself, so it
-# counts as any other. Not before the first prompt, which sees to a cd in config.fish.
-#
-# A change of directory goes straight to __autovenv_check, not through the prompt's `test`: its first
-# comparison ($PWD) fails, but fish's `test` reads all its arguments before it compares anything, and
-# those of a walk 100 levels deep take a fifth of a millisecond to read. (A cd to the same directory,
-# `cd .`, is checked in full too: the directory may have been replaced, and the prompt's test names
-# the directories walked relative to the one the shell stood in.)
-function __autovenv_on_pwd --on-variable PWD
-    test -z "$__autovenv_first"; and __autovenv_check cd
-end
-
 # The hook's state (after the functions, which are cheaper to call the nearer the top they are).
 
 # Tells `autovenv doctor` which shell (and process) loaded the hook; the first prompt drops ":loaded".
@@ -849,7 +972,8 @@ set -g __autovenv_nunset 0
 # An inherited AUTOVENV_PROMPT holding control characters (an ESC sequence) is not shown.
 function __autovenv_pfx_changed --on-variable AUTOVENV_PROMPT --on-variable VIRTUAL_ENV_DISABLE_PROMPT
     set -g __autovenv_pfx ''
-    test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and not string match -qr -- '[\x00-\x1f\x7f-\x9f]' "$AUTOVENV_PROMPT"
+    test -z "$VIRTUAL_ENV_DISABLE_PROMPT" -a -n "$AUTOVENV_PROMPT"
+    and not string match -qr -- '[\x00-\x1f\x7f-\x9f]' "$AUTOVENV_PROMPT"
     and set -g __autovenv_pfx "$AUTOVENV_PROMPT"
 end
 __autovenv_pfx_changed
@@ -857,8 +981,17 @@ __autovenv_pfx_changed
 # A dependency of the answer (HOME, PYENV_VERSION, ...) set or erased, here or as a universal variable
 # by another fish: the next prompt checks everything, not just the directory and our own variables.
 function __autovenv_dep_changed @AUTOVENV_ONDEPS@
-    set -g __autovenv_quick ''
+    set -e __autovenv_quick __autovenv_sigok
 end
+# Whether __autovenv_usersig still holds (see the signature in __autovenv_check); the number of names
+# `set -ql` finds unset there when no dependency holds a value local to a function or block.
+set -g __autovenv_sigok ''
+# Whether a dependency held a value local to a function or block when the signature was last worked out.
+set -g __autovenv_scoped ''
+set -g __autovenv_ndeps (builtin count __autovenv_never_set $__autovenv_deps)
+# The handler of a change of directory is __autovenv_check itself; that of an earlier version of this
+# hook, loaded before in this shell, would check each cd twice.
+functions -e __autovenv_on_pwd
 
 set -g __autovenv_sidx
 set -g __autovenv_sbang
@@ -883,7 +1016,6 @@ set -g __autovenv_stampdir @AUTOVENV_STAMPS@
 set -g __autovenv_stamps $__autovenv_stampdir/fish-$fish_pid
 # The two stamp files, the next one to touch last (the hook swaps them first).
 set -g __autovenv_ab $__autovenv_stamps-b $__autovenv_stamps-a
-set -g __autovenv_next ''
 set -g __autovenv_cand ''
 # What the prompt tests, as `-a STAMP -nt PATH` after `-d $PWD`: the walked directories
 # (__autovenv_tw, against the stamp taken before the walk) and the answer's watch list (__autovenv_ta,
@@ -929,6 +1061,8 @@ set -g __autovenv_aw
 set -g __autovenv_add ''
 set -g __autovenv_addl
 set -g __autovenv_savedl
+# Those of them that held a value before this shell's apply.
+set -g __autovenv_oldl
 # What this shell's last apply left (__autovenv_apply), to tell at a glance that nothing we set changed.
 set -g __autovenv_applied ''
 
@@ -938,6 +1072,9 @@ set -g __autovenv_applied ''
 # A new answer takes the slot filled longest ago (__autovenv_mfree, first).
 set -g __autovenv_mc '' '' '' '' '' '' '' ''
 set -g __autovenv_msig '' '' '' '' '' '' '' ''
+# The epoch of the user's signature each slot was filled in (see __autovenv_check), and the current one.
+set -g __autovenv_mgen '' '' '' '' '' '' '' ''
+set -g __autovenv_sigepoch 1
 set -g __autovenv_mdir '' '' '' '' '' '' '' ''
 set -g __autovenv_mfree 1 2 3 4 5 6 7 8
 

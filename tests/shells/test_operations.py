@@ -105,6 +105,7 @@ def script(
             answer_text.rstrip("\n"),
             f"set -g __autovenv_a $__autovenv_e[1..{len(Answer().scalars(answer_mod.FORMAT))}]",
             "set -g __autovenv_ao $__autovenv_eo",
+            "__autovenv_valid_ops",  # as the hook does with every answer it reads
         ]
         lines = [
             f"source {q(str(hook))}",

@@ -43,49 +43,22 @@ function __autovenv_hook --on-event fish_prompt
 test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" -a -n "$__autovenv_deco" $$__autovenv_twn $__autovenv_t
 or __autovenv_check
 end
-function __autovenv_prompt_test
-if test -z "$__autovenv_stamp"
-set -g __autovenv_twn
-set -g __autovenv_t -a -d $PWD
-else if test -n "$__autovenv_twn"
-set -g __autovenv_t $__autovenv_ta
-else
-set -g __autovenv_t -a -d $PWD $__autovenv_ta
-end
-end
-function __autovenv_check
+function __autovenv_check --on-variable PWD
 if test -z "$__autovenv_deco$argv[1]"; and test "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH" = "$__autovenv_quick" $$__autovenv_twn $__autovenv_t
 __autovenv_decorate
 return 0
 end
-if test "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$HOME"\x1f"$XDG_CONFIG_HOME"\x1f"$XDG_DATA_HOME"\x1f"$AUTOVENV_CONFIG_DIR"\x1f"$AUTOVENV_DATA_DIR"\x1f"$UV_PROJECT_ENVIRONMENT"\x1f"$POETRY_VIRTUALENVS_PATH"\x1f"$POETRY_VIRTUALENVS_IN_PROJECT"\x1f"$POETRY_VIRTUALENVS_CREATE"\x1f"$POETRY_CACHE_DIR"\x1f"$POETRY_CONFIG_DIR"\x1f"$XDG_CACHE_HOME"\x1f"$PDM_PYTHON"\x1f"$PDM_IGNORE_SAVED_PYTHON"\x1f"$PDM_CONFIG_FILE"\x1f"$WORKON_HOME"\x1f"$PIPENV_VENV_IN_PROJECT"\x1f"$PIPENV_NO_VENV_IN_PROJECT"\x1f"$PIPENV_CUSTOM_VENV_NAME"\x1f"$PIPENV_PIPFILE"\x1f"$PIPENV_PYTHON"\x1f"$HATCH_DATA_DIR"\x1f"$HATCH_CONFIG"\x1f"$HATCH_ENV_TYPE_VIRTUAL_PATH"\x1f"$PYENV_VERSION"\x1f"$PYENV_ROOT"\x1f"$PYENV_DIR"\x1f"$PYTHON_BUILD_DEFINITIONS"\x1f"$PYTHON_BUILD_ROOT"\x1f = "$__autovenv_quicks"
+if test "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$__autovenv_sigok" = "$__autovenv_quicks"
+set __autovenv_hook_cd 1
+else if test -n "$argv[1]" -a -n "$__autovenv_first"
+return 0
+else if test -z "$__autovenv_sigok$__autovenv_scoped" -a "$PWD" != "$__autovenv_pwd"; and test "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$HOME"\x1f"$XDG_CONFIG_HOME"\x1f"$XDG_DATA_HOME"\x1f"$AUTOVENV_CONFIG_DIR"\x1f"$AUTOVENV_DATA_DIR"\x1f"$UV_PROJECT_ENVIRONMENT"\x1f"$POETRY_VIRTUALENVS_PATH"\x1f"$POETRY_VIRTUALENVS_IN_PROJECT"\x1f"$POETRY_VIRTUALENVS_CREATE"\x1f"$POETRY_CACHE_DIR"\x1f"$POETRY_CONFIG_DIR"\x1f"$XDG_CACHE_HOME"\x1f"$PDM_PYTHON"\x1f"$PDM_IGNORE_SAVED_PYTHON"\x1f"$PDM_CONFIG_FILE"\x1f"$WORKON_HOME"\x1f"$PIPENV_VENV_IN_PROJECT"\x1f"$PIPENV_NO_VENV_IN_PROJECT"\x1f"$PIPENV_CUSTOM_VENV_NAME"\x1f"$PIPENV_PIPFILE"\x1f"$PIPENV_PYTHON"\x1f"$HATCH_DATA_DIR"\x1f"$HATCH_CONFIG"\x1f"$HATCH_ENV_TYPE_VIRTUAL_PATH"\x1f"$PYENV_VERSION"\x1f"$PYENV_ROOT"\x1f"$PYENV_DIR"\x1f"$PYTHON_BUILD_DEFINITIONS"\x1f"$PYTHON_BUILD_ROOT"\x1f = "$__autovenv_quicks"
 set __autovenv_hook_cd 1
 end
-set -g __autovenv_ab $__autovenv_ab[2] $__autovenv_ab[1]
-if test -d $__autovenv_stampdir -a -w $__autovenv_stampdir
-set -g __autovenv_next $__autovenv_ab[1]
-builtin echo -n >$__autovenv_next
-else
-set -g __autovenv_next ''
-end
 set -g __autovenv_cand ''
-set -g __autovenv_tw
 set -g __autovenv_twn
 set -l d $PWD
-if test . -ef "$d"
-path is -- ./$__autovenv_probes; or test -L ./'Pipfile' -o -L ./'.venv' -o -L ./'venv' -o -L ./'.python-version' -o -L ./'.autovenv.toml' -o -L ./'pyproject.toml'
-else
-path is -- $d/$__autovenv_probes; or test -L $d/'Pipfile' -o -L $d/'.venv' -o -L $d/'venv' -o -L $d/'.python-version' -o -L $d/'.autovenv.toml' -o -L $d/'pyproject.toml'
-end
-if test $status -eq 0
-test "$d" = /; and set -g __autovenv_cand /; or set -g __autovenv_cand $d/
-else
-set -l __autovenv_ds
-set -l __autovenv_r ''
-if test "$d" = /
-set -a __autovenv_tw -a $__autovenv_next -nt $d
-set -g __autovenv_twn __autovenv_tw
-else if contains -- $PWD $__autovenv_wk
+if contains -- $PWD $__autovenv_wk
 for __autovenv_i in $__autovenv_wfree[-1..1]
 if test "$__autovenv_wk[$__autovenv_i]" = "$PWD"
 set __autovenv_r $__autovenv_i
@@ -104,19 +77,43 @@ else
 set __autovenv_w __autovenv_wa$__autovenv_r
 set __autovenv_ds $$__autovenv_w
 end
+end
+if test -z "$__autovenv_twn"
+if test "$d" = /
+set -g __autovenv_ab $__autovenv_ab[2] $__autovenv_ab[1]
+set -l __autovenv_s ''
+test -d $__autovenv_stampdir -a -w $__autovenv_stampdir; and set __autovenv_s $__autovenv_ab[1]
+and builtin echo -n >$__autovenv_s
+set -g __autovenv_tw -a $__autovenv_s -nt /
+set -g __autovenv_twn __autovenv_tw
+end
+if test . -ef "$d"
+path is -- ./$__autovenv_probes; or test -L ./'Pipfile' -o -L ./'.venv' -o -L ./'venv' -o -L ./'.python-version' -o -L ./'.autovenv.toml' -o -L ./'pyproject.toml'
 else
+path is -- $d/$__autovenv_probes; or test -L $d/'Pipfile' -o -L $d/'.venv' -o -L $d/'venv' -o -L $d/'.python-version' -o -L $d/'.autovenv.toml' -o -L $d/'pyproject.toml'
+end
+if test $status -ne 0
+if not set -q __autovenv_ds[1]; and test "$d" != /
 __autovenv_ancestors $d 1
 set __autovenv_ds $__autovenv_up
 set -q __autovenv_up[1]; and set __autovenv_r $__autovenv_wfree[-1]
 end
-if set -q __autovenv_ds[1]
-set -l __autovenv_s $__autovenv_next
-if test -n "$__autovenv_r" -a -n "$__autovenv_next"
+else if test "$d" = /
+set -g __autovenv_cand /
+set -g __autovenv_tw
+set -g __autovenv_twn
+else
+set -g __autovenv_cand $d/
+end
+end
+if test -z "$__autovenv_cand" -a -n "$__autovenv_ds[1]"
+set -l __autovenv_s ''
+if test -n "$__autovenv_r"; and test -d $__autovenv_stampdir -a -w $__autovenv_stampdir
 set __autovenv_s $__autovenv_stamps-w$__autovenv_r
 builtin echo -n >$__autovenv_s
 end
 set -l __autovenv_wd $d
-set -a __autovenv_tw -a $__autovenv_s -nt $d
+set -g __autovenv_tw -a $__autovenv_s -nt $d
 set -g __autovenv_twn __autovenv_tw
 while set -q __autovenv_ds[1]
 for d in $__autovenv_ds
@@ -148,21 +145,27 @@ set -g __autovenv_wp$__autovenv_r $__autovenv_tw
 end
 set -g __autovenv_wc[$__autovenv_r] $__autovenv_cand
 set -g __autovenv_wr[$__autovenv_r] 1
-test -n "$__autovenv_next"; and not path filter -vq -dx -- $__autovenv_wd
+test -n "$__autovenv_s"; and not path filter -vq -dx -- $__autovenv_wd
 or set -g __autovenv_wr[$__autovenv_r] ''
 end
 end
-end
-if test -n "$__autovenv_hook_cd"; and test "$__autovenv_cand" = "$__autovenv_c"
+if test -n "$__autovenv_hook_cd" -a "$__autovenv_cand" = "$__autovenv_c"
 and test -d "$PWD" $__autovenv_ta
-set -g __autovenv_stamp $__autovenv_next
 set -g __autovenv_pwd $PWD
 set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
-__autovenv_prompt_test
+if test -z "$__autovenv_stamp"
+set -g __autovenv_twn
+set -g __autovenv_t -a -d $PWD
+else if test -n "$__autovenv_twn"
+set -g __autovenv_t $__autovenv_ta
+else
+set -g __autovenv_t -a -d $PWD $__autovenv_ta
+end
 test -n "$__autovenv_deco"; or __autovenv_decorate
 return 0
 end
-set -g __autovenv_stamp $__autovenv_next
+test -d $__autovenv_stampdir -a -w $__autovenv_stampdir; and set -g __autovenv_stamp 1
+or set -g __autovenv_stamp ''
 set -g __autovenv_fresh_answer ''
 set -l __autovenv_intact ''
 set -q $__autovenv_savable
@@ -173,6 +176,8 @@ set -g __autovenv_an
 set -g __autovenv_ao
 set -g __autovenv_ta
 else
+if test -z "$__autovenv_sigok"
+set -l __autovenv_was $__autovenv_usersig
 set -l __autovenv_g "HOME=$HOME" "XDG_CONFIG_HOME=$XDG_CONFIG_HOME" "XDG_DATA_HOME=$XDG_DATA_HOME" "AUTOVENV_CONFIG_DIR=$AUTOVENV_CONFIG_DIR" "AUTOVENV_DATA_DIR=$AUTOVENV_DATA_DIR" "UV_PROJECT_ENVIRONMENT=$UV_PROJECT_ENVIRONMENT" "POETRY_VIRTUALENVS_PATH=$POETRY_VIRTUALENVS_PATH" "POETRY_VIRTUALENVS_IN_PROJECT=$POETRY_VIRTUALENVS_IN_PROJECT" "POETRY_VIRTUALENVS_CREATE=$POETRY_VIRTUALENVS_CREATE" "POETRY_CACHE_DIR=$POETRY_CACHE_DIR" "POETRY_CONFIG_DIR=$POETRY_CONFIG_DIR" "XDG_CACHE_HOME=$XDG_CACHE_HOME" "PDM_PYTHON=$PDM_PYTHON" "PDM_IGNORE_SAVED_PYTHON=$PDM_IGNORE_SAVED_PYTHON" "PDM_CONFIG_FILE=$PDM_CONFIG_FILE" "WORKON_HOME=$WORKON_HOME" "PIPENV_VENV_IN_PROJECT=$PIPENV_VENV_IN_PROJECT" "PIPENV_NO_VENV_IN_PROJECT=$PIPENV_NO_VENV_IN_PROJECT" "PIPENV_CUSTOM_VENV_NAME=$PIPENV_CUSTOM_VENV_NAME" "PIPENV_PIPFILE=$PIPENV_PIPFILE" "PIPENV_PYTHON=$PIPENV_PYTHON" "HATCH_DATA_DIR=$HATCH_DATA_DIR" "HATCH_CONFIG=$HATCH_CONFIG" "HATCH_ENV_TYPE_VIRTUAL_PATH=$HATCH_ENV_TYPE_VIRTUAL_PATH" "PYENV_VERSION=$PYENV_VERSION" "PYENV_ROOT=$PYENV_ROOT" "PYENV_DIR=$PYENV_DIR" "PYTHON_BUILD_DEFINITIONS=$PYTHON_BUILD_DEFINITIONS" "PYTHON_BUILD_ROOT=$PYTHON_BUILD_ROOT"
 set -q $__autovenv_sq
 test $status -eq $__autovenv_nunset; or __autovenv_sig_pattern
@@ -191,7 +196,16 @@ end
 set -e __autovenv_at[1]
 end
 set -g __autovenv_usersig "$__autovenv_g[1]"\x1f"$__autovenv_g[2]"\x1f"$__autovenv_g[3]"\x1f"$__autovenv_g[4]"\x1f"$__autovenv_g[5]"\x1f"$__autovenv_g[6]"\x1f"$__autovenv_g[7]"\x1f"$__autovenv_g[8]"\x1f"$__autovenv_g[9]"\x1f"$__autovenv_g[10]"\x1f"$__autovenv_g[11]"\x1f"$__autovenv_g[12]"\x1f"$__autovenv_g[13]"\x1f"$__autovenv_g[14]"\x1f"$__autovenv_g[15]"\x1f"$__autovenv_g[16]"\x1f"$__autovenv_g[17]"\x1f"$__autovenv_g[18]"\x1f"$__autovenv_g[19]"\x1f"$__autovenv_g[20]"\x1f"$__autovenv_g[21]"\x1f"$__autovenv_g[22]"\x1f"$__autovenv_g[23]"\x1f"$__autovenv_g[24]"\x1f"$__autovenv_g[25]"\x1f"$__autovenv_g[26]"\x1f"$__autovenv_g[27]"\x1f"$__autovenv_g[28]"\x1f"$__autovenv_g[29]"\x1f
-set -l __autovenv_i
+test "$__autovenv_usersig" = "$__autovenv_was"
+or set -g __autovenv_sigepoch (builtin math $__autovenv_sigepoch + 1)
+set -ql __autovenv_never_set $__autovenv_deps
+if test $status -eq $__autovenv_ndeps
+set -g __autovenv_sigok 1
+set -g __autovenv_scoped ''
+else
+set -g __autovenv_scoped 1
+end
+end
 if contains -- $__autovenv_cand $__autovenv_mc
 for __autovenv_j in $__autovenv_mfree[-1..1]
 test "$__autovenv_mc[$__autovenv_j]" = "$__autovenv_cand"; and set __autovenv_i $__autovenv_j
@@ -199,7 +213,7 @@ and break
 end
 set -l __autovenv_v __autovenv_ms$__autovenv_i __autovenv_mn$__autovenv_i __autovenv_mo$__autovenv_i \
 __autovenv_mw$__autovenv_i __autovenv_mq$__autovenv_i
-if test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
+if test "$__autovenv_mgen[$__autovenv_i]" = "$__autovenv_sigepoch"; or test "$__autovenv_msig[$__autovenv_i]" = "$__autovenv_usersig"
 and not path filter -vq -- $__autovenv_mdir[$__autovenv_i]% $$__autovenv_v[4]
 and test $__autovenv_stamps-m$__autovenv_i -nt $__autovenv_mdir[$__autovenv_i] $$__autovenv_v[5]
 set -g __autovenv_a $$__autovenv_v[1]
@@ -221,25 +235,35 @@ return 0
 end
 end
 end
-set -l __autovenv_said_now (string join \x1f -- $__autovenv_an)
 set -l __autovenv_notes
 if set -q __autovenv_an[1]
+set -l __autovenv_said_now (string join \x1f -- $__autovenv_an)
 if test "$__autovenv_cand" != "$__autovenv_c"
 or begin
 test -n "$__autovenv_fresh_answer"; and test "$__autovenv_said_now" != "$__autovenv_said"
 end
 set __autovenv_notes $__autovenv_an
 end
-end
 set -g __autovenv_said "$__autovenv_said_now"
+else
+set -g __autovenv_said ''
+end
 set -g __autovenv_c $__autovenv_cand
 set -g __autovenv_pwd $PWD
-__autovenv_prompt_test
+if test -z "$__autovenv_stamp"
+set -g __autovenv_twn
+set -g __autovenv_t -a -d $PWD
+else if test -n "$__autovenv_twn"
+set -g __autovenv_t $__autovenv_ta
+else
+set -g __autovenv_t -a -d $PWD $__autovenv_ta
+end
 if set -q _OLD_VIRTUAL_PATH AUTOVENV_KEY VIRTUAL_ENV; and test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
 and __autovenv_taken_over
 __autovenv_handover
 else if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
 set -l __autovenv_key $__autovenv_a[$__autovenv_at_key]
+set -l __autovenv_sigok_was $__autovenv_sigok
 if set -q AUTOVENV_KEY; and test -z "$__autovenv_intact"
 if __autovenv_disturbed
 __autovenv_unapply
@@ -259,32 +283,49 @@ set __autovenv_key ''
 end
 end
 if test "$AUTOVENV_KEY" != "$__autovenv_key"
-set -l __autovenv_msg ''
 if set -q AUTOVENV_KEY
-__autovenv_unapply $__autovenv_intact
+__autovenv_unapply $__autovenv_intact $__autovenv_key
 set __autovenv_msg deactivated
 end
 if test -n "$__autovenv_key"
 __autovenv_apply
 set __autovenv_msg $__autovenv_a[$__autovenv_at_msg]
 if not set -q VIRTUAL_ENV; or test "$VIRTUAL_ENV" = "$AUTOVENV_VENV"
+if test -z "$__autovenv_own_deactivate"
 function deactivate --description 'autovenv: deactivate and pause for this project'
 __autovenv_deactivate $argv
 end
 set -g __autovenv_own_deactivate 1
 end
+else if test -n "$__autovenv_own_deactivate"
+functions -e deactivate
+set -g __autovenv_own_deactivate ''
 end
-test -n "$__autovenv_msg"; and test -z "$__autovenv_a[$__autovenv_at_quiet]"
-and test -n "$__autovenv_key" -o -z "$__autovenv_active_quiet"
-and __autovenv_say $__autovenv_msg
 end
+if test -n "$__autovenv_msg" -a -z "$__autovenv_a[$__autovenv_at_quiet]" -a \( -n "$__autovenv_key" -o -z "$__autovenv_active_quiet" \)
+if test -n "$__autovenv_err"
+builtin printf 'autovenv: %s\n' $__autovenv_msg >>$__autovenv_err
+else
+builtin printf 'autovenv: %s\n' $__autovenv_msg >&2
+end
+end
+end
+set -g __autovenv_sigok $__autovenv_sigok_was
+if set -q AUTOVENV_KEY
+set -g __autovenv_active_quiet $__autovenv_a[$__autovenv_at_quiet]
+else
 set -g __autovenv_active_quiet ''
-set -q AUTOVENV_KEY; and set -g __autovenv_active_quiet $__autovenv_a[$__autovenv_at_quiet]
+end
 end
 set -q __autovenv_notes[1]; and __autovenv_say $__autovenv_notes
 test -n "$__autovenv_first"; and __autovenv_first_prompt
-set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$HOME"\x1f"$XDG_CONFIG_HOME"\x1f"$XDG_DATA_HOME"\x1f"$AUTOVENV_CONFIG_DIR"\x1f"$AUTOVENV_DATA_DIR"\x1f"$UV_PROJECT_ENVIRONMENT"\x1f"$POETRY_VIRTUALENVS_PATH"\x1f"$POETRY_VIRTUALENVS_IN_PROJECT"\x1f"$POETRY_VIRTUALENVS_CREATE"\x1f"$POETRY_CACHE_DIR"\x1f"$POETRY_CONFIG_DIR"\x1f"$XDG_CACHE_HOME"\x1f"$PDM_PYTHON"\x1f"$PDM_IGNORE_SAVED_PYTHON"\x1f"$PDM_CONFIG_FILE"\x1f"$WORKON_HOME"\x1f"$PIPENV_VENV_IN_PROJECT"\x1f"$PIPENV_NO_VENV_IN_PROJECT"\x1f"$PIPENV_CUSTOM_VENV_NAME"\x1f"$PIPENV_PIPFILE"\x1f"$PIPENV_PYTHON"\x1f"$HATCH_DATA_DIR"\x1f"$HATCH_CONFIG"\x1f"$HATCH_ENV_TYPE_VIRTUAL_PATH"\x1f"$PYENV_VERSION"\x1f"$PYENV_ROOT"\x1f"$PYENV_DIR"\x1f"$PYTHON_BUILD_DEFINITIONS"\x1f"$PYTHON_BUILD_ROOT"\x1f
 set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
+if test -n "$__autovenv_sigok"
+set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f1
+else
+set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$HOME"\x1f"$XDG_CONFIG_HOME"\x1f"$XDG_DATA_HOME"\x1f"$AUTOVENV_CONFIG_DIR"\x1f"$AUTOVENV_DATA_DIR"\x1f"$UV_PROJECT_ENVIRONMENT"\x1f"$POETRY_VIRTUALENVS_PATH"\x1f"$POETRY_VIRTUALENVS_IN_PROJECT"\x1f"$POETRY_VIRTUALENVS_CREATE"\x1f"$POETRY_CACHE_DIR"\x1f"$POETRY_CONFIG_DIR"\x1f"$XDG_CACHE_HOME"\x1f"$PDM_PYTHON"\x1f"$PDM_IGNORE_SAVED_PYTHON"\x1f"$PDM_CONFIG_FILE"\x1f"$WORKON_HOME"\x1f"$PIPENV_VENV_IN_PROJECT"\x1f"$PIPENV_NO_VENV_IN_PROJECT"\x1f"$PIPENV_CUSTOM_VENV_NAME"\x1f"$PIPENV_PIPFILE"\x1f"$PIPENV_PYTHON"\x1f"$HATCH_DATA_DIR"\x1f"$HATCH_CONFIG"\x1f"$HATCH_ENV_TYPE_VIRTUAL_PATH"\x1f"$PYENV_VERSION"\x1f"$PYENV_ROOT"\x1f"$PYENV_DIR"\x1f"$PYTHON_BUILD_DEFINITIONS"\x1f"$PYTHON_BUILD_ROOT"\x1f
+test -n "$__autovenv_scoped" -a -n "$__autovenv_cand"; and set -g __autovenv_quick ''
+end
 if set -q AUTOVENV_KEY; and test "$__autovenv_own_deactivate$__autovenv_wrapped" != 11
 __autovenv_decorate
 else
@@ -295,28 +336,26 @@ function __autovenv_apply
 set -l o $__autovenv_ao
 set -l saved
 set -l add
+set -l olds
 while set -q o[3]
 switch $o[1]
 case set
-if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]; and set -a olds $o[2]
 set -gx $o[2] $o[3]
 set -gx AUTOVENV_SET_$o[2] $o[3]
 set -a saved $o[2]
-end
 case unset
-if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $saved
-set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]
+set -q $o[2]; and set -gx AUTOVENV_OLD_$o[2] $$o[2]; and set -a olds $o[2]
 set -e $o[2]
 set -a saved $o[2]
-end
 case prepend
-test "$o[2]" = PATH; and set -a add $o[3]
+set -a add $o[3]
 end
 set -e o[1..3]
 end
 set -gx AUTOVENV_SAVED "$saved"
 set -g __autovenv_savedl $saved
+set -g __autovenv_oldl $olds
 if set -q add[1]
 set -gx PATH $add $PATH
 set -l --path joined $add
@@ -331,8 +370,11 @@ test -n "$__autovenv_a[$__autovenv_at_prompt]"; and set -gx AUTOVENV_PROMPT $__a
 set -q $__autovenv_savable
 set -g __autovenv_applied "$status"\x1f"$VIRTUAL_ENV"\x1f"$VIRTUAL_ENV_PROMPT"\x1f"$PYTHONHOME"\x1f"$PYENV_VERSION"\x1f"$AUTOVENV_SAVED"\x1f"$AUTOVENV_KEY"
 end
-function __autovenv_unapply --argument-names intact
-if test -n "$AUTOVENV_PATH_ADD"
+function __autovenv_unapply --argument-names intact keep
+if test -z "$AUTOVENV_PATH_ADD"
+else if test "$AUTOVENV_PATH_ADD" = "$__autovenv_add" -a "$PATH[1]" = "$__autovenv_add"
+set -e PATH[1]
+else
 set -l adds $__autovenv_addl
 test "$AUTOVENV_PATH_ADD" = "$__autovenv_add"; or set -l --path adds $AUTOVENV_PATH_ADD
 for e in $adds
@@ -345,6 +387,9 @@ end
 end
 end
 set -l names $__autovenv_savedl
+if test "$AUTOVENV_SAVED" = "$names" -a -n "$names" -a -n "$intact" -a -z "$__autovenv_oldl"
+set -e $names AUTOVENV_SET_$names
+else
 if test "$AUTOVENV_SAVED" != "$names"
 set names
 for n in (string split ' ' -- "$AUTOVENV_SAVED")
@@ -352,25 +397,54 @@ contains -- $n $__autovenv_savable; and set -a names $n
 end
 end
 for n in $names
-set -l old AUTOVENV_OLD_$n
 if test -z "$intact"; and __autovenv_theirs $n
-set -e $old AUTOVENV_SET_$n
-else if set -q $old
+set -e AUTOVENV_OLD_$n AUTOVENV_SET_$n
+else if set -q AUTOVENV_OLD_$n
+set -l old AUTOVENV_OLD_$n
 set -gx $n $$old
 set -e $old AUTOVENV_SET_$n
 else
 set -e $n AUTOVENV_SET_$n
 end
 end
+end
 set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
 set -g __autovenv_applied ''
-if test -n "$__autovenv_own_deactivate"
+if test -n "$__autovenv_own_deactivate" -a -z "$keep"
 functions -e deactivate
 set -g __autovenv_own_deactivate ''
 end
 end
 function __autovenv_status_is --argument-names code
 return $code
+end
+function __autovenv_prompt_test
+if test -z "$__autovenv_stamp"
+set -g __autovenv_twn
+set -g __autovenv_t -a -d $PWD
+else if test -n "$__autovenv_twn"
+set -g __autovenv_t $__autovenv_ta
+else
+set -g __autovenv_t -a -d $PWD $__autovenv_ta
+end
+end
+function __autovenv_valid_ops
+set -l o $__autovenv_ao
+set -l kept
+set -l names
+while set -q o[3]
+switch $o[1]
+case set unset
+if contains -- $o[2] $__autovenv_savable; and not contains -- $o[2] $names
+set -a kept $o[1..3]
+set -a names $o[2]
+end
+case prepend
+test "$o[2]" = PATH; and set -a kept $o[1..3]
+end
+set -e o[1..3]
+end
+set -g __autovenv_ao $kept
 end
 function __autovenv_ancestors --argument-names dir first
 set -g __autovenv_up (path normalize -- $dir$__autovenv_ups)
@@ -444,11 +518,15 @@ if test -z "$__autovenv_broken"; and not contains -- $rc 1 2
 __autovenv_say "the hook could not run $__autovenv_export[1] (is autovenv still installed?); environments are left as they are"
 set -g __autovenv_broken 1
 end
+if test -n "$__autovenv_sigok"
+set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f1
+else
 set -g __autovenv_quicks "$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"\x1f"$HOME"\x1f"$XDG_CONFIG_HOME"\x1f"$XDG_DATA_HOME"\x1f"$AUTOVENV_CONFIG_DIR"\x1f"$AUTOVENV_DATA_DIR"\x1f"$UV_PROJECT_ENVIRONMENT"\x1f"$POETRY_VIRTUALENVS_PATH"\x1f"$POETRY_VIRTUALENVS_IN_PROJECT"\x1f"$POETRY_VIRTUALENVS_CREATE"\x1f"$POETRY_CACHE_DIR"\x1f"$POETRY_CONFIG_DIR"\x1f"$XDG_CACHE_HOME"\x1f"$PDM_PYTHON"\x1f"$PDM_IGNORE_SAVED_PYTHON"\x1f"$PDM_CONFIG_FILE"\x1f"$WORKON_HOME"\x1f"$PIPENV_VENV_IN_PROJECT"\x1f"$PIPENV_NO_VENV_IN_PROJECT"\x1f"$PIPENV_CUSTOM_VENV_NAME"\x1f"$PIPENV_PIPFILE"\x1f"$PIPENV_PYTHON"\x1f"$HATCH_DATA_DIR"\x1f"$HATCH_CONFIG"\x1f"$HATCH_ENV_TYPE_VIRTUAL_PATH"\x1f"$PYENV_VERSION"\x1f"$PYENV_ROOT"\x1f"$PYENV_DIR"\x1f"$PYTHON_BUILD_DEFINITIONS"\x1f"$PYTHON_BUILD_ROOT"\x1f
+end
 set -g __autovenv_quick "$PWD"\x1f"$VIRTUAL_ENV"\x1f"$AUTOVENV_KEY"\x1f"$AUTOVENV_PAUSED"\x1f"$_OLD_VIRTUAL_PATH"
 set -g __autovenv_pwd $PWD
 set -g __autovenv_ta
-test -n "$__autovenv_stamp"; and set -g __autovenv_ta -a $__autovenv_stamp -nt $__autovenv_cand
+test -n "$stamp"; and set -g __autovenv_ta -a $stamp -nt $__autovenv_cand
 __autovenv_prompt_test
 return 1
 end
@@ -473,12 +551,15 @@ set -l pieces -a $stamp -nt $f $__autovenv_e[9..-1]
 set -g __autovenv_ta $pieces[$__autovenv_ep]
 set -g __autovenv_aw $__autovenv_e[9..-1]
 end
+__autovenv_valid_ops
 if test -z "$stamp"
 set -g __autovenv_ta
 return 0
 end
 set -g __autovenv_mc[$i] $__autovenv_cand
 set -g __autovenv_msig[$i] $__autovenv_a[$__autovenv_at_sig]
+test "$__autovenv_msig[$i]" = "$__autovenv_usersig"; and set -g __autovenv_mgen[$i] $__autovenv_sigepoch
+or set -g __autovenv_mgen[$i] ''
 set -g __autovenv_mdir[$i] $dir
 set -g __autovenv_ms$i $__autovenv_a
 set -g __autovenv_mn$i $__autovenv_an
@@ -550,15 +631,19 @@ end
 set -e AUTOVENV_KEY AUTOVENV_ROOT AUTOVENV_VENV AUTOVENV_PATH_ADD AUTOVENV_SAVED AUTOVENV_PROMPT
 set -g __autovenv_own_deactivate ''
 set -g __autovenv_applied ''
+set -g __autovenv_sigok ''
 end
 function __autovenv_deactivate
 set -q AUTOVENV_KEY; or return 0
+set -l sigok $__autovenv_sigok
 if test "$argv[1]" = nondestructive
 __autovenv_unapply
+set -g __autovenv_sigok $sigok
 return 0
 end
 set -l root $AUTOVENV_ROOT
 __autovenv_unapply
+set -g __autovenv_sigok $sigok
 set -gx AUTOVENV_PAUSED $root
 test -z "$__autovenv_a[$__autovenv_at_quiet]"; and __autovenv_say 'deactivated; paused for this project until you leave it'
 return 0
@@ -581,9 +666,6 @@ set -l now (string join \x1f -- $PATH)
 set -l want (string join \x1f -- $add $rest)
 test "$now" = "$want"; or set -gx PATH $add $rest
 end
-function __autovenv_on_pwd --on-variable PWD
-test -z "$__autovenv_first"; and __autovenv_check cd
-end
 set -gx AUTOVENV_HOOK fish:$fish_pid:loaded
 set -g __autovenv_first 1
 set -g __autovenv_active_quiet ''
@@ -597,13 +679,18 @@ set -g __autovenv_sq __autovenv_never_set
 set -g __autovenv_nunset 0
 function __autovenv_pfx_changed --on-variable AUTOVENV_PROMPT --on-variable VIRTUAL_ENV_DISABLE_PROMPT
 set -g __autovenv_pfx ''
-test -z "$VIRTUAL_ENV_DISABLE_PROMPT"; and not string match -qr -- '[\x00-\x1f\x7f-\x9f]' "$AUTOVENV_PROMPT"
+test -z "$VIRTUAL_ENV_DISABLE_PROMPT" -a -n "$AUTOVENV_PROMPT"
+and not string match -qr -- '[\x00-\x1f\x7f-\x9f]' "$AUTOVENV_PROMPT"
 and set -g __autovenv_pfx "$AUTOVENV_PROMPT"
 end
 __autovenv_pfx_changed
 function __autovenv_dep_changed --on-variable 'HOME' --on-variable 'XDG_CONFIG_HOME' --on-variable 'XDG_DATA_HOME' --on-variable 'AUTOVENV_CONFIG_DIR' --on-variable 'AUTOVENV_DATA_DIR' --on-variable 'UV_PROJECT_ENVIRONMENT' --on-variable 'POETRY_VIRTUALENVS_PATH' --on-variable 'POETRY_VIRTUALENVS_IN_PROJECT' --on-variable 'POETRY_VIRTUALENVS_CREATE' --on-variable 'POETRY_CACHE_DIR' --on-variable 'POETRY_CONFIG_DIR' --on-variable 'XDG_CACHE_HOME' --on-variable 'PDM_PYTHON' --on-variable 'PDM_IGNORE_SAVED_PYTHON' --on-variable 'PDM_CONFIG_FILE' --on-variable 'WORKON_HOME' --on-variable 'PIPENV_VENV_IN_PROJECT' --on-variable 'PIPENV_NO_VENV_IN_PROJECT' --on-variable 'PIPENV_CUSTOM_VENV_NAME' --on-variable 'PIPENV_PIPFILE' --on-variable 'PIPENV_PYTHON' --on-variable 'HATCH_DATA_DIR' --on-variable 'HATCH_CONFIG' --on-variable 'HATCH_ENV_TYPE_VIRTUAL_PATH' --on-variable 'PYENV_VERSION' --on-variable 'PYENV_ROOT' --on-variable 'PYENV_DIR' --on-variable 'PYTHON_BUILD_DEFINITIONS' --on-variable 'PYTHON_BUILD_ROOT'
-set -g __autovenv_quick ''
+set -e __autovenv_quick __autovenv_sigok
 end
+set -g __autovenv_sigok ''
+set -g __autovenv_scoped ''
+set -g __autovenv_ndeps (builtin count __autovenv_never_set $__autovenv_deps)
+functions -e __autovenv_on_pwd
 set -g __autovenv_sidx
 set -g __autovenv_sbang
 set -g __autovenv_format '2'
@@ -624,7 +711,6 @@ end
 set -g __autovenv_stampdir '/home/o\'brien/.cache/autovenv/stamps'
 set -g __autovenv_stamps $__autovenv_stampdir/fish-$fish_pid
 set -g __autovenv_ab $__autovenv_stamps-b $__autovenv_stamps-a
-set -g __autovenv_next ''
 set -g __autovenv_cand ''
 set -g __autovenv_t
 set -g __autovenv_tw
@@ -657,9 +743,12 @@ set -g __autovenv_aw
 set -g __autovenv_add ''
 set -g __autovenv_addl
 set -g __autovenv_savedl
+set -g __autovenv_oldl
 set -g __autovenv_applied ''
 set -g __autovenv_mc '' '' '' '' '' '' '' ''
 set -g __autovenv_msig '' '' '' '' '' '' '' ''
+set -g __autovenv_mgen '' '' '' '' '' '' '' ''
+set -g __autovenv_sigepoch 1
 set -g __autovenv_mdir '' '' '' '' '' '' '' ''
 set -g __autovenv_mfree 1 2 3 4 5 6 7 8
 set -g __autovenv_sdeps 'PYENV_VERSION'

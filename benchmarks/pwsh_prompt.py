@@ -10,7 +10,7 @@ side (``--autovenv NAME=PATH``, repeated: a build of this checkout and one of an
 every sample types a batch of ``$null`` commands into each shell in turn (the order rotating); each
 hooked batch is paired with the bare batch of the same sample, and the medians of those differences are
 reported with their interquartile ranges: wall time, the CPU of all threads, and the CPU of the thread
-that runs the commands and the prompt (the one busiest over a first batch), which spreads least.
+that runs the commands and the prompt (PowerShell's pipeline thread), which spreads least.
 
     python3 benchmarks/pwsh_prompt.py --autovenv new=.venv/bin/autovenv --autovenv old=/tmp/old/bin/autovenv
                                       [--samples 30] [-n 200]
@@ -44,8 +44,22 @@ def thread_cpu_ms(session: bench.Session) -> dict[str, float]:
     return out
 
 
-def busiest_thread(session: bench.Session, n: int) -> str:
-    """The thread that runs commands and the prompt: the one whose CPU grows most over a batch."""
+#: What PowerShell names the thread that runs commands, PSReadLine and the prompt (Linux cuts a thread's
+#: name to 15 bytes).
+PIPELINE_THREAD = "Pipeline Execut"
+
+
+def command_thread(session: bench.Session, n: int) -> str:
+    """The thread that runs commands and the prompt: PowerShell's pipeline thread, found by its name.
+
+    Failing that, the one whose CPU grows most over a batch: a guess that .NET's tiered compiler, which
+    at times works harder than the pipeline thread for a whole batch, can win.
+    """
+    pid = session.proc.pid
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/task/{task}/comm").read_text().strip() == PIPELINE_THREAD:
+                return task
     before = thread_cpu_ms(session)
     session.batch([bench.nothing("pwsh")] * n)
     after = thread_cpu_ms(session)
@@ -92,7 +106,7 @@ def main(argv: list[str]) -> int:
         for session in sessions.values():
             session.run(bench.cd_command("pwsh", alpha / "src"))
             session.batch([bench.nothing("pwsh")] * bench.PWSH_WARMUP_N)
-        thread = {name: busiest_thread(session, args.n) for name, session in sessions.items()}
+        thread = {name: command_thread(session, args.n) for name, session in sessions.items()}
         wall: dict[str, list[float]] = {name: [] for name in sessions}
         cpu: dict[str, list[float]] = {name: [] for name in sessions}
         main_cpu: dict[str, list[float]] = {name: [] for name in sessions}

@@ -15,7 +15,10 @@
 # - Speed: in PowerShell 7 a function call costs ~20 us, a cmdlet ~20 us, reading $env:X ~5 us, while a
 #   .NET call such as [Environment]::GetEnvironmentVariable or [IO.Directory]::Exists costs under 1 us.
 #   So the prompt's fast path is written out inside the prompt wrapper, environment variables are read and
-#   written through [System.Environment], and cmdlets appear only where something changes.
+#   written through [System.Environment], and cmdlets appear only where something changes. A prompt where
+#   nothing changed reads no variable beyond those it compares (the prefix is the one the last check
+#   worked out), and writes nothing itself around a user's prompt that cannot write either: the prefix
+#   goes out in the prompt's text (a write of our own to the host cost as much as the whole check).
 # - Activation only assigns and removes environment variables. It never dot-sources a venv's Activate.ps1
 #   or imports a module, so it needs no script execution beyond $PROFILE.
 # - An answer (cache entry, or the output of `export pwsh --hook`) is data: one line, `a=` and base64 of
@@ -79,6 +82,13 @@ $global:__autovenv_praw = ''
 # The notes shown last, joined (__autovenv_check).
 $global:__autovenv_said = ''
 $global:__autovenv_pshow = ''
+# What the last check made of the prompt (__autovenv_snapshot): its prefix, and whether one of our
+# activations is in force.
+$global:__autovenv_pre = ''
+$global:__autovenv_keyed = $false
+# How the host calls `prompt` (a prompt theme that wraps ours calls it from inside: Internal). Named when
+# first needed, with __autovenv_orig_plain: each type a start names costs it milliseconds.
+$global:__autovenv_from_host = $null
 $global:__autovenv_clm = $ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage'
 $global:__autovenv_clm_last = $null
 $global:__autovenv_cache_ok = $false
@@ -335,10 +345,30 @@ function global:__autovenv_first_prompt {
     if ($new -cne $path) { [System.Environment]::SetEnvironmentVariable('PATH', $new) }
 }
 
+# The values a prompt compares, and what they make of the prompt: the prefix, and whether one of our
+# activations is in force. A prompt that finds the values unchanged uses these as they are.
 function global:__autovenv_snapshot {
-    $v = [object[]]::new($global:__autovenv_qn.Count)
-    for ($i = 0; $i -lt $v.Count; $i++) { $v[$i] = [System.Environment]::GetEnvironmentVariable($global:__autovenv_qn[$i]) }
+    $qn = $global:__autovenv_qn
+    $v = [object[]]::new($qn.Count)
+    for ($i = 0; $i -lt $v.Count; $i++) { $v[$i] = [System.Environment]::GetEnvironmentVariable($qn[$i]) }
     $global:__autovenv_qv = $v
+    $key = $v[[System.Array]::IndexOf($qn, 'AUTOVENV_KEY')]
+    $global:__autovenv_keyed = $null -ne $key
+    $global:__autovenv_pre = __autovenv_prefix $key $v[[System.Array]::IndexOf($qn, 'VIRTUAL_ENV_DISABLE_PROMPT')] $v[[System.Array]::IndexOf($qn, 'AUTOVENV_PROMPT')]
+}
+
+# The prompt's prefix, the way Activate.ps1 shows it, from AUTOVENV_KEY, VIRTUAL_ENV_DISABLE_PROMPT and
+# AUTOVENV_PROMPT: none unless one of our activations is in force and the user did not turn it off. One
+# inherited or changed behind our back that holds control characters (an escape sequence) is not shown
+# at all, as in the other shells.
+function global:__autovenv_prefix($key, $disable, $text) {
+    if ($null -eq $key -or $disable -or -not $text) { return '' }
+    if ($text -cne $global:__autovenv_praw) {
+        $global:__autovenv_pshow = $text
+        if ($global:__autovenv_unprintable.IsMatch($text)) { $global:__autovenv_pshow = '' }
+        $global:__autovenv_praw = $text
+    }
+    $global:__autovenv_pshow
 }
 
 # The names an inherited AUTOVENV_SAVED holds that an activation may set (anything else is ignored).
@@ -831,7 +861,10 @@ function global:__autovenv_deactivate([switch]$NonDestructive) {
 
 # The prompt wrapper: the check (its common case written out: see the header), the prefix the way
 # Activate.ps1 shows it, then the user's prompt with the user's $? (a failing Write-Error makes it $false
-# again). The marker comment below is how a second load recognises the wrapper. __autovenv_prompt_wrapper
+# again). The prefix is written before the user's prompt runs, so that whatever it writes comes after;
+# called by the host around a prompt that cannot write (__autovenv_plain) and returns a string, it goes
+# out in front of that string instead, which shows the same. The marker comment below is how a second
+# load recognises the wrapper. __autovenv_prompt_wrapper
 $global:__autovenv_prompt = {
     # __autovenv_prompt_wrapper
     $__autovenv_ok = $?
@@ -840,6 +873,7 @@ $global:__autovenv_prompt = {
         return 'PS ' + $ExecutionContext.SessionState.Path.CurrentLocation + '> '
     }
     $global:__autovenv_in_prompt = $true
+    $__autovenv_pre = ''
     try {
         if ($global:__autovenv_clm) {
             $null = __autovenv_safe_hook
@@ -873,42 +907,98 @@ $global:__autovenv_prompt = {
                     $__autovenv_same = $false
                 }
             }
-            if (-not $__autovenv_same) {
-                $null = __autovenv_safe_hook
-            } elseif (-not $global:__autovenv_own_deactivate -and $null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) {
-                # A child pwsh, or our deactivate was removed: define it again.
-                $null = __autovenv_decorate
-            }
-            if ($null -ne [System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY') -and -not [System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV_DISABLE_PROMPT')) {
-                $__autovenv_n = [System.Environment]::GetEnvironmentVariable('AUTOVENV_PROMPT')
-                if ($__autovenv_n) {
-                    if ($__autovenv_n -cne $global:__autovenv_praw) {
-                        # Inherited, or changed behind our back: one holding control characters (an
-                        # escape sequence) is not shown at all, as in the other shells.
-                        $global:__autovenv_pshow = $__autovenv_n
-                        if ($global:__autovenv_unprintable.IsMatch($__autovenv_n)) { $global:__autovenv_pshow = '' }
-                        $global:__autovenv_praw = $__autovenv_n
-                    }
-                    if ($global:__autovenv_pshow) { try { $Host.UI.Write($global:__autovenv_pshow) } catch { } }
+            if ($__autovenv_same) {
+                # What the prefix depends on is among the values just compared: the one worked out from
+                # them at the last check stands (__autovenv_snapshot).
+                $__autovenv_pre = $global:__autovenv_pre
+                if ($global:__autovenv_keyed -and -not $global:__autovenv_own_deactivate) {
+                    # A child pwsh, or our deactivate was removed: define it again.
+                    $null = __autovenv_decorate
                 }
+            } else {
+                $null = __autovenv_safe_hook
+                $__autovenv_pre = __autovenv_prefix ([System.Environment]::GetEnvironmentVariable('AUTOVENV_KEY')) ([System.Environment]::GetEnvironmentVariable('VIRTUAL_ENV_DISABLE_PROMPT')) ([System.Environment]::GetEnvironmentVariable('AUTOVENV_PROMPT'))
             }
         }
         $__autovenv_orig = $global:__autovenv_orig_prompt
         if ($null -eq $__autovenv_orig) {
             $__autovenv_orig = { 'PS ' + $ExecutionContext.SessionState.Path.CurrentLocation + '> ' }
         }
+        # All of ours happens before the user's prompt is called: any call of ours would make $? true again.
+        $__autovenv_late = $false
+        if ($__autovenv_pre) {
+            if ($null -eq $global:__autovenv_orig_plain) {
+                $global:__autovenv_from_host = [System.Management.Automation.CommandOrigin]::Runspace
+                $global:__autovenv_orig_plain = __autovenv_plain $global:__autovenv_orig_prompt
+            }
+            if ($global:__autovenv_orig_plain -and $MyInvocation.CommandOrigin -eq $global:__autovenv_from_host) {
+                # Called by the host, around a prompt that writes nothing itself: the prefix goes out as
+                # part of the prompt's text, which the host writes anyway (README: Performance).
+                $__autovenv_late = $true
+            } else {
+                $__autovenv_v = $__autovenv_pre
+                $__autovenv_pre = ''
+                try { $Host.UI.Write($__autovenv_v) } catch { }
+            }
+        }
+        if ($__autovenv_late) {
+            if (-not $__autovenv_ok) { Microsoft.PowerShell.Utility\Write-Error -Message '' -ErrorAction Ignore }
+            $__autovenv_n = & $__autovenv_orig
+            if ($__autovenv_n -is [string]) { return $__autovenv_pre + $__autovenv_n }
+            $__autovenv_v = $__autovenv_pre
+            $__autovenv_pre = ''
+            try { $Host.UI.Write($__autovenv_v) } catch { }
+            if ($null -ne $__autovenv_n) { $__autovenv_n }
+            return
+        }
         if (-not $__autovenv_ok) { Microsoft.PowerShell.Utility\Write-Error -Message '' -ErrorAction Ignore }
         & $__autovenv_orig
+    } catch {
+        # The user's prompt failed before the prefix was written: written now, as it was before.
+        if ($__autovenv_pre) { try { $Host.UI.Write($__autovenv_pre) } catch { } }
+        throw
     } finally {
         $global:__autovenv_in_prompt = $false
     }
 }
 
+# Whether the user's prompt can write to the console, change how the host writes (a command, a method
+# call, a property set or stepped) or emit one collection whole (the unary comma, `,@(...)`, which taking
+# its output apart and putting it back would unroll). When it can do none of these, the prefix may go out
+# as part of its text: nothing on screen or in a transcript comes in another order. Decided from its
+# syntax tree, once for the prompt the wrapper calls (at each load of the hook, the first prompt that
+# has a prefix to show): 15-40 ms cold, most of it PowerShell resolving the types and reflection it names for
+# the first time, which is why a start that shows no prefix does not decide it.
+function global:__autovenv_plain($prompt) {
+    if ($null -eq $prompt) { return $true }
+    try {
+        # Every node of the tree, through a predicate that is a .NET method (true for any object): a script
+        # block as predicate costs a millisecond per node.
+        $every = [System.Delegate]::CreateDelegate([System.Func[System.Management.Automation.Language.Ast, bool]],
+            [System.Management.Automation.LanguagePrimitives].GetMethod('IsTrue', [type[]]@([object])))
+        foreach ($a in $prompt.Ast.FindAll($every, $true)) {
+            if ($a -is [System.Management.Automation.Language.CommandAst] -or
+                $a -is [System.Management.Automation.Language.InvokeMemberExpressionAst] -or
+                ($a -is [System.Management.Automation.Language.AssignmentStatementAst] -and $a.Left -isnot [System.Management.Automation.Language.VariableExpressionAst]) -or
+                ($a -is [System.Management.Automation.Language.ArrayLiteralAst] -and $a.Elements.Count -eq 1) -or
+                ($a -is [System.Management.Automation.Language.UnaryExpressionAst] -and $a.Child -isnot [System.Management.Automation.Language.VariableExpressionAst] -and
+                    $a.TokenKind -in 'PlusPlus', 'MinusMinus', 'PostfixPlusPlus', 'PostfixMinusMinus')) {
+                return $false
+            }
+        }
+    } catch {
+        # (Evidence missing: written as always.)
+        return $false
+    }
+    $true
+}
 # Loaded again, the new wrapper takes the place of the old one and wraps the same prompt: the hook and the
 # LocationChangedAction fallback tell ours by identity.
 if (-not ([string]${function:prompt}).Contains('__autovenv_prompt_wrapper')) {
     $global:__autovenv_orig_prompt = ${function:prompt}
 }
+# Undecided until a prompt first has a prefix to show (__autovenv_plain).
+$global:__autovenv_orig_plain = $null
 ${function:global:prompt} = $global:__autovenv_prompt
 
 if (-not $global:__autovenv_clm -and $null -ne $ExecutionContext.InvokeCommand.PSObject.Properties['LocationChangedAction']) {

@@ -433,6 +433,81 @@ def test_a_theme_that_replaces_the_prompt_afterwards_still_gets_activation(pw: W
     assert "VIRTUAL_ENV" not in sh.env()
 
 
+#: Prompts around which the hook's prefix goes out as part of the prompt's text (they write nothing to
+#: the console, change nothing about how the host writes, and emit no single collection), and prompts it
+#: is written before (their own writes must come after it, as always).
+PLAIN_PROMPTS = {
+    "string": "'$ '",
+    "default": (
+        "\"PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) \""
+    ),
+    "recorder": "$s = $?; $global:__seen += ' ' + $(if ($s) { 0 } else { 1 }); $n = 0; $n++; '$ '",
+    "number": "42",
+    "empty": "",
+}
+WRITING_PROMPTS = {
+    "write-host": "Write-Host -NoNewline 'W'; '$ '",
+    "host-ui": "$Host.UI.Write('W'); '$ '",
+    "console": "[Console]::Write('W'); '$ '",
+    "colour": "$Host.UI.RawUI.ForegroundColor = 'Red'; '$ '",
+    "property-step": "$Host.UI.RawUI.CursorSize++; '$ '",
+    "native": "& git --version > $null; '$ '",
+    "nested-command": '"$(Get-Location)> "',
+    "single-collection": ",@('a', 'b')",
+    "method": "'$ '.ToString()",
+}
+
+
+def test_only_a_prompt_that_cannot_write_gets_the_prefix_in_its_text(powershell: str, home: Path) -> None:
+    prompts = {**PLAIN_PROMPTS, **WRITING_PROMPTS}
+    body = "".join(f"$r[{q(name)}] = __autovenv_plain {{ {text} }}\n" for name, text in prompts.items())
+    r = run_ps(powershell, home, body + "$r.none = __autovenv_plain $null")
+    assert {name: r[name] for name in PLAIN_PROMPTS} == dict.fromkeys(PLAIN_PROMPTS, True)
+    assert {name: r[name] for name in WRITING_PROMPTS} == dict.fromkeys(WRITING_PROMPTS, False)
+    assert r["none"] is True
+
+
+def test_the_prefix_shows_where_it_always_did_around_any_prompt(pw: World) -> None:
+    """Whether the prefix goes out in the prompt's text or is written before the user's prompt runs, the
+    screen shows the same: before what a prompt writes itself, inside a theme that wraps ours and builds
+    on its text, after one that writes first, before a prompt's fallback when it fails; and it follows
+    VIRTUAL_ENV_DISABLE_PROMPT and AUTOVENV_PROMPT at once."""
+    project = pw.projects / "shop"
+    make_venv(project / ".venv", PY_A)
+    sh = pw.start()
+    sh.cd(project)
+    reload = f"Invoke-Expression (& {quote('pwsh', autovenv_command())} hook pwsh | Out-String)"
+    wrap = "$global:__t = ${function:prompt}; function global:prompt { "
+    cases = [
+        ("'$ '", "", "(shop) $ "),
+        ("Write-Host -NoNewline 'W'; '$ '", "", "(shop) W$ "),
+        ("42", "", "(shop) 42"),
+        ("'a'; 'b'", "", "(shop) a"),
+        ("throw 'no prompt'", "", "(shop) PS>"),
+        ("'$ '", wrap + "'[t] ' + (& $global:__t) }", "(shop) [t] $ "),  # a theme that builds on our text
+        ("'$ '", wrap + "Write-Host -NoNewline '[t] '; & $global:__t }", "[t] (shop) $ "),  # one that writes
+    ]
+    for prompt, theme, shown in cases:
+        sh.run(f"function global:prompt {{ {prompt} }}; {reload}; {theme}")
+        assert sh.run(noop("pwsh")) == "" and sh.last_prompt == shown, (prompt, theme)
+    # The user's prompt sees the failing command's $?, at the prompt that first decides how the prefix
+    # goes out (after a load of the hook) as at the next.
+    recorder = "$s = $?; $global:__seen += ' ' + $(if ($s) { 0 } else { 1 }); '$ '"
+    sh.run(f"$global:__seen = ''; function global:prompt {{ {recorder} }}; {reload}; sh -c 'exit 3'")
+    assert sh.last_status == 3 and sh.last_prompt == "(shop) $ "
+    sh.run("sh -c 'exit 4'")
+    assert sh.run("$global:__seen").split() == ["1", "1"]
+    sh.run(f"function global:prompt {{ '$ ' }}; {reload}")
+    sh.run("$env:VIRTUAL_ENV_DISABLE_PROMPT = 1")
+    assert sh.last_prompt == "$ "
+    sh.run("Remove-Item Env:VIRTUAL_ENV_DISABLE_PROMPT")
+    assert sh.last_prompt == "(shop) $ "
+    sh.run("$env:AUTOVENV_PROMPT = '(other) '")
+    assert sh.last_prompt == "(other) $ "
+    sh.cd(pw.projects)
+    assert sh.last_prompt == "$ "
+
+
 def test_constrained_language_mode_falls_back_to_export(pw: World) -> None:
     """Under WDAC/AppLocker PowerShell runs profiles in ConstrainedLanguage mode: no .NET methods. The
     hook then applies `autovenv export pwsh` on each directory change ($env: assignments only)."""

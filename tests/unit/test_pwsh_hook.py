@@ -77,7 +77,8 @@ def test_placeholders_carry_exact_values(windows: bool) -> None:
     assert whole(expr_list, assigned(text, "__autovenv_activation")) == list(plan.ACTIVATION_VARS)
     assert whole(expr, assigned(text, "__autovenv_quiet")) == "1"
     quick = whole(expr_list, assigned(text, "__autovenv_qn"))
-    assert quick == list(dict.fromkeys([*posix_hook.QUICK_STATE, *answer_mod.ENV_DEPS]))
+    # AUTOVENV_PROMPT too: with it, everything the prompt's prefix depends on is compared.
+    assert quick == list(dict.fromkeys([*posix_hook.QUICK_STATE, "AUTOVENV_PROMPT", *answer_mod.ENV_DEPS]))
     assert data_only_problems(parser(), f"$env:X = {assigned(text, '__autovenv_cache')}\n") == []
 
 

@@ -228,10 +228,13 @@ def read_answer(text: str) -> dict[str, str | list[str]]:
 
 def quick_names(deps: Iterable[str]) -> list[str]:
     """The variables a prompt compares with their values at the last check, in one list: what decides
-    the transition (the same as bash's and zsh's, posix_hook.QUICK_STATE) and the resolution's environment."""
+    the transition (the same as bash's and zsh's, posix_hook.QUICK_STATE), AUTOVENV_PROMPT, and the
+    resolution's environment. With AUTOVENV_PROMPT among them, everything the prompt's prefix depends on
+    is (AUTOVENV_KEY and VIRTUAL_ENV_DISABLE_PROMPT are in QUICK_STATE): a prompt that finds them all
+    unchanged shows the prefix worked out at the last check, reading nothing more."""
     from autovenv.shells.posix_hook import QUICK_STATE
 
-    return list(dict.fromkeys([*QUICK_STATE, *deps]))
+    return list(dict.fromkeys([*QUICK_STATE, "AUTOVENV_PROMPT", *deps]))
 
 
 def deps_ours(deps: Iterable[str]) -> list[str]:

@@ -58,6 +58,9 @@ __autovenv_stamps=@AUTOVENV_STAMPS@/bash-$$
 __autovenv_next=
 __autovenv_cand=
 __autovenv_walked=()
+# The directory where __autovenv_has_marker last found a marker, and which.
+__autovenv_mkd=
+__autovenv_mk=
 # What the walk remembers (see __autovenv_walk): directory -> the generation at which it was last found
 # to hold no marker. A generation is one stamp taken; its stamp file is slot (generation % 8), so the
 # stamps of the last 8 generations stay as they were taken. __autovenv_gen is __autovenv_next's.
@@ -118,7 +121,11 @@ __autovenv_hook() {
                 __autovenv_stamp=$__autovenv_next
                 __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
                 __autovenv_pwd=${PWD-}
-                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                # The same answer applied: redecorate only when a prompt would (a prompt generator rebuilt
+                # PS1, or a child shell's first prompt), as zsh's cd does.
+                if [[ -v AUTOVENV_KEY && ( -z $__autovenv_own_deactivate || ${PS1-} != "$__autovenv_prefix"* ) ]]; then
+                    __autovenv_decorate
+                fi
                 return "$__autovenv_status"
             fi
         fi
@@ -151,11 +158,15 @@ __autovenv_unchanged() {
     return 0
 }
 
-# True when DIR holds a marker (one that exists, or a symbolic link, dangling or not).
+# True when DIR holds a marker (one that exists, or a symbolic link, dangling or not). The directory
+# and the marker found there are kept (__autovenv_mkd, __autovenv_mk) for __autovenv_walk's first test.
 __autovenv_has_marker() {
     local __autovenv_m
     for __autovenv_m in "${__autovenv_markers[@]}"; do
-        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then return 0; fi
+        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then
+            __autovenv_mkd=$1 __autovenv_mk=$__autovenv_m
+            return 0
+        fi
     done
     return 1
 }
@@ -175,6 +186,15 @@ __autovenv_has_marker() {
 # nor a shell without this memory see it.) Only a searchable directory is remembered: one whose markers
 # could not be seen may show some once it can be searched, with no change to its mtime.
 __autovenv_walk() {
+    # Back in the directory where a marker was found last (a project's root, after a cd within it): the
+    # walk ends where it starts while that marker is still there. Only $PWD is looked at, as the walk's
+    # first step would, and nothing was walked.
+    if [[ -n $__autovenv_mk && ${PWD-} == "$__autovenv_mkd" && ( -e $__autovenv_mkd/$__autovenv_mk || -L $__autovenv_mkd/$__autovenv_mk ) ]]; then
+        __autovenv_cand=$__autovenv_mkd
+        __autovenv_ws=
+        __autovenv_wv=()
+        return 0
+    fi
     __autovenv_recall && return 0
     local __autovenv_d __autovenv_g __autovenv_min __autovenv_old=$((__autovenv_gen - 8))
     local __autovenv_blind __autovenv_forget=

@@ -332,3 +332,31 @@ def test_a_pin_made_deep_inside_while_away_shows_however_the_shell_comes_back(
         pin.unlink()
         sh.run(back)
         assert agrees(sh, world.projects) == outer
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_back_at_a_root_whose_marker_a_mount_hid(shell: str, tmp_path: pathlib.Path, mounts: Mounts) -> None:
+    """bash and zsh end a walk where it starts when $PWD is the directory where the last marker was found
+    and that marker is still there. While the shell stands below, an empty directory made long ago is
+    bind-mounted over the project root: nothing the shell watches was modified, and the root it comes
+    back to holds no marker, so the answer is the one from above it."""
+    world = World(usable_shell(shell), tmp_path)
+    try:
+        proj = world.projects / "proj"
+        deep = chain(proj, DEPTH)
+        deep.mkdir(parents=True)
+        (proj / ".python-version").write_text(f"{PY_A}\n")
+        empty = world.projects / "empty"
+        empty.mkdir()
+        os.utime(empty, (1_000_000_000, 1_000_000_000))
+        sh = world.start()
+        sh.cd(deep)
+        sh.cd(proj)
+        outer = agrees(sh, world.projects)
+        assert outer is not None
+        sh.cd(deep)
+        mounts.mount("--bind", empty, proj)
+        sh.cd(proj)
+        assert agrees(sh, world.projects) != outer
+    finally:
+        world.close()

@@ -28,6 +28,8 @@ __autovenv_w=()
 __autovenv_wv=()
 __autovenv_ws=
 __autovenv_stamp=
+# The stamp's slot + 1 (the element of __autovenv_sfd for its descriptor).
+__autovenv_sn=
 __autovenv_quick=
 __autovenv_sigv=
 __autovenv_usersig=
@@ -46,8 +48,17 @@ __autovenv_active_quiet=
 
 __autovenv_stamps=$'/home/o\x27brien/.cache/autovenv/stamps'/zsh-$$
 __autovenv_next=
+# Each stamp slot's file held open (sysopen, close-on-exec, so no command started from the shell
+# inherits it): element slot + 1 is its descriptor, empty for none. A test names the stamp /dev/fd/N,
+# which zsh fstats (no path to resolve, nor 80 bytes to convert, in each of a walk's 100 terms), while
+# `-ef` finds that descriptor to be the very file the stamp's name gives. Kept when the hook is loaded
+# again in the same shell (the stamps' names hold $$): the descriptors are still open.
+(( ${+__autovenv_sfd} )) || typeset -ga __autovenv_sfd
 __autovenv_cand=
 __autovenv_walked=()
+# The directory where __autovenv_has_marker last found a marker, and which.
+__autovenv_mkd=
+__autovenv_mk=
 # What the walk remembers (see shell/autovenv.bash): directory -> the generation at which it was last
 # found to hold no marker; a generation's stamp file is slot (generation % 8). __autovenv_gen is
 # __autovenv_next's. And whole walks, for the last 8 directories walked from (__autovenv_recall).
@@ -64,7 +75,7 @@ __autovenv_wn=1
 
 # The quick signature is compared on every prompt: see shell/autovenv.bash.
 __autovenv_hook() {
-    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved= __autovenv_done=
+    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved= __autovenv_done= __autovenv_r=
     [[ -o promptsubst ]] && __autovenv_psubst=1
     emulate -L zsh
     # Stay the last precmd hook, so prompt themes that rebuild PROMPT cannot drop the venv prefix.
@@ -77,9 +88,22 @@ __autovenv_hook() {
             # Enter, so the stamp loop is written out here rather than called.
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
-                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
+                    __autovenv_r=$__autovenv_stamp
+                    # A long walk's test names the stamp by its descriptor, while that is still the file
+                    # the stamp's name gives (the check costs what some 15 of the test's terms save).
+                    if [[ -n $__autovenv_ws && ${__autovenv_wsize[__autovenv_ws]} -ge 16 ]]; then
+                        __autovenv_p=${__autovenv_sfd[__autovenv_sn]-}
+                        if [[ -n $__autovenv_p ]]; then
+                            if [[ /dev/fd/$__autovenv_p -ef $__autovenv_stamp ]]; then
+                                __autovenv_r=/dev/fd/$__autovenv_p
+                            else
+                                __autovenv_drop $__autovenv_sn
+                            fi
+                        fi
+                    fi
+                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_r"; then
                         for __autovenv_p in "${__autovenv_w[@]}"; do
-                            if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
+                            if [[ ! $__autovenv_r -nt $__autovenv_p ]]; then
                                 __autovenv_moved=1
                                 break
                             fi
@@ -105,6 +129,7 @@ __autovenv_hook() {
             __autovenv_gen=$((__autovenv_gen + 1))
             __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
             { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
+            [[ -z $__autovenv_next || -n ${__autovenv_sfd[__autovenv_gen % 8 + 1]-} || -z $__autovenv_sysopen ]] || __autovenv_open
             __autovenv_walk
             __autovenv_done=tw
             if [[ $__autovenv_cand == "$__autovenv_c" && -d ${PWD-} ]]; then
@@ -118,6 +143,7 @@ __autovenv_hook() {
                 fi
                 if [[ -z $__autovenv_moved ]]; then
                     __autovenv_stamp=$__autovenv_next
+                    __autovenv_sn=$((__autovenv_gen % 8 + 1))
                     __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
                     __autovenv_pwd=${PWD-}
                     if [[ -v AUTOVENV_KEY && ( -z $__autovenv_own_deactivate || $__autovenv_psubst != "$__autovenv_psubst_seen" || ${PS1-} != "$__autovenv_prefix"* ) ]]; then
@@ -140,13 +166,44 @@ __autovenv_touch() {
     __autovenv_gen=$((__autovenv_gen + 1))
     __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
     { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
+    [[ -z $__autovenv_next || -n ${__autovenv_sfd[__autovenv_gen % 8 + 1]-} || -z $__autovenv_sysopen ]] || __autovenv_open
 }
 
+# Hold the new stamp's file open for the tests that compare with it (__autovenv_sfd); the truncation
+# that dates it keeps the file, so the descriptor stays right until the file is removed.
+__autovenv_open() {
+    emulate -L zsh
+    local __autovenv_f=
+    if builtin sysopen -r -o cloexec -u __autovenv_f "$__autovenv_next" 2>/dev/null; then
+        __autovenv_sfd[${__autovenv_next##*-}+1]=$__autovenv_f
+    fi
+    return 0
+}
+
+# The descriptor held for a stamp (element N of __autovenv_sfd) is not its file any more (the file was
+# removed, or the number reused): forget it, and close it only while it is still one of this shell's
+# stamp files (a number reused is not ours to close). The slot's next stamp opens its file again.
+__autovenv_drop() {
+    emulate -L zsh
+    local __autovenv_f=${__autovenv_sfd[$1]-} __autovenv_t=
+    __autovenv_sfd[$1]=
+    [[ -n $__autovenv_f && -n $__autovenv_zstat ]] || return 0
+    if builtin zstat -L -A __autovenv_t +link /dev/fd/$__autovenv_f 2>/dev/null \
+        && [[ ${${__autovenv_t[1]-}%" (deleted)"} == "$__autovenv_stamps"-[0-7] ]]; then
+        exec {__autovenv_f}<&-
+    fi
+    return 0
+}
+
+# True when DIR holds a marker; the directory and the marker found are kept (see shell/autovenv.bash).
 __autovenv_has_marker() {
     emulate -L zsh
     local __autovenv_m
     for __autovenv_m in "${__autovenv_markers[@]}"; do
-        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then return 0; fi
+        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then
+            __autovenv_mkd=$1 __autovenv_mk=$__autovenv_m
+            return 0
+        fi
     done
     return 1
 }
@@ -156,6 +213,13 @@ __autovenv_walk() {
     emulate -L zsh
     local __autovenv_d= __autovenv_g= __autovenv_min= __autovenv_old=$((__autovenv_gen - 8))
     local __autovenv_blind= __autovenv_forget=
+    # Back where a marker was found last, and it is still there: the walk ends where it starts.
+    if [[ -n $__autovenv_mk && ${PWD-} == "$__autovenv_mkd" && ( -e $__autovenv_mkd/$__autovenv_mk || -L $__autovenv_mkd/$__autovenv_mk ) ]]; then
+        __autovenv_cand=$__autovenv_mkd
+        __autovenv_ws=
+        __autovenv_wv=()
+        return 0
+    fi
     __autovenv_recall && return 0
     if [[ -z $__autovenv_next || ${#__autovenv_seen} -gt 4096 ]]; then __autovenv_seen=(); fi
     while :; do
@@ -205,13 +269,24 @@ __autovenv_walk() {
 }
 
 __autovenv_recall() {
-    local __autovenv_i=1 __autovenv_s=
+    local __autovenv_i=1 __autovenv_s= __autovenv_f=
     [[ -n $__autovenv_next ]] || return 1
     # Its slot: the index of the element that is $PWD exactly, 0 for none.
     __autovenv_i=${__autovenv_wp[(Ie)${PWD-}]}
     [[ $__autovenv_i -gt 0 ]] || return 1
     [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
     __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
+    # A long walk's stamp by its descriptor, as at the prompt.
+    if [[ ${__autovenv_wsize[__autovenv_i]} -ge 16 ]]; then
+        __autovenv_f=${__autovenv_sfd[__autovenv_wg[__autovenv_i] % 8 + 1]-}
+        if [[ -n $__autovenv_f ]]; then
+            if [[ /dev/fd/$__autovenv_f -ef $__autovenv_s ]]; then
+                __autovenv_s=/dev/fd/$__autovenv_f
+            else
+                __autovenv_drop $((__autovenv_wg[__autovenv_i] % 8 + 1))
+            fi
+        fi
+    fi
     "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
     if [[ -n ${__autovenv_wc[__autovenv_i]} && ${__autovenv_wc[__autovenv_i]} != / ]]; then
         [[ $__autovenv_s -nt ${__autovenv_wc[__autovenv_i]} && $__autovenv_s -nt ${__autovenv_wq[__autovenv_i]} ]] || return 1
@@ -337,6 +412,7 @@ __autovenv_check() {
     local __autovenv_m= __autovenv_n=
     [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
     __autovenv_stamp=$__autovenv_next
+    __autovenv_sn=$((__autovenv_gen % 8 + 1))
     [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
     __autovenv_sig
     __autovenv_fresh_answer=
@@ -742,6 +818,9 @@ __autovenv_deactivate() {
 # zstat alone (not zsh/stat's `stat`, which would hide the command): __autovenv_record's.
 __autovenv_zstat=
 if builtin zmodload -F zsh/stat b:zstat 2>/dev/null; then __autovenv_zstat=1; fi
+# sysopen alone (zsh/system): __autovenv_open's.
+__autovenv_sysopen=
+if builtin zmodload -F zsh/system b:sysopen 2>/dev/null; then __autovenv_sysopen=1; fi
 builtin autoload -Uz add-zsh-hook
 add-zsh-hook precmd __autovenv_hook
 add-zsh-hook chpwd __autovenv_chpwd

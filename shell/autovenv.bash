@@ -77,6 +77,10 @@ __autovenv_wq=()
 # How many directories each slot's walk passed.
 __autovenv_wsize=()
 __autovenv_wn=0
+# A directory's identity (__autovenv_ident); and, per slot whose walk names its lower half relative to
+# $PWD, the identity of where it started, __autovenv_wd<slot>, and the highest of those directories by
+# its full name, __autovenv_wu<slot> (__autovenv_record).
+__autovenv_idv=
 
 # The quick signature (posix_hook.quicksig) is one word of everything besides the directory whose change
 # could alter the answer, the transition or the prompt: VIRTUAL_ENV, AUTOVENV_KEY, AUTOVENV_PAUSED,
@@ -315,14 +319,63 @@ __autovenv_record() {
         __autovenv_j=$((__autovenv_j - 1))
         \builtin unset -v "__autovenv_wl${__autovenv_i}_$__autovenv_j"
     done
-    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
+    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1" __autovenv_k=0 __autovenv_up=. __autovenv_s
+    # A walk of 32 directories or more from a $PWD that leads where the shell stands names its lower half
+    # relative to it (`.`, `..`, `../..`, ...), as zsh's does: half the path components for the kernel to
+    # resolve, and a third of the bytes for bash to expand. bash has no zstat: the directory the shell
+    # stands in is told by the mount and inode /proc/self/fdinfo shows for a descriptor opened on `.`
+    # (__autovenv_ident; not on systems without it). The test first asks that the shell stands in the
+    # very directory the walk started from (a cd back through a link swapped in meanwhile, near the
+    # project's root, stands elsewhere): what fdinfo showed then, __autovenv_wd<slot>, it shows now. And
+    # that the highest directory named relative is, by -ef, the one its full name gives (a mount moved
+    # with the shell inside, a tree reborn with the same inodes: `..` climbs another tree there). From
+    # there `..` climbs the directories walked, none of them a link when the walk was recorded, as long
+    # as none was moved, which modifies the one it went to. (The guard costs what some 25 directories'
+    # full names cost more than relative ones.)
+    if [[ ${#__autovenv_walked[@]} -ge 32 && ${PWD-} == /* && . -ef ${PWD-} ]] && __autovenv_ident .; then
+        __autovenv_s=${PWD//[!\/]/}
+        __autovenv_k=$(((${#__autovenv_s} + 1) / 2))
+        [[ $__autovenv_k -le ${#__autovenv_walked[@]} ]] || __autovenv_k=${#__autovenv_walked[@]}
+        __autovenv_j=0
+        while [[ $__autovenv_j -lt $((__autovenv_k - 1)) ]]; do
+            if [[ -L ${__autovenv_walked[__autovenv_j]} ]]; then
+                __autovenv_k=0
+                break
+            fi
+            if [[ $__autovenv_up == . ]]; then __autovenv_up=..; else __autovenv_up+=/..; fi
+            __autovenv_j=$((__autovenv_j + 1))
+        done
+        if [[ $__autovenv_k -gt 0 && $__autovenv_up -ef ${__autovenv_walked[__autovenv_k - 1]} ]]; then
+            \builtin printf -v "__autovenv_wu$__autovenv_i" %s "${__autovenv_walked[__autovenv_k - 1]}"
+            \builtin printf -v "__autovenv_wd$__autovenv_i" %s "$__autovenv_idv"
+            __autovenv_t="__autovenv_wt$__autovenv_i() { __autovenv_idv=; { IFS= \builtin read -r -d '' __autovenv_idv </proc/self/fdinfo/9; } 2>/dev/null 9<.; [[ \$__autovenv_idv == \"\$__autovenv_wd$__autovenv_i\" && \$__autovenv_wl${__autovenv_i}_$((__autovenv_k - 1)) -ef \$__autovenv_wu$__autovenv_i && -n \$1"
+        else
+            __autovenv_k=0
+        fi
+    fi
+    [[ $__autovenv_k -gt 0 ]] || \builtin unset -v "__autovenv_wu$__autovenv_i" "__autovenv_wd$__autovenv_i"
     __autovenv_j=0
+    __autovenv_up=.
     while [[ $__autovenv_j -lt ${#__autovenv_walked[@]} ]]; do
-        \builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "${__autovenv_walked[__autovenv_j]}"
+        if [[ $__autovenv_j -lt $__autovenv_k ]]; then
+            \builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "$__autovenv_up"
+            if [[ $__autovenv_up == . ]]; then __autovenv_up=..; else __autovenv_up+=/..; fi
+        else
+            \builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "${__autovenv_walked[__autovenv_j]}"
+        fi
         __autovenv_t+=" && \$1 -nt \$__autovenv_wl${__autovenv_i}_$__autovenv_j"
         __autovenv_j=$((__autovenv_j + 1))
     done
     \builtin eval "$__autovenv_t ]]; }"
+}
+
+# What /proc/self/fdinfo shows for a descriptor opened on directory DIR (9, the user's own 9 put back
+# afterwards), in __autovenv_idv: true when it names the mount and the inode, which a later read of the
+# same text proves the same directory (the walk's test reads it inline, and compares the whole text).
+__autovenv_ident() {
+    __autovenv_idv=
+    { IFS= \builtin read -r -d '' __autovenv_idv </proc/self/fdinfo/9; } 2>/dev/null 9<"$1"
+    [[ $__autovenv_idv == *$'\n'mnt_id:$'\t'[0-9]*$'\n'ino:$'\t'[0-9]* ]]
 }
 
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).

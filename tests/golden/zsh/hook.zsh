@@ -75,7 +75,7 @@ __autovenv_wn=1
 
 # The quick signature is compared on every prompt: see shell/autovenv.bash.
 __autovenv_hook() {
-    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved= __autovenv_done= __autovenv_r=
+    local __autovenv_status=$? __autovenv_psubst=0 __autovenv_p= __autovenv_moved= __autovenv_done=
     [[ -o promptsubst ]] && __autovenv_psubst=1
     emulate -L zsh
     # Stay the last precmd hook, so prompt themes that rebuild PROMPT cannot drop the venv prefix.
@@ -88,22 +88,9 @@ __autovenv_hook() {
             # Enter, so the stamp loop is written out here rather than called.
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
-                    __autovenv_r=$__autovenv_stamp
-                    # A long walk's test names the stamp by its descriptor, while that is still the file
-                    # the stamp's name gives (the check costs what some 15 of the test's terms save).
-                    if [[ -n $__autovenv_ws && ${__autovenv_wsize[__autovenv_ws]} -ge 16 ]]; then
-                        __autovenv_p=${__autovenv_sfd[__autovenv_sn]-}
-                        if [[ -n $__autovenv_p ]]; then
-                            if [[ /dev/fd/$__autovenv_p -ef $__autovenv_stamp ]]; then
-                                __autovenv_r=/dev/fd/$__autovenv_p
-                            else
-                                __autovenv_drop $__autovenv_sn
-                            fi
-                        fi
-                    fi
-                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_r"; then
+                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp" $__autovenv_sn; then
                         for __autovenv_p in "${__autovenv_w[@]}"; do
-                            if [[ ! $__autovenv_r -nt $__autovenv_p ]]; then
+                            if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
                                 __autovenv_moved=1
                                 break
                             fi
@@ -269,25 +256,14 @@ __autovenv_walk() {
 }
 
 __autovenv_recall() {
-    local __autovenv_i=1 __autovenv_s= __autovenv_f=
+    local __autovenv_i=1 __autovenv_s=
     [[ -n $__autovenv_next ]] || return 1
     # Its slot: the index of the element that is $PWD exactly, 0 for none.
     __autovenv_i=${__autovenv_wp[(Ie)${PWD-}]}
     [[ $__autovenv_i -gt 0 ]] || return 1
     [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
     __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
-    # A long walk's stamp by its descriptor, as at the prompt.
-    if [[ ${__autovenv_wsize[__autovenv_i]} -ge 16 ]]; then
-        __autovenv_f=${__autovenv_sfd[__autovenv_wg[__autovenv_i] % 8 + 1]-}
-        if [[ -n $__autovenv_f ]]; then
-            if [[ /dev/fd/$__autovenv_f -ef $__autovenv_s ]]; then
-                __autovenv_s=/dev/fd/$__autovenv_f
-            else
-                __autovenv_drop $((__autovenv_wg[__autovenv_i] % 8 + 1))
-            fi
-        fi
-    fi
-    "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
+    "__autovenv_wt$__autovenv_i" "$__autovenv_s" $((__autovenv_wg[__autovenv_i] % 8 + 1)) || return 1
     if [[ -n ${__autovenv_wc[__autovenv_i]} && ${__autovenv_wc[__autovenv_i]} != / ]]; then
         [[ $__autovenv_s -nt ${__autovenv_wc[__autovenv_i]} && $__autovenv_s -nt ${__autovenv_wq[__autovenv_i]} ]] || return 1
     fi
@@ -303,7 +279,7 @@ __autovenv_recall() {
 }
 
 __autovenv_record() {
-    local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id= __autovenv_k=0
+    local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id= __autovenv_k=0 __autovenv_fd=
     local -a __autovenv_st
     # $PWD's slot, or one past the last.
     __autovenv_i=${__autovenv_wp[(ie)${PWD-}]}
@@ -347,7 +323,14 @@ __autovenv_record() {
     # inode (a new tmpfs): `..` from there climbs another tree, and the directory that changed (the one
     # holding the link) is named only on the path the shell names. Their `..` cannot reach the highest
     # directory named relative, the one the path named there when the walk was recorded.
-    __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
+    # The test takes the stamp's name and its slot + 1 ($1, $2). A walk of 16 directories or more names
+    # the stamp by the descriptor held for its slot (__autovenv_sfd) while `-ef` finds that descriptor to
+    # be the file the name gives: the check costs what some 15 of the test's terms save.
+    __autovenv_fd=
+    if [[ ${#__autovenv_walked} -ge 16 ]]; then
+        __autovenv_fd='local __autovenv_f=${__autovenv_sfd[$2]-}; if [[ -n $__autovenv_f ]]; then if [[ /dev/fd/$__autovenv_f -ef $1 ]]; then set -- /dev/fd/$__autovenv_f; else __autovenv_drop $2; fi; fi; '
+    fi
+    __autovenv_t="__autovenv_wt$__autovenv_i() { ${__autovenv_fd}[[ -n \$1"
     __autovenv_id=
     if [[ -n $__autovenv_zstat && ${#__autovenv_walked} -gt 3 && ${PWD-} == "${PWD:A}" && . -ef ${PWD-} ]]; then
         # How many are named relative: those no deeper than they are far from / (`..` once per level up
@@ -363,7 +346,7 @@ __autovenv_record() {
         if builtin zstat -A __autovenv_st . "$__autovenv_up" 2>/dev/null \
             && [[ ${__autovenv_st[1]} == <-> && ${__autovenv_st[2]} == <-> && ${__autovenv_st[15]} == <-> && ${__autovenv_st[16]} == <-> ]]; then
             __autovenv_id="${__autovenv_st[1]} ${__autovenv_st[2]} ${__autovenv_st[15]} ${__autovenv_st[16]}"
-            __autovenv_t="__autovenv_wt$__autovenv_i() { local -a __autovenv_st; builtin zstat -A __autovenv_st . $__autovenv_up 2>/dev/null && [[ -n \$1 && \"\${__autovenv_st[1]} \${__autovenv_st[2]} \${__autovenv_st[15]} \${__autovenv_st[16]}\" == '$__autovenv_id'"
+            __autovenv_t="__autovenv_wt$__autovenv_i() { local -a __autovenv_st; ${__autovenv_fd}builtin zstat -A __autovenv_st . $__autovenv_up 2>/dev/null && [[ -n \$1 && \"\${__autovenv_st[1]} \${__autovenv_st[2]} \${__autovenv_st[15]} \${__autovenv_st[16]}\" == '$__autovenv_id'"
         else
             __autovenv_k=0
         fi

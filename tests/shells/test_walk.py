@@ -439,7 +439,7 @@ def test_zsh_tests_a_long_walk_against_its_stamp_held_open(tmp_path: pathlib.Pat
         assert held, "no stamp held open"
         # No command started from the shell inherits them.
         assert not [line for line in sh.run("ls -l /proc/self/fd/").splitlines() if "/stamps/zsh-" in line]
-        fd = sh.run("print -r -- ${__autovenv_sfd[__autovenv_sn]}").strip()
+        fd = sh.run("print -r -- ${__autovenv_sfd[${__autovenv_stamp##*-}+1]}").strip()
         assert fd.isdigit()
         pin = chain(proj, DEPTH // 2) / ".python-version"
         pin.write_text(f"{PY_B}\n")

@@ -28,8 +28,6 @@ __autovenv_w=()
 __autovenv_wv=()
 __autovenv_ws=
 __autovenv_stamp=
-# The stamp's slot + 1 (the element of __autovenv_sfd for its descriptor).
-__autovenv_sn=
 __autovenv_quick=
 __autovenv_sigv=
 __autovenv_usersig=
@@ -88,7 +86,7 @@ __autovenv_hook() {
             # Enter, so the stamp loop is written out here rather than called.
             if [[ -d ${PWD-} ]]; then
                 if [[ -n $__autovenv_stamp ]]; then
-                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp" $__autovenv_sn; then
+                    if [[ -z $__autovenv_ws ]] || "__autovenv_wt$__autovenv_ws" "$__autovenv_stamp"; then
                         for __autovenv_p in "${__autovenv_w[@]}"; do
                             if [[ ! $__autovenv_stamp -nt $__autovenv_p ]]; then
                                 __autovenv_moved=1
@@ -116,7 +114,7 @@ __autovenv_hook() {
             __autovenv_gen=$((__autovenv_gen + 1))
             __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
             { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
-            [[ -z $__autovenv_next || -n ${__autovenv_sfd[__autovenv_gen % 8 + 1]-} || -z $__autovenv_sysopen ]] || __autovenv_open
+            [[ $__autovenv_sfdn == 0 ]] || __autovenv_open
             __autovenv_walk
             __autovenv_done=tw
             if [[ $__autovenv_cand == "$__autovenv_c" && -d ${PWD-} ]]; then
@@ -130,7 +128,6 @@ __autovenv_hook() {
                 fi
                 if [[ -z $__autovenv_moved ]]; then
                     __autovenv_stamp=$__autovenv_next
-                    __autovenv_sn=$((__autovenv_gen % 8 + 1))
                     __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
                     __autovenv_pwd=${PWD-}
                     if [[ -v AUTOVENV_KEY && ( -z $__autovenv_own_deactivate || $__autovenv_psubst != "$__autovenv_psubst_seen" || ${PS1-} != "$__autovenv_prefix"* ) ]]; then
@@ -153,16 +150,21 @@ __autovenv_touch() {
     __autovenv_gen=$((__autovenv_gen + 1))
     __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
     { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
-    [[ -z $__autovenv_next || -n ${__autovenv_sfd[__autovenv_gen % 8 + 1]-} || -z $__autovenv_sysopen ]] || __autovenv_open
+    [[ $__autovenv_sfdn == 0 ]] || __autovenv_open
 }
 
-# Hold the new stamp's file open for the tests that compare with it (__autovenv_sfd); the truncation
-# that dates it keeps the file, so the descriptor stays right until the file is removed.
+# Hold the new stamp's file open for the tests that compare with it (__autovenv_sfd), while some slot
+# has no descriptor yet (__autovenv_sfdn of them); the truncation that dates a stamp keeps its file, so
+# the descriptor stays right until the file is removed. One that cannot be opened stops the opening.
 __autovenv_open() {
     emulate -L zsh
     local __autovenv_f=
+    [[ -n $__autovenv_next && -z ${__autovenv_sfd[__autovenv_gen % 8 + 1]-} ]] || return 0
     if builtin sysopen -r -o cloexec -u __autovenv_f "$__autovenv_next" 2>/dev/null; then
-        __autovenv_sfd[${__autovenv_next##*-}+1]=$__autovenv_f
+        __autovenv_sfd[__autovenv_gen%8+1]=$__autovenv_f
+        __autovenv_sfdn=$((__autovenv_sfdn - 1))
+    else
+        __autovenv_sfdn=0
     fi
     return 0
 }
@@ -174,7 +176,9 @@ __autovenv_drop() {
     emulate -L zsh
     local __autovenv_f=${__autovenv_sfd[$1]-} __autovenv_t=
     __autovenv_sfd[$1]=
-    [[ -n $__autovenv_f && -n $__autovenv_zstat ]] || return 0
+    [[ -n $__autovenv_f ]] || return 0
+    __autovenv_sfdn=$((__autovenv_sfdn + 1))
+    [[ -n $__autovenv_zstat ]] || return 0
     if builtin zstat -L -A __autovenv_t +link /dev/fd/$__autovenv_f 2>/dev/null \
         && [[ ${${__autovenv_t[1]-}%" (deleted)"} == "$__autovenv_stamps"-[0-7] ]]; then
         exec {__autovenv_f}<&-
@@ -200,6 +204,7 @@ __autovenv_walk() {
     emulate -L zsh
     local __autovenv_d= __autovenv_g= __autovenv_min= __autovenv_old=$((__autovenv_gen - 8))
     local __autovenv_blind= __autovenv_forget=
+    __autovenv_recall && return 0
     # Back where a marker was found last, and it is still there: the walk ends where it starts.
     if [[ -n $__autovenv_mk && ${PWD-} == "$__autovenv_mkd" && ( -e $__autovenv_mkd/$__autovenv_mk || -L $__autovenv_mkd/$__autovenv_mk ) ]]; then
         __autovenv_cand=$__autovenv_mkd
@@ -207,7 +212,6 @@ __autovenv_walk() {
         __autovenv_wv=()
         return 0
     fi
-    __autovenv_recall && return 0
     if [[ -z $__autovenv_next || ${#__autovenv_seen} -gt 4096 ]]; then __autovenv_seen=(); fi
     while :; do
         __autovenv_d=${PWD-/} __autovenv_min='' __autovenv_blind='' __autovenv_cand=''
@@ -263,7 +267,7 @@ __autovenv_recall() {
     [[ $__autovenv_i -gt 0 ]] || return 1
     [[ ${__autovenv_wg[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]] || return 1
     __autovenv_s=$__autovenv_stamps-$((__autovenv_wg[__autovenv_i] % 8))
-    "__autovenv_wt$__autovenv_i" "$__autovenv_s" $((__autovenv_wg[__autovenv_i] % 8 + 1)) || return 1
+    "__autovenv_wt$__autovenv_i" "$__autovenv_s" || return 1
     if [[ -n ${__autovenv_wc[__autovenv_i]} && ${__autovenv_wc[__autovenv_i]} != / ]]; then
         [[ $__autovenv_s -nt ${__autovenv_wc[__autovenv_i]} && $__autovenv_s -nt ${__autovenv_wq[__autovenv_i]} ]] || return 1
     fi
@@ -323,12 +327,12 @@ __autovenv_record() {
     # inode (a new tmpfs): `..` from there climbs another tree, and the directory that changed (the one
     # holding the link) is named only on the path the shell names. Their `..` cannot reach the highest
     # directory named relative, the one the path named there when the walk was recorded.
-    # The test takes the stamp's name and its slot + 1 ($1, $2). A walk of 16 directories or more names
-    # the stamp by the descriptor held for its slot (__autovenv_sfd) while `-ef` finds that descriptor to
-    # be the file the name gives: the check costs what some 15 of the test's terms save.
+    # The test takes the stamp's name. A walk of 16 directories or more names the stamp by the descriptor
+    # held for its slot (the name's last digit; __autovenv_sfd) while `-ef` finds that descriptor to be
+    # the file the name gives: the check costs what some 15 of the test's terms save.
     __autovenv_fd=
     if [[ ${#__autovenv_walked} -ge 16 ]]; then
-        __autovenv_fd='local __autovenv_f=${__autovenv_sfd[$2]-}; if [[ -n $__autovenv_f ]]; then if [[ /dev/fd/$__autovenv_f -ef $1 ]]; then set -- /dev/fd/$__autovenv_f; else __autovenv_drop $2; fi; fi; '
+        __autovenv_fd='local __autovenv_n=$((${1##*-} + 1)); local __autovenv_f=${__autovenv_sfd[__autovenv_n]-}; if [[ -n $__autovenv_f ]]; then if [[ /dev/fd/$__autovenv_f -ef $1 ]]; then set -- /dev/fd/$__autovenv_f; else __autovenv_drop $__autovenv_n; fi; fi; '
     fi
     __autovenv_t="__autovenv_wt$__autovenv_i() { ${__autovenv_fd}[[ -n \$1"
     __autovenv_id=
@@ -395,7 +399,6 @@ __autovenv_check() {
     local __autovenv_m= __autovenv_n=
     [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
     __autovenv_stamp=$__autovenv_next
-    __autovenv_sn=$((__autovenv_gen % 8 + 1))
     [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
     __autovenv_sig
     __autovenv_fresh_answer=
@@ -801,9 +804,12 @@ __autovenv_deactivate() {
 # zstat alone (not zsh/stat's `stat`, which would hide the command): __autovenv_record's.
 __autovenv_zstat=
 if builtin zmodload -F zsh/stat b:zstat 2>/dev/null; then __autovenv_zstat=1; fi
-# sysopen alone (zsh/system): __autovenv_open's.
-__autovenv_sysopen=
-if builtin zmodload -F zsh/system b:sysopen 2>/dev/null; then __autovenv_sysopen=1; fi
+# sysopen alone (zsh/system): __autovenv_open's, while slots have no descriptor (none: not loaded).
+__autovenv_sfdn=0
+if builtin zmodload -F zsh/system b:sysopen 2>/dev/null; then
+    # Those still open when the hook is loaded again count (the user's options, ksh_arrays say, aside).
+    () { emulate -L zsh; __autovenv_sfdn=$((8 - ${#${__autovenv_sfd:#}})) }
+fi
 builtin autoload -Uz add-zsh-hook
 add-zsh-hook precmd __autovenv_hook
 add-zsh-hook chpwd __autovenv_chpwd

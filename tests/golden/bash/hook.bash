@@ -190,16 +190,17 @@ __autovenv_has_marker() {
 # nor a shell without this memory see it.) Only a searchable directory is remembered: one whose markers
 # could not be seen may show some once it can be searched, with no change to its mtime.
 __autovenv_walk() {
-    __autovenv_recall && return 0
     # Back in the directory where a marker was found last (a project's root, after a cd within it): the
     # walk ends where it starts while that marker is still there. Only $PWD is looked at, as the walk's
-    # first step would, and nothing was walked.
+    # first step would, and nothing was walked. Before the recall, whose loop over the slots costs bash
+    # more than this test costs a cd to a walk recorded.
     if [[ -n $__autovenv_mk && ${PWD-} == "$__autovenv_mkd" && ( -e $__autovenv_mkd/$__autovenv_mk || -L $__autovenv_mkd/$__autovenv_mk ) ]]; then
         __autovenv_cand=$__autovenv_mkd
         __autovenv_ws=
         __autovenv_wv=()
         return 0
     fi
+    __autovenv_recall && return 0
     local __autovenv_d __autovenv_g __autovenv_min __autovenv_old=$((__autovenv_gen - 8))
     local __autovenv_blind __autovenv_forget=
     # A long-lived shell forgets all at once past 4096 directories (a walk re-tests what it needs).

@@ -30,8 +30,13 @@ pytestmark = pytest.mark.shell
 DEPTH = 12
 
 
-#: How deep each shell's walks go here: fish recalls a walk by its relative names from 24 directories on.
-DEPTHS = {"zsh": DEPTH, "fish": 30}
+#: How deep each shell's walks go here: fish recalls a walk by its relative names from 24 directories on,
+#: bash names a walk's lower half relative from 32 directories on.
+DEPTHS = {"zsh": DEPTH, "fish": 30, "bash": 40}
+
+#: The level replaced by a link or mount in each scenario (l06 in the docstrings), its parent getting the
+#: pin: in bash's walk of 40 the lower, relative half reaches up to l17 (l06 is named from /).
+TOP = {"zsh": 6, "fish": 6, "bash": 30}
 
 
 @pytest.fixture(params=sorted(DEPTHS))
@@ -49,9 +54,11 @@ def zsh_world(request: pytest.FixtureRequest, tmp_path: pathlib.Path) -> World:
 
 
 def relative_form_recorded(sh: InteractiveShell) -> bool:
-    """Whether the shell's walk (its first slot) was recorded with its relative names."""
+    """Whether the shell's walk (zsh: its first slot; bash: any) was recorded with its relative names."""
     if sh.shell == "zsh":
         return sh.run("print -r -- ${functions[__autovenv_wt1]}").count("zstat") >= 1
+    if sh.shell == "bash":
+        return "fdinfo" in sh.run("for i in 0 1 2 3 4 5 6 7; do declare -f __autovenv_wt$i; done")
     return "1" in sh.run("echo $__autovenv_wrel").split()
 
 
@@ -127,11 +134,11 @@ def test_a_walked_directory_bind_mounted_elsewhere_and_linked_back(
     attic.mkdir()
     before = identity(deep)
     sh, outer = walked_from(world, proj, deep, stay=seen == "at the next prompt")
-    moved = chain(proj, 6)
+    moved = chain(proj, TOP[world.shell])
     mounts.mount("--bind", moved, copy)
     os.rename(moved, attic / "l06")
     moved.symlink_to(copy)
-    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    (chain(proj, TOP[world.shell] - 1) / ".python-version").write_text(f"{PY_B}\n")
     assert identity(deep) == before  # the same directory, reached another way
     if seen == "at the next prompt":
         sh.run("true")
@@ -153,12 +160,13 @@ def test_a_deleted_walk_reborn_with_its_inode_behind_a_link(world: World, mounts
     numbers), its directories dated long ago as an archive's would be, and l05 gets a pin. The cd back
     stands in a directory with the device and inode the walk started from, in another tree."""
     proj = world.projects / "proj"
-    top = chain(proj, 6)
+    top = chain(proj, TOP[world.shell])
     top.mkdir(parents=True)
     (proj / ".python-version").write_text(f"{PY_A}\n")
     copy = chain(world.projects / "elsewhere", 6) / "copy"
     copy.mkdir(parents=True)
-    below = [pathlib.Path(*[f"l{i:02d}" for i in range(7, j + 1)]) for j in range(7, DEPTHS[world.shell] + 1)]
+    first, last = TOP[world.shell] + 1, DEPTHS[world.shell]
+    below = [pathlib.Path(*[f"l{i:02d}" for i in range(first, j + 1)]) for j in range(first, last + 1)]
     mounts.mount("-t", "tmpfs", "-o", "mode=755", "none", top)
     (top / below[-1]).mkdir(parents=True)
     deep = chain(proj, DEPTHS[world.shell])
@@ -177,7 +185,7 @@ def test_a_deleted_walk_reborn_with_its_inode_behind_a_link(world: World, mounts
         pytest.skip("no tmpfs got the device number back")
     for path in [*reversed(below), pathlib.Path()]:
         os.utime(copy / path, (1_000_000_000, 1_000_000_000))  # an archive's times, long before any stamp
-    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    (chain(proj, TOP[world.shell] - 1) / ".python-version").write_text(f"{PY_B}\n")
     sh.cd(deep)
     assert agrees(sh, world.projects) not in (None, outer)
 
@@ -220,7 +228,7 @@ def tmpfs_in_walk(world: World, mounts: Mounts, depth: int) -> tuple[pathlib.Pat
     .../e06/copy elsewhere for it to move to (made now: making it later would modify the directory
     holding the project, which the walk watches): (the project, the deepest directory)."""
     proj = world.projects / "proj"
-    top = chain(proj, 6)
+    top = chain(proj, TOP[world.shell])
     top.mkdir(parents=True)
     (chain(world.projects / "elsewhere", 6) / "copy").mkdir(parents=True)
     (proj / ".python-version").write_text(f"{PY_A}\n")
@@ -233,7 +241,7 @@ def tmpfs_in_walk(world: World, mounts: Mounts, depth: int) -> tuple[pathlib.Pat
 def move_away_and_link_back(world: World, mounts: Mounts, proj: pathlib.Path, deep: pathlib.Path) -> None:
     """Move l06's mount (``mount --move``) to .../e06/copy, replace l06 by a link to it, pin l05 to PY_B:
     ``deep`` is still the very directory it was, and no directory ``..`` climbs from it was modified."""
-    top = chain(proj, 6)
+    top = chain(proj, TOP[world.shell])
     copy = chain(world.projects / "elsewhere", 6) / "copy"
     before = identity(deep)
     moved = subprocess.run(
@@ -244,7 +252,7 @@ def move_away_and_link_back(world: World, mounts: Mounts, proj: pathlib.Path, de
     mounts.made[mounts.made.index(top)] = copy
     top.rmdir()
     top.symlink_to(copy)
-    (chain(proj, 5) / ".python-version").write_text(f"{PY_B}\n")
+    (chain(proj, TOP[world.shell] - 1) / ".python-version").write_text(f"{PY_B}\n")
     assert identity(deep) == before
 
 
@@ -332,3 +340,73 @@ def test_a_pin_made_deep_inside_while_away_shows_however_the_shell_comes_back(
         pin.unlink()
         sh.run(back)
         assert agrees(sh, world.projects) == outer
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_back_at_a_root_whose_marker_a_mount_hid(shell: str, tmp_path: pathlib.Path, mounts: Mounts) -> None:
+    """bash and zsh end a walk where it starts when $PWD is the directory where the last marker was found
+    and that marker is still there. While the shell stands below, an empty directory made long ago is
+    bind-mounted over the project root: nothing the shell watches was modified, and the root it comes
+    back to holds no marker, so the answer is the one from above it."""
+    world = World(usable_shell(shell), tmp_path)
+    try:
+        proj = world.projects / "proj"
+        deep = chain(proj, DEPTH)
+        deep.mkdir(parents=True)
+        (proj / ".python-version").write_text(f"{PY_A}\n")
+        empty = world.projects / "empty"
+        empty.mkdir()
+        os.utime(empty, (1_000_000_000, 1_000_000_000))
+        sh = world.start()
+        sh.cd(deep)
+        sh.cd(proj)
+        outer = agrees(sh, world.projects)
+        assert outer is not None
+        sh.cd(deep)
+        mounts.mount("--bind", empty, proj)
+        sh.cd(proj)
+        assert agrees(sh, world.projects) != outer
+    finally:
+        world.close()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_a_cd_on_the_same_line_through_a_link_to_a_branch_beside(shell: str, tmp_path: pathlib.Path) -> None:
+    """Beside the walk, from the highest directory it names relative to where the shell stands, a branch
+    as deep was there before the walk, dated long ago, with the walk's lower directories' names and a pin
+    in one of them. l{TOP} is swapped for a link to the branch's y{TOP}, which modifies only l{TOP - 1}:
+    off the path `..` climbs from the branch, which meets the walk again at its highest relative
+    directory. `cd .` on a line of its own leaves $PWD as it was and stands in the branch: only the
+    identity of the directory the walk started from tells."""
+    world = World(usable_shell(shell), tmp_path)
+    try:
+        depth, top = DEPTHS[shell], TOP[shell]
+        proj = world.projects / "proj"
+        deep = chain(proj, depth)
+        deep.mkdir(parents=True)
+        (proj / ".python-version").write_text(f"{PY_A}\n")
+        # The highest directory the walk names relative (half of $PWD's components, from where it stands).
+        up = depth - ((len(deep.parts) - 1 + 1) // 2 - 1)
+        assert up < top - 1
+        branch = chain(proj, up).joinpath(*[f"y{i:02d}" for i in range(up + 1, top + 1)])
+        (branch / pathlib.Path(*[f"l{i:02d}" for i in range(top + 1, depth + 1)])).mkdir(parents=True)
+        (branch / f"l{top + 1:02d}" / ".python-version").write_text(f"{PY_B}\n")
+        old = (1_000_000_000, 1_000_000_000)
+        for path in [*branch.rglob("*"), branch, *branch.parents]:
+            if path == chain(proj, up):
+                break
+            os.utime(path, old, follow_symlinks=False)
+        sh = world.start()
+        sh.cd(deep)
+        outer = agrees(sh, world.projects)
+        assert relative_form_recorded(sh) or shell == "zsh", "no relative walk recorded"
+        sh.cd(proj)
+        sh.cd(deep)
+        swapped = chain(proj, top)
+        os.rename(swapped, world.projects / "attic")
+        swapped.symlink_to(branch)
+        sh.run("cd .")
+        inside = agrees(sh, world.projects)
+        assert inside not in (None, outer)
+    finally:
+        world.close()

@@ -414,3 +414,62 @@ def test_a_long_lived_shell_remembers_a_bounded_number_of_directories(
     assert 1 in each, last  # the walk from / replaced a longer one
     assert terms == sizes, last
     assert referenced == named, last
+
+
+def zsh_stamp_descriptors(sh: InteractiveShell, pid: str = "$$") -> list[str]:
+    """The stamp files the process holds open (its /proc fd links into the stamps directory)."""
+    out = sh.run(f"for f in /proc/{pid}/fd/*(N); do print -r -- ${{f:A}}; done")
+    return [line for line in out.splitlines() if "/stamps/zsh-" in line]
+
+
+def test_zsh_tests_a_long_walk_against_its_stamp_held_open(tmp_path: pathlib.Path) -> None:
+    """zsh holds each stamp slot's file open (close-on-exec) and names the stamp /dev/fd/N in a long
+    walk's test while `-ef` finds that descriptor to be the file the stamp's name gives. A number that
+    came to name a newer file of the user's is not trusted (a pin made deep inside before that file was
+    written still shows) nor closed; a stamp file removed is opened again, its old descriptor closed."""
+    world = World(usable_shell("zsh"), tmp_path)
+    try:
+        proj, deep = deep_project(world)
+        sh = world.start()
+        sh.cd(deep)
+        outer = agrees(sh, world.projects)
+        sh.cd(proj)
+        sh.cd(deep)
+        held = zsh_stamp_descriptors(sh)
+        assert held, "no stamp held open"
+        # No command started from the shell inherits them.
+        assert not [line for line in sh.run("ls -l /proc/self/fd/").splitlines() if "/stamps/zsh-" in line]
+        fd = sh.run("print -r -- ${__autovenv_sfd[${__autovenv_stamp##*-}+1]}").strip()
+        assert fd.isdigit()
+        pin = chain(proj, DEPTH // 2) / ".python-version"
+        pin.write_text(f"{PY_B}\n")
+        newer = world.projects / "newer"
+        newer.write_text("")
+        # The current stamp's descriptor now names the user's newer file.
+        sh.run(
+            f"zmodload zsh/system; n={fd}; exec {{n}}<&-; "
+            f"while sysopen -r -u x {newer} && (( x < {fd} )); do :; done; print -r -- $x"
+        )
+        assert sh.run("print -r -- $x").strip() == fd
+        inside = agrees(sh, world.projects)
+        assert inside not in (None, outer)
+        assert sh.run(f"print -r -- /proc/$$/fd/{fd}(:A)").strip() == str(newer)
+        sh.run("exec {n}<&-")
+        pin.unlink()
+        sh.cd(proj)
+        sh.cd(deep)
+        assert agrees(sh, world.projects) == outer
+        # The stamp files removed: the next walk tests still see a pin, and no descriptor leaks.
+        stamps = pathlib.Path(held[0]).parent
+        for stamp in stamps.glob("zsh-*"):
+            stamp.unlink()
+        for _ in range(10):
+            sh.cd(proj)
+            sh.cd(deep)
+        pin.write_text(f"{PY_B}\n")
+        sh.run("true")
+        assert agrees(sh, world.projects) == inside
+        assert len(zsh_stamp_descriptors(sh)) <= 8
+        assert not [line for line in zsh_stamp_descriptors(sh) if line.endswith("(deleted)")]
+    finally:
+        world.close()

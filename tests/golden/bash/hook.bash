@@ -58,6 +58,9 @@ __autovenv_stamps=$'/home/o\x27brien/.cache/autovenv/stamps'/bash-$$
 __autovenv_next=
 __autovenv_cand=
 __autovenv_walked=()
+# The directory where __autovenv_has_marker last found a marker, and which.
+__autovenv_mkd=
+__autovenv_mk=
 # What the walk remembers (see __autovenv_walk): directory -> the generation at which it was last found
 # to hold no marker. A generation is one stamp taken; its stamp file is slot (generation % 8), so the
 # stamps of the last 8 generations stay as they were taken. __autovenv_gen is __autovenv_next's.
@@ -74,6 +77,10 @@ __autovenv_wq=()
 # How many directories each slot's walk passed.
 __autovenv_wsize=()
 __autovenv_wn=0
+# A directory's identity (__autovenv_ident); and, per slot whose walk names its lower half relative to
+# $PWD, the identity of where it started, __autovenv_wd<slot>, and the highest of those directories by
+# its full name, __autovenv_wu<slot> (__autovenv_record).
+__autovenv_idv=
 
 # The quick signature (posix_hook.quicksig) is one word of everything besides the directory whose change
 # could alter the answer, the transition or the prompt: VIRTUAL_ENV, AUTOVENV_KEY, AUTOVENV_PAUSED,
@@ -118,7 +125,11 @@ __autovenv_hook() {
                 __autovenv_stamp=$__autovenv_next
                 __autovenv_w=("${__autovenv_wv[@]}" "${__autovenv_e_pwatch[@]}")
                 __autovenv_pwd=${PWD-}
-                if [[ -v AUTOVENV_KEY ]]; then __autovenv_decorate; fi
+                # The same answer applied: redecorate only when a prompt would (a prompt generator rebuilt
+                # PS1, or a child shell's first prompt), as zsh's cd does.
+                if [[ -v AUTOVENV_KEY && ( -z $__autovenv_own_deactivate || ${PS1-} != "$__autovenv_prefix"* ) ]]; then
+                    __autovenv_decorate
+                fi
                 return "$__autovenv_status"
             fi
         fi
@@ -151,11 +162,15 @@ __autovenv_unchanged() {
     return 0
 }
 
-# True when DIR holds a marker (one that exists, or a symbolic link, dangling or not).
+# True when DIR holds a marker (one that exists, or a symbolic link, dangling or not). The directory
+# and the marker found there are kept (__autovenv_mkd, __autovenv_mk) for __autovenv_walk's first test.
 __autovenv_has_marker() {
     local __autovenv_m
     for __autovenv_m in "${__autovenv_markers[@]}"; do
-        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then return 0; fi
+        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then
+            __autovenv_mkd=$1 __autovenv_mk=$__autovenv_m
+            return 0
+        fi
     done
     return 1
 }
@@ -175,6 +190,16 @@ __autovenv_has_marker() {
 # nor a shell without this memory see it.) Only a searchable directory is remembered: one whose markers
 # could not be seen may show some once it can be searched, with no change to its mtime.
 __autovenv_walk() {
+    # Back in the directory where a marker was found last (a project's root, after a cd within it): the
+    # walk ends where it starts while that marker is still there. Only $PWD is looked at, as the walk's
+    # first step would, and nothing was walked. Before the recall, whose loop over the slots costs bash
+    # more than this test costs a cd to a walk recorded.
+    if [[ -n $__autovenv_mk && ${PWD-} == "$__autovenv_mkd" && ( -e $__autovenv_mkd/$__autovenv_mk || -L $__autovenv_mkd/$__autovenv_mk ) ]]; then
+        __autovenv_cand=$__autovenv_mkd
+        __autovenv_ws=
+        __autovenv_wv=()
+        return 0
+    fi
     __autovenv_recall && return 0
     local __autovenv_d __autovenv_g __autovenv_min __autovenv_old=$((__autovenv_gen - 8))
     local __autovenv_blind __autovenv_forget=
@@ -295,14 +320,63 @@ __autovenv_record() {
         __autovenv_j=$((__autovenv_j - 1))
         \builtin unset -v "__autovenv_wl${__autovenv_i}_$__autovenv_j"
     done
-    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
+    local __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1" __autovenv_k=0 __autovenv_up=. __autovenv_s
+    # A walk of 32 directories or more from a $PWD that leads where the shell stands names its lower half
+    # relative to it (`.`, `..`, `../..`, ...), as zsh's does: half the path components for the kernel to
+    # resolve, and a third of the bytes for bash to expand. bash has no zstat: the directory the shell
+    # stands in is told by the mount and inode /proc/self/fdinfo shows for a descriptor opened on `.`
+    # (__autovenv_ident; not on systems without it). The test first asks that the shell stands in the
+    # very directory the walk started from (a cd back through a link swapped in meanwhile, near the
+    # project's root, stands elsewhere): what fdinfo showed then, __autovenv_wd<slot>, it shows now. And
+    # that the highest directory named relative is, by -ef, the one its full name gives (a mount moved
+    # with the shell inside, a tree reborn with the same inodes: `..` climbs another tree there). From
+    # there `..` climbs the directories walked, none of them a link when the walk was recorded, as long
+    # as none was moved, which modifies the one it went to. (The guard costs what some 25 directories'
+    # full names cost more than relative ones.)
+    if [[ ${#__autovenv_walked[@]} -ge 32 && ${PWD-} == /* && . -ef ${PWD-} ]] && __autovenv_ident .; then
+        __autovenv_s=${PWD//[!\/]/}
+        __autovenv_k=$(((${#__autovenv_s} + 1) / 2))
+        [[ $__autovenv_k -le ${#__autovenv_walked[@]} ]] || __autovenv_k=${#__autovenv_walked[@]}
+        __autovenv_j=0
+        while [[ $__autovenv_j -lt $((__autovenv_k - 1)) ]]; do
+            if [[ -L ${__autovenv_walked[__autovenv_j]} ]]; then
+                __autovenv_k=0
+                break
+            fi
+            if [[ $__autovenv_up == . ]]; then __autovenv_up=..; else __autovenv_up+=/..; fi
+            __autovenv_j=$((__autovenv_j + 1))
+        done
+        if [[ $__autovenv_k -gt 0 && $__autovenv_up -ef ${__autovenv_walked[__autovenv_k - 1]} ]]; then
+            \builtin printf -v "__autovenv_wu$__autovenv_i" %s "${__autovenv_walked[__autovenv_k - 1]}"
+            \builtin printf -v "__autovenv_wd$__autovenv_i" %s "$__autovenv_idv"
+            __autovenv_t="__autovenv_wt$__autovenv_i() { __autovenv_idv=; { IFS= \builtin read -r -d '' __autovenv_idv </proc/self/fdinfo/9; } 2>/dev/null 9<.; [[ \$__autovenv_idv == \"\$__autovenv_wd$__autovenv_i\" && \$__autovenv_wl${__autovenv_i}_$((__autovenv_k - 1)) -ef \$__autovenv_wu$__autovenv_i && -n \$1"
+        else
+            __autovenv_k=0
+        fi
+    fi
+    [[ $__autovenv_k -gt 0 ]] || \builtin unset -v "__autovenv_wu$__autovenv_i" "__autovenv_wd$__autovenv_i"
     __autovenv_j=0
+    __autovenv_up=.
     while [[ $__autovenv_j -lt ${#__autovenv_walked[@]} ]]; do
-        \builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "${__autovenv_walked[__autovenv_j]}"
+        if [[ $__autovenv_j -lt $__autovenv_k ]]; then
+            \builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "$__autovenv_up"
+            if [[ $__autovenv_up == . ]]; then __autovenv_up=..; else __autovenv_up+=/..; fi
+        else
+            \builtin printf -v "__autovenv_wl${__autovenv_i}_$__autovenv_j" %s "${__autovenv_walked[__autovenv_j]}"
+        fi
         __autovenv_t+=" && \$1 -nt \$__autovenv_wl${__autovenv_i}_$__autovenv_j"
         __autovenv_j=$((__autovenv_j + 1))
     done
     \builtin eval "$__autovenv_t ]]; }"
+}
+
+# What /proc/self/fdinfo shows for a descriptor opened on directory DIR (9, the user's own 9 put back
+# afterwards), in __autovenv_idv: true when it names the mount and the inode, which a later read of the
+# same text proves the same directory (the walk's test reads it inline, and compares the whole text).
+__autovenv_ident() {
+    __autovenv_idv=
+    { IFS= \builtin read -r -d '' __autovenv_idv </proc/self/fdinfo/9; } 2>/dev/null 9<"$1"
+    [[ $__autovenv_idv == *$'\n'mnt_id:$'\t'[0-9]*$'\n'ino:$'\t'[0-9]* ]]
 }
 
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).

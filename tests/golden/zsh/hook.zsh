@@ -46,8 +46,17 @@ __autovenv_active_quiet=
 
 __autovenv_stamps=$'/home/o\x27brien/.cache/autovenv/stamps'/zsh-$$
 __autovenv_next=
+# Each stamp slot's file held open (sysopen, close-on-exec, so no command started from the shell
+# inherits it): element slot + 1 is its descriptor, empty for none. A test names the stamp /dev/fd/N,
+# which zsh fstats (no path to resolve, nor 80 bytes to convert, in each of a walk's 100 terms), while
+# `-ef` finds that descriptor to be the very file the stamp's name gives. Kept when the hook is loaded
+# again in the same shell (the stamps' names hold $$): the descriptors are still open.
+(( ${+__autovenv_sfd} )) || typeset -ga __autovenv_sfd
 __autovenv_cand=
 __autovenv_walked=()
+# The directory where __autovenv_has_marker last found a marker, and which.
+__autovenv_mkd=
+__autovenv_mk=
 # What the walk remembers (see shell/autovenv.bash): directory -> the generation at which it was last
 # found to hold no marker; a generation's stamp file is slot (generation % 8). __autovenv_gen is
 # __autovenv_next's. And whole walks, for the last 8 directories walked from (__autovenv_recall).
@@ -105,6 +114,7 @@ __autovenv_hook() {
             __autovenv_gen=$((__autovenv_gen + 1))
             __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
             { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
+            [[ $__autovenv_sfdn == 0 ]] || __autovenv_open
             __autovenv_walk
             __autovenv_done=tw
             if [[ $__autovenv_cand == "$__autovenv_c" && -d ${PWD-} ]]; then
@@ -140,13 +150,51 @@ __autovenv_touch() {
     __autovenv_gen=$((__autovenv_gen + 1))
     __autovenv_next=$__autovenv_stamps-$((__autovenv_gen % 8))
     { : >| "$__autovenv_next" } 2>/dev/null || __autovenv_next=
+    [[ $__autovenv_sfdn == 0 ]] || __autovenv_open
 }
 
+# Hold the new stamp's file open for the tests that compare with it (__autovenv_sfd), while some slot
+# has no descriptor yet (__autovenv_sfdn of them); the truncation that dates a stamp keeps its file, so
+# the descriptor stays right until the file is removed. One that cannot be opened stops the opening.
+__autovenv_open() {
+    emulate -L zsh
+    local __autovenv_f=
+    [[ -n $__autovenv_next && -z ${__autovenv_sfd[__autovenv_gen % 8 + 1]-} ]] || return 0
+    if builtin sysopen -r -o cloexec -u __autovenv_f "$__autovenv_next" 2>/dev/null; then
+        __autovenv_sfd[__autovenv_gen%8+1]=$__autovenv_f
+        __autovenv_sfdn=$((__autovenv_sfdn - 1))
+    else
+        __autovenv_sfdn=0
+    fi
+    return 0
+}
+
+# The descriptor held for a stamp (element N of __autovenv_sfd) is not its file any more (the file was
+# removed, or the number reused): forget it, and close it only while it is still one of this shell's
+# stamp files (a number reused is not ours to close). The slot's next stamp opens its file again.
+__autovenv_drop() {
+    emulate -L zsh
+    local __autovenv_f=${__autovenv_sfd[$1]-} __autovenv_t=
+    __autovenv_sfd[$1]=
+    [[ -n $__autovenv_f ]] || return 0
+    __autovenv_sfdn=$((__autovenv_sfdn + 1))
+    [[ -n $__autovenv_zstat ]] || return 0
+    if builtin zstat -L -A __autovenv_t +link /dev/fd/$__autovenv_f 2>/dev/null \
+        && [[ ${${__autovenv_t[1]-}%" (deleted)"} == "$__autovenv_stamps"-[0-7] ]]; then
+        exec {__autovenv_f}<&-
+    fi
+    return 0
+}
+
+# True when DIR holds a marker; the directory and the marker found are kept (see shell/autovenv.bash).
 __autovenv_has_marker() {
     emulate -L zsh
     local __autovenv_m
     for __autovenv_m in "${__autovenv_markers[@]}"; do
-        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then return 0; fi
+        if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then
+            __autovenv_mkd=$1 __autovenv_mk=$__autovenv_m
+            return 0
+        fi
     done
     return 1
 }
@@ -157,6 +205,13 @@ __autovenv_walk() {
     local __autovenv_d= __autovenv_g= __autovenv_min= __autovenv_old=$((__autovenv_gen - 8))
     local __autovenv_blind= __autovenv_forget=
     __autovenv_recall && return 0
+    # Back where a marker was found last, and it is still there: the walk ends where it starts.
+    if [[ -n $__autovenv_mk && ${PWD-} == "$__autovenv_mkd" && ( -e $__autovenv_mkd/$__autovenv_mk || -L $__autovenv_mkd/$__autovenv_mk ) ]]; then
+        __autovenv_cand=$__autovenv_mkd
+        __autovenv_ws=
+        __autovenv_wv=()
+        return 0
+    fi
     if [[ -z $__autovenv_next || ${#__autovenv_seen} -gt 4096 ]]; then __autovenv_seen=(); fi
     while :; do
         __autovenv_d=${PWD-/} __autovenv_min='' __autovenv_blind='' __autovenv_cand=''
@@ -228,7 +283,7 @@ __autovenv_recall() {
 }
 
 __autovenv_record() {
-    local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id= __autovenv_k=0
+    local __autovenv_i=1 __autovenv_t= __autovenv_j=1 __autovenv_p= __autovenv_up= __autovenv_id= __autovenv_k=0 __autovenv_fd=
     local -a __autovenv_st
     # $PWD's slot, or one past the last.
     __autovenv_i=${__autovenv_wp[(ie)${PWD-}]}
@@ -272,7 +327,14 @@ __autovenv_record() {
     # inode (a new tmpfs): `..` from there climbs another tree, and the directory that changed (the one
     # holding the link) is named only on the path the shell names. Their `..` cannot reach the highest
     # directory named relative, the one the path named there when the walk was recorded.
-    __autovenv_t="__autovenv_wt$__autovenv_i() { [[ -n \$1"
+    # The test takes the stamp's name. A walk of 16 directories or more names the stamp by the descriptor
+    # held for its slot (the name's last digit; __autovenv_sfd) while `-ef` finds that descriptor to be
+    # the file the name gives: the check costs what some 15 of the test's terms save.
+    __autovenv_fd=
+    if [[ ${#__autovenv_walked} -ge 16 ]]; then
+        __autovenv_fd='local __autovenv_n=$((${1##*-} + 1)); local __autovenv_f=${__autovenv_sfd[__autovenv_n]-}; if [[ -n $__autovenv_f ]]; then if [[ /dev/fd/$__autovenv_f -ef $1 ]]; then set -- /dev/fd/$__autovenv_f; else __autovenv_drop $__autovenv_n; fi; fi; '
+    fi
+    __autovenv_t="__autovenv_wt$__autovenv_i() { ${__autovenv_fd}[[ -n \$1"
     __autovenv_id=
     if [[ -n $__autovenv_zstat && ${#__autovenv_walked} -gt 3 && ${PWD-} == "${PWD:A}" && . -ef ${PWD-} ]]; then
         # How many are named relative: those no deeper than they are far from / (`..` once per level up
@@ -288,7 +350,7 @@ __autovenv_record() {
         if builtin zstat -A __autovenv_st . "$__autovenv_up" 2>/dev/null \
             && [[ ${__autovenv_st[1]} == <-> && ${__autovenv_st[2]} == <-> && ${__autovenv_st[15]} == <-> && ${__autovenv_st[16]} == <-> ]]; then
             __autovenv_id="${__autovenv_st[1]} ${__autovenv_st[2]} ${__autovenv_st[15]} ${__autovenv_st[16]}"
-            __autovenv_t="__autovenv_wt$__autovenv_i() { local -a __autovenv_st; builtin zstat -A __autovenv_st . $__autovenv_up 2>/dev/null && [[ -n \$1 && \"\${__autovenv_st[1]} \${__autovenv_st[2]} \${__autovenv_st[15]} \${__autovenv_st[16]}\" == '$__autovenv_id'"
+            __autovenv_t="__autovenv_wt$__autovenv_i() { local -a __autovenv_st; ${__autovenv_fd}builtin zstat -A __autovenv_st . $__autovenv_up 2>/dev/null && [[ -n \$1 && \"\${__autovenv_st[1]} \${__autovenv_st[2]} \${__autovenv_st[15]} \${__autovenv_st[16]}\" == '$__autovenv_id'"
         else
             __autovenv_k=0
         fi
@@ -742,6 +804,12 @@ __autovenv_deactivate() {
 # zstat alone (not zsh/stat's `stat`, which would hide the command): __autovenv_record's.
 __autovenv_zstat=
 if builtin zmodload -F zsh/stat b:zstat 2>/dev/null; then __autovenv_zstat=1; fi
+# sysopen alone (zsh/system): __autovenv_open's, while slots have no descriptor (none: not loaded).
+__autovenv_sfdn=0
+if builtin zmodload -F zsh/system b:sysopen 2>/dev/null; then
+    # Those still open when the hook is loaded again count (the user's options, ksh_arrays say, aside).
+    () { emulate -L zsh; __autovenv_sfdn=$((8 - ${#${__autovenv_sfd:#}})) }
+fi
 builtin autoload -Uz add-zsh-hook
 add-zsh-hook precmd __autovenv_hook
 add-zsh-hook chpwd __autovenv_chpwd

@@ -6,11 +6,12 @@ is compared with the pure resolution of the same directory.
 
 from __future__ import annotations
 
+import os
 import pathlib
 
 import pytest
 
-from tests.shells.conftest import PY_A, PY_B, SHELLS, World, setenv, unsetenv, usable_shell
+from tests.shells.conftest import PY_A, PY_B, SHELLS, World, make_venv, setenv, unsetenv, usable_shell
 from tests.shells.pty_shell import InteractiveShell
 from tests.shells.test_walk import agrees
 
@@ -70,15 +71,22 @@ def test_the_marker_remembered_removed_while_away_another_one_there(world: World
 
 def test_the_users_environment_changed_while_away_shows_at_the_switch_back(world: World) -> None:
     sh, a, b = switching(world)
+    # ``a`` becomes a uv project, whose env UV_PROJECT_ENVIRONMENT moves (relative to its root): its answer
+    # depends on the user's environment, not only on its files.
+    (a / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "0"\n')
+    (a / "uv.lock").write_text("version = 1\n")
+    own, moved = make_venv(a / ".venv"), make_venv(a / "moved")
     sh.cd(a)
-    pinned = agrees(sh, world.projects)
+    assert agrees(sh, world.projects) is not None
+    assert sh.env().get("VIRTUAL_ENV") == os.fsencode(own)
     sh.cd(b)
-    sh.run(setenv(world.shell, "PYENV_VERSION", PY_B))
+    sh.run(setenv(world.shell, "UV_PROJECT_ENVIRONMENT", "moved"))
     agrees(sh, world.projects)
-    # The project's pin still wins over the user's PYENV_VERSION, which its answer's signature records.
     sh.cd(a)
-    assert agrees(sh, world.projects) == pinned
+    assert agrees(sh, world.projects) is not None
+    assert sh.env().get("VIRTUAL_ENV") == os.fsencode(moved)
     sh.cd(b)
-    sh.run(unsetenv(world.shell, "PYENV_VERSION"))
+    sh.run(unsetenv(world.shell, "UV_PROJECT_ENVIRONMENT"))
     sh.cd(a)
-    assert agrees(sh, world.projects) == pinned
+    assert agrees(sh, world.projects) is not None
+    assert sh.env().get("VIRTUAL_ENV") == os.fsencode(own)

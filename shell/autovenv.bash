@@ -37,7 +37,6 @@ __autovenv_w=()
 __autovenv_wv=()
 __autovenv_ws=
 __autovenv_stamp=
-__autovenv_sigv=
 __autovenv_usersig=
 __autovenv_quick=
 __autovenv_prefix=
@@ -58,9 +57,12 @@ __autovenv_stamps=@AUTOVENV_STAMPS@/bash-$$
 __autovenv_next=
 __autovenv_cand=
 __autovenv_walked=()
-# The directory where __autovenv_has_marker last found a marker, and which.
-__autovenv_mkd=
+# The marker __autovenv_has_marker last found.
 __autovenv_mk=
+# Every directory a walk ended in, by its marker: a cd back to a project's root (a switch between two
+# projects, a cd out of a subdirectory) tests that one marker and nothing else (__autovenv_walk).
+\builtin declare -gA __autovenv_mks
+__autovenv_mks=()
 # What the walk remembers (see __autovenv_walk): directory -> the generation at which it was last found
 # to hold no marker. A generation is one stamp taken; its stamp file is slot (generation % 8), so the
 # stamps of the last 8 generations stay as they were taken. __autovenv_gen is __autovenv_next's.
@@ -81,6 +83,22 @@ __autovenv_wn=0
 # $PWD, the identity of where it started, __autovenv_wd<slot>, and the highest of those directories by
 # its full name, __autovenv_wu<slot> (__autovenv_record).
 __autovenv_idv=
+# The answers last read (__autovenv_keep): by directory, the slot; by slot, the directory, the generation,
+# the number of the user's signature, the answer's words; its lists in __autovenv_a<slot>_ops, _notes,
+# _watch, _pwatch.
+\builtin declare -gA __autovenv_aslot
+__autovenv_aslot=()
+__autovenv_anext=0
+__autovenv_usig_n=0
+__autovenv_ac=()
+__autovenv_ag=()
+__autovenv_an=()
+__autovenv_akey=()
+__autovenv_aroot=()
+__autovenv_avenv=()
+__autovenv_aprompt=()
+__autovenv_amsg=()
+__autovenv_aquiet=()
 
 # The quick signature (posix_hook.quicksig) is one word of everything besides the directory whose change
 # could alter the answer, the transition or the prompt: VIRTUAL_ENV, AUTOVENV_KEY, AUTOVENV_PAUSED,
@@ -134,7 +152,6 @@ __autovenv_hook() {
             fi
         fi
     fi
-    __autovenv_sigv=@AUTOVENV_QUICKSIG@
     __autovenv_check
     __autovenv_decorate
     return "$__autovenv_status"
@@ -162,13 +179,13 @@ __autovenv_unchanged() {
     return 0
 }
 
-# True when DIR holds a marker (one that exists, or a symbolic link, dangling or not). The directory
-# and the marker found there are kept (__autovenv_mkd, __autovenv_mk) for __autovenv_walk's first test.
+# True when DIR holds a marker (one that exists, or a symbolic link, dangling or not). The marker found
+# is kept (__autovenv_mk) for __autovenv_walk to remember.
 __autovenv_has_marker() {
     local __autovenv_m
     for __autovenv_m in "${__autovenv_markers[@]}"; do
         if [[ -e $1/$__autovenv_m || -L $1/$__autovenv_m ]]; then
-            __autovenv_mkd=$1 __autovenv_mk=$__autovenv_m
+            __autovenv_mk=$__autovenv_m
             return 0
         fi
     done
@@ -190,21 +207,27 @@ __autovenv_has_marker() {
 # nor a shell without this memory see it.) Only a searchable directory is remembered: one whose markers
 # could not be seen may show some once it can be searched, with no change to its mtime.
 __autovenv_walk() {
-    # Back in the directory where a marker was found last (a project's root, after a cd within it): the
-    # walk ends where it starts while that marker is still there. Only $PWD is looked at, as the walk's
-    # first step would, and nothing was walked. Before the recall, whose loop over the slots costs bash
-    # more than this test costs a cd to a walk recorded.
-    if [[ -n $__autovenv_mk && ${PWD-} == "$__autovenv_mkd" && ( -e $__autovenv_mkd/$__autovenv_mk || -L $__autovenv_mkd/$__autovenv_mk ) ]]; then
-        __autovenv_cand=$__autovenv_mkd
-        __autovenv_ws=
-        __autovenv_wv=()
-        return 0
+    # Back in a directory where a walk found a marker (a project's root: a cd out of a subdirectory, or
+    # a switch from another project): the walk ends where it starts while that marker is still there.
+    # Only $PWD is looked at, as the walk's first step would, and nothing was walked. Which marker does
+    # not matter, only that one is there; another one there is found by the walk when that one has gone.
+    # Before the recall, whose loop over the slots costs bash more than this test costs a cd to a walk
+    # recorded.
+    if [[ -n ${PWD-} ]]; then
+        __autovenv_mk=${__autovenv_mks[$PWD]-}
+        if [[ -n $__autovenv_mk && ( -e $PWD/$__autovenv_mk || -L $PWD/$__autovenv_mk ) ]]; then
+            __autovenv_cand=$PWD
+            __autovenv_ws=
+            __autovenv_wv=()
+            return 0
+        fi
     fi
     __autovenv_recall && return 0
     local __autovenv_d __autovenv_g __autovenv_min __autovenv_old=$((__autovenv_gen - 8))
     local __autovenv_blind __autovenv_forget=
     # A long-lived shell forgets all at once past 4096 directories (a walk re-tests what it needs).
     if [[ -z $__autovenv_next || ${#__autovenv_seen[@]} -gt 4096 ]]; then __autovenv_seen=(); fi
+    if [[ ${#__autovenv_mks[@]} -gt 4096 ]]; then __autovenv_mks=(); fi
     while :; do
         __autovenv_d=${PWD-/} __autovenv_min='' __autovenv_blind='' __autovenv_cand=''
         __autovenv_walked=()
@@ -219,6 +242,7 @@ __autovenv_walk() {
             fi
             if [[ -z $__autovenv_g ]] && __autovenv_has_marker "$__autovenv_d"; then
                 __autovenv_cand=$__autovenv_d
+                [[ -z $__autovenv_d ]] || __autovenv_mks[$__autovenv_d]=$__autovenv_mk
                 __autovenv_d=${__autovenv_d%/*}
                 if [[ -n $__autovenv_min && $__autovenv_cand != / ]]; then
                     [[ $__autovenv_stamps-$((__autovenv_min % 8)) -nt ${__autovenv_d:-/} ]] || break
@@ -382,6 +406,8 @@ __autovenv_ident() {
 # The resolution signature of the user's environment (our own PYENV_VERSION etc. do not count).
 __autovenv_sig() {
     local __autovenv_n __autovenv_o __autovenv_s=
+    # A new signature: the answers __autovenv_keep remembered were for the one before.
+    __autovenv_usig_n=$((__autovenv_usig_n + 1))
     if @AUTOVENV_NONE_OURS@; then
         # No dependency holds a value of ours: the environment as it is, in one word.
         __autovenv_usersig=@AUTOVENV_USERSIG@
@@ -405,8 +431,12 @@ __autovenv_check() {
     local __autovenv_m __autovenv_n
     [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
     __autovenv_stamp=$__autovenv_next
-    [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
-    __autovenv_sig
+    # A cd that found the quick signature unchanged (tw) left every dependency as the check that set
+    # it found them: the user's signature that check took holds.
+    if [[ ${__autovenv_done-} != tw ]]; then
+        __autovenv_walk
+        __autovenv_sig
+    fi
     __autovenv_fresh_answer=
     if [[ -z $__autovenv_cand ]]; then
         __autovenv_clear_answer
@@ -487,8 +517,36 @@ __autovenv_clear_answer() {
 __autovenv_load() {
     local __autovenv_k=${1%/}
     # cache.entry_path: the directory as it is, a component led by % with one more.
-    local __autovenv_f=$__autovenv_cache/bash${__autovenv_k//\/%/\/%%}/% __autovenv_p
+    local __autovenv_f=$__autovenv_cache/bash${__autovenv_k//\/%/\/%%}/% __autovenv_p __autovenv_i __autovenv_s
     [[ -f $__autovenv_f && -O $__autovenv_f ]] || return 1
+    # An answer this shell read for the directory (__autovenv_keep) holds while nothing it watches was
+    # modified since the stamp of the generation that read (or last found) it, as the entry did then,
+    # and the user's signature is the same (every new one is a new __autovenv_usig_n): reading and
+    # parsing the entry again costs bash several times what the tests cost.
+    __autovenv_i=${__autovenv_aslot[$__autovenv_k/]-}
+    if [[ -n $__autovenv_i && -n $__autovenv_next && ${__autovenv_ac[__autovenv_i]} == "$__autovenv_k/" && ${__autovenv_an[__autovenv_i]} == "$__autovenv_usig_n" && ${__autovenv_ag[__autovenv_i]} -gt $((__autovenv_gen - 8)) ]]; then
+        __autovenv_s=$__autovenv_stamps-$((__autovenv_ag[__autovenv_i] % 8))
+        __autovenv_p="__autovenv_a${__autovenv_i}_watch[@]"
+        __autovenv_e_watch=("${!__autovenv_p}")
+        for __autovenv_p in "${__autovenv_e_watch[@]}"; do
+            [[ -e $__autovenv_p && $__autovenv_s -nt $__autovenv_p ]] || break
+            __autovenv_p=
+        done
+        if [[ -z $__autovenv_p ]]; then
+            __autovenv_ag[__autovenv_i]=$__autovenv_gen
+            __autovenv_e_v=$__autovenv_format __autovenv_e_sig=$__autovenv_usersig
+            __autovenv_e_key=${__autovenv_akey[__autovenv_i]} __autovenv_e_root=${__autovenv_aroot[__autovenv_i]}
+            __autovenv_e_venv=${__autovenv_avenv[__autovenv_i]} __autovenv_e_prompt=${__autovenv_aprompt[__autovenv_i]}
+            __autovenv_e_msg=${__autovenv_amsg[__autovenv_i]} __autovenv_e_quiet=${__autovenv_aquiet[__autovenv_i]}
+            __autovenv_p="__autovenv_a${__autovenv_i}_ops[@]"
+            __autovenv_e_ops=("${!__autovenv_p}")
+            __autovenv_p="__autovenv_a${__autovenv_i}_notes[@]"
+            __autovenv_e_notes=("${!__autovenv_p}")
+            __autovenv_p="__autovenv_a${__autovenv_i}_pwatch[@]"
+            __autovenv_e_pwatch=("${!__autovenv_p}")
+            return 0
+        fi
+    fi
     __autovenv_e_v=
     __autovenv_e_pwatch=()
     __autovenv_e_ops=()
@@ -497,7 +555,31 @@ __autovenv_load() {
     for __autovenv_p in "${__autovenv_e_watch[@]}"; do
         [[ -e $__autovenv_p && $__autovenv_f -nt $__autovenv_p ]] || return 1
     done
+    [[ -z $__autovenv_next ]] || __autovenv_keep "$__autovenv_k/"
     return 0
+}
+
+# Remember the answer just read for directory KEY (its name with a slash), in its slot or the next one
+# round of 8, with the generation of the stamp taken before it was read and the user's signature's
+# number (__autovenv_load).
+__autovenv_keep() {
+    local __autovenv_i=${__autovenv_aslot[$1]-}
+    if [[ -z $__autovenv_i || ${__autovenv_ac[__autovenv_i]} != "$1" ]]; then
+        __autovenv_i=$__autovenv_anext
+        __autovenv_anext=$(((__autovenv_anext + 1) % 8))
+        [[ ${#__autovenv_aslot[@]} -le 4096 ]] || __autovenv_aslot=()
+        __autovenv_aslot[$1]=$__autovenv_i
+    fi
+    __autovenv_ac[__autovenv_i]=$1 __autovenv_ag[__autovenv_i]=$__autovenv_gen __autovenv_an[__autovenv_i]=$__autovenv_usig_n
+    __autovenv_akey[__autovenv_i]=$__autovenv_e_key __autovenv_aroot[__autovenv_i]=$__autovenv_e_root
+    __autovenv_avenv[__autovenv_i]=$__autovenv_e_venv __autovenv_aprompt[__autovenv_i]=$__autovenv_e_prompt
+    __autovenv_amsg[__autovenv_i]=$__autovenv_e_msg __autovenv_aquiet[__autovenv_i]=$__autovenv_e_quiet
+    local -n __autovenv_kops=__autovenv_a${__autovenv_i}_ops __autovenv_knotes=__autovenv_a${__autovenv_i}_notes
+    local -n __autovenv_kwatch=__autovenv_a${__autovenv_i}_watch __autovenv_kpwatch=__autovenv_a${__autovenv_i}_pwatch
+    __autovenv_kops=("${__autovenv_e_ops[@]}")
+    __autovenv_knotes=("${__autovenv_e_notes[@]}")
+    __autovenv_kwatch=("${__autovenv_e_watch[@]}")
+    __autovenv_kpwatch=("${__autovenv_e_pwatch[@]}")
 }
 
 # Ask Python (once per new or changed directory); it also refreshes the cache entry.
@@ -516,8 +598,9 @@ __autovenv_cold() {
                 "${__autovenv_export[0]}" >&2
             __autovenv_broken=1
         fi
-        # Retry when something here changes, not at every prompt.
-        __autovenv_quick=$__autovenv_sigv
+        # Retry when something here changes, not at every prompt. (Nothing the quick signature reads
+        # has changed since the hook began: walking, stamping and reading answers set none of it.)
+        __autovenv_quick=@AUTOVENV_QUICKSIG@
         __autovenv_pwd=${PWD-}
         __autovenv_w=("${__autovenv_wv[@]}" "$__autovenv_cand")
         return 1
@@ -532,7 +615,9 @@ __autovenv_cold() {
 
 # Bring the environment to the answer in __autovenv_e_*, by DESIGN §4's rules (mirrors plan.py).
 __autovenv_transition() {
-    local __autovenv_key=$__autovenv_e_key __autovenv_msg=
+    # __autovenv_known_intact: set by __autovenv_disturbed when nothing we set was disturbed, for the
+    # __autovenv_unapply that may follow (nothing between them changes what it looked at).
+    local __autovenv_key=$__autovenv_e_key __autovenv_msg='' __autovenv_known_intact=''
     if [[ -v VIRTUAL_ENV && $VIRTUAL_ENV != "${AUTOVENV_VENV-}" ]]; then
         # A venv activated by hand wins; touch nothing until it is deactivated.
         return 0
@@ -603,7 +688,10 @@ __autovenv_disturbed() {
     local __autovenv_rest="${AUTOVENV_SAVED-} " __autovenv_n=
     __autovenv_snapshot
     # Unchanged since this shell applied it: nothing to look at one by one.
-    [[ -n $__autovenv_applied && $__autovenv_now == "$__autovenv_applied" ]] && return 1
+    if [[ -n $__autovenv_applied && $__autovenv_now == "$__autovenv_applied" ]]; then
+        __autovenv_known_intact=1
+        return 1
+    fi
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
@@ -667,19 +755,32 @@ __autovenv_remove_path_entry() {
 
 __autovenv_unapply() {
     local __autovenv_rest=${AUTOVENV_PATH_ADD-} __autovenv_n __autovenv_o __autovenv_intact=
-    __autovenv_snapshot
-    [[ -z $__autovenv_applied || $__autovenv_now != "$__autovenv_applied" ]] || __autovenv_intact=1
+    if [[ -n ${__autovenv_known_intact-} ]]; then
+        # The transition's __autovenv_disturbed found it so a moment ago.
+        __autovenv_intact=1 __autovenv_known_intact=
+    else
+        __autovenv_snapshot
+        [[ -z $__autovenv_applied || $__autovenv_now != "$__autovenv_applied" ]] || __autovenv_intact=1
+    fi
     if [[ -n $__autovenv_rest && -v PATH ]]; then
-        while [[ -n $__autovenv_rest ]]; do
-            __autovenv_remove_path_entry "${__autovenv_rest%%:*}"
-            if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
-        done
+        if [[ $__autovenv_rest != :* && $__autovenv_rest != *: && $__autovenv_rest != *::* && ( $PATH == "$__autovenv_rest" || $PATH == "$__autovenv_rest":* ) ]]; then
+            # Our entries still lead PATH, as __autovenv_apply put them (none empty): taking each one's
+            # first occurrence out, as below, takes them off the front. One prefix removal, no search.
+            PATH=${PATH#"$__autovenv_rest"}
+            PATH=${PATH#:}
+        else
+            while [[ -n $__autovenv_rest ]]; do
+                __autovenv_remove_path_entry "${__autovenv_rest%%:*}"
+                if [[ $__autovenv_rest == *:* ]]; then __autovenv_rest=${__autovenv_rest#*:}; else __autovenv_rest=; fi
+            done
+        fi
     fi
     __autovenv_rest="${AUTOVENV_SAVED-} "
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
-        [[ $__autovenv_savable == *" $__autovenv_n "* ]] || continue
+        # Intact, AUTOVENV_SAVED is the list __autovenv_apply wrote, of savable names only.
+        [[ -n $__autovenv_intact || $__autovenv_savable == *" $__autovenv_n "* ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
         if [[ -z $__autovenv_intact ]] && __autovenv_theirs "$__autovenv_n"; then
             \builtin unset -v "$__autovenv_o" "AUTOVENV_SET_$__autovenv_n"

@@ -29,7 +29,6 @@ __autovenv_wv=()
 __autovenv_ws=
 __autovenv_stamp=
 __autovenv_quick=
-__autovenv_sigv=
 __autovenv_usersig=
 __autovenv_prefix=
 __autovenv_applied=
@@ -138,7 +137,6 @@ __autovenv_hook() {
             fi
         fi
     fi
-    __autovenv_sigv=@AUTOVENV_QUICKSIG@
     __autovenv_check
     __autovenv_decorate
     return $__autovenv_status
@@ -399,8 +397,12 @@ __autovenv_check() {
     local __autovenv_m= __autovenv_n=
     [[ ${__autovenv_done-} == t* ]] || __autovenv_touch
     __autovenv_stamp=$__autovenv_next
-    [[ ${__autovenv_done-} == tw ]] || __autovenv_walk
-    __autovenv_sig
+    # A cd that found the quick signature unchanged (tw) left every dependency as the check that set
+    # it found them: the user's signature that check took holds.
+    if [[ ${__autovenv_done-} != tw ]]; then
+        __autovenv_walk
+        __autovenv_sig
+    fi
     __autovenv_fresh_answer=
     if [[ -z $__autovenv_cand ]]; then
         __autovenv_clear_answer
@@ -520,8 +522,9 @@ __autovenv_cold() {
                 "${__autovenv_export[1]}" >&2
             __autovenv_broken=1
         fi
-        # Retry when something here changes, not at every prompt.
-        __autovenv_quick=$__autovenv_sigv
+        # Retry when something here changes, not at every prompt. (Nothing the quick signature reads
+        # has changed since the hook began: walking, stamping and reading answers set none of it.)
+        __autovenv_quick=@AUTOVENV_QUICKSIG@
         __autovenv_pwd=${PWD-}
         __autovenv_w=("${__autovenv_wv[@]}" "$__autovenv_cand")
         return 1

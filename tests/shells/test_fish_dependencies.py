@@ -11,7 +11,6 @@ venv, with it at ``envs-a`` none.
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,12 +20,9 @@ pytestmark = pytest.mark.shell
 
 
 @pytest.fixture
-def world(tmp_path: pathlib.Path) -> Iterator[World]:
-    w = World(usable_shell("fish"), tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
+def shell_name() -> str:
+    """fish alone: the conftest's ``world`` is made for it."""
+    return usable_shell("fish")
 
 
 def named_venv_project(world: World) -> tuple[pathlib.Path, pathlib.Path, pathlib.Path]:

@@ -8,7 +8,6 @@ command line, and AUTOVENV_PROMPT set, set to a control sequence, and erased by 
 from __future__ import annotations
 
 import pathlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,12 +17,9 @@ pytestmark = pytest.mark.shell
 
 
 @pytest.fixture
-def world(tmp_path: pathlib.Path) -> Iterator[World]:
-    w = World(usable_shell("fish"), tmp_path)
-    try:
-        yield w
-    finally:
-        w.close()
+def shell_name() -> str:
+    """fish alone: the conftest's ``world`` is made for it."""
+    return usable_shell("fish")
 
 
 def projects(world: World) -> tuple[pathlib.Path, pathlib.Path]:

@@ -779,8 +779,8 @@ __autovenv_unapply() {
     while [[ $__autovenv_rest == *" "* ]]; do
         __autovenv_n=${__autovenv_rest%% *}
         __autovenv_rest=${__autovenv_rest#* }
-        # Intact, AUTOVENV_SAVED is the list __autovenv_apply wrote, of savable names only.
-        [[ -n $__autovenv_intact || $__autovenv_savable == *" $__autovenv_n "* ]] || continue
+        # Intact, AUTOVENV_SAVED is the list __autovenv_apply wrote, of savable names only (or empty).
+        [[ -n $__autovenv_n && ( -n $__autovenv_intact || $__autovenv_savable == *" $__autovenv_n "* ) ]] || continue
         __autovenv_o=AUTOVENV_OLD_$__autovenv_n
         if [[ -z $__autovenv_intact ]] && __autovenv_theirs "$__autovenv_n"; then
             \builtin unset -v "$__autovenv_o" "AUTOVENV_SET_$__autovenv_n"
